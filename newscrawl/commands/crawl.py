@@ -1,0 +1,87 @@
+"""``scrapy crawl`` with an exit status that says how the run ended.
+
+Scrapy's own command exits 0 whenever the spider started, even when the site blocked it. This
+one prints one line naming the problem on standard error and exits with:
+
+====  =====================================================================
+0     the crawl finished
+1     the crawl failed: site unreachable, layout not recognized, archive write error
+2     bad input: an unknown or malformed spider argument, an unusable ``ARCHIVE_DB``
+3     the site blocked the crawl (HTTP 403 or a bot-protection challenge page)
+====  =====================================================================
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from typing import TYPE_CHECKING, Any
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.exceptions import UsageError
+from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
+
+from newscrawl.archive import ArchiveError
+from newscrawl.pipelines import RUN_STATUS
+from newscrawl.spiders.almayadeen import SpiderArgumentError
+
+if TYPE_CHECKING:
+    import argparse
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BLOCKED = 0, 1, 2, 3
+_EXIT_BY_STATUS = {"finished": EXIT_OK, "blocked": EXIT_BLOCKED}
+
+
+class Command(ScrapyCrawlCommand):
+    """Run a spider; exit 0 finished, 1 failed, 2 bad argument or setting, 3 blocked."""
+
+    def short_desc(self) -> str:
+        return "Run a spider; exit 0 finished, 1 failed, 2 bad argument or setting, 3 blocked"
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            raise UsageError("give exactly one spider name, e.g. 'scrapy crawl almayadeen'")
+        assert self.crawler_process is not None
+        crawler = self._create_crawler(args[0])
+        bad_input: list[str] = []
+
+        def explain(failure: Failure) -> Failure | None:
+            if failure.check(SpiderArgumentError, ArchiveError):
+                bad_input.append(str(failure.value))
+                return None
+            return failure
+
+        def explain_task(task: asyncio.Future[Any]) -> None:
+            exc = None if task.cancelled() else task.exception()
+            if isinstance(exc, (SpiderArgumentError, ArchiveError)):
+                bad_input.append(str(exc))
+            elif exc is not None:
+                logger.error("The crawl could not start", exc_info=exc)
+
+        # A Deferred under Twisted's default reactor, an asyncio task under the asyncio one.
+        started = self.crawler_process.crawl(crawler, **opts.spargs)
+        if isinstance(started, Deferred):
+            started.addErrback(explain)
+        else:
+            started.add_done_callback(explain_task)
+        self.crawler_process.start()
+        if bad_input:
+            self._exit(EXIT_USAGE, f"error: {bad_input[0]}")
+            return
+        if self.crawler_process.bootstrap_failed or crawler.stats is None:
+            self.exitcode = EXIT_FAILED
+            return
+        reason = crawler.stats.get_value("finish_reason") or "unknown"
+        status = RUN_STATUS.get(reason, "failed")
+        message = crawler.stats.get_value("newscrawl/message")
+        code = _EXIT_BY_STATUS.get(status, EXIT_FAILED)
+        if code != EXIT_OK:
+            self._exit(code, f"{status}: {message or f'the crawl ended with reason {reason!r}'}")
+
+    def _exit(self, code: int, line: str) -> None:
+        self.exitcode = code
+        print(f"newscrawl: {line}", file=sys.stderr)

@@ -1,0 +1,548 @@
+"""Generic news-page extraction: JSON-LD, meta tags and DOM heuristics that work on any site.
+
+Nothing here knows a publisher: no class name, host or path of a particular site. Site profiles
+(:mod:`newscrawl.extract.almayadeen`) put their own selectors in front of these layers.
+
+Every function takes a :class:`Page` (the parsed document, parsed once) and returns raw values
+as the page shows them; cleaning is the loaders' job.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+from urllib.parse import urljoin
+
+from extruct.jsonld import JsonLdExtractor
+from lxml import etree
+from lxml.html import HtmlElement
+from parsel import Selector
+
+from newscrawl.processors import DISPLAYED_DATE, clean_text, is_source_line
+
+#: JSON-LD types that describe the article a page is about.
+ARTICLE_TYPES = frozenset(
+    {
+        "Article",
+        "NewsArticle",
+        "ReportageNewsArticle",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "BackgroundNewsArticle",
+        "ReviewNewsArticle",
+        "AskPublicNewsArticle",
+        "SatiricalArticle",
+        "ScholarlyArticle",
+        "BlogPosting",
+        "LiveBlogPosting",
+        "Report",
+        "VideoObject",
+        "ImageGallery",
+        "MediaGallery",
+    }
+)
+
+# Containers whose text is never part of the article: navigation, chrome, teaser boxes.
+_BOILERPLATE_TAGS = frozenset({"nav", "footer", "aside", "form", "script", "style", "noscript", "template", "iframe", "svg", "button", "select"})
+_BOILERPLATE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|menu|footer|sidebar|widget|related|most-?read|read-?next|"
+    r"popular|trending|recommend\w*|teasers?|share|sharing|social|newsletter|ticker|breaking|"
+    r"urgent|comments?|promo|advert\w*|ads?|cookie|modal|breadcrumbs?|pagination|pager)"
+    r"(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+
+#: Headings that introduce a box of links to other articles, by kind.
+BLOCK_LABELS: dict[str, str] = {
+    "related news": "related",
+    "related": "related",
+    "related articles": "related",
+    "related stories": "related",
+    "see also": "related",
+    "most read": "most_read",
+    "most popular": "most_read",
+    "popular": "most_read",
+    "read next": "read_next",
+    "up next": "read_next",
+    "more stories": "read_next",
+}
+_OTHER_BLOCK_LABELS = frozenset({"coverage", "tags", "share", "more", "latest", "latest news", "trending", "you may also like", "recommended"})
+
+_READ_MORE = re.compile(r"^\s*(?:read more|read also|also read|see also)\s*[:：]", re.IGNORECASE)
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_BODY_BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "pre"})
+_SHARES = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*[kKmM]?\s+shares?\s*$", re.IGNORECASE)
+_READ_TIME = re.compile(r"^\s*\d+\s*min(?:ute)?s?\.?\s+read\s*$", re.IGNORECASE)
+
+_jsonld = JsonLdExtractor()
+
+
+def _classes(el: HtmlElement) -> str:
+    return f"{el.get('class', '')} {el.get('id', '')}"
+
+
+def text_of(el: HtmlElement) -> str:
+    """An element's visible text, whitespace collapsed (scripts and styles left out)."""
+    parts = el.xpath(".//text()[not(ancestor::script or ancestor::style)]")
+    return clean_text(" ".join(parts)) or ""
+
+
+def own_heading(el: HtmlElement) -> str | None:
+    """The normalized label of a box: the text of its first heading-like child, if any."""
+    for child in el.iterchildren():
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag in _HEADINGS or (child.tag in ("div", "span", "p", "strong") and _is_label(child)):
+            label = text_of(child)
+            return label.casefold().strip(" :") if label else None
+        return None
+    return None
+
+
+def _is_label(el: HtmlElement) -> bool:
+    cls = _classes(el).lower()
+    return any(word in cls for word in ("title", "heading", "header", "label"))
+
+
+@dataclass
+class Page:
+    """A parsed page: its URL and the parsel selector over it (parsed once, reused by all layers)."""
+
+    url: str
+    selector: Selector
+
+    @classmethod
+    def from_html(cls, html: str | bytes, url: str) -> Page:
+        """Parse HTML text (tests and the ``extract`` tool; spiders pass the response's selector)."""
+        text = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
+        return cls(url=url, selector=Selector(text=text, base_url=url))
+
+    @property
+    def root(self) -> HtmlElement:
+        root: HtmlElement = self.selector.root
+        return root
+
+    def absolute(self, href: str | None) -> str | None:
+        """``href`` resolved against the page URL; ``None`` for empty, fragment and script links."""
+        href = (href or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
+            return None
+        return urljoin(self.url, href)
+
+    # --- metadata layers --------------------------------------------------------------------
+
+    @cached_property
+    def jsonld(self) -> list[dict[str, Any]]:
+        """Every JSON-LD node of the page, ``@graph`` and arrays flattened."""
+        nodes: list[dict[str, Any]] = []
+        for script in self.root.iter("script"):
+            if (script.get("type") or "").strip().lower() != "application/ld+json":
+                continue
+            try:
+                items = list(_jsonld._extract_items(script))
+            except ValueError:
+                continue
+            nodes.extend(_flatten_jsonld(items))
+        return nodes
+
+    @cached_property
+    def article_jsonld(self) -> dict[str, Any]:
+        """The JSON-LD node of the article itself (the first article-typed node), or ``{}``."""
+        for node in self.jsonld:
+            if _types(node) & ARTICLE_TYPES:
+                return node
+        return {}
+
+    @cached_property
+    def meta(self) -> dict[str, list[str]]:
+        """``<meta>`` contents by lower-cased ``property``/``name``/``itemprop``, in page order."""
+        found: dict[str, list[str]] = {}
+        for el in self.root.iter("meta"):
+            content = el.get("content")
+            if content is None:
+                continue
+            for attr in ("property", "name", "itemprop"):
+                key = el.get(attr)
+                if key:
+                    found.setdefault(key.strip().lower(), []).append(content)
+        return found
+
+    def meta_values(self, *keys: str) -> list[str]:
+        """Contents of the given meta keys, in the order of ``keys``."""
+        return [value for key in keys for value in self.meta.get(key, [])]
+
+    @cached_property
+    def canonical(self) -> str | None:
+        """``link[rel=canonical]`` resolved against the page URL."""
+        for el in self.root.iter("link"):
+            if "canonical" in (el.get("rel") or "").lower().split():
+                return self.absolute(el.get("href"))
+        return None
+
+    # --- the DOM ----------------------------------------------------------------------------
+
+    @cached_property
+    def boilerplate(self) -> frozenset[HtmlElement]:
+        """Elements that are chrome or teaser boxes; nothing inside them belongs to the article."""
+        found: set[HtmlElement] = set()
+        for el in self.root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            if el.tag in _BOILERPLATE_TAGS or (el.tag == "header" and not el.xpath(".//h1")):
+                found.add(el)
+            elif el.tag not in ("html", "body", "article", "main") and _BOILERPLATE_CLASS.search(_classes(el)):
+                found.add(el)
+            elif el.tag in ("section", "div", "ul", "ol"):
+                label = own_heading(el)
+                if label and (label in BLOCK_LABELS or label in _OTHER_BLOCK_LABELS):
+                    found.add(el)
+        return frozenset(found)
+
+    def in_boilerplate(self, el: HtmlElement) -> bool:
+        """Whether ``el`` sits inside a boilerplate container (or is one)."""
+        boiler = self.boilerplate
+        node: HtmlElement | None = el
+        while node is not None:
+            if node in boiler:
+                return True
+            node = node.getparent()
+        return False
+
+    @cached_property
+    def headline_element(self) -> HtmlElement | None:
+        """The article's ``<h1>``: the first one outside chrome and teaser boxes."""
+        for h1 in self.root.iter("h1"):
+            if not self.in_boilerplate(h1) and text_of(h1):
+                return h1
+        return None
+
+    @cached_property
+    def article_root(self) -> HtmlElement:
+        """The smallest element holding the headline and the main text (else ``<body>``)."""
+        body = self.main_text_container
+        h1 = self.headline_element
+        if body is None:
+            return h1.getparent() if h1 is not None else self._body
+        if h1 is None:
+            return body
+        ancestors = set(h1.iterancestors())
+        node: HtmlElement | None = body
+        while node is not None and node not in ancestors:
+            node = node.getparent()
+        return node if node is not None else self._body
+
+    @property
+    def _body(self) -> HtmlElement:
+        bodies = self.root.xpath("//body")
+        return bodies[0] if bodies else self.root
+
+    @cached_property
+    def main_text_container(self) -> HtmlElement | None:
+        """The element whose paragraphs hold the most text (a readability-style choice)."""
+        scores: dict[HtmlElement, int] = {}
+        for p in self.root.iter("p"):
+            length = len(text_of(p))
+            if length < 25 or self.in_boilerplate(p):
+                continue
+            parent = p.getparent()
+            if parent is not None:
+                scores[parent] = scores.get(parent, 0) + length
+        if not scores:
+            return None
+        return max(scores, key=lambda el: scores[el])
+
+    def article_elements(self, tags: Iterable[str]) -> Iterator[HtmlElement]:
+        """Elements with the given tags inside the article root and outside boilerplate."""
+        wanted = frozenset(tags)
+        for el in self.article_root.iter():
+            if isinstance(el.tag, str) and el.tag in wanted and not self.in_boilerplate(el):
+                yield el
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    kind = node.get("@type")
+    if isinstance(kind, str):
+        return {kind.rsplit("/", 1)[-1]}
+    if isinstance(kind, list):
+        return {str(k).rsplit("/", 1)[-1] for k in kind}
+    return set()
+
+
+def _flatten_jsonld(items: Iterable[Any]) -> Iterator[dict[str, Any]]:
+    for item in items:
+        if isinstance(item, list):
+            yield from _flatten_jsonld(item)
+        elif isinstance(item, dict):
+            if "@graph" in item:
+                yield from _flatten_jsonld(item["@graph"] if isinstance(item["@graph"], list) else [item["@graph"]])
+            if "@type" in item:
+                yield item
+
+
+def jsonld_type(page: Page) -> str | None:
+    """The first article-like ``@type`` of the page's JSON-LD."""
+    types = _types(page.article_jsonld) & ARTICLE_TYPES
+    return sorted(types)[0] if types else None
+
+
+def jsonld_text(value: Any) -> list[str]:
+    """Strings of a JSON-LD value: a string, a list of strings, or objects with a ``name``."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (int, float)):
+        return [str(value)]
+    if isinstance(value, dict):
+        for key in ("name", "@value", "text", "headline"):
+            if isinstance(value.get(key), str):
+                return [value[key]]
+        return []
+    if isinstance(value, list):
+        return [text for item in value for text in jsonld_text(item)]
+    return []
+
+
+def jsonld_authors(page: Page) -> list[str]:
+    """Author names from the article's JSON-LD: people first, organizations only if no person."""
+    authors = page.article_jsonld.get("author") or page.article_jsonld.get("creator")
+    items = authors if isinstance(authors, list) else [authors] if authors else []
+    people = [n for a in items if not (isinstance(a, dict) and "Organization" in _types(a)) for n in jsonld_text(a)]
+    orgs = [n for a in items if isinstance(a, dict) and "Organization" in _types(a) for n in jsonld_text(a)]
+    return people or orgs
+
+
+def jsonld_keywords(page: Page) -> list[str]:
+    """Tags from the article's JSON-LD ``keywords`` (a list, or one comma-separated string)."""
+    value = page.article_jsonld.get("keywords")
+    if isinstance(value, str):
+        return [part for part in value.split(",")]
+    return jsonld_text(value)
+
+
+def jsonld_images(page: Page) -> list[tuple[str, str | None]]:
+    """``(caption, url)`` of the article's JSON-LD images that have a caption."""
+    value = page.article_jsonld.get("image")
+    items = value if isinstance(value, list) else [value] if value else []
+    found = []
+    for item in items:
+        if isinstance(item, dict):
+            caption = item.get("caption") or item.get("description")
+            if isinstance(caption, str) and caption.strip():
+                url = item.get("url") or item.get("contentUrl")
+                found.append((caption, page.absolute(url) if isinstance(url, str) else None))
+    return found
+
+
+def breadcrumb_names(page: Page) -> list[str]:
+    """Names of the page's breadcrumb trail (JSON-LD ``BreadcrumbList``, else a breadcrumb nav)."""
+    for node in page.jsonld:
+        if "BreadcrumbList" in _types(node):
+            elements = node.get("itemListElement") or []
+            ordered = sorted(
+                (e for e in elements if isinstance(e, dict)),
+                key=lambda e: e.get("position") if isinstance(e.get("position"), int) else 0,
+            )
+            names = [n for e in ordered for n in jsonld_text(e.get("item") if isinstance(e.get("item"), dict) and "name" in e.get("item", {}) else e)]
+            if names:
+                return names
+    for el in page.selector.css('[class*="breadcrumb"], [aria-label="breadcrumb" i], [itemtype*="BreadcrumbList"]'):
+        names = [t for t in (clean_text(a) for a in el.css("a ::text, [itemprop=name]::text").getall()) if t]
+        if names:
+            return names
+    return []
+
+
+# --- DOM heuristics --------------------------------------------------------------------------
+
+
+def header_lines(page: Page) -> list[str]:
+    """Short text lines between the headline and the main text: bylines, datelines, counters.
+
+    These are the leaf-ish elements (list items, spans, paragraphs...) that follow the ``<h1>``
+    in document order, up to the first paragraph of the main text.
+    """
+    h1 = page.headline_element
+    if h1 is None:
+        return []
+    container = page.main_text_container
+    stop = next((p for p in container.iter("p") if len(text_of(p)) >= 25), None) if container is not None else None
+    lines: list[str] = []
+    started = False
+    for el in page.root.iter():
+        if el is h1:
+            started = True
+            continue
+        if not started or not isinstance(el.tag, str):
+            continue
+        if el is stop or len(lines) > 40:
+            break
+        if el.tag in ("li", "span", "p", "div", "time", "a", "small", "address") and not page.in_boilerplate(el):
+            if any(isinstance(c.tag, str) and c.tag in ("li", "p", "div", "span", "time") for c in el):
+                continue
+            text = text_of(el)
+            if text and len(text) <= 120:
+                lines.append(text)
+    return lines
+
+
+def byline_candidates(page: Page) -> list[str]:
+    """Byline texts: ``rel=author``/``itemprop=author``/``class*=author|byline`` elements, then "By ..." lines."""
+    found: list[str] = []
+    for el in page.selector.css('[rel="author"], [itemprop="author"], [class*="byline"], [class*="author"]'):
+        if page.in_boilerplate(el.root):
+            continue
+        text = clean_text(" ".join(el.css("::text").getall()))
+        if text and len(text) <= 150 and not is_source_line(text):
+            found.append(text)
+    found.extend(line for line in header_lines(page) if re.match(r"^by\s+\S", line, re.IGNORECASE))
+    return found
+
+
+def source_lines(page: Page) -> list[str]:
+    """"Source: ..." lines near the headline, then anywhere in the article."""
+    found = [line for line in header_lines(page) if is_source_line(line)]
+    for el in page.article_elements(("li", "span", "p", "div", "small")):
+        text = text_of(el)
+        if len(text) <= 80 and is_source_line(text) and not any(isinstance(c.tag, str) and c.tag in ("li", "p", "div") for c in el):
+            found.append(text)
+    return found
+
+
+def displayed_dates(page: Page) -> list[str]:
+    """Date texts shown near the headline: ``<time>`` text, then lines that look like a date."""
+    found = [text_of(el) for el in page.article_elements(("time",)) if text_of(el)]
+    found.extend(line for line in header_lines(page) if DISPLAYED_DATE.search(line) and len(line) <= 60)
+    return found
+
+
+def time_datetimes(page: Page) -> list[str]:
+    """``datetime`` attributes of ``<time>`` elements in the article, and ``itemprop=datePublished``."""
+    found = [el.get("datetime") for el in page.article_elements(("time",)) if el.get("datetime")]
+    found.extend(el.get("content") or text_of(el) for el in page.root.xpath('//*[@itemprop="datePublished"]') if el.tag != "meta")
+    return [f for f in found if f]
+
+
+def counter_lines(page: Page, kind: str) -> list[str]:
+    """``"5 Shares"`` (``kind="shares"``) or ``"4 Min Read"`` (``kind="read_time"``) lines of the article."""
+    pattern = _SHARES if kind == "shares" else _READ_TIME
+    lines = [line for line in header_lines(page) if pattern.match(line)]
+    if not lines:
+        for el in page.article_elements(("span", "li", "div", "p", "small")):
+            text = text_of(el)
+            if len(text) <= 30 and pattern.match(text):
+                lines.append(text)
+    return lines
+
+
+def figure_captions(page: Page) -> list[tuple[str, str | None, str | None]]:
+    """``(caption, credit, image_url)`` of the article's figures, outside teaser boxes.
+
+    A credit is returned separately only where the markup sets it apart (an element whose class
+    names a credit); otherwise it stays in the caption text for the processors to split.
+    """
+    found: list[tuple[str, str | None, str | None]] = []
+    for fig in page.article_elements(("figure",)):
+        caption_el = next(iter(fig.iter("figcaption")), None)
+        img = next(iter(fig.iter("img")), None)
+        image = page.absolute(img.get("src") or img.get("data-src")) if img is not None else None
+        credit_el = next((el for el in fig.iter() if isinstance(el.tag, str) and re.search(r"credit|copyright|source|photographer", _classes(el), re.I)), None)
+        credit = text_of(credit_el) if credit_el is not None else None
+        if caption_el is not None:
+            caption = text_of(caption_el)
+        elif img is not None:
+            caption = clean_text(img.get("alt") or img.get("title")) or ""
+        else:
+            caption = ""
+        if caption or credit:
+            found.append((caption, credit, image))
+    return found
+
+
+def tag_links(page: Page) -> list[str]:
+    """Tag names: ``a[rel~=tag]``, then links in a tag list (class or heading ``Tags``)."""
+    tags = [text_of(a) for a in page.root.xpath('//a[contains(concat(" ", normalize-space(@rel), " "), " tag ")]')]
+    if not tags:
+        for box in page.selector.css('[class*="tags"], [class*="tag-list"], [class*="keywords"], [class*="topics"]'):
+            if box.root.tag in ("html", "body", "meta"):
+                continue
+            tags = [t for t in (clean_text(" ".join(a.css("::text").getall())) for a in box.css("a, li")) if t]
+            if tags:
+                break
+    return [t for t in tags if t]
+
+
+def labelled_blocks(page: Page) -> list[tuple[str, HtmlElement]]:
+    """``(kind, box)`` for every box of article links introduced by a known heading."""
+    found = []
+    for el in page.root.iter("section", "div", "aside", "ul", "nav"):
+        label = own_heading(el)
+        if label in BLOCK_LABELS:
+            found.append((BLOCK_LABELS[label], el))
+    return found
+
+
+def read_more_links(paragraphs: Iterable[HtmlElement], page: Page) -> list[str]:
+    """Links of "Read more: ..." paragraphs."""
+    return [
+        url
+        for p in paragraphs
+        if _READ_MORE.match(text_of(p))
+        for url in (page.absolute(a.get("href")) for a in p.iter("a"))
+        if url
+    ]
+
+
+def is_read_more(text: str) -> bool:
+    """Whether a paragraph is an inline "Read more: ..." link line."""
+    return bool(_READ_MORE.match(text))
+
+
+def body_blocks(page: Page, container: HtmlElement | None = None) -> list[HtmlElement]:
+    """The main text's block elements (paragraphs, subheadings, quotes, list items), in order.
+
+    Takes ``container`` (a site profile's choice) or the readability-style main text container,
+    leaves out boilerplate boxes, figures and nested blocks.
+    """
+    container = container if container is not None else page.main_text_container
+    if container is None:
+        return []
+    blocks: list[HtmlElement] = []
+    for el in container.iter():
+        if not isinstance(el.tag, str) or el.tag not in _BODY_BLOCKS:
+            continue
+        if page.in_boilerplate(el) or any(
+            a.tag in ("figure", "figcaption") or a in blocks for a in _ancestors_within(el, container)
+        ):
+            continue
+        if el.tag in ("ul", "ol"):
+            continue
+        blocks.append(el)
+    return blocks
+
+
+def _ancestors_within(el: HtmlElement, container: HtmlElement) -> Iterator[HtmlElement]:
+    node = el.getparent()
+    while node is not None and node is not container:
+        yield node
+        node = node.getparent()
+
+
+def body_text(blocks: Iterable[HtmlElement]) -> list[str]:
+    """Texts of body blocks, without "Read more:" lines and empty blocks."""
+    texts = (text_of(el) for el in blocks)
+    return [t for t in texts if t and not is_read_more(t)]
+
+
+def to_json(value: Any) -> str:
+    """Compact JSON, for debugging output."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def serialize(el: HtmlElement) -> str:
+    """An element's HTML (debugging aid)."""
+    return etree.tostring(el, encoding="unicode")

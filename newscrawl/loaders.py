@@ -1,0 +1,189 @@
+"""Item loaders: raw candidates from the page extractors in, typed items out.
+
+Scalar fields get their candidates in layer order and keep the first that survives cleaning
+(``TakeFirst``), so a layer that finds nothing usable falls through to the next. List fields get
+the list of the first layer that had one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, cast
+
+from itemloaders import ItemLoader
+from itemloaders.processors import Identity, MapCompose, TakeFirst
+
+from newscrawl import processors as p
+from newscrawl.extract.almayadeen import SITE_NAMES, TIMEZONE, ArticlePage, TickerLine
+from newscrawl.items import ArticleItem, Caption, ContentType, LinkKind, RelatedLink, TickerItem
+from newscrawl.urls import HostMap
+
+_CONTENT_TYPES: dict[str, ContentType] = {
+    "news": "news",
+    "newsarticle": "news",
+    "article": "article",
+    "articles": "article",
+    "opinionnewsarticle": "article",
+    "analysisnewsarticle": "article",
+    "video": "video",
+    "videos": "video",
+    "videoobject": "video",
+    "infograph": "infograph",
+    "infographs": "infograph",
+    "infographic": "infograph",
+    "gallery": "gallery",
+    "in pictures": "gallery",
+    "imagegallery": "gallery",
+    "mediagallery": "gallery",
+}
+_LINK_KINDS = frozenset({"read_more", "related", "read_next", "most_read"})
+
+
+@dataclass(frozen=True)
+class LoadContext:
+    """What the loaders need to know about the crawl: where URLs belong, and the site's clock."""
+
+    hosts: HostMap
+    edition: str = "en"
+    timezone: str = TIMEZONE
+    site_names: tuple[str, ...] = SITE_NAMES
+
+
+def _ctx(loader_context: dict[str, Any]) -> LoadContext:
+    return cast(LoadContext, loader_context["load"])
+
+
+def edition_url(value: str | None, loader_context: dict[str, Any]) -> str | None:
+    """An edition URL in its archived form (real host, canonical); ``None`` for other hosts."""
+    if not value:
+        return None
+    hosts = _ctx(loader_context).hosts
+    return hosts.to_real(value) if hosts.on_site(value) else None
+
+
+def content_type(value: str | None) -> ContentType | None:
+    """``"VideoObject"``, ``"Videos"``, ``"video"`` → ``"video"``; unknown names give ``None``."""
+    text = p.clean_text(value)
+    return _CONTENT_TYPES.get(text.casefold()) if text else None
+
+
+def headline(value: str | None, loader_context: dict[str, Any]) -> str | None:
+    """A headline without the site-name suffix of document and og titles."""
+    return p.strip_title_suffix(value, _ctx(loader_context).site_names)
+
+
+def timestamp(value: str | None, loader_context: dict[str, Any]) -> str | None:
+    """ISO 8601 in the site's time zone."""
+    return p.parse_datetime(value, _ctx(loader_context).timezone)
+
+
+def raw_date(value: str | None) -> str | None:
+    """The displayed date string, cut out of a longer line when needed."""
+    return p.displayed_date(value)
+
+
+def caption(raw: tuple[str | None, str | None, str | None], loader_context: dict[str, Any]) -> Caption | None:
+    """``(caption, credit, image_url)`` → :class:`Caption`, splitting a bracketed credit off the text."""
+    text, credit, image = raw
+    if p.clean_text(credit):
+        credit = p.clean_credit(credit)
+        text = p.remove_credit(text, credit)
+    else:
+        text, credit = p.split_caption(text)
+    if not text and not credit:
+        return None
+    hosts = _ctx(loader_context).hosts
+    if image and hosts.on_site(image):
+        image = hosts.to_real(image)
+    return Caption(text=text or "", credit=credit, image_url=image or None)
+
+
+def related_link(raw: tuple[str, str], loader_context: dict[str, Any]) -> RelatedLink | None:
+    """``(url, kind)`` → :class:`RelatedLink` on the edition's real host; other hosts dropped."""
+    url, kind = raw
+    real = edition_url(url, loader_context)
+    if real is None or kind not in _LINK_KINDS:
+        return None
+    return RelatedLink(url=real, kind=cast(LinkKind, kind))
+
+
+def join_paragraphs(paragraphs: Iterable[str]) -> str | None:
+    """Body paragraphs joined by one blank line; ``None`` when there are none."""
+    text = "\n\n".join(paragraphs)
+    return text or None
+
+
+class ArticleLoader(ItemLoader):
+    """Cleans an article's raw candidates field by field (see :class:`ArticleItem` for formats)."""
+
+    default_item_class = dict
+    default_input_processor = MapCompose(p.clean_text)
+    default_output_processor = TakeFirst()
+
+    url_in = MapCompose(edition_url)
+    content_type_in = MapCompose(content_type)
+    headline_in = MapCompose(headline)
+    body_out = join_paragraphs
+    authors_in = MapCompose(p.split_authors)
+    authors_out = p.dedupe_casefold
+    source_in = MapCompose(p.parse_source)
+    published_at_in = MapCompose(timestamp)
+    modified_at_in = MapCompose(timestamp)
+    published_raw_in = MapCompose(raw_date)
+    tags_out = p.dedupe
+    captions_in = MapCompose(caption)
+    captions_out = Identity()
+    related_in = MapCompose(related_link)
+    related_out = p.dedupe
+    read_time_min_in = MapCompose(p.parse_count)
+    share_count_in = MapCompose(p.parse_count)
+
+
+def load_article(page: ArticlePage, context: LoadContext, section_hint: str | None = None) -> ArticleItem:
+    """Fill an :class:`ArticleItem` from an article page's layers."""
+    loader = ArticleLoader(load=context)
+    loader.add_value("url", page.url())
+    loader.add_value("post_id", page.post_id())
+    loader.add_value("content_type", page.content_type())
+    loader.add_value("section", page.section(section_hint))
+    loader.add_value("region", page.region())
+    loader.add_value("coverage", page.coverage())
+    loader.add_value("headline", page.headline())
+    loader.add_value("lead", page.lead())
+    loader.add_value("body", page.body())
+    loader.add_value("authors", page.authors())
+    loader.add_value("source", page.source())
+    loader.add_value("published_at", page.published())
+    loader.add_value("modified_at", page.modified())
+    loader.add_value("published_raw", page.published_raw())
+    loader.add_value("tags", page.tags())
+    loader.add_value("captions", page.captions())
+    loader.add_value("related", page.related())
+    loader.add_value("read_time_min", page.counters("read_time"))
+    loader.add_value("share_count", page.counters("shares"))
+    values = loader.load_item()
+    values.setdefault("url", p.clean_text(page.page.url))
+    return ArticleItem(edition=context.edition, **values)
+
+
+def load_ticker(lines: Iterable[TickerLine], context: LoadContext, seen_at: str) -> list[TickerItem]:
+    """Ticker items from the raw lines of one page."""
+    items = []
+    for line in lines:
+        text = p.clean_text(line.text)
+        if text is None:
+            continue
+        url = line.href
+        if url and context.hosts.on_site(url):
+            url = context.hosts.to_real(url)
+        items.append(
+            TickerItem(
+                text=text,
+                edition=context.edition,
+                seen_at=seen_at,
+                attribution=p.ticker_attribution(text),
+                url=url,
+            )
+        )
+    return items

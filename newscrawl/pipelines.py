@@ -1,0 +1,178 @@
+"""Item pipelines, one concern each: validate, deduplicate, store.
+
+Enabled in ``settings.ITEM_PIPELINES`` in that order. None of them parses pages; storage goes
+through :class:`newscrawl.archive.Archive`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
+
+from newscrawl.archive import Archive, utcnow
+from newscrawl.items import ArticleItem, TickerItem
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+    from typing_extensions import Self
+
+logger = logging.getLogger(__name__)
+
+#: ``crawl_runs.status`` by Scrapy close reason; any other reason is a failure.
+RUN_STATUS = {"finished": "finished", "blocked": "blocked", "shutdown": "interrupted", "max_articles": "finished"}
+
+
+class ValidatePipeline:
+    """Drops an article without a URL or a headline, logging its URL and the reason."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, ArticleItem):
+            missing = [name for name in ("url", "headline") if not getattr(item, name)]
+            if missing:
+                reason = f"missing_{'_and_'.join(missing)}"
+                assert self.stats is not None
+                self.stats.inc_value(f"newscrawl/dropped/{reason}")
+                raise DropItem(f"article {item.url or '(no url)'} not stored: no {' and no '.join(missing)} found")
+        return item
+
+
+class DedupePipeline:
+    """Drops an article already seen in this run under the same canonical URL or post id."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        self.urls: set[str] = set()
+        self.post_ids: set[tuple[str, str]] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item
+        key = (item.edition, item.post_id) if item.post_id else None
+        if item.url in self.urls or (key and key in self.post_ids):
+            assert self.stats is not None
+            self.stats.inc_value("newscrawl/duplicates")
+            raise DropItem(f"article {item.url} already stored in this run", log_level="DEBUG")
+        self.urls.add(item.url)
+        if key:
+            self.post_ids.add(key)
+        return item
+
+
+class ArchivePipeline:
+    """Writes articles and ticker lines to the archive in batched transactions.
+
+    Articles are committed every ``ARCHIVE_BATCH_SIZE`` items or ``ARCHIVE_FLUSH_SECONDS``,
+    whichever comes first, and at the end of the run. Each ticker line is recorded once per run.
+    The run itself is a ``crawl_runs`` row, opened when the spider opens and closed with its
+    status and stats when it closes.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.batch_size = settings.getint("ARCHIVE_BATCH_SIZE", 100)
+        self.flush_seconds = settings.getfloat("ARCHIVE_FLUSH_SECONDS", 5.0)
+        # Opened here so that an unusable ARCHIVE_DB stops the crawl before any request.
+        self.archive = Archive(settings.get("ARCHIVE_DB"))
+        self.run_id = 0
+        self.pending: list[ArticleItem] = []
+        self.last_flush = time.monotonic()
+        self.ticker_seen: set[tuple[str, str]] = set()
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def open_spider(self, spider: Spider) -> None:
+        args = getattr(spider, "arguments", {})
+        self.run_id = self.archive.start_run(spider.name, args)
+        assert self.stats is not None
+        self.stats.set_value("newscrawl/run_id", self.run_id)
+        logger.info("Archiving into %s (run %d)", self.archive.path, self.run_id)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, TickerItem):
+            self._record_ticker(item)
+        elif isinstance(item, ArticleItem):
+            self.pending.append(item)
+            if len(self.pending) >= self.batch_size or time.monotonic() - self.last_flush >= self.flush_seconds:
+                self.flush()
+        return item
+
+    def _record_ticker(self, item: TickerItem) -> None:
+        key = (item.edition, item.text)
+        if key in self.ticker_seen:
+            return
+        self.ticker_seen.add(key)
+        new = self.archive.record_ticker([item])
+        assert self.stats is not None
+        self.stats.inc_value("newscrawl/ticker_lines")
+        self.stats.inc_value("newscrawl/ticker_lines_new", new)
+
+    def flush(self) -> None:
+        """Commit the pending articles; on a failed batch, store them one by one."""
+        batch, self.pending = self.pending, []
+        self.last_flush = time.monotonic()
+        if not batch:
+            return
+        fetched_at = utcnow()
+        try:
+            self._count(self.archive.store_articles(batch, fetched_at))
+        except sqlite3.IntegrityError:
+            for item in batch:
+                self._store_one(item, fetched_at)
+        except sqlite3.Error as exc:
+            self._fail(f"cannot write archive {self.archive.path}: {exc}", batch)
+
+    def _fail(self, message: str, batch: list[ArticleItem]) -> None:
+        """Stop the crawl: the archive itself cannot be written (disk full, file made read-only)."""
+        assert self.stats is not None
+        self.stats.inc_value("newscrawl/store_errors", len(batch))
+        self.stats.set_value("newscrawl/message", message)
+        for item in batch:
+            logger.error("article %s not stored: %s", item.url, message)
+        if self.crawler.engine is not None and self.crawler.engine.running:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_error"))
+
+    def _store_one(self, item: ArticleItem, fetched_at: str) -> None:
+        try:
+            self._count(self.archive.store_articles([item], fetched_at))
+        except sqlite3.IntegrityError as exc:
+            assert self.stats is not None
+            self.stats.inc_value("newscrawl/store_errors")
+            logger.error("article %s not stored: %s", item.url, exc)
+
+    def _count(self, counts: dict[str, int]) -> None:
+        assert self.stats is not None
+        for outcome, number in counts.items():
+            self.stats.inc_value(f"newscrawl/articles_{outcome}", number)
+
+    def close_spider(self, spider: Spider) -> None:
+        self.flush()
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        assert self.stats is not None
+        status = RUN_STATUS.get(reason, "failed")
+        self.stats.set_value("newscrawl/status", status)
+        self.archive.finish_run(self.run_id, status, self.stats.get_stats())
+        self.archive.close()

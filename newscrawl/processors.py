@@ -1,0 +1,282 @@
+"""Pure cleaning and normalizing functions used by the item loaders.
+
+Each function takes a raw value as a page shows it and returns the normalized value, or ``None``
+when there is nothing usable in it (so a loader's ``TakeFirst`` moves on to the next layer's
+candidate). None of them does I/O; all are table-tested in ``tests/test_processors.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime, tzinfo
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from dateutil import parser as dateutil_parser
+
+T = TypeVar("T")
+
+_SPACE = re.compile(r"\s+")
+# Zero-width characters and the BOM show up in CMS text and break equality of otherwise equal lines.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def clean_text(value: str | None) -> str | None:
+    """Collapse all whitespace (including no-break spaces) to single spaces and strip.
+
+    Returns ``None`` for ``None`` or a value that is empty after cleaning.
+    """
+    if value is None:
+        return None
+    text = _SPACE.sub(" ", _INVISIBLE.sub("", value)).strip()
+    return text or None
+
+
+def dedupe(values: Iterable[T]) -> list[T]:
+    """Keep the first occurrence of each value, in order."""
+    seen: set[T] = set()
+    out: list[T] = []
+    for value in values:
+        if value not in seen:
+            seen.add(value)
+            out.append(value)
+    return out
+
+
+def dedupe_casefold(values: Iterable[str]) -> list[str]:
+    """Keep the first spelling of each value, comparing case-insensitively."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for value in values:
+        key = value.casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(value)
+    return out
+
+
+def strip_title_suffix(title: str | None, site_names: Iterable[str]) -> str | None:
+    """Remove a trailing ``| Site Name`` (or ``- Site Name``) from a document or og title."""
+    title = clean_text(title)
+    if title is None:
+        return None
+    for name in site_names:
+        for sep in (" | ", " - ", " – ", " — ", " :: "):
+            suffix = f"{sep}{name}"
+            if title.endswith(suffix):
+                return clean_text(title[: -len(suffix)])
+    return title
+
+
+def split_keywords(value: str | None) -> list[str]:
+    """Split a comma-separated keyword string (CMS ``keywords``, ``meta[name=keywords]``)."""
+    if not value:
+        return []
+    return [kw for kw in (clean_text(part) for part in value.split(",")) if kw]
+
+
+# --- bylines -------------------------------------------------------------------------------
+
+_BY_PREFIX = re.compile(r"^\s*(?:written\s+)?by\b[:\s]*", re.IGNORECASE)
+_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\|)\s*", re.IGNORECASE)
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+_UPDATED = re.compile(r"\b(?:updated|published|posted)\b.*$", re.IGNORECASE)
+
+
+def strip_by(value: str | None) -> str | None:
+    """``"By Al Mayadeen English"`` → ``"Al Mayadeen English"``."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    return clean_text(_BY_PREFIX.sub("", text))
+
+
+def split_authors(value: str | None) -> list[str]:
+    """One byline string → author names, in order.
+
+    Removes "By", e-mail addresses and trailing "Updated ..." noise, and splits on commas,
+    semicolons, "and", "&" and "|": ``"By Jane Doe, John Roe and Ann Poe"`` →
+    ``["Jane Doe", "John Roe", "Ann Poe"]``.
+    """
+    text = strip_by(value)
+    if text is None:
+        return []
+    text = _UPDATED.sub("", _EMAIL.sub("", text))
+    names = (clean_text(part.strip(" .-–—")) for part in _AUTHOR_SPLIT.split(text))
+    return [name for name in names if name]
+
+
+# --- labelled lines ------------------------------------------------------------------------
+
+_SOURCE = re.compile(r"^\s*(?:source|sources)\s*[:：]\s*(.+)$", re.IGNORECASE)
+
+
+def parse_source(value: str | None) -> str | None:
+    """``"Source: TASS"`` → ``"TASS"``; a line without the label is taken as the agency."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    match = _SOURCE.match(text)
+    return clean_text(match.group(1)) if match else text
+
+
+def is_source_line(value: str | None) -> bool:
+    """Whether a line is a "Source: ..." line."""
+    return bool(value and _SOURCE.match(value))
+
+
+# A k/M suffix scales only when it stands alone: "1.2K Shares", not the M of "4 Min Read".
+_COUNT = re.compile(r"(\d+(?:[.,]\d+)*)\s*(?:([kKmM])(?![A-Za-z]))?")
+
+
+def parse_count(value: str | int | None) -> int | None:
+    """``"5 Shares"`` → 5, ``"1.2K Shares"`` → 1200, ``"1,234"`` → 1234, ``"4 Min Read"`` → 4."""
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    match = _COUNT.search(value)
+    if match is None:
+        return None
+    number, suffix = match.groups()
+    if suffix:
+        scaled = float(number.replace(",", ".")) * (1_000 if suffix in "kK" else 1_000_000)
+        return round(scaled)
+    return int(number.replace(",", "").replace(".", ""))
+
+
+# --- captions ------------------------------------------------------------------------------
+
+# A credit is the last bracketed group of a caption: "... 2023 (AP Photo/Mohammed Dahman)".
+_TRAILING_CREDIT = re.compile(r"^(?P<text>.*?)[\s.,;:]*[(\[](?P<credit>[^()\[\]]+)[)\]]\s*\.?\s*$", re.S)
+_CREDIT_LABEL = re.compile(r"^(?:photo|image|picture|credit|credits|source)\s*[:：]\s*", re.I)
+
+
+def clean_credit(value: str | None) -> str | None:
+    """``"(AP Photo/Mohammed Dahman)"`` → ``"AP Photo/Mohammed Dahman"``; ``"Photo: AFP"`` → ``"AFP"``."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = text.strip("()[] ")
+    return clean_text(_CREDIT_LABEL.sub("", text))
+
+
+def split_caption(value: str | None) -> tuple[str | None, str | None]:
+    """Split a caption into its text and the credit in its final brackets.
+
+    ``"Palestinians evacuate ... 2023 (AP Photo/Mohammed Dahman)"`` →
+    ``("Palestinians evacuate ... 2023", "AP Photo/Mohammed Dahman")``. A caption without a
+    bracketed tail has no credit.
+    """
+    text = clean_text(value)
+    if text is None:
+        return None, None
+    match = _TRAILING_CREDIT.match(text)
+    if match is None:
+        return text, None
+    return clean_text(match.group("text")), clean_credit(match.group("credit"))
+
+
+def remove_credit(text: str | None, credit: str | None) -> str | None:
+    """Drop a separately marked-up credit from the end of a caption's text, if repeated there."""
+    text = clean_text(text)
+    if text is None or not credit:
+        return text
+    for tail in (f"({credit})", f"[{credit}]", credit):
+        if text.endswith(tail):
+            return clean_text(text[: -len(tail)].rstrip(" -–—|,;:"))
+    return text
+
+
+# --- ticker --------------------------------------------------------------------------------
+
+_MAX_ATTRIBUTION = 80
+
+
+def ticker_attribution(line: str | None) -> str | None:
+    """The speaker before the first ``": "`` of a ticker line, if the line has one.
+
+    ``"Al Mayadeen's correspondent: The Lebanese Army ..."`` → ``"Al Mayadeen's correspondent"``.
+    A long prefix is a sentence, not a speaker, and gives ``None``.
+    """
+    text = clean_text(line)
+    if text is None or ": " not in text:
+        return None
+    head = text.split(": ", 1)[0].strip()
+    if not head or len(head) > _MAX_ATTRIBUTION:
+        return None
+    return head
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+_MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
+# The site's displayed date: "13 Nov 2023 20:45" (day-first, abbreviated month, 24-hour time).
+DISPLAYED_DATE = re.compile(
+    rf"\b(?P<day>\d{{1,2}})\s+(?P<month>(?:{_MONTHS})[a-z]*)\.?,?\s+(?P<year>\d{{4}})"
+    rf"(?:,?\s+(?P<hour>\d{{1,2}}):(?P<minute>\d{{2}}))?",
+    re.IGNORECASE,
+)
+_ISO_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _format(value: datetime, tz: tzinfo) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz)
+    else:
+        value = value.astimezone(tz)
+    return value.isoformat(timespec="seconds")
+
+
+def parse_datetime(value: str | None, tz: tzinfo | str = "Asia/Beirut") -> str | None:
+    """Normalize a timestamp to ISO 8601 in the site's time zone.
+
+    An aware value is converted to ``tz`` (``2023-11-13T18:45:00Z`` →
+    ``2023-11-13T20:45:00+02:00`` for Asia/Beirut); a naive value or a displayed time such as
+    ``13 Nov 2023 20:45`` is read as local time in ``tz``; a date alone stays a date
+    (``2023-11-13``). Anything unparseable gives ``None``.
+    """
+    text = clean_text(value)
+    if text is None:
+        return None
+    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
+    if _ISO_LIKE.match(text):
+        if len(text) == 10:
+            try:
+                return date.fromisoformat(text).isoformat()
+            except ValueError:
+                return None
+        try:
+            return _format(datetime.fromisoformat(text.replace("Z", "+00:00")), zone)
+        except ValueError:
+            pass
+    match = DISPLAYED_DATE.search(text)
+    if match:
+        try:
+            day = datetime.strptime(
+                f"{match['day']} {match['month'][:3]} {match['year']}", "%d %b %Y"
+            )
+        except ValueError:
+            return None
+        if match["hour"] is None:
+            return day.date().isoformat()
+        try:
+            moment = day.replace(hour=int(match["hour"]), minute=int(match["minute"]))
+        except ValueError:
+            return None
+        return _format(moment, zone)
+    try:
+        parsed = dateutil_parser.parse(text, dayfirst=True, fuzzy=False)
+    except (ValueError, OverflowError):
+        return None
+    return _format(parsed, zone)
+
+
+def displayed_date(value: str | None) -> str | None:
+    """The displayed date inside a longer line: ``"Published 13 Nov 2023 20:45"`` → ``"13 Nov 2023 20:45"``."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    match = DISPLAYED_DATE.search(text)
+    return match.group(0) if match else None

@@ -1,0 +1,47 @@
+"""Scrapy settings for newscrawl: polite defaults for a real news site, and the archive location.
+
+Override any of them with ``-s NAME=value``.
+"""
+
+BOT_NAME = "newscrawl"
+SPIDER_MODULES = ["newscrawl.spiders"]
+NEWSPIDER_MODULE = "newscrawl.spiders"
+# Our own `crawl` command: same as Scrapy's, plus an exit status that tells cron how a run ended.
+COMMANDS_MODULE = "newscrawl.commands"
+
+#: Where the archive is written (a SQLite file; its folder is created).
+ARCHIVE_DB = "data/archive.db"
+#: Articles per transaction, and the longest an article waits before it is committed.
+ARCHIVE_BATCH_SIZE = 100
+ARCHIVE_FLUSH_SECONDS = 5.0
+
+USER_AGENT = "newscrawl/0.1 (+https://github.com/newscrawl/newscrawl; news archiving for research)"
+ROBOTSTXT_OBEY = True
+
+# Politeness toward a real site: a few parallel requests, adapted to its response times.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 3
+
+# A mirror or test server on this machine needs no politeness (the spider also tells
+# AutoThrottle to leave these slots alone).
+DOWNLOAD_SLOTS = {
+    "127.0.0.1": {"concurrency": 16, "delay": 0},
+    "localhost": {"concurrency": 16, "delay": 0},
+}
+
+ITEM_PIPELINES = {
+    "newscrawl.pipelines.ValidatePipeline": 100,
+    "newscrawl.pipelines.DedupePipeline": 200,
+    "newscrawl.pipelines.ArchivePipeline": 300,
+}
+
+TELNETCONSOLE_ENABLED = False
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

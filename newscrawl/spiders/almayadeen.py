@@ -1,0 +1,230 @@
+"""The ``almayadeen`` spider: an Al Mayadeen edition, from its menus down to every article."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.exceptions import CloseSpider
+from scrapy.http import Request, Response, TextResponse
+from twisted.python.failure import Failure
+
+from newscrawl.archive import utcnow
+from newscrawl.blocking import block_reason
+from newscrawl.extract import almayadeen as site
+from newscrawl.extract.generic import Page
+from newscrawl.items import ArticleItem, TickerItem
+from newscrawl.loaders import LoadContext, load_article, load_ticker
+from newscrawl.urls import HostMap, canonical, is_loopback, origin
+
+
+class SpiderArgumentError(ValueError):
+    """A spider argument (``-a name=value``) is missing, unknown or malformed."""
+
+
+_LISTING_PRIORITY = 10  # listings first, so menu labels are known before their articles parse
+
+
+class AlMayadeenSpider(scrapy.Spider):
+    """Crawl one Al Mayadeen edition into the archive.
+
+    Starts at the homepage, takes the sections and regions from its menus, walks every listing
+    through its pagination (and the subsections it links to), and parses each article once.
+    Every page's BREAKING ticker is recorded.
+
+    Arguments (``-a name=value``):
+
+    - ``base_url``: where to fetch from; default the edition's site. A mirror such as
+      ``http://127.0.0.1:8000`` is crawled as if it were the site: archived URLs name the real
+      host.
+    - ``edition``: ``en`` (default), ``ar`` or ``es``.
+    - ``max_articles``: stop after requesting this many articles (a positive integer).
+
+    A 403 or a challenge page on the homepage, an unreachable homepage, or a homepage without
+    menus stops the crawl with a one-line reason and a non-zero exit (see ``newscrawl.commands``).
+    """
+
+    name = "almayadeen"
+
+    def __init__(self, base_url: str | None = None, edition: str = "en", max_articles: str | int | None = None, **unknown: Any) -> None:
+        unknown.pop("_job", None)  # set by scrapyd, harmless
+        if unknown:
+            raise SpiderArgumentError(
+                f"unknown argument(s) {', '.join(sorted(unknown))}; almayadeen takes base_url, edition, max_articles"
+            )
+        super().__init__()
+        if edition not in site.EDITIONS:
+            raise SpiderArgumentError(f"edition={edition!r} is not one of {', '.join(site.EDITIONS)}")
+        real_origin = site.EDITIONS[edition]
+        self.hosts = HostMap(real_origin=real_origin, fetch_origin=_parse_base_url(base_url or real_origin))
+        self.edition = edition
+        self.max_articles = _parse_max_articles(max_articles)
+        self.arguments = {"base_url": self.hosts.fetch_origin, "edition": edition, "max_articles": self.max_articles}
+        self.context = LoadContext(hosts=self.hosts, edition=edition)
+        # Listing paths → labels, learnt from the menus and listings as the crawl goes.
+        self.sections: dict[str, str] = {}
+        self.regions: dict[str, str] = {}
+        self.requested: set[str] = set()
+        self.articles_requested = 0
+
+    async def start(self) -> AsyncIterator[Request]:
+        yield Request(
+            self.hosts.fetch_origin + "/",
+            callback=self.parse_home,
+            errback=self.home_failed,
+            meta={"handle_httpstatus_all": True, **self._meta(self.hosts.fetch_origin)},
+            dont_filter=True,
+        )
+
+    # --- callbacks ------------------------------------------------------------------------
+
+    def parse_home(self, response: Response) -> Iterator[Request | TickerItem]:
+        """The homepage: refuse a block, record the ticker, follow menus and teasers."""
+        if not isinstance(response, TextResponse):
+            self._stop("failed", f"homepage {response.url} is not an HTML page")
+        reason = block_reason(response.status, _headers(response), response.text)
+        if reason:
+            self._stop("blocked", f"{response.url} refused the crawler: {reason}")
+        if response.status >= 400:
+            self._stop("failed", f"homepage {response.url} answered HTTP {response.status}")
+        page = self._page(response)
+        yield from self._ticker(page)
+        menu = [m for m in site.menu_links(page) if self.hosts.on_site(m.url)]
+        if not menu:
+            self._stop("failed", f"no section menu found on {response.url}: the site's layout may have changed")
+        for link in menu:
+            path = _path(link.url)
+            (self.regions if link.is_region else self.sections)[path] = link.label
+            self.sections.setdefault(path, link.label)
+            yield from self._follow_listing(link.url)
+        self.logger.info("Menus: %d sections, %d regions", len(self.sections) - len(self.regions), len(self.regions))
+        yield from self._follow_articles(page)
+
+    def parse_listing(self, response: Response) -> Iterator[Request | TickerItem]:
+        """A section or region listing: its articles, its other pages and its subsections."""
+        page = self._checked_page(response)
+        if page is None:
+            return
+        yield from self._ticker(page)
+        for a in response.css("a[href]"):
+            url = page.absolute(a.attrib.get("href"))
+            if not url or not self.hosts.on_site(url):
+                continue
+            if site.is_pagination(url, response.url) or site.is_subsection(url, response.url):
+                label = " ".join(a.css("::text").getall()).strip()
+                if site.is_subsection(url, response.url) and label and not label.isdigit():
+                    self.sections.setdefault(_path(url), label)
+                yield from self._follow_listing(url)
+        yield from self._follow_articles(page)
+
+    def parse_article(self, response: Response) -> Iterator[ArticleItem | TickerItem]:
+        """An article page: its ticker, then the article itself."""
+        page = self._checked_page(response)
+        if page is None:
+            return
+        yield from self._ticker(page)
+        article = site.ArticlePage(page, regions=self.regions)
+        if not article.is_article():
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("newscrawl/not_article")
+            return
+        yield load_article(article, self.context, section_hint=self._section_hint(response.url))
+
+    def home_failed(self, failure: Failure) -> None:
+        """The homepage could not be fetched at all (DNS, refused connection, timeout, robots.txt)."""
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else self.hosts.fetch_origin
+        self._stop("failed", f"cannot reach {url}: {failure.getErrorMessage() or failure.type.__name__}")
+
+    # --- following ------------------------------------------------------------------------
+
+    def _follow_listing(self, url: str) -> Iterator[Request]:
+        url = self.hosts.to_fetch(url)
+        key = canonical(url)
+        if key not in self.requested:
+            self.requested.add(key)
+            yield Request(url, callback=self.parse_listing, priority=_LISTING_PRIORITY, meta=self._meta(url))
+
+    def _follow_articles(self, page: Page) -> Iterator[Request]:
+        for href in page.selector.css("a::attr(href)").getall():
+            url = page.absolute(href)
+            if not url or not self.hosts.on_site(url) or site.page_kind(url) != "article":
+                continue
+            url = self.hosts.to_fetch(url)
+            key = canonical(url)
+            if key in self.requested:
+                continue
+            if self.max_articles is not None and self.articles_requested >= self.max_articles:
+                return
+            self.requested.add(key)
+            self.articles_requested += 1
+            yield Request(url, callback=self.parse_article, meta=self._meta(url))
+
+    def _meta(self, url: str) -> dict[str, Any]:
+        # A mirror on this machine is ours to hit at full speed; see DOWNLOAD_SLOTS in settings.
+        return {"autothrottle_dont_adjust_delay": True} if is_loopback(url) else {}
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _page(self, response: TextResponse) -> Page:
+        return Page(url=response.url, selector=response.selector)
+
+    def _checked_page(self, response: Response) -> Page | None:
+        if not isinstance(response, TextResponse):
+            return None
+        reason = block_reason(response.status, _headers(response), response.text)
+        if reason:
+            self._stop("blocked", f"{response.url} refused the crawler: {reason}")
+        return self._page(response)
+
+    def _ticker(self, page: Page) -> Iterator[TickerItem]:
+        yield from load_ticker(site.ticker_lines(page), self.context, seen_at=utcnow())
+
+    def _section_hint(self, url: str) -> str | None:
+        """The label of the listing an article URL sits under (``/news/politics/x`` → ``Politics``)."""
+        parent = _path(url).rsplit("/", 1)[0]
+        if parent in self.sections:
+            return self.sections[parent]
+        segment = parent.rsplit("/", 1)[-1]
+        return segment.replace("-", " ").title() if segment else None
+
+    def _stop(self, status: str, message: str) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.set_value("newscrawl/message", message)
+        self.logger.error(message)
+        raise CloseSpider(status)
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path.rstrip("/") or "/"
+
+
+def _headers(response: Response) -> dict[str, str]:
+    return {k.decode("latin-1").lower(): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
+
+
+def _parse_base_url(value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SpiderArgumentError(f"base_url={value!r} is not an http(s) URL such as https://english.almayadeen.net")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise SpiderArgumentError(f"base_url={value!r} must be an origin only (scheme, host and port), with no path")
+    try:
+        parts.port  # noqa: B018 - validates the port
+    except ValueError as exc:
+        raise SpiderArgumentError(f"base_url={value!r} has an invalid port") from exc
+    return origin(value.strip())
+
+
+def _parse_max_articles(value: str | int | None) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number < 1:
+        raise SpiderArgumentError(f"max_articles={value!r} is not a positive integer")
+    return number
