@@ -218,7 +218,7 @@ class Archive:
 
     def _store_children(self, article_id: int, item: ArticleItem) -> None:
         if item.tags:
-            self.db.executemany("INSERT OR IGNORE INTO tags (name) VALUES (?)", [(t,) for t in item.tags])
+            self.db.conn.executemany("INSERT OR IGNORE INTO tags (name) VALUES (?)", [(t,) for t in item.tags])
             marks = ",".join("?" * len(item.tags))
             self.db.execute(
                 f"INSERT OR IGNORE INTO article_tags (article_id, tag_id) SELECT ?, id FROM tags WHERE name IN ({marks})",

@@ -103,9 +103,10 @@ class ArchivePipeline:
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    def open_spider(self, spider: Spider) -> None:
-        args = getattr(spider, "arguments", {})
-        self.run_id = self.archive.start_run(spider.name, args)
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
+        assert spider is not None
+        self.run_id = self.archive.start_run(spider.name, getattr(spider, "arguments", {}))
         assert self.stats is not None
         self.stats.set_value("newscrawl/run_id", self.run_id)
         logger.info("Archiving into %s (run %d)", self.archive.path, self.run_id)
@@ -130,7 +131,7 @@ class ArchivePipeline:
         self.stats.inc_value("newscrawl/ticker_lines_new", new)
 
     def flush(self) -> None:
-        """Commit the pending articles; on a failed batch, store them one by one."""
+        """Commit the pending articles; if the batch fails, store them one by one."""
         batch, self.pending = self.pending, []
         self.last_flush = time.monotonic()
         if not batch:
@@ -138,14 +139,15 @@ class ArchivePipeline:
         fetched_at = utcnow()
         try:
             self._count(self.archive.store_articles(batch, fetched_at))
-        except sqlite3.IntegrityError:
+        except sqlite3.OperationalError as exc:
+            # The file itself is unusable (disk full, read-only, locked): no item can be stored.
+            self._fail(f"cannot write archive {self.archive.path}: {exc}", batch)
+        except Exception:
             for item in batch:
                 self._store_one(item, fetched_at)
-        except sqlite3.Error as exc:
-            self._fail(f"cannot write archive {self.archive.path}: {exc}", batch)
 
     def _fail(self, message: str, batch: list[ArticleItem]) -> None:
-        """Stop the crawl: the archive itself cannot be written (disk full, file made read-only)."""
+        """Stop the crawl: the archive itself cannot be written."""
         assert self.stats is not None
         self.stats.inc_value("newscrawl/store_errors", len(batch))
         self.stats.set_value("newscrawl/message", message)
@@ -157,17 +159,17 @@ class ArchivePipeline:
     def _store_one(self, item: ArticleItem, fetched_at: str) -> None:
         try:
             self._count(self.archive.store_articles([item], fetched_at))
-        except sqlite3.IntegrityError as exc:
+        except Exception as exc:
             assert self.stats is not None
             self.stats.inc_value("newscrawl/store_errors")
-            logger.error("article %s not stored: %s", item.url, exc)
+            logger.error("article %s not stored: %s: %s", item.url, type(exc).__name__, exc)
 
     def _count(self, counts: dict[str, int]) -> None:
         assert self.stats is not None
         for outcome, number in counts.items():
             self.stats.inc_value(f"newscrawl/articles_{outcome}", number)
 
-    def close_spider(self, spider: Spider) -> None:
+    def close_spider(self) -> None:
         self.flush()
 
     def spider_closed(self, spider: Spider, reason: str) -> None:

@@ -272,7 +272,7 @@ def _dedupe_lines(lines: Iterator[TickerLine] | list[TickerLine]) -> list[Ticker
 # --- article pages -----------------------------------------------------------------------------
 
 _H1 = ("h1.post-title", "h1.article-title", "h1.news-title", "h1.title", ".post-title h1", "article h1", "main h1")
-_LEAD = ("p.lg_para.summary", "p.lg_para", ".summary", ".article-summary", ".lead", ".standfirst", ".excerpt", ".intro", "[class*=subtitle]")
+_LEAD = ("p.lg_para.summary", "p.lg_para", ".article-summary")
 _BODY = ("div.p-content", ".article-body", ".post-content", ".article-content", ".entry-content", "[itemprop=articleBody]")
 _TAGS = (".tags a", ".tags li", ".post-tags a", ".article-tags a", ".tag-list a", ".keywords a")
 _DATE = (".post-date", ".date", ".article-date", ".publish-date", ".published", "[class*=date]")
@@ -387,6 +387,7 @@ class ArticlePage:
         """The displayed lead (DOM candidates), then metadata, JSON-LD and meta descriptions."""
         return [
             *self._css(_LEAD),
+            *generic.lead_candidates(self.page),
             *[v for v in (self.cms.get("description"),) if isinstance(v, str)],
             *generic.jsonld_text(self.ld.get("description")),
             *self.page.meta_values("og:description", "description", "twitter:description"),
@@ -444,13 +445,25 @@ class ArticlePage:
         ]
 
     def region(self) -> list[str]:
-        """Metadata country, DOM region labels, then article links to a known region listing."""
-        linked = [
-            label
-            for a in self.page.article_elements(("a",))
-            if (label := self.regions.get(urlsplit(self.page.absolute(a.get("href")) or "").path.rstrip("/")))
-        ]
-        return [*self.cms_class("country"), *self._css(_REGION), *linked]
+        """Metadata country, DOM region labels, then the article's link to a known region listing."""
+        return [*self.cms_class("country"), *self._css(_REGION), *self._region_links()]
+
+    def _region_links(self) -> list[str]:
+        """Labels of links to region listings, leaving out the region bar and teaser boxes.
+
+        The region bar is recognized as a container holding links to several regions.
+        """
+        found = []
+        boxes = {box for _, box in generic.labelled_blocks(self.page)}
+        for a in self.page.root.iter("a"):
+            label = self.regions.get(urlsplit(self.page.absolute(a.get("href")) or "").path.rstrip("/"))
+            if not label or any(anc in boxes or anc.tag == "footer" for anc in a.iterancestors()):
+                continue
+            container = next((anc for anc in a.iterancestors("ul", "ol", "nav", "div", "section")), None)
+            paths = {urlsplit(self.page.absolute(x.get("href")) or "").path.rstrip("/") for x in container.iter("a")} if container is not None else set()
+            if len(paths & self.regions.keys()) <= 1:
+                found.append(label)
+        return found
 
     def coverage(self) -> list[str]:
         """Metadata coverage, then DOM coverage labels."""

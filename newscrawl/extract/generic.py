@@ -75,14 +75,33 @@ _OTHER_BLOCK_LABELS = frozenset({"coverage", "tags", "share", "more", "latest", 
 _READ_MORE = re.compile(r"^\s*(?:read more|read also|also read|see also)\s*[:：]", re.IGNORECASE)
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _BODY_BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "pre"})
+# Elements that hold one short line of an article header (byline, source, date, counters).
+_LINE_TAGS = ("li", "span", "p", "div", "time", "a", "small", "address", "dd", "dt", "em", "strong", "b", "cite")
+_INLINE_TAGS = frozenset({"a", "em", "strong", "b", "cite"})
 _SHARES = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*[kKmM]?\s+shares?\s*$", re.IGNORECASE)
 _READ_TIME = re.compile(r"^\s*\d+\s*min(?:ute)?s?\.?\s+read\s*$", re.IGNORECASE)
 
 _jsonld = JsonLdExtractor()
 
 
+# Attributes that name what an element is: classes, ids, and the role names of component markup.
+_NAMING_ATTRIBUTES = ("class", "id", "itemprop", "data-role", "data-testid", "data-component", "data-type")
+
+
 def _classes(el: HtmlElement) -> str:
-    return f"{el.get('class', '')} {el.get('id', '')}"
+    return " ".join(el.get(attr, "") for attr in _NAMING_ATTRIBUTES)
+
+
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+def class_words(el: HtmlElement) -> set[str]:
+    """The words of an element's class, id and role attributes, lower-cased: ``ArticleHeader_lead__Jx0p`` →
+    ``{"article", "header", "lead", "jx", "0", "p"}``, ``lg_para summary`` → ``{"lg", "para", "summary"}``.
+
+    Matching whole words, not substrings, keeps ``lead`` from matching ``leading-7``.
+    """
+    return {word.lower() for word in _WORD.findall(_classes(el))}
 
 
 def text_of(el: HtmlElement) -> str:
@@ -92,14 +111,22 @@ def text_of(el: HtmlElement) -> str:
 
 
 def own_heading(el: HtmlElement) -> str | None:
-    """The normalized label of a box: the text of its first heading-like child, if any."""
+    """The normalized label of a box: its first child's text when that child is a heading.
+
+    The heading may sit in a small wrapper with other controls (``<div><h2>Read Next</h2>
+    <a>All</a></div>``); the wrapper's first heading is then the label.
+    """
     for child in el.iterchildren():
         if not isinstance(child.tag, str):
             continue
         if child.tag in _HEADINGS or (child.tag in ("div", "span", "p", "strong") and _is_label(child)):
             label = text_of(child)
-            return label.casefold().strip(" :") if label else None
-        return None
+        elif child.tag in ("div", "header") and len(text_of(child)) <= 60:
+            heading = next((h for h in child.iter(*_HEADINGS)), None)
+            label = text_of(heading) if heading is not None else ""
+        else:
+            return None
+        return label.casefold().strip(" :") if label else None
     return None
 
 
@@ -381,8 +408,8 @@ def header_lines(page: Page) -> list[str]:
             continue
         if el is stop or len(lines) > 40:
             break
-        if el.tag in ("li", "span", "p", "div", "time", "a", "small", "address") and not page.in_boilerplate(el):
-            if any(isinstance(c.tag, str) and c.tag in ("li", "p", "div", "span", "time") for c in el):
+        if el.tag in _LINE_TAGS and not page.in_boilerplate(el):
+            if any(isinstance(c.tag, str) and c.tag in _LINE_TAGS and c.tag not in _INLINE_TAGS for c in el):
                 continue
             text = text_of(el)
             if text and len(text) <= 120:
@@ -406,9 +433,9 @@ def byline_candidates(page: Page) -> list[str]:
 def source_lines(page: Page) -> list[str]:
     """"Source: ..." lines near the headline, then anywhere in the article."""
     found = [line for line in header_lines(page) if is_source_line(line)]
-    for el in page.article_elements(("li", "span", "p", "div", "small")):
+    for el in page.article_elements(_LINE_TAGS):
         text = text_of(el)
-        if len(text) <= 80 and is_source_line(text) and not any(isinstance(c.tag, str) and c.tag in ("li", "p", "div") for c in el):
+        if len(text) <= 80 and is_source_line(text) and not any(isinstance(c.tag, str) and c.tag in ("li", "p", "div", "dd") for c in el):
             found.append(text)
     return found
 
@@ -432,7 +459,7 @@ def counter_lines(page: Page, kind: str) -> list[str]:
     pattern = _SHARES if kind == "shares" else _READ_TIME
     lines = [line for line in header_lines(page) if pattern.match(line)]
     if not lines:
-        for el in page.article_elements(("span", "li", "div", "p", "small")):
+        for el in page.article_elements(_LINE_TAGS):
             text = text_of(el)
             if len(text) <= 30 and pattern.match(text):
                 lines.append(text)
@@ -461,6 +488,18 @@ def figure_captions(page: Page) -> list[tuple[str, str | None, str | None]]:
         if caption or credit:
             found.append((caption, credit, image))
     return found
+
+
+_LEAD_WORDS = frozenset({"lead", "standfirst", "summary", "excerpt", "dek", "intro", "subtitle", "subheadline", "abstract", "teaser-text"})
+
+
+def lead_candidates(page: Page) -> list[str]:
+    """Texts of paragraphs whose class names a lead (``lead``, ``standfirst``, ``summary``, ``dek`` ...)."""
+    return [
+        text
+        for el in page.root.iter("p", "div", "h2")
+        if class_words(el) & _LEAD_WORDS and not page.in_boilerplate(el) and (text := text_of(el))
+    ]
 
 
 def tag_links(page: Page) -> list[str]:

@@ -1,0 +1,178 @@
+"""Table tests of the pure cleaning functions."""
+
+from __future__ import annotations
+
+import pytest
+
+from newscrawl import processors as p
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("  Russian intel\n reveals\u00a0US  ", "Russian intel reveals US"),
+        ("\u200bBREAKING\ufeff", "BREAKING"),
+        ("   ", None),
+        (None, None),
+    ],
+)
+def test_clean_text(raw: str | None, expected: str | None) -> None:
+    assert p.clean_text(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("By Al Mayadeen English", ["Al Mayadeen English"]),
+        ("by  Jane Doe", ["Jane Doe"]),
+        ("By Jane Doe, John Roe and Ann Poe", ["Jane Doe", "John Roe", "Ann Poe"]),
+        ("Jane Doe & John Roe", ["Jane Doe", "John Roe"]),
+        ("By Jane Doe jane@example.com", ["Jane Doe"]),
+        ("By Jane Doe Updated 13 Nov 2023", ["Jane Doe"]),
+        ("Written by: Mohammad Hammoud", ["Mohammad Hammoud"]),
+        ("Byron Smith", ["Byron Smith"]),
+        ("By", []),
+        (None, []),
+    ],
+)
+def test_split_authors(raw: str | None, expected: list[str]) -> None:
+    assert p.split_authors(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Source: TASS", "TASS"),
+        ("source:  Agencies ", "Agencies"),
+        ("Sources: Al Mayadeen + Agencies", "Al Mayadeen + Agencies"),
+        ("Reuters", "Reuters"),
+        ("", None),
+    ],
+)
+def test_parse_source(raw: str, expected: str | None) -> None:
+    assert p.parse_source(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("5 Shares", 5),
+        ("1.2K Shares", 1200),
+        ("1,234 shares", 1234),
+        ("4 Min Read", 4),
+        ("12 Minutes read", 12),
+        ("2M views", 2_000_000),
+        ("Shares", None),
+        (7, 7),
+        (None, None),
+    ],
+)
+def test_parse_count(raw: str | int | None, expected: int | None) -> None:
+    assert p.parse_count(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            "Palestinians evacuate a wounded man following an Israeli airstrike in Khan Younis refugee camp, southern Gaza "
+            "Strip, Monday, Nov. 13, 2023 (AP Photo/Mohammed Dahman)",
+            (
+                "Palestinians evacuate a wounded man following an Israeli airstrike in Khan Younis refugee camp, southern "
+                "Gaza Strip, Monday, Nov. 13, 2023",
+                "AP Photo/Mohammed Dahman",
+            ),
+        ),
+        ("A crowd in Gaza, 2023. (AP Photo/Mohammed Dahman)", ("A crowd in Gaza, 2023", "AP Photo/Mohammed Dahman")),
+        ("Smoke rises over the city [AFP]", ("Smoke rises over the city", "AFP")),
+        ("Protesters march (Photo: Reuters)", ("Protesters march", "Reuters")),
+        ("A caption with no credit", ("A caption with no credit", None)),
+        ("", (None, None)),
+    ],
+)
+def test_split_caption(raw: str, expected: tuple[str | None, str | None]) -> None:
+    assert p.split_caption(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "credit", "expected"),
+    [
+        ("Men carry flour (AFP)", "AFP", "Men carry flour"),
+        ("Men carry flour AFP", "AFP", "Men carry flour"),
+        ("Men carry flour", "AFP", "Men carry flour"),
+        ("Men carry flour -", None, "Men carry flour -"),
+    ],
+)
+def test_remove_credit(text: str, credit: str | None, expected: str) -> None:
+    assert p.remove_credit(text, credit) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Al Mayadeen's correspondent: The Lebanese Army is continuing its investigations", "Al Mayadeen's correspondent"),
+        ("Israeli media outlet: Security incident reported in the Gaza Strip", "Israeli media outlet"),
+        ("Security incident reported in the Gaza Strip", None),
+        ("Time: 10:45 is not a speaker", "Time"),
+        ("A" * 81 + ": too long to be a speaker", None),
+    ],
+)
+def test_ticker_attribution(line: str, expected: str | None) -> None:
+    assert p.ticker_attribution(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("13 Nov 2023 20:45", "2023-11-13T20:45:00+02:00"),  # winter: EET
+        ("8 Jul 2025 14:20", "2025-07-08T14:20:00+03:00"),  # summer: EEST
+        ("2024-05-30T23:49:00+03:00", "2024-05-30T23:49:00+03:00"),
+        ("2023-11-13T18:45:00Z", "2023-11-13T20:45:00+02:00"),
+        ("2023-11-13T18:45:00.000+00:00", "2023-11-13T20:45:00+02:00"),
+        ("2023-11-13T20:45:00", "2023-11-13T20:45:00+02:00"),
+        ("2023-11-13", "2023-11-13"),
+        ("13 Nov 2023", "2023-11-13"),
+        ("Published 13 November 2023, 20:45", "2023-11-13T20:45:00+02:00"),
+        ("November 13, 2023 8:45 PM", "2023-11-13T20:45:00+02:00"),
+        ("not a date", None),
+        ("31 Feb 2024 10:00", None),
+        (None, None),
+    ],
+)
+def test_parse_datetime(raw: str | None, expected: str | None) -> None:
+    assert p.parse_datetime(raw, "Asia/Beirut") == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("13 Nov 2023 20:45", "13 Nov 2023 20:45"),
+        ("Published: 8 Jul 2025 14:20 | Politics", "8 Jul 2025 14:20"),
+        ("8 Jul 2025", "8 Jul 2025"),
+        ("5 Shares", None),
+    ],
+)
+def test_displayed_date(raw: str, expected: str | None) -> None:
+    assert p.displayed_date(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Russian intel reveals US | Al Mayadeen English", "Russian intel reveals US"),
+        ("Russian intel reveals US - Al Mayadeen English", "Russian intel reveals US"),
+        ("Hamas | Al Mayadeen: statement", "Hamas | Al Mayadeen: statement"),
+    ],
+)
+def test_strip_title_suffix(raw: str, expected: str) -> None:
+    assert p.strip_title_suffix(raw, ("Al Mayadeen English", "Al Mayadeen")) == expected
+
+
+def test_dedupe_keeps_first_in_order() -> None:
+    assert p.dedupe(["Israel", "US", "Israel", "SVR"]) == ["Israel", "US", "SVR"]
+    assert p.dedupe_casefold(["Israel", "israel", "US"]) == ["Israel", "US"]
+
+
+def test_split_keywords() -> None:
+    assert p.split_keywords("genocide in Gaza, Israel,,US ") == ["genocide in Gaza", "Israel", "US"]
+    assert p.split_keywords(None) == []
