@@ -20,15 +20,18 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
+from sqlite_utils.db import Table
 
-from newscrawl.items import ArticleItem, TickerItem
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from newscrawl.items import ArticleItem, TickerItem
 
 # Fields whose change makes an article a different text (counters are not among them).
 _CONTENT_FIELDS = ("headline", "lead", "body", "authors", "source", "tags", "captions")
@@ -83,7 +86,7 @@ class Archive:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite_utils.Database(self.path)
             self.db.execute("PRAGMA busy_timeout = 10000")
-            self.db.enable_wal()
+            self.db.enable_wal()  # type: ignore[no-untyped-call]
             self._create_schema()
         except (OSError, sqlite3.Error) as exc:
             raise ArchiveError(f"cannot write archive {self.path}: {exc}") from exc
@@ -92,37 +95,41 @@ class Archive:
         """Close the connection (the WAL is checkpointed by SQLite)."""
         self.db.close()
 
+    def _table(self, name: str) -> Table:
+        return Table(self.db, name)
+
     # --- schema ---------------------------------------------------------------------------
 
     def _create_schema(self) -> None:
-        db = self.db
-        with db.conn:
-            db["articles"].create(_ARTICLE_COLUMNS, pk="id", not_null={"url", "edition", "first_seen_at", "last_fetched_at"}, if_not_exists=True)
-            db["articles"].create_index(["url"], unique=True, if_not_exists=True)
-            db["articles"].create_index(["edition", "post_id"], if_not_exists=True)
-            db["articles"].create_index(["published_at"], if_not_exists=True)
-            db["tags"].create({"id": int, "name": str}, pk="id", not_null={"name"}, if_not_exists=True)
-            db["tags"].create_index(["name"], unique=True, if_not_exists=True)
-            db["article_tags"].create(
+        with self.db.conn:
+            self._table("articles").create(
+                _ARTICLE_COLUMNS, pk="id", not_null={"url", "edition", "first_seen_at", "last_fetched_at"}, if_not_exists=True
+            )
+            self._table("articles").create_index(["url"], unique=True, if_not_exists=True)
+            self._table("articles").create_index(["edition", "post_id"], if_not_exists=True)
+            self._table("articles").create_index(["published_at"], if_not_exists=True)
+            self._table("tags").create({"id": int, "name": str}, pk="id", not_null={"name"}, if_not_exists=True)
+            self._table("tags").create_index(["name"], unique=True, if_not_exists=True)
+            self._table("article_tags").create(
                 {"article_id": int, "tag_id": int},
                 pk=("article_id", "tag_id"),
                 foreign_keys=[("article_id", "articles", "id"), ("tag_id", "tags", "id")],
                 if_not_exists=True,
             )
-            db["article_tags"].create_index(["tag_id"], if_not_exists=True)
-            db["captions"].create(
+            self._table("article_tags").create_index(["tag_id"], if_not_exists=True)
+            self._table("captions").create(
                 {"article_id": int, "position": int, "text": str, "credit": str, "image_url": str},
                 pk=("article_id", "position"),
                 foreign_keys=[("article_id", "articles", "id")],
                 if_not_exists=True,
             )
-            db["links"].create(
+            self._table("links").create(
                 {"article_id": int, "url": str, "kind": str},
                 pk=("article_id", "url", "kind"),
                 foreign_keys=[("article_id", "articles", "id")],
                 if_not_exists=True,
             )
-            db["breaking"].create(
+            self._table("breaking").create(
                 {
                     "id": int,
                     "edition": str,
@@ -137,15 +144,15 @@ class Archive:
                 not_null={"edition", "text", "first_seen_at", "last_seen_at", "seen_count"},
                 if_not_exists=True,
             )
-            db["breaking"].create_index(["edition", "text"], unique=True, if_not_exists=True)
-            db["crawl_runs"].create(
+            self._table("breaking").create_index(["edition", "text"], unique=True, if_not_exists=True)
+            self._table("crawl_runs").create(
                 {"id": int, "spider": str, "started_at": str, "finished_at": str, "status": str, "args": str, "stats": str},
                 pk="id",
                 not_null={"spider", "started_at", "status"},
                 if_not_exists=True,
             )
-        if db["articles"].detect_fts() is None:
-            db["articles"].enable_fts(["headline", "lead", "body"], fts_version="FTS5", create_triggers=True)
+        if self._table("articles").detect_fts() is None:
+            self._table("articles").enable_fts(["headline", "lead", "body"], fts_version="FTS5", create_triggers=True)
 
     # --- crawl runs -----------------------------------------------------------------------
 
@@ -204,16 +211,16 @@ class Archive:
         record.update(last_fetched_at=fetched_at, content_hash=digest)
         if found is None:
             record["first_seen_at"] = fetched_at
-            article_id = self.db["articles"].insert(record).last_pk
+            article_id = int(self._table("articles").insert(record).last_pk or 0)
             outcome = "new"
         else:
             article_id = found[0]
             record.pop("url")  # the first canonical URL stays the article's identity
-            self.db["articles"].update(article_id, record)
+            self._table("articles").update(article_id, record)
             for table in ("article_tags", "captions", "links"):
                 self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
             outcome = "changed"
-        self._store_children(int(article_id), item)
+        self._store_children(article_id, item)
         return outcome
 
     def _store_children(self, article_id: int, item: ArticleItem) -> None:
@@ -225,12 +232,12 @@ class Archive:
                 [article_id, *item.tags],
             )
         if item.captions:
-            self.db["captions"].insert_all(
+            self._table("captions").insert_all(
                 {"article_id": article_id, "position": i, "text": c.text, "credit": c.credit, "image_url": c.image_url}
                 for i, c in enumerate(item.captions)
             )
         if item.related:
-            self.db["links"].insert_all(
+            self._table("links").insert_all(
                 ({"article_id": article_id, "url": link.url, "kind": link.kind} for link in item.related),
                 ignore=True,
             )

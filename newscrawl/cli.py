@@ -13,11 +13,14 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from types import FrameType
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
 from newscrawl.mirror import FIXTURES, Mirror
+
+if TYPE_CHECKING:
+    from types import FrameType
 
 _PROJECT = Path(__file__).resolve().parent.parent
 

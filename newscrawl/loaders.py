@@ -7,9 +7,8 @@ the list of the first layer that had one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from itemloaders import ItemLoader
 from itemloaders.processors import Identity, MapCompose, TakeFirst
@@ -17,7 +16,11 @@ from itemloaders.processors import Identity, MapCompose, TakeFirst
 from newscrawl import processors as p
 from newscrawl.extract.almayadeen import SITE_NAMES, TIMEZONE, ArticlePage, TickerLine
 from newscrawl.items import ArticleItem, Caption, ContentType, LinkKind, RelatedLink, TickerItem
-from newscrawl.urls import HostMap
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from newscrawl.urls import HostMap
 
 _CONTENT_TYPES: dict[str, ContentType] = {
     "news": "news",
@@ -51,7 +54,7 @@ class LoadContext:
 
 
 def _ctx(loader_context: dict[str, Any]) -> LoadContext:
-    return cast(LoadContext, loader_context["load"])
+    return cast("LoadContext", loader_context["load"])
 
 
 def edition_url(value: str | None, loader_context: dict[str, Any]) -> str | None:
@@ -105,7 +108,7 @@ def related_link(raw: tuple[str, str], loader_context: dict[str, Any]) -> Relate
     real = edition_url(url, loader_context)
     if real is None or kind not in _LINK_KINDS:
         return None
-    return RelatedLink(url=real, kind=cast(LinkKind, kind))
+    return RelatedLink(url=real, kind=cast("LinkKind", kind))
 
 
 def join_paragraphs(paragraphs: Iterable[str]) -> str | None:

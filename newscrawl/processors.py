@@ -8,12 +8,14 @@ candidate). None of them does I/O; all are table-tested in ``tests/test_processo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from datetime import date, datetime, tzinfo
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateutil_parser
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 T = TypeVar("T")
 
@@ -222,10 +224,7 @@ _ISO_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
 def _format(value: datetime, tz: tzinfo) -> str:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=tz)
-    else:
-        value = value.astimezone(tz)
+    value = value.replace(tzinfo=tz) if value.tzinfo is None else value.astimezone(tz)
     return value.isoformat(timespec="seconds")
 
 
@@ -254,9 +253,7 @@ def parse_datetime(value: str | None, tz: tzinfo | str = "Asia/Beirut") -> str |
     match = DISPLAYED_DATE.search(text)
     if match:
         try:
-            day = datetime.strptime(
-                f"{match['day']} {match['month'][:3]} {match['year']}", "%d %b %Y"
-            )
+            day = datetime.strptime(f"{match['day']} {match['month'][:3]} {match['year']}", "%d %b %Y")
         except ValueError:
             return None
         if match["hour"] is None:

@@ -80,9 +80,7 @@ class HostMap:
 
     def to_real(self, url: str) -> str:
         """The URL to archive: a fetch-origin URL moved back onto the real origin, canonical."""
-        if self.mirrored and origin(url) == self.fetch_origin:
-            url = self.real_origin + _rest(url)
-        elif host(url) == host(self.real_origin):
+        if (self.mirrored and origin(url) == self.fetch_origin) or host(url) == host(self.real_origin):
             url = self.real_origin + _rest(url)
         return canonical(url)
 

@@ -13,15 +13,13 @@ one prints one line naming the problem on standard error and exits with:
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 from twisted.internet.defer import Deferred
-from twisted.python.failure import Failure
 
 from newscrawl.archive import ArchiveError
 from newscrawl.pipelines import RUN_STATUS
@@ -29,6 +27,8 @@ from newscrawl.spiders.almayadeen import SpiderArgumentError
 
 if TYPE_CHECKING:
     import argparse
+    import asyncio
+
 
 logger = logging.getLogger(__name__)
 
@@ -49,25 +49,23 @@ class Command(ScrapyCrawlCommand):
         crawler = self._create_crawler(args[0])
         bad_input: list[str] = []
 
-        def explain(failure: Failure) -> Failure | None:
-            if failure.check(SpiderArgumentError, ArchiveError):
-                bad_input.append(str(failure.value))
-                return None
-            return failure
-
-        def explain_task(task: asyncio.Future[Any]) -> None:
-            exc = None if task.cancelled() else task.exception()
+        def is_bad_input(exc: BaseException | None) -> bool:
             if isinstance(exc, (SpiderArgumentError, ArchiveError)):
                 bad_input.append(str(exc))
-            elif exc is not None:
+                return True
+            return False
+
+        def on_task_done(task: asyncio.Future[Any]) -> None:
+            exc = None if task.cancelled() else task.exception()
+            if exc is not None and not is_bad_input(exc):
                 logger.error("The crawl could not start", exc_info=exc)
 
         # A Deferred under Twisted's default reactor, an asyncio task under the asyncio one.
         started = self.crawler_process.crawl(crawler, **opts.spargs)
         if isinstance(started, Deferred):
-            started.addErrback(explain)
+            started.addErrback(lambda failure: None if is_bad_input(failure.value) else failure)
         else:
-            started.add_done_callback(explain_task)
+            cast("asyncio.Future[Any]", started).add_done_callback(on_task_done)
         self.crawler_process.start()
         if bad_input:
             self._exit(EXIT_USAGE, f"error: {bad_input[0]}")

@@ -19,17 +19,19 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
-
-from lxml.html import HtmlElement
 
 from newscrawl.extract import generic
 from newscrawl.extract.generic import Page, text_of
 from newscrawl.processors import clean_text
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from lxml.html import HtmlElement
 
 #: Real origin of each edition.
 EDITIONS: dict[str, str] = {
@@ -43,9 +45,7 @@ SITE_NAMES = ("Al Mayadeen English", "Al Mayadeen Español", "Al Mayadeen", "ا�
 TIMEZONE = "Asia/Beirut"
 
 # Region names of the menu, from the site notes; a link labelled so is a region, not a section.
-REGION_NAMES = frozenset(
-    {"africa", "asia", "asia-pacific", "europe", "latin america", "mena", "palestine", "us & canada"}
-)
+REGION_NAMES = frozenset({"africa", "asia", "asia-pacific", "europe", "latin america", "mena", "palestine", "us & canada"})
 
 # --- URLs --------------------------------------------------------------------------------------
 
@@ -106,7 +106,20 @@ def page_kind(url: str) -> str | None:
     if not segments or segments[0].lower() in _NOT_CONTENT:
         return None
     last = segments[-1]
-    if "." in last and last.rsplit(".", 1)[-1].lower() in ("css", "js", "jpg", "jpeg", "png", "gif", "svg", "xml", "txt", "pdf", "webp", "ico"):
+    if "." in last and last.rsplit(".", 1)[-1].lower() in (
+        "css",
+        "js",
+        "jpg",
+        "jpeg",
+        "png",
+        "gif",
+        "svg",
+        "xml",
+        "txt",
+        "pdf",
+        "webp",
+        "ico",
+    ):
         return None
     if len(segments) >= 2 and _PAGE_SEGMENT.match(segments[-2]) and last.isdigit():
         return "listing"
@@ -277,7 +290,14 @@ _BODY = ("div.p-content", ".article-body", ".post-content", ".article-content", 
 _TAGS = (".tags a", ".tags li", ".post-tags a", ".article-tags a", ".tag-list a", ".keywords a")
 _DATE = (".post-date", ".date", ".article-date", ".publish-date", ".published", "[class*=date]")
 _SOURCE = (".source", ".post-source", ".article-source", "[class*=source]")
-_COVERAGE = (".coverage-label", ".coverage a", "a.coverage", "[class*=coverage-title]", "a[href*='/coverage']", "a[href*='/coverages/']")
+_COVERAGE = (
+    ".coverage-label",
+    ".coverage a",
+    "a.coverage",
+    "[class*=coverage-title]",
+    "a[href*='/coverage']",
+    "a[href*='/coverages/']",
+)
 _REGION = (".region a", "a.region", ".post-region a", "[class*=region-label]", ".country a")
 _SECTION = (".category a", "a.category", ".post-category a", ".section-label", "[class*=category-label]")
 _RELATED_CLASSES = {
@@ -397,8 +417,17 @@ class ArticlePage:
         """Byline strings of the first layer that has any: metadata author, JSON-LD authors,
         meta author, then the DOM byline."""
         cms = [v for v in (self.cms.get("author"),) if isinstance(v, str) and v.strip()]
-        meta = [v for v in self.page.meta_values("author", "article:author", "parsely-author", "dc.creator") if not v.startswith("http")]
-        for layer in (cms or self.cms_class("author"), generic.jsonld_authors(self.page), meta, generic.byline_candidates(self.page)[:1]):
+        meta = [
+            v
+            for v in self.page.meta_values("author", "article:author", "parsely-author", "dc.creator")
+            if not v.startswith("http")
+        ]
+        for layer in (
+            cms or self.cms_class("author"),
+            generic.jsonld_authors(self.page),
+            meta,
+            generic.byline_candidates(self.page)[:1],
+        ):
             if layer:
                 return layer
         return []
@@ -460,7 +489,11 @@ class ArticlePage:
             if not label or any(anc in boxes or anc.tag == "footer" for anc in a.iterancestors()):
                 continue
             container = next((anc for anc in a.iterancestors("ul", "ol", "nav", "div", "section")), None)
-            paths = {urlsplit(self.page.absolute(x.get("href")) or "").path.rstrip("/") for x in container.iter("a")} if container is not None else set()
+            paths = (
+                {urlsplit(self.page.absolute(x.get("href")) or "").path.rstrip("/") for x in container.iter("a")}
+                if container is not None
+                else set()
+            )
             if len(paths & self.regions.keys()) <= 1:
                 found.append(label)
         return found
@@ -531,12 +564,12 @@ class ArticlePage:
                 continue
             seen_boxes.add(box)
             for a in box.iter("a"):
-                url = self.page.absolute(a.get("href"))
-                if url and page_kind(url) == "article":
-                    found.append((order.get(a, 0), url, kind))
+                href = self.page.absolute(a.get("href"))
+                if href and page_kind(href) == "article":
+                    found.append((order.get(a, 0), href, kind))
         found.sort(key=lambda entry: entry[0])
         return [(url, kind) for _, url, kind in found]
 
 
 def _split(value: Any) -> list[str]:
-    return [part for part in value.split(",")] if isinstance(value, str) else []
+    return list(value.split(",")) if isinstance(value, str) else []

@@ -9,20 +9,21 @@ as the page shows them; cleaning is the loaders' job.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from extruct.jsonld import JsonLdExtractor
-from lxml import etree
-from lxml.html import HtmlElement
 from parsel import Selector
 
 from newscrawl.processors import DISPLAYED_DATE, clean_text, is_source_line
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    from lxml.html import HtmlElement
 
 #: JSON-LD types that describe the article a page is about.
 ARTICLE_TYPES = frozenset(
@@ -47,7 +48,9 @@ ARTICLE_TYPES = frozenset(
 )
 
 # Containers whose text is never part of the article: navigation, chrome, teaser boxes.
-_BOILERPLATE_TAGS = frozenset({"nav", "footer", "aside", "form", "script", "style", "noscript", "template", "iframe", "svg", "button", "select"})
+_BOILERPLATE_TAGS = frozenset(
+    {"nav", "footer", "aside", "form", "script", "style", "noscript", "template", "iframe", "svg", "button", "select"}
+)
 _BOILERPLATE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:nav|navbar|menu|footer|sidebar|widget|related|most-?read|read-?next|"
     r"popular|trending|recommend\w*|teasers?|share|sharing|social|newsletter|ticker|breaking|"
@@ -70,7 +73,9 @@ BLOCK_LABELS: dict[str, str] = {
     "up next": "read_next",
     "more stories": "read_next",
 }
-_OTHER_BLOCK_LABELS = frozenset({"coverage", "tags", "share", "more", "latest", "latest news", "trending", "you may also like", "recommended"})
+_OTHER_BLOCK_LABELS = frozenset(
+    {"coverage", "tags", "share", "more", "latest", "latest news", "trending", "you may also like", "recommended"}
+)
 
 _READ_MORE = re.compile(r"^\s*(?:read more|read also|also read|see also)\s*[:：]", re.IGNORECASE)
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -219,9 +224,11 @@ class Page:
         for el in self.root.iter():
             if not isinstance(el.tag, str):
                 continue
-            if el.tag in _BOILERPLATE_TAGS or (el.tag == "header" and not el.xpath(".//h1")):
-                found.add(el)
-            elif el.tag not in ("html", "body", "article", "main") and _BOILERPLATE_CLASS.search(_classes(el)):
+            if (
+                el.tag in _BOILERPLATE_TAGS
+                or (el.tag == "header" and not el.xpath(".//h1"))
+                or (el.tag not in ("html", "body", "article", "main") and _BOILERPLATE_CLASS.search(_classes(el)))
+            ):
                 found.add(el)
             elif el.tag in ("section", "div", "ul", "ol"):
                 label = own_heading(el)
@@ -347,7 +354,7 @@ def jsonld_keywords(page: Page) -> list[str]:
     """Tags from the article's JSON-LD ``keywords`` (a list, or one comma-separated string)."""
     value = page.article_jsonld.get("keywords")
     if isinstance(value, str):
-        return [part for part in value.split(",")]
+        return list(value.split(","))
     return jsonld_text(value)
 
 
@@ -370,11 +377,12 @@ def breadcrumb_names(page: Page) -> list[str]:
     for node in page.jsonld:
         if "BreadcrumbList" in _types(node):
             elements = node.get("itemListElement") or []
-            ordered = sorted(
-                (e for e in elements if isinstance(e, dict)),
-                key=lambda e: e.get("position") if isinstance(e.get("position"), int) else 0,
-            )
-            names = [n for e in ordered for n in jsonld_text(e.get("item") if isinstance(e.get("item"), dict) and "name" in e.get("item", {}) else e)]
+            ordered = sorted((e for e in elements if isinstance(e, dict)), key=_position)
+            names = [
+                n
+                for e in ordered
+                for n in jsonld_text(e.get("item") if isinstance(e.get("item"), dict) and "name" in e.get("item", {}) else e)
+            ]
             if names:
                 return names
     for el in page.selector.css('[class*="breadcrumb"], [aria-label="breadcrumb" i], [itemtype*="BreadcrumbList"]'):
@@ -382,6 +390,11 @@ def breadcrumb_names(page: Page) -> list[str]:
         if names:
             return names
     return []
+
+
+def _position(element: dict[str, Any]) -> int:
+    position = element.get("position")
+    return position if isinstance(position, int) else 0
 
 
 # --- DOM heuristics --------------------------------------------------------------------------
@@ -431,11 +444,15 @@ def byline_candidates(page: Page) -> list[str]:
 
 
 def source_lines(page: Page) -> list[str]:
-    """"Source: ..." lines near the headline, then anywhere in the article."""
+    """ "Source: ..." lines near the headline, then anywhere in the article."""
     found = [line for line in header_lines(page) if is_source_line(line)]
     for el in page.article_elements(_LINE_TAGS):
         text = text_of(el)
-        if len(text) <= 80 and is_source_line(text) and not any(isinstance(c.tag, str) and c.tag in ("li", "p", "div", "dd") for c in el):
+        if (
+            len(text) <= 80
+            and is_source_line(text)
+            and not any(isinstance(c.tag, str) and c.tag in ("li", "p", "div", "dd") for c in el)
+        ):
             found.append(text)
     return found
 
@@ -477,7 +494,14 @@ def figure_captions(page: Page) -> list[tuple[str, str | None, str | None]]:
         caption_el = next(iter(fig.iter("figcaption")), None)
         img = next(iter(fig.iter("img")), None)
         image = page.absolute(img.get("src") or img.get("data-src")) if img is not None else None
-        credit_el = next((el for el in fig.iter() if isinstance(el.tag, str) and re.search(r"credit|copyright|source|photographer", _classes(el), re.I)), None)
+        credit_el = next(
+            (
+                el
+                for el in fig.iter()
+                if isinstance(el.tag, str) and re.search(r"credit|copyright|source|photographer", _classes(el), re.I)
+            ),
+            None,
+        )
         credit = text_of(credit_el) if credit_el is not None else None
         if caption_el is not None:
             caption = text_of(caption_el)
@@ -490,7 +514,9 @@ def figure_captions(page: Page) -> list[tuple[str, str | None, str | None]]:
     return found
 
 
-_LEAD_WORDS = frozenset({"lead", "standfirst", "summary", "excerpt", "dek", "intro", "subtitle", "subheadline", "abstract", "teaser-text"})
+_LEAD_WORDS = frozenset(
+    {"lead", "standfirst", "summary", "excerpt", "dek", "intro", "subtitle", "subheadline", "abstract", "teaser-text"}
+)
 
 
 def lead_candidates(page: Page) -> list[str]:
@@ -575,13 +601,3 @@ def body_text(blocks: Iterable[HtmlElement]) -> list[str]:
     """Texts of body blocks, without "Read more:" lines and empty blocks."""
     texts = (text_of(el) for el in blocks)
     return [t for t in texts if t and not is_read_more(t)]
-
-
-def to_json(value: Any) -> str:
-    """Compact JSON, for debugging output."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def serialize(el: HtmlElement) -> str:
-    """An element's HTML (debugging aid)."""
-    return etree.tostring(el, encoding="unicode")

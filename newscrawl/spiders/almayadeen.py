@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Request, Response, TextResponse
-from twisted.python.failure import Failure
 
 from newscrawl.archive import utcnow
 from newscrawl.blocking import block_reason
 from newscrawl.extract import almayadeen as site
 from newscrawl.extract.generic import Page
-from newscrawl.items import ArticleItem, TickerItem
 from newscrawl.loaders import LoadContext, load_article, load_ticker
 from newscrawl.urls import HostMap, canonical, is_loopback, origin
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
+    from twisted.python.failure import Failure
+
+    from newscrawl.items import ArticleItem, TickerItem
 
 
 class SpiderArgumentError(ValueError):
@@ -48,7 +52,9 @@ class AlMayadeenSpider(scrapy.Spider):
 
     name = "almayadeen"
 
-    def __init__(self, base_url: str | None = None, edition: str = "en", max_articles: str | int | None = None, **unknown: Any) -> None:
+    def __init__(
+        self, base_url: str | None = None, edition: str = "en", max_articles: str | int | None = None, **unknown: Any
+    ) -> None:
         unknown.pop("_job", None)  # set by scrapyd, harmless
         if unknown:
             raise SpiderArgumentError(
@@ -136,7 +142,7 @@ class AlMayadeenSpider(scrapy.Spider):
         """The homepage could not be fetched at all (DNS, refused connection, timeout, robots.txt)."""
         request = getattr(failure, "request", None)
         url = request.url if request is not None else self.hosts.fetch_origin
-        self._stop("failed", f"cannot reach {url}: {failure.getErrorMessage() or failure.type.__name__}")
+        self._stop("failed", f"cannot reach {url}: {failure.getErrorMessage() or repr(failure.value)}")
 
     # --- following ------------------------------------------------------------------------
 
@@ -190,7 +196,7 @@ class AlMayadeenSpider(scrapy.Spider):
         segment = parent.rsplit("/", 1)[-1]
         return segment.replace("-", " ").title() if segment else None
 
-    def _stop(self, status: str, message: str) -> None:
+    def _stop(self, status: str, message: str) -> NoReturn:
         assert self.crawler.stats is not None
         self.crawler.stats.set_value("newscrawl/message", message)
         self.logger.error(message)

@@ -1,0 +1,147 @@
+"""The archive module on a real SQLite file: inserts, re-stores, children, ticker history, FTS."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import TYPE_CHECKING
+
+import pytest
+
+from newscrawl.archive import Archive, ArchiveError
+from newscrawl.items import ArticleItem, Caption, RelatedLink, TickerItem
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+EN = "https://english.almayadeen.net"
+
+
+def article(**changes: object) -> ArticleItem:
+    base = ArticleItem(
+        url=f"{EN}/news/politics/russian-intel-reveals-us-urging--israel--to-expedite-genocid",
+        headline="Russian intel reveals US urging 'Israel' to expedite genocide in Gaza",
+        post_id="1700001",
+        content_type="news",
+        section="Politics",
+        lead="The US has been effectively urging...",
+        body="First paragraph.\n\nThe SVR's press office mentioned ... 'pharisaism,' against the backdrop.",
+        authors=["Al Mayadeen English"],
+        source="TASS",
+        published_at="2023-11-13T20:45:00+02:00",
+        published_raw="13 Nov 2023 20:45",
+        tags=["genocide in Gaza", "Israel", "US"],
+        captions=[Caption("Palestinians evacuate a wounded man", "AP Photo/Mohammed Dahman", "https://media.example/1.jpg")],
+        related=[RelatedLink(f"{EN}/news/politics/other-story-with-a-long-slug-here", "read_more")],
+        read_time_min=4,
+        share_count=5,
+    )
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Archive]:
+    archive = Archive(tmp_path / "sub" / "archive.db")
+    yield archive
+    archive.close()
+
+
+def counts(archive: Archive) -> dict[str, int]:
+    return {t: archive.db[t].count for t in ("articles", "tags", "article_tags", "captions", "links")}
+
+
+def test_new_article_with_children(db: Archive) -> None:
+    assert db.store_articles([article()], "2025-01-01T00:00:00+00:00") == {"new": 1, "changed": 0, "unchanged": 0}
+    assert counts(db) == {"articles": 1, "tags": 3, "article_tags": 3, "captions": 1, "links": 1}
+    row = next(db.db.query("SELECT * FROM articles"))
+    assert json.loads(row["tags"]) == ["genocide in Gaza", "Israel", "US"]
+    assert json.loads(row["authors"]) == ["Al Mayadeen English"]
+    assert row["first_seen_at"] == row["last_fetched_at"] == "2025-01-01T00:00:00+00:00"
+    assert db.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_unchanged_article_adds_no_rows(db: Archive) -> None:
+    db.store_articles([article()], "2025-01-01T00:00:00+00:00")
+    before = counts(db)
+    result = db.store_articles([article(share_count=9)], "2025-01-02T00:00:00+00:00")
+    assert result == {"new": 0, "changed": 0, "unchanged": 1}
+    assert counts(db) == before
+    row = next(db.db.query("SELECT * FROM articles"))
+    assert (row["share_count"], row["first_seen_at"], row["last_fetched_at"]) == (
+        9,
+        "2025-01-01T00:00:00+00:00",
+        "2025-01-02T00:00:00+00:00",
+    )
+
+
+def test_changed_article_replaces_children(db: Archive) -> None:
+    db.store_articles([article()], "2025-01-01T00:00:00+00:00")
+    result = db.store_articles([article(tags=["Israel"], captions=[])], "2025-01-02T00:00:00+00:00")
+    assert result["changed"] == 1
+    assert counts(db) == {"articles": 1, "tags": 3, "article_tags": 1, "captions": 0, "links": 1}
+
+
+def test_same_post_id_under_another_url_is_the_same_article(db: Archive) -> None:
+    db.store_articles([article()], "2025-01-01T00:00:00+00:00")
+    db.store_articles(
+        [article(url=f"{EN}/news/politics/russian-intel-reveals-us-urging-israel-to-expedite-genocide")],
+        "2025-01-02T00:00:00+00:00",
+    )
+    assert db.db["articles"].count == 1
+
+
+def test_full_text_search_follows_writes(db: Archive) -> None:
+    db.store_articles([article()], "2025-01-01T00:00:00+00:00")
+    hits = list(db.db.query("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'pharisaism'"))
+    assert len(hits) == 1
+    db.store_articles([article(body="A rewritten body without the word.")], "2025-01-02T00:00:00+00:00")
+    assert list(db.db.query("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'pharisaism'")) == []
+
+
+def test_ticker_lines_counted_once_per_run(db: Archive) -> None:
+    line = TickerItem(
+        text="Israeli media outlet: Security incident",
+        edition="en",
+        seen_at="2025-07-09T10:00:00+00:00",
+        attribution="Israeli media outlet",
+    )
+    assert db.record_ticker([line]) == 1
+    assert db.record_ticker([dataclasses.replace(line, seen_at="2025-07-09T11:00:00+00:00")]) == 0
+    row = next(db.db.query("SELECT * FROM breaking"))
+    assert (row["first_seen_at"], row["last_seen_at"], row["seen_count"]) == (
+        "2025-07-09T10:00:00+00:00",
+        "2025-07-09T11:00:00+00:00",
+        2,
+    )
+    db.record_ticker([dataclasses.replace(line, edition="ar")])
+    assert db.db["breaking"].count == 2
+
+
+def test_crawl_run_record(db: Archive) -> None:
+    run = db.start_run("almayadeen", {"max_articles": 3})
+    db.finish_run(run, "blocked", {"finish_reason": "blocked"})
+    row = next(db.db.query("SELECT * FROM crawl_runs"))
+    assert row["status"] == "blocked"
+    assert json.loads(row["args"]) == {"max_articles": 3}
+    assert json.loads(row["stats"]) == {"finish_reason": "blocked"}
+    assert row["finished_at"] is not None
+
+
+@pytest.mark.parametrize("where", ["under_a_file", "a_directory"])
+def test_unwritable_location_is_a_clear_error(tmp_path: Path, where: str) -> None:
+    # Permission bits do not stop root (CI runs as root), so use failures root meets too.
+    (tmp_path / "file").write_text("not a folder")
+    (tmp_path / "folder").mkdir()
+    path = tmp_path / "file" / "archive.db" if where == "under_a_file" else tmp_path / "folder"
+    with pytest.raises(ArchiveError, match=rf"cannot write archive {path}: "):
+        Archive(path)
+
+
+def test_reopening_keeps_data_and_schema(tmp_path: Path) -> None:
+    first = Archive(tmp_path / "a.db")
+    first.store_articles([article()], "2025-01-01T00:00:00+00:00")
+    first.close()
+    second = Archive(tmp_path / "a.db")
+    assert second.db["articles"].count == 1
+    second.close()

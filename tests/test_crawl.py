@@ -1,0 +1,251 @@
+"""End to end: the real ``almayadeen`` spider through ``scrapy crawl`` against local mirrors.
+
+The archive built from the fixture mirror is compared with ``fixtures/expected/``, one test per
+article and field, so a failing field names itself.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests.conftest import FIXTURES, HELDOUT, Server, connect, crawl, expected_articles, start_mirror, stored_article
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+EN = "https://english.almayadeen.net"
+SEED = f"{EN}/news/politics/russian-intel-reveals-us-urging--israel--to-expedite-genocid"
+FIELDS = [
+    "url", "headline", "post_id", "edition", "content_type", "section", "region", "coverage", "lead", "body",
+    "authors", "source", "published_at", "modified_at", "published_raw", "tags", "captions", "related",
+    "read_time_min", "share_count",
+]  # fmt: skip
+EXPECTED = expected_articles(FIXTURES)
+
+
+def test_fixture_mirror_is_rich_enough() -> None:
+    types = {article["content_type"] for _, article in EXPECTED}
+    assert len(EXPECTED) >= 40
+    assert types == {"news", "article", "video", "infograph", "gallery"}
+
+
+@pytest.mark.parametrize("field", FIELDS)
+@pytest.mark.parametrize(("name", "expected"), EXPECTED, ids=[name for name, _ in EXPECTED])
+def test_archived_article_field(archive: Path, name: str, expected: dict[str, Any], field: str) -> None:
+    with connect(archive) as con:
+        stored = stored_article(con, expected["url"])
+    assert stored is not None, f"{expected['url']} is not in the archive"
+    assert stored[field] == expected[field]
+
+
+def test_seed_article_acceptance(archive: Path) -> None:
+    with connect(archive) as con:
+        seed = stored_article(con, SEED)
+    assert seed is not None
+    assert seed["headline"] == "Russian intel reveals US urging 'Israel' to expedite genocide in Gaza"
+    assert seed["authors"] == ["Al Mayadeen English"]
+    assert seed["source"] == "TASS"
+    assert seed["published_at"] == "2023-11-13T20:45:00+02:00"
+    assert seed["tags"] == [
+        "genocide in Gaza",
+        "Israel",
+        "US",
+        "Russian intelligence",
+        "Israeli war crimes",
+        "SVR",
+        "US elections",
+    ]
+    assert len(seed["captions"]) == 1
+    assert seed["captions"][0]["text"].startswith("Palestinians evacuate a wounded man")
+    assert seed["captions"][0]["credit"] == "AP Photo/Mohammed Dahman"
+    assert "pharisaism" in seed["body"]
+    assert "Read more:" not in seed["body"]
+
+
+def test_breaking_ticker_verbatim(archive: Path) -> None:
+    expected = json.loads((FIXTURES / "expected" / "ticker.json").read_text(encoding="utf-8"))
+    with connect(archive) as con:
+        rows = [dict(r) for r in con.execute("SELECT text, attribution, url, seen_count FROM breaking ORDER BY id")]
+    assert len(rows) == 10
+    assert [{k: r[k] for k in ("text", "attribution", "url")} for r in rows] == expected
+    assert rows[0]["text"] == "Israeli media outlet: Security incident reported in the Gaza Strip"
+    assert {r["seen_count"] for r in rows} == {1}
+
+
+def test_every_article_stored_once_and_nothing_else(archive: Path) -> None:
+    with connect(archive) as con:
+        urls = [r[0] for r in con.execute("SELECT url FROM articles")]
+        run = con.execute("SELECT status, stats FROM crawl_runs").fetchone()
+    assert sorted(urls) == sorted(expected["url"] for _, expected in EXPECTED)
+    stats = json.loads(run["stats"])
+    assert run["status"] == "finished"
+    assert stats["newscrawl/articles_new"] == len(EXPECTED)
+    assert "item_dropped_count" not in stats
+    # no request ever left the mirror: off-host links would have failed to resolve here
+    assert not [key for key in stats if key.startswith("downloader/exception_type_count")]
+    assert stats.get("downloader/response_status_count/404", 0) == 0
+
+
+def test_second_crawl_adds_no_rows(mirror: Server, tmp_path: Path) -> None:
+    db = tmp_path / "twice.db"
+    tables = ("articles", "tags", "article_tags", "captions", "links", "breaking")
+    assert crawl(mirror.base_url, db).returncode == 0
+    with connect(db) as con:
+        first = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+    assert crawl(mirror.base_url, db).returncode == 0
+    with connect(db) as con:
+        second = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+        seen = {r[0] for r in con.execute("SELECT seen_count FROM breaking")}
+        runs = [r[0] for r in con.execute("SELECT status FROM crawl_runs ORDER BY id")]
+    assert second == first
+    assert seen == {2}
+    assert runs == ["finished", "finished"]
+
+
+def test_max_articles_bounds_the_run(mirror: Server, tmp_path: Path) -> None:
+    db = tmp_path / "bounded.db"
+    result = crawl(mirror.base_url, db, "max_articles=3")
+    assert result.returncode == 0, result.stderr[-2000:]
+    with connect(db) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
+        assert con.execute("SELECT count(*) FROM breaking").fetchone()[0] == 10
+
+
+@pytest.mark.parametrize(
+    ("argument", "message"),
+    [
+        ("max_articles=0", "max_articles='0' is not a positive integer"),
+        ("max_articles=many", "max_articles='many' is not a positive integer"),
+        ("edition=fr", "edition='fr' is not one of en, ar, es"),
+        ("colour=red", "unknown argument(s) colour"),
+        ("base_url=ftp://example.net", "base_url='ftp://example.net' is not an http(s) URL"),
+        ("base_url=http://127.0.0.1:1/news", "must be an origin only"),
+    ],
+)
+def test_bad_argument_is_one_clear_line(tmp_path: Path, argument: str, message: str) -> None:
+    # base_url given twice: the later -a wins, so each row tests its own argument
+    result = crawl("http://127.0.0.1:1", tmp_path / "a.db", argument)
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("newscrawl:")]
+    assert len(errors) == 1
+    assert message in errors[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_unwritable_archive_is_one_clear_line(mirror: Server, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    result = crawl(mirror.base_url, tmp_path / "file" / "archive.db")
+    assert result.returncode == 2
+    assert f"newscrawl: error: cannot write archive {tmp_path / 'file' / 'archive.db'}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unreachable_site_fails_loudly(tmp_path: Path) -> None:
+    result = crawl("http://127.0.0.1:9", tmp_path / "a.db", settings={"RETRY_TIMES": 0})
+    assert result.returncode == 1
+    assert "newscrawl: failed: cannot reach http://127.0.0.1:9/" in result.stderr
+    with connect(tmp_path / "a.db") as con:
+        assert con.execute("SELECT status FROM crawl_runs").fetchone()[0] == "failed"
+
+
+class _Refusing(BaseHTTPRequestHandler):
+    body = b""
+    status = 403
+
+    def do_GET(self) -> None:
+        self.send_response(self.status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class _Challenge(_Refusing):
+    status = 503
+    body = b"<html><head><title>Just a moment...</title></head><body><div id='cf-chl-widget'></div></body></html>"
+
+
+class _Forbidden(_Refusing):
+    body = b"<html><body><h1>403 Forbidden</h1></body></html>"
+
+
+@pytest.fixture(params=[_Challenge, _Forbidden], ids=["challenge-503", "plain-403"])
+def refusing_site(request: pytest.FixtureRequest) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), request.param)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_blocked_site_stops_with_exit_3(refusing_site: str, tmp_path: Path) -> None:
+    result = crawl(refusing_site, tmp_path / "a.db", settings={"RETRY_TIMES": 0})
+    assert result.returncode == 3
+    lines = [line for line in result.stderr.splitlines() if line.startswith("newscrawl:")]
+    assert lines == [lines[0]]
+    assert lines[0].startswith(f"newscrawl: blocked: {refusing_site}/ refused the crawler")
+    with connect(tmp_path / "a.db") as con:
+        assert con.execute("SELECT status FROM crawl_runs").fetchone()[0] == "blocked"
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+
+
+def test_mirror_command_serves_and_stops_on_sigterm(mirror: Server) -> None:
+    server = start_mirror(FIXTURES / "site")
+    try:
+        with urllib.request.urlopen(f"{server.base_url}/robots.txt", timeout=10) as response:
+            assert b"Sitemap:" in response.read()
+        with urllib.request.urlopen(f"{server.base_url}/news/politics?page=2", timeout=10) as response:
+            assert response.status == 200
+    finally:
+        assert server.stop() == 0
+
+
+# --- renderings the extractor was not written against -------------------------------------
+
+
+@pytest.fixture(scope="module", params=[p for p in HELDOUT if (p / "site").is_dir()], ids=lambda p: p.name)
+def heldout_archive(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root: Path = request.param
+    server = start_mirror(root / "site")
+    db = tmp_path_factory.mktemp(root.name) / "archive.db"
+    try:
+        result = crawl(server.base_url, db)
+        assert result.returncode == 0, result.stderr[-3000:]
+    finally:
+        server.stop()
+    return root, db
+
+
+def test_heldout_rendering(heldout_archive: tuple[Path, Path]) -> None:
+    root, db = heldout_archive
+    mismatches = []
+    with connect(db) as con:
+        for name, expected in expected_articles(root):
+            stored = stored_article(con, expected["url"])
+            if stored is None:
+                mismatches.append(f"{name}: not archived")
+                continue
+            mismatches.extend(
+                f"{name}.{field}: {stored[field]!r} != {expected[field]!r}"
+                for field in FIELDS
+                if stored[field] != expected[field]
+            )
+        ticker = [dict(r) for r in con.execute("SELECT text, attribution, url FROM breaking ORDER BY id")]
+    assert ticker == json.loads((root / "expected" / "ticker.json").read_text(encoding="utf-8"))
+    assert mismatches == []
+
+
+def test_sqlite_file_passes_integrity_check(archive: Path) -> None:
+    with sqlite3.connect(archive) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
