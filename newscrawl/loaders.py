@@ -7,6 +7,7 @@ the list of the first layer that had one.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -18,7 +19,7 @@ from newscrawl.extract.almayadeen import SITE_NAMES, TIMEZONE, ArticlePage, Tick
 from newscrawl.items import ArticleItem, Caption, ContentType, LinkKind, RelatedLink, TickerItem
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from newscrawl.urls import HostMap
 
@@ -40,6 +41,8 @@ _CONTENT_TYPES: dict[str, ContentType] = {
     "imagegallery": "gallery",
     "mediagallery": "gallery",
 }
+logger = logging.getLogger(__name__)
+
 _LINK_KINDS = frozenset({"read_more", "related", "read_next", "most_read"})
 
 
@@ -144,27 +147,38 @@ class ArticleLoader(ItemLoader):
 
 
 def load_article(page: ArticlePage, context: LoadContext, section_hint: str | None = None) -> ArticleItem:
-    """Fill an :class:`ArticleItem` from an article page's layers."""
+    """Fill an :class:`ArticleItem` from an article page's layers.
+
+    A field whose extraction fails is logged with the page URL and left empty; the rest of the
+    article is still loaded.
+    """
     loader = ArticleLoader(load=context)
-    loader.add_value("url", page.url())
-    loader.add_value("post_id", page.post_id())
-    loader.add_value("content_type", page.content_type())
-    loader.add_value("section", page.section(section_hint))
-    loader.add_value("region", page.region())
-    loader.add_value("coverage", page.coverage())
-    loader.add_value("headline", page.headline())
-    loader.add_value("lead", page.lead())
-    loader.add_value("body", page.body())
-    loader.add_value("authors", page.authors())
-    loader.add_value("source", page.source())
-    loader.add_value("published_at", page.published())
-    loader.add_value("modified_at", page.modified())
-    loader.add_value("published_raw", page.published_raw())
-    loader.add_value("tags", page.tags())
-    loader.add_value("captions", page.captions())
-    loader.add_value("related", page.related())
-    loader.add_value("read_time_min", page.counters("read_time"))
-    loader.add_value("share_count", page.counters("shares"))
+    fields: dict[str, Callable[[], Any]] = {
+        "url": page.url,
+        "post_id": page.post_id,
+        "content_type": page.content_type,
+        "section": lambda: page.section(section_hint),
+        "region": page.region,
+        "coverage": page.coverage,
+        "headline": page.headline,
+        "lead": page.lead,
+        "body": page.body,
+        "authors": page.authors,
+        "source": page.source,
+        "published_at": page.published,
+        "modified_at": page.modified,
+        "published_raw": page.published_raw,
+        "tags": page.tags,
+        "captions": page.captions,
+        "related": page.related,
+        "read_time_min": lambda: page.counters("read_time"),
+        "share_count": lambda: page.counters("shares"),
+    }
+    for name, candidates in fields.items():
+        try:
+            loader.add_value(name, candidates())
+        except Exception:
+            logger.exception("%s: extracting %s failed", page.page.url, name)
     values = loader.load_item()
     values.setdefault("url", p.clean_text(page.page.url))
     return ArticleItem(edition=context.edition, **values)

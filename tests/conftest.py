@@ -34,7 +34,11 @@ class Server:
 
     def stop(self) -> int:
         self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=10)
+        code = self.process.wait(timeout=10)
+        for stream in (self.process.stdout, self.process.stderr):
+            if stream is not None:
+                stream.close()
+        return code
 
 
 def start_mirror(root: Path) -> Server:
@@ -42,11 +46,15 @@ def start_mirror(root: Path) -> Server:
     process = subprocess.Popen(
         [sys.executable, "-m", "newscrawl.cli", "mirror", "--port", "0", "--root", str(root)],
         stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
     )
     assert process.stdout is not None
     line = process.stdout.readline().strip()
-    assert line.startswith("http://127.0.0.1:"), line
+    if not line.startswith("http://127.0.0.1:"):
+        process.kill()
+        _, stderr = process.communicate(timeout=10)
+        pytest.fail(f"newscrawl mirror did not start: {line!r} {stderr}")
     return Server(process, line)
 
 

@@ -26,7 +26,6 @@ from urllib.parse import parse_qsl, urlsplit
 
 from newscrawl.extract import generic
 from newscrawl.extract.generic import Page, text_of
-from newscrawl.processors import clean_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -197,7 +196,7 @@ def _listing_links(page: Page, containers: Any) -> list[MenuLink]:
         region_box = bool(re.search(r"region|countr", f"{box.attrib.get('class', '')} {box.attrib.get('id', '')}", re.I))
         for a in box.css("a[href]"):
             url = page.absolute(a.attrib.get("href"))
-            label = clean_text(" ".join(a.css("::text").getall()))
+            label = text_of(a.root)
             if not url or not label or page_kind(url) != "listing" or url in seen:
                 continue
             is_region = region_box or "region" in url.lower() or label.casefold() in REGION_NAMES
@@ -251,18 +250,20 @@ def _ticker_line(page: Page, item: HtmlElement) -> TickerLine | None:
 
 
 def _labelled_ticker(page: Page) -> Iterator[TickerLine]:
-    """Lines after a "BREAKING" label: the items of the list or box that follows it."""
+    """Lines after a "BREAKING" label: the items of the list or box that follows it.
+
+    The label may carry an icon (``<span><i class="icon"></i>Breaking News</span>``).
+    """
     for el in page.root.iter():
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "title"):
             continue
-        if len(el) > 0 or (text_of(el).casefold().strip(" :") not in _TICKER_LABELS):
+        if text_of(el).casefold().strip(" :") not in _TICKER_LABELS or any(isinstance(c.tag, str) and text_of(c) for c in el):
             continue
         node: HtmlElement | None = el
         while node is not None:
             sibling = node.getnext()
             while sibling is not None:
-                items = sibling.xpath(".//li | .//a") or [sibling]
-                lines = [line for line in (_ticker_line(page, item) for item in items) if line]
+                lines = [line for line in (_ticker_line(page, item) for item in _line_items(sibling)) if line]
                 if lines:
                     yield from lines
                     return
@@ -270,6 +271,25 @@ def _labelled_ticker(page: Page) -> Iterator[TickerLine]:
             node = node.getparent()
             if node is not None and node.tag == "body":
                 return
+
+
+_SEPARATOR = re.compile(r"^[\W_]{0,3}$")
+
+
+def _line_items(box: HtmlElement) -> list[HtmlElement]:
+    """The items of a ticker box: its list items, else the text-bearing children of its
+    innermost wrapper, bullets and other separators left out."""
+    items = box.xpath(".//li")
+    if items:
+        return list(items)
+    node = box
+    while True:
+        children = [c for c in node if isinstance(c.tag, str) and text_of(c)]
+        if len(children) == 1 and children[0].tag != "a" and len(children[0]) > 0:
+            node = children[0]
+            continue
+        break
+    return [c for c in children if not _SEPARATOR.match(text_of(c))] or [box]
 
 
 def _dedupe_lines(lines: Iterator[TickerLine] | list[TickerLine]) -> list[TickerLine]:
@@ -342,14 +362,19 @@ class ArticlePage:
         """The article's JSON-LD node."""
         return self.page.article_jsonld
 
-    def _css(self, selectors: tuple[str, ...], *, attr: str | None = None) -> list[str]:
-        """Texts (or an attribute) of the first selector that matches outside boilerplate."""
+    def _css(self, selectors: tuple[str, ...], *, attr: str | None = None, in_boxes: bool = False) -> list[str]:
+        """Texts (or an attribute) of the first selector that matches outside boilerplate.
+
+        ``in_boxes`` also accepts matches inside label boxes (coverage, share bars), leaving out
+        only the site's chrome and teaser boxes.
+        """
+        outside = self.page.in_chrome if in_boxes else self.page.in_boilerplate
         for selector in selectors:
             values = []
             for el in self.page.selector.css(selector):
-                if self.page.in_boilerplate(el.root):
+                if outside(el.root):
                     continue
-                value = el.attrib.get(attr) if attr else clean_text(" ".join(el.css("::text").getall()))
+                value = el.attrib.get(attr) if attr else text_of(el.root)
                 if value:
                     values.append(value)
             if values:
@@ -426,7 +451,7 @@ class ArticlePage:
             cms or self.cms_class("author"),
             generic.jsonld_authors(self.page),
             meta,
-            generic.byline_candidates(self.page)[:1],
+            *generic.byline_candidates(self.page),
         ):
             if layer:
                 return layer
@@ -500,7 +525,11 @@ class ArticlePage:
 
     def coverage(self) -> list[str]:
         """Metadata coverage, then DOM coverage labels."""
-        return [*self.cms_class("coverage"), *self._css(_COVERAGE)]
+        return [
+            *self.cms_class("coverage"),
+            *self._css(_COVERAGE, in_boxes=True),
+            *generic.labelled_values(self.page, "coverage"),
+        ]
 
     def tags(self) -> list[str]:
         """Tags as shown (DOM), else metadata keywords, JSON-LD keywords, meta tags."""

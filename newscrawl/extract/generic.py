@@ -80,6 +80,10 @@ _OTHER_BLOCK_LABELS = frozenset(
 _READ_MORE = re.compile(r"^\s*(?:read more|read also|also read|see also)\s*[:：]", re.IGNORECASE)
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _BODY_BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "pre"})
+_CREDIT_WORDS = frozenset({"credit", "credits", "copyright", "photographer", "source"})
+_CHROME_WORDS = frozenset(
+    {"nav", "navbar", "menu", "footer", "sidebar", "widget", "related", "popular", "trending", "teaser", "teasers"}
+)
 # Elements that hold one short line of an article header (byline, source, date, counters).
 _LINE_TAGS = ("li", "span", "p", "div", "time", "a", "small", "address", "dd", "dt", "em", "strong", "b", "cite")
 _INLINE_TAGS = frozenset({"a", "em", "strong", "b", "cite"})
@@ -109,10 +113,26 @@ def class_words(el: HtmlElement) -> set[str]:
     return {word.lower() for word in _WORD.findall(_classes(el))}
 
 
+# Elements whose boundaries separate words; inline elements (a, em, span...) do not.
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "ul", "ol", "dl", "dd", "dt",
+     "section", "article", "header", "footer", "figure", "figcaption", "blockquote", "nav", "aside", "time", "hr"}
+)  # fmt: skip
+
+
 def text_of(el: HtmlElement) -> str:
-    """An element's visible text, whitespace collapsed (scripts and styles left out)."""
-    parts = el.xpath(".//text()[not(ancestor::script or ancestor::style)]")
-    return clean_text(" ".join(parts)) or ""
+    """An element's visible text, whitespace collapsed (scripts and styles left out).
+
+    Inline markup joins without a space (``cited by <a>Reuters</a>.`` → ``cited by Reuters.``);
+    block boundaries and ``<br>`` separate words.
+    """
+    parts: list[str] = []
+    for text in el.xpath(".//text()[not(ancestor::script or ancestor::style)]"):
+        owner = text.getparent()
+        if owner is not None and owner.tag in _BLOCK_TAGS:
+            parts.append(" ")
+        parts.append(text)
+    return clean_text("".join(parts)) or ""
 
 
 def own_heading(el: HtmlElement) -> str | None:
@@ -224,6 +244,8 @@ class Page:
         for el in self.root.iter():
             if not isinstance(el.tag, str):
                 continue
+            if el.tag == "footer" and any(a.tag == "article" for a in el.iterancestors()):
+                continue  # an article's own footer: tags, source, author box
             if (
                 el.tag in _BOILERPLATE_TAGS
                 or (el.tag == "header" and not el.xpath(".//h1"))
@@ -236,15 +258,30 @@ class Page:
                     found.add(el)
         return frozenset(found)
 
+    @cached_property
+    def chrome(self) -> frozenset[HtmlElement]:
+        """The site's chrome and teaser boxes: menus, footers, sidebars, "Most Read"-style boxes.
+
+        Narrower than :attr:`boilerplate`: share bars, coverage and tag boxes are not chrome, so
+        the counters and labels they hold can still be read.
+        """
+        found: set[HtmlElement] = set()
+        for el in self.boilerplate:
+            if (
+                el.tag in ("nav", "footer", "aside", "header")
+                or class_words(el) & _CHROME_WORDS
+                or own_heading(el) in BLOCK_LABELS
+            ):
+                found.add(el)
+        return frozenset(found)
+
     def in_boilerplate(self, el: HtmlElement) -> bool:
         """Whether ``el`` sits inside a boilerplate container (or is one)."""
-        boiler = self.boilerplate
-        node: HtmlElement | None = el
-        while node is not None:
-            if node in boiler:
-                return True
-            node = node.getparent()
-        return False
+        return _inside(el, self.boilerplate)
+
+    def in_chrome(self, el: HtmlElement) -> bool:
+        """Whether ``el`` sits inside the site's chrome or a teaser box (or is one)."""
+        return _inside(el, self.chrome)
 
     @cached_property
     def headline_element(self) -> HtmlElement | None:
@@ -295,6 +332,15 @@ class Page:
         for el in self.article_root.iter():
             if isinstance(el.tag, str) and el.tag in wanted and not self.in_boilerplate(el):
                 yield el
+
+
+def _inside(el: HtmlElement, containers: frozenset[HtmlElement]) -> bool:
+    node: HtmlElement | None = el
+    while node is not None:
+        if node in containers:
+            return True
+        node = node.getparent()
+    return False
 
 
 def _types(node: dict[str, Any]) -> set[str]:
@@ -403,8 +449,9 @@ def _position(element: dict[str, Any]) -> int:
 def header_lines(page: Page) -> list[str]:
     """Short text lines between the headline and the main text: bylines, datelines, counters.
 
-    These are the leaf-ish elements (list items, spans, paragraphs...) that follow the ``<h1>``
-    in document order, up to the first paragraph of the main text.
+    These are the innermost line elements (list items, spans, paragraphs, ``dd``...) after the
+    ``<h1>`` in document order, up to the first paragraph of the main text; an element with
+    text of its own around its children (``<div><span>5</span> Shares</div>``) is one line.
     """
     h1 = page.headline_element
     if h1 is None:
@@ -421,26 +468,44 @@ def header_lines(page: Page) -> list[str]:
             continue
         if el is stop or len(lines) > 40:
             break
-        if el.tag in _LINE_TAGS and not page.in_boilerplate(el):
-            if any(isinstance(c.tag, str) and c.tag in _LINE_TAGS and c.tag not in _INLINE_TAGS for c in el):
+        if el.tag in _LINE_TAGS and not page.in_chrome(el):
+            has_lines = any(isinstance(c.tag, str) and c.tag in _LINE_TAGS and c.tag not in _INLINE_TAGS for c in el)
+            if has_lines and not _own_text(el):
                 continue
             text = text_of(el)
-            if text and len(text) <= 120:
+            if text and len(text) <= 150:
                 lines.append(text)
     return lines
 
 
-def byline_candidates(page: Page) -> list[str]:
-    """Byline texts: ``rel=author``/``itemprop=author``/``class*=author|byline`` elements, then "By ..." lines."""
-    found: list[str] = []
-    for el in page.selector.css('[rel="author"], [itemprop="author"], [class*="byline"], [class*="author"]'):
-        if page.in_boilerplate(el.root):
-            continue
-        text = clean_text(" ".join(el.css("::text").getall()))
-        if text and len(text) <= 150 and not is_source_line(text):
-            found.append(text)
-    found.extend(line for line in header_lines(page) if re.match(r"^by\s+\S", line, re.IGNORECASE))
-    return found
+def _own_text(el: HtmlElement) -> bool:
+    return bool((el.text or "").strip() or any((c.tail or "").strip() for c in el))
+
+
+def byline_candidates(page: Page) -> list[list[str]]:
+    """Byline candidates in groups, most specific first; the first non-empty group is the byline.
+
+    1. ``rel=author`` / ``itemprop=author`` elements: one name each, several authors apart;
+    2. elements whose class names a byline or an author (the innermost ones);
+    3. "By ..." lines under the headline.
+    """
+    groups: list[list[str]] = []
+    for selector in (
+        '[rel="author"], [itemprop="author"]',
+        '[class*="byline"], [class*="Byline"], [class*="author"], [class*="Author"]',
+    ):
+        texts = []
+        for el in page.selector.css(selector):
+            if page.in_chrome(el.root) or el.root.tag in ("meta", "link", "body", "html", "article", "main"):
+                continue
+            if el.css('[rel="author"], [itemprop="author"], [class*="author"]') and selector.startswith("[class"):
+                continue  # a wrapper: its inner author elements speak for it
+            text = text_of(el.root)
+            if text and len(text) <= 150 and not is_source_line(text):
+                texts.append(text)
+        groups.append(texts)
+    groups.append([line for line in header_lines(page) if re.match(r"^by\s+\S", line, re.IGNORECASE)])
+    return groups
 
 
 def source_lines(page: Page) -> list[str]:
@@ -457,10 +522,35 @@ def source_lines(page: Page) -> list[str]:
     return found
 
 
+def labelled_values(page: Page, label: str) -> list[str]:
+    """Values the page labels with ``label``: ``"Coverage: War on Gaza"`` lines, then boxes whose
+    class names the label (``<div class="coverage"><span>Coverage</span> <a>War on Gaza</a></div>``),
+    the label word removed. Only the site's chrome and teaser boxes are left out.
+    """
+    line = re.compile(rf"^{re.escape(label)}s?\s*[:：]\s*(.+)$", re.IGNORECASE)
+    prefix = re.compile(rf"^{re.escape(label)}s?\s*[:：]?\s*", re.IGNORECASE)
+    word = label.lower()
+    found = []
+    for el in page.root.iter(*_LINE_TAGS):
+        text = text_of(el)
+        match = line.match(text) if len(text) <= 120 else None
+        if match and not page.in_chrome(el):
+            found.append(match.group(1))
+    for el in page.root.iter():
+        if not isinstance(el.tag, str) or word not in class_words(el) or page.in_chrome(el):
+            continue
+        if any(word in class_words(a) for a in el.iterancestors()):
+            continue  # the outermost box speaks for its parts
+        value = clean_text(prefix.sub("", text_of(el)))
+        if value and len(value) <= 80:
+            found.append(value)
+    return found
+
+
 def displayed_dates(page: Page) -> list[str]:
     """Date texts shown near the headline: ``<time>`` text, then lines that look like a date."""
     found = [text_of(el) for el in page.article_elements(("time",)) if text_of(el)]
-    found.extend(line for line in header_lines(page) if DISPLAYED_DATE.search(line) and len(line) <= 60)
+    found.extend(line for line in header_lines(page) if DISPLAYED_DATE.search(line))
     return found
 
 
@@ -472,36 +562,56 @@ def time_datetimes(page: Page) -> list[str]:
 
 
 def counter_lines(page: Page, kind: str) -> list[str]:
-    """``"5 Shares"`` (``kind="shares"``) or ``"4 Min Read"`` (``kind="read_time"``) lines of the article."""
+    """``"5 Shares"`` (``kind="shares"``) or ``"4 Min Read"`` (``kind="read_time"``) lines of the article.
+
+    Counters often sit in share bars, so only the site's chrome and teaser boxes are left out.
+    """
     pattern = _SHARES if kind == "shares" else _READ_TIME
     lines = [line for line in header_lines(page) if pattern.match(line)]
     if not lines:
-        for el in page.article_elements(_LINE_TAGS):
+        for el in page.root.iter(*_LINE_TAGS):
             text = text_of(el)
-            if len(text) <= 30 and pattern.match(text):
+            if len(text) <= 30 and pattern.match(text) and not page.in_chrome(el):
                 lines.append(text)
     return lines
 
 
+def caption_boxes(page: Page) -> list[HtmlElement]:
+    """The article's captioned images: ``<figure>``s, and boxes whose class names a caption and
+    hold an image (``div.wp-caption``), outside teaser boxes, outermost only."""
+    boxes: list[HtmlElement] = []
+    for el in page.article_elements(("figure", "div", "span", "p")):
+        if el.tag != "figure" and not ("caption" in class_words(el) and next(el.iter("img"), None) is not None):
+            continue
+        if not any(_inside(el, frozenset([box])) for box in boxes):
+            boxes.append(el)
+    return boxes
+
+
+def _caption_text_element(box: HtmlElement) -> HtmlElement | None:
+    for el in box.iter():
+        if (
+            el is not box
+            and isinstance(el.tag, str)
+            and (el.tag == "figcaption" or "caption" in class_words(el))
+            and next(el.iter("img"), None) is None
+        ):
+            return el
+    return None
+
+
 def figure_captions(page: Page) -> list[tuple[str, str | None, str | None]]:
-    """``(caption, credit, image_url)`` of the article's figures, outside teaser boxes.
+    """``(caption, credit, image_url)`` of the article's captioned images, outside teaser boxes.
 
     A credit is returned separately only where the markup sets it apart (an element whose class
     names a credit); otherwise it stays in the caption text for the processors to split.
     """
     found: list[tuple[str, str | None, str | None]] = []
-    for fig in page.article_elements(("figure",)):
-        caption_el = next(iter(fig.iter("figcaption")), None)
-        img = next(iter(fig.iter("img")), None)
+    for box in caption_boxes(page):
+        caption_el = _caption_text_element(box)
+        img = next(box.iter("img"), None)
         image = page.absolute(img.get("src") or img.get("data-src")) if img is not None else None
-        credit_el = next(
-            (
-                el
-                for el in fig.iter()
-                if isinstance(el.tag, str) and re.search(r"credit|copyright|source|photographer", _classes(el), re.I)
-            ),
-            None,
-        )
+        credit_el = next((el for el in box.iter() if isinstance(el.tag, str) and class_words(el) & _CREDIT_WORDS), None)
         credit = text_of(credit_el) if credit_el is not None else None
         if caption_el is not None:
             caption = text_of(caption_el)
@@ -528,17 +638,25 @@ def lead_candidates(page: Page) -> list[str]:
     ]
 
 
+_TAG_WORDS = frozenset({"tags", "tag", "keywords", "topics"})
+_LABEL = re.compile(r"^(?:tags?|keywords|topics)\s*:?$|:$", re.IGNORECASE)
+
+
 def tag_links(page: Page) -> list[str]:
-    """Tag names: ``a[rel~=tag]``, then links in a tag list (class or heading ``Tags``)."""
+    """Tag names: ``a[rel~=tag]``, then the links (else the items) of a box whose class names tags.
+
+    A label such as "Tags:" is not a tag.
+    """
     tags = [text_of(a) for a in page.root.xpath('//a[contains(concat(" ", normalize-space(@rel), " "), " tag ")]')]
     if not tags:
-        for box in page.selector.css('[class*="tags"], [class*="tag-list"], [class*="keywords"], [class*="topics"]'):
-            if box.root.tag in ("html", "body", "meta"):
+        for box in page.root.iter("div", "ul", "ol", "section", "p", "span"):
+            if not class_words(box) & _TAG_WORDS or page.in_chrome(box):
                 continue
-            tags = [t for t in (clean_text(" ".join(a.css("::text").getall())) for a in box.css("a, li")) if t]
+            items = list(box.iter("a")) or list(box.iter("li"))
+            tags = [text for text in (text_of(el) for el in items) if text]
             if tags:
                 break
-    return [t for t in tags if t]
+    return [t for t in tags if t and not _LABEL.match(t)]
 
 
 def labelled_blocks(page: Page) -> list[tuple[str, HtmlElement]]:
@@ -576,12 +694,15 @@ def body_blocks(page: Page, container: HtmlElement | None = None) -> list[HtmlEl
     container = container if container is not None else page.main_text_container
     if container is None:
         return []
+    captions = frozenset(caption_boxes(page))
     blocks: list[HtmlElement] = []
     for el in container.iter():
         if not isinstance(el.tag, str) or el.tag not in _BODY_BLOCKS:
             continue
-        if page.in_boilerplate(el) or any(
-            a.tag in ("figure", "figcaption") or a in blocks for a in _ancestors_within(el, container)
+        if (
+            page.in_boilerplate(el)
+            or _inside(el, captions)
+            or any(a.tag in ("figure", "figcaption") or a in blocks for a in _ancestors_within(el, container))
         ):
             continue
         if el.tag in ("ul", "ol"):

@@ -12,9 +12,9 @@ from scrapy.http import Request, Response, TextResponse
 from newscrawl.archive import utcnow
 from newscrawl.blocking import block_reason
 from newscrawl.extract import almayadeen as site
-from newscrawl.extract.generic import Page
+from newscrawl.extract.generic import Page, text_of
 from newscrawl.loaders import LoadContext, load_article, load_ticker
-from newscrawl.urls import HostMap, canonical, is_loopback, origin
+from newscrawl.urls import HostMap, canonical, host, is_loopback, origin
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -65,6 +65,8 @@ class AlMayadeenSpider(scrapy.Spider):
             raise SpiderArgumentError(f"edition={edition!r} is not one of {', '.join(site.EDITIONS)}")
         real_origin = site.EDITIONS[edition]
         self.hosts = HostMap(real_origin=real_origin, fetch_origin=_parse_base_url(base_url or real_origin))
+        # Scrapy's OffsiteMiddleware then refuses other hosts, redirects included.
+        self.allowed_domains = sorted({host(real_origin), host(self.hosts.fetch_origin)})
         self.edition = edition
         self.max_articles = _parse_max_articles(max_articles)
         self.arguments = {"base_url": self.hosts.fetch_origin, "edition": edition, "max_articles": self.max_articles}
@@ -119,7 +121,7 @@ class AlMayadeenSpider(scrapy.Spider):
             if not url or not self.hosts.on_site(url):
                 continue
             if site.is_pagination(url, response.url) or site.is_subsection(url, response.url):
-                label = " ".join(a.css("::text").getall()).strip()
+                label = text_of(a.root)
                 if site.is_subsection(url, response.url) and label and not label.isdigit():
                     self.sections.setdefault(_path(url), label)
                 yield from self._follow_listing(url)

@@ -1,0 +1,55 @@
+"""Validation and deduplication pipelines on real items and a real crawler's stats."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+
+from newscrawl.items import ArticleItem, TickerItem
+from newscrawl.pipelines import DedupePipeline, ValidatePipeline
+from newscrawl.spiders.almayadeen import AlMayadeenSpider
+
+EN = "https://english.almayadeen.net"
+
+
+def test_article_without_headline_is_dropped_with_url_and_reason() -> None:
+    crawler = get_crawler(AlMayadeenSpider)
+    pipeline = ValidatePipeline.from_crawler(crawler)
+    with pytest.raises(DropItem, match=rf"article {EN}/news/politics/x-y-z-w not stored: no headline found"):
+        pipeline.process_item(ArticleItem(url=f"{EN}/news/politics/x-y-z-w"))
+    assert crawler.stats is not None
+    assert crawler.stats.get_value("newscrawl/dropped/missing_headline") == 1
+
+
+def test_valid_items_pass_validation() -> None:
+    pipeline = ValidatePipeline.from_crawler(get_crawler(AlMayadeenSpider))
+    item = ArticleItem(url=f"{EN}/news/politics/x-y-z-w", headline="A headline")
+    ticker = TickerItem(text="A line", edition="en", seen_at="2025-01-01T00:00:00+00:00")
+    assert pipeline.process_item(item) is item
+    assert pipeline.process_item(ticker) is ticker
+
+
+@pytest.mark.parametrize(
+    ("second", "dropped"),
+    [
+        (ArticleItem(url=f"{EN}/news/politics/x-y-z-w", headline="Same URL"), True),
+        (ArticleItem(url=f"{EN}/news/politics/x-y-z-w-renamed", headline="Same post", post_id="42"), True),
+        (ArticleItem(url=f"{EN}/news/politics/x-y-z-w-renamed", headline="Same post", post_id="42", edition="ar"), False),
+        (ArticleItem(url=f"{EN}/news/politics/another-story-entirely", headline="Other", post_id="43"), False),
+    ],
+)
+def test_dedupe_on_canonical_url_and_post_id(second: ArticleItem, dropped: bool, caplog: pytest.LogCaptureFixture) -> None:
+    crawler = get_crawler(AlMayadeenSpider)
+    pipeline = DedupePipeline.from_crawler(crawler)
+    pipeline.process_item(ArticleItem(url=f"{EN}/news/politics/x-y-z-w", headline="First", post_id="42"))
+    if dropped:
+        with pytest.raises(DropItem, match="already stored in this run"):
+            pipeline.process_item(second)
+    else:
+        assert pipeline.process_item(second) is second
+    assert crawler.stats is not None
+    assert crawler.stats.get_value("newscrawl/duplicates", 0) == int(dropped)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
