@@ -254,3 +254,20 @@ def test_menu_links_merge_desktop_and_mobile_copies() -> None:
         (f"{EN}/news/politics", "Politics", False),
         (f"{EN}/regions/us-canada", "US & Canada", True),
     ]
+
+
+@pytest.mark.parametrize(
+    ("head", "declares"),
+    [
+        ('<script id="tawsiyat-metadata" type="text/tawsiyat">{"type": "article"}</script>', True),
+        ('<script id="tawsiyat-metadata" type="text/tawsiyat">{"type": "videoobject"}</script>', True),
+        ('<script id="tawsiyat-metadata" type="text/tawsiyat">{"type": "page"}</script>', False),
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "x"}</script>', True),
+        ('<script type="application/ld+json">{"@type": "VideoObject", "name": "featured video"}</script>', False),
+        ('<script type="application/ld+json">{"@type": "ItemList"}</script>', False),
+        ("", False),
+    ],
+)
+def test_declares_article(head: str, declares: bool) -> None:
+    html = f"<html><head>{head}</head><body><h1>Opinion</h1></body></html>"
+    assert ArticlePage(Page.from_html(html, f"{EN}/articles/opinion")).declares_article() is declares

@@ -76,6 +76,7 @@ CONTENT_TYPES: dict[str, str] = {
     "galleries": "gallery",
     "photos": "gallery",
 }
+_MEDIA_TYPES = frozenset({"VideoObject", "ImageGallery", "MediaGallery"})
 _PAGE_SEGMENT = re.compile(r"^(?:page|p)$", re.IGNORECASE)
 
 
@@ -165,7 +166,7 @@ def is_subsection(url: str, listing_url: str) -> bool:
 # --- the homepage ------------------------------------------------------------------------------
 
 _MENU_CONTAINERS = (
-    "nav, header, [class*=menu], [class*=Menu], [id*=menu], [class*=nav], [class*=Nav], "
+    "nav, header, [class*=menu], [class*=Menu], [id*=menu], [class*=nav], [class*=Nav], [id*=nav], [id*=Nav], "
     "[role=navigation], [class*=region], [class*=Region], [class*=countr]"
 )
 
@@ -388,6 +389,12 @@ class ArticlePage:
         if self.cms.get("type") == "page":
             return False
         return bool(self.cms or self.ld or self.page.headline_element is not None)
+
+    def declares_article(self) -> bool:
+        """Whether the page's metadata says it is an article: the CMS type, or a text-article
+        JSON-LD type (a listing may carry a ``VideoObject`` for its featured video)."""
+        kind = generic.jsonld_type(self.page)
+        return self.cms.get("type") in ("article", "videoobject") or (kind is not None and kind not in _MEDIA_TYPES)
 
     def url(self) -> list[str]:
         """Canonical link, metadata URL, ``og:url``, then the response URL."""

@@ -19,6 +19,7 @@ from newscrawl.urls import HostMap, canonical, host, is_loopback, origin
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
 
+    from lxml.html import HtmlElement
     from twisted.python.failure import Failure
 
     from newscrawl.items import ArticleItem, TickerItem
@@ -103,29 +104,36 @@ class AlMayadeenSpider(scrapy.Spider):
         if not menu:
             self._stop("failed", f"no section menu found on {response.url}: the site's layout may have changed")
         for link in menu:
-            path = _path(link.url)
-            (self.regions if link.is_region else self.sections)[path] = link.label
-            self.sections.setdefault(path, link.label)
+            (self.regions if link.is_region else self.sections)[_path(link.url)] = link.label
             yield from self._follow_listing(link.url)
-        self.logger.info("Menus: %d sections, %d regions", len(self.sections) - len(self.regions), len(self.regions))
-        yield from self._follow_articles(page)
+        self.logger.info("Menus: %d sections, %d regions", len(self.sections), len(self.regions))
+        for url, _ in self._links(page):
+            if site.page_kind(url) == "article":
+                yield from self._follow_article(url)
 
-    def parse_listing(self, response: Response) -> Iterator[Request | TickerItem]:
-        """A section or region listing: its articles, its other pages and its subsections."""
+    def parse_listing(self, response: Response) -> Iterator[Request | ArticleItem | TickerItem]:
+        """A section or region listing: its articles, its other pages and its subsections.
+
+        A page whose metadata declares an article is also stored as one, whatever its URL looks
+        like (a short slug such as ``/articles/gaza`` has a listing's shape).
+        """
         page = self._checked_page(response)
         if page is None:
             return
         yield from self._ticker(page)
-        for a in response.css("a[href]"):
-            url = page.absolute(a.attrib.get("href"))
-            if not url or not self.hosts.on_site(url):
-                continue
-            if site.is_pagination(url, response.url) or site.is_subsection(url, response.url):
-                label = text_of(a.root)
-                if site.is_subsection(url, response.url) and label and not label.isdigit():
+        article = site.ArticlePage(page, regions=self.regions)
+        if article.declares_article():
+            yield load_article(article, self.context, section_hint=self._section_hint(response.url))
+        for url, anchor in self._links(page):
+            if site.page_kind(url) == "article":
+                yield from self._follow_article(url)
+            elif site.is_pagination(url, response.url):
+                yield from self._follow_listing(url)
+            elif site.is_subsection(url, response.url):
+                label = text_of(anchor)
+                if label and _path(url) not in self.regions:
                     self.sections.setdefault(_path(url), label)
                 yield from self._follow_listing(url)
-        yield from self._follow_articles(page)
 
     def parse_article(self, response: Response) -> Iterator[ArticleItem | TickerItem]:
         """An article page: its ticker, then the article itself."""
@@ -155,20 +163,21 @@ class AlMayadeenSpider(scrapy.Spider):
             self.requested.add(key)
             yield Request(url, callback=self.parse_listing, priority=_LISTING_PRIORITY, meta=self._meta(url))
 
-    def _follow_articles(self, page: Page) -> Iterator[Request]:
-        for href in page.selector.css("a::attr(href)").getall():
-            url = page.absolute(href)
-            if not url or not self.hosts.on_site(url) or site.page_kind(url) != "article":
-                continue
-            url = self.hosts.to_fetch(url)
-            key = canonical(url)
-            if key in self.requested:
-                continue
-            if self.max_articles is not None and self.articles_requested >= self.max_articles:
-                return
-            self.requested.add(key)
-            self.articles_requested += 1
-            yield Request(url, callback=self.parse_article, meta=self._meta(url))
+    def _follow_article(self, url: str) -> Iterator[Request]:
+        url = self.hosts.to_fetch(url)
+        key = canonical(url)
+        if key in self.requested or (self.max_articles is not None and self.articles_requested >= self.max_articles):
+            return
+        self.requested.add(key)
+        self.articles_requested += 1
+        yield Request(url, callback=self.parse_article, meta=self._meta(url))
+
+    def _links(self, page: Page) -> Iterator[tuple[str, HtmlElement]]:
+        """Absolute URLs of the page's links on the edition, with their anchors."""
+        for anchor in page.root.iter("a"):
+            url = page.absolute(anchor.get("href"))
+            if url and self.hosts.on_site(url):
+                yield url, anchor
 
     def _meta(self, url: str) -> dict[str, Any]:
         # A mirror on this machine is ours to hit at full speed; see DOWNLOAD_SLOTS in settings.
