@@ -19,6 +19,7 @@ USER_AGENT = "newscrawl/0.1 (+https://github.com/newscrawl/newscrawl; news archi
 ROBOTSTXT_OBEY = True
 
 # Politeness toward a real site: a few parallel requests, adapted to its response times.
+# (Against a mirror on this machine the spider turns delays off; see its from_crawler.)
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.25
@@ -28,13 +29,6 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 3
-
-# A mirror or test server on this machine needs no politeness (the spider also tells
-# AutoThrottle to leave these slots alone).
-DOWNLOAD_SLOTS = {
-    "127.0.0.1": {"concurrency": 16, "delay": 0},
-    "localhost": {"concurrency": 16, "delay": 0},
-}
 
 ITEM_PIPELINES = {
     "newscrawl.pipelines.ValidatePipeline": 100,

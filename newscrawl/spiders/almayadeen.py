@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
 
     from lxml.html import HtmlElement
+    from scrapy.crawler import Crawler
     from twisted.python.failure import Failure
+    from typing_extensions import Self
 
     from newscrawl.items import ArticleItem, TickerItem
 
@@ -29,6 +31,7 @@ class SpiderArgumentError(ValueError):
     """A spider argument (``-a name=value``) is missing, unknown or malformed."""
 
 
+_LOOPBACK_SETTINGS = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 16}
 _LISTING_PRIORITY = 10  # listings first, so menu labels are known before their articles parse
 
 
@@ -78,12 +81,22 @@ class AlMayadeenSpider(scrapy.Spider):
         self.requested: set[str] = set()
         self.articles_requested = 0
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if is_loopback(spider.hosts.fetch_origin):
+            # A mirror on this machine is ours: no politeness delays. "spider" priority, so
+            # settings given with -s still win.
+            for name, value in _LOOPBACK_SETTINGS.items():
+                crawler.settings.set(name, value, priority="spider")
+        return spider
+
     async def start(self) -> AsyncIterator[Request]:
         yield Request(
             self.hosts.fetch_origin + "/",
             callback=self.parse_home,
             errback=self.home_failed,
-            meta={"handle_httpstatus_all": True, **self._meta(self.hosts.fetch_origin)},
+            meta={"handle_httpstatus_all": True},
             dont_filter=True,
         )
 
@@ -161,7 +174,7 @@ class AlMayadeenSpider(scrapy.Spider):
         key = canonical(url)
         if key not in self.requested:
             self.requested.add(key)
-            yield Request(url, callback=self.parse_listing, priority=_LISTING_PRIORITY, meta=self._meta(url))
+            yield Request(url, callback=self.parse_listing, priority=_LISTING_PRIORITY)
 
     def _follow_article(self, url: str) -> Iterator[Request]:
         url = self.hosts.to_fetch(url)
@@ -170,7 +183,7 @@ class AlMayadeenSpider(scrapy.Spider):
             return
         self.requested.add(key)
         self.articles_requested += 1
-        yield Request(url, callback=self.parse_article, meta=self._meta(url))
+        yield Request(url, callback=self.parse_article)
 
     def _links(self, page: Page) -> Iterator[tuple[str, HtmlElement]]:
         """Absolute URLs of the page's links on the edition, with their anchors."""
@@ -178,10 +191,6 @@ class AlMayadeenSpider(scrapy.Spider):
             url = page.absolute(anchor.get("href"))
             if url and self.hosts.on_site(url):
                 yield url, anchor
-
-    def _meta(self, url: str) -> dict[str, Any]:
-        # A mirror on this machine is ours to hit at full speed; see DOWNLOAD_SLOTS in settings.
-        return {"autothrottle_dont_adjust_delay": True} if is_loopback(url) else {}
 
     # --- helpers --------------------------------------------------------------------------
 

@@ -1,0 +1,60 @@
+"""The almayadeen spider's arguments and settings, without crawling."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
+
+from newscrawl import settings as project_settings
+from newscrawl.spiders.almayadeen import AlMayadeenSpider, SpiderArgumentError
+
+
+def crawler_settings(base_url: str | None, cmdline: dict[str, object] | None = None) -> Settings:
+    settings = Settings()
+    settings.setmodule(project_settings, priority="project")
+    settings.update(cmdline or {}, priority="cmdline")
+    crawler = get_crawler(AlMayadeenSpider, settings_dict=None)
+    crawler.settings = settings
+    AlMayadeenSpider.from_crawler(crawler, **({"base_url": base_url} if base_url else {}))
+    return crawler.settings
+
+
+def test_live_site_keeps_polite_settings() -> None:
+    settings = crawler_settings(None)
+    assert settings.getbool("AUTOTHROTTLE_ENABLED")
+    assert settings.getfloat("DOWNLOAD_DELAY") == 0.25
+    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 4
+
+
+def test_loopback_mirror_is_crawled_without_delays() -> None:
+    settings = crawler_settings("http://127.0.0.1:8000")
+    assert not settings.getbool("AUTOTHROTTLE_ENABLED")
+    assert settings.getfloat("DOWNLOAD_DELAY") == 0
+    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 16
+
+
+def test_command_line_settings_win_over_loopback_defaults() -> None:
+    settings = crawler_settings("http://127.0.0.1:8000", {"DOWNLOAD_DELAY": 2})
+    assert settings.getfloat("DOWNLOAD_DELAY") == 2
+
+
+def test_arguments_are_recorded_and_hosts_allowed() -> None:
+    spider = AlMayadeenSpider(base_url="http://127.0.0.1:8000/", max_articles="5")
+    assert spider.arguments == {"base_url": "http://127.0.0.1:8000", "edition": "en", "max_articles": 5}
+    assert spider.allowed_domains == ["127.0.0.1", "english.almayadeen.net"]
+    assert spider.hosts.real_origin == "https://english.almayadeen.net"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"max_articles": "-1"}, "max_articles='-1' is not a positive integer"),
+        ({"base_url": "english.almayadeen.net"}, "is not an http(s) URL"),
+        ({"base_url": "http://127.0.0.1:99999"}, "has an invalid port"),
+        ({"edition": "EN"}, "edition='EN' is not one of en, ar, es"),
+    ],
+)
+def test_bad_arguments(kwargs: dict[str, str], message: str) -> None:
+    with pytest.raises(SpiderArgumentError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        AlMayadeenSpider(**kwargs)
