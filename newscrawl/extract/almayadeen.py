@@ -26,6 +26,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from newscrawl.extract import generic
 from newscrawl.extract.generic import Page, text_of
+from newscrawl.processors import split_keywords
+from newscrawl.urls import is_static
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -106,20 +108,7 @@ def page_kind(url: str) -> str | None:
     if not segments or segments[0].lower() in _NOT_CONTENT:
         return None
     last = segments[-1]
-    if "." in last and last.rsplit(".", 1)[-1].lower() in (
-        "css",
-        "js",
-        "jpg",
-        "jpeg",
-        "png",
-        "gif",
-        "svg",
-        "xml",
-        "txt",
-        "pdf",
-        "webp",
-        "ico",
-    ):
+    if is_static(url):
         return None
     if len(segments) >= 2 and _PAGE_SEGMENT.match(segments[-2]) and last.isdigit():
         return "listing"
@@ -543,10 +532,10 @@ class ArticlePage:
         for layer in (
             self._css(_TAGS),
             generic.tag_links(self.page),
-            _split(self.cms.get("keywords")),
+            split_keywords(_str(self.cms.get("keywords"))),
             generic.jsonld_keywords(self.page),
             self.page.meta_values("article:tag"),
-            _split(next(iter(self.page.meta_values("keywords", "news_keywords")), None)),
+            split_keywords(next(iter(self.page.meta_values("keywords", "news_keywords")), None)),
         ):
             if layer:
                 return layer
@@ -607,5 +596,5 @@ class ArticlePage:
         return [(url, kind) for _, url, kind in found]
 
 
-def _split(value: Any) -> list[str]:
-    return list(value.split(",")) if isinstance(value, str) else []
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
