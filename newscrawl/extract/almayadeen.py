@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
@@ -78,7 +78,6 @@ CONTENT_TYPES: dict[str, str] = {
     "galleries": "gallery",
     "photos": "gallery",
 }
-_MEDIA_TYPES = frozenset({"VideoObject", "ImageGallery", "MediaGallery"})
 _PAGE_SEGMENT = re.compile(r"^(?:page|p)$", re.IGNORECASE)
 
 
@@ -317,18 +316,17 @@ _RELATED_CLASSES = {
 }
 
 
-@dataclass
-class ArticlePage:
-    """Raw fields of an Al Mayadeen article page, layer by layer.
+class ArticlePage(generic.NewsPage):
+    """The raw fields of an Al Mayadeen article page: the generic layers, with the site's CMS
+    metadata block in front of them and its selectors before the generic DOM heuristics.
 
     ``regions`` maps region listing paths (``/regions/palestine``) to the labels the homepage
     menus give them; the spider passes what it discovered, so labels need no hard-coded list.
     """
 
-    page: Page
-    regions: dict[str, str] = field(default_factory=dict)
-
-    # --- layers ---------------------------------------------------------------------------
+    def __init__(self, page: Page, regions: dict[str, str] | None = None) -> None:
+        super().__init__(page)
+        self.regions = regions or {}
 
     @cached_property
     def cms(self) -> dict[str, Any]:
@@ -347,31 +345,45 @@ class ArticlePage:
         classes = self.cms.get("classes") or []
         return [str(c["value"]) for c in classes if isinstance(c, dict) and c.get("mapping") == mapping and c.get("value")]
 
-    @property
-    def ld(self) -> dict[str, Any]:
-        """The article's JSON-LD node."""
-        return self.page.article_jsonld
+    def _cms(self, key: str) -> list[str]:
+        value = self.cms.get(key)
+        return [str(value)] if isinstance(value, (str, int)) and str(value).strip() else []
 
-    def _css(self, selectors: tuple[str, ...], *, attr: str | None = None, in_boxes: bool = False) -> list[str]:
-        """Texts (or an attribute) of the first selector that matches outside boilerplate.
+    def _metadata(self, field: str) -> list[str]:
+        """The CMS metadata block's value for a field."""
+        if field == "content_type":
+            return [k for k in (content_type_of(self.page.url), *self.cms_class("posttype"), *self._cms("type")) if k]
+        if field == "tags":
+            return split_keywords(_str(self.cms.get("keywords")))
+        if field == "authors":
+            return self._cms("author") or self.cms_class("author")
+        if field in _CMS_CLASSES:
+            return self.cms_class(_CMS_CLASSES[field])
+        return self._cms(_CMS_KEYS[field]) if field in _CMS_KEYS else []
+
+    def _dom(self, field: str) -> list[str]:
+        """The site's selectors for a field."""
+        if field == "region":
+            return [*self._css(_REGION), *self._region_links()]
+        if field == "coverage":
+            return self._css(_COVERAGE, in_boxes=True)
+        return self._css(_SELECTORS[field]) if field in _SELECTORS else []
+
+    def _css(self, selectors: tuple[str, ...], *, in_boxes: bool = False) -> list[str]:
+        """Texts of the first selector that matches outside boilerplate.
 
         ``in_boxes`` also accepts matches inside label boxes (coverage, share bars), leaving out
         only the site's chrome and teaser boxes.
         """
         outside = self.page.in_chrome if in_boxes else self.page.in_boilerplate
         for selector in selectors:
-            values = []
-            for el in self.page.selector.css(selector):
-                if outside(el.root):
-                    continue
-                value = el.attrib.get(attr) if attr else text_of(el.root)
-                if value:
-                    values.append(value)
+            values = [text for el in self.page.selector.css(selector) if not outside(el.root) and (text := text_of(el.root))]
             if values:
                 return values
         return []
 
-    # --- fields ---------------------------------------------------------------------------
+    def is_article_url(self, url: str) -> bool:
+        return page_kind(url) == "article"
 
     def is_article(self) -> bool:
         """Whether the page is an article (the CMS marks other pages ``"type": "page"``)."""
@@ -380,123 +392,12 @@ class ArticlePage:
         return bool(self.cms or self.ld or self.page.headline_element is not None)
 
     def declares_article(self) -> bool:
-        """Whether the page's metadata says it is an article: the CMS type, or a text-article
-        JSON-LD type (a listing may carry a ``VideoObject`` for its featured video)."""
-        kind = generic.jsonld_type(self.page)
-        return self.cms.get("type") in ("article", "videoobject") or (kind is not None and kind not in _MEDIA_TYPES)
-
-    def url(self) -> list[str]:
-        """Canonical link, metadata URL, ``og:url``, then the response URL."""
-        return [
-            u
-            for u in (self.page.canonical, self.cms.get("url"), *self.page.meta_values("og:url"), self.page.url)
-            if isinstance(u, str) and u
-        ]
-
-    def post_id(self) -> list[str]:
-        """CMS ``postid``, ``meta[name=postid]``, then a ``data-postid`` attribute."""
-        return [
-            str(v)
-            for v in (
-                self.cms.get("postid"),
-                *self.page.meta_values("postid", "post_id", "article:id"),
-                *self.page.selector.css("[data-postid]::attr(data-postid), [data-post-id]::attr(data-post-id)").getall(),
-            )
-            if v
-        ]
-
-    def content_type(self) -> list[str]:
-        """Content type from the URL shape, the metadata type/posttype, then the JSON-LD type."""
-        kinds = [content_type_of(self.page.url) or ""]
-        kinds.extend(self.cms_class("posttype"))
-        kinds.append(str(self.cms.get("type") or ""))
-        kinds.append(generic.jsonld_type(self.page) or "")
-        return [k for k in kinds if k]
-
-    def headline(self) -> list[str]:
-        """Metadata title, JSON-LD headline, DOM ``<h1>`` candidates, then og/document title."""
-        return [
-            *[v for v in (self.cms.get("title"),) if isinstance(v, str)],
-            *generic.jsonld_text(self.ld.get("headline") or self.ld.get("name")),
-            *self._css(_H1),
-            *[text_of(h) for h in [self.page.headline_element] if h is not None],
-            *self.page.meta_values("og:title", "twitter:title"),
-            *self.page.selector.css("title::text").getall(),
-        ]
-
-    def lead(self) -> list[str]:
-        """The displayed lead (DOM candidates), then metadata, JSON-LD and meta descriptions."""
-        return [
-            *self._css(_LEAD),
-            *generic.lead_candidates(self.page),
-            *[v for v in (self.cms.get("description"),) if isinstance(v, str)],
-            *generic.jsonld_text(self.ld.get("description")),
-            *self.page.meta_values("og:description", "description", "twitter:description"),
-        ]
-
-    def authors(self) -> list[str]:
-        """Byline strings of the first layer that has any: metadata author, JSON-LD authors,
-        meta author, then the DOM byline."""
-        cms = [v for v in (self.cms.get("author"),) if isinstance(v, str) and v.strip()]
-        meta = [
-            v
-            for v in self.page.meta_values("author", "article:author", "parsely-author", "dc.creator")
-            if not v.startswith("http")
-        ]
-        for layer in (
-            cms or self.cms_class("author"),
-            generic.jsonld_authors(self.page),
-            meta,
-            *generic.byline_candidates(self.page),
-        ):
-            if layer:
-                return layer
-        return []
-
-    def source(self) -> list[str]:
-        """The "Source:" line: DOM candidates, then the generic line search."""
-        return [s for s in (*self._css(_SOURCE), *generic.source_lines(self.page)) if s]
-
-    def published(self) -> list[str]:
-        """Publication time: metadata, JSON-LD, meta tags, ``<time datetime>``, displayed date."""
-        return [
-            *[v for v in (self.cms.get("published_time"),) if isinstance(v, str)],
-            *generic.jsonld_text(self.ld.get("datePublished")),
-            *self.page.meta_values(
-                "article:published_time", "og:article:published_time", "datepublished",
-                "parsely-pub-date", "dc.date.issued", "dc.date", "pubdate", "publishdate",
-            ),
-            *generic.time_datetimes(self.page),
-            *self.published_raw(),
-        ]  # fmt: skip
-
-    def modified(self) -> list[str]:
-        """Modification time: metadata ``last_updated``, JSON-LD, then meta tags."""
-        return [
-            *[v for v in (self.cms.get("last_updated"),) if isinstance(v, str)],
-            *generic.jsonld_text(self.ld.get("dateModified")),
-            *self.page.meta_values("article:modified_time", "og:updated_time", "datemodified", "dc.date.modified"),
-        ]
-
-    def published_raw(self) -> list[str]:
-        """The date as displayed: DOM date candidates, then a date-like line near the headline."""
-        return [*self._css(_DATE), *generic.displayed_dates(self.page)]
+        """Whether the CMS type or the generic metadata says the page is an article."""
+        return self.cms.get("type") in ("article", "videoobject") or super().declares_article()
 
     def section(self, hint: str | None = None) -> list[str]:
-        """Metadata category, JSON-LD/meta section, DOM label, breadcrumb, then the menu label."""
-        crumbs = [c for c in generic.breadcrumb_names(self.page) if c.casefold() not in ("home", "al mayadeen english")]
-        return [
-            *self.cms_class("category"),
-            *generic.jsonld_text(self.ld.get("articleSection")),
-            *self.page.meta_values("article:section"),
-            *self._css(_SECTION),
-            *[c for c in crumbs[-1:] if c.casefold() not in REGION_NAMES],
-            *([hint] if hint else []),
-        ]
-
-    def region(self) -> list[str]:
-        """Metadata country, DOM region labels, then the article's link to a known region listing."""
-        return [*self.cms_class("country"), *self._css(_REGION), *self._region_links()]
+        """As the generic layers, but a breadcrumb ending in a region is not a section."""
+        return [c for c in super().section(hint) if c.casefold() not in REGION_NAMES and c not in SITE_NAMES]
 
     def _region_links(self) -> list[str]:
         """Labels of links to region listings, leaving out the region bar and teaser boxes.
@@ -519,81 +420,44 @@ class ArticlePage:
                 found.append(label)
         return found
 
-    def coverage(self) -> list[str]:
-        """Metadata coverage, then DOM coverage labels."""
-        return [
-            *self.cms_class("coverage"),
-            *self._css(_COVERAGE, in_boxes=True),
-            *generic.labelled_values(self.page, "coverage"),
-        ]
-
-    def tags(self) -> list[str]:
-        """Tags as shown (DOM), else metadata keywords, JSON-LD keywords, meta tags."""
-        for layer in (
-            self._css(_TAGS),
-            generic.tag_links(self.page),
-            split_keywords(_str(self.cms.get("keywords"))),
-            generic.jsonld_keywords(self.page),
-            self.page.meta_values("article:tag"),
-            split_keywords(next(iter(self.page.meta_values("keywords", "news_keywords")), None)),
-        ):
-            if layer:
-                return layer
-        return []
-
-    def counters(self, kind: str) -> list[str]:
-        """``"5 Shares"`` (``kind="shares"``) or ``"4 Min Read"`` (``kind="read_time"``) lines."""
-        return generic.counter_lines(self.page, kind)
-
     def body_container(self) -> HtmlElement | None:
-        """The body container: a DOM candidate, else the densest text block."""
+        """The body container: a site selector, else the densest text block."""
         for selector in _BODY:
             for el in self.page.selector.css(selector):
                 if not self.page.in_boilerplate(el.root) and el.css("p"):
                     return el.root
-        return self.page.main_text_container
+        return super().body_container()
 
-    @cached_property
-    def body_blocks(self) -> list[HtmlElement]:
-        """Block elements of the body."""
-        return generic.body_blocks(self.page, self.body_container())
-
-    def body(self) -> list[str]:
-        """Body paragraph texts, "Read more:" lines and boxes left out."""
-        return generic.body_text(self.body_blocks)
-
-    def captions(self) -> list[tuple[str, str | None, str | None]]:
-        """``(caption, credit, image_url)`` of the article's own figures, else JSON-LD image captions."""
-        figures = generic.figure_captions(self.page)
-        if figures:
-            return figures
-        return [(caption, None, url) for caption, url in generic.jsonld_images(self.page)]
-
-    def related(self) -> list[tuple[str, str]]:
-        """``(url, kind)`` of links to other articles, in page order."""
-        found: list[tuple[int, str, str]] = []
-        order = {el: i for i, el in enumerate(self.page.root.iter())}
-        for p in self.body_blocks:
-            for url in generic.read_more_links([p], self.page):
-                found.append((order.get(p, 0), url, "read_more"))
-        boxes = list(generic.labelled_blocks(self.page))
+    def related_boxes(self) -> list[tuple[str, HtmlElement]]:
+        """Boxes found by their headings, then by the site's class names."""
+        boxes = super().related_boxes()
         for kind, selectors in _RELATED_CLASSES.items():
             for selector in selectors:
                 matched = [el.root for el in self.page.selector.css(selector) if el.root.tag not in ("a", "li", "body", "html")]
                 if matched:
                     boxes.extend((kind, el) for el in matched)
                     break
-        seen_boxes: set[HtmlElement] = set()
-        for kind, box in boxes:
-            if box in seen_boxes or any(a in seen_boxes for a in box.iterancestors()):
-                continue
-            seen_boxes.add(box)
-            for a in box.iter("a"):
-                href = self.page.absolute(a.get("href"))
-                if href and page_kind(href) == "article":
-                    found.append((order.get(a, 0), href, kind))
-        found.sort(key=lambda entry: entry[0])
-        return [(url, kind) for _, url, kind in found]
+        return boxes
+
+
+# Fields read from the metadata block's top-level keys, and from its ``classes`` mappings.
+_CMS_KEYS = {
+    "url": "url",
+    "post_id": "postid",
+    "headline": "title",
+    "lead": "description",
+    "published": "published_time",
+    "modified": "last_updated",
+}
+_CMS_CLASSES = {"section": "category", "region": "country", "coverage": "coverage"}
+_SELECTORS = {
+    "headline": _H1,
+    "lead": _LEAD,
+    "source": _SOURCE,
+    "published_raw": _DATE,
+    "section": _SECTION,
+    "tags": _TAGS,
+}
 
 
 def _str(value: Any) -> str | None:

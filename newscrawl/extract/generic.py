@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from extruct.jsonld import JsonLdExtractor
 from parsel import Selector
 
-from newscrawl.processors import DISPLAYED_DATE, clean_text, is_source_line
+from newscrawl.processors import DISPLAYED_DATE, clean_text, is_source_line, split_keywords
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -722,3 +722,235 @@ def body_text(blocks: Iterable[HtmlElement]) -> list[str]:
     """Texts of body blocks, without "Read more:" lines and empty blocks."""
     texts = (text_of(el) for el in blocks)
     return [t for t in texts if t and not is_read_more(t)]
+
+
+def looks_like_article_url(url: str) -> bool:
+    """Whether a URL's path looks like an article's: a long slug, a numeric id or a date in it,
+    or a ``.html`` page (``/2024/05/30/some-story``, ``/news/12345``, ``/world/long-story-slug``)."""
+    path = urlsplit(url).path
+    if re.search(r"/(?:19|20)\d{2}/\d{1,2}/", path) or re.search(r"\d{5,}", path) or path.endswith((".html", ".htm", ".php")):
+        return True
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    return len([w for w in re.split(r"[-_]+", last) if w]) >= 4
+
+
+_DOM_FIELDS = ("headline", "lead", "source", "published_raw", "section", "region", "coverage", "tags")
+
+
+class NewsPage:
+    """The raw fields of a news article page, from layers that work on any site.
+
+    Each field method returns candidates in layer order (JSON-LD, then meta tags, then DOM
+    heuristics); loaders keep the first usable one. Site profiles subclass it and fill two hooks:
+    :meth:`_metadata` (the site's own metadata, in front of every layer) and :meth:`_dom` (the
+    site's selectors, after the meta tags and before the generic heuristics).
+    """
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    # --- hooks ----------------------------------------------------------------------------
+
+    def _metadata(self, field: str) -> list[str]:
+        """The site's own metadata for a field (none on a generic page)."""
+        return []
+
+    def _dom(self, field: str) -> list[str]:
+        """The site's selectors for a field (none on a generic page)."""
+        return []
+
+    def is_article_url(self, url: str) -> bool:
+        """Whether a link points at an article (for related links)."""
+        return looks_like_article_url(url)
+
+    # --- page kind ------------------------------------------------------------------------
+
+    @property
+    def ld(self) -> dict[str, Any]:
+        """The article's JSON-LD node."""
+        return self.page.article_jsonld
+
+    def declares_article(self) -> bool:
+        """Whether the page's metadata says it is an article: an article ``og:type`` or a
+        text-article JSON-LD type (a listing may carry a ``VideoObject`` for a featured video)."""
+        kind = jsonld_type(self.page)
+        return (kind is not None and kind not in _MEDIA_TYPES) or "article" in self.page.meta_values("og:type")
+
+    def is_article(self) -> bool:
+        """Whether the page holds an article: declared so, or a headline over real paragraphs."""
+        if self.declares_article():
+            return True
+        return self.page.headline_element is not None and len(self.body()) >= 2
+
+    # --- fields ---------------------------------------------------------------------------
+
+    def url(self) -> list[str]:
+        """Site metadata URL, canonical link, ``og:url``, then the page URL."""
+        return [
+            *self._metadata("url"),
+            *[u for u in (self.page.canonical,) if u],
+            *self.page.meta_values("og:url"),
+            self.page.url,
+        ]
+
+    def post_id(self) -> list[str]:
+        """Site metadata id, ``meta[name=postid]``-style tags, then a ``data-postid`` attribute."""
+        return [
+            *self._metadata("post_id"),
+            *self.page.meta_values("postid", "post_id", "article:id"),
+            *self.page.selector.css("[data-postid]::attr(data-postid), [data-post-id]::attr(data-post-id)").getall(),
+        ]
+
+    def content_type(self) -> list[str]:
+        """Site metadata type, then the JSON-LD type."""
+        return [*self._metadata("content_type"), *[t for t in (jsonld_type(self.page),) if t]]
+
+    def headline(self) -> list[str]:
+        """Site metadata, JSON-LD headline, site selectors, the article's ``<h1>``, og and document title."""
+        return [
+            *self._metadata("headline"),
+            *jsonld_text(self.ld.get("headline") or self.ld.get("name")),
+            *self._dom("headline"),
+            *[text_of(h) for h in (self.page.headline_element,) if h is not None],
+            *self.page.meta_values("og:title", "twitter:title"),
+            *self.page.selector.css("title::text").getall(),
+        ]
+
+    def lead(self) -> list[str]:
+        """The displayed lead (site selectors, lead-named paragraphs), then descriptions."""
+        return [
+            *self._dom("lead"),
+            *lead_candidates(self.page),
+            *self._metadata("lead"),
+            *jsonld_text(self.ld.get("description")),
+            *self.page.meta_values("og:description", "description", "twitter:description"),
+        ]
+
+    def authors(self) -> list[str]:
+        """Byline strings of the first layer that has any: site metadata, JSON-LD, meta tags,
+        then the page's byline."""
+        meta = [
+            v
+            for v in self.page.meta_values("author", "article:author", "parsely-author", "dc.creator")
+            if not v.startswith("http")
+        ]
+        for layer in (self._metadata("authors"), jsonld_authors(self.page), meta, *byline_candidates(self.page)):
+            if layer:
+                return layer
+        return []
+
+    def source(self) -> list[str]:
+        """The wire agency's "Source:" line: site selectors, then the generic line search."""
+        return [*self._dom("source"), *source_lines(self.page)]
+
+    def published(self) -> list[str]:
+        """Publication time: site metadata, JSON-LD, meta tags, ``<time datetime>``, displayed date."""
+        return [
+            *self._metadata("published"),
+            *jsonld_text(self.ld.get("datePublished")),
+            *self.page.meta_values(
+                "article:published_time", "og:article:published_time", "datepublished",
+                "parsely-pub-date", "dc.date.issued", "dc.date", "pubdate", "publishdate",
+            ),
+            *time_datetimes(self.page),
+            *self.published_raw(),
+        ]  # fmt: skip
+
+    def modified(self) -> list[str]:
+        """Modification time: site metadata, JSON-LD, then meta tags (never the published time)."""
+        return [
+            *self._metadata("modified"),
+            *jsonld_text(self.ld.get("dateModified")),
+            *self.page.meta_values("article:modified_time", "og:updated_time", "datemodified", "dc.date.modified"),
+        ]
+
+    def published_raw(self) -> list[str]:
+        """The date as displayed: site selectors, then a date-like line near the headline."""
+        return [*self._dom("published_raw"), *displayed_dates(self.page)]
+
+    def section(self, hint: str | None = None) -> list[str]:
+        """Site metadata, JSON-LD/meta section, site selectors, the breadcrumb, then ``hint``."""
+        crumbs = [c for c in breadcrumb_names(self.page) if c.casefold() != "home"]
+        return [
+            *self._metadata("section"),
+            *jsonld_text(self.ld.get("articleSection")),
+            *self.page.meta_values("article:section"),
+            *self._dom("section"),
+            *crumbs[-1:],
+            *([hint] if hint else []),
+        ]
+
+    def region(self) -> list[str]:
+        """Site metadata and selectors (no generic layer: regions are a site's own scheme)."""
+        return [*self._metadata("region"), *self._dom("region")]
+
+    def coverage(self) -> list[str]:
+        """Site metadata and selectors, then a value labelled "Coverage"."""
+        return [*self._metadata("coverage"), *self._dom("coverage"), *labelled_values(self.page, "coverage")]
+
+    def tags(self) -> list[str]:
+        """Tags as shown (site selectors, tag links), else site, JSON-LD and meta keywords."""
+        for layer in (
+            self._dom("tags"),
+            tag_links(self.page),
+            self._metadata("tags"),
+            jsonld_keywords(self.page),
+            self.page.meta_values("article:tag"),
+            split_keywords(next(iter(self.page.meta_values("keywords", "news_keywords")), None)),
+        ):
+            if layer:
+                return layer
+        return []
+
+    def counters(self, kind: str) -> list[str]:
+        """``"5 Shares"`` (``kind="shares"``) or ``"4 Min Read"`` (``kind="read_time"``) lines."""
+        return counter_lines(self.page, kind)
+
+    def body_container(self) -> HtmlElement | None:
+        """The element holding the main text (the densest text block)."""
+        return self.page.main_text_container
+
+    @cached_property
+    def body_blocks(self) -> list[HtmlElement]:
+        """Block elements of the body."""
+        return body_blocks(self.page, self.body_container())
+
+    def body(self) -> list[str]:
+        """Body paragraph texts, "Read more:" lines and boxes left out."""
+        return body_text(self.body_blocks)
+
+    def captions(self) -> list[tuple[str, str | None, str | None]]:
+        """``(caption, credit, image_url)`` of the article's own figures, else JSON-LD image captions."""
+        return figure_captions(self.page) or [(caption, None, url) for caption, url in jsonld_images(self.page)]
+
+    def related_boxes(self) -> list[tuple[str, HtmlElement]]:
+        """``(kind, box)`` of the boxes of links to other articles."""
+        return labelled_blocks(self.page)
+
+    def related(self) -> list[tuple[str, str]]:
+        """``(url, kind)`` of links to other articles, in page order: inline "Read more:"
+        links, then the boxes' links, sorted by their place in the page."""
+        order = {el: i for i, el in enumerate(self.page.root.iter())}
+        found = [(order.get(p, 0), url, "read_more") for p in self.body_blocks for url in read_more_links([p], self.page)]
+        seen: set[HtmlElement] = set()
+        for kind, box in self.related_boxes():
+            if box in seen or any(a in seen for a in box.iterancestors()):
+                continue
+            seen.add(box)
+            for a in box.iter("a"):
+                href = self.page.absolute(a.get("href"))
+                if href and self.is_article_url(href):
+                    found.append((order.get(a, 0), href, kind))
+        found.sort(key=lambda entry: entry[0])
+        return [(url, kind) for _, url, kind in found]
+
+    def language(self) -> list[str]:
+        """``<html lang>``, JSON-LD ``inLanguage``, ``og:locale``, then ``content-language``."""
+        return [
+            *self.page.root.xpath("/html/@lang"),
+            *jsonld_text(self.ld.get("inLanguage")),
+            *self.page.meta_values("og:locale", "content-language", "dc.language", "language"),
+        ]
+
+
+_MEDIA_TYPES = frozenset({"VideoObject", "ImageGallery", "MediaGallery"})
