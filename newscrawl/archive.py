@@ -55,6 +55,7 @@ _ARTICLE_COLUMNS: dict[str, type] = {
     "tags": str,
     "read_time_min": int,
     "share_count": int,
+    "language": str,
     "first_seen_at": str,
     "last_fetched_at": str,
     "content_hash": str,
@@ -105,6 +106,7 @@ class Archive:
             self._table("articles").create(
                 _ARTICLE_COLUMNS, pk="id", not_null={"url", "edition", "first_seen_at", "last_fetched_at"}, if_not_exists=True
             )
+            self._add_missing_columns("articles", _ARTICLE_COLUMNS)
             self._table("articles").create_index(["url"], unique=True, if_not_exists=True)
             self._table("articles").create_index(["edition", "post_id"], if_not_exists=True)
             self._table("articles").create_index(["published_at"], if_not_exists=True)
@@ -153,6 +155,14 @@ class Archive:
             )
         if self._table("articles").detect_fts() is None:
             self._table("articles").enable_fts(["headline", "lead", "body"], fts_version="FTS5", create_triggers=True)
+
+    def _add_missing_columns(self, name: str, columns: dict[str, type]) -> None:
+        """Add columns a newer version defines to a table an older version created."""
+        table = self._table(name)
+        existing = table.columns_dict
+        for column, kind in columns.items():
+            if column not in existing:
+                table.add_column(column, kind)
 
     # --- crawl runs -----------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ researcher needs around it.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import subprocess
@@ -17,10 +18,12 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
+from newscrawl.extraction import extract_article
 from newscrawl.mirror import FIXTURES, Mirror
 
 if TYPE_CHECKING:
     from types import FrameType
+from typing import TextIO
 
 _PROJECT = Path(__file__).resolve().parent.parent
 
@@ -39,6 +42,20 @@ def build_parser() -> argparse.ArgumentParser:
     mirror.add_argument("--port", type=_port, default=0, help="port to listen on; 0 picks a free one (default: %(default)s)")
     mirror.add_argument("--root", type=Path, default=FIXTURES, help="the mirror's document root (default: the bundled fixtures)")
     mirror.add_argument("--verbose", action="store_true", help="log every request to standard error")
+
+    extract = sub.add_parser(
+        "extract",
+        help="extract the article of a saved HTML page as JSON",
+        description=(
+            "Print one JSON object for an article page: headline, authors, published, modified, source, tags, captions, "
+            'lead, body, language. With --batch, read JSON lines {"url": ..., "file": ...} on standard input and '
+            "write one JSON object per line, in the same order, each flushed when done; a page that fails gives an "
+            'object with an "error" key.'
+        ),
+    )
+    extract.add_argument("file", nargs="?", type=Path, help="the saved HTML page (not with --batch)")
+    extract.add_argument("--url", default="https://example.invalid/", help="the page's URL, to resolve its links")
+    extract.add_argument("--batch", action="store_true", help="read JSON lines of pages on standard input")
 
     demo = sub.add_parser(
         "demo",
@@ -67,7 +84,38 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "mirror":
         return serve_mirror(args.root, args.host, args.port, verbose=args.verbose)
+    if args.command == "extract":
+        return extract_batch(sys.stdin, sys.stdout) if args.batch else extract_file(args.file, args.url)
     return demo(args.db)
+
+
+def extract_file(path: Path | None, url: str) -> int:
+    """Print the extraction of one saved page."""
+    if path is None:
+        print("newscrawl extract: give a FILE, or --batch to read pages on standard input", file=sys.stderr)
+        return 2
+    try:
+        html = path.read_bytes()
+    except OSError as exc:
+        print(f"newscrawl extract: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return 2
+    print(json.dumps(extract_article(html, url), ensure_ascii=False))
+    return 0
+
+
+def extract_batch(lines: TextIO, out: TextIO) -> int:
+    """Extract each page named on ``lines``; one JSON line out per line in, flushed as done."""
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            request = json.loads(line)
+            result = extract_article(Path(request["file"]).read_bytes(), request["url"])
+        except Exception as exc:
+            result = {"error": f"{type(exc).__name__}: {exc}"}
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        out.flush()
+    return 0
 
 
 def serve_mirror(root: Path, host: str, port: int, *, verbose: bool = False) -> int:

@@ -91,6 +91,8 @@ class ArticleItem:
     read_time_min: int | None = None
     #: Share counter, from "5 Shares".
     share_count: int | None = None
+    #: Language the page declares, as a lower-case primary subtag, e.g. ``en`` (from ``en-US``).
+    language: str | None = None
 
 
 @dataclass

@@ -7,6 +7,7 @@ the list of the first layer that had one.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
@@ -15,12 +16,13 @@ from itemloaders import ItemLoader
 from itemloaders.processors import Identity, MapCompose, TakeFirst
 
 from newscrawl import processors as p
-from newscrawl.extract.almayadeen import SITE_NAMES, TIMEZONE, ArticlePage, TickerLine
+from newscrawl.extract.almayadeen import SITE_NAMES, TIMEZONE, TickerLine
 from newscrawl.items import ArticleItem, Caption, ContentType, LinkKind, RelatedLink, TickerItem
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
+    from newscrawl.extract.generic import NewsPage
     from newscrawl.urls import HostMap
 
 _CONTENT_TYPES: dict[str, ContentType] = {
@@ -48,11 +50,16 @@ _LINK_KINDS = frozenset({"read_more", "related", "read_next", "most_read"})
 
 @dataclass(frozen=True)
 class LoadContext:
-    """What the loaders need to know about the crawl: where URLs belong, and the site's clock."""
+    """What the loaders need to know about the crawl: where URLs belong, and the site's clock.
+
+    ``timezone`` is the site's zone, for displayed times without offset; ``None`` (a site whose
+    zone is unknown) keeps every time as the page gives it. ``site_names`` are stripped from
+    the end of titles, besides the names the page itself declares (``og:site_name``).
+    """
 
     hosts: HostMap
     edition: str = "en"
-    timezone: str = TIMEZONE
+    timezone: str | None = TIMEZONE
     site_names: tuple[str, ...] = SITE_NAMES
 
 
@@ -144,15 +151,17 @@ class ArticleLoader(ItemLoader):
     related_out = p.dedupe
     read_time_min_in = MapCompose(p.parse_count)
     share_count_in = MapCompose(p.parse_count)
+    language_in = MapCompose(p.language_code)
 
 
-def load_article(page: ArticlePage, context: LoadContext, section_hint: str | None = None) -> ArticleItem:
+def load_article(page: NewsPage, context: LoadContext, section_hint: str | None = None) -> ArticleItem:
     """Fill an :class:`ArticleItem` from an article page's layers.
 
     A field whose extraction fails is logged with the page URL and left empty; the rest of the
     article is still loaded.
     """
-    loader = ArticleLoader(load=context)
+    names = tuple(dict.fromkeys((*context.site_names, *page.site_names())))
+    loader = ArticleLoader(load=dataclasses.replace(context, site_names=names))
     fields: dict[str, Callable[[], Any]] = {
         "url": page.url,
         "post_id": page.post_id,
@@ -173,6 +182,7 @@ def load_article(page: ArticlePage, context: LoadContext, section_hint: str | No
         "related": page.related,
         "read_time_min": lambda: page.counters("read_time"),
         "share_count": lambda: page.counters("shares"),
+        "language": page.language,
     }
     for name, candidates in fields.items():
         try:

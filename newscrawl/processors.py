@@ -191,6 +191,16 @@ def remove_credit(text: str | None, credit: str | None) -> str | None:
     return text
 
 
+_LANGUAGE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
+
+
+def language_code(value: str | None) -> str | None:
+    """``"en-US"``, ``"en_GB"``, ``"EN"`` → ``"en"``; anything that is not a language tag gives ``None``."""
+    text = clean_text(value)
+    match = _LANGUAGE.match(text) if text else None
+    return match.group(1).lower() if match else None
+
+
 # --- ticker --------------------------------------------------------------------------------
 
 _MAX_ATTRIBUTION = 80
@@ -223,18 +233,20 @@ DISPLAYED_DATE = re.compile(
 _ISO_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
-def _format(value: datetime, tz: tzinfo) -> str:
-    value = value.replace(tzinfo=tz) if value.tzinfo is None else value.astimezone(tz)
+def _format(value: datetime, tz: tzinfo | None) -> str:
+    if tz is not None:
+        value = value.replace(tzinfo=tz) if value.tzinfo is None else value.astimezone(tz)
     return value.isoformat(timespec="seconds")
 
 
-def parse_datetime(value: str | None, tz: tzinfo | str = "Asia/Beirut") -> str | None:
-    """Normalize a timestamp to ISO 8601 in the site's time zone.
+def parse_datetime(value: str | None, tz: tzinfo | str | None = "Asia/Beirut") -> str | None:
+    """Normalize a timestamp to ISO 8601, in the site's time zone when one is given.
 
-    An aware value is converted to ``tz`` (``2023-11-13T18:45:00Z`` →
-    ``2023-11-13T20:45:00+02:00`` for Asia/Beirut); a naive value or a displayed time such as
-    ``13 Nov 2023 20:45`` is read as local time in ``tz``; a date alone stays a date
-    (``2023-11-13``). Anything unparseable gives ``None``.
+    With ``tz``, an aware value is converted to it (``2023-11-13T18:45:00Z`` →
+    ``2023-11-13T20:45:00+02:00`` for Asia/Beirut) and a naive value or a displayed time such
+    as ``13 Nov 2023 20:45`` is read as local time there. With ``tz=None`` (a site whose zone is
+    unknown) a value keeps the offset it was given, and a naive one stays naive. A date alone
+    stays a date (``2023-11-13``). Anything unparseable gives ``None``.
     """
     text = clean_text(value)
     if text is None:

@@ -146,6 +146,20 @@ def test_parse_datetime(raw: str | None, expected: str | None) -> None:
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
+        ("2023-11-13T18:45:00Z", "2023-11-13T18:45:00+00:00"),
+        ("2024-05-30T23:49:00+03:00", "2024-05-30T23:49:00+03:00"),
+        ("2023-11-13T20:45:00", "2023-11-13T20:45:00"),
+        ("13 Nov 2023 20:45", "2023-11-13T20:45:00"),
+        ("2023-11-13", "2023-11-13"),
+    ],
+)
+def test_parse_datetime_keeps_offsets_without_a_site_zone(raw: str, expected: str) -> None:
+    assert p.parse_datetime(raw, None) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
         ("13 Nov 2023 20:45", "13 Nov 2023 20:45"),
         ("Published: 8 Jul 2025 14:20 | Politics", "8 Jul 2025 14:20"),
         ("8 Jul 2025", "8 Jul 2025"),

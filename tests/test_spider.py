@@ -7,7 +7,8 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from newscrawl import settings as project_settings
-from newscrawl.spiders.almayadeen import AlMayadeenSpider, SpiderArgumentError
+from newscrawl.spiders import SpiderArgumentError
+from newscrawl.spiders.almayadeen import AlMayadeenSpider
 
 
 def crawler_settings(base_url: str | None, cmdline: dict[str, object] | None = None) -> Settings:

@@ -23,7 +23,7 @@ from twisted.internet.defer import Deferred
 
 from newscrawl.archive import ArchiveError
 from newscrawl.pipelines import RUN_STATUS
-from newscrawl.spiders.almayadeen import SpiderArgumentError
+from newscrawl.spiders import SpiderArgumentError
 
 if TYPE_CHECKING:
     import argparse

@@ -944,6 +944,15 @@ class NewsPage:
         found.sort(key=lambda entry: entry[0])
         return [(url, kind) for _, url, kind in found]
 
+    def site_names(self) -> list[str]:
+        """Names the page gives its site (``og:site_name``, ``application-name``, the JSON-LD
+        publisher), which titles often carry as a suffix."""
+        publisher = self.ld.get("publisher")
+        return [
+            *self.page.meta_values("og:site_name", "application-name", "apple-mobile-web-app-title"),
+            *(jsonld_text(publisher) if isinstance(publisher, dict) else []),
+        ]
+
     def language(self) -> list[str]:
         """``<html lang>``, JSON-LD ``inLanguage``, ``og:locale``, then ``content-language``."""
         return [

@@ -14,6 +14,7 @@ from newscrawl.blocking import block_reason
 from newscrawl.extract import almayadeen as site
 from newscrawl.extract.generic import Page, text_of
 from newscrawl.loaders import LoadContext, load_article, load_ticker
+from newscrawl.spiders import SpiderArgumentError
 from newscrawl.urls import HostMap, canonical, host, is_loopback, origin
 
 if TYPE_CHECKING:
@@ -25,10 +26,6 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
     from newscrawl.items import ArticleItem, TickerItem
-
-
-class SpiderArgumentError(ValueError):
-    """A spider argument (``-a name=value``) is missing, unknown or malformed."""
 
 
 _LOOPBACK_SETTINGS = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 16}
