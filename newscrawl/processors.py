@@ -8,6 +8,7 @@ candidate). None of them does I/O; all are table-tested in ``tests/test_processo
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
@@ -231,6 +232,16 @@ DISPLAYED_DATE = re.compile(
     re.IGNORECASE,
 )
 _ISO_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+# Unambiguous time-zone abbreviations that news pages print after a time, as UTC offsets in hours
+# (German pages write MEZ/MESZ for CET/CEST). Ambiguous ones (IST, CST in Asia) are left out.
+_ZONE_ABBREVIATIONS = {
+    name: int(hours * 3600)
+    for name, hours in {
+        "UTC": 0, "GMT": 0, "WET": 0, "WEST": 1, "BST": 1, "CET": 1, "MEZ": 1, "CEST": 2, "MESZ": 2,
+        "EET": 2, "EEST": 3, "MSK": 3, "EST": -5, "EDT": -4, "CDT": -5, "MST": -7, "MDT": -6,
+        "PST": -8, "PDT": -7, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11, "SAST": 2,
+    }.items()
+}  # fmt: skip
 
 
 def _format(value: datetime, tz: tzinfo | None) -> str:
@@ -276,7 +287,9 @@ def parse_datetime(value: str | None, tz: tzinfo | str | None = "Asia/Beirut") -
             return None
         return _format(moment, zone)
     try:
-        parsed = dateutil_parser.parse(text, dayfirst=True, fuzzy=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
+            parsed = dateutil_parser.parse(text, dayfirst=True, fuzzy=False, tzinfos=_ZONE_ABBREVIATIONS)
     except (ValueError, OverflowError):
         return None
     return _format(parsed, zone)

@@ -428,6 +428,11 @@ class ArticlePage(generic.NewsPage):
                     return el.root
         return super().body_container()
 
+    def body(self) -> list[str]:
+        """Body paragraphs of the site's body container (or the densest text block), "Read more:"
+        lines, captions and boxes left out: exact on every rendering of the site we know."""
+        return generic.body_text(self.body_blocks)
+
     def related_boxes(self) -> list[tuple[str, HtmlElement]]:
         """Boxes found by their headings, then by the site's class names."""
         boxes = super().related_boxes()

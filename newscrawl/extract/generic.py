@@ -9,6 +9,7 @@ as the page shows them; cleaning is the loaders' job.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from extruct.jsonld import JsonLdExtractor
+from lxml import etree
 from parsel import Selector
+from trafilatura import bare_extraction
 
 from newscrawl.processors import DISPLAYED_DATE, clean_text, is_source_line, split_keywords
 
@@ -98,7 +101,10 @@ _NAMING_ATTRIBUTES = ("class", "id", "itemprop", "data-role", "data-testid", "da
 
 
 def _classes(el: HtmlElement) -> str:
-    return " ".join(el.get(attr, "") for attr in _NAMING_ATTRIBUTES)
+    attrib = el.attrib
+    if not attrib:
+        return ""
+    return " ".join(attrib[attr] for attr in _NAMING_ATTRIBUTES if attr in attrib)
 
 
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
@@ -113,6 +119,8 @@ def class_words(el: HtmlElement) -> set[str]:
     return {word.lower() for word in _WORD.findall(_classes(el))}
 
 
+_TEXT_NODES = etree.XPath(".//text()")
+_NO_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
 # Elements whose boundaries separate words; inline elements (a, em, span...) do not.
 _BLOCK_TAGS = frozenset(
     {"p", "div", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "ul", "ol", "dl", "dd", "dt",
@@ -127,12 +135,29 @@ def text_of(el: HtmlElement) -> str:
     block boundaries and ``<br>`` separate words.
     """
     parts: list[str] = []
-    for text in el.xpath(".//text()[not(ancestor::script or ancestor::style)]"):
+    for text in _TEXT_NODES(el):
         owner = text.getparent()
-        if owner is not None and owner.tag in _BLOCK_TAGS:
+        if owner is None or (not text.is_tail and owner.tag in _NO_TEXT_TAGS):
+            continue
+        if owner.tag in _BLOCK_TAGS:
             parts.append(" ")
         parts.append(text)
     return clean_text("".join(parts)) or ""
+
+
+def text_nodes_with(page: Page, *words: str) -> Iterator[HtmlElement]:
+    """Elements whose own text (or a child's tail) contains one of ``words`` (lower case), in
+    page order: where to look for a labelled line without reading every element's full text."""
+    for lowered, container in page.text_nodes:
+        if any(word in lowered for word in words):
+            yield container
+
+
+def named_elements(page: Page, word: str) -> Iterator[HtmlElement]:
+    """Elements whose class, id or role attributes contain ``word`` as a whole word."""
+    for el, names in page.named:
+        if word in names and word in class_words(el):
+            yield el
 
 
 def own_heading(el: HtmlElement) -> str | None:
@@ -144,10 +169,10 @@ def own_heading(el: HtmlElement) -> str | None:
     for child in el.iterchildren():
         if not isinstance(child.tag, str):
             continue
-        if child.tag in _HEADINGS or (child.tag in ("div", "span", "p", "strong") and _is_label(child)):
+        if child.tag in _HEADINGS or (child.tag in ("div", "span", "p", "strong") and len(child) <= 3 and _is_label(child)):
             label = text_of(child)
-        elif child.tag in ("div", "header") and len(text_of(child)) <= 60:
-            heading = next((h for h in child.iter(*_HEADINGS)), None)
+        elif child.tag in ("div", "header") and len(child) <= 4:
+            heading = next((h for h in child if isinstance(h.tag, str) and h.tag in _HEADINGS), None)
             label = text_of(heading) if heading is not None else ""
         else:
             return None
@@ -186,6 +211,29 @@ class Page:
         return urljoin(self.url, href)
 
     # --- metadata layers --------------------------------------------------------------------
+
+    @cached_property
+    def text_nodes(self) -> list[tuple[str, HtmlElement]]:
+        """Each visible text node, lower-cased, with the element it belongs to (one pass)."""
+        found = []
+        for text in _TEXT_NODES(self.root):
+            owner = text.getparent()
+            if owner is None or (not text.is_tail and owner.tag in _NO_TEXT_TAGS) or not text.strip():
+                continue
+            container = owner.getparent() if text.is_tail else owner
+            if container is not None:
+                found.append((text.lower(), container))
+        return found
+
+    @cached_property
+    def order(self) -> dict[HtmlElement, int]:
+        """Each element's place in document order."""
+        return {el: i for i, el in enumerate(self.root.iter())}
+
+    @cached_property
+    def named(self) -> list[tuple[HtmlElement, str]]:
+        """Elements with a class, id or role attribute, with those names lower-cased (one pass)."""
+        return [(el, names.lower()) for el in self.root.iter() if isinstance(el.tag, str) and (names := _classes(el))]
 
     @cached_property
     def jsonld(self) -> list[dict[str, Any]]:
@@ -275,13 +323,21 @@ class Page:
                 found.add(el)
         return frozenset(found)
 
+    @cached_property
+    def _in_boilerplate(self) -> frozenset[HtmlElement]:
+        return _descendants(self.root, self.boilerplate)
+
+    @cached_property
+    def _in_chrome(self) -> frozenset[HtmlElement]:
+        return _descendants(self.root, self.chrome)
+
     def in_boilerplate(self, el: HtmlElement) -> bool:
         """Whether ``el`` sits inside a boilerplate container (or is one)."""
-        return _inside(el, self.boilerplate)
+        return el in self._in_boilerplate
 
     def in_chrome(self, el: HtmlElement) -> bool:
         """Whether ``el`` sits inside the site's chrome or a teaser box (or is one)."""
-        return _inside(el, self.chrome)
+        return el in self._in_chrome
 
     @cached_property
     def headline_element(self) -> HtmlElement | None:
@@ -332,6 +388,16 @@ class Page:
         for el in self.article_root.iter():
             if isinstance(el.tag, str) and el.tag in wanted and not self.in_boilerplate(el):
                 yield el
+
+
+def _descendants(root: HtmlElement, containers: frozenset[HtmlElement]) -> frozenset[HtmlElement]:
+    """The containers and everything inside them, in one pass over the tree."""
+    inside: set[HtmlElement] = set()
+    for el in root.iter():
+        parent = el.getparent()
+        if el in containers or (parent is not None and parent in inside):
+            inside.add(el)
+    return frozenset(inside)
 
 
 def _inside(el: HtmlElement, containers: frozenset[HtmlElement]) -> bool:
@@ -511,13 +577,9 @@ def byline_candidates(page: Page) -> list[list[str]]:
 def source_lines(page: Page) -> list[str]:
     """ "Source: ..." lines near the headline, then anywhere in the article."""
     found = [line for line in header_lines(page) if is_source_line(line)]
-    for el in page.article_elements(_LINE_TAGS):
+    for el in text_nodes_with(page, "source"):
         text = text_of(el)
-        if (
-            len(text) <= 80
-            and is_source_line(text)
-            and not any(isinstance(c.tag, str) and c.tag in ("li", "p", "div", "dd") for c in el)
-        ):
+        if len(text) <= 80 and is_source_line(text) and not page.in_boilerplate(el):
             found.append(text)
     return found
 
@@ -531,13 +593,13 @@ def labelled_values(page: Page, label: str) -> list[str]:
     prefix = re.compile(rf"^{re.escape(label)}s?\s*[:：]?\s*", re.IGNORECASE)
     word = label.lower()
     found = []
-    for el in page.root.iter(*_LINE_TAGS):
+    for el in text_nodes_with(page, word):
         text = text_of(el)
         match = line.match(text) if len(text) <= 120 else None
         if match and not page.in_chrome(el):
             found.append(match.group(1))
-    for el in page.root.iter():
-        if not isinstance(el.tag, str) or word not in class_words(el) or page.in_chrome(el):
+    for el in named_elements(page, word):
+        if page.in_chrome(el):
             continue
         if any(word in class_words(a) for a in el.iterancestors()):
             continue  # the outermost box speaks for its parts
@@ -566,13 +628,16 @@ def counter_lines(page: Page, kind: str) -> list[str]:
 
     Counters often sit in share bars, so only the site's chrome and teaser boxes are left out.
     """
-    pattern = _SHARES if kind == "shares" else _READ_TIME
+    pattern, word = (_SHARES, "share") if kind == "shares" else (_READ_TIME, "read")
     lines = [line for line in header_lines(page) if pattern.match(line)]
     if not lines:
-        for el in page.root.iter(*_LINE_TAGS):
-            text = text_of(el)
-            if len(text) <= 30 and pattern.match(text) and not page.in_chrome(el):
-                lines.append(text)
+        for el in text_nodes_with(page, word):
+            # the number may sit in its own element: <div><span>5</span> Shares</div>
+            for candidate in (el, el.getparent()):
+                text = text_of(candidate) if candidate is not None else ""
+                if len(text) <= 30 and pattern.match(text) and not page.in_chrome(el):
+                    lines.append(text)
+                    break
     return lines
 
 
@@ -580,10 +645,13 @@ def caption_boxes(page: Page) -> list[HtmlElement]:
     """The article's captioned images: ``<figure>``s, and boxes whose class names a caption and
     hold an image (``div.wp-caption``), outside teaser boxes, outermost only."""
     boxes: list[HtmlElement] = []
-    for el in page.article_elements(("figure", "div", "span", "p")):
-        if el.tag != "figure" and not ("caption" in class_words(el) and next(el.iter("img"), None) is not None):
+    candidates = [*page.article_elements(("figure",)), *named_elements(page, "caption")]
+    for el in sorted(dict.fromkeys(candidates), key=page.order.__getitem__):
+        if el.tag != "figure" and (el.tag not in ("div", "span", "p") or next(el.iter("img"), None) is None):
             continue
-        if not any(_inside(el, frozenset([box])) for box in boxes):
+        if page.in_boilerplate(el) or not _inside(el, frozenset([page.article_root])):
+            continue
+        if not any(box in el.iterancestors() for box in boxes):
             boxes.append(el)
     return boxes
 
@@ -649,8 +717,9 @@ def tag_links(page: Page) -> list[str]:
     """
     tags = [text_of(a) for a in page.root.xpath('//a[contains(concat(" ", normalize-space(@rel), " "), " tag ")]')]
     if not tags:
-        for box in page.root.iter("div", "ul", "ol", "section", "p", "span"):
-            if not class_words(box) & _TAG_WORDS or page.in_chrome(box):
+        boxes = dict.fromkeys(el for word in _TAG_WORDS for el in named_elements(page, word))
+        for box in sorted(boxes, key=page.order.__getitem__):
+            if box.tag not in ("div", "ul", "ol", "section", "p", "span") or page.in_chrome(box):
                 continue
             items = list(box.iter("a")) or list(box.iter("li"))
             tags = [text for text in (text_of(el) for el in items) if text]
@@ -722,6 +791,20 @@ def body_text(blocks: Iterable[HtmlElement]) -> list[str]:
     """Texts of body blocks, without "Read more:" lines and empty blocks."""
     texts = (text_of(el) for el in blocks)
     return [t for t in texts if t and not is_read_more(t)]
+
+
+def main_text(page: Page) -> list[str]:
+    """The page's main text as paragraphs, by trafilatura (on a copy: it prunes the tree it gets).
+
+    trafilatura earns its place here: on real pages of many publishers it finds the article
+    text better than any density heuristic of ours (see ``benchmarks/realworld.py``).
+    """
+    document = bare_extraction(
+        copy.deepcopy(page.root), url=page.url, fast=True, with_metadata=False, include_comments=False, as_dict=False
+    )
+    text = getattr(document, "text", None) or ""
+    lines = (clean_text(line) for line in text.split("\n"))
+    return [line for line in lines if line and not is_read_more(line)]
 
 
 def looks_like_article_url(url: str) -> bool:
@@ -915,9 +998,14 @@ class NewsPage:
         """Block elements of the body."""
         return body_blocks(self.page, self.body_container())
 
+    @cached_property
+    def _main_text(self) -> list[str]:
+        return main_text(self.page)
+
     def body(self) -> list[str]:
-        """Body paragraph texts, "Read more:" lines and boxes left out."""
-        return body_text(self.body_blocks)
+        """Body paragraphs and subheadings: the main text as trafilatura finds it, "Read more:"
+        lines left out."""
+        return self._main_text
 
     def captions(self) -> list[tuple[str, str | None, str | None]]:
         """``(caption, credit, image_url)`` of the article's own figures, else JSON-LD image captions."""
@@ -930,7 +1018,7 @@ class NewsPage:
     def related(self) -> list[tuple[str, str]]:
         """``(url, kind)`` of links to other articles, in page order: inline "Read more:"
         links, then the boxes' links, sorted by their place in the page."""
-        order = {el: i for i, el in enumerate(self.page.root.iter())}
+        order = self.page.order
         found = [(order.get(p, 0), url, "read_more") for p in self.body_blocks for url in read_more_links([p], self.page)]
         seen: set[HtmlElement] = set()
         for kind, box in self.related_boxes():

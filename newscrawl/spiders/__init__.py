@@ -1,5 +1,34 @@
-"""The project's spiders; ``scrapy list`` names them."""
+"""The project's spiders; ``scrapy list`` names them. Also what they share: argument errors and
+parsing, response headers, and the settings for crawling a mirror on this machine."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
+
+#: Settings for a crawl of a server on this machine (a mirror, a test server): no politeness delays.
+LOOPBACK_SETTINGS = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 16}
 
 
 class SpiderArgumentError(ValueError):
     """A spider argument (``-a name=value``) is missing, unknown or malformed."""
+
+
+def parse_max_articles(value: str | int | None) -> int | None:
+    """The ``max_articles`` argument: a positive integer, or ``None`` when not given."""
+    if value is None or value == "":
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number < 1:
+        raise SpiderArgumentError(f"max_articles={value!r} is not a positive integer")
+    return number
+
+
+def response_headers(response: Response) -> dict[str, str]:
+    """A response's headers by lower-cased name, repeated headers joined with ``", "``."""
+    return {k.decode("latin-1").lower(): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}

@@ -14,7 +14,7 @@ from newscrawl.blocking import block_reason
 from newscrawl.extract import almayadeen as site
 from newscrawl.extract.generic import Page, text_of
 from newscrawl.loaders import LoadContext, load_article, load_ticker
-from newscrawl.spiders import SpiderArgumentError
+from newscrawl.spiders import LOOPBACK_SETTINGS, SpiderArgumentError, parse_max_articles, response_headers
 from newscrawl.urls import HostMap, canonical, host, is_loopback, origin
 
 if TYPE_CHECKING:
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from newscrawl.items import ArticleItem, TickerItem
 
 
-_LOOPBACK_SETTINGS = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 16}
 _LISTING_PRIORITY = 10  # listings first, so menu labels are known before their articles parse
 
 
@@ -69,7 +68,7 @@ class AlMayadeenSpider(scrapy.Spider):
         # Scrapy's OffsiteMiddleware then refuses other hosts, redirects included.
         self.allowed_domains = sorted({host(real_origin), host(self.hosts.fetch_origin)})
         self.edition = edition
-        self.max_articles = _parse_max_articles(max_articles)
+        self.max_articles = parse_max_articles(max_articles)
         self.arguments = {"base_url": self.hosts.fetch_origin, "edition": edition, "max_articles": self.max_articles}
         self.context = LoadContext(hosts=self.hosts, edition=edition)
         # Listing paths → labels, learnt from the menus and listings as the crawl goes.
@@ -84,7 +83,7 @@ class AlMayadeenSpider(scrapy.Spider):
         if is_loopback(spider.hosts.fetch_origin):
             # A mirror on this machine is ours: no politeness delays. "spider" priority, so
             # settings given with -s still win.
-            for name, value in _LOOPBACK_SETTINGS.items():
+            for name, value in LOOPBACK_SETTINGS.items():
                 crawler.settings.set(name, value, priority="spider")
         return spider
 
@@ -103,7 +102,7 @@ class AlMayadeenSpider(scrapy.Spider):
         """The homepage: refuse a block, record the ticker, follow menus and teasers."""
         if not isinstance(response, TextResponse):
             self._stop("failed", f"homepage {response.url} is not an HTML page")
-        reason = block_reason(response.status, _headers(response), response.text)
+        reason = block_reason(response.status, response_headers(response), response.text)
         if reason:
             self._stop("blocked", f"{response.url} refused the crawler: {reason}")
         if response.status >= 400:
@@ -197,7 +196,7 @@ class AlMayadeenSpider(scrapy.Spider):
     def _checked_page(self, response: Response) -> Page | None:
         if not isinstance(response, TextResponse):
             return None
-        reason = block_reason(response.status, _headers(response), response.text)
+        reason = block_reason(response.status, response_headers(response), response.text)
         if reason:
             self._stop("blocked", f"{response.url} refused the crawler: {reason}")
         return self._page(response)
@@ -224,10 +223,6 @@ def _path(url: str) -> str:
     return urlsplit(url).path.rstrip("/") or "/"
 
 
-def _headers(response: Response) -> dict[str, str]:
-    return {k.decode("latin-1").lower(): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
-
-
 def _parse_base_url(value: str) -> str:
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -239,15 +234,3 @@ def _parse_base_url(value: str) -> str:
     except ValueError as exc:
         raise SpiderArgumentError(f"base_url={value!r} has an invalid port") from exc
     return origin(value.strip())
-
-
-def _parse_max_articles(value: str | int | None) -> int | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = 0
-    if number < 1:
-        raise SpiderArgumentError(f"max_articles={value!r} is not a positive integer")
-    return number
