@@ -81,8 +81,12 @@ def split_keywords(value: str | None) -> list[str]:
 
 # --- bylines -------------------------------------------------------------------------------
 
-_BY_PREFIX = re.compile(r"^\s*(?:written\s+)?by\b[:\s]*", re.IGNORECASE)
-_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\|)\s*", re.IGNORECASE)
+# "By" in the languages of the sites we meet: by, von, par, por, di, door, av, af.
+_BY_PREFIX = re.compile(r"^\s*(?:(?:written|reported)\s+)?(?:by|von|par|por|di|door|av|af)\b[:\s]*", re.IGNORECASE)
+# Joiners between names: "and" in several languages, commas, semicolons, "&", "|", "·", "、".
+_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\||·|、|，|\s(?:and|und|og|och|et|y|e|en|i|ve|oraz|és)\s)\s*", re.IGNORECASE)
+# Initials or a desk code after a name: "Elena Oberholzer (obe)".
+_INITIALS = re.compile(r"\s*\([a-z]{1,5}\)$")
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _UPDATED = re.compile(r"\b(?:updated|published|posted)\b.*$", re.IGNORECASE)
 
@@ -106,7 +110,7 @@ def split_authors(value: str | None) -> list[str]:
     if text is None:
         return []
     text = _UPDATED.sub("", _EMAIL.sub("", text))
-    names = (clean_text(part.strip(" .-–—")) for part in _AUTHOR_SPLIT.split(text))
+    names = (clean_text(_INITIALS.sub("", part.strip()).strip(" .-–—")) for part in _AUTHOR_SPLIT.split(f" {text} "))
     return [name for name in names if name]
 
 

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
 import sys
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,28 +26,47 @@ if TYPE_CHECKING:
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "fixtures"
 HELDOUT = [PROJECT / "tests" / "heldout", PROJECT / "tests" / "heldout2"]
+OTHERSITE = FIXTURES / "othersite"
+# A request line of the mirror's --verbose log: '127.0.0.1 - - [date] "GET /path HTTP/1.1" 200 -'.
+_LOGGED_REQUEST = re.compile(r'"([A-Z]+) (\S+) HTTP/[\d.]+" (\d{3})')
 
 
 @dataclass
 class Server:
-    """A ``newscrawl mirror`` process and the base URL it printed."""
+    """A ``newscrawl mirror`` process and the base URL it printed.
+
+    Started with ``log_requests``, it also records every request it answered, in order, as
+    ``(method, target, status)`` in :attr:`requests`.
+    """
 
     process: subprocess.Popen[str]
     base_url: str
+    requests: list[tuple[str, str, int]] = field(default_factory=list)
+    reader: threading.Thread | None = None
 
     def stop(self) -> int:
         self.process.send_signal(signal.SIGTERM)
         code = self.process.wait(timeout=10)
+        if self.reader is not None:
+            self.reader.join(timeout=10)
         for stream in (self.process.stdout, self.process.stderr):
             if stream is not None:
                 stream.close()
         return code
 
+    def _read_log(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            match = _LOGGED_REQUEST.search(line)
+            if match:
+                self.requests.append((match[1], match[2], int(match[3])))
 
-def start_mirror(root: Path) -> Server:
+
+def start_mirror(root: Path, *, log_requests: bool = False) -> Server:
     """Start ``newscrawl mirror --port 0 --root ROOT`` and read the base URL from its first line."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "newscrawl.cli", "mirror", "--port", "0", "--root", str(root)],
+        [sys.executable, "-m", "newscrawl.cli", "mirror", "--port", "0", "--root", str(root)]
+        + (["--verbose"] if log_requests else []),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -55,7 +77,12 @@ def start_mirror(root: Path) -> Server:
         process.kill()
         _, stderr = process.communicate(timeout=10)
         pytest.fail(f"newscrawl mirror did not start: {line!r} {stderr}")
-    return Server(process, line)
+    server = Server(process, line)
+    if log_requests:
+        # Read the log as it comes, so a long session never fills the pipe and stalls the server.
+        server.reader = threading.Thread(target=server._read_log, name="mirror-log", daemon=True)
+        server.reader.start()
+    return server
 
 
 @pytest.fixture(scope="session")
@@ -66,15 +93,27 @@ def mirror() -> Iterator[Server]:
     server.stop()
 
 
-def crawl(base_url: str, db: Path, *args: str, settings: dict[str, Any] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``scrapy crawl almayadeen`` as a user would, against ``base_url``, into ``db``."""
-    command = [sys.executable, "-m", "scrapy", "crawl", "almayadeen", "-a", f"base_url={base_url}", "-s", f"ARCHIVE_DB={db}"]
+def run_spider(spider: str, db: Path, *args: str, settings: dict[str, Any] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``scrapy crawl SPIDER -a ARG ...`` as a user would, into ``db``."""
+    command = [sys.executable, "-m", "scrapy", "crawl", spider, "-s", f"ARCHIVE_DB={db}"]
     for arg in args:
         command += ["-a", arg]
     for name, value in (settings or {}).items():
         command += ["-s", f"{name}={value}"]
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings"}
     return subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+def crawl(base_url: str, db: Path, *args: str, settings: dict[str, Any] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``scrapy crawl almayadeen`` as a user would, against ``base_url``, into ``db``."""
+    return run_spider("almayadeen", db, f"base_url={base_url}", *args, settings=settings)
+
+
+def run_stats(db: Path, run: int = -1) -> tuple[str, dict[str, Any]]:
+    """``(status, stats)`` of a crawl run of an archive: the last one by default."""
+    with connect(db) as con:
+        rows = con.execute("SELECT status, stats FROM crawl_runs ORDER BY id").fetchall()
+    return rows[run]["status"], json.loads(rows[run]["stats"])
 
 
 @pytest.fixture(scope="session")
@@ -84,6 +123,40 @@ def archive(mirror: Server, tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = crawl(mirror.base_url, db)
     assert result.returncode == 0, result.stderr[-3000:]
     return db
+
+
+class _Refusing(BaseHTTPRequestHandler):
+    body = b""
+    status = 403
+
+    def do_GET(self) -> None:
+        self.send_response(self.status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class _Challenge(_Refusing):
+    status = 503
+    body = b"<html><head><title>Just a moment...</title></head><body><div id='cf-chl-widget'></div></body></html>"
+
+
+class _Forbidden(_Refusing):
+    body = b"<html><body><h1>403 Forbidden</h1></body></html>"
+
+
+@pytest.fixture(params=[_Challenge, _Forbidden], ids=["challenge-503", "plain-403"])
+def refusing_site(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A local site that answers every request with a challenge page or a 403."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), request.param)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
 
 
 def connect(db: Path) -> sqlite3.Connection:

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -18,7 +16,6 @@ import pytest
 from tests.conftest import FIXTURES, HELDOUT, Server, connect, crawl, expected_articles, start_mirror, stored_article
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
 
 EN = "https://english.almayadeen.net"
@@ -154,39 +151,6 @@ def test_unreachable_site_fails_loudly(tmp_path: Path) -> None:
     assert "newscrawl: failed: cannot reach http://127.0.0.1:9/" in result.stderr
     with connect(tmp_path / "a.db") as con:
         assert con.execute("SELECT status FROM crawl_runs").fetchone()[0] == "failed"
-
-
-class _Refusing(BaseHTTPRequestHandler):
-    body = b""
-    status = 403
-
-    def do_GET(self) -> None:
-        self.send_response(self.status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(self.body)))
-        self.end_headers()
-        self.wfile.write(self.body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-class _Challenge(_Refusing):
-    status = 503
-    body = b"<html><head><title>Just a moment...</title></head><body><div id='cf-chl-widget'></div></body></html>"
-
-
-class _Forbidden(_Refusing):
-    body = b"<html><body><h1>403 Forbidden</h1></body></html>"
-
-
-@pytest.fixture(params=[_Challenge, _Forbidden], ids=["challenge-503", "plain-403"])
-def refusing_site(request: pytest.FixtureRequest) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), request.param)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
 
 
 def test_blocked_site_stops_with_exit_3(refusing_site: str, tmp_path: Path) -> None:

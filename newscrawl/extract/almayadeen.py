@@ -357,6 +357,8 @@ class ArticlePage(generic.NewsPage):
             return split_keywords(_str(self.cms.get("keywords")))
         if field == "authors":
             return self._cms("author") or self.cms_class("author")
+        if field == "site_name":
+            return list(SITE_NAMES)
         if field in _CMS_CLASSES:
             return self.cms_class(_CMS_CLASSES[field])
         return self._cms(_CMS_KEYS[field]) if field in _CMS_KEYS else []

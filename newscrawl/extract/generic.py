@@ -10,7 +10,9 @@ as the page shows them; cleaning is the loaders' job.
 from __future__ import annotations
 
 import copy
+import html
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -21,7 +23,14 @@ from lxml import etree
 from parsel import Selector
 from trafilatura import bare_extraction
 
-from newscrawl.processors import DISPLAYED_DATE, clean_text, is_source_line, split_keywords
+from newscrawl.processors import (
+    DISPLAYED_DATE,
+    clean_text,
+    is_source_line,
+    split_authors,
+    split_keywords,
+    strip_title_suffix,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -419,14 +428,21 @@ def _types(node: dict[str, Any]) -> set[str]:
 
 
 def _flatten_jsonld(items: Iterable[Any]) -> Iterator[dict[str, Any]]:
+    """Every typed node, outer before inner: ``@graph`` members, array items, and nodes nested
+    as property values (a ``WebPage`` whose ``mainEntity`` is the ``NewsArticle``)."""
     for item in items:
         if isinstance(item, list):
             yield from _flatten_jsonld(item)
         elif isinstance(item, dict):
-            if "@graph" in item:
-                yield from _flatten_jsonld(item["@graph"] if isinstance(item["@graph"], list) else [item["@graph"]])
             if "@type" in item:
                 yield item
+            for key, value in item.items():
+                if key in _NESTED_ARTICLE_KEYS or key == "@graph":
+                    yield from _flatten_jsonld(value if isinstance(value, list) else [value])
+
+
+# Properties under which pages nest the article node itself.
+_NESTED_ARTICLE_KEYS = frozenset({"mainEntity", "mainEntityOfPage", "hasPart", "about", "subjectOf", "itemListElement", "item"})
 
 
 def jsonld_type(page: Page) -> str | None:
@@ -440,13 +456,14 @@ def jsonld_text(value: Any) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
-        return [value]
+        # publishers often put HTML entities in JSON-LD strings (&quot;, &#8216;)
+        return [html.unescape(value)]
     if isinstance(value, (int, float)):
         return [str(value)]
     if isinstance(value, dict):
         for key in ("name", "@value", "text", "headline"):
             if isinstance(value.get(key), str):
-                return [value[key]]
+                return [html.unescape(value[key])]
         return []
     if isinstance(value, list):
         return [text for item in value for text in jsonld_text(item)]
@@ -460,6 +477,45 @@ def jsonld_authors(page: Page) -> list[str]:
     people = [n for a in items if not (isinstance(a, dict) and "Organization" in _types(a)) for n in jsonld_text(a)]
     orgs = [n for a in items if isinstance(a, dict) and "Organization" in _types(a) for n in jsonld_text(a)]
     return people or orgs
+
+
+def jsonld_publisher(page: Page) -> list[str]:
+    """Name of the article's JSON-LD publisher."""
+    publisher = page.article_jsonld.get("publisher")
+    return jsonld_text(publisher) if isinstance(publisher, (dict, list)) else []
+
+
+_AUTHOR_METAS = ("author", "article:author", "parsely-author", "dc.creator", "sailthru.author", "byl")
+_AUTHOR_LABELS = ("written by", "author", "authors", "by", "verfasst von", "autor", "autorin", "auteur", "escrito por")
+
+
+def labelled_metas(page: Page, labels: Iterable[str]) -> list[str]:
+    """Values of Twitter's label/data meta pairs whose label is one of ``labels``
+    (``twitter:label1`` "Written by" + ``twitter:data1`` "Jane Doe") and of
+    ``twitter:misc:<label>`` metas."""
+    wanted = {label.casefold() for label in labels}
+    found = [v for key, values in page.meta.items() if key.startswith("twitter:misc:") and key[13:] in wanted for v in values]
+    for index in range(1, 5):
+        label = page.meta.get(f"twitter:label{index}", [""])[0]
+        if label.casefold().strip(" :") in wanted:
+            found.extend(page.meta.get(f"twitter:data{index}", []))
+    return found
+
+
+_DOMAIN = re.compile(r"\b[\w-]+\.(?:com|net|org|de|at|ch|fr|it|es|lt|tr|uk|co|info|news|tv)\b|\(www\.", re.IGNORECASE)
+
+
+def _looks_like_name(name: str) -> bool:
+    """Whether a byline part can be a name: letters, no digits, one to six words."""
+    return (
+        any(ch.isalpha() for ch in name) and not any(ch.isdigit() for ch in name) and len(name.split()) <= 6 and len(name) <= 60
+    )
+
+
+def _is_organization(name: str, publisher: set[str]) -> bool:
+    """Whether an author name is the publisher itself (its site name, or a domain)."""
+    key = name.casefold()
+    return key in publisher or bool(_DOMAIN.search(name)) or any(key in p or p in key for p in publisher if len(p) >= 4)
 
 
 def jsonld_keywords(page: Page) -> list[str]:
@@ -807,6 +863,40 @@ def main_text(page: Page) -> list[str]:
     return [line for line in lines if line and not is_read_more(line)]
 
 
+# Source pairs whose agreement settles the headline, most trusted first.
+_HEADLINE_PAIRS = (
+    ("h1", "og"),
+    ("ld", "h1"),
+    ("ld", "og"),
+    ("h1", "tw"),
+    ("og", "tw"),
+    ("ld", "tw"),
+    ("h1", "title"),
+    ("og", "title"),
+)
+_TITLE_SEPARATOR = re.compile(r"^\s*(?:[-|–—:：·•/]|ㅣ)\s*|\s*(?:[-|–—:：·•/]|ㅣ)\s*$")
+
+
+def _title_key(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip(" \"'“”„«»‘’.").casefold()
+
+
+def _shared_core(a: str, b: str) -> str | None:
+    """The text two titles share when they are equal, or when one is the other plus a prefix or
+    suffix set off by a separator (``Kicker: Headline``, ``Headline - Site``); else ``None``."""
+    ka, kb = _title_key(a), _title_key(b)
+    if ka == kb:
+        return a
+    (short, short_raw), long_ = ((ka, a), kb) if len(ka) < len(kb) else ((kb, b), ka)
+    if len(short) < 12:
+        return None
+    if long_.startswith(short) and _TITLE_SEPARATOR.match(long_[len(short) :]):
+        return short_raw
+    if long_.endswith(short) and _TITLE_SEPARATOR.search(long_[: -len(short)]):
+        return short_raw
+    return None
+
+
 def looks_like_article_url(url: str) -> bool:
     """Whether a URL's path looks like an article's: a long slug, a numeric id or a date in it,
     or a ``.html`` page (``/2024/05/30/some-story``, ``/news/12345``, ``/world/long-story-slug``)."""
@@ -889,15 +979,25 @@ class NewsPage:
         return [*self._metadata("content_type"), *[t for t in (jsonld_type(self.page),) if t]]
 
     def headline(self) -> list[str]:
-        """Site metadata, JSON-LD headline, site selectors, the article's ``<h1>``, og and document title."""
-        return [
-            *self._metadata("headline"),
-            *jsonld_text(self.ld.get("headline") or self.ld.get("name")),
-            *self._dom("headline"),
-            *[text_of(h) for h in (self.page.headline_element,) if h is not None],
-            *self.page.meta_values("og:title", "twitter:title"),
-            *self.page.selector.css("title::text").getall(),
-        ]
+        """Site metadata, then the headline two sources agree on, then og:title, the article's
+        ``<h1>``, the JSON-LD headline, the Twitter and document titles.
+
+        Sources often differ (a social title, an SEO title, a kicker in front, the site name
+        behind); where two agree, up to such a prefix or suffix, their shared core is the
+        displayed headline far more often than any single source (measured on real pages).
+        """
+        names = (*self.site_names(), *self._metadata("site_name"))
+        h1 = self.page.headline_element
+        sources = {
+            "ld": jsonld_text(self.ld.get("headline") or self.ld.get("name"))[:1],
+            "h1": [*self._dom("headline"), *([text_of(h1)] if h1 is not None else [])][:1],
+            "og": self.page.meta_values("og:title")[:1],
+            "tw": self.page.meta_values("twitter:title")[:1],
+            "title": self.page.selector.css("title::text").getall()[:1],
+        }
+        clean = {k: t for k, v in sources.items() if v and (t := strip_title_suffix(html.unescape(v[0]), names))}
+        agreed = [core for a, b in _HEADLINE_PAIRS if a in clean and b in clean and (core := _shared_core(clean[a], clean[b]))]
+        return [*self._metadata("headline"), *agreed[:1], *(clean[k] for k in ("og", "h1", "ld", "tw", "title") if k in clean)]
 
     def lead(self) -> list[str]:
         """The displayed lead (site selectors, lead-named paragraphs), then descriptions."""
@@ -910,17 +1010,27 @@ class NewsPage:
         ]
 
     def authors(self) -> list[str]:
-        """Byline strings of the first layer that has any: site metadata, JSON-LD, meta tags,
-        then the page's byline."""
-        meta = [
-            v
-            for v in self.page.meta_values("author", "article:author", "parsely-author", "dc.creator")
-            if not v.startswith("http")
-        ]
-        for layer in (self._metadata("authors"), jsonld_authors(self.page), meta, *byline_candidates(self.page)):
-            if layer:
-                return layer
-        return []
+        """Author names of the first layer that has any: site metadata, JSON-LD, meta tags, then
+        the page's byline. A layer naming only the publisher itself gives way to a later layer
+        that names people."""
+        publisher = {name.casefold() for name in (*self.site_names(), *jsonld_publisher(self.page))}
+        layers = (
+            self._metadata("authors"),
+            jsonld_authors(self.page),
+            [v for v in self.page.meta_values(*_AUTHOR_METAS) if not v.startswith("http")],
+            labelled_metas(self.page, _AUTHOR_LABELS),
+            *byline_candidates(self.page),
+        )
+        fallback: list[str] = []
+        for layer in layers:
+            names = [name for raw in layer for name in split_authors(raw) if _looks_like_name(name)]
+            if not names:
+                continue
+            if all(_is_organization(name, publisher) for name in names):
+                fallback = fallback or names
+                continue
+            return names
+        return fallback
 
     def source(self) -> list[str]:
         """The wire agency's "Source:" line: site selectors, then the generic line search."""
