@@ -144,6 +144,7 @@ class ArticleLoader(ItemLoader):
     published_at_in = MapCompose(timestamp)
     modified_at_in = MapCompose(timestamp)
     published_raw_in = MapCompose(raw_date)
+    tags_in = MapCompose(p.clean_tag)
     tags_out = p.dedupe
     captions_in = MapCompose(caption)
     captions_out = Identity()

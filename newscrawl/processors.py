@@ -79,6 +79,19 @@ def split_keywords(value: str | None) -> list[str]:
     return [kw for kw in (clean_text(part) for part in value.split(",")) if kw]
 
 
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+_DOMAIN_NAME = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.IGNORECASE)
+
+
+def clean_tag(value: str | None) -> str | None:
+    """A tag as shown, or ``None`` for what CMSs put among tags but is none: ids (UUIDs, numbers),
+    domain names, and over-long strings."""
+    text = clean_text(value)
+    if text is None or text.isdigit() or _UUID.match(text) or _DOMAIN_NAME.match(text) or len(text) > 80:
+        return None
+    return text.strip(" #,;") or None
+
+
 # --- bylines -------------------------------------------------------------------------------
 
 # "By" in the languages of the sites we meet: by, von, par, por, di, door, av, af.

@@ -13,6 +13,7 @@ import json
 import subprocess
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -42,6 +43,15 @@ def news(db: Path, *args: str, settings: dict[str, Any] | None = None) -> subpro
     return run_spider("news", db, *args, settings=settings)
 
 
+@dataclass
+class Crawl:
+    """One crawl of the second fixture site: its archive, the mirror's origin and what it was asked."""
+
+    db: Path
+    base_url: str
+    requests: list[tuple[str, str, int]]
+
+
 @pytest.fixture(scope="module")
 def othersite() -> Iterator[Server]:
     """The second fixture site, served with a log of every request."""
@@ -50,4 +60,275 @@ def othersite() -> Iterator[Server]:
     server.stop()
 
 
-@dataclass_like = None  # placeholder removed below
+@pytest.fixture(scope="module")
+def othersite_crawl(othersite: Server, tmp_path_factory: pytest.TempPathFactory) -> Crawl:
+    """An archive built by one full crawl of the second fixture site."""
+    db = tmp_path_factory.mktemp("othersite") / "archive.db"
+    before = len(othersite.requests)
+    result = news(db, f"start_urls={othersite.base_url}/")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return Crawl(db, othersite.base_url, othersite.requests[before:])
+
+
+def test_fixture_site_is_generated_and_consistent() -> None:
+    result = subprocess.run(
+        [sys.executable, str(OTHERSITE / "generate.py"), "--check"], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(EXPECTED["articles"]) == 12
+
+
+def test_archive_holds_exactly_the_expected_articles(othersite_crawl: Crawl) -> None:
+    with connect(othersite_crawl.db) as con:
+        urls = [r[0] for r in con.execute("SELECT url FROM articles")]
+    assert sorted(urls) == sorted(othersite_crawl.base_url + path for path in EXPECTED["articles"])
+
+
+@pytest.mark.parametrize("path", sorted(EXPECTED["details"]))
+def test_article_fields(othersite_crawl: Crawl, path: str) -> None:
+    expected = {k: v for k, v in EXPECTED["details"][path].items() if k != "why"}
+    with connect(othersite_crawl.db) as con:
+        stored = stored_article(con, othersite_crawl.base_url + path)
+    assert stored is not None
+    assert {field: stored[field] for field in expected} == expected
+
+
+def test_news_sitemap_keywords_give_tags_to_a_page_without_any(othersite_crawl: Crawl) -> None:
+    page = (OTHERSITE / NO_TAGS.lstrip("/")).read_text(encoding="utf-8")
+    assert "tag" not in page.split('<main id="content">')[1].split("</main>")[0].lower()
+    with connect(othersite_crawl.db) as con:
+        stored = stored_article(con, othersite_crawl.base_url + NO_TAGS)
+        undated = stored_article(con, othersite_crawl.base_url + NO_DATE)
+    assert stored is not None
+    assert undated is not None
+    assert stored["tags"] == ["offshore wind", "energy", "planning"]
+    # the page shows a time without a zone: the page wins over the sitemap's
+    assert stored["published_at"] == "2025-03-12T09:00:00"
+    assert undated["published_at"] == "2025-03-11T06:30:00+00:00"
+
+
+def test_hints_never_replace_what_the_page_shows(othersite_crawl: Crawl) -> None:
+    news_sitemap = (OTHERSITE / "sitemaps" / "news.xml").read_text(encoding="utf-8")
+    assert "<news:title>Harbour strike ends</news:title>" in news_sitemap
+    with connect(othersite_crawl.db) as con:
+        stored = stored_article(con, othersite_crawl.base_url + SHARED)
+    assert stored is not None
+    assert stored["headline"] == "Harbour strike ends after nine-day standoff"
+    assert stored["tags"] == ["Harbour", "Strikes", "Unions"]
+
+
+def test_every_page_requested_once_and_no_page_that_is_not_needed(othersite_crawl: Crawl) -> None:
+    paths = Counter(target for _, target, _ in othersite_crawl.requests)
+    # robots.txt twice: once for Scrapy's robots.txt middleware, once for its Sitemap: lines
+    assert paths.pop("/robots.txt") == 2
+    assert {path: n for path, n in paths.items() if n > 1} == {}
+    discovery = {"/", "/sitemap_index.xml", "/sitemaps/pages.xml", "/sitemaps/news.xml", "/feeds/latest.rss", "/feeds/atom.xml"}
+    sections = {"/world/", "/business/", "/culture/"}
+    day_archive = "/2025/03/11/"  # its URL has a date: requested as an article, then not stored
+    assert set(paths) == discovery | sections | {day_archive} | set(EXPECTED["articles"])
+    assert {status for _, _, status in othersite_crawl.requests} == {200}
+    never = set(EXPECTED["non_articles"]) - sections - {"/", day_archive}
+    assert never & set(paths) == set()
+
+
+def test_off_host_links_are_never_requested(othersite_crawl: Crawl) -> None:
+    status, stats = run_stats(othersite_crawl.db)
+    assert status == "finished"
+    # an off-host request would have failed to resolve here, or been dropped by Scrapy
+    assert [key for key in stats if key.startswith(("downloader/exception_type_count", "offsite/"))] == []
+    assert stats["newscrawl/offsite_skipped"] == len(EXPECTED["offsite_links"])
+    assert stats["downloader/request_count"] == len(othersite_crawl.requests)
+
+
+def test_run_stats_count_discovery_and_pages_that_are_not_articles(othersite_crawl: Crawl) -> None:
+    _, stats = run_stats(othersite_crawl.db)
+    assert stats["newscrawl/articles_new"] == len(EXPECTED["articles"])
+    assert stats["newscrawl/not_article"] == 1
+    assert stats["newscrawl/articles_requested"] == len(EXPECTED["articles"]) + 1
+    assert "newscrawl/duplicates" not in stats
+    assert "item_dropped_count" not in stats
+    assert {key.rsplit("/", 1)[1]: n for key, n in stats.items() if key.startswith("newscrawl/found/")} == {
+        "start_page": 5,  # four stories and the day archive
+        "section": 6,
+        "feed": 5,  # two in both feeds
+        "news_sitemap": 3,
+        "sitemap": 4,  # three stories and the day archive
+    }
+
+
+def test_second_crawl_adds_no_rows(othersite: Server, tmp_path: Path) -> None:
+    db = tmp_path / "twice.db"
+    assert news(db, f"start_urls={othersite.base_url}/").returncode == 0
+    with connect(db) as con:
+        first = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+    assert news(db, f"start_urls={othersite.base_url}/").returncode == 0
+    with connect(db) as con:
+        second = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+        runs = [r[0] for r in con.execute("SELECT status FROM crawl_runs ORDER BY id")]
+    assert first["articles"] == len(EXPECTED["articles"])
+    assert second == first
+    assert runs == ["finished", "finished"]
+    assert run_stats(db)[1]["newscrawl/articles_unchanged"] == len(EXPECTED["articles"])
+
+
+def test_max_articles_bounds_the_run(othersite: Server, tmp_path: Path) -> None:
+    db = tmp_path / "bounded.db"
+    result = news(db, f"start_urls={othersite.base_url}/", "max_articles=3")
+    assert result.returncode == 0, result.stderr[-2000:]
+    with connect(db) as con:
+        urls = {r[0].removeprefix(othersite.base_url) for r in con.execute("SELECT url FROM articles")}
+    # the start page's stories come first
+    assert len(urls) == 3
+    assert urls <= set(EXPECTED["articles"])
+    assert run_stats(db)[1]["newscrawl/articles_requested"] == 3
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ((), "start_urls is required"),
+        (("start_urls= , ",), "start_urls is required"),
+        (("start_urls=site.example",), "start_urls: 'site.example' is not an http(s) URL"),
+        (("start_urls=http://127.0.0.1:9/,ftp://site.example/",), "start_urls: 'ftp://site.example/' is not an http(s) URL"),
+        (("start_urls=http://127.0.0.1:99999/",), "start_urls: 'http://127.0.0.1:99999/' has an invalid port"),
+        (("start_urls=http://127.0.0.1:9/", "max_articles=0"), "max_articles='0' is not a positive integer"),
+        (("start_urls=http://127.0.0.1:9/", "max_articles=many"), "max_articles='many' is not a positive integer"),
+        (("start_urls=http://127.0.0.1:9/", "base_url=http://127.0.0.1:9"), "unknown argument(s) base_url"),
+    ],
+)
+def test_bad_argument_is_one_clear_line(tmp_path: Path, arguments: tuple[str, ...], message: str) -> None:
+    result = news(tmp_path / "a.db", *arguments)
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("newscrawl:")]
+    assert len(errors) == 1
+    assert message in errors[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_unreachable_site_fails_loudly(tmp_path: Path) -> None:
+    result = news(tmp_path / "a.db", "start_urls=http://127.0.0.1:9/", settings={"RETRY_TIMES": 0})
+    assert result.returncode == 1
+    assert "newscrawl: failed: cannot reach http://127.0.0.1:9/" in result.stderr
+    assert run_stats(tmp_path / "a.db")[0] == "failed"
+
+
+def test_blocked_site_stops_with_exit_3(refusing_site: str, tmp_path: Path) -> None:
+    result = news(tmp_path / "a.db", f"start_urls={refusing_site}/", settings={"RETRY_TIMES": 0})
+    assert result.returncode == 3
+    lines = [line for line in result.stderr.splitlines() if line.startswith("newscrawl:")]
+    assert lines == [lines[0]]
+    assert lines[0].startswith(f"newscrawl: blocked: {refusing_site}/ refused the crawler: ")
+    with connect(tmp_path / "a.db") as con:
+        assert con.execute("SELECT status FROM crawl_runs").fetchone()[0] == "blocked"
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+
+
+def test_site_without_article_links_fails(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "index.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Soon</title></head>'
+        '<body><h1>Coming soon</h1><p><a href="/about">About</a></p></body></html>',
+        encoding="utf-8",
+    )
+    server = start_mirror(root)
+    try:
+        result = news(tmp_path / "a.db", f"start_urls={server.base_url}/")
+    finally:
+        server.stop()
+    assert result.returncode == 1
+    assert f"newscrawl: failed: found no article links, feeds or sitemaps from {server.base_url}/" in result.stderr
+
+
+# --- arguments and callbacks, without a crawl ------------------------------------------------
+
+
+def spider_with_crawler(**kwargs: Any) -> NewsSpider:
+    settings = Settings()
+    settings.setmodule(project_settings, priority="project")
+    crawler = get_crawler(NewsSpider, settings_dict=None)
+    crawler.settings = settings
+    return NewsSpider.from_crawler(crawler, **kwargs)
+
+
+def test_arguments_are_recorded_and_hosts_allowed() -> None:
+    spider = NewsSpider(start_urls=" HTTPS://News.Example/world/#top, http://other.example, https://news.example/world/ ")
+    assert spider.start_pages == ["https://news.example/world/", "http://other.example/"]
+    assert spider.allowed_domains == ["news.example", "other.example"]
+    assert spider.arguments == {"start_urls": spider.start_pages, "max_articles": None}
+
+
+def test_loopback_start_urls_are_crawled_without_delays() -> None:
+    assert not spider_with_crawler(start_urls="http://127.0.0.1:8000/").settings.getbool("AUTOTHROTTLE_ENABLED")
+    assert spider_with_crawler(start_urls="http://127.0.0.1:8000/,https://news.example/").settings.getbool("AUTOTHROTTLE_ENABLED")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({}, "start_urls is required"),
+        ({"start_urls": "https://news.example/", "max_articles": "-1"}, "max_articles='-1' is not a positive integer"),
+        ({"start_urls": "https://news.example/", "edition": "en"}, "unknown argument(s) edition"),
+        ({"start_urls": "mailto:desk@news.example"}, "is not an http(s) URL"),
+    ],
+)
+def test_bad_arguments(kwargs: dict[str, str], message: str) -> None:
+    with pytest.raises(SpiderArgumentError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        NewsSpider(**kwargs)
+
+
+SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+<url><loc>https://news.example/a/short</loc><news:news><news:title>Short</news:title>
+<news:keywords>a, b</news:keywords></news:news></url>
+<url><loc>https://news.example/2025/03/01/a-dated-story.html</loc></url>
+<url><loc>https://news.example/tag/b</loc></url>
+<url><loc>https://elsewhere.example/2025/03/01/their-story.html</loc></url>
+</urlset>"""
+
+
+@pytest.mark.parametrize(
+    "response_class",
+    [Response, XmlResponse],
+    ids=["gzip-as-binary", "gzip-served-as-xml"],
+)
+def test_gzipped_sitemap_is_read(response_class: type[Response]) -> None:
+    spider = spider_with_crawler(start_urls="https://news.example/")
+    response = response_class(url="https://news.example/sitemap.xml.gz", body=gzip.compress(SITEMAP))
+    assert list(spider.parse_sitemap(response)) == []
+    assert list(spider.candidates) == ["https://news.example/a/short", "https://news.example/2025/03/01/a-dated-story.html"]
+    # a news-sitemap entry is an article whatever its URL looks like, and keeps its hints
+    assert spider.candidates["https://news.example/a/short"].merged_hints() == ArticleHints(title="Short", keywords=("a", "b"))
+    assert spider.offsite == {"https://elsewhere.example/2025/03/01/their-story.html"}
+
+
+def test_sitemap_index_follows_sitemaps_on_the_site_only() -> None:
+    spider = spider_with_crawler(start_urls="https://news.example/")
+    body = (
+        b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<sitemap><loc>/sitemaps/1.xml</loc></sitemap><sitemap><loc>https://cdn.example/2.xml</loc></sitemap>"
+        b"<sitemap><loc>https://news.example/sitemaps/1.xml</loc></sitemap></sitemapindex>"
+    )
+    requests = list(spider.parse_sitemap(XmlResponse(url="https://news.example/sitemap.xml", body=body)))
+    assert [r.url for r in requests] == ["https://news.example/sitemaps/1.xml"]
+
+
+def test_not_a_sitemap_is_counted_and_skipped() -> None:
+    spider = spider_with_crawler(start_urls="https://news.example/")
+    response = TextResponse(url="https://news.example/sitemap.xml", body=b"<html><body>Moved</body></html>")
+    assert list(spider.parse_sitemap(response)) == []
+    assert spider.crawler.stats is not None
+    assert spider.crawler.stats.get_value("newscrawl/bad_sitemaps") == 1
+
+
+def test_candidate_hints_merge_by_trust_whatever_their_order() -> None:
+    feed = ArticleHints(title="Feed title", published="2025-03-01T10:00:00+00:00")
+    sitemap = ArticleHints(title="Sitemap title", keywords=("x",))
+    first = Candidate(
+        "https://news.example/a", hints=[(1, "https://news.example/feed", feed), (0, "https://news.example/s", sitemap)]
+    )
+    second = Candidate(
+        "https://news.example/a", hints=[(0, "https://news.example/s", sitemap), (1, "https://news.example/feed", feed)]
+    )
+    expected = ArticleHints(title="Sitemap title", published="2025-03-01T10:00:00+00:00", keywords=("x",))
+    assert first.merged_hints() == second.merged_hints() == expected

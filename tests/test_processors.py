@@ -199,3 +199,19 @@ def test_dedupe_keeps_first_in_order() -> None:
 def test_split_keywords() -> None:
     assert p.split_keywords("genocide in Gaza, Israel,,US ") == ["genocide in Gaza", "Israel", "US"]
     assert p.split_keywords(None) == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Gaza", "Gaza"),
+        ("  #Israel ", "Israel"),
+        ("26157981-b4f7-4929-adc1-e860c6f03636", None),
+        ("theprovince.com", None),
+        ("12204", None),
+        ("Dopravní podnik hl. m. Prahy (DPP)", "Dopravní podnik hl. m. Prahy (DPP)"),
+        ("x" * 81, None),
+    ],
+)
+def test_clean_tag(raw: str, expected: str | None) -> None:
+    assert p.clean_tag(raw) == expected

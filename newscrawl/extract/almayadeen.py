@@ -430,6 +430,11 @@ class ArticlePage(generic.NewsPage):
                     return el.root
         return super().body_container()
 
+    def tags(self) -> list[str]:
+        """The tags shown on the page, in page order (site selectors, tag links), else the
+        CMS keywords and the generic layers."""
+        return self._dom("tags") or generic.tag_links(self.page) or super().tags()
+
     def body(self) -> list[str]:
         """Body paragraphs of the site's body container (or the densest text block), "Read more:"
         lines, captions and boxes left out: exact on every rendering of the site we know."""

@@ -23,7 +23,7 @@ from newscrawl.spiders import LOOPBACK_SETTINGS, SpiderArgumentError, parse_max_
 from newscrawl.urls import HostMap, host, is_loopback, is_static, origin
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
+    from collections.abc import AsyncIterator, Callable, Iterator
 
     from scrapy.crawler import Crawler
     from twisted.python.failure import Failure
@@ -32,8 +32,7 @@ if TYPE_CHECKING:
     from newscrawl.items import ArticleItem
 
 
-# Where an article URL was found, most trusted hints first: a news sitemap's, then a feed's.
-SOURCES = ("start_page", "section", "news_sitemap", "feed", "sitemap")
+# Whose hints win when several sources describe an article: a news sitemap's, then a feed's.
 _HINT_RANK = {"news_sitemap": 0, "feed": 1}
 
 
@@ -135,6 +134,7 @@ class NewsSpider(scrapy.Spider):
             self._stop("failed", f"start page {response.url} answered HTTP {response.status}")
         # A redirect to another host of the site (example.net → www.example.net) makes it the site.
         self.contexts.setdefault(host(response.url), _context(origin(response.url)))
+        self.requested.add(discovery.url_key(response.url))
         yield from self._follow(origin(response.url) + "/robots.txt", self.parse_robots)
         page = Page(url=response.url, selector=response.selector)
         for url in discovery.feed_links(page):
@@ -248,7 +248,7 @@ class NewsSpider(scrapy.Spider):
 
     # --- following ------------------------------------------------------------------------
 
-    def _follow(self, url: str, callback: Any, cb_kwargs: dict[str, Any] | None = None) -> Iterator[Request]:
+    def _follow(self, url: str, callback: Callable[..., Any], cb_kwargs: dict[str, Any] | None = None) -> Iterator[Request]:
         """A discovery request for ``url``, unless it is off the site or already requested."""
         if not self._on_site(url):
             self._skip_offsite(url)
