@@ -182,20 +182,43 @@ def clean_credit(value: str | None) -> str | None:
     return clean_text(_CREDIT_LABEL.sub("", text))
 
 
-def split_caption(value: str | None) -> tuple[str | None, str | None]:
-    """Split a caption into its text and the credit in its final brackets.
+# A credit introduced by a marker at the end of a caption: "... © dpa | Jens Kalaene",
+# "... Credit: Oliver Lane", "... Photo by Jane Doe", "... Foto: AFP".
+_MARKED_CREDIT = re.compile(
+    r"^(?P<text>.*?)[\s.,;:|—–-]*(?:(?:©|\(c\)|copyright)\s*|\b(?:photo|foto|bild|image|picture|credit|credits|crédit|crédito|"
+    r"quelle|source|fotograf[ií]a)s?\s*(?:by|:)\s*)(?P<credit>[^©]{2,80}?)\s*\.?$",
+    re.IGNORECASE | re.S,
+)
+# A credit in front: "BILD: SN/APA/GEORG HOCHMUTH Ex-Ministerin Raab ...".
+_LEADING_CREDIT = re.compile(
+    r"^(?i:photo|foto|bild|image|credit)\s*:\s*(?P<credit>(?:\S*/\S*|[A-ZÄÖÜ0-9.\-]{2,})(?:\s+(?:\S*/\S*|[A-ZÄÖÜ0-9.\-]{2,}))*)"
+    r"\s+(?P<text>\S.*)$",
+    re.S,
+)
 
-    ``"Palestinians evacuate ... 2023 (AP Photo/Mohammed Dahman)"`` →
-    ``("Palestinians evacuate ... 2023", "AP Photo/Mohammed Dahman")``. A caption without a
-    bracketed tail has no credit.
+
+def split_caption(value: str | None) -> tuple[str | None, str | None]:
+    """Split a caption into its text and its credit.
+
+    The credit is the final bracketed group (``"... 2023 (AP Photo/Mohammed Dahman)"`` →
+    ``("... 2023", "AP Photo/Mohammed Dahman")``), or what follows a credit marker at the end
+    (``"... © dpa | Jens Kalaene"``, ``"... Credit: Oliver Lane"``, ``"... Photo by Jane Doe"``),
+    or a marked credit in front (``"BILD: SN/APA/X Text"``). A caption without one has no credit.
     """
     text = clean_text(value)
     if text is None:
         return None, None
-    match = _TRAILING_CREDIT.match(text)
-    if match is None:
-        return text, None
-    return clean_text(match.group("text")), clean_credit(match.group("credit"))
+    match = _LEADING_CREDIT.match(text)
+    if match:
+        return clean_text(match.group("text")), clean_credit(match.group("credit"))
+    for pattern in (_TRAILING_CREDIT, _MARKED_CREDIT):
+        match = pattern.match(text)
+        if match and clean_text(match.group("text")):
+            return clean_text(match.group("text").rstrip(" -–—|,;:")), clean_credit(match.group("credit"))
+    match = _MARKED_CREDIT.match(text)
+    if match:  # nothing but a credit
+        return None, clean_credit(match.group("credit"))
+    return text, None
 
 
 def remove_credit(text: str | None, credit: str | None) -> str | None:

@@ -5,6 +5,7 @@ Nothing here touches the internet: every server listens on 127.0.0.1 on a free p
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -13,6 +14,9 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -53,6 +57,19 @@ class Server:
             if stream is not None:
                 stream.close()
         return code
+
+    def requests_since(self, start: int) -> list[tuple[str, str, int]]:
+        """The requests logged from index ``start`` on, once the log has caught up with the server."""
+        marker = f"/__log-marker-{len(self.requests)}-{time.monotonic_ns()}"
+        with contextlib.suppress(urllib.error.HTTPError):
+            urllib.request.urlopen(self.base_url + marker, timeout=10).close()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            targets = [target for _, target, _ in self.requests]
+            if marker in targets:
+                return self.requests[start : targets.index(marker)]
+            time.sleep(0.01)
+        pytest.fail("the mirror's request log did not catch up")
 
     def _read_log(self) -> None:
         assert self.process.stderr is not None

@@ -93,6 +93,19 @@ def test_parse_count(raw: str | int | None, expected: int | None) -> None:
         ("Smoke rises over the city [AFP]", ("Smoke rises over the city", "AFP")),
         ("Protesters march (Photo: Reuters)", ("Protesters march", "Reuters")),
         ("A caption with no credit", ("A caption with no credit", None)),
+        ("Polizei vor dem Strommast. © dpa | Jens Kalaene", ("Polizei vor dem Strommast", "dpa | Jens Kalaene")),
+        ("Verlinden tijdens de coronacrisis. — © BELGA", ("Verlinden tijdens de coronacrisis", "BELGA")),
+        ("Minister Chris Bowen. Credit: Oliver Lane/RegionalHUB", ("Minister Chris Bowen", "Oliver Lane/RegionalHUB")),
+        (
+            "Kamala Harris poses with classmates. Photo by Handout/School Board",
+            ("Kamala Harris poses with classmates", "Handout/School Board"),
+        ),
+        (
+            "BILD: SN/APA/GEORG HOCHMUTH Ex-Ministerin Raab hat neuen Spitzenjob",
+            ("Ex-Ministerin Raab hat neuen Spitzenjob", "SN/APA/GEORG HOCHMUTH"),
+        ),
+        ("© BART DEWAELE", (None, "BART DEWAELE")),
+        ("The photo shows a bridge", ("The photo shows a bridge", None)),
         ("", (None, None)),
     ],
 )

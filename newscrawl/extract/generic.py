@@ -698,18 +698,31 @@ def counter_lines(page: Page, kind: str) -> list[str]:
 
 
 def caption_boxes(page: Page) -> list[HtmlElement]:
-    """The article's captioned images: ``<figure>``s, and boxes whose class names a caption and
-    hold an image (``div.wp-caption``), outside teaser boxes, outermost only."""
+    """The article's captioned images: ``<figure>``s, boxes whose class names a caption and
+    hold an image (``div.wp-caption``), and caption-classed text (``p.image-caption``), outermost
+    only. Anywhere outside the site's chrome, but not teasers: an image that links elsewhere."""
+    candidates = [*page.root.iter("figure"), *named_elements(page, "caption")]
     boxes: list[HtmlElement] = []
-    candidates = [*page.article_elements(("figure",)), *named_elements(page, "caption")]
     for el in sorted(dict.fromkeys(candidates), key=page.order.__getitem__):
-        if el.tag != "figure" and (el.tag not in ("div", "span", "p") or next(el.iter("img"), None) is None):
+        if el.tag not in ("figure", "div", "span", "p", "figcaption") or page.in_chrome(el) or _is_teaser(el):
             continue
-        if page.in_boilerplate(el) or not _inside(el, frozenset([page.article_root])):
+        if el.tag != "figure" and next(el.iter("img"), None) is None and len(text_of(el)) < 15:
             continue
         if not any(box in el.iterancestors() for box in boxes):
             boxes.append(el)
     return boxes
+
+
+def _is_teaser(el: HtmlElement) -> bool:
+    """Whether an image box is a teaser: inside a link, or its image wrapped in one."""
+    if next(el.iterancestors("a"), None) is not None:
+        return True
+    img = next(el.iter("img"), None)
+    return (
+        img is not None
+        and next(img.iterancestors("a"), None) is not None
+        and _inside(next(img.iterancestors("a")), frozenset([el]))
+    )
 
 
 def _caption_text_element(box: HtmlElement) -> HtmlElement | None:
@@ -725,25 +738,34 @@ def _caption_text_element(box: HtmlElement) -> HtmlElement | None:
 
 
 def figure_captions(page: Page) -> list[tuple[str, str | None, str | None]]:
-    """``(caption, credit, image_url)`` of the article's captioned images, outside teaser boxes.
+    """``(caption, credit, image_url)`` of the article's captioned images, in page order, each
+    caption once. An ``alt`` text alone is not a caption: readers do not see it.
 
     A credit is returned separately only where the markup sets it apart (an element whose class
     names a credit); otherwise it stays in the caption text for the processors to split.
     """
     found: list[tuple[str, str | None, str | None]] = []
+    seen: set[str] = set()
     for box in caption_boxes(page):
-        caption_el = _caption_text_element(box)
+        caption_el = (
+            _caption_text_element(box)
+            if box.tag not in ("p", "span", "figcaption") or next(box.iter("img"), None) is not None
+            else box
+        )
         img = next(box.iter("img"), None)
+        if img is None and box.tag != "figure":
+            img = next((i for i in box.itersiblings("img", preceding=True)), None)
         image = page.absolute(img.get("src") or img.get("data-src")) if img is not None else None
         credit_el = next((el for el in box.iter() if isinstance(el.tag, str) and class_words(el) & _CREDIT_WORDS), None)
         credit = text_of(credit_el) if credit_el is not None else None
         if caption_el is not None:
             caption = text_of(caption_el)
         elif img is not None:
-            caption = clean_text(img.get("alt") or img.get("title")) or ""
+            caption = clean_text(img.get("data-caption") or img.get("alt") or img.get("title")) or ""
         else:
             caption = ""
-        if caption or credit:
+        if (caption or credit) and caption not in seen:
+            seen.add(caption)
             found.append((caption, credit, image))
     return found
 
@@ -966,10 +988,14 @@ class NewsPage:
         return (kind is not None and kind not in _MEDIA_TYPES) or "article" in self.page.meta_values("og:type")
 
     def is_article(self) -> bool:
-        """Whether the page holds an article: declared so, or a headline over real paragraphs."""
+        """Whether the page holds an article: declared so, or a headline over real paragraphs.
+
+        The paragraphs are judged on the page's own densest text block, not on trafilatura's
+        main text, which finds some "main text" on listings and author pages too.
+        """
         if self.declares_article():
             return True
-        return self.page.headline_element is not None and len(self.body()) >= 2
+        return self.page.headline_element is not None and len(body_text(self.body_blocks)) >= 2
 
     # --- fields ---------------------------------------------------------------------------
 
