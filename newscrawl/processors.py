@@ -104,6 +104,12 @@ _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _UPDATED = re.compile(r"\b(?:updated|published|posted)\b.*$", re.IGNORECASE)
 
 
+def is_byline(value: str | None) -> bool:
+    """Whether a short line is a byline: "By ...", "Von ...", "Par ...", followed by a name."""
+    text = clean_text(value)
+    return bool(text and len(text) <= 150 and _BY_PREFIX.match(text) and _BY_PREFIX.sub("", text)[:1].isupper())
+
+
 def strip_by(value: str | None) -> str | None:
     """``"By Al Mayadeen English"`` → ``"Al Mayadeen English"``."""
     text = clean_text(value)

@@ -228,3 +228,17 @@ def test_split_keywords() -> None:
 )
 def test_clean_tag(raw: str, expected: str | None) -> None:
     assert p.clean_tag(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("By Jane Doe", True),
+        ("Von Anna Schmidt und Jan Meier", True),
+        ("par Jean Dupont", True),
+        ("by the river, a crowd gathered", False),
+        ("Jane Doe", False),
+    ],
+)
+def test_is_byline(line: str, expected: bool) -> None:
+    assert p.is_byline(line) is expected

@@ -26,6 +26,7 @@ from trafilatura import bare_extraction
 from newscrawl.processors import (
     DISPLAYED_DATE,
     clean_text,
+    is_byline,
     is_source_line,
     split_authors,
     split_keywords,
@@ -626,7 +627,7 @@ def byline_candidates(page: Page) -> list[list[str]]:
             if text and len(text) <= 150 and not is_source_line(text):
                 texts.append(text)
         groups.append(texts)
-    groups.append([line for line in header_lines(page) if re.match(r"^by\s+\S", line, re.IGNORECASE)])
+    groups.append([line for line in header_lines(page) if is_byline(line)])
     return groups
 
 

@@ -1,0 +1,259 @@
+"""The generic extractor on small pages written for each metadata shape and cleaning rule, and
+the ``newscrawl extract`` command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from newscrawl.extraction import KEYS, decode_html, extract_article
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+URL = "https://news.example/world/2024/05/30/some-story-about-things"
+BODY = (
+    "<div class='story'>"
+    + "".join(f"<p>Paragraph {i} of the story, long enough to count as text.</p>" for i in range(4))
+    + "</div>"
+)
+
+
+def page(head: str = "", body: str = "", *, h1: str = "") -> str:
+    return (
+        f"<html lang='en-GB'><head><title>Doc title</title>{head}</head><body><article>{h1}{body}{BODY}</article></body></html>"
+    )
+
+
+def ld(data: Any) -> str:
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+ARTICLE = {"@type": "NewsArticle", "headline": "Ministers meet in Brussels", "datePublished": "2024-05-30T09:15:00+02:00"}
+
+
+@pytest.mark.parametrize(
+    ("shape", "head", "field", "expected"),
+    [
+        ("bare object", ld({"@context": "https://schema.org", **ARTICLE}), "headline", "Ministers meet in Brussels"),
+        ("@graph", ld({"@graph": [{"@type": "WebPage"}, ARTICLE]}), "published", "2024-05-30T09:15:00+02:00"),
+        ("top-level array", ld([{"@type": "Organization", "name": "X"}, ARTICLE]), "headline", "Ministers meet in Brussels"),
+        ("nested mainEntity", ld({"@type": "WebPage", "mainEntity": ARTICLE}), "headline", "Ministers meet in Brussels"),
+        ("subtype", ld({**ARTICLE, "@type": "ReportageNewsArticle"}), "headline", "Ministers meet in Brussels"),
+        ("type list", ld({**ARTICLE, "@type": ["NewsArticle", "Article"]}), "headline", "Ministers meet in Brussels"),
+        ("live blog", ld({**ARTICLE, "@type": "LiveBlogPosting"}), "headline", "Ministers meet in Brussels"),
+        (
+            "entities",
+            ld({**ARTICLE, "headline": "Ministers &quot;meet&quot; in Br&uuml;ssel"}),
+            "headline",
+            'Ministers "meet" in Brüssel',
+        ),
+        ("author string", ld({**ARTICLE, "author": "Jane Doe"}), "authors", ["Jane Doe"]),
+        ("author object", ld({**ARTICLE, "author": {"@type": "Person", "name": "Jane Doe"}}), "authors", ["Jane Doe"]),
+        (
+            "people and org",
+            ld({**ARTICLE, "author": [{"@type": "Person", "name": "Jane Doe"}, {"@type": "Organization", "name": "Wire"}]}),
+            "authors",
+            ["Jane Doe"],
+        ),
+        ("org only", ld({**ARTICLE, "author": {"@type": "Organization", "name": "Agence"}}), "authors", ["Agence"]),
+        ("keywords list", ld({**ARTICLE, "keywords": ["EU", "Budget"]}), "tags", ["EU", "Budget"]),
+        ("keywords string", ld({**ARTICLE, "keywords": "EU, Budget"}), "tags", ["EU", "Budget"]),
+        ("modified is not published", ld({"@type": "NewsArticle", "dateModified": "2024-06-01T10:00:00Z"}), "published", None),
+        ("modified", ld({**ARTICLE, "dateModified": "2024-06-01T10:00:00Z"}), "modified", "2024-06-01T10:00:00+00:00"),
+        ("utc kept", ld({**ARTICLE, "datePublished": "2024-05-30T07:15:00Z"}), "published", "2024-05-30T07:15:00+00:00"),
+        (
+            "og:title suffix",
+            '<meta property="og:title" content="Ministers meet | Daily"><meta property="og:site_name" content="Daily">',
+            "headline",
+            "Ministers meet",
+        ),
+        (
+            "article:published_time",
+            '<meta property="article:published_time" content="2024-05-30T09:15:00+02:00">',
+            "published",
+            "2024-05-30T09:15:00+02:00",
+        ),
+        (
+            "article:tag",
+            '<meta property="article:tag" content="EU"><meta property="article:tag" content="Budget">',
+            "tags",
+            ["EU", "Budget"],
+        ),
+        (
+            "news_keywords",
+            '<meta name="news_keywords" content="EU, Budget"><meta name="keywords" content="news, world">',
+            "tags",
+            ["EU", "Budget"],
+        ),
+        ("parsely", '<meta name="parsely-tags" content="EU,Budget">', "tags", ["EU", "Budget"]),
+        ("dublin core", '<meta name="dc.date" content="2024-05-30">', "published", "2024-05-30"),
+        (
+            "twitter label",
+            '<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Jane Doe">',
+            "authors",
+            ["Jane Doe"],
+        ),
+        ("meta author e-mail", '<meta name="author" content="jd@news.example">', "authors", []),
+        ("language", "", "language", "en"),
+    ],
+)
+def test_metadata_shapes(shape: str, head: str, field: str, expected: Any) -> None:
+    assert extract_article(page(head), URL)[field] == expected
+
+
+@pytest.mark.parametrize(
+    ("rule", "body", "field", "expected"),
+    [
+        ("by line", "<p class='meta'>By Jane Doe and John Roe</p>", "authors", ["Jane Doe", "John Roe"]),
+        ("german byline", "<p class='meta'>Von Anna Schmidt und Jan Meier</p>", "authors", ["Anna Schmidt", "Jan Meier"]),
+        (
+            "rel=author links",
+            "<p>By <a rel='author' href='/a/1'>Jane Doe</a> and <a rel='author' href='/a/2'>John Roe</a></p>",
+            "authors",
+            ["Jane Doe", "John Roe"],
+        ),
+        ("no date in names", "<div class='author-box'>20 Dec 2023 16:30 | 1 Min Read</div>", "authors", []),
+        (
+            "microdata date",
+            "<meta itemprop='datePublished' content='2024-05-30T09:15:00+02:00'>",
+            "published",
+            "2024-05-30T09:15:00+02:00",
+        ),
+        ("time datetime", "<time datetime='2024-05-30T09:15:00+02:00'>30 May</time>", "published", "2024-05-30T09:15:00+02:00"),
+        ("displayed date", "<p class='meta'>Published 30 May 2024 09:15</p>", "published", "2024-05-30T09:15:00"),
+        ("source line", "<p class='meta'>Source: Reuters</p>", "source", "Reuters"),
+        ("rel=tag", "<p><a rel='tag' href='/t/eu'>EU</a> <a rel='tag' href='/t/b'>Budget</a></p>", "tags", ["EU", "Budget"]),
+        (
+            "tag box with counts",
+            "<ul class='tags'><li>Tags:</li><li><a href='/tag/eu'>EU<span>12</span></a></li></ul>",
+            "tags",
+            ["EU"],
+        ),
+    ],
+)
+def test_dom_rules(rule: str, body: str, field: str, expected: Any) -> None:
+    assert extract_article(page(body=body, h1="<h1>Ministers meet</h1>"), URL)[field] == expected
+
+
+@pytest.mark.parametrize(
+    ("rule", "body", "expected"),
+    [
+        (
+            "figcaption with credit",
+            "<figure><img src='/a.jpg'><figcaption>Ministers arrive (AFP)</figcaption></figure>",
+            [{"text": "Ministers arrive", "credit": "AFP"}],
+        ),
+        (
+            "credit element",
+            "<figure><img src='/a.jpg'><figcaption>Ministers arrive <span class='credit'>Jane Doe/AP</span></figcaption></figure>",
+            [{"text": "Ministers arrive", "credit": "Jane Doe/AP"}],
+        ),
+        (
+            "copyright mark",
+            "<figure><img src='/a.jpg'><figcaption>Ministers arrive. © dpa | Jan Meier</figcaption></figure>",
+            [{"text": "Ministers arrive", "credit": "dpa | Jan Meier"}],
+        ),
+        (
+            "wordpress box",
+            "<div class='wp-caption'><img src='/a.jpg'><p class='wp-caption-text'>Ministers arrive (Reuters)</p></div>",
+            [{"text": "Ministers arrive", "credit": "Reuters"}],
+        ),
+        (
+            "caption-classed text",
+            "<img src='/a.jpg'><p class='image-caption'>Ministers arrive in Brussels</p>",
+            [{"text": "Ministers arrive in Brussels", "credit": None}],
+        ),
+        (
+            "teaser image",
+            "<a href='/other'><figure><img src='/t.jpg'><figcaption>Another story entirely</figcaption></figure></a>",
+            [],
+        ),
+        ("alt text is not a caption", "<img src='/a.jpg' alt='Ministers arrive in Brussels today'>", []),
+        (
+            "each caption once",
+            "<figure><figcaption>Ministers arrive</figcaption></figure><figure><figcaption>Ministers arrive</figcaption></figure>",
+            [{"text": "Ministers arrive", "credit": None}],
+        ),
+    ],
+)
+def test_caption_rules(rule: str, body: str, expected: list[dict[str, Any]]) -> None:
+    assert extract_article(page(body=body), URL)["captions"] == expected
+
+
+def test_headline_where_two_sources_agree() -> None:
+    head = (
+        ld({**ARTICLE, "headline": "Ministers meet in Brussels to discuss the budget for next year"})
+        + '<meta property="og:title" content="Ministers meet in Brussels - Daily News">'
+        + '<meta property="og:site_name" content="Daily News">'
+    )
+    assert extract_article(page(head, h1="<h1>Ministers meet in Brussels</h1>"), URL)["headline"] == "Ministers meet in Brussels"
+
+
+def test_kicker_set_off_by_a_separator_is_dropped_where_sources_agree() -> None:
+    head = '<meta property="og:title" content="Ministers meet in Brussels">'
+    assert (
+        extract_article(page(head, h1="<h1>Budget talks: Ministers meet in Brussels</h1>"), URL)["headline"]
+        == "Ministers meet in Brussels"
+    )
+
+
+def test_body_leaves_out_read_more_lines() -> None:
+    body = "<p>Read more: <a href='/x'>Another story</a></p>"
+    text = extract_article(page(body=body), URL)["body"]
+    assert "Paragraph 0 of the story" in text
+    assert "Read more" not in text
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("<meta charset='iso-8859-1'><p>Zürich – café</p>".encode(), "Zürich – café"),
+        ("<meta charset='windows-1252'><p>Zürich – café</p>".encode("cp1252"), "Zürich – café"),
+        ("<meta charset='windows-1256'><p>عاجل</p>".encode("cp1256"), "عاجل"),
+    ],
+)
+def test_decoding_trusts_valid_utf8_over_a_wrong_declaration(raw: bytes, expected: str) -> None:
+    assert expected in decode_html(raw)
+
+
+def run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "newscrawl.cli", "extract", *args], input=stdin, capture_output=True, text=True, check=False
+    )
+
+
+def test_extract_command_prints_one_object(tmp_path: Path) -> None:
+    file = tmp_path / "page.html"
+    file.write_text(page(ld(ARTICLE)), encoding="utf-8")
+    result = run_cli("--url", URL, str(file))
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    assert tuple(data) == KEYS
+    assert data["headline"] == "Ministers meet in Brussels"
+
+
+def test_extract_batch_keeps_order_and_reports_failures(tmp_path: Path) -> None:
+    good = tmp_path / "good.html"
+    good.write_text(page(ld(ARTICLE)), encoding="utf-8")
+    lines = [
+        {"url": URL, "file": str(good)},
+        {"url": URL, "file": str(tmp_path / "missing.html")},
+        {"url": URL, "file": str(good)},
+    ]
+    result = run_cli("--batch", stdin="".join(json.dumps(line) + "\n" for line in lines))
+    assert result.returncode == 0
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [("error" in o) for o in out] == [False, True, False]
+    assert out[0]["headline"] == out[2]["headline"] == "Ministers meet in Brussels"
+    assert "missing.html" in out[1]["error"]
+
+
+def test_extract_without_a_file_is_a_usage_error() -> None:
+    result = run_cli()
+    assert result.returncode == 2
+    assert "give a FILE, or --batch" in result.stderr
