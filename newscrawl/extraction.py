@@ -14,6 +14,10 @@ from newscrawl.urls import HostMap, origin
 KEYS = ("headline", "authors", "published", "modified", "source", "tags", "captions", "lead", "body", "language")
 
 
+# The item fields behind KEYS.
+_FIELDS = ("url", "headline", "authors", "published_at", "modified_at", "source", "tags", "captions", "lead", "body", "language")
+
+
 def decode_html(body: bytes, content_type: str | None = None) -> str:
     """A page's text. Valid UTF-8 is taken as UTF-8 even where the page declares another
     charset (a wrong ``<meta charset>`` is common; valid UTF-8 by accident is not); otherwise
@@ -33,7 +37,8 @@ def extract_article(html: bytes | str, url: str) -> dict[str, Any]:
     text = decode_html(html) if isinstance(html, bytes) else html
     page = NewsPage(Page.from_html(text, url))
     home = origin(url)
-    item = load_article(page, LoadContext(hosts=HostMap(home, home), edition="", timezone=None, site_names=()))
+    context = LoadContext(hosts=HostMap(home, home), edition="", timezone=None, site_names=())
+    item = load_article(page, context, only=_FIELDS)
     return {
         "headline": item.headline,
         "authors": item.authors,

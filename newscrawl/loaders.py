@@ -155,9 +155,12 @@ class ArticleLoader(ItemLoader):
     language_in = MapCompose(p.language_code)
 
 
-def load_article(page: NewsPage, context: LoadContext, section_hint: str | None = None) -> ArticleItem:
+def load_article(
+    page: NewsPage, context: LoadContext, section_hint: str | None = None, only: Iterable[str] | None = None
+) -> ArticleItem:
     """Fill an :class:`ArticleItem` from an article page's layers.
 
+    ``only`` names the fields to extract (the rest stay empty), for callers that need a few.
     A field whose extraction fails is logged with the page URL and left empty; the rest of the
     article is still loaded.
     """
@@ -185,7 +188,10 @@ def load_article(page: NewsPage, context: LoadContext, section_hint: str | None 
         "share_count": lambda: page.counters("shares"),
         "language": page.language,
     }
+    wanted = set(only) if only is not None else fields.keys()
     for name, candidates in fields.items():
+        if name not in wanted:
+            continue
         try:
             loader.add_value(name, candidates())
         except Exception:

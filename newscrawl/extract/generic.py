@@ -120,16 +120,28 @@ def _classes(el: HtmlElement) -> str:
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
+def _words(names: str) -> set[str]:
+    return {word.lower() for word in _WORD.findall(names)}
+
+
+def _in_article(el: HtmlElement) -> bool:
+    return any(a.tag == "article" for a in el.iterancestors())
+
+
 def class_words(el: HtmlElement) -> set[str]:
     """The words of an element's class, id and role attributes, lower-cased: ``ArticleHeader_lead__Jx0p`` →
     ``{"article", "header", "lead", "jx", "0", "p"}``, ``lg_para summary`` → ``{"lg", "para", "summary"}``.
 
     Matching whole words, not substrings, keeps ``lead`` from matching ``leading-7``.
     """
-    return {word.lower() for word in _WORD.findall(_classes(el))}
+    return _words(_classes(el))
 
 
 _TEXT_NODES = etree.XPath(".//text()")
+# A union of tag scans: lxml answers each by tag far faster than one predicate over every node.
+_CHROME_TAGGED = etree.XPath("|".join(f"//{tag}" for tag in (*sorted(_BOILERPLATE_TAGS), "header")))
+_AUTHOR_MARKED = etree.XPath('//*[@rel="author" or @itemprop="author"]')
+_NAMING_VALUES = etree.XPath("//@class | //@id | //@itemprop | //@data-role | //@data-testid | //@data-component | //@data-type")
 _NO_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
 # Elements whose boundaries separate words; inline elements (a, em, span...) do not.
 _BLOCK_TAGS = frozenset(
@@ -191,8 +203,24 @@ def own_heading(el: HtmlElement) -> str | None:
 
 
 def _is_label(el: HtmlElement) -> bool:
-    cls = _classes(el).lower()
-    return any(word in cls for word in ("title", "heading", "header", "label"))
+    return _is_label_name(_classes(el).lower())
+
+
+_LABEL_NAME = re.compile("title|heading|header|label")
+
+
+def _is_label_name(names: str) -> bool:
+    return _LABEL_NAME.search(names) is not None
+
+
+def _boxes_of(label: HtmlElement) -> Iterator[HtmlElement]:
+    """The parent, and the grandparent, that a label element may introduce."""
+    parent = label.getparent()
+    if parent is not None:
+        yield parent
+        grandparent = parent.getparent()
+        if grandparent is not None:
+            yield grandparent
 
 
 @dataclass
@@ -241,9 +269,18 @@ class Page:
         return {el: i for i, el in enumerate(self.root.iter())}
 
     @cached_property
+    def names(self) -> dict[HtmlElement, str]:
+        """The class, id and role names of every element that has any, in document order."""
+        names: dict[HtmlElement, str] = {}
+        for value in _NAMING_VALUES(self.root):  # attribute values that know their element
+            el = value.getparent()
+            names[el] = f"{names[el]} {value}" if el in names else str(value)
+        return names
+
+    @cached_property
     def named(self) -> list[tuple[HtmlElement, str]]:
-        """Elements with a class, id or role attribute, with those names lower-cased (one pass)."""
-        return [(el, names.lower()) for el in self.root.iter() if isinstance(el.tag, str) and (names := _classes(el))]
+        """Elements with a class, id or role attribute, with those names lower-cased."""
+        return [(el, names.lower()) for el, names in self.names.items()]
 
     @cached_property
     def jsonld(self) -> list[dict[str, Any]]:
@@ -297,23 +334,24 @@ class Page:
 
     @cached_property
     def boilerplate(self) -> frozenset[HtmlElement]:
-        """Elements that are chrome or teaser boxes; nothing inside them belongs to the article."""
+        """Elements that are chrome or teaser boxes; nothing inside them belongs to the article.
+
+        Built from three indexes, never a walk over every element: chrome tags (``nav``,
+        ``aside``...; an article's own ``header``/``footer`` excepted), class names that say
+        chrome (``menu``, ``sidebar``, ``related``...), and boxes a known label introduces.
+        """
         found: set[HtmlElement] = set()
-        for el in self.root.iter():
-            if not isinstance(el.tag, str):
+        for el in _CHROME_TAGGED(self.root):
+            if el.tag == "header" and el.xpath(".//h1"):
                 continue
-            if el.tag == "footer" and any(a.tag == "article" for a in el.iterancestors()):
+            if el.tag == "footer" and _in_article(el):
                 continue  # an article's own footer: tags, source, author box
-            if (
-                el.tag in _BOILERPLATE_TAGS
-                or (el.tag == "header" and not el.xpath(".//h1"))
-                or (el.tag not in ("html", "body", "article", "main") and _BOILERPLATE_CLASS.search(_classes(el)))
-            ):
+            found.add(el)
+        for el, names in self.names.items():
+            chrome_named = el.tag not in ("html", "body", "article", "main") and _BOILERPLATE_CLASS.search(names)
+            if chrome_named and not (el.tag == "footer" and _in_article(el)):
                 found.add(el)
-            elif el.tag in ("section", "div", "ul", "ol"):
-                label = own_heading(el)
-                if label and (label in BLOCK_LABELS or label in _OTHER_BLOCK_LABELS):
-                    found.add(el)
+        found.update(box for box in self.box_labels if box.tag in ("section", "div", "ul", "ol"))
         return frozenset(found)
 
     @cached_property
@@ -323,23 +361,58 @@ class Page:
         Narrower than :attr:`boilerplate`: share bars, coverage and tag boxes are not chrome, so
         the counters and labels they hold can still be read.
         """
-        found: set[HtmlElement] = set()
-        for el in self.boilerplate:
-            if (
-                el.tag in ("nav", "footer", "aside", "header")
-                or class_words(el) & _CHROME_WORDS
-                or own_heading(el) in BLOCK_LABELS
-            ):
-                found.add(el)
-        return frozenset(found)
+        names, labels = self.names, self.box_labels
+        return frozenset(
+            el
+            for el in self.boilerplate
+            if el.tag in ("nav", "footer", "aside", "header")
+            or labels.get(el, "") in BLOCK_LABELS
+            or _words(names.get(el, "")) & _CHROME_WORDS
+        )
 
     @cached_property
+    def box_labels(self) -> dict[HtmlElement, str]:
+        """Boxes introduced by a known label ("Most Read", "Related News", "Tags"...), with it.
+
+        Found from the labels up: a heading (or a label-classed element) whose text is a known
+        label introduces its parent when it is the parent's first child, or its grandparent when
+        it sits in a small wrapper that is (``<div><h2>Read Next</h2><a>All</a></div>``).
+        """
+        labels = {**BLOCK_LABELS, **dict.fromkeys(_OTHER_BLOCK_LABELS, "")}
+        candidates = [*self.root.iter(*_HEADINGS), *(el for el, names in self.named if _is_label_name(names))]
+        found: dict[HtmlElement, str] = {}
+        for el in candidates:
+            if len(el) > 3:
+                continue
+            label = text_of(el).casefold().strip(" :")
+            if label not in labels:
+                continue
+            for box in _boxes_of(el):
+                if own_heading(box) == label:
+                    found[box] = label
+        return found
+
+    @cached_property
+    def _containment(self) -> tuple[frozenset[HtmlElement], frozenset[HtmlElement]]:
+        """Everything inside boilerplate, and everything inside chrome, in one pass."""
+        boiler, chrome = self.boilerplate, self.chrome
+        in_boiler: set[HtmlElement] = set()
+        in_chrome: set[HtmlElement] = set()
+        for el in self.root.iter():
+            parent = el.getparent()
+            if el in boiler or (parent is not None and parent in in_boiler):
+                in_boiler.add(el)
+                if el in chrome or (parent is not None and parent in in_chrome):
+                    in_chrome.add(el)
+        return frozenset(in_boiler), frozenset(in_chrome)
+
+    @property
     def _in_boilerplate(self) -> frozenset[HtmlElement]:
-        return _descendants(self.root, self.boilerplate)
+        return self._containment[0]
 
-    @cached_property
+    @property
     def _in_chrome(self) -> frozenset[HtmlElement]:
-        return _descendants(self.root, self.chrome)
+        return self._containment[1]
 
     def in_boilerplate(self, el: HtmlElement) -> bool:
         """Whether ``el`` sits inside a boilerplate container (or is one)."""
@@ -398,16 +471,6 @@ class Page:
         for el in self.article_root.iter():
             if isinstance(el.tag, str) and el.tag in wanted and not self.in_boilerplate(el):
                 yield el
-
-
-def _descendants(root: HtmlElement, containers: frozenset[HtmlElement]) -> frozenset[HtmlElement]:
-    """The containers and everything inside them, in one pass over the tree."""
-    inside: set[HtmlElement] = set()
-    for el in root.iter():
-        parent = el.getparent()
-        if el in containers or (parent is not None and parent in inside):
-            inside.add(el)
-    return frozenset(inside)
 
 
 def _inside(el: HtmlElement, containers: frozenset[HtmlElement]) -> bool:
@@ -612,18 +675,19 @@ def byline_candidates(page: Page) -> list[list[str]]:
     2. elements whose class names a byline or an author (the innermost ones);
     3. "By ..." lines under the headline.
     """
+    marked = _AUTHOR_MARKED(page.root)
+    classed = [el for el, names in page.named if "author" in names or "byline" in names]
     groups: list[list[str]] = []
-    for selector in (
-        '[rel="author"], [itemprop="author"]',
-        '[class*="byline"], [class*="Byline"], [class*="author"], [class*="Author"]',
-    ):
+    for elements, is_class in ((marked, False), (classed, True)):
         texts = []
-        for el in page.selector.css(selector):
-            if page.in_chrome(el.root) or el.root.tag in ("meta", "link", "body", "html", "article", "main"):
+        for el in elements:
+            if page.in_chrome(el) or el.tag in ("meta", "link", "body", "html", "article", "main"):
                 continue
-            if el.css('[rel="author"], [itemprop="author"], [class*="author"]') and selector.startswith("[class"):
+            if is_class and any(
+                "author" in page.names.get(d, "").lower() or d.get("rel") == "author" for d in el.iterdescendants()
+            ):
                 continue  # a wrapper: its inner author elements speak for it
-            text = text_of(el.root)
+            text = text_of(el)
             if text and len(text) <= 150 and not is_source_line(text):
                 texts.append(text)
         groups.append(texts)
@@ -825,12 +889,11 @@ def _link_label(anchor: HtmlElement) -> str:
 
 def labelled_blocks(page: Page) -> list[tuple[str, HtmlElement]]:
     """``(kind, box)`` for every box of article links introduced by a known heading."""
-    found = []
-    for el in page.root.iter("section", "div", "aside", "ul", "nav"):
-        label = own_heading(el)
-        if label in BLOCK_LABELS:
-            found.append((BLOCK_LABELS[label], el))
-    return found
+    return [
+        (BLOCK_LABELS[label], box)
+        for box, label in sorted(page.box_labels.items(), key=lambda item: page.order[item[0]])
+        if label in BLOCK_LABELS and box.tag in ("section", "div", "aside", "ul", "nav")
+    ]
 
 
 def read_more_links(paragraphs: Iterable[HtmlElement], page: Page) -> list[str]:
