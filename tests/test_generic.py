@@ -103,7 +103,8 @@ ARTICLE = {"@type": "NewsArticle", "headline": "Ministers meet in Brussels", "da
     ],
 )
 def test_metadata_shapes(shape: str, head: str, field: str, expected: Any) -> None:
-    assert extract_article(page(head), URL)[field] == expected
+    # a URL without a date in it, so that nothing but the markup speaks
+    assert extract_article(page(head), "https://news.example/world/some-story-about-things")[field] == expected
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from extruct.jsonld import JsonLdExtractor
+from htmldate import find_date
 from lxml import etree
 from parsel import Selector
 from trafilatura import bare_extraction
@@ -28,13 +29,14 @@ from newscrawl.processors import (
     clean_text,
     is_byline,
     is_source_line,
+    parse_datetime,
     split_authors,
     split_keywords,
     strip_title_suffix,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
 
     from lxml.html import HtmlElement
 
@@ -999,6 +1001,18 @@ def _shared_core(a: str, b: str) -> str | None:
     return None
 
 
+def original_date(page: Page) -> list[str]:
+    """The publication date htmldate finds (URL, scripts, text in many formats and languages),
+    as a date when it found no time. htmldate is the specialist here, and costs only the pages
+    where every other layer found nothing."""
+    found = find_date(
+        copy.deepcopy(page.root), url=page.url, extensive_search=True, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S%z"
+    )
+    if not found:
+        return []
+    return [found[:10] if found.endswith("T00:00:00") else found]
+
+
 def looks_like_article_url(url: str) -> bool:
     """Whether a URL's path looks like an article's: a long slug, a numeric id or a date in it,
     or a ``.html`` page (``/2024/05/30/some-story``, ``/news/12345``, ``/world/long-story-slug``)."""
@@ -1021,8 +1035,11 @@ class NewsPage:
     site's selectors, after the meta tags and before the generic heuristics).
     """
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, fallback: Mapping[str, Sequence[str]] | None = None) -> None:
         self.page = page
+        #: Values from outside the page (a news sitemap, a feed) for fields it does not state,
+        #: used before any guess from the page's text.
+        self.fallback = fallback or {}
 
     # --- hooks ----------------------------------------------------------------------------
 
@@ -1143,7 +1160,18 @@ class NewsPage:
         return [*self._dom("source"), *source_lines(self.page)]
 
     def published(self) -> list[str]:
-        """Publication time: site metadata, JSON-LD, meta tags, ``<time datetime>``, displayed date."""
+        """Publication time: site metadata, JSON-LD, meta tags, ``<time datetime>``, the displayed
+        date, and last, where none of those parses, htmldate's search of the whole page."""
+        found = self._published_layers()
+        if not any(parse_datetime(value, None) for value in found):
+            found.extend(self.fallback.get("published", ()))
+            if not found:
+                # never a modification time labelled as the publication time
+                modified = {value[:10] for value in (parse_datetime(v, None) for v in self.modified()) if value}
+                found.extend(date for date in original_date(self.page) if date[:10] not in modified)
+        return found
+
+    def _published_layers(self) -> list[str]:
         return [
             *self._metadata("published"),
             *jsonld_text(self.ld.get("datePublished")),

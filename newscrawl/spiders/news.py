@@ -220,7 +220,7 @@ class NewsSpider(scrapy.Spider):
         page = self._checked_page(response)
         if page is None:
             return
-        article = NewsPage(page)
+        article = NewsPage(page, fallback={"published": [hints.published] if hints.published else []})
         # A page that declares itself a listing or profile is not stored, whatever its text looks like.
         if discovery.declares_non_article(article) or not article.is_article():
             self._inc("newscrawl/not_article")
