@@ -258,3 +258,11 @@ def test_extract_without_a_file_is_a_usage_error() -> None:
     result = run_cli()
     assert result.returncode == 2
     assert "give a FILE, or --batch" in result.stderr
+
+
+def test_site_suffix_after_a_closing_quote_is_dropped_where_sources_agree() -> None:
+    head = (
+        ld({**ARTICLE, "headline": 'Party vote fails: "why push it"'})
+        + '<meta property="og:title" content="Party vote fails: &quot;why push it&quot;-Politicsㅣ Daily">'
+    )
+    assert extract_article(page(head), URL)["headline"] == 'Party vote fails: "why push it"'

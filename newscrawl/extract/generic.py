@@ -978,7 +978,8 @@ _HEADLINE_PAIRS = (
     ("h1", "title"),
     ("og", "title"),
 )
-_TITLE_SEPARATOR = re.compile(r"^\s*(?:[-|–—:：·•/]|ㅣ)\s*|\s*(?:[-|–—:：·•/]|ㅣ)\s*$")
+# A separator between a title and a kicker or site name; a closing quote may stand before it.
+_TITLE_SEPARATOR = re.compile(r"^[\s\"'“”»’]*(?:[-|–—:：·•/]|ㅣ)\s*|\s*(?:[-|–—:：·•/]|ㅣ)[\s\"'“„«‘]*$")
 
 
 def _title_key(text: str) -> str:
