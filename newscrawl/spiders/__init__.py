@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from scrapy.http import TextResponse
+
+from newscrawl.blocking import block_reason
+
 if TYPE_CHECKING:
     from scrapy.http import Response
 
@@ -32,3 +36,16 @@ def parse_max_articles(value: str | int | None) -> int | None:
 def response_headers(response: Response) -> dict[str, str]:
     """A response's headers by lower-cased name, repeated headers joined with ``", "``."""
     return {k.decode("latin-1").lower(): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
+
+
+def start_page_problem(response: Response, what: str) -> tuple[str, str] | None:
+    """Why the page a crawl starts from stops it, as ``(run status, one-line message)``: a block
+    (403, a challenge page), an error status, or something that is not an HTML page."""
+    if not isinstance(response, TextResponse):
+        return "failed", f"{what} {response.url} is not an HTML page"
+    reason = block_reason(response.status, response_headers(response), response.text)
+    if reason:
+        return "blocked", f"{response.url} refused the crawler: {reason}"
+    if response.status >= 400:
+        return "failed", f"{what} {response.url} answered HTTP {response.status}"
+    return None

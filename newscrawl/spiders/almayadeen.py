@@ -14,7 +14,7 @@ from newscrawl.blocking import block_reason
 from newscrawl.extract import almayadeen as site
 from newscrawl.extract.generic import Page, text_of
 from newscrawl.loaders import LoadContext, load_article, load_ticker
-from newscrawl.spiders import LOOPBACK_SETTINGS, SpiderArgumentError, parse_max_articles, response_headers
+from newscrawl.spiders import LOOPBACK_SETTINGS, SpiderArgumentError, parse_max_articles, response_headers, start_page_problem
 from newscrawl.urls import HostMap, canonical, host, is_loopback, origin
 
 if TYPE_CHECKING:
@@ -100,13 +100,10 @@ class AlMayadeenSpider(scrapy.Spider):
 
     def parse_home(self, response: Response) -> Iterator[Request | TickerItem]:
         """The homepage: refuse a block, record the ticker, follow menus and teasers."""
-        if not isinstance(response, TextResponse):
-            self._stop("failed", f"homepage {response.url} is not an HTML page")
-        reason = block_reason(response.status, response_headers(response), response.text)
-        if reason:
-            self._stop("blocked", f"{response.url} refused the crawler: {reason}")
-        if response.status >= 400:
-            self._stop("failed", f"homepage {response.url} answered HTTP {response.status}")
+        problem = start_page_problem(response, "homepage")
+        if problem:
+            self._stop(*problem)
+        assert isinstance(response, TextResponse)
         page = self._page(response)
         yield from self._ticker(page)
         menu = [m for m in site.menu_links(page) if self.hosts.on_site(m.url)]

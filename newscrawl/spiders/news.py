@@ -19,7 +19,7 @@ from newscrawl.blocking import block_reason
 from newscrawl.discovery import ArticleHints
 from newscrawl.extract.generic import NewsPage, Page
 from newscrawl.loaders import LoadContext, load_article
-from newscrawl.spiders import LOOPBACK_SETTINGS, SpiderArgumentError, parse_max_articles, response_headers
+from newscrawl.spiders import LOOPBACK_SETTINGS, SpiderArgumentError, parse_max_articles, response_headers, start_page_problem
 from newscrawl.urls import HostMap, host, is_loopback, is_static, origin
 
 if TYPE_CHECKING:
@@ -125,13 +125,10 @@ class NewsSpider(scrapy.Spider):
 
     def parse_start(self, response: Response) -> Iterator[Request]:
         """A start page: refuse a block, then its robots.txt, feeds, menu sections and article links."""
-        if not isinstance(response, TextResponse):
-            self._stop("failed", f"start page {response.url} is not an HTML page")
-        reason = block_reason(response.status, response_headers(response), response.text)
-        if reason:
-            self._stop("blocked", f"{response.url} refused the crawler: {reason}")
-        if response.status >= 400:
-            self._stop("failed", f"start page {response.url} answered HTTP {response.status}")
+        problem = start_page_problem(response, "start page")
+        if problem:
+            self._stop(*problem)
+        assert isinstance(response, TextResponse)
         # A redirect to another host of the site (example.net → www.example.net) makes it the site.
         self.contexts.setdefault(host(response.url), _context(origin(response.url)))
         self.requested.add(discovery.url_key(response.url))
