@@ -145,7 +145,7 @@ class ArticleLoader(ItemLoader):
     modified_at_in = MapCompose(timestamp)
     published_raw_in = MapCompose(raw_date)
     tags_in = MapCompose(p.clean_tag)
-    tags_out = p.dedupe
+    tags_out = p.dedupe_casefold
     captions_in = MapCompose(caption)
     captions_out = Identity()
     related_in = MapCompose(related_link)

@@ -83,10 +83,21 @@ _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 _DOMAIN_NAME = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.IGNORECASE)
 
 
+# A CMS facet written into a keyword field: "Category: Economy", "NLP Entity Tokens: India".
+_FACET = re.compile(
+    r"^(?:nlp\s+)?(?:categor(?:y|ies)|sections?|topics?|tags?|entit(?:y|ies)(?:\s+tokens)?|keywords?|subjects?|"
+    r"persons?|people|organi[sz]ations?|locations?|places?)\s*:\s*(?P<value>\S.*)$",
+    re.IGNORECASE,
+)
+
+
 def clean_tag(value: str | None) -> str | None:
     """A tag as shown, or ``None`` for what CMSs put among tags but is none: ids (UUIDs, numbers),
-    domain names, and over-long strings."""
+    domain names, and over-long strings. A facet label in front (``Category: Economy``) is dropped."""
     text = clean_text(value)
+    facet = _FACET.match(text) if text else None
+    if facet:
+        text = facet.group("value")
     if text is None or text.isdigit() or _UUID.match(text) or _DOMAIN_NAME.match(text) or len(text) > 80:
         return None
     return text.strip(" #,;") or None

@@ -224,6 +224,9 @@ def test_split_keywords() -> None:
         ("12204", None),
         ("Dopravní podnik hl. m. Prahy (DPP)", "Dopravní podnik hl. m. Prahy (DPP)"),
         ("x" * 81, None),
+        ("Category: Economy", "Economy"),
+        ("NLP Entity Tokens: Fairmont Jasper park", "Fairmont Jasper park"),
+        ("Star Wars: Episode I", "Star Wars: Episode I"),
     ],
 )
 def test_clean_tag(raw: str, expected: str | None) -> None:
