@@ -141,6 +141,8 @@ def class_words(el: HtmlElement) -> set[str]:
 
 _TEXT_NODES = etree.XPath(".//text()")
 # A union of tag scans: lxml answers each by tag far faster than one predicate over every node.
+# Elements that a chrome-sounding class name does not make chrome.
+_NEVER_CHROME_BY_NAME = frozenset({"html", "body", "article", "main"})
 _CHROME_TAGGED = etree.XPath("|".join(f"//{tag}" for tag in (*sorted(_BOILERPLATE_TAGS), "header")))
 _AUTHOR_MARKED = etree.XPath('//*[@rel="author" or @itemprop="author"]')
 _NAMING_VALUES = etree.XPath("//@class | //@id | //@itemprop | //@data-role | //@data-testid | //@data-component | //@data-type")
@@ -349,9 +351,11 @@ class Page:
             if el.tag == "footer" and _in_article(el):
                 continue  # an article's own footer: tags, source, author box
             found.add(el)
+        holds_text = self._text_holders
         for el, names in self.names.items():
-            chrome_named = el.tag not in ("html", "body", "article", "main") and _BOILERPLATE_CLASS.search(names)
-            if chrome_named and not (el.tag == "footer" and _in_article(el)):
+            if el.tag in _NEVER_CHROME_BY_NAME or el in holds_text or not _BOILERPLATE_CLASS.search(names):
+                continue  # e.g. "sidebar-layout__content" holding the article itself
+            if not (el.tag == "footer" and _in_article(el)):
                 found.add(el)
         found.update(box for box in self.box_labels if box.tag in ("section", "div", "ul", "ol"))
         return frozenset(found)
@@ -371,6 +375,22 @@ class Page:
             or labels.get(el, "") in BLOCK_LABELS
             or _words(names.get(el, "")) & _CHROME_WORDS
         )
+
+    @cached_property
+    def _text_holders(self) -> frozenset[HtmlElement]:
+        """The densest paragraph container and its ancestors, judged on text alone: whatever their
+        class names say, they hold the article, so they are not chrome."""
+        scores: dict[HtmlElement, int] = {}
+        for p in self.root.iter("p"):
+            parent = p.getparent()
+            if parent is not None:
+                length = len(p.text_content())
+                if length >= 25:
+                    scores[parent] = scores.get(parent, 0) + length
+        if not scores:
+            return frozenset()
+        densest = max(scores, key=scores.__getitem__)
+        return frozenset([densest, *densest.iterancestors()])
 
     @cached_property
     def box_labels(self) -> dict[HtmlElement, str]:
