@@ -177,8 +177,24 @@ def test_dom_rules(rule: str, body: str, field: str, expected: Any) -> None:
         ("alt text is not a caption", "<img src='/a.jpg' alt='Ministers arrive in Brussels today'>", []),
         (
             "each caption once",
-            "<figure><figcaption>Ministers arrive</figcaption></figure><figure><figcaption>Ministers arrive</figcaption></figure>",
+            "<figure><img src='/a.jpg'><figcaption>Ministers arrive</figcaption></figure>"
+            "<figure><img src='/b.jpg'><figcaption>Ministers arrive</figcaption></figure>",
             [{"text": "Ministers arrive", "credit": None}],
+        ),
+        (
+            "figure without image",
+            "<figure><blockquote>A quote</blockquote><figcaption>Said the minister</figcaption></figure>",
+            [],
+        ),
+        (
+            "author photo",
+            "<p class='meta'>By Jane Doe</p><figure><img src='/jd.jpg'><figcaption>Jane Doe</figcaption></figure>",
+            [],
+        ),
+        (
+            "inside a form",
+            "<form><figure><img src='/n.jpg'><figcaption>Sign up for our newsletter today</figcaption></figure></form>",
+            [],
         ),
     ],
 )

@@ -793,6 +793,10 @@ def caption_boxes(page: Page) -> list[HtmlElement]:
     for el in sorted(dict.fromkeys(candidates), key=page.order.__getitem__):
         if el.tag not in ("figure", "div", "span", "p", "figcaption") or page.in_chrome(el) or _is_teaser(el):
             continue
+        if next(el.iterancestors("form"), None) is not None:
+            continue  # a sign-up or comment form's picture
+        if el.tag == "figure" and next(el.iter("img", "picture", "source"), None) is None:
+            continue  # a figure without an image: a quote, a player, a chart widget
         if el.tag != "figure" and next(el.iter("img"), None) is None and len(text_of(el)) < 15:
             continue
         if not any(box in el.iterancestors() for box in boxes):
@@ -1279,8 +1283,11 @@ class NewsPage:
         return self._main_text
 
     def captions(self) -> list[tuple[str, str | None, str | None]]:
-        """``(caption, credit, image_url)`` of the article's own figures, else JSON-LD image captions."""
-        return figure_captions(self.page) or [(caption, None, url) for caption, url in jsonld_images(self.page)]
+        """``(caption, credit, image_url)`` of the article's own figures, else JSON-LD image
+        captions. An author's photo ("Jane Doe", "By Jane Doe") is not an article image."""
+        found = figure_captions(self.page) or [(caption, None, url) for caption, url in jsonld_images(self.page)]
+        people = {name.casefold() for name in self.authors()}
+        return [c for c in found if not is_byline(c[0]) and c[0].casefold().strip(" .") not in people]
 
     def related_boxes(self) -> list[tuple[str, HtmlElement]]:
         """``(kind, box)`` of the boxes of links to other articles."""
