@@ -188,7 +188,7 @@ def test_dom_rules(rule: str, body: str, field: str, expected: Any) -> None:
         ),
         (
             "author photo",
-            "<p class='meta'>By Jane Doe</p><figure><img src='/jd.jpg'><figcaption>Jane Doe</figcaption></figure>",
+            "<p class='byline'>By Jane Doe</p><figure><img src='/jd.jpg'><figcaption>Jane Doe</figcaption></figure>",
             [],
         ),
         (
