@@ -29,7 +29,7 @@ from newscrawl.urls import canonical, is_static
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-    from newscrawl.extract.generic import NewsPage, Page
+    from newscrawl.extract.generic import Page
     from newscrawl.items import ArticleItem
 
 SitemapKind = Literal["sitemapindex", "urlset"]
@@ -37,9 +37,6 @@ SitemapKind = Literal["sitemapindex", "urlset"]
 _GZIP_MAGIC = b"\x1f\x8b"
 # Query parameters that only tell analytics where a click came from: the same page without them.
 _TRACKING = re.compile(r"^(?:utm_[a-z_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|ocid|cmpid|ito)$", re.IGNORECASE)
-#: JSON-LD types of pages that are not articles, as SEO plugins mark listings, author pages and
-#: static pages. ``WebPage`` and ``WebSite`` are left out: article pages carry them too.
-NON_ARTICLE_TYPES = frozenset({"CollectionPage", "ProfilePage", "AboutPage", "ContactPage", "SearchResultsPage", "FAQPage"})
 _MENU_WORDS = frozenset({"nav", "navbar", "navigation", "menu", "menubar"})
 _NOT_MENU_WORDS = frozenset({"footer", "breadcrumb", "breadcrumbs", "pagination", "pager", "social", "share"})
 
@@ -159,23 +156,6 @@ def _in_menu(anchor: HtmlElement) -> bool:
         if el.tag == "nav" or el.get("role") == "navigation" or words & _MENU_WORDS:
             in_menu = True
     return in_menu
-
-
-def declares_non_article(article: NewsPage) -> bool:
-    """Whether a page's metadata says it is not an article: no article declaration, and a JSON-LD
-    node of a :data:`NON_ARTICLE_TYPES` type or ``og:type`` ``profile``.
-
-    ``og:type`` ``website`` does not count: some sites put it on every page, articles included.
-    """
-    if article.declares_article():
-        return False
-    types = {str(kind).rsplit("/", 1)[-1] for node in article.page.jsonld for kind in _as_list(node.get("@type"))}
-    og_types = {value.strip().lower() for value in article.page.meta_values("og:type")}
-    return bool(types & NON_ARTICLE_TYPES) or "profile" in og_types
-
-
-def _as_list(value: object) -> list[object]:
-    return value if isinstance(value, list) else [value]
 
 
 # --- sitemaps --------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from newscrawl.discovery import (
     SitemapLink,
     apply_hints,
     clean_url,
-    declares_non_article,
     feed_links,
     is_article_link,
     menu_links,
@@ -329,4 +328,4 @@ def _ld(kind: str) -> str:
     ids=["collection", "profile", "og-profile", "with-article", "og-article", "og-website", "webpage", "nothing"],
 )
 def test_declares_non_article(html: str, declared: bool) -> None:
-    assert declares_non_article(NewsPage(Page.from_html(html, f"{SITE}/page"))) is declared
+    assert NewsPage(Page.from_html(html, f"{SITE}/page")).declares_non_article() is declared

@@ -1093,14 +1093,26 @@ class NewsPage:
         kind = jsonld_type(self.page)
         return (kind is not None and kind not in _MEDIA_TYPES) or "article" in self.page.meta_values("og:type")
 
+    def declares_non_article(self) -> bool:
+        """Whether the metadata says the page is not an article: no article declaration, and a
+        JSON-LD listing, profile or static-page type (as SEO plugins mark them) or ``og:type``
+        ``profile``. ``og:type`` ``website`` does not count: some sites put it on articles too."""
+        if self.declares_article():
+            return False
+        types = {kind for node in self.page.jsonld for kind in _types(node)}
+        return bool(types & NON_ARTICLE_TYPES) or "profile" in {v.strip().lower() for v in self.page.meta_values("og:type")}
+
     def is_article(self) -> bool:
-        """Whether the page holds an article: declared so, or a headline over real paragraphs.
+        """Whether the page holds an article: declared so, or, unless declared a listing or
+        profile, a headline over real paragraphs.
 
         The paragraphs are judged on the page's own densest text block, not on trafilatura's
         main text, which finds some "main text" on listings and author pages too.
         """
         if self.declares_article():
             return True
+        if self.declares_non_article():
+            return False
         return self.page.headline_element is not None and len(body_text(self.body_blocks)) >= 2
 
     # --- fields ---------------------------------------------------------------------------
@@ -1329,3 +1341,6 @@ class NewsPage:
 
 
 _MEDIA_TYPES = frozenset({"VideoObject", "ImageGallery", "MediaGallery"})
+#: JSON-LD types of pages that are not articles, as SEO plugins mark listings, author pages and
+#: static pages. ``WebPage`` and ``WebSite`` are left out: article pages carry them too.
+NON_ARTICLE_TYPES = frozenset({"CollectionPage", "ProfilePage", "AboutPage", "ContactPage", "SearchResultsPage", "FAQPage"})

@@ -218,8 +218,7 @@ class NewsSpider(scrapy.Spider):
         if page is None:
             return
         article = NewsPage(page, fallback={"published": [hints.published] if hints.published else []})
-        # A page that declares itself a listing or profile is not stored, whatever its text looks like.
-        if discovery.declares_non_article(article) or not article.is_article():
+        if not article.is_article():
             self._inc("newscrawl/not_article")
             return
         context = self.contexts.get(host(response.url)) or _context(origin(response.url))
