@@ -230,11 +230,10 @@ def split_caption(value: str | None) -> tuple[str | None, str | None]:
         return clean_text(match.group("text")), clean_credit(match.group("credit"))
     for pattern in (_TRAILING_CREDIT, _MARKED_CREDIT):
         match = pattern.match(text)
-        if match and clean_text(match.group("text")):
-            return clean_text(match.group("text").rstrip(" -–—|,;:")), clean_credit(match.group("credit"))
-    match = _MARKED_CREDIT.match(text)
-    if match:  # nothing but a credit
-        return None, clean_credit(match.group("credit"))
+        if match:
+            caption = clean_text(match.group("text").rstrip(" -–—|,;:"))
+            if caption or pattern is _MARKED_CREDIT:  # a marked credit alone is a credit, no caption
+                return caption, clean_credit(match.group("credit"))
     return text, None
 
 
