@@ -59,16 +59,26 @@ def dedupe_casefold(values: Iterable[str]) -> list[str]:
     return out
 
 
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " ㅣ ", "ㅣ")
+
+
 def strip_title_suffix(title: str | None, site_names: Iterable[str]) -> str | None:
-    """Remove a trailing ``| Site Name`` (or ``- Site Name``) from a document or og title."""
+    """Remove the site's name from a document or og title: a trailing ``| Site Name`` (or
+    ``- Site Name``), or a leading ``Site Name |``. Names match case-insensitively, a social
+    handle's ``@`` ignored (``@politifact`` names ``PolitiFact``)."""
     title = clean_text(title)
     if title is None:
         return None
-    for name in site_names:
-        for sep in (" | ", " - ", " – ", " — ", " :: "):
-            suffix = f"{sep}{name}"
-            if title.endswith(suffix):
-                return clean_text(title[: -len(suffix)])
+    folded = title.casefold()
+    for raw in site_names:
+        name = (clean_text(raw) or "").lstrip("@").casefold()
+        if not name:
+            continue
+        for sep in _TITLE_SEPARATORS:
+            if folded.endswith(f"{sep}{name}") and len(title) > len(sep) + len(name):
+                return clean_text(title[: -len(sep) - len(name)])
+            if folded.startswith(f"{name}{sep}") and len(title) > len(sep) + len(name):
+                return clean_text(title[len(name) + len(sep) :])
     return title
 
 

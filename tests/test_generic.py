@@ -219,6 +219,41 @@ def test_kicker_set_off_by_a_separator_is_dropped_where_sources_agree() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("rule", "head", "h1", "expected"),
+    [
+        (
+            "JSON-LD headline cut short: the full one is shown",
+            ld({**ARTICLE, "headline": "Star quits after 21 years on air - with the final show just..."})
+            + '<meta property="og:title" content="Star quits after 21 years on air">',
+            "<h1>Star quits after 21 years on air - with the final show just weeks away</h1>",
+            "Star quits after 21 years on air - with the final show just weeks away",
+        ),
+        (
+            "site name in front of the title, named by a social handle",
+            '<meta property="og:title" content="FactCheck - The year of the claim: our verdict">'
+            '<meta property="og:site_name" content="@factcheck">',
+            "",
+            "The year of the claim: our verdict",
+        ),
+        (
+            "an h1 that is the blog's name inside the title",
+            '<meta property="og:title" content="Getting to know the star | Showblog | Channel One">',
+            "<h1>Showblog</h1>",
+            "Getting to know the star",
+        ),
+        (
+            "an h1 that is the last part of the title is the headline",
+            '<meta property="og:title" content="Ski jumping | Quarrel over the material">',
+            "<h1>Quarrel over the material</h1>",
+            "Quarrel over the material",
+        ),
+    ],
+)
+def test_headline_rules(rule: str, head: str, h1: str, expected: str) -> None:
+    assert extract_article(page(head, h1=h1), URL)["headline"] == expected
+
+
 def test_body_leaves_out_read_more_lines() -> None:
     body = "<p>Read more: <a href='/x'>Another story</a></p>"
     text = extract_article(page(body=body), URL)["body"]

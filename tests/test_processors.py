@@ -198,10 +198,16 @@ def test_displayed_date(raw: str, expected: str | None) -> None:
         ("Russian intel reveals US | Al Mayadeen English", "Russian intel reveals US"),
         ("Russian intel reveals US - Al Mayadeen English", "Russian intel reveals US"),
         ("Hamas | Al Mayadeen: statement", "Hamas | Al Mayadeen: statement"),
+        ("Russian intel reveals US | AL MAYADEEN", "Russian intel reveals US"),
+        ("Al Mayadeen - Russian intel reveals US", "Russian intel reveals US"),
+        ("Russian intel reveals USㅣAl Mayadeen", "Russian intel reveals US"),
+        ("Mayadeen - Russian intel reveals US", "Russian intel reveals US"),
+        ("Al Mayadeen English", "Al Mayadeen English"),
+        ("Al Mayadeen's week - in pictures", "Al Mayadeen's week - in pictures"),
     ],
 )
 def test_strip_title_suffix(raw: str, expected: str) -> None:
-    assert p.strip_title_suffix(raw, ("Al Mayadeen English", "Al Mayadeen")) == expected
+    assert p.strip_title_suffix(raw, ("Al Mayadeen English", "Al Mayadeen", "@mayadeen")) == expected
 
 
 def test_dedupe_keeps_first_in_order() -> None:

@@ -1026,6 +1026,35 @@ def _shared_core(a: str, b: str) -> str | None:
     return None
 
 
+_ELLIPSIS = re.compile(r"\s*(?:\.{3}|…)$")
+
+
+def _completes(truncated: str | None, full: str) -> str | None:
+    """``full`` when ``truncated`` is it cut short with an ellipsis (CMSs cut JSON-LD headlines to
+    search engines' length limits): then ``full`` is the displayed headline, whatever shorter
+    social title other sources agree on."""
+    if not truncated or not _ELLIPSIS.search(truncated):
+        return None
+    stem = _title_key(_ELLIPSIS.sub("", truncated))
+    key = _title_key(full)
+    return full if len(stem) >= 20 and len(key) > len(stem) and key.startswith(stem) else None
+
+
+def _drop_section_label(titles: dict[str, str]) -> None:
+    """Where a short ``<h1>`` is only a middle part of the document title (``Story | Blog Name |
+    Site`` with ``<h1>Blog Name</h1>``), it names a section or blog, not the story: it is dropped,
+    and the titles lose that part and what follows it."""
+    label = _title_key(titles["h1"])
+    if len(label.split()) > 4:
+        return  # a name, not a story's headline
+    for key in ("og", "title", "tw"):
+        parts = titles.get(key, "").split(" | ")
+        cut = next((i for i, part in enumerate(parts[:-1]) if i and _title_key(part) == label), None)
+        if cut is not None:
+            titles[key] = " | ".join(parts[:cut])
+            titles.pop("h1", None)
+
+
 def original_date(page: Page) -> list[str]:
     """The publication date htmldate finds (URL, scripts, text in many formats and languages),
     as a date when it found no time. htmldate is the specialist here, and costs only the pages
@@ -1156,8 +1185,16 @@ class NewsPage:
             "title": self.page.selector.css("title::text").getall()[:1],
         }
         clean = {k: t for k, v in sources.items() if v and (t := strip_title_suffix(html.unescape(v[0]), names))}
+        if "h1" in clean:
+            _drop_section_label(clean)
         agreed = [core for a, b in _HEADLINE_PAIRS if a in clean and b in clean and (core := _shared_core(clean[a], clean[b]))]
-        return [*self._metadata("headline"), *agreed[:1], *(clean[k] for k in ("og", "h1", "ld", "tw", "title") if k in clean)]
+        completed = [full for k in ("h1", "og", "title") if k in clean and (full := _completes(clean.get("ld"), clean[k]))]
+        return [
+            *self._metadata("headline"),
+            *completed[:1],
+            *agreed[:1],
+            *(clean[k] for k in ("og", "h1", "ld", "tw", "title") if k in clean),
+        ]
 
     def lead(self) -> list[str]:
         """The displayed lead (site selectors, lead-named paragraphs), then descriptions."""
