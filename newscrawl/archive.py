@@ -12,13 +12,16 @@ Tables (see ``docs/archive.md`` for every column):
 - ``crawl_runs``: one row per crawl, with its status and Scrapy stats;
 - ``articles_fts``: FTS5 index over headline, lead and body, kept in sync by triggers.
 
-All writes use bound parameters; page text never becomes SQL.
+All writes use bound parameters; page text never becomes SQL. A crawl opens the archive
+``exclusive``: one crawl at a time writes to a file, and readers are never locked out.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import os
 import sqlite3
 from dataclasses import asdict
 from datetime import datetime, timezone
@@ -66,6 +69,10 @@ class ArchiveError(Exception):
     """The archive cannot be opened or written; the message says which file and why."""
 
 
+class ArchiveBusyError(Exception):
+    """Another crawl is writing to the archive; the message names the file and that run's pid."""
+
+
 def utcnow() -> str:
     """The current time, ISO 8601 UTC with seconds."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -81,20 +88,45 @@ def content_hash(item: ArticleItem) -> str:
 class Archive:
     """An open archive file. Create the schema on open; every write goes through a method here."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, exclusive: bool = False) -> None:
+        """Open (and create) the archive at ``path``. ``exclusive`` first takes the archive's
+        crawl lock, ``<path>.lock``, and raises :class:`ArchiveBusyError` at once, having touched
+        nothing, when another crawl holds it. The lock is the kernel's (``flock``): it ends with
+        its process, however that process ends, so a killed crawl leaves no stale lock."""
         self.path = Path(path)
+        self._lock: int | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if exclusive:
+                self._take_lock()
             self.db = sqlite_utils.Database(self.path)
             self.db.execute("PRAGMA busy_timeout = 10000")
             self.db.enable_wal()  # type: ignore[no-untyped-call]
             self._create_schema()
         except (OSError, sqlite3.Error) as exc:
+            if self._lock is not None:
+                os.close(self._lock)
             raise ArchiveError(f"cannot write archive {self.path}: {exc}") from exc
 
+    def _take_lock(self) -> None:
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
+            os.close(fd)
+            raise ArchiveBusyError(f"archive {self.path} is in use by another crawl (pid {holder})") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode("ascii"))
+        self._lock = fd
+
     def close(self) -> None:
-        """Close the connection (the WAL is checkpointed by SQLite)."""
+        """Close the connection (the WAL is checkpointed by SQLite) and release the crawl lock."""
         self.db.close()
+        if self._lock is not None:
+            os.close(self._lock)  # closing the descriptor releases the flock
+            self._lock = None
 
     def _table(self, name: str) -> Table:
         return Table(self.db, name)

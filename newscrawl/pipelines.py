@@ -91,8 +91,8 @@ class ArchivePipeline:
         self.stats = crawler.stats
         self.batch_size = settings.getint("ARCHIVE_BATCH_SIZE", 100)
         self.flush_seconds = settings.getfloat("ARCHIVE_FLUSH_SECONDS", 5.0)
-        # Opened here so that an unusable ARCHIVE_DB stops the crawl before any request.
-        self.archive = Archive(settings.get("ARCHIVE_DB"))
+        # Opened here so that an unusable or busy ARCHIVE_DB stops the crawl before any request.
+        self.archive = Archive(settings.get("ARCHIVE_DB"), exclusive=True)
         self.run_id = 0
         self.pending: list[ArticleItem] = []
         self.last_flush = time.monotonic()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 import urllib.request
 from typing import TYPE_CHECKING, Any
 
@@ -213,3 +215,29 @@ def test_heldout_rendering(heldout_archive: tuple[Path, Path]) -> None:
 def test_sqlite_file_passes_integrity_check(archive: Path) -> None:
     with sqlite3.connect(archive) as con:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_second_crawl_on_a_busy_archive_exits_4_and_touches_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    # another process holding the archive's crawl lock, as a running crawl does
+    code = (
+        f"from newscrawl.archive import Archive; a = Archive({str(db)!r}, exclusive=True); print('locked', flush=True); input()"
+    )
+    mirror = start_mirror(FIXTURES / "site", log_requests=True)
+    try:
+        with subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as holder:
+            assert holder.stdout is not None
+            assert holder.stdout.readline().strip() == "locked"
+            before = db.read_bytes()
+            result = crawl(mirror.base_url, db)
+            holder.kill()  # SIGKILL: the kernel releases the lock with the process, none is left stale
+        assert result.returncode == 4, result.stderr[-2000:]
+        lines = [line for line in result.stderr.splitlines() if line.startswith("newscrawl:")]
+        assert lines == [f"newscrawl: busy: archive {db} is in use by another crawl (pid {holder.pid})"]
+        assert "Traceback" not in result.stderr
+        assert db.read_bytes() == before
+        assert mirror.requests_since(0) == []
+        result = crawl(mirror.base_url, db, "max_articles=1")
+        assert result.returncode == 0, result.stderr[-2000:]
+    finally:
+        mirror.stop()

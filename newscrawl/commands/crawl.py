@@ -8,6 +8,7 @@ one prints one line naming the problem on standard error and exits with:
 1     the crawl failed: site unreachable, layout not recognized, archive write error
 2     bad input: an unknown or malformed spider argument, an unusable ``ARCHIVE_DB``
 3     the site blocked the crawl (HTTP 403 or a bot-protection challenge page)
+4     another crawl is writing to the same archive; this one touched nothing
 ====  =====================================================================
 """
 
@@ -21,7 +22,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 from twisted.internet.defer import Deferred
 
-from newscrawl.archive import ArchiveError
+from newscrawl.archive import ArchiveBusyError, ArchiveError
 from newscrawl.pipelines import RUN_STATUS
 from newscrawl.spiders import SpiderArgumentError
 
@@ -32,26 +33,29 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BLOCKED = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BLOCKED, EXIT_BUSY = 0, 1, 2, 3, 4
 _EXIT_BY_STATUS = {"finished": EXIT_OK, "blocked": EXIT_BLOCKED}
 
 
 class Command(ScrapyCrawlCommand):
-    """Run a spider; exit 0 finished, 1 failed, 2 bad argument or setting, 3 blocked."""
+    """Run a spider; exit 0 finished, 1 failed, 2 bad argument or setting, 3 blocked, 4 archive busy."""
 
     def short_desc(self) -> str:
-        return "Run a spider; exit 0 finished, 1 failed, 2 bad argument or setting, 3 blocked"
+        return "Run a spider; exit 0 finished, 1 failed, 2 bad argument or setting, 3 blocked, 4 archive busy"
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("give exactly one spider name, e.g. 'scrapy crawl almayadeen'")
         assert self.crawler_process is not None
         crawler = self._create_crawler(args[0])
-        bad_input: list[str] = []
+        bad_input: list[tuple[int, str]] = []
 
         def is_bad_input(exc: BaseException | None) -> bool:
             if isinstance(exc, (SpiderArgumentError, ArchiveError)):
-                bad_input.append(str(exc))
+                bad_input.append((EXIT_USAGE, f"error: {exc}"))
+                return True
+            if isinstance(exc, ArchiveBusyError):
+                bad_input.append((EXIT_BUSY, f"busy: {exc}"))
                 return True
             return False
 
@@ -68,7 +72,7 @@ class Command(ScrapyCrawlCommand):
             cast("asyncio.Future[Any]", started).add_done_callback(on_task_done)
         self.crawler_process.start()
         if bad_input:
-            self._exit(EXIT_USAGE, f"error: {bad_input[0]}")
+            self._exit(*bad_input[0])
             return
         if self.crawler_process.bootstrap_failed or crawler.stats is None:
             self.exitcode = EXIT_FAILED
