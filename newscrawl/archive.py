@@ -7,9 +7,10 @@ Tables (see ``docs/archive.md`` for every column):
 - ``tags`` / ``article_tags``: tag names and which articles carry them;
 - ``captions``: captioned images of each article, in page order;
 - ``links``: each article's links to other articles, with their kind;
+- ``article_versions``: the earlier texts of articles whose text changed on a re-fetch;
 - ``breaking``: one row per distinct ticker line per edition, with when it was first and last
-  seen and by how many crawl runs;
-- ``crawl_runs``: one row per crawl, with its status and Scrapy stats;
+  seen and by how many crawl runs; ``breaking_sightings``: which runs saw which line;
+- ``crawl_runs``: one row per crawl, with its status, counts, arguments and Scrapy stats;
 - ``articles_fts``: FTS5 index over headline, lead and body, kept in sync by triggers.
 
 All writes use bound parameters; page text never becomes SQL. A crawl opens the archive
@@ -62,6 +63,33 @@ _ARTICLE_COLUMNS: dict[str, type] = {
     "first_seen_at": str,
     "last_fetched_at": str,
     "content_hash": str,
+    "version": int,
+}
+# The article's text as it was, kept in article_versions when a re-fetch changes it.
+_VERSION_COLUMNS: dict[str, type] = {
+    "article_id": int,
+    "version": int,
+    "fetched_at": str,
+    "content_hash": str,
+    "headline": str,
+    "lead": str,
+    "body": str,
+    "authors": str,
+    "source": str,
+    "tags": str,
+    "captions": str,
+}
+# Fields a re-fetch refreshes without making a version: where the site files the article, its
+# counters and links.
+_REFRESHED_FIELDS = ("section", "region", "coverage", "content_type", "modified_at", "share_count", "read_time_min")
+#: crawl_runs columns counting what a run did, by Scrapy stats key.
+RUN_COUNTS = {
+    "requests": "downloader/request_count",
+    "new_articles": "newscrawl/articles_new",
+    "new_versions": "newscrawl/articles_changed",
+    "unchanged": "newscrawl/articles_unchanged",
+    "errors": "log_count/ERROR",
+    "ticker_lines": "newscrawl/ticker_lines",
 }
 
 
@@ -179,12 +207,27 @@ class Archive:
                 if_not_exists=True,
             )
             self._table("breaking").create_index(["edition", "text"], unique=True, if_not_exists=True)
-            self._table("crawl_runs").create(
-                {"id": int, "spider": str, "started_at": str, "finished_at": str, "status": str, "args": str, "stats": str},
-                pk="id",
-                not_null={"spider", "started_at", "status"},
+            self._table("article_versions").create(
+                _VERSION_COLUMNS,
+                pk=("article_id", "version"),
+                foreign_keys=[("article_id", "articles", "id")],
                 if_not_exists=True,
             )
+            run_columns: dict[str, type] = {
+                "id": int, "spider": str, "started_at": str, "finished_at": str, "status": str,
+                **dict.fromkeys(RUN_COUNTS, int), "args": str, "stats": str,
+            }  # fmt: skip
+            self._table("crawl_runs").create(
+                run_columns, pk="id", not_null={"spider", "started_at", "status"}, if_not_exists=True
+            )
+            self._add_missing_columns("crawl_runs", run_columns)
+            self._table("breaking_sightings").create(
+                {"breaking_id": int, "run_id": int, "seen_at": str},
+                pk=("breaking_id", "run_id"),
+                foreign_keys=[("breaking_id", "breaking", "id"), ("run_id", "crawl_runs", "id")],
+                if_not_exists=True,
+            )
+            self._table("breaking_sightings").create_index(["run_id"], if_not_exists=True)
         if self._table("articles").detect_fts() is None:
             self._table("articles").enable_fts(["headline", "lead", "body"], fts_version="FTS5", create_triggers=True)
 
@@ -208,11 +251,13 @@ class Archive:
         return int(cursor.lastrowid or 0)
 
     def finish_run(self, run_id: int, status: str, stats: Mapping[str, Any]) -> None:
-        """Record how a crawl ended and its stats."""
+        """Record how a crawl ended, its counts (:data:`RUN_COUNTS`) and its Scrapy stats."""
+        counts = {column: int(stats.get(key, 0) or 0) for column, key in RUN_COUNTS.items()}
+        assignments = ", ".join(f"{column} = ?" for column in counts)
         with self.db.conn:
             self.db.execute(
-                "UPDATE crawl_runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?",
-                [utcnow(), status, json.dumps(dict(stats), sort_keys=True, default=str), run_id],
+                f"UPDATE crawl_runs SET finished_at = ?, status = ?, {assignments}, stats = ? WHERE id = ?",
+                [utcnow(), status, *counts.values(), json.dumps(dict(stats), sort_keys=True, default=str), run_id],
             )
 
     # --- articles -------------------------------------------------------------------------
@@ -231,39 +276,63 @@ class Archive:
                 counts[self._store_article(item, fetched_at)] += 1
         return counts
 
-    def _find_article(self, item: ArticleItem) -> tuple[int, str] | None:
-        row = self.db.execute("SELECT id, content_hash FROM articles WHERE url = ?", [item.url]).fetchone()
+    def _find_article(self, item: ArticleItem) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM articles WHERE url = ?", [item.url]).fetchone()
         if row is None and item.post_id:
             row = self.db.execute(
-                "SELECT id, content_hash FROM articles WHERE edition = ? AND post_id = ? ORDER BY id LIMIT 1",
-                [item.edition, item.post_id],
+                "SELECT * FROM articles WHERE edition = ? AND post_id = ? ORDER BY id LIMIT 1", [item.edition, item.post_id]
             ).fetchone()
-        return (int(row[0]), str(row[1])) if row else None
+        if row is None:
+            return None
+        return dict(zip(self._table("articles").columns_dict, row, strict=True))
 
     def _store_article(self, item: ArticleItem, fetched_at: str) -> str:
         digest = content_hash(item)
         found = self._find_article(item)
-        if found is not None and found[1] == digest:
-            self.db.execute(
-                "UPDATE articles SET last_fetched_at = ?, share_count = ?, read_time_min = ? WHERE id = ?",
-                [fetched_at, item.share_count, item.read_time_min, found[0]],
-            )
+        if found is not None and found["content_hash"] == digest:
+            refreshed = {name: getattr(item, name) for name in _REFRESHED_FIELDS if getattr(item, name) is not None}
+            self._table("articles").update(found["id"], {**refreshed, "last_fetched_at": fetched_at})
+            self.db.execute("DELETE FROM links WHERE article_id = ?", [found["id"]])
+            self._store_links(found["id"], item)
             return "unchanged"
         record = _article_record(item)
         record.update(last_fetched_at=fetched_at, content_hash=digest)
         if found is None:
-            record["first_seen_at"] = fetched_at
+            record.update(first_seen_at=fetched_at, version=1)
             article_id = int(self._table("articles").insert(record).last_pk or 0)
             outcome = "new"
         else:
-            article_id = found[0]
+            article_id = found["id"]
+            version = self._keep_version(found)
             record.pop("url")  # the first canonical URL stays the article's identity
+            record["version"] = version + 1
             self._table("articles").update(article_id, record)
             for table in ("article_tags", "captions", "links"):
                 self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
             outcome = "changed"
         self._store_children(article_id, item)
         return outcome
+
+    def _keep_version(self, row: dict[str, Any]) -> int:
+        """Copy an article's current text into ``article_versions``; returns its version number."""
+        version = int(row.get("version") or 1)
+        captions = [
+            {"text": text, "credit": credit, "image_url": image_url}
+            for text, credit, image_url in self.db.execute(
+                "SELECT text, credit, image_url FROM captions WHERE article_id = ? ORDER BY position", [row["id"]]
+            )
+        ]
+        self._table("article_versions").insert(
+            {
+                **{name: row[name] for name in ("headline", "lead", "body", "authors", "source", "tags", "content_hash")},
+                "article_id": row["id"],
+                "version": version,
+                "fetched_at": row["last_fetched_at"],
+                "captions": json.dumps(captions, ensure_ascii=False),
+            },
+            replace=True,
+        )
+        return version
 
     def _store_children(self, article_id: int, item: ArticleItem) -> None:
         if item.tags:
@@ -278,6 +347,9 @@ class Archive:
                 {"article_id": article_id, "position": i, "text": c.text, "credit": c.credit, "image_url": c.image_url}
                 for i, c in enumerate(item.captions)
             )
+        self._store_links(article_id, item)
+
+    def _store_links(self, article_id: int, item: ArticleItem) -> None:
         if item.related:
             self._table("links").insert_all(
                 ({"article_id": article_id, "url": link.url, "kind": link.kind} for link in item.related),
@@ -286,27 +358,40 @@ class Archive:
 
     # --- the ticker -----------------------------------------------------------------------
 
-    def record_ticker(self, items: Iterable[TickerItem]) -> int:
+    def record_ticker(self, items: Iterable[TickerItem], run_id: int | None = None) -> int:
         """Record ticker lines seen by a crawl run, each at most once per run.
 
-        A new line gets a row; a known one (same edition and text) gets its ``last_seen_at``
-        moved forward and its ``seen_count`` raised by one. Returns how many lines were new.
+        A new line gets a row; a known one (same edition and text, also after it had left the
+        ticker) gets its ``last_seen_at`` moved forward and its ``seen_count`` raised by one. A
+        line a run does not see keeps its ``last_seen_at``. With ``run_id``, the sighting is
+        recorded in ``breaking_sightings``. Returns how many lines were new.
         """
         new = 0
         with self.db.conn:
             for item in items:
-                cursor = self.db.execute(
-                    "UPDATE breaking SET last_seen_at = max(last_seen_at, ?), seen_count = seen_count + 1, "
-                    "attribution = coalesce(attribution, ?), url = coalesce(url, ?) WHERE edition = ? AND text = ?",
-                    [item.seen_at, item.attribution, item.url, item.edition, item.text],
-                )
-                if cursor.rowcount == 0:
-                    self.db.execute(
+                row = self.db.execute(
+                    "SELECT id FROM breaking WHERE edition = ? AND text = ?", [item.edition, item.text]
+                ).fetchone()
+                if row is None:
+                    cursor = self.db.execute(
                         "INSERT INTO breaking (edition, text, attribution, url, first_seen_at, last_seen_at, seen_count) "
                         "VALUES (?, ?, ?, ?, ?, ?, 1)",
                         [item.edition, item.text, item.attribution, item.url, item.seen_at, item.seen_at],
                     )
+                    line_id = int(cursor.lastrowid or 0)
                     new += 1
+                else:
+                    line_id = int(row[0])
+                    self.db.execute(
+                        "UPDATE breaking SET last_seen_at = max(last_seen_at, ?), seen_count = seen_count + 1, "
+                        "attribution = coalesce(attribution, ?), url = coalesce(url, ?) WHERE id = ?",
+                        [item.seen_at, item.attribution, item.url, line_id],
+                    )
+                if run_id is not None:
+                    self.db.execute(
+                        "INSERT OR IGNORE INTO breaking_sightings (breaking_id, run_id, seen_at) VALUES (?, ?, ?)",
+                        [line_id, run_id, item.seen_at],
+                    )
         return new
 
 
@@ -317,3 +402,25 @@ def _article_record(item: ArticleItem) -> dict[str, Any]:
     data["authors"] = json.dumps(item.authors, ensure_ascii=False)
     data["tags"] = json.dumps(item.tags, ensure_ascii=False)
     return data
+
+
+#: The columns ``newscrawl runs`` shows, in order.
+RUN_COLUMNS = ("id", "spider", "started_at", "finished_at", "status", *RUN_COUNTS, "args")
+
+
+def recent_runs(path: str | Path, limit: int = 20) -> list[dict[str, Any]]:
+    """The last ``limit`` crawl runs of the archive at ``path``, newest first, read without
+    writing (a crawl may be running). Raises :class:`ArchiveError` when there is no archive."""
+    path = Path(path)
+    if not path.is_file():
+        raise ArchiveError(f"no archive at {path}")
+    try:
+        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as con:
+            columns = {row[1] for row in con.execute("PRAGMA table_info(crawl_runs)")}
+            if not columns:
+                return []
+            wanted = [c for c in RUN_COLUMNS if c in columns]
+            rows = con.execute(f"SELECT {', '.join(wanted)} FROM crawl_runs ORDER BY id DESC LIMIT ?", [limit]).fetchall()
+    except sqlite3.Error as exc:
+        raise ArchiveError(f"cannot read archive {path}: {exc}") from exc
+    return [dict(zip(wanted, row, strict=True)) for row in rows]

@@ -1,4 +1,5 @@
-"""The ``newscrawl`` command: serve the bundled mirror, or crawl it into an archive offline.
+"""The ``newscrawl`` command: serve the bundled mirror, crawl it into an archive offline, extract
+a saved page, show an archive's crawl runs.
 
 Crawling itself is ``scrapy crawl almayadeen`` (see README); these commands wrap what a
 researcher needs around it.
@@ -13,11 +14,13 @@ import signal
 import subprocess
 import sys
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sqlite_utils
 
+from newscrawl.archive import ArchiveError, recent_runs
 from newscrawl.extraction import extract_article
 from newscrawl.mirror import FIXTURES, Mirror
 
@@ -66,7 +69,26 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     demo.add_argument("--db", type=Path, default=Path("data/archive.db"), help="archive file (default: %(default)s)")
+
+    runs = sub.add_parser(
+        "runs",
+        help="show the last crawl runs of an archive",
+        description=(
+            "Print the last crawl runs of an archive, newest first: when each started and ended, its status "
+            "(running, finished, failed, blocked, interrupted), what it fetched and stored, and its spider arguments. "
+            "A run still 'running' with no end was killed, or is going on now."
+        ),
+    )
+    runs.add_argument("--db", type=Path, default=Path("data/archive.db"), help="archive file (default: %(default)s)")
+    runs.add_argument("--limit", type=_positive, default=20, help="how many runs (default: %(default)s)")
+    runs.add_argument("--json", action="store_true", help="one JSON object per run instead of a table")
     return parser
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive whole number")
+    return int(value)
 
 
 def _port(value: str) -> int:
@@ -86,7 +108,58 @@ def main(argv: list[str] | None = None) -> int:
         return serve_mirror(args.root, args.host, args.port, verbose=args.verbose)
     if args.command == "extract":
         return extract_batch(sys.stdin, sys.stdout) if args.batch else extract_file(args.file, args.url)
+    if args.command == "runs":
+        return show_runs(args.db, args.limit, as_json=args.json)
     return demo(args.db)
+
+
+# Column headings of ``newscrawl runs``.
+_RUN_HEADINGS = {
+    "id": "run", "spider": "spider", "started_at": "started (UTC)", "finished_at": "took", "status": "status",
+    "requests": "requests", "new_articles": "new", "new_versions": "versions", "unchanged": "unchanged",
+    "errors": "errors", "ticker_lines": "ticker", "args": "arguments",
+}  # fmt: skip
+
+
+def show_runs(db: Path, limit: int, *, as_json: bool = False) -> int:
+    """Print the archive's last runs as a table (or JSON lines)."""
+    try:
+        runs = recent_runs(db, limit)
+    except ArchiveError as exc:
+        print(f"newscrawl runs: {exc}", file=sys.stderr)
+        return 1
+    if as_json:
+        for run in runs:
+            print(json.dumps({**run, "args": json.loads(run.get("args") or "{}")}, ensure_ascii=False))
+        return 0
+    if not runs:
+        print(f"No crawl runs in {db} yet.")
+        return 0
+    table = [[_run_cell(column, run) for column in _RUN_HEADINGS] for run in runs]
+    widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(_RUN_HEADINGS.values())]
+    for row in [list(_RUN_HEADINGS.values()), *table]:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    return 0
+
+
+def _run_cell(column: str, run: dict[str, object]) -> str:
+    value = run.get(column)
+    if column == "started_at":
+        return str(value or "")[:19].replace("T", " ")
+    if column == "finished_at":
+        return _duration(str(run.get("started_at") or ""), str(value)) if value else "-"
+    if column == "args":
+        args = json.loads(str(value or "{}"))
+        return " ".join(f"{k}={v}" for k, v in sorted(args.items()) if v is not None)
+    return "" if value is None else str(value)
+
+
+def _duration(start: str, end: str) -> str:
+    try:
+        seconds = int((datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds())
+    except ValueError:
+        return "?"
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m" if seconds >= 3600 else f"{seconds // 60}m{seconds % 60:02d}s"
 
 
 def extract_file(path: Path | None, url: str) -> int:

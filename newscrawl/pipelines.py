@@ -125,7 +125,7 @@ class ArchivePipeline:
         if key in self.ticker_seen:
             return
         self.ticker_seen.add(key)
-        new = self.archive.record_ticker([item])
+        new = self.archive.record_ticker([item], self.run_id)
         assert self.stats is not None
         self.stats.inc_value("newscrawl/ticker_lines")
         self.stats.inc_value("newscrawl/ticker_lines_new", new)

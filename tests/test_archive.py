@@ -82,6 +82,44 @@ def test_changed_article_replaces_children(db: Archive) -> None:
     assert counts(db) == {"articles": 1, "tags": 3, "article_tags": 1, "captions": 0, "links": 1}
 
 
+def test_each_text_change_keeps_the_previous_text_as_a_version(db: Archive) -> None:
+    db.store_articles([article()], "2025-01-01T00:00:00+00:00")
+    db.store_articles([article(headline="Edited headline", share_count=7)], "2025-01-02T00:00:00+00:00")
+    db.store_articles([article(headline="Edited headline", share_count=9)], "2025-01-03T00:00:00+00:00")  # counters only
+    db.store_articles([article(headline="Edited again", captions=[])], "2025-01-04T00:00:00+00:00")
+    versions = list(db.db.query("SELECT * FROM article_versions ORDER BY version"))
+    assert [(v["version"], v["headline"], v["fetched_at"]) for v in versions] == [
+        (1, "Russian intel reveals US urging 'Israel' to expedite genocide in Gaza", "2025-01-01T00:00:00+00:00"),
+        (2, "Edited headline", "2025-01-03T00:00:00+00:00"),
+    ]
+    assert json.loads(versions[0]["captions"]) == [
+        {
+            "text": "Palestinians evacuate a wounded man",
+            "credit": "AP Photo/Mohammed Dahman",
+            "image_url": "https://media.example/1.jpg",
+        }
+    ]
+    assert json.loads(versions[1]["captions"]) == json.loads(versions[0]["captions"])
+    assert json.loads(versions[0]["tags"]) == ["genocide in Gaza", "Israel", "US"]
+    assert versions[0]["content_hash"] != versions[1]["content_hash"]
+    row = next(db.db.query("SELECT * FROM articles"))
+    assert (row["headline"], row["version"], row["last_fetched_at"]) == ("Edited again", 3, "2025-01-04T00:00:00+00:00")
+
+
+def test_unchanged_text_refreshes_filing_counters_and_links_without_a_version(db: Archive) -> None:
+    db.store_articles([article()], "2025-01-01T00:00:00+00:00")
+    moved = article(
+        section="Opinion",
+        modified_at="2025-01-02T08:00:00+02:00",
+        related=[RelatedLink(f"{EN}/news/politics/a-newer-story-with-a-long-slug", "related")],
+    )
+    assert db.store_articles([moved], "2025-01-02T00:00:00+00:00") == {"new": 0, "changed": 0, "unchanged": 1}
+    row = next(db.db.query("SELECT * FROM articles"))
+    assert (row["section"], row["modified_at"], row["version"]) == ("Opinion", "2025-01-02T08:00:00+02:00", 1)
+    assert [r["kind"] for r in db.db.query("SELECT kind FROM links")] == ["related"]
+    assert db.db["article_versions"].count == 0
+
+
 def test_same_post_id_under_another_url_is_the_same_article(db: Archive) -> None:
     db.store_articles([article()], "2025-01-01T00:00:00+00:00")
     db.store_articles(
@@ -118,14 +156,35 @@ def test_ticker_lines_counted_once_per_run(db: Archive) -> None:
     assert db.db["breaking"].count == 2
 
 
+def test_ticker_history_per_run(db: Archive) -> None:
+    first, second, third = (db.start_run("almayadeen", {}) for _ in range(3))
+    stays = TickerItem(text="Line that stays", edition="en", seen_at="2025-07-09T10:00:00+00:00")
+    goes = TickerItem(text="Line that goes and comes back", edition="en", seen_at="2025-07-09T10:00:00+00:00")
+    db.record_ticker([stays, goes], first)
+    db.record_ticker([dataclasses.replace(stays, seen_at="2025-07-09T11:00:00+00:00")], second)
+    frozen = next(db.db.query("SELECT last_seen_at FROM breaking WHERE text = ?", [goes.text]))["last_seen_at"]
+    assert frozen == "2025-07-09T10:00:00+00:00"
+    db.record_ticker([dataclasses.replace(goes, seen_at="2025-07-09T12:00:00+00:00")], third)
+    rows = {r["text"]: r for r in db.db.query("SELECT * FROM breaking")}
+    assert len(rows) == 2
+    assert (rows[goes.text]["last_seen_at"], rows[goes.text]["seen_count"]) == ("2025-07-09T12:00:00+00:00", 2)
+    sightings = db.db.execute(
+        "SELECT b.text, s.run_id FROM breaking_sightings s JOIN breaking b ON b.id = s.breaking_id ORDER BY s.run_id, b.text"
+    ).fetchall()
+    assert sightings == [(goes.text, first), (stays.text, first), (stays.text, second), (goes.text, third)]
+
+
 def test_crawl_run_record(db: Archive) -> None:
     run = db.start_run("almayadeen", {"max_articles": 3})
-    db.finish_run(run, "blocked", {"finish_reason": "blocked"})
+    stats = {"finish_reason": "blocked", "downloader/request_count": 12, "newscrawl/articles_new": 3, "log_count/ERROR": 1}
+    db.finish_run(run, "blocked", stats)
     row = next(db.db.query("SELECT * FROM crawl_runs"))
     assert row["status"] == "blocked"
     assert json.loads(row["args"]) == {"max_articles": 3}
-    assert json.loads(row["stats"]) == {"finish_reason": "blocked"}
+    assert json.loads(row["stats"]) == stats
     assert row["finished_at"] is not None
+    counts = {k: row[k] for k in ("requests", "new_articles", "new_versions", "unchanged", "errors", "ticker_lines")}
+    assert counts == {"requests": 12, "new_articles": 3, "new_versions": 0, "unchanged": 0, "errors": 1, "ticker_lines": 0}
 
 
 @pytest.mark.parametrize("where", ["under_a_file", "a_directory"])
