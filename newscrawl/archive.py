@@ -25,7 +25,7 @@ import json
 import os
 import sqlite3
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -214,8 +214,8 @@ class Archive:
                 if_not_exists=True,
             )
             run_columns: dict[str, type] = {
-                "id": int, "spider": str, "started_at": str, "finished_at": str, "status": str,
-                **dict.fromkeys(RUN_COUNTS, int), "args": str, "stats": str,
+                "id": int, "spider": str, "edition": str, "started_at": str, "finished_at": str, "status": str,
+                "complete": int, **dict.fromkeys(RUN_COUNTS, int), "args": str, "stats": str,
             }  # fmt: skip
             self._table("crawl_runs").create(
                 run_columns, pk="id", not_null={"spider", "started_at", "status"}, if_not_exists=True
@@ -242,22 +242,28 @@ class Archive:
     # --- crawl runs -----------------------------------------------------------------------
 
     def start_run(self, spider: str, args: Mapping[str, Any]) -> int:
-        """Record a crawl that starts now; returns its id."""
+        """Record a crawl that starts now (its ``edition`` argument, if any, in its own column);
+        returns its id. Until :meth:`finish_run`, its status is ``running``; a run killed before
+        it could record its end is marked ``interrupted`` when the next one starts."""
+        edition = args.get("edition")
         with self.db.conn:
+            # This run holds the archive's lock, so a run still marked running was killed.
+            self.db.execute("UPDATE crawl_runs SET status = 'interrupted' WHERE status = 'running'")
             cursor = self.db.execute(
-                "INSERT INTO crawl_runs (spider, started_at, status, args) VALUES (?, ?, 'running', ?)",
-                [spider, utcnow(), json.dumps(dict(args), sort_keys=True, default=str)],
+                "INSERT INTO crawl_runs (spider, edition, started_at, status, complete, args) VALUES (?, ?, ?, 'running', 0, ?)",
+                [spider, edition, utcnow(), json.dumps(dict(args), sort_keys=True, default=str)],
             )
         return int(cursor.lastrowid or 0)
 
-    def finish_run(self, run_id: int, status: str, stats: Mapping[str, Any]) -> None:
-        """Record how a crawl ended, its counts (:data:`RUN_COUNTS`) and its Scrapy stats."""
+    def finish_run(self, run_id: int, status: str, stats: Mapping[str, Any], *, complete: bool = False) -> None:
+        """Record how a crawl ended, whether it fetched everything it had to (``complete``),
+        its counts (:data:`RUN_COUNTS`) and its Scrapy stats."""
         counts = {column: int(stats.get(key, 0) or 0) for column, key in RUN_COUNTS.items()}
         assignments = ", ".join(f"{column} = ?" for column in counts)
         with self.db.conn:
             self.db.execute(
-                f"UPDATE crawl_runs SET finished_at = ?, status = ?, {assignments}, stats = ? WHERE id = ?",
-                [utcnow(), status, *counts.values(), json.dumps(dict(stats), sort_keys=True, default=str), run_id],
+                f"UPDATE crawl_runs SET finished_at = ?, status = ?, complete = ?, {assignments}, stats = ? WHERE id = ?",
+                [utcnow(), status, int(complete), *counts.values(), json.dumps(dict(stats), sort_keys=True, default=str), run_id],
             )
 
     # --- articles -------------------------------------------------------------------------
@@ -424,3 +430,61 @@ def recent_runs(path: str | Path, limit: int = 20) -> list[dict[str, Any]]:
     except sqlite3.Error as exc:
         raise ArchiveError(f"cannot read archive {path}: {exc}") from exc
     return [dict(zip(wanted, row, strict=True)) for row in rows]
+
+
+class ArchiveState:
+    """What a crawl reads of an archive to decide what to fetch, through its own read-only
+    connection: never a write, never blocking the writer. A missing file is an empty archive."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._con: sqlite3.Connection | None = None
+        if self.path.is_file():
+            try:
+                self._con = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+                self._con.execute("PRAGMA busy_timeout = 10000")
+                self._con.execute("SELECT 1 FROM articles LIMIT 1")
+            except sqlite3.Error:
+                self.close()  # not an archive yet (or another file): nothing archived
+
+    def close(self) -> None:
+        """Close the read connection."""
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    def is_archived(self, url: str) -> bool:
+        """Whether an article with this canonical URL is in the archive."""
+        if self._con is None:
+            return False
+        return self._con.execute("SELECT 1 FROM articles WHERE url = ? LIMIT 1", [url]).fetchone() is not None
+
+    def recent_articles(self, edition: str, since: str) -> list[tuple[str, str | None, str, str]]:
+        """``(url, published_at, first_seen_at, last_fetched_at)`` of the edition's articles
+        published (or, without a date, first seen) on or after ``since`` (ISO 8601 UTC), give
+        or take a day of time-zone offsets: the candidates of a re-check schedule."""
+        if self._con is None:
+            return []
+        rows = self._con.execute(
+            "SELECT url, published_at, first_seen_at, last_fetched_at FROM articles "
+            "WHERE edition = ? AND coalesce(published_at, first_seen_at) >= ?",
+            [edition, _day_before(since)],
+        )
+        return [(str(url), published, str(first), str(last)) for url, published, first, last in rows]
+
+    def last_run_complete(self, spider: str, edition: str | None) -> bool:
+        """Whether the latest run of ``spider`` on ``edition`` fetched everything it had to
+        (finished, not capped, no article lost). A run killed midway never recorded that."""
+        if self._con is None:
+            return False
+        try:
+            row = self._con.execute(
+                "SELECT complete FROM crawl_runs WHERE spider = ? AND edition IS ? ORDER BY id DESC LIMIT 1", [spider, edition]
+            ).fetchone()
+        except sqlite3.OperationalError:
+            return False  # an archive from before runs recorded it
+        return bool(row and row[0])
+
+
+def _day_before(timestamp: str) -> str:
+    return (datetime.fromisoformat(timestamp) - timedelta(days=1)).isoformat(timespec="seconds")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
+from twisted.internet import task
 
 from newscrawl.archive import Archive, utcnow
 from newscrawl.items import ArticleItem, TickerItem
@@ -27,6 +28,9 @@ logger = logging.getLogger(__name__)
 
 #: ``crawl_runs.status`` by Scrapy close reason; any other reason is a failure.
 RUN_STATUS = {"finished": "finished", "blocked": "blocked", "shutdown": "interrupted", "max_articles": "finished"}
+#: Stats a spider sets when its run left something out: it stopped at ``max_articles``, or an
+#: article could not be fetched. Such a run is not complete, so the next one walks every listing.
+INCOMPLETE_MARKS = ("newscrawl/capped", "newscrawl/article_errors")
 
 
 class ValidatePipeline:
@@ -80,9 +84,10 @@ class ArchivePipeline:
     """Writes articles and ticker lines to the archive in batched transactions.
 
     Articles are committed every ``ARCHIVE_BATCH_SIZE`` items or ``ARCHIVE_FLUSH_SECONDS``,
-    whichever comes first, and at the end of the run. Each ticker line is recorded once per run.
-    The run itself is a ``crawl_runs`` row, opened when the spider opens and closed with its
-    status and stats when it closes.
+    whichever comes first (a timer commits a batch that waits for more items), and at the end of
+    the run: a killed run loses at most that much work, which the next run fetches again. Each
+    ticker line is recorded once per run. The run itself is a ``crawl_runs`` row, opened when
+    the spider opens and closed with its status, completeness and stats when it closes.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -97,6 +102,7 @@ class ArchivePipeline:
         self.pending: list[ArticleItem] = []
         self.last_flush = time.monotonic()
         self.ticker_seen: set[tuple[str, str]] = set()
+        self.timer = task.LoopingCall(self._flush_if_due)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -110,6 +116,7 @@ class ArchivePipeline:
         assert self.stats is not None
         self.stats.set_value("newscrawl/run_id", self.run_id)
         logger.info("Archiving into %s (run %d)", self.archive.path, self.run_id)
+        self.timer.start(max(self.flush_seconds / 2, 0.1), now=False)
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, TickerItem):
@@ -119,6 +126,10 @@ class ArchivePipeline:
             if len(self.pending) >= self.batch_size or time.monotonic() - self.last_flush >= self.flush_seconds:
                 self.flush()
         return item
+
+    def _flush_if_due(self) -> None:
+        if self.pending and time.monotonic() - self.last_flush >= self.flush_seconds:
+            self.flush()
 
     def _record_ticker(self, item: TickerItem) -> None:
         key = (item.edition, item.text)
@@ -170,11 +181,19 @@ class ArchivePipeline:
             self.stats.inc_value(f"newscrawl/articles_{outcome}", number)
 
     def close_spider(self) -> None:
+        if self.timer.running:
+            self.timer.stop()
         self.flush()
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         assert self.stats is not None
         status = RUN_STATUS.get(reason, "failed")
         self.stats.set_value("newscrawl/status", status)
-        self.archive.finish_run(self.run_id, status, self.stats.get_stats())
+        stats = self.stats.get_stats()
+        complete = (
+            reason == "finished"
+            and not any(stats.get(mark) for mark in INCOMPLETE_MARKS)
+            and not stats.get("newscrawl/store_errors")
+        )
+        self.archive.finish_run(self.run_id, status, stats, complete=complete)
         self.archive.close()

@@ -3,6 +3,8 @@
 Override any of them with ``-s NAME=value``.
 """
 
+from newscrawl.schedule import DEFAULT_SCHEDULE
+
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
 NEWSPIDER_MODULE = "newscrawl.spiders"
@@ -14,6 +16,10 @@ ARCHIVE_DB = "data/archive.db"
 #: Articles per transaction, and the longest an article waits before it is committed.
 ARCHIVE_BATCH_SIZE = 100
 ARCHIVE_FLUSH_SECONDS = 5.0
+#: How often a rerun re-fetches archived articles to catch edits, by their age ("age:interval"
+#: steps, youngest first): hourly for 6 hours, every 6 hours for 2 days, daily for 2 weeks,
+#: monthly for 3 months, then never (see newscrawl.schedule). "" never re-checks.
+RECHECK_SCHEDULE = DEFAULT_SCHEDULE
 
 USER_AGENT = "newscrawl/0.1 (+https://github.com/newscrawl/newscrawl; news archiving for research)"
 ROBOTSTXT_OBEY = True

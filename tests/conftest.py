@@ -110,6 +110,29 @@ def mirror() -> Iterator[Server]:
     server.stop()
 
 
+def build_site(out: Path, changes: str = "") -> Path:
+    """Render the fixture mirror with ``fixtures/build.py`` into ``out`` (files are overwritten),
+    after the Python statements ``changes`` have edited the ``content`` module (its ``ARTICLES``,
+    its ``TICKER``): the site as it is after new articles, edits and ticker changes. Without
+    changes it is the bundled mirror."""
+    script = "\n".join(
+        [
+            "import dataclasses, pathlib, sys",
+            f"sys.path.insert(0, {str(FIXTURES)!r})",
+            "import content",
+            changes,
+            "import build",  # after the changes: it reads the content when imported
+            "for name, data in build.build().items():",
+            "    if name.startswith('site/'):",
+            f"        target = pathlib.Path({str(out)!r}) / name[len('site/'):]",
+            "        target.parent.mkdir(parents=True, exist_ok=True)",
+            "        target.write_bytes(data)",
+        ]
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120)
+    return out
+
+
 def run_spider(spider: str, db: Path, *args: str, settings: dict[str, Any] | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``scrapy crawl SPIDER -a ARG ...`` as a user would, into ``db``."""
     command = [sys.executable, "-m", "scrapy", "crawl", spider, "-s", f"ARCHIVE_DB={db}"]
@@ -117,8 +140,12 @@ def run_spider(spider: str, db: Path, *args: str, settings: dict[str, Any] | Non
         command += ["-a", arg]
     for name, value in (settings or {}).items():
         command += ["-s", f"{name}={value}"]
-    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings"}
-    return subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(command, cwd=PROJECT, env=crawl_env(), capture_output=True, text=True, timeout=300, check=False)
+
+
+def crawl_env() -> dict[str, str]:
+    """The environment ``scrapy crawl`` runs in, in the project's folder, as a user runs it."""
+    return {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings"}
 
 
 def crawl(base_url: str, db: Path, *args: str, settings: dict[str, Any] | None = None) -> subprocess.CompletedProcess[str]:

@@ -41,8 +41,8 @@ def test_command_line_settings_win_over_loopback_defaults() -> None:
 
 
 def test_arguments_are_recorded_and_hosts_allowed() -> None:
-    spider = AlMayadeenSpider(base_url="http://127.0.0.1:8000/", max_articles="5")
-    assert spider.arguments == {"base_url": "http://127.0.0.1:8000", "edition": "en", "max_articles": 5}
+    spider = AlMayadeenSpider(base_url="http://127.0.0.1:8000/", max_articles="5", full="yes")
+    assert spider.arguments == {"base_url": "http://127.0.0.1:8000", "edition": "en", "max_articles": 5, "full": True}
     assert spider.allowed_domains == ["127.0.0.1", "english.almayadeen.net"]
     assert spider.hosts.real_origin == "https://english.almayadeen.net"
 
@@ -54,8 +54,14 @@ def test_arguments_are_recorded_and_hosts_allowed() -> None:
         ({"base_url": "english.almayadeen.net"}, "is not an http(s) URL"),
         ({"base_url": "http://127.0.0.1:99999"}, "has an invalid port"),
         ({"edition": "EN"}, "edition='EN' is not one of en, ar, es"),
+        ({"full": "2"}, "full='2' is not 1 or 0 (yes or no)"),
     ],
 )
 def test_bad_arguments(kwargs: dict[str, str], message: str) -> None:
     with pytest.raises(SpiderArgumentError, match=message.replace("(", r"\(").replace(")", r"\)")):
         AlMayadeenSpider(**kwargs)
+
+
+def test_bad_recheck_schedule_is_a_clear_error() -> None:
+    with pytest.raises(SpiderArgumentError, match=r"RECHECK_SCHEDULE: '2d' is not a step age:interval such as 2d:6h"):
+        crawler_settings(None, {"RECHECK_SCHEDULE": "6h:1h, 2d"})

@@ -134,6 +134,18 @@ def is_pagination(url: str, listing_url: str) -> bool:
     return bool(re.fullmatch(re.escape(listing_path) + r"/(?:page|p)/\d+", path))
 
 
+def page_number(url: str) -> int:
+    """The page of a listing a URL shows: ``?page=3`` and ``/page/3`` are 3, the first page 1."""
+    query = dict(parse_qsl(urlsplit(url).query))
+    for key, value in query.items():
+        if key.lower() in ("page", "p", "pg", "pagenumber") and value.isdigit():
+            return int(value)
+    segments = _segments(url)
+    if len(segments) >= 2 and _PAGE_SEGMENT.match(segments[-2]) and segments[-1].isdigit():
+        return int(segments[-1])
+    return 1
+
+
 def is_subsection(url: str, listing_url: str) -> bool:
     """Whether ``url`` is a listing under the same top section as ``listing_url``.
 

@@ -33,6 +33,21 @@ def parse_max_articles(value: str | int | None) -> int | None:
     return number
 
 
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
+
+
+def parse_flag(name: str, value: str | bool | None) -> bool:
+    """A yes/no argument such as ``full``: ``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off``."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise SpiderArgumentError(f"{name}={value!r} is not 1 or 0 (yes or no)")
+
+
 def response_headers(response: Response) -> dict[str, str]:
     """A response's headers by lower-cased name, repeated headers joined with ``", "``."""
     return {k.decode("latin-1").lower(): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Request, Response, TextResponse
 
-from newscrawl.archive import utcnow
+from newscrawl.archive import ArchiveState, utcnow
 from newscrawl.blocking import block_reason
 from newscrawl.extract import almayadeen as site
 from newscrawl.extract.generic import Page, text_of
 from newscrawl.loaders import LoadContext, load_article, load_ticker
-from newscrawl.spiders import LOOPBACK_SETTINGS, SpiderArgumentError, parse_max_articles, response_headers, start_page_problem
+from newscrawl.schedule import DEFAULT_SCHEDULE, ScheduleError, is_due, max_age, parse_schedule
+from newscrawl.spiders import (
+    LOOPBACK_SETTINGS,
+    SpiderArgumentError,
+    parse_flag,
+    parse_max_articles,
+    response_headers,
+    start_page_problem,
+)
 from newscrawl.urls import HostMap, canonical, host, is_loopback, origin
 
 if TYPE_CHECKING:
@@ -26,6 +36,7 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
     from newscrawl.items import ArticleItem, TickerItem
+    from newscrawl.schedule import Schedule
 
 
 _LISTING_PRIORITY = 10  # listings first, so menu labels are known before their articles parse
@@ -45,6 +56,14 @@ class AlMayadeenSpider(scrapy.Spider):
       host.
     - ``edition``: ``en`` (default), ``ar`` or ``es``.
     - ``max_articles``: stop after requesting this many articles (a positive integer).
+    - ``full``: ``1`` re-fetches every article and walks every listing page; by default
+      (``0``) a run is incremental.
+
+    An incremental run fetches the articles the archive does not hold, and those whose re-check
+    is due (``RECHECK_SCHEDULE``, see :mod:`newscrawl.schedule`). It stops walking a listing's
+    pagination at the first page that holds nothing new, unless the edition's previous run did
+    not complete (killed, capped, or an article lost): then it walks every listing page, so the
+    work an interrupted run left is done.
 
     A 403 or a challenge page on the homepage, an unreachable homepage, or a homepage without
     menus stops the crawl with a one-line reason and a non-zero exit (see ``newscrawl.commands``).
@@ -53,12 +72,17 @@ class AlMayadeenSpider(scrapy.Spider):
     name = "almayadeen"
 
     def __init__(
-        self, base_url: str | None = None, edition: str = "en", max_articles: str | int | None = None, **unknown: Any
+        self,
+        base_url: str | None = None,
+        edition: str = "en",
+        max_articles: str | int | None = None,
+        full: str | bool | None = None,
+        **unknown: Any,
     ) -> None:
         unknown.pop("_job", None)  # set by scrapyd, harmless
         if unknown:
             raise SpiderArgumentError(
-                f"unknown argument(s) {', '.join(sorted(unknown))}; almayadeen takes base_url, edition, max_articles"
+                f"unknown argument(s) {', '.join(sorted(unknown))}; almayadeen takes base_url, edition, max_articles, full"
             )
         super().__init__()
         if edition not in site.EDITIONS:
@@ -69,13 +93,23 @@ class AlMayadeenSpider(scrapy.Spider):
         self.allowed_domains = sorted({host(real_origin), host(self.hosts.fetch_origin)})
         self.edition = edition
         self.max_articles = parse_max_articles(max_articles)
-        self.arguments = {"base_url": self.hosts.fetch_origin, "edition": edition, "max_articles": self.max_articles}
+        self.full = parse_flag("full", full)
+        self.arguments = {
+            "base_url": self.hosts.fetch_origin,
+            "edition": edition,
+            "max_articles": self.max_articles,
+            "full": self.full,
+        }
         self.context = LoadContext(hosts=self.hosts, edition=edition)
         # Listing paths → labels, learnt from the menus and listings as the crawl goes.
         self.sections: dict[str, str] = {}
         self.regions: dict[str, str] = {}
         self.requested: set[str] = set()
         self.articles_requested = 0
+        self.state: ArchiveState | None = None
+        self.schedule: Schedule = []
+        # Whether listings are walked only as deep as they hold something new.
+        self.shallow = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -85,6 +119,14 @@ class AlMayadeenSpider(scrapy.Spider):
             # settings given with -s still win.
             for name, value in LOOPBACK_SETTINGS.items():
                 crawler.settings.set(name, value, priority="spider")
+        try:
+            spider.schedule = parse_schedule(crawler.settings.get("RECHECK_SCHEDULE", DEFAULT_SCHEDULE))
+        except ScheduleError as exc:
+            raise SpiderArgumentError(f"RECHECK_SCHEDULE: {exc}") from exc
+        # Read before this run records itself, so the last run is the previous one.
+        spider.state = ArchiveState(crawler.settings.get("ARCHIVE_DB"))
+        spider.shallow = not spider.full and spider.state.last_run_complete(spider.name, spider.edition)
+        crawler.signals.connect(spider.state.close, signal=signals.spider_closed)
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -116,6 +158,7 @@ class AlMayadeenSpider(scrapy.Spider):
         for url, _ in self._links(page):
             if site.page_kind(url) == "article":
                 yield from self._follow_article(url)
+        yield from self._due_rechecks()
 
     def parse_listing(self, response: Response) -> Iterator[Request | ArticleItem | TickerItem]:
         """A section or region listing: its articles, its other pages and its subsections.
@@ -130,16 +173,26 @@ class AlMayadeenSpider(scrapy.Spider):
         article = site.ArticlePage(page, regions=self.regions)
         if article.declares_article():
             yield load_article(article, self.context, section_hint=self._section_hint(response.url))
+        pages: list[str] = []
+        holds_new = False
         for url, anchor in self._links(page):
             if site.page_kind(url) == "article":
+                # the listing's own items, not a "Most Read" box every page repeats
+                holds_new |= self.shallow and not page.in_chrome(anchor) and not self._is_archived(url)
                 yield from self._follow_article(url)
             elif site.is_pagination(url, response.url):
-                yield from self._follow_listing(url)
+                pages.append(url)
             elif site.is_subsection(url, response.url):
                 label = text_of(anchor)
                 if label and _path(url) not in self.regions:
                     self.sections.setdefault(_path(url), label)
                 yield from self._follow_listing(url)
+        if self.shallow:
+            # Newest first: past a page of archived articles, the rest was archived before.
+            following = site.page_number(response.url) + 1
+            pages = [url for url in pages if holds_new and site.page_number(url) == following]
+        for url in pages:
+            yield from self._follow_listing(url)
 
     def parse_article(self, response: Response) -> Iterator[ArticleItem | TickerItem]:
         """An article page: its ticker, then the article itself."""
@@ -169,14 +222,46 @@ class AlMayadeenSpider(scrapy.Spider):
             self.requested.add(key)
             yield Request(url, callback=self.parse_listing, priority=_LISTING_PRIORITY)
 
-    def _follow_article(self, url: str) -> Iterator[Request]:
+    def _follow_article(self, url: str, *, recheck: bool = False) -> Iterator[Request]:
+        """Request an article once per run: unless the run is full, only one the archive does
+        not hold yet, or one whose re-check is due."""
         url = self.hosts.to_fetch(url)
         key = canonical(url)
-        if key in self.requested or (self.max_articles is not None and self.articles_requested >= self.max_articles):
+        if key in self.requested:
+            return
+        assert self.crawler.stats is not None
+        if not (self.full or recheck) and self._is_archived(url):
+            self.requested.add(key)
+            self.crawler.stats.inc_value("newscrawl/archived_skipped")
+            return
+        if self.max_articles is not None and self.articles_requested >= self.max_articles:
+            self.crawler.stats.set_value("newscrawl/capped", True)
             return
         self.requested.add(key)
         self.articles_requested += 1
-        yield Request(url, callback=self.parse_article)
+        if recheck:
+            self.crawler.stats.inc_value("newscrawl/rechecks")
+        yield Request(url, callback=self.parse_article, errback=self.article_failed)
+
+    def _due_rechecks(self) -> Iterator[Request]:
+        """Archived articles of the edition whose re-check is due, by the schedule."""
+        if self.state is None or not self.schedule:
+            return
+        now = datetime.now(timezone.utc)
+        since = (now - max_age(self.schedule)).isoformat(timespec="seconds")
+        for url, published, first_seen, last_fetched in self.state.recent_articles(self.edition, since):
+            if is_due(self.schedule, published, first_seen, last_fetched, now):
+                yield from self._follow_article(url, recheck=True)
+
+    def _is_archived(self, url: str) -> bool:
+        return self.state is not None and self.state.is_archived(canonical(self.hosts.to_real(url)))
+
+    def article_failed(self, failure: Failure) -> None:
+        """An article could not be fetched (after retries): the run is not complete."""
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("newscrawl/article_errors")
+        request = getattr(failure, "request", None)
+        self.logger.error("article %s not fetched: %s", request.url if request else "?", failure.getErrorMessage())
 
     def _links(self, page: Page) -> Iterator[tuple[str, HtmlElement]]:
         """Absolute URLs of the page's links on the edition, with their anchors."""
