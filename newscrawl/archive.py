@@ -64,6 +64,8 @@ _ARTICLE_COLUMNS: dict[str, type] = {
     "last_fetched_at": str,
     "content_hash": str,
     "version": int,
+    "sitemap_lastmod": str,
+    "sitemap_news": str,
 }
 # The article's text as it was, kept in article_versions when a re-fetch changes it.
 _VERSION_COLUMNS: dict[str, type] = {
@@ -297,6 +299,7 @@ class Archive:
         found = self._find_article(item)
         if found is not None and found["content_hash"] == digest:
             refreshed = {name: getattr(item, name) for name in _REFRESHED_FIELDS if getattr(item, name) is not None}
+            refreshed.update(_sitemap_record(item))
             self._table("articles").update(found["id"], {**refreshed, "last_fetched_at": fetched_at})
             self.db.execute("DELETE FROM links WHERE article_id = ?", [found["id"]])
             self._store_links(found["id"], item)
@@ -403,11 +406,22 @@ class Archive:
 
 def _article_record(item: ArticleItem) -> dict[str, Any]:
     data = asdict(item)
-    for key in ("captions", "related"):
+    for key in ("captions", "related", "sitemap_lastmod", "sitemap_news"):
         data.pop(key)
     data["authors"] = json.dumps(item.authors, ensure_ascii=False)
     data["tags"] = json.dumps(item.tags, ensure_ascii=False)
-    return data
+    return {**data, **_sitemap_record(item)}
+
+
+def _sitemap_record(item: ArticleItem) -> dict[str, Any]:
+    """What a sitemap said of the article; nothing when no sitemap led to this fetch, so a
+    fetch through the listings keeps what an earlier sitemap fetch stored."""
+    record: dict[str, Any] = {}
+    if item.sitemap_lastmod is not None:
+        record["sitemap_lastmod"] = item.sitemap_lastmod
+    if item.sitemap_news is not None:
+        record["sitemap_news"] = json.dumps(item.sitemap_news, ensure_ascii=False)
+    return record
 
 
 #: The columns ``newscrawl runs`` shows, in order.
@@ -459,6 +473,23 @@ class ArchiveState:
             return False
         return self._con.execute("SELECT 1 FROM articles WHERE url = ? LIMIT 1", [url]).fetchone() is not None
 
+    def has_version(self, url: str, lastmod: str | None) -> bool:
+        """Whether the archive holds the article at the version a sitemap's ``lastmod`` names:
+        stored with that same ``lastmod``; or, when no sitemap led to it before, fetched an hour
+        or more after that time (an hour, so a site clock running late hides no edit). Without
+        a ``lastmod``, whether it holds the article at all."""
+        if self._con is None:
+            return False
+        row = self._con.execute("SELECT sitemap_lastmod, last_fetched_at FROM articles WHERE url = ?", [url]).fetchone()
+        if row is None:
+            return False
+        if not lastmod or row[0] == lastmod:
+            return True
+        if row[0] is not None:
+            return False
+        modified, fetched = _utc(lastmod), _utc(row[1])
+        return modified is not None and fetched is not None and fetched >= modified + timedelta(hours=1)
+
     def recent_articles(self, edition: str, since: str) -> list[tuple[str, str | None, str, str]]:
         """``(url, published_at, first_seen_at, last_fetched_at)`` of the edition's articles
         published (or, without a date, first seen) on or after ``since`` (ISO 8601 UTC), give
@@ -472,18 +503,29 @@ class ArchiveState:
         )
         return [(str(url), published, str(first), str(last)) for url, published, first, last in rows]
 
-    def last_run_complete(self, spider: str, edition: str | None) -> bool:
-        """Whether the latest run of ``spider`` on ``edition`` fetched everything it had to
+    def last_run_complete(self, spider: str, edition: str | None, discover: str) -> bool:
+        """Whether the latest run of ``spider`` on ``edition`` that discovered articles the same
+        way (its ``discover`` argument, ``menus`` when it had none) fetched everything it had to
         (finished, not capped, no article lost). A run killed midway never recorded that."""
         if self._con is None:
             return False
         try:
             row = self._con.execute(
-                "SELECT complete FROM crawl_runs WHERE spider = ? AND edition IS ? ORDER BY id DESC LIMIT 1", [spider, edition]
+                "SELECT complete FROM crawl_runs WHERE spider = ? AND edition IS ? "
+                "AND coalesce(json_extract(args, '$.discover'), 'menus') = ? ORDER BY id DESC LIMIT 1",
+                [spider, edition, discover],
             ).fetchone()
         except sqlite3.OperationalError:
             return False  # an archive from before runs recorded it
         return bool(row and row[0])
+
+
+def _utc(value: str | None) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def _day_before(timestamp: str) -> str:

@@ -168,6 +168,8 @@ class SitemapLink:
     url: str
     #: For an entry of a Google News sitemap (``<news:news>``): its title, date and keywords.
     hints: ArticleHints | None = None
+    #: The entry's ``<lastmod>`` as given (a W3C datetime or date), if any.
+    lastmod: str | None = None
 
 
 @dataclass(frozen=True)
@@ -205,7 +207,11 @@ def parse_sitemap(body: bytes, base_url: str) -> ParsedSitemap:
         return ParsedSitemap(None, [])
     kind: SitemapKind = "sitemapindex" if sitemap.type == "sitemapindex" else "urlset"
     hints = _news_hints_by_loc(body) if kind == "urlset" and b"sitemap-news" in body else {}
-    links = [SitemapLink(urljoin(base_url, entry["loc"]), hints.get(entry["loc"])) for entry in entries if entry.get("loc")]
+    links = [
+        SitemapLink(urljoin(base_url, entry["loc"]), hints.get(entry["loc"]), (entry.get("lastmod") or "").strip() or None)
+        for entry in entries
+        if entry.get("loc")
+    ]
     return ParsedSitemap(kind, links)
 
 

@@ -7,7 +7,7 @@ from the raw fields the page extractors find; pipelines validate and store them 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 #: The content types an article can have, from the edition's menu: News, Articles, Videos,
 #: Infographs, In Pictures.
@@ -93,6 +93,13 @@ class ArticleItem:
     share_count: int | None = None
     #: Language the page declares, as a lower-case primary subtag, e.g. ``en`` (from ``en-US``).
     language: str | None = None
+    #: The ``<lastmod>`` of the sitemap entry the crawl found the article by (a sitemap
+    #: backfill), ISO 8601 as the sitemap gives it, e.g. ``2025-07-14T11:47:30+03:00``; ``None``
+    #: when no sitemap led to it.
+    sitemap_lastmod: str | None = None
+    #: What a Google News sitemap entry said of the article: ``{"title": str | None,
+    #: "publication_date": str | None, "keywords": [str]}`` (cleaned); ``None`` without one.
+    sitemap_news: dict[str, Any] | None = None
 
 
 @dataclass

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from newscrawl.archive import Archive, ArchiveError
+from newscrawl.archive import Archive, ArchiveError, ArchiveState
 from newscrawl.items import ArticleItem, Caption, RelatedLink, TickerItem
 
 if TYPE_CHECKING:
@@ -204,3 +204,43 @@ def test_reopening_keeps_data_and_schema(tmp_path: Path) -> None:
     second = Archive(tmp_path / "a.db")
     assert second.db["articles"].count == 1
     second.close()
+
+
+@pytest.mark.parametrize(
+    ("stored_lastmod", "fetched_at", "lastmod", "current"),
+    [
+        ("2025-07-13T20:30:00+03:00", "2025-07-14T00:00:00+00:00", "2025-07-13T20:30:00+03:00", True),  # same entry
+        ("2025-07-13T20:30:00+03:00", "2025-08-01T00:00:00+00:00", "2025-07-20T09:00:00+03:00", False),  # entry changed
+        (None, "2025-07-20T07:00:00+00:00", "2025-07-20T09:00:00+03:00", True),  # fetched an hour after the edit
+        (None, "2025-07-20T06:30:00+00:00", "2025-07-20T09:00:00+03:00", False),  # too close to tell
+        (None, "2025-07-01T00:00:00+00:00", None, True),  # no lastmod: archived is enough
+    ],
+)
+def test_archive_state_knows_the_sitemap_version(
+    tmp_path: Path, stored_lastmod: str | None, fetched_at: str, lastmod: str | None, current: bool
+) -> None:
+    archive = Archive(tmp_path / "a.db")
+    archive.store_articles([article(sitemap_lastmod=stored_lastmod)], fetched_at)
+    archive.close()
+    state = ArchiveState(tmp_path / "a.db")
+    assert state.has_version(article().url, lastmod) is current
+    assert not state.has_version(f"{EN}/news/politics/never-archived-story-with-a-long-slug", lastmod)
+    state.close()
+
+
+def test_archive_state_of_a_missing_file(tmp_path: Path) -> None:
+    state = ArchiveState(tmp_path / "none.db")
+    assert not state.is_archived(article().url)
+    assert state.recent_articles("en", "2025-01-01T00:00:00+00:00") == []
+    assert not state.last_run_complete("almayadeen", "en", "menus")
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_listing_fetch_keeps_what_a_sitemap_said(db: Archive) -> None:
+    news = {"title": "A story", "publication_date": "2025-07-13T20:30:00+03:00", "keywords": ["Gaza"]}
+    db.store_articles([article(sitemap_lastmod="2025-07-13T20:30:00+03:00", sitemap_news=news)], "2025-07-14T00:00:00+00:00")
+    db.store_articles([article(share_count=8)], "2025-07-15T00:00:00+00:00")
+    db.store_articles([article(headline="Edited")], "2025-07-16T00:00:00+00:00")
+    row = next(db.db.query("SELECT sitemap_lastmod, sitemap_news FROM articles"))
+    assert row["sitemap_lastmod"] == "2025-07-13T20:30:00+03:00"
+    assert json.loads(row["sitemap_news"]) == news

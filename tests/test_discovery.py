@@ -145,6 +145,7 @@ URLSET = b"""<?xml version="1.0" encoding="UTF-8"?>
                     ArticleHints(
                         title="A story", published="2025-03-14T08:10:00+00:00", keywords=("harbour", "strike", "Harbour")
                     ),
+                    lastmod="2025-03-14",
                 ),
                 SitemapLink(f"{SITE}/about"),
             ],
@@ -153,7 +154,7 @@ URLSET = b"""<?xml version="1.0" encoding="UTF-8"?>
             b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>https://news.example/s1.xml</loc>'
             b"<lastmod>2025-03-14</lastmod></sitemap><sitemap><loc>/s2.xml.gz</loc></sitemap></sitemapindex>",
             "sitemapindex",
-            [SitemapLink(f"{SITE}/s1.xml"), SitemapLink(f"{SITE}/s2.xml.gz")],
+            [SitemapLink(f"{SITE}/s1.xml", lastmod="2025-03-14"), SitemapLink(f"{SITE}/s2.xml.gz")],
         ),
         (b"<html><body><p>Not found</p></body></html>", None, []),
         (b"", None, []),

@@ -42,7 +42,10 @@ def test_command_line_settings_win_over_loopback_defaults() -> None:
 
 def test_arguments_are_recorded_and_hosts_allowed() -> None:
     spider = AlMayadeenSpider(base_url="http://127.0.0.1:8000/", max_articles="5", full="yes")
-    assert spider.arguments == {"base_url": "http://127.0.0.1:8000", "edition": "en", "max_articles": 5, "full": True}
+    assert spider.arguments == {
+        "base_url": "http://127.0.0.1:8000", "edition": "en", "max_articles": 5, "full": True,
+        "discover": "menus", "since": None, "until": None,
+    }  # fmt: skip
     assert spider.allowed_domains == ["127.0.0.1", "english.almayadeen.net"]
     assert spider.hosts.real_origin == "https://english.almayadeen.net"
 

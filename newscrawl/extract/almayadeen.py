@@ -146,6 +146,17 @@ def page_number(url: str) -> int:
     return 1
 
 
+#: The sitemap index of an edition (the site notes: one child per month).
+SITEMAP_INDEX = "/sitemaps/all.xml"
+_SITEMAP_MONTH = re.compile(r"sitemap-(\d{4})-(\d{1,2})\.xml(?:\.gz)?$")
+
+
+def sitemap_month(url: str) -> tuple[int, int] | None:
+    """The ``(year, month)`` a child of the sitemap index covers (``sitemap-2025-7.xml`` → ``(2025, 7)``)."""
+    match = _SITEMAP_MONTH.search(urlsplit(url).path)
+    return (int(match[1]), int(match[2])) if match and 1 <= int(match[2]) <= 12 else None
+
+
 def is_subsection(url: str, listing_url: str) -> bool:
     """Whether ``url`` is a listing under the same top section as ``listing_url``.
 

@@ -12,7 +12,9 @@ from scrapy.exceptions import CloseSpider
 from scrapy.http import Request, Response, TextResponse
 
 from newscrawl.archive import ArchiveState, utcnow
+from newscrawl.backfill import DateWindow
 from newscrawl.blocking import block_reason
+from newscrawl.discovery import SitemapLink, parse_sitemap, sitemap_body
 from newscrawl.extract import almayadeen as site
 from newscrawl.extract.generic import Page, text_of
 from newscrawl.loaders import LoadContext, load_article, load_ticker
@@ -58,6 +60,10 @@ class AlMayadeenSpider(scrapy.Spider):
     - ``max_articles``: stop after requesting this many articles (a positive integer).
     - ``full``: ``1`` re-fetches every article and walks every listing page; by default
       (``0``) a run is incremental.
+    - ``discover``: ``menus`` (default) walks the menus' listings; ``sitemap`` backfills from
+      the sitemap index instead: the articles published from ``since`` to ``until``
+      (``YYYY-MM-DD``, both optional), skipping those the archive holds at the version the
+      sitemap's ``lastmod`` names. Each article keeps what its sitemap entry said of it.
 
     An incremental run fetches the articles the archive does not hold, and those whose re-check
     is due (``RECHECK_SCHEDULE``, see :mod:`newscrawl.schedule`). It stops walking a listing's
@@ -73,17 +79,26 @@ class AlMayadeenSpider(scrapy.Spider):
 
     def __init__(
         self,
+        *,
         base_url: str | None = None,
         edition: str = "en",
         max_articles: str | int | None = None,
         full: str | bool | None = None,
+        discover: str = "menus",
+        since: str | None = None,
+        until: str | None = None,
         **unknown: Any,
     ) -> None:
         unknown.pop("_job", None)  # set by scrapyd, harmless
         if unknown:
             raise SpiderArgumentError(
-                f"unknown argument(s) {', '.join(sorted(unknown))}; almayadeen takes base_url, edition, max_articles, full"
+                f"unknown argument(s) {', '.join(sorted(unknown))}; almayadeen takes base_url, edition, max_articles, "
+                "full, discover, since, until"
             )
+        if discover not in ("menus", "sitemap"):
+            raise SpiderArgumentError(f"discover={discover!r} is not one of menus, sitemap")
+        if discover != "sitemap" and (since or until):
+            raise SpiderArgumentError("since and until go with discover=sitemap")
         super().__init__()
         if edition not in site.EDITIONS:
             raise SpiderArgumentError(f"edition={edition!r} is not one of {', '.join(site.EDITIONS)}")
@@ -94,12 +109,12 @@ class AlMayadeenSpider(scrapy.Spider):
         self.edition = edition
         self.max_articles = parse_max_articles(max_articles)
         self.full = parse_flag("full", full)
+        self.discover = discover
+        self.window = DateWindow.parse(since, until)
         self.arguments = {
-            "base_url": self.hosts.fetch_origin,
-            "edition": edition,
-            "max_articles": self.max_articles,
-            "full": self.full,
-        }
+            "base_url": self.hosts.fetch_origin, "edition": edition, "max_articles": self.max_articles, "full": self.full,
+            "discover": discover, "since": since or None, "until": until or None,
+        }  # fmt: skip
         self.context = LoadContext(hosts=self.hosts, edition=edition)
         # Listing paths → labels, learnt from the menus and listings as the crawl goes.
         self.sections: dict[str, str] = {}
@@ -125,7 +140,7 @@ class AlMayadeenSpider(scrapy.Spider):
             raise SpiderArgumentError(f"RECHECK_SCHEDULE: {exc}") from exc
         # Read before this run records itself, so the last run is the previous one.
         spider.state = ArchiveState(crawler.settings.get("ARCHIVE_DB"))
-        spider.shallow = not spider.full and spider.state.last_run_complete(spider.name, spider.edition)
+        spider.shallow = not spider.full and spider.state.last_run_complete(spider.name, spider.edition, "menus")
         crawler.signals.connect(spider.state.close, signal=signals.spider_closed)
         return spider
 
@@ -153,12 +168,42 @@ class AlMayadeenSpider(scrapy.Spider):
             self._stop("failed", f"no section menu found on {response.url}: the site's layout may have changed")
         for link in menu:
             (self.regions if link.is_region else self.sections)[_path(link.url)] = link.label
-            yield from self._follow_listing(link.url)
         self.logger.info("Menus: %d sections, %d regions", len(self.sections), len(self.regions))
+        if self.discover == "sitemap":
+            yield Request(self.hosts.fetch_origin + site.SITEMAP_INDEX, callback=self.parse_sitemap, priority=_LISTING_PRIORITY)
+            return
+        for link in menu:
+            yield from self._follow_listing(link.url)
         for url, _ in self._links(page):
             if site.page_kind(url) == "article":
                 yield from self._follow_article(url)
         yield from self._due_rechecks()
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        """The sitemap index or one of its monthly children: the months and articles of the window."""
+        parsed = parse_sitemap(sitemap_body(response.body) or b"", response.url)
+        if parsed.kind is None:
+            if response.url.endswith(site.SITEMAP_INDEX):
+                self._stop("failed", f"no sitemap index at {response.url}: the site's layout may have changed")
+            self.logger.error("sitemap %s could not be read", response.url)
+            return
+        assert self.crawler.stats is not None
+        for link in parsed.links:
+            if not self.hosts.on_site(link.url):
+                continue
+            if parsed.kind == "sitemapindex":
+                month = site.sitemap_month(link.url)
+                if (month and not self.window.holds_month(*month)) or not self.window.may_hold(None, link.lastmod):
+                    continue
+                yield Request(self.hosts.to_fetch(link.url), callback=self.parse_sitemap, priority=_LISTING_PRIORITY)
+                continue
+            published = link.hints.published if link.hints else None
+            if site.page_kind(link.url) != "article" or not self.window.may_hold(published, link.lastmod):
+                continue
+            if not self.full and self.state is not None and self.state.has_version(self._key(link.url), link.lastmod):
+                self.crawler.stats.inc_value("newscrawl/sitemap_current")
+                continue
+            yield from self._follow_article(link.url, recheck=True, sitemap=link)
 
     def parse_listing(self, response: Response) -> Iterator[Request | ArticleItem | TickerItem]:
         """A section or region listing: its articles, its other pages and its subsections.
@@ -205,7 +250,14 @@ class AlMayadeenSpider(scrapy.Spider):
             assert self.crawler.stats is not None
             self.crawler.stats.inc_value("newscrawl/not_article")
             return
-        yield load_article(article, self.context, section_hint=self._section_hint(response.url))
+        item = load_article(article, self.context, section_hint=self._section_hint(response.url))
+        entry: SitemapLink | None = response.meta.get("sitemap")
+        if entry is not None:
+            item.sitemap_lastmod = entry.lastmod
+            if entry.hints:
+                hints = entry.hints
+                item.sitemap_news = {"title": hints.title, "publication_date": hints.published, "keywords": list(hints.keywords)}
+        yield item
 
     def home_failed(self, failure: Failure) -> None:
         """The homepage could not be fetched at all (DNS, refused connection, timeout, robots.txt)."""
@@ -222,9 +274,9 @@ class AlMayadeenSpider(scrapy.Spider):
             self.requested.add(key)
             yield Request(url, callback=self.parse_listing, priority=_LISTING_PRIORITY)
 
-    def _follow_article(self, url: str, *, recheck: bool = False) -> Iterator[Request]:
+    def _follow_article(self, url: str, *, recheck: bool = False, sitemap: SitemapLink | None = None) -> Iterator[Request]:
         """Request an article once per run: unless the run is full, only one the archive does
-        not hold yet, or one whose re-check is due."""
+        not hold yet, or one whose re-check is due (or whose sitemap entry is newer)."""
         url = self.hosts.to_fetch(url)
         key = canonical(url)
         if key in self.requested:
@@ -239,9 +291,10 @@ class AlMayadeenSpider(scrapy.Spider):
             return
         self.requested.add(key)
         self.articles_requested += 1
-        if recheck:
+        if recheck and sitemap is None:
             self.crawler.stats.inc_value("newscrawl/rechecks")
-        yield Request(url, callback=self.parse_article, errback=self.article_failed)
+        meta = {"sitemap": sitemap} if sitemap else {}
+        yield Request(url, callback=self.parse_article, errback=self.article_failed, meta=meta)
 
     def _due_rechecks(self) -> Iterator[Request]:
         """Archived articles of the edition whose re-check is due, by the schedule."""
@@ -254,7 +307,11 @@ class AlMayadeenSpider(scrapy.Spider):
                 yield from self._follow_article(url, recheck=True)
 
     def _is_archived(self, url: str) -> bool:
-        return self.state is not None and self.state.is_archived(canonical(self.hosts.to_real(url)))
+        return self.state is not None and self.state.is_archived(self._key(url))
+
+    def _key(self, url: str) -> str:
+        """The archive's key of a link: its canonical URL on the real host."""
+        return canonical(self.hosts.to_real(url))
 
     def article_failed(self, failure: Failure) -> None:
         """An article could not be fetched (after retries): the run is not complete."""
