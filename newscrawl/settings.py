@@ -42,6 +42,10 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.ArchivePipeline": 300,
 }
 
+# One progress line on a terminal (PROGRESS = "auto", "on" or "off"); nothing under cron.
+EXTENSIONS = {"newscrawl.progress.Progress": 500}
+PROGRESS = "auto"
+
 TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

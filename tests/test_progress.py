@@ -1,0 +1,73 @@
+"""The progress line: its text as a table, and a real crawl on a terminal and under cron."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import select
+import subprocess
+import sys
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from newscrawl.progress import progress_line
+from tests.conftest import PROJECT, crawl, crawl_env
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from tests.conftest import Server
+
+
+@pytest.mark.parametrize(
+    ("stats", "elapsed", "line"),
+    [
+        ({}, 0.0, "0 pages (0.0/s) · articles: 0 new, 0 revised, 0 unchanged · 0 errors · 0:00"),
+        (
+            {"response_received_count": 1204, "newscrawl/articles_new": 310, "newscrawl/articles_changed": 2,
+             "newscrawl/articles_unchanged": 41, "log_count/ERROR": 1},
+            31.3,
+            "1,204 pages (38.5/s) · articles: 310 new, 2 revised, 41 unchanged · 1 error · 0:31",
+        ),
+        ({"response_received_count": 90, "log_count/ERROR": 3}, 3725.0, "90 pages (0.0/s) · articles: 0 new, 0 revised, 0 unchanged · 3 errors · 62:05"),
+    ],
+)  # fmt: skip
+def test_progress_line(stats: dict[str, Any], elapsed: float, line: str) -> None:
+    assert progress_line(stats, elapsed) == line
+
+
+def test_progress_shows_on_a_terminal(mirror: Server, tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "scrapy", "crawl", "almayadeen", "-a", f"base_url={mirror.base_url}"]
+    command += ["-s", f"ARCHIVE_DB={tmp_path / 'a.db'}", "-s", "LOG_LEVEL=WARNING"]
+    controller, terminal = pty.openpty()
+    with subprocess.Popen(command, cwd=PROJECT, env=crawl_env(), stdout=subprocess.DEVNULL, stderr=terminal) as process:
+        os.close(terminal)
+        output = b""
+        while True:
+            ready, _, _ = select.select([controller], [], [], 60)
+            try:
+                chunk = os.read(controller, 65536) if ready else b""
+            except OSError:  # the terminal closed with the crawl
+                chunk = b""
+            if not chunk:
+                break
+            output += chunk
+    os.close(controller)
+    assert process.returncode == 0
+    last = output.decode().replace("\r\n", "\n").split("\r")[-1].strip()
+    assert re.fullmatch(r"99 pages \(\d+\.\d/s\) · articles: 52 new, 0 revised, 0 unchanged · 0 errors · \d+:\d\d", last), last
+
+
+def test_no_progress_under_cron(mirror: Server, tmp_path: Path) -> None:
+    result = crawl(mirror.base_url, tmp_path / "a.db", settings={"LOG_LEVEL": "WARNING"})
+    assert result.returncode == 0
+    assert "pages (" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_bad_progress_setting(mirror: Server, tmp_path: Path) -> None:
+    result = crawl(mirror.base_url, tmp_path / "a.db", settings={"PROGRESS": "sometimes"})
+    assert result.returncode == 2
+    assert "newscrawl: error: PROGRESS='sometimes' is not auto, on or off" in result.stderr
