@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import logging
+import time
+from typing import TYPE_CHECKING
 
 import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
+from newscrawl.archive import ArchiveState
 from newscrawl.items import ArticleItem, TickerItem
-from newscrawl.pipelines import DedupePipeline, ValidatePipeline
+from newscrawl.pipelines import ArchivePipeline, DedupePipeline, ValidatePipeline
 from newscrawl.spiders.almayadeen import AlMayadeenSpider
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 EN = "https://english.almayadeen.net"
 
@@ -53,3 +59,19 @@ def test_dedupe_on_canonical_url_and_post_id(second: ArticleItem, dropped: bool,
     assert crawler.stats is not None
     assert crawler.stats.get_value("newscrawl/duplicates", 0) == int(dropped)
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_a_waiting_article_is_committed_by_the_timer(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    crawler = get_crawler(AlMayadeenSpider, {"ARCHIVE_DB": str(db), "ARCHIVE_FLUSH_SECONDS": 0.05, "ARCHIVE_BATCH_SIZE": 100})
+    pipeline = ArchivePipeline.from_crawler(crawler)
+    pipeline.process_item(ArticleItem(url=f"{EN}/news/politics/x-y-z-w", headline="A headline"))
+    state = ArchiveState(db)
+    assert not state.is_archived(f"{EN}/news/politics/x-y-z-w")  # waiting for more items to batch
+    pipeline._flush_if_due()
+    assert not state.is_archived(f"{EN}/news/politics/x-y-z-w")  # not yet due
+    time.sleep(0.06)
+    pipeline._flush_if_due()  # what the timer calls, with no new item
+    assert state.is_archived(f"{EN}/news/politics/x-y-z-w")
+    state.close()
+    pipeline.archive.close()
