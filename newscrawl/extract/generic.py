@@ -26,6 +26,7 @@ from trafilatura import bare_extraction
 
 from newscrawl.processors import (
     DISPLAYED_DATE,
+    clean_tag,
     clean_text,
     is_byline,
     is_source_line,
@@ -875,6 +876,44 @@ def lead_candidates(page: Page) -> list[str]:
     ]
 
 
+# A data-layer entry among keywords: "Day: Friday", "Page Type: Article", "WC: 1000-1999".
+_KEY_VALUE = re.compile(r"^[A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*)?:\s+\S")
+
+
+def tag_values(layer: Sequence[str]) -> list[str]:
+    """The tags of one layer, cleaned: a lone comma-joined value split, data-layer entries
+    (``Day: Friday``) dropped, ids and facet labels cleaned away."""
+    if len(layer) == 1:
+        layer = split_keywords(layer[0])
+    entries = [value for value in layer if _KEY_VALUE.match(value.strip()) and clean_tag(value) == value.strip()]
+    if len(entries) >= 3:
+        layer = [value for value in layer if value not in entries]
+    return [tag for tag in (clean_tag(value) for value in layer) if tag]
+
+
+def _fold(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$")
+_CODE = re.compile(r"^[A-Z0-9]{2,}(?:[:_-][A-Z0-9-]+)?$")
+_URL_WORD = re.compile(r"[^\W_]+")
+
+
+def machine_tags(values: Sequence[str], url: str) -> bool:
+    """Whether a layer holds values for machines rather than readers: slugs (``andy-murray``),
+    wire-service codes (``AERO``, ``INDS08``), or the words of the URL's slug spread as keywords."""
+    if all(" " not in value for value in values) and sum(bool(_SLUG.match(value)) for value in values) * 2 >= len(values):
+        return True
+    if len(values) >= 5 and sum(bool(_CODE.match(value)) for value in values) >= 0.8 * len(values):
+        return True
+    words = [value for value in values if _URL_WORD.fullmatch(value) and value.islower()]
+    if len(values) >= 3 and len(words) == len(values):
+        path = set(_URL_WORD.findall(_fold(urlsplit(url).path.casefold())))
+        return sum(_fold(word) in path for word in words) * 3 >= 2 * len(words)
+    return False
+
+
 _TAG_WORDS = frozenset({"tags", "tag", "keywords", "topics"})
 _LABEL = re.compile(r"^(?:tags?|keywords|topics)\s*:?$|:$", re.IGNORECASE)
 
@@ -1256,7 +1295,9 @@ class NewsPage:
         """Tags of the first layer that has any. Keyword fields the publisher curates for news
         search come first (``news_keywords``, Parse.ly tags, JSON-LD ``keywords``, ``keywords``),
         then ``rel=tag`` links, ``article:tag`` and tag boxes: on real pages of many publishers,
-        that order matches their own tag lists best (see ``benchmarks/realworld.py``)."""
+        that order matches their own tag lists best (see ``benchmarks/realworld.py``). A layer
+        of machine values (slugs, codes, words of the URL) is used only when no other has tags."""
+        fallback: list[str] = []
         for layer in (
             self._metadata("tags"),
             split_keywords(next(iter(self.page.meta_values("news_keywords")), None)),
@@ -1267,10 +1308,16 @@ class NewsPage:
             tag_links(self.page),
             self.page.meta_values("article:tag"),
         ):
-            if layer:
-                shown = {tag.casefold(): tag for tag in tag_links(self.page)}
-                return [shown.get(tag.strip().casefold(), tag) for tag in layer]
-        return []
+            values = tag_values(layer)
+            if not values:
+                continue
+            if not machine_tags(values, self.page.url):
+                break
+            fallback = fallback or values
+        else:
+            values = fallback
+        shown = {tag.casefold(): tag for tag in tag_links(self.page)} if values else {}
+        return [shown.get(tag.casefold(), tag) for tag in values]
 
     def counters(self, kind: str) -> list[str]:
         """``"5 Shares"`` (``kind="shares"``) or ``"4 Min Read"`` (``kind="read_time"``) lines."""

@@ -1,0 +1,117 @@
+"""Tags: which layer of a page to trust and how its values are cleaned, on small pages written
+for each rule."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from newscrawl import processors as p
+from newscrawl.extraction import extract_article
+
+URL = "https://news.example/world/2024/05/30/ministers-meet-brussels-budget-talks"
+BODY = "".join(f"<p>Paragraph {i} of the story, long enough to count as text.</p>" for i in range(4))
+
+
+def page(head: str = "", body: str = "") -> str:
+    return (
+        f"<html lang='en'><head><title>Ministers meet</title>{head}</head>"
+        f"<body><article><h1>Ministers meet</h1>{BODY}{body}</article></body></html>"
+    )
+
+
+def ld(data: Any) -> str:
+    return f'<script type="application/ld+json">{json.dumps({"@type": "NewsArticle", **data})}</script>'
+
+
+def meta(name: str, content: str) -> str:
+    return f'<meta name="{name}" content="{content}">'
+
+
+@pytest.mark.parametrize(
+    ("rule", "head", "body", "expected"),
+    [
+        (
+            "slugs give way to names",
+            meta("parsely-tags", "news,climate-change,just-stop-oil") + ld({"keywords": ["Climate Change", "Just Stop Oil"]}),
+            "",
+            ["Climate Change", "Just Stop Oil"],
+        ),
+        (
+            "slugs when nothing else",
+            meta("parsely-tags", "news,climate-change,just-stop-oil"),
+            "",
+            ["news", "climate-change", "just-stop-oil"],
+        ),
+        (
+            "words of the URL give way to the shown list",
+            meta("news_keywords", "ministers,meet,brussels,budget"),
+            "<ul class='tags'><li><a href='/tag/eu'>European Union</a></li><li><a href='/tag/tax'>Taxes</a></li></ul>",
+            ["European Union", "Taxes"],
+        ),
+        (
+            "keywords not in the URL are kept",
+            meta("keywords", "budget,council,ukraine"),
+            "<ul class='tags'><li><a href='/tag/eu'>European Union</a></li></ul>",
+            ["budget", "council", "ukraine"],
+        ),
+        (
+            "wire codes give way",
+            meta("keywords", "AER,AERO,INDS08,GEN,TRAN") + meta("news_keywords", "Airlines"),
+            "",
+            ["Airlines"],
+        ),
+        (
+            "keywords cleaned to nothing fall through",
+            meta("news_keywords", "a" * 90) + ld({"keywords": ["Budget"]}),
+            "",
+            ["Budget"],
+        ),
+        (
+            "one comma-joined article:tag",
+            '<meta property="article:tag" content="Spain,Europe,World news">',
+            "",
+            ["Spain", "Europe", "World news"],
+        ),
+        (
+            "data-layer entries",
+            ld({"keywords": ["Day: Friday", "Page Type: Article", "Language: English", "Subject: Justice", "Politics"]}),
+            "",
+            ["Justice", "Politics"],
+        ),
+        ("one facet is a tag's label", ld({"keywords": ["Brexit: the deal", "Politics"]}), "", ["Brexit: the deal", "Politics"]),
+        ("taxonomy paths", ld({"keywords": ["sections/sverige", "topic/misshandel"]}), "", ["sverige", "misshandel"]),
+        ("spaced CJK keywords", meta("keywords", "深空探测 探月工程 太空"), "", ["深空探测", "探月工程", "太空"]),
+    ],
+)
+def test_tag_layers(rule: str, head: str, body: str, expected: list[str]) -> None:
+    assert extract_article(page(head, body), URL)["tags"] == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("EU, Budget", ["EU", "Budget"]),
+        ("EU，Budget", ["EU", "Budget"]),
+        ("深空探测 探月工程", ["深空探测", "探月工程"]),
+        ("전당대회 후보등록", ["전당대회 후보등록"]),
+        ("European Union", ["European Union"]),
+    ],
+)
+def test_split_keywords(raw: str, expected: list[str]) -> None:
+    assert p.split_keywords(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("sections/sverige", "sverige"),
+        ("deportes/formula-1", "formula-1"),
+        ("AC/DC", "AC/DC"),
+        ("9/11", "9/11"),
+    ],
+)
+def test_clean_tag_paths(raw: str, expected: str) -> None:
+    assert p.clean_tag(raw) == expected
