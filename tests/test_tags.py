@@ -91,6 +91,57 @@ def test_tag_layers(rule: str, head: str, body: str, expected: list[str]) -> Non
 
 
 @pytest.mark.parametrize(
+    ("rule", "head", "body", "expected"),
+    [
+        (
+            "list under a tag heading",
+            "",
+            "<div><div><div><h4>Mehr lesen über</h4></div></div>"
+            "<ul><li><a href='/politik/eu/'>EU</a></li><li><a href='/wirtschaft/haushalt/'>Haushalt</a></li></ul></div>",
+            ["EU", "Haushalt"],
+        ),
+        (
+            "topics heading",
+            "",
+            "<section><h3>Topics</h3><a href='/world/'>World</a><a href='/eu/'>EU</a></section>",
+            ["World", "EU"],
+        ),
+        (
+            "headlines under a tag heading are no tags",
+            "",
+            "<section><h3>More on</h3><a href='/a'>Ministers agree on a new budget after a long night of talks</a></section>",
+            [],
+        ),
+        ("a box named tags", "", "<div data-testid='article-tags'><a href='/sport/'>Sport</a></div>", ["Sport"]),
+        (
+            "a box named tags holding teasers",
+            "",
+            "<div class='article-tags'><a href='/a'>Ministers agree on a new budget after a long night</a></div>",
+            [],
+        ),
+        (
+            "JSON-LD subjects",
+            ld({"about": [{"@type": "Thing", "name": "Budget"}], "mentions": {"@type": "Place", "name": "Brussels"}}),
+            "",
+            ["Budget", "Brussels"],
+        ),
+        ("an about string is a description", ld({"about": "A story about the budget talks"}), "", []),
+        ("section when nothing else", ld({"articleSection": "Politics"}), "", ["Politics"]),
+        ("sections listed in JSON-LD", ld({"articleSection": ["News", "Politics"]}), "", ["News", "Politics"]),
+        ("tags before the section", ld({"articleSection": "Politics", "keywords": ["Budget"]}), "", ["Budget"]),
+        (
+            "section before wire codes",
+            '<meta property="article:section" content="World">' + meta("keywords", "AER,AERO,INDS08,GEN,TRAN"),
+            "",
+            ["World"],
+        ),
+    ],
+)
+def test_tag_fallbacks(rule: str, head: str, body: str, expected: list[str]) -> None:
+    assert extract_article(page(head, body), URL)["tags"] == expected
+
+
+@pytest.mark.parametrize(
     ("raw", "expected"),
     [
         ("EU, Budget", ["EU", "Budget"]),

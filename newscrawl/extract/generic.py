@@ -613,6 +613,17 @@ def jsonld_keywords(page: Page) -> list[str]:
     return jsonld_text(value)
 
 
+def jsonld_subjects(page: Page) -> list[str]:
+    """Names of the things the article's JSON-LD says it is ``about`` or ``mentions`` (objects
+    with a ``name``; a bare string there is a description, not a subject)."""
+    ld = page.article_jsonld
+    things: list[Any] = []
+    for key in ("about", "mentions"):
+        value = ld.get(key)
+        things.extend(value if isinstance(value, list) else [value])
+    return [name for thing in things if isinstance(thing, dict) for name in jsonld_text(thing.get("name"))]
+
+
 def jsonld_images(page: Page) -> list[tuple[str, str | None]]:
     """``(caption, url)`` of the article's JSON-LD images that have a caption."""
     value = page.article_jsonld.get("image")
@@ -920,11 +931,13 @@ _LABEL = re.compile(r"^(?:tags?|keywords|topics)\s*:?$|:$", re.IGNORECASE)
 
 def tag_links(page: Page) -> list[str]:
     """Tag names shown on the page: ``a[rel~=tag]``, then the links of a tag box (a box whose
-    class names tags and whose links lead to tag pages). A label such as "Tags:" and a count
-    beside a tag ("Gaza 398") are not part of it."""
+    class names tags and whose links lead to tag pages, else the first box named ``tags`` whose
+    links read as tags), then the links under a tag-list heading ("Topics", "Mehr lesen über").
+    A label such as "Tags:" and a count beside a tag ("Gaza 398") are not part of it."""
     links = page.root.xpath('//a[contains(concat(" ", normalize-space(@rel), " "), " tag ")]')
     if not links:
         boxes = dict.fromkeys(el for word in _TAG_WORDS for el in named_elements(page, word))
+        named_list: list[HtmlElement] = []
         for box in sorted(boxes, key=page.order.__getitem__):
             if box.tag not in ("div", "ul", "ol", "section", "p", "span", "nav") or page.in_chrome(box):
                 continue
@@ -933,7 +946,46 @@ def tag_links(page: Page) -> list[str]:
             if to_tags and len(to_tags) * 2 >= len(anchors):
                 links = anchors
                 break
+            if not named_list and "tags" in class_words(box) and _read_as_tags(anchors):
+                named_list = anchors
+        links = links or named_list
+    if not links:
+        links = _headed_tag_list(page)
     return [label for label in (_link_label(a) for a in links) if label and not _LABEL.match(label)]
+
+
+def _read_as_tags(anchors: Sequence[HtmlElement]) -> bool:
+    """Whether links read as tags: a few short names, not headlines."""
+    return 0 < len(anchors) <= 30 and all(0 < len(text) <= 40 and text.count(" ") < 5 for text in map(text_of, anchors))
+
+
+# Headings of a list of tags, in the languages of the sites we meet: "Tags", "Topics", "More on",
+# "Mehr zum Thema", "Mehr lesen über", "Schlagwörter", "Temas", "Sujets", "Argomenti", "Emner".
+_TAG_HEADING = re.compile(
+    r"^(?:tags?|topics?|related topics|keywords|more (?:on|about)(?: this(?: topic| story)?)?|"
+    r"themen?|mehr (?:zum thema|zu diesem thema|über|lesen über|zu)|schlagw[oö]rter|stichw[oö]rter|"
+    r"temas?|etiquetas|sujets?|mots[- ]cl[ée]s|argomenti|tag correlati|tematy|emner|ämnen|aihe(?:et)?)\s*:?$",
+    re.IGNORECASE,
+)
+
+
+def _headed_tag_list(page: Page) -> list[HtmlElement]:
+    """The links of the first box that a tag-list heading ("Topics", "Mehr lesen über")
+    introduces, when they read as tags: short names, not headlines."""
+    for heading in page.root.iter(*_HEADINGS):
+        if len(heading) > 2 or not _TAG_HEADING.match(text_of(heading)) or page.in_chrome(heading):
+            continue
+        box = heading.getparent()
+        for _ in range(6):
+            if box is None:
+                break
+            anchors = [a for a in box.iter("a") if heading not in a.iterancestors()]
+            if anchors:
+                if _read_as_tags(anchors):
+                    return anchors
+                break
+            box = box.getparent()
+    return []
 
 
 _TAG_PATH = re.compile(
@@ -1296,8 +1348,10 @@ class NewsPage:
         search come first (``news_keywords``, Parse.ly tags, JSON-LD ``keywords``, ``keywords``),
         then ``rel=tag`` links, ``article:tag`` and tag boxes: on real pages of many publishers,
         that order matches their own tag lists best (see ``benchmarks/realworld.py``). A layer
-        of machine values (slugs, codes, words of the URL) is used only when no other has tags."""
+        of machine values (slugs, codes, words of the URL) is used only when no other has tags;
+        JSON-LD ``about``/``mentions`` and, last, the article's section stand in for missing tags."""
         fallback: list[str] = []
+        shown_tags = tag_links(self.page)
         for layer in (
             self._metadata("tags"),
             split_keywords(next(iter(self.page.meta_values("news_keywords")), None)),
@@ -1305,8 +1359,10 @@ class NewsPage:
             jsonld_keywords(self.page),
             split_keywords(next(iter(self.page.meta_values("keywords")), None)),
             self._dom("tags"),
-            tag_links(self.page),
+            shown_tags,
             self.page.meta_values("article:tag"),
+            jsonld_subjects(self.page),
+            jsonld_text(self.ld.get("articleSection")) or self.page.meta_values("article:section")[:1],
         ):
             values = tag_values(layer)
             if not values:
@@ -1316,7 +1372,7 @@ class NewsPage:
             fallback = fallback or values
         else:
             values = fallback
-        shown = {tag.casefold(): tag for tag in tag_links(self.page)} if values else {}
+        shown = {tag.casefold(): tag for tag in shown_tags}
         return [shown.get(tag.casefold(), tag) for tag in values]
 
     def counters(self, kind: str) -> list[str]:
