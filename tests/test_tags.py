@@ -120,6 +120,18 @@ def test_tag_layers(rule: str, head: str, body: str, expected: list[str]) -> Non
             [],
         ),
         (
+            "a list of links to tag pages",
+            "",
+            "<div><button class='chip'><a href='/thema/dax'>Dax</a></button><button class='chip'><a href='/thema/euro'>Euro</a></button></div>",
+            ["Dax", "Euro"],
+        ),
+        (
+            "tag-page links in a paragraph are no list",
+            "",
+            "<p>The <a href='/topic/eu'>EU</a> and <a href='/topic/budget'>budget</a> talks went on until late at night.</p>",
+            [],
+        ),
+        (
             "JSON-LD subjects",
             ld({"about": [{"@type": "Thing", "name": "Budget"}], "mentions": {"@type": "Place", "name": "Brussels"}}),
             "",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import html
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -932,7 +933,8 @@ _LABEL = re.compile(r"^(?:tags?|keywords|topics)\s*:?$|:$", re.IGNORECASE)
 def tag_links(page: Page) -> list[str]:
     """Tag names shown on the page: ``a[rel~=tag]``, then the links of a tag box (a box whose
     class names tags and whose links lead to tag pages, else the first box named ``tags`` whose
-    links read as tags), then the links under a tag-list heading ("Topics", "Mehr lesen über").
+    links read as tags), then the links under a tag-list heading ("Topics", "Mehr lesen über"),
+    then a box of links to tag pages whatever its names.
     A label such as "Tags:" and a count beside a tag ("Gaza 398") are not part of it."""
     links = page.root.xpath('//a[contains(concat(" ", normalize-space(@rel), " "), " tag ")]')
     if not links:
@@ -950,8 +952,26 @@ def tag_links(page: Page) -> list[str]:
                 named_list = anchors
         links = links or named_list
     if not links:
-        links = _headed_tag_list(page)
+        links = _headed_tag_list(page) or _tag_path_list(page)
     return [label for label in (_link_label(a) for a in links) if label and not _LABEL.match(label)]
+
+
+def _tag_path_list(page: Page) -> list[HtmlElement]:
+    """The links of the box holding most links to tag pages (``/thema/opcw``), when the box is
+    all links and they read as tags: a tag list whatever its class names."""
+    counts: dict[HtmlElement, int] = {}
+    for anchor in page.root.iter("a"):
+        if _TAG_PATH.search(anchor.get("href") or "") and not page.in_chrome(anchor):
+            for box in itertools.islice(anchor.iterancestors(), 4):
+                counts[box] = counts.get(box, 0) + 1
+    for box, count in sorted(counts.items(), key=lambda item: (-item[1], page.order[item[0]])):
+        if count < 2:
+            break
+        anchors = list(box.iter("a"))
+        shown = sum(len(text_of(a)) for a in anchors)
+        if count * 2 >= len(anchors) and _read_as_tags(anchors) and len(text_of(box)) <= shown + 2 * len(anchors) + 20:
+            return anchors
+    return []
 
 
 def _read_as_tags(anchors: Sequence[HtmlElement]) -> bool:
