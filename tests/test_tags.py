@@ -120,6 +120,19 @@ def test_tag_layers(rule: str, head: str, body: str, expected: list[str]) -> Non
             [],
         ),
         (
+            "an all-topics link is no tag",
+            "",
+            "<ul class='tags'><li><a href='/thema/eu'>EU</a></li><li><a href='/themen/'>Alle Themen</a></li></ul>",
+            ["EU"],
+        ),
+        (
+            "a topics control is no tag box",
+            "",
+            "<div class='topics'><a href='/themen/edit'>Themen bearbeiten</a></div>"
+            "<div class='article-tags'><a href='/person/jane-doe/'>Jane Doe</a></div>",
+            ["Jane Doe"],
+        ),
+        (
             "a list of links to tag pages",
             "",
             "<div><button class='chip'><a href='/thema/dax'>Dax</a></button><button class='chip'><a href='/thema/euro'>Euro</a></button></div>",

@@ -927,7 +927,12 @@ def machine_tags(values: Sequence[str], url: str) -> bool:
 
 
 _TAG_WORDS = frozenset({"tags", "tag", "keywords", "topics"})
-_LABEL = re.compile(r"^(?:tags?|keywords|topics)\s*:?$|:$", re.IGNORECASE)
+# A tag box's label ("Tags:") and its controls ("All topics", "Themen bearbeiten") are no tags.
+_LABEL = re.compile(
+    r"^(?:tags?|keywords|topics)\s*:?$|:$|^(?:(?:see |show )?all (?:topics|tags)|alle themen|themen (?:bearbeiten|verwalten|folgen)|"
+    r"(?:manage|edit|follow) (?:topics|tags))$",
+    re.IGNORECASE,
+)
 
 
 def tag_links(page: Page) -> list[str]:
@@ -943,7 +948,7 @@ def tag_links(page: Page) -> list[str]:
         for box in sorted(boxes, key=page.order.__getitem__):
             if box.tag not in ("div", "ul", "ol", "section", "p", "span", "nav") or page.in_chrome(box):
                 continue
-            anchors = list(box.iter("a"))
+            anchors = [a for a in box.iter("a") if not _LABEL.match(text_of(a))]
             to_tags = [a for a in anchors if _TAG_PATH.search(a.get("href") or "")]
             if to_tags and len(to_tags) * 2 >= len(anchors):
                 links = anchors
