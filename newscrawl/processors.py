@@ -103,12 +103,19 @@ _FACET = re.compile(
 _TAXONOMY_PATH = re.compile(r"^[a-z][a-z0-9_-]*(?:/[a-z0-9_-]+)*/(?P<name>[^/]+)$")
 
 
+# A category a text classifier guessed ("NLP Category: General") is no editor's tag; the
+# entities it found in the text ("NLP Entity Tokens: India") are.
+_MACHINE_CATEGORY = re.compile(r"^nlp\s+categor", re.IGNORECASE)
+
+
 def clean_tag(value: str | None) -> str | None:
     """A tag as shown, or ``None`` for what CMSs put among tags but is none: ids (UUIDs, numbers),
     domain names, and over-long strings. A facet label in front (``Category: Economy``) and a
     taxonomy path (``sections/sverige``) are dropped."""
     text = clean_text(value)
     facet = _FACET.match(text) if text else None
+    if facet and _MACHINE_CATEGORY.match(facet.group(0)):
+        return None
     if facet:
         text = facet.group("value")
     if text is None or text.isdigit() or _UUID.match(text) or _DOMAIN_NAME.match(text) or len(text) > 80:

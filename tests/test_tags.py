@@ -187,7 +187,10 @@ def test_split_keywords(raw: str, expected: list[str]) -> None:
         ("deportes/formula-1", "formula-1"),
         ("AC/DC", "AC/DC"),
         ("9/11", "9/11"),
+        ("NLP Category: General", None),
+        ("NLP Entity Tokens: Jasper", "Jasper"),
+        ("Category: Travel", "Travel"),
     ],
 )
-def test_clean_tag_paths(raw: str, expected: str) -> None:
+def test_clean_tag(raw: str, expected: str | None) -> None:
     assert p.clean_tag(raw) == expected
