@@ -58,6 +58,12 @@ def meta(name: str, content: str) -> str:
             ["budget", "council", "ukraine"],
         ),
         (
+            "keywords before analytics tags",
+            meta("parsely-tags", "Politics,Elections") + meta("keywords", "Jane Doe,John Roe"),
+            "",
+            ["Jane Doe", "John Roe"],
+        ),
+        (
             "wire codes give way",
             meta("keywords", "AER,AERO,INDS08,GEN,TRAN") + meta("news_keywords", "Airlines"),
             "",

@@ -1370,8 +1370,9 @@ class NewsPage:
 
     def tags(self) -> list[str]:
         """Tags of the first layer that has any. Keyword fields the publisher curates for news
-        search come first (``news_keywords``, Parse.ly tags, JSON-LD ``keywords``, ``keywords``),
-        then ``rel=tag`` links, ``article:tag`` and tag boxes: on real pages of many publishers,
+        search come first (``news_keywords``, JSON-LD ``keywords``, ``keywords``), then the tags
+        it gives its analytics (Parse.ly, Sailthru: sections and slugs mixed in), then tag boxes,
+        ``rel=tag`` links and ``article:tag``: on real pages of many publishers,
         that order matches their own tag lists best (see ``benchmarks/realworld.py``). A layer
         of machine values (slugs, codes, words of the URL) is used only when no other has tags;
         JSON-LD ``about``/``mentions`` and, last, the article's section stand in for missing tags."""
@@ -1380,9 +1381,9 @@ class NewsPage:
         for layer in (
             self._metadata("tags"),
             split_keywords(next(iter(self.page.meta_values("news_keywords")), None)),
-            split_keywords(next(iter(self.page.meta_values("parsely-tags", "sailthru.tags")), None)),
             jsonld_keywords(self.page),
             split_keywords(next(iter(self.page.meta_values("keywords")), None)),
+            split_keywords(next(iter(self.page.meta_values("parsely-tags", "sailthru.tags")), None)),
             self._dom("tags"),
             shown_tags,
             self.page.meta_values("article:tag"),
