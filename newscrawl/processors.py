@@ -82,11 +82,19 @@ def strip_title_suffix(title: str | None, site_names: Iterable[str]) -> str | No
     return title
 
 
+# Chinese and Japanese write words without spaces, so a space between them separates keywords.
+_HAN_KANA_SPACED = re.compile(r"^[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\s]+$")
+
+
 def split_keywords(value: str | None) -> list[str]:
-    """Split a comma-separated keyword string (CMS ``keywords``, ``meta[name=keywords]``)."""
+    """Split a comma-separated keyword string (CMS ``keywords``, ``meta[name=keywords]``) into the
+    keywords; a comma-less Chinese or Japanese string is split at its spaces."""
     if not value:
         return []
-    return [kw for kw in (clean_text(part) for part in value.split(",")) if kw]
+    parts = re.split(r"[,，]", value)
+    if len(parts) == 1 and _HAN_KANA_SPACED.match(value.strip()):
+        parts = value.split()
+    return [kw for kw in (clean_text(part) for part in parts) if kw]
 
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
@@ -101,15 +109,30 @@ _FACET = re.compile(
 )
 
 
+# A tag filed under its taxonomy path: "sections/sverige", "topic/misshandel & överfall".
+_TAXONOMY_PATH = re.compile(r"^[a-z][a-z0-9_-]*(?:/[a-z0-9_-]+)*/(?P<name>[^/]+)$")
+
+
+# A category a text classifier guessed ("NLP Category: General") is no editor's tag; the
+# entities it found in the text ("NLP Entity Tokens: India") are.
+_MACHINE_CATEGORY = re.compile(r"^nlp\s+categor", re.IGNORECASE)
+
+
 def clean_tag(value: str | None) -> str | None:
     """A tag as shown, or ``None`` for what CMSs put among tags but is none: ids (UUIDs, numbers),
-    domain names, and over-long strings. A facet label in front (``Category: Economy``) is dropped."""
+    domain names, and over-long strings. A facet label in front (``Category: Economy``) and a
+    taxonomy path (``sections/sverige``) are dropped."""
     text = clean_text(value)
     facet = _FACET.match(text) if text else None
+    if facet and _MACHINE_CATEGORY.match(facet.group(0)):
+        return None
     if facet:
         text = facet.group("value")
     if text is None or text.isdigit() or _UUID.match(text) or _DOMAIN_NAME.match(text) or len(text) > 80:
         return None
+    path = _TAXONOMY_PATH.match(text)
+    if path:
+        text = path.group("name")
     return text.strip(" #,;") or None
 
 

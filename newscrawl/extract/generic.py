@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import html
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from trafilatura import bare_extraction
 
 from newscrawl.processors import (
     DISPLAYED_DATE,
+    clean_tag,
     clean_text,
     is_byline,
     is_source_line,
@@ -612,6 +614,17 @@ def jsonld_keywords(page: Page) -> list[str]:
     return jsonld_text(value)
 
 
+def jsonld_subjects(page: Page) -> list[str]:
+    """Names of the things the article's JSON-LD says it is ``about`` or ``mentions`` (objects
+    with a ``name``; a bare string there is a description, not a subject)."""
+    ld = page.article_jsonld
+    things: list[Any] = []
+    for key in ("about", "mentions"):
+        value = ld.get(key)
+        things.extend(value if isinstance(value, list) else [value])
+    return [name for thing in things if isinstance(thing, dict) for name in jsonld_text(thing.get("name"))]
+
+
 def jsonld_images(page: Page) -> list[tuple[str, str | None]]:
     """``(caption, url)`` of the article's JSON-LD images that have a caption."""
     value = page.article_jsonld.get("image")
@@ -875,26 +888,129 @@ def lead_candidates(page: Page) -> list[str]:
     ]
 
 
+# A data-layer entry among keywords: "Day: Friday", "Page Type: Article", "WC: 1000-1999".
+_KEY_VALUE = re.compile(r"^[A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*)?:\s+\S")
+
+
+def tag_values(layer: Sequence[str]) -> list[str]:
+    """The tags of one layer, cleaned: a lone comma-joined value split, data-layer entries
+    (``Day: Friday``) dropped, ids and facet labels cleaned away."""
+    if len(layer) == 1:
+        layer = split_keywords(layer[0])
+    entries = [value for value in layer if _KEY_VALUE.match(value.strip()) and clean_tag(value) == value.strip()]
+    if len(entries) >= 3:
+        layer = [value for value in layer if value not in entries]
+    return [tag for tag in (clean_tag(value) for value in layer) if tag]
+
+
+def _fold(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$")
+_CODE = re.compile(r"^[A-Z0-9]{2,}(?:[:_-][A-Z0-9-]+)?$")
+_URL_WORD = re.compile(r"[^\W_]+")
+
+
+def machine_tags(values: Sequence[str], url: str) -> bool:
+    """Whether a layer holds values for machines rather than readers: slugs (``andy-murray``),
+    wire-service codes (``AERO``, ``INDS08``), or the words of the URL's slug spread as keywords."""
+    if all(" " not in value for value in values) and sum(bool(_SLUG.match(value)) for value in values) * 2 >= len(values):
+        return True
+    if len(values) >= 5 and sum(bool(_CODE.match(value)) for value in values) >= 0.8 * len(values):
+        return True
+    words = [value for value in values if _URL_WORD.fullmatch(value) and value.islower()]
+    if len(values) >= 3 and len(words) == len(values):
+        path = set(_URL_WORD.findall(_fold(urlsplit(url).path.casefold())))
+        return sum(_fold(word) in path for word in words) * 3 >= 2 * len(words)
+    return False
+
+
 _TAG_WORDS = frozenset({"tags", "tag", "keywords", "topics"})
-_LABEL = re.compile(r"^(?:tags?|keywords|topics)\s*:?$|:$", re.IGNORECASE)
+# A tag box's label ("Tags:") and its controls ("All topics", "Themen bearbeiten") are no tags.
+_LABEL = re.compile(
+    r"^(?:tags?|keywords|topics)\s*:?$|:$|^(?:(?:see |show )?all (?:topics|tags)|alle themen|themen (?:bearbeiten|verwalten|folgen)|"
+    r"(?:manage|edit|follow) (?:topics|tags))$",
+    re.IGNORECASE,
+)
 
 
 def tag_links(page: Page) -> list[str]:
     """Tag names shown on the page: ``a[rel~=tag]``, then the links of a tag box (a box whose
-    class names tags and whose links lead to tag pages). A label such as "Tags:" and a count
-    beside a tag ("Gaza 398") are not part of it."""
+    class names tags and whose links lead to tag pages, else the first box named ``tags`` whose
+    links read as tags), then the links under a tag-list heading ("Topics", "Mehr lesen über"),
+    then a box of links to tag pages whatever its names.
+    A label such as "Tags:" and a count beside a tag ("Gaza 398") are not part of it."""
     links = page.root.xpath('//a[contains(concat(" ", normalize-space(@rel), " "), " tag ")]')
     if not links:
         boxes = dict.fromkeys(el for word in _TAG_WORDS for el in named_elements(page, word))
+        named_list: list[HtmlElement] = []
         for box in sorted(boxes, key=page.order.__getitem__):
             if box.tag not in ("div", "ul", "ol", "section", "p", "span", "nav") or page.in_chrome(box):
                 continue
-            anchors = list(box.iter("a"))
+            anchors = [a for a in box.iter("a") if not _LABEL.match(text_of(a))]
             to_tags = [a for a in anchors if _TAG_PATH.search(a.get("href") or "")]
             if to_tags and len(to_tags) * 2 >= len(anchors):
                 links = anchors
                 break
+            if not named_list and "tags" in class_words(box) and _read_as_tags(anchors):
+                named_list = anchors
+        links = links or named_list
+    if not links:
+        links = _headed_tag_list(page) or _tag_path_list(page)
     return [label for label in (_link_label(a) for a in links) if label and not _LABEL.match(label)]
+
+
+def _tag_path_list(page: Page) -> list[HtmlElement]:
+    """The links of the box holding most links to tag pages (``/thema/opcw``), when the box is
+    all links and they read as tags: a tag list whatever its class names."""
+    counts: dict[HtmlElement, int] = {}
+    for anchor in page.root.iter("a"):
+        if _TAG_PATH.search(anchor.get("href") or "") and not page.in_chrome(anchor):
+            for box in itertools.islice(anchor.iterancestors(), 4):
+                counts[box] = counts.get(box, 0) + 1
+    for box, count in sorted(counts.items(), key=lambda item: (-item[1], page.order[item[0]])):
+        if count < 2:
+            break
+        anchors = list(box.iter("a"))
+        shown = sum(len(text_of(a)) for a in anchors)
+        if count * 2 >= len(anchors) and _read_as_tags(anchors) and len(text_of(box)) <= shown + 2 * len(anchors) + 20:
+            return anchors
+    return []
+
+
+def _read_as_tags(anchors: Sequence[HtmlElement]) -> bool:
+    """Whether links read as tags: a few short names, not headlines."""
+    return 0 < len(anchors) <= 30 and all(0 < len(text) <= 40 and text.count(" ") < 5 for text in map(text_of, anchors))
+
+
+# Headings of a list of tags, in the languages of the sites we meet: "Tags", "Topics", "More on",
+# "Mehr zum Thema", "Mehr lesen über", "Schlagwörter", "Temas", "Sujets", "Argomenti", "Emner".
+_TAG_HEADING = re.compile(
+    r"^(?:tags?|topics?|related topics|keywords|more (?:on|about)(?: this(?: topic| story)?)?|"
+    r"themen?|mehr (?:zum thema|zu diesem thema|über|lesen über|zu)|schlagw[oö]rter|stichw[oö]rter|"
+    r"temas?|etiquetas|sujets?|mots[- ]cl[ée]s|argomenti|tag correlati|tematy|emner|ämnen|aihe(?:et)?)\s*:?$",
+    re.IGNORECASE,
+)
+
+
+def _headed_tag_list(page: Page) -> list[HtmlElement]:
+    """The links of the first box that a tag-list heading ("Topics", "Mehr lesen über")
+    introduces, when they read as tags: short names, not headlines."""
+    for heading in page.root.iter(*_HEADINGS):
+        if len(heading) > 2 or not _TAG_HEADING.match(text_of(heading)) or page.in_chrome(heading):
+            continue
+        box = heading.getparent()
+        for _ in range(6):
+            if box is None:
+                break
+            anchors = [a for a in box.iter("a") if heading not in a.iterancestors()]
+            if anchors:
+                if _read_as_tags(anchors):
+                    return anchors
+                break
+            box = box.getparent()
+    return []
 
 
 _TAG_PATH = re.compile(
@@ -1291,23 +1407,36 @@ class NewsPage:
 
     def tags(self) -> list[str]:
         """Tags of the first layer that has any. Keyword fields the publisher curates for news
-        search come first (``news_keywords``, Parse.ly tags, JSON-LD ``keywords``, ``keywords``),
-        then ``rel=tag`` links, ``article:tag`` and tag boxes: on real pages of many publishers,
-        that order matches their own tag lists best (see ``benchmarks/realworld.py``)."""
+        search come first (``news_keywords``, JSON-LD ``keywords``, ``keywords``), then the tags
+        it gives its analytics (Parse.ly, Sailthru: sections and slugs mixed in), then tag boxes,
+        ``rel=tag`` links and ``article:tag``: on real pages of many publishers,
+        that order matches their own tag lists best (see ``benchmarks/realworld.py``). A layer
+        of machine values (slugs, codes, words of the URL) is used only when no other has tags;
+        JSON-LD ``about``/``mentions`` and, last, the article's section stand in for missing tags."""
+        fallback: list[str] = []
+        shown_tags = tag_links(self.page)
         for layer in (
             self._metadata("tags"),
             split_keywords(next(iter(self.page.meta_values("news_keywords")), None)),
-            split_keywords(next(iter(self.page.meta_values("parsely-tags", "sailthru.tags")), None)),
             jsonld_keywords(self.page),
             split_keywords(next(iter(self.page.meta_values("keywords")), None)),
+            split_keywords(next(iter(self.page.meta_values("parsely-tags", "sailthru.tags")), None)),
             self._dom("tags"),
-            tag_links(self.page),
+            shown_tags,
             self.page.meta_values("article:tag"),
+            jsonld_subjects(self.page),
+            jsonld_text(self.ld.get("articleSection")) or self.page.meta_values("article:section")[:1],
         ):
-            if layer:
-                shown = {tag.casefold(): tag for tag in tag_links(self.page)}
-                return [shown.get(tag.strip().casefold(), tag) for tag in layer]
-        return []
+            values = tag_values(layer)
+            if not values:
+                continue
+            if not machine_tags(values, self.page.url):
+                break
+            fallback = fallback or values
+        else:
+            values = fallback
+        shown = {tag.casefold(): tag for tag in shown_tags}
+        return [shown.get(tag.casefold(), tag) for tag in values]
 
     def counters(self, kind: str) -> list[str]:
         """``"5 Shares"`` (``kind="shares"``) or ``"4 Min Read"`` (``kind="read_time"``) lines."""
