@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from newscrawl import settings as project_settings
+from newscrawl.archive import Archive, ArchiveState
+from newscrawl.items import ArticleItem
 from newscrawl.spiders import SpiderArgumentError
 from newscrawl.spiders.almayadeen import AlMayadeenSpider
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def crawler_settings(base_url: str | None, cmdline: dict[str, object] | None = None) -> Settings:
@@ -68,3 +75,19 @@ def test_bad_arguments(kwargs: dict[str, str], message: str) -> None:
 def test_bad_recheck_schedule_is_a_clear_error() -> None:
     with pytest.raises(SpiderArgumentError, match=r"RECHECK_SCHEDULE: '2d' is not a step age:interval such as 2d:6h"):
         crawler_settings(None, {"RECHECK_SCHEDULE": "6h:1h, 2d"})
+
+
+def test_archived_means_archived_when_the_run_began(tmp_path: Path) -> None:
+    # The run itself stores new articles as it goes; a listing page parsed after that must still
+    # count them as new, or the walk of its listing would stop too early.
+    db = tmp_path / "a.db"
+    archive = Archive(db)
+    spider = AlMayadeenSpider()
+    spider.state = ArchiveState(db)
+    url = "https://english.almayadeen.net/news/politics/a-story-stored-by-this-very-run"
+    assert not spider._is_archived(url)
+    archive.store_articles([ArticleItem(url=url, headline="Stored by this run")], "2025-07-01T00:00:00+00:00")
+    archive.close()
+    assert spider.state.is_archived(url)
+    assert not spider._is_archived(url)
+    spider.state.close()

@@ -120,6 +120,10 @@ class AlMayadeenSpider(scrapy.Spider):
         self.sections: dict[str, str] = {}
         self.regions: dict[str, str] = {}
         self.requested: set[str] = set()
+        # Whether the archive held each article when this run first asked: what the run stores
+        # itself must not make a listing page look as if it held nothing new.
+        self.archived: dict[str, bool] = {}
+        self.ticker_seen: set[str] = set()
         self.articles_requested = 0
         self.state: ArchiveState | None = None
         self.schedule: Schedule = []
@@ -307,7 +311,11 @@ class AlMayadeenSpider(scrapy.Spider):
                 yield from self._follow_article(url, recheck=True)
 
     def _is_archived(self, url: str) -> bool:
-        return self.state is not None and self.state.is_archived(self._key(url))
+        """Whether the archive held the article when the run began (the first answer is kept)."""
+        key = self._key(url)
+        if key not in self.archived:
+            self.archived[key] = self.state is not None and self.state.is_archived(key)
+        return self.archived[key]
 
     def _key(self, url: str) -> str:
         """The archive's key of a link: its canonical URL on the real host."""
@@ -341,7 +349,11 @@ class AlMayadeenSpider(scrapy.Spider):
         return self._page(response)
 
     def _ticker(self, page: Page) -> Iterator[TickerItem]:
-        yield from load_ticker(site.ticker_lines(page), self.context, seen_at=utcnow())
+        """The page's ticker lines that this run has not seen yet (every page repeats them)."""
+        for item in load_ticker(site.ticker_lines(page), self.context, seen_at=utcnow()):
+            if item.text not in self.ticker_seen:
+                self.ticker_seen.add(item.text)
+                yield item
 
     def _section_hint(self, url: str) -> str | None:
         """The label of the listing an article URL sits under (``/news/politics/x`` → ``Politics``)."""
