@@ -374,8 +374,9 @@ def generate(out: Path, articles: int, *, extra: int = 0, seed: int = SEED) -> S
         nonlocal total
         raw = data.encode() if isinstance(data, str) else data
         target = out / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(raw)
+        if not (target.is_file() and target.stat().st_size == len(raw) and target.read_bytes() == raw):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(raw)  # regenerating in place rewrites only the pages that changed
         written.add(target)
         total += len(raw)
         return len(raw)
