@@ -196,6 +196,83 @@ def test_dom_rules(rule: str, body: str, field: str, expected: Any) -> None:
             "<form><figure><img src='/n.jpg'><figcaption>Sign up for our newsletter today</figcaption></figure></form>",
             [],
         ),
+        (
+            "a figure's alt text is not a caption",
+            "<figure><img src='/a.jpg' alt='Ministers arrive in Brussels'></figure>",
+            [],
+        ),
+        (
+            "image component named widget",
+            "<div class='widget widget--type-image'><figure class='widget__figure'><img src='/a.jpg'>"
+            "<figcaption class='widget__caption'>Ministers arrive in Brussels</figcaption></figure></div>",
+            [{"text": "Ministers arrive in Brussels", "credit": None}],
+        ),
+        (
+            "widget in the sidebar",
+            "<aside class='sidebar'><div class='widget'><figure><img src='/a.jpg'>"
+            "<figcaption>Ministers arrive in Brussels</figcaption></figure></div></aside>",
+            [],
+        ),
+        (
+            "link to the full-size image",
+            "<a href='/media/a-large.jpg'><figure><img src='/a.jpg'><figcaption>Ministers arrive</figcaption></figure></a>",
+            [{"text": "Ministers arrive", "credit": None}],
+        ),
+        (
+            "link to a gallery slide of the page",
+            "<figure><a href='#slide-2'><img src='/a.jpg'></a><figcaption>Ministers arrive</figcaption></figure>",
+            [{"text": "Ministers arrive", "credit": None}],
+        ),
+        (
+            "link to the image's attachment page",
+            "<figure><a rel='attachment wp-att-7' href='/attachment/7/'><img src='/a.jpg'></a>"
+            "<figcaption>Ministers arrive</figcaption></figure>",
+            [{"text": "Ministers arrive", "credit": None}],
+        ),
+        (
+            "figcaption after its figure",
+            "<figure><img src='/a.jpg'></figure><figcaption class='info'>Ministers arrive in Brussels</figcaption>",
+            [{"text": "Ministers arrive in Brussels", "credit": None}],
+        ),
+        (
+            "caption box beside the image",
+            "<div class='image'><img src='/a.jpg'><div class='info'><div class='caption'><p>Ministers arrive in Brussels</p>"
+            "</div></div></div>",
+            [{"text": "Ministers arrive in Brussels", "credit": None}],
+        ),
+        (
+            "custom image element",
+            "<div class='media'><amp-img src='/a.jpg'></amp-img><figcaption>Ministers arrive in Brussels</figcaption></div>",
+            [{"text": "Ministers arrive in Brussels", "credit": None}],
+        ),
+        (
+            "caption-classed text with no image near",
+            "<div class='signup'><p class='caption'>Registering, I accept the terms of the newsletter.</p></div>",
+            [],
+        ),
+        (
+            "credit named as the caption's author",
+            "<figure><img src='/a.jpg'><figcaption><p class='caption-title'>Ministers arrive</p>"
+            "<span class='caption-author'>Jane Doe / Agency</span></figcaption></figure>",
+            [{"text": "Ministers arrive", "credit": "Jane Doe / Agency"}],
+        ),
+        (
+            "credit element glued to the text",
+            "<figure><img src='/a.jpg'><figcaption><p>Ministers arrive<cite class='caption-credit'>(Image: AFP)</cite></p>"
+            "</figcaption></figure>",
+            [{"text": "Ministers arrive", "credit": "AFP"}],
+        ),
+        (
+            "credit element before the text",
+            "<figure><img src='/a.jpg'><figcaption><span class='copyright'>© AFP</span> Ministers arrive</figcaption></figure>",
+            [{"text": "Ministers arrive", "credit": "© AFP"}],
+        ),
+        (
+            "caption-named icon",
+            "<figure><img src='/a.jpg'><button><svg class='icon-caption'><title>Caption Icon</title></svg></button>"
+            "<figcaption>Ministers arrive</figcaption></figure>",
+            [{"text": "Ministers arrive", "credit": None}],
+        ),
     ],
 )
 def test_caption_rules(rule: str, body: str, expected: list[dict[str, Any]]) -> None:

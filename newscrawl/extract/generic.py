@@ -96,6 +96,8 @@ _READ_MORE = re.compile(r"^\s*(?:read more|read also|also read|see also)\s*[:：
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _BODY_BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "pre"})
 _CREDIT_WORDS = frozenset({"credit", "credits", "copyright", "photographer", "source"})
+# Inside a caption, the author named is the photographer: "caption-author", "image__byline".
+_CAPTION_CREDIT_WORDS = _CREDIT_WORDS | {"author", "byline"}
 _CHROME_WORDS = frozenset(
     {"nav", "navbar", "menu", "footer", "sidebar", "widget", "related", "popular", "trending", "teaser", "teasers"}
 )
@@ -786,51 +788,128 @@ def counter_lines(page: Page, kind: str) -> list[str]:
 
 def caption_boxes(page: Page) -> list[HtmlElement]:
     """The article's captioned images: ``<figure>``s, boxes whose class names a caption and
-    hold an image (``div.wp-caption``), and caption-classed text (``p.image-caption``), outermost
-    only. Anywhere outside the site's chrome, but not teasers: an image that links elsewhere."""
-    candidates = [*page.root.iter("figure"), *named_elements(page, "caption")]
+    hold an image (``div.wp-caption``), and caption text standing on its own (``p.image-caption``,
+    a ``<figcaption>`` placed after its figure), outermost only. Anywhere outside the site's
+    chrome, but not teasers: an image that links to another page."""
+    candidates = [*page.root.iter("figure", "figcaption"), *named_elements(page, "caption")]
     boxes: list[HtmlElement] = []
     for el in sorted(dict.fromkeys(candidates), key=page.order.__getitem__):
-        if el.tag not in ("figure", "div", "span", "p", "figcaption") or page.in_chrome(el) or _is_teaser(el):
+        if el.tag not in ("figure", "div", "span", "p", "figcaption") or _is_teaser(el, page):
             continue
-        if next(el.iterancestors("form"), None) is not None:
-            continue  # a sign-up or comment form's picture
-        if el.tag == "figure" and next(el.iter("img", "picture", "source"), None) is None:
+        if _in_page_chrome(el, page) or next(el.iterancestors("form"), None) is not None:
+            continue  # the site's chrome, or a sign-up or comment form's picture
+        if el.tag == "figure" and not _has_image(el) and next(el.iter("source"), None) is None:
             continue  # a figure without an image: a quote, a player, a chart widget
-        if el.tag != "figure" and next(el.iter("img"), None) is None and len(text_of(el)) < 15:
+        if el.tag != "figure" and not _has_image(el) and (len(text_of(el)) < 15 or not _beside_image(el)):
             continue
         if not any(box in el.iterancestors() for box in boxes):
             boxes.append(el)
     return boxes
 
 
-def _is_teaser(el: HtmlElement) -> bool:
-    """Whether an image box is a teaser: inside a link, or its image wrapped in one."""
-    if next(el.iterancestors("a"), None) is not None:
-        return True
+def _in_page_chrome(el: HtmlElement, page: Page) -> bool:
+    """Whether an image box sits in the site's chrome. A name on the box itself, and "widget" in
+    an ancestor's, say how the CMS builds it (``widget__figure``, ``widget--type-image``), not where."""
+    for ancestor in el.iterancestors():
+        if ancestor not in page.chrome:
+            continue
+        if ancestor.tag in ("nav", "footer", "aside", "header") or ancestor in page.box_labels:
+            return True
+        if _words(page.names.get(ancestor, "")) & _CHROME_WORDS - {"widget"}:
+            return True
+    return False
+
+
+# An image: <img>, <picture>, and the custom elements that stand for one (<amp-img>, <brick-image>).
+_IMAGE = etree.XPath(
+    "descendant-or-self::*[self::picture or contains(local-name(), 'img') or contains(local-name(), 'image')][1]"
+)
+
+
+def _has_image(el: HtmlElement) -> bool:
+    return bool(_IMAGE(el))
+
+
+def _beside_image(el: HtmlElement) -> bool:
+    """Whether caption text without an image of its own sits beside one: its parent or grandparent
+    holds an image (``<img>``, ``<picture>``, a custom ``<brick-image>``) outside it."""
+    node = el
+    for _ in range(2):
+        node = node.getparent()
+        if node is None:
+            return False
+        if any(_has_image(child) for child in node if child is not el and isinstance(child.tag, str)):
+            return True
+    return False
+
+
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)$", re.IGNORECASE)
+
+
+def _leads_elsewhere(anchor: HtmlElement, page: Page) -> bool:
+    """Whether a link takes the reader to another page; a link to the image itself (its file,
+    WordPress's ``rel=attachment`` page), to an anchor or to the article itself is a zoom."""
+    href = page.absolute(anchor.get("href"))
+    if href is None or "attachment" in (anchor.get("rel") or "").lower().split():
+        return False
+    target = urlsplit(href)
+    if _IMAGE_FILE.search(target.path):
+        return False
+    here = urlsplit(page.url)
+    return (target.netloc, target.path.rstrip("/")) != (here.netloc, here.path.rstrip("/"))
+
+
+def _is_teaser(el: HtmlElement, page: Page) -> bool:
+    """Whether an image box is a teaser: inside a link to another page, or its image wrapped in one."""
+    outer = next(el.iterancestors("a"), None)
+    if outer is not None:
+        return _leads_elsewhere(outer, page)
     img = next(el.iter("img"), None)
-    return (
-        img is not None
-        and next(img.iterancestors("a"), None) is not None
-        and _inside(next(img.iterancestors("a")), frozenset([el]))
-    )
+    link = next(img.iterancestors("a"), None) if img is not None else None
+    return link is not None and _inside(link, frozenset([el])) and _leads_elsewhere(link, page)
 
 
 def _caption_text_element(box: HtmlElement) -> HtmlElement | None:
+    """The box's caption text: its first ``<figcaption>`` or caption-classed element that has text,
+    holds no image and is not the credit alone."""
     for el in box.iter():
         if (
             el is not box
             and isinstance(el.tag, str)
             and (el.tag == "figcaption" or "caption" in class_words(el))
+            and el.tag not in ("svg", "button")
+            and not class_words(el) & _CAPTION_CREDIT_WORDS
             and next(el.iter("img"), None) is None
+            and text_of(el)
         ):
             return el
     return None
 
 
+def _text_without(el: HtmlElement, left_out: frozenset[HtmlElement]) -> str:
+    """:func:`text_of` an element, the text inside ``left_out`` elements (its credits) left out."""
+    within = frozenset([el])
+    left_out = frozenset(e for e in left_out if e is not el and _inside(e, within))
+    if not left_out:
+        return text_of(el)
+    parts: list[str] = []
+    for text in _TEXT_NODES(el):
+        owner = text.getparent()
+        if owner is None or (not text.is_tail and owner.tag in _NO_TEXT_TAGS):
+            continue
+        holder = owner.getparent() if text.is_tail else owner
+        if holder is not None and _inside(holder, left_out):
+            continue
+        if owner.tag in _BLOCK_TAGS:
+            parts.append(" ")
+        parts.append(text)
+    return clean_text("".join(parts)) or ""
+
+
 def figure_captions(page: Page) -> list[tuple[str, str | None, str | None]]:
     """``(caption, credit, image_url)`` of the article's captioned images, in page order, each
-    caption once. An ``alt`` text alone is not a caption: readers do not see it.
+    caption once. An ``alt`` text is not a caption: readers do not see it, and teaser and
+    stock images carry one as often as article photos do.
 
     A credit is returned separately only where the markup sets it apart (an element whose class
     names a credit); otherwise it stays in the caption text for the processors to split.
@@ -838,23 +917,17 @@ def figure_captions(page: Page) -> list[tuple[str, str | None, str | None]]:
     found: list[tuple[str, str | None, str | None]] = []
     seen: set[str] = set()
     for box in caption_boxes(page):
-        caption_el = (
-            _caption_text_element(box)
-            if box.tag not in ("p", "span", "figcaption") or next(box.iter("img"), None) is not None
-            else box
-        )
         img = next(box.iter("img"), None)
+        caption_el = _caption_text_element(box) if box.tag == "figure" or _has_image(box) else box
         if img is None and box.tag != "figure":
             img = next((i for i in box.itersiblings("img", preceding=True)), None)
         image = page.absolute(img.get("src") or img.get("data-src")) if img is not None else None
-        credit_el = next((el for el in box.iter() if isinstance(el.tag, str) and class_words(el) & _CREDIT_WORDS), None)
-        credit = text_of(credit_el) if credit_el is not None else None
+        credits = [el for el in box.iter() if isinstance(el.tag, str) and class_words(el) & _CAPTION_CREDIT_WORDS]
+        credit = text_of(credits[0]) if credits else None
         if caption_el is not None:
-            caption = text_of(caption_el)
-        elif img is not None:
-            caption = clean_text(img.get("data-caption") or img.get("alt") or img.get("title")) or ""
+            caption = _text_without(caption_el, frozenset(credits))
         else:
-            caption = ""
+            caption = (clean_text(img.get("data-caption")) if img is not None else None) or ""
         if (caption or credit) and caption not in seen:
             seen.add(caption)
             found.append((caption, credit, image))
