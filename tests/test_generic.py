@@ -268,6 +268,27 @@ def test_dom_rules(rule: str, body: str, field: str, expected: Any) -> None:
             [{"text": "Ministers arrive", "credit": "© AFP"}],
         ),
         (
+            "caption-styled line beside a captioned figure",
+            "<div><div class='text-caption'>30.05.2024, 09:15 • 5 min read</div>"
+            "<figure><img src='/a.jpg'><figcaption>Ministers arrive in Brussels</figcaption></figure></div>",
+            [{"text": "Ministers arrive in Brussels", "credit": None}],
+        ),
+        (
+            "an image's description",
+            "<div class='photo-box'><img src='/a.jpg'><span class='image-description'>Ministers arrive in Brussels</span></div>",
+            [{"text": "Ministers arrive in Brussels", "credit": None}],
+        ),
+        (
+            "the article's description is no caption",
+            "<div><p class='article-description'>The summit ends without a deal on the budget.</p><img src='/a.jpg'></div>",
+            [],
+        ),
+        (
+            "legend",
+            "<div class='visual'><img src='/a.jpg'><span class='legend'>Ministers arrive in Brussels</span></div>",
+            [{"text": "Ministers arrive in Brussels", "credit": None}],
+        ),
+        (
             "caption-named icon",
             "<figure><img src='/a.jpg'><button><svg class='icon-caption'><title>Caption Icon</title></svg></button>"
             "<figcaption>Ministers arrive</figcaption></figure>",

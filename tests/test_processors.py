@@ -106,6 +106,9 @@ def test_parse_count(raw: str | int | None, expected: int | None) -> None:
         ),
         ("© BART DEWAELE", (None, "BART DEWAELE")),
         ("The photo shows a bridge", ("The photo shows a bridge", None)),
+        ("The launch event – full video (1:02:45)", ("The launch event – full video (1:02:45)", None)),
+        ("Переговоры в Стамбуле Фото: Иван Петров", ("Переговоры в Стамбуле", "Иван Петров")),
+        ("Bác sĩ khám cho bệnh nhân. Ảnh: Nguyễn Văn An", ("Bác sĩ khám cho bệnh nhân", "Nguyễn Văn An")),
         ("", (None, None)),
     ],
 )

@@ -786,15 +786,23 @@ def counter_lines(page: Page, kind: str) -> list[str]:
     return lines
 
 
+# A "legend" (French "légende") is a caption; so is the "description" of an image or a slide.
+_CAPTION_WORDS = frozenset({"caption", "legend"})
+_IMAGE_WORDS = frozenset({"image", "img", "photo", "foto", "picture", "pic", "media", "gallery", "lightbox", "slide", "bild"})
+_CAPTION_BOX_TAGS = frozenset({"figure", "div", "span", "p", "figcaption", "small", "em"})
+
+
 def caption_boxes(page: Page) -> list[HtmlElement]:
     """The article's captioned images: ``<figure>``s, boxes whose class names a caption and
     hold an image (``div.wp-caption``), and caption text standing on its own (``p.image-caption``,
     a ``<figcaption>`` placed after its figure), outermost only. Anywhere outside the site's
     chrome, but not teasers: an image that links to another page."""
     candidates = [*page.root.iter("figure", "figcaption"), *named_elements(page, "caption")]
+    candidates += [el for el in named_elements(page, "legend") if not _has_image(el)]
+    candidates += [el for el in named_elements(page, "description") if _describes_image(el)]
     boxes: list[HtmlElement] = []
     for el in sorted(dict.fromkeys(candidates), key=page.order.__getitem__):
-        if el.tag not in ("figure", "div", "span", "p", "figcaption") or _is_teaser(el, page):
+        if el.tag not in _CAPTION_BOX_TAGS or _is_teaser(el, page):
             continue
         if _in_page_chrome(el, page) or next(el.iterancestors("form"), None) is not None:
             continue  # the site's chrome, or a sign-up or comment form's picture
@@ -805,6 +813,15 @@ def caption_boxes(page: Page) -> list[HtmlElement]:
         if not any(box in el.iterancestors() for box in boxes):
             boxes.append(el)
     return boxes
+
+
+def _describes_image(el: HtmlElement) -> bool:
+    """Whether a "description"-named element is an image's (``image-description``,
+    ``gallery__description``, ``<div class="image-text"><span class="description">``), not the
+    article's or an author's."""
+    parent = el.getparent()
+    names = class_words(el) | (class_words(parent) if parent is not None else set())
+    return bool(names & _IMAGE_WORDS) and not _has_image(el)
 
 
 def _in_page_chrome(el: HtmlElement, page: Page) -> bool:
@@ -831,15 +848,20 @@ def _has_image(el: HtmlElement) -> bool:
 
 
 def _beside_image(el: HtmlElement) -> bool:
-    """Whether caption text without an image of its own sits beside one: its parent or grandparent
-    holds an image (``<img>``, ``<picture>``, a custom ``<brick-image>``) outside it."""
+    """Whether caption text without an image of its own sits beside one: a sibling of it or of
+    its parent is an image box (an ``<img>``, ``<picture>`` or custom ``<brick-image>`` with
+    little text of its own; a section holding text and pictures is no image box)."""
     node = el
     for _ in range(2):
-        node = node.getparent()
-        if node is None:
+        parent = node.getparent()
+        if parent is None:
             return False
-        if any(_has_image(child) for child in node if child is not el and isinstance(child.tag, str)):
+        if any(
+            child is not node and isinstance(child.tag, str) and _has_image(child) and len(text_of(child)) < 20
+            for child in parent
+        ):
             return True
+        node = parent
     return False
 
 
@@ -876,7 +898,7 @@ def _caption_text_element(box: HtmlElement) -> HtmlElement | None:
         if (
             el is not box
             and isinstance(el.tag, str)
-            and (el.tag == "figcaption" or "caption" in class_words(el))
+            and (el.tag == "figcaption" or class_words(el) & _CAPTION_WORDS)
             and el.tag not in ("svg", "button")
             and not class_words(el) & _CAPTION_CREDIT_WORDS
             and next(el.iter("img"), None) is None
