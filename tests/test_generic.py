@@ -289,6 +289,20 @@ def test_dom_rules(rule: str, body: str, field: str, expected: Any) -> None:
             [{"text": "Ministers arrive in Brussels", "credit": None}],
         ),
         (
+            "slide text in a wrapper beside the image",
+            "<div class='slide'><div class='slide-media'><picture><img src='/a.jpg'></picture></div>"
+            "<div class='slide-info'><div class='slide-info-content'><span class='count'>2 of 9</span>"
+            "<span class='slide-info-description'><p>Ministers arrive in Brussels</p></span></div>"
+            "<button>Read more</button></div></div>",
+            [{"text": "Ministers arrive in Brussels", "credit": None}],
+        ),
+        (
+            "caption beside a teaser image",
+            "<div><a href='/world/2024/05/29/other-story'><img src='/t.jpg'></a>"
+            "<p class='caption'>Another story entirely, read it here</p></div>",
+            [],
+        ),
+        (
             "caption-named icon",
             "<figure><img src='/a.jpg'><button><svg class='icon-caption'><title>Caption Icon</title></svg></button>"
             "<figcaption>Ministers arrive</figcaption></figure>",
@@ -298,6 +312,22 @@ def test_dom_rules(rule: str, body: str, field: str, expected: Any) -> None:
 )
 def test_caption_rules(rule: str, body: str, expected: list[dict[str, Any]]) -> None:
     assert extract_article(page(body=body), URL)["captions"] == expected
+
+
+@pytest.mark.parametrize(
+    ("rule", "url", "href", "captioned"),
+    [
+        ("photo viewer of the article", "https://news.example/article/379018", "/photos?article_id=379018", True),
+        ("photo page under the article", "https://news.example/news/20250121-QBJP5I/", "/news/20250121-QBJP5I/photo/2/", True),
+        ("the article itself", "https://news.example/world/some-story", "/world/some-story/", True),
+        ("another article", "https://news.example/article/379018", "/article/379020", False),
+        ("a slug without an identifier", "https://news.example/world/some-story", "/world/some-story-gallery", False),
+    ],
+)
+def test_image_links_that_stay_on_the_article(rule: str, url: str, href: str, captioned: bool) -> None:
+    body = f"<figure><a href='{href}'><img src='/a.jpg'></a><figcaption>Ministers arrive</figcaption></figure>"
+    expected = [{"text": "Ministers arrive", "credit": None}] if captioned else []
+    assert extract_article(page(body=body), url)["captions"] == expected
 
 
 def test_headline_where_two_sources_agree() -> None:

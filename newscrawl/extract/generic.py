@@ -797,31 +797,38 @@ def caption_boxes(page: Page) -> list[HtmlElement]:
     hold an image (``div.wp-caption``), and caption text standing on its own (``p.image-caption``,
     a ``<figcaption>`` placed after its figure), outermost only. Anywhere outside the site's
     chrome, but not teasers: an image that links to another page."""
-    candidates = [*page.root.iter("figure", "figcaption"), *named_elements(page, "caption")]
-    candidates += [el for el in named_elements(page, "legend") if not _has_image(el)]
-    candidates += [el for el in named_elements(page, "description") if _describes_image(el)]
-    boxes: list[HtmlElement] = []
+    candidates = list(page.root.iter("figure", "figcaption"))
+    for el, names in page.named:
+        if "caption" in names or "legend" in names or "description" in names:
+            words = class_words(el)
+            if "caption" in words or (words & {"legend", "description"} and _describes_image(el, words)):
+                candidates.append(el)
+    boxes: set[HtmlElement] = set()
+    image_boxes: dict[HtmlElement, bool] = {}
     for el in sorted(dict.fromkeys(candidates), key=page.order.__getitem__):
-        if el.tag not in _CAPTION_BOX_TAGS or _is_teaser(el, page):
+        if el.tag not in _CAPTION_BOX_TAGS or any(a in boxes for a in el.iterancestors()) or _is_teaser(el, page):
             continue
         if _in_page_chrome(el, page) or next(el.iterancestors("form"), None) is not None:
             continue  # the site's chrome, or a sign-up or comment form's picture
         if el.tag == "figure" and not _has_image(el) and next(el.iter("source"), None) is None:
             continue  # a figure without an image: a quote, a player, a chart widget
-        if el.tag != "figure" and not _has_image(el) and (len(text_of(el)) < 15 or not _beside_image(el)):
+        if el.tag != "figure" and not _has_image(el) and (len(text_of(el)) < 15 or not _beside_image(el, page, image_boxes)):
             continue
-        if not any(box in el.iterancestors() for box in boxes):
-            boxes.append(el)
-    return boxes
+        boxes.add(el)
+    return sorted(boxes, key=page.order.__getitem__)
 
 
-def _describes_image(el: HtmlElement) -> bool:
-    """Whether a "description"-named element is an image's (``image-description``,
-    ``gallery__description``, ``<div class="image-text"><span class="description">``), not the
-    article's or an author's."""
+def _describes_image(el: HtmlElement, words: set[str]) -> bool:
+    """Whether a "legend" or "description"-named element (``words``: its class words) is an
+    image's text: a legend always, a description when it or its parent names an image
+    (``image-description``, ``gallery__description``, ``<div class="image-text"><span
+    class="description">``), not the article's or an author's. An image box is no text."""
+    if _has_image(el):
+        return False
+    if "legend" in words:
+        return True
     parent = el.getparent()
-    names = class_words(el) | (class_words(parent) if parent is not None else set())
-    return bool(names & _IMAGE_WORDS) and not _has_image(el)
+    return bool((words | (class_words(parent) if parent is not None else set())) & _IMAGE_WORDS)
 
 
 def _in_page_chrome(el: HtmlElement, page: Page) -> bool:
@@ -847,21 +854,43 @@ def _has_image(el: HtmlElement) -> bool:
     return bool(_IMAGE(el))
 
 
-def _beside_image(el: HtmlElement) -> bool:
-    """Whether caption text without an image of its own sits beside one: a sibling of it or of
-    its parent is an image box (an ``<img>``, ``<picture>`` or custom ``<brick-image>`` with
-    little text of its own; a section holding text and pictures is no image box)."""
+def _beside_image(el: HtmlElement, page: Page, image_boxes: dict[HtmlElement, bool]) -> bool:
+    """Whether caption text without an image of its own sits beside one: a sibling of it, of its
+    parent, or of a wrapper holding little but it (a slide's "info" box with a "3 of 12" counter)
+    is an image box: an ``<img>``, ``<picture>`` or custom ``<brick-image>`` with no caption of
+    its own and no link to another page (a teaser). ``image_boxes`` remembers the judgements."""
+    room = len(text_of(el)) + 40
     node = el
-    for _ in range(2):
+    for level in range(5):
         parent = node.getparent()
-        if parent is None:
+        if parent is None or (level >= 2 and _text_exceeds(parent, room)):
             return False
-        if any(
-            child is not node and isinstance(child.tag, str) and _has_image(child) and len(text_of(child)) < 20
-            for child in parent
-        ):
-            return True
+        for child in parent:
+            if child is node or not isinstance(child.tag, str):
+                continue
+            if child not in image_boxes:
+                image_boxes[child] = _is_image_box(child, page)
+            if image_boxes[child]:
+                return True
         node = parent
+    return False
+
+
+def _is_image_box(el: HtmlElement, page: Page) -> bool:
+    return _has_image(el) and not _text_exceeds(el, 20) and not any(_leads_elsewhere(a, page) for a in el.iter("a"))
+
+
+def _text_exceeds(el: HtmlElement, limit: int) -> bool:
+    """Whether an element's visible text is longer than ``limit`` characters (counted without
+    surrounding blanks, and only as far as needed)."""
+    total = 0
+    for node in el.iter():
+        if node is not el:
+            total += len((node.tail or "").strip())
+        if isinstance(node.tag, str) and node.tag not in _NO_TEXT_TAGS:
+            total += len((node.text or "").strip())
+        if total > limit:
+            return True
     return False
 
 
@@ -869,8 +898,10 @@ _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)$", re.IGNORECASE)
 
 
 def _leads_elsewhere(anchor: HtmlElement, page: Page) -> bool:
-    """Whether a link takes the reader to another page; a link to the image itself (its file,
-    WordPress's ``rel=attachment`` page), to an anchor or to the article itself is a zoom."""
+    """Whether a link takes the reader to another page. A link to the image itself (its file,
+    WordPress's ``rel=attachment`` page), to an anchor, or to the article or a view of it (a URL
+    carrying the article's own identifier: ``/article/123/photo/9``, ``/photos?article_id=123``)
+    is a zoom."""
     href = page.absolute(anchor.get("href"))
     if href is None or "attachment" in (anchor.get("rel") or "").lower().split():
         return False
@@ -878,7 +909,17 @@ def _leads_elsewhere(anchor: HtmlElement, page: Page) -> bool:
     if _IMAGE_FILE.search(target.path):
         return False
     here = urlsplit(page.url)
-    return (target.netloc, target.path.rstrip("/")) != (here.netloc, here.path.rstrip("/"))
+    if (target.netloc, target.path.rstrip("/")) == (here.netloc, here.path.rstrip("/")):
+        return False
+    key = _article_key(here.path)
+    return not (key and target.netloc == here.netloc and key in f"{target.path}?{target.query}")
+
+
+def _article_key(path: str) -> str | None:
+    """The identifier an article's URL ends with (``379018``, ``20250121-QBJP5I25``), when it
+    is one: long enough and holding a digit, unlike a section name."""
+    segment = path.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return segment if len(segment) >= 6 and any(ch.isdigit() for ch in segment) else None
 
 
 def _is_teaser(el: HtmlElement, page: Page) -> bool:
