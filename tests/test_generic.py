@@ -303,6 +303,27 @@ def test_dom_rules(rule: str, body: str, field: str, expected: Any) -> None:
             [],
         ),
         (
+            "figure text no element names",
+            "<figure><span class='frame'><img src='/a.jpg'></span><span class='bu'>Ministers arrive in Brussels</span></figure>",
+            [{"text": "Ministers arrive in Brussels", "credit": None}],
+        ),
+        (
+            "image box in all but name",
+            "<div class='media media--left'><picture><img src='/a.jpg'></picture><div class='info'>"
+            "<p class='infotext'>Ministers arrive in Brussels</p></div></div>",
+            [{"text": "Ministers arrive in Brussels", "credit": None}],
+        ),
+        (
+            "image box holding a heading is a card",
+            "<div class='image-card'><img src='/a.jpg'><h3>Ministers arrive in Brussels</h3></div>",
+            [],
+        ),
+        (
+            "image box with two images is a strip",
+            "<div class='image-row'><img src='/a.jpg'><img src='/b.jpg'><p>Ministers arrive in Brussels</p></div>",
+            [],
+        ),
+        (
             "caption-named icon",
             "<figure><img src='/a.jpg'><button><svg class='icon-caption'><title>Caption Icon</title></svg></button>"
             "<figcaption>Ministers arrive</figcaption></figure>",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import html
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -803,6 +804,16 @@ def caption_boxes(page: Page) -> list[HtmlElement]:
             words = class_words(el)
             if "caption" in words or (words & {"legend", "description"} and _describes_image(el, words)):
                 candidates.append(el)
+    judged: set[HtmlElement] = set()
+    for img in page.root.iter("img"):
+        for box in itertools.islice(img.iterancestors("div", "span", "p"), 3):
+            if box in judged:
+                break
+            judged.add(box)
+            box_names = page.names.get(box)
+            if box_names and _words(box_names) & _IMAGE_BOX_WORDS and _is_captioned_image(box):
+                candidates.append(box)
+                break
     boxes: set[HtmlElement] = set()
     image_boxes: dict[HtmlElement, bool] = {}
     for el in sorted(dict.fromkeys(candidates), key=page.order.__getitem__):
@@ -818,17 +829,27 @@ def caption_boxes(page: Page) -> list[HtmlElement]:
     return sorted(boxes, key=page.order.__getitem__)
 
 
+_IMAGE_BOX_WORDS = frozenset({"image", "img", "photo", "foto", "picture", "bild", "media"})
+
+
+def _is_captioned_image(el: HtmlElement) -> bool:
+    """Whether an image-named box (``div.media``, ``div.image-widget``) is a figure in all but
+    name: one image and a line of text, no heading, no link."""
+    if _text_exceeds(el, 400) or next(itertools.islice(el.iter("img"), 1, None), None) is not None:
+        return False
+    return next(el.iter("a", *_HEADINGS), None) is None and len(text_of(el)) >= 15
+
+
 def _describes_image(el: HtmlElement, words: set[str]) -> bool:
     """Whether a "legend" or "description"-named element (``words``: its class words) is an
     image's text: a legend always, a description when it or its parent names an image
     (``image-description``, ``gallery__description``, ``<div class="image-text"><span
     class="description">``), not the article's or an author's. An image box is no text."""
-    if _has_image(el):
-        return False
-    if "legend" in words:
-        return True
-    parent = el.getparent()
-    return bool((words | (class_words(parent) if parent is not None else set())) & _IMAGE_WORDS)
+    if "legend" not in words:
+        parent = el.getparent()
+        if not (words | (class_words(parent) if parent is not None else set())) & _IMAGE_WORDS:
+            return False
+    return not _has_image(el)
 
 
 def _in_page_chrome(el: HtmlElement, page: Page) -> bool:
@@ -990,7 +1011,10 @@ def figure_captions(page: Page) -> list[tuple[str, str | None, str | None]]:
         if caption_el is not None:
             caption = _text_without(caption_el, frozenset(credits))
         else:
-            caption = (clean_text(img.get("data-caption")) if img is not None else None) or ""
+            # No element says which text is the caption: the box's own text is, when it reads as one.
+            own = _text_without(box, frozenset(credits))
+            caption = own if len(own) >= 15 and next(box.iter("a"), None) is None else ""
+            caption = caption or (clean_text(img.get("data-caption")) if img is not None else None) or ""
         if (caption or credit) and caption not in seen:
             seen.add(caption)
             found.append((caption, credit, image))
