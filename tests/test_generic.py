@@ -324,6 +324,18 @@ def test_dom_rules(rule: str, body: str, field: str, expected: Any) -> None:
             [],
         ),
         (
+            "separator before a credit element",
+            "<figure><img src='/a.jpg'><figcaption>Ministers arrive - <span class='copyright'>Copyright</span> "
+            "<span class='credit'>AFP</span></figcaption></figure>",
+            [{"text": "Ministers arrive", "credit": "Copyright AFP"}],
+        ),
+        (
+            "rights named in the caption box",
+            "<div class='media'><img src='/a.jpg'><div class='info'><span class='subtitle'>Ministers arrive in Brussels</span>"
+            "<span class='media-rights'>Picture rights: Jane Doe</span></div></div>",
+            [{"text": "Ministers arrive in Brussels", "credit": "Picture rights: Jane Doe"}],
+        ),
+        (
             "caption-named icon",
             "<figure><img src='/a.jpg'><button><svg class='icon-caption'><title>Caption Icon</title></svg></button>"
             "<figcaption>Ministers arrive</figcaption></figure>",

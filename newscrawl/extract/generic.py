@@ -97,8 +97,9 @@ _READ_MORE = re.compile(r"^\s*(?:read more|read also|also read|see also)\s*[:：
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _BODY_BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "pre"})
 _CREDIT_WORDS = frozenset({"credit", "credits", "copyright", "photographer", "source"})
-# Inside a caption, the author named is the photographer: "caption-author", "image__byline".
-_CAPTION_CREDIT_WORDS = _CREDIT_WORDS | {"author", "byline"}
+# Inside a caption, the author named is the photographer ("caption-author", "image__byline"), and
+# the rights named are the credit ("media-rights").
+_CAPTION_CREDIT_WORDS = _CREDIT_WORDS | {"author", "byline", "rights"}
 _CHROME_WORDS = frozenset(
     {"nav", "navbar", "menu", "footer", "sidebar", "widget", "related", "popular", "trending", "teaser", "teasers"}
 )
@@ -811,7 +812,7 @@ def caption_boxes(page: Page) -> list[HtmlElement]:
                 break
             judged.add(box)
             box_names = page.names.get(box)
-            if box_names and _words(box_names) & _IMAGE_BOX_WORDS and _is_captioned_image(box):
+            if box_names and _words(box_names) & _IMAGE_BOX_WORDS and _is_captioned_image(box, page):
                 candidates.append(box)
                 break
     boxes: set[HtmlElement] = set()
@@ -832,12 +833,15 @@ def caption_boxes(page: Page) -> list[HtmlElement]:
 _IMAGE_BOX_WORDS = frozenset({"image", "img", "photo", "foto", "picture", "bild", "media"})
 
 
-def _is_captioned_image(el: HtmlElement) -> bool:
+def _is_captioned_image(el: HtmlElement, page: Page) -> bool:
     """Whether an image-named box (``div.media``, ``div.image-widget``) is a figure in all but
-    name: one image and a line of text, no heading, no link."""
-    if _text_exceeds(el, 400) or next(itertools.islice(el.iter("img"), 1, None), None) is not None:
+    name: one image (its ``<noscript>`` copy aside) and a line of text, no heading, no link to
+    another page."""
+    if _text_exceeds(el, 400) or sum(1 for img in el.iter("img") if img.getparent().tag != "noscript") != 1:
         return False
-    return next(el.iter("a", *_HEADINGS), None) is None and len(text_of(el)) >= 15
+    if next(el.iter(*_HEADINGS), None) is not None or any(_leads_elsewhere(a, page) for a in el.iter("a")):
+        return False
+    return len(text_of(el)) >= 15
 
 
 def _describes_image(el: HtmlElement, words: set[str]) -> bool:
@@ -1007,9 +1011,11 @@ def figure_captions(page: Page) -> list[tuple[str, str | None, str | None]]:
             img = next((i for i in box.itersiblings("img", preceding=True)), None)
         image = page.absolute(img.get("src") or img.get("data-src")) if img is not None else None
         credits = [el for el in box.iter() if isinstance(el.tag, str) and class_words(el) & _CAPTION_CREDIT_WORDS]
-        credit = text_of(credits[0]) if credits else None
+        outermost = [el for el in credits if not any(a in credits for a in el.iterancestors())]
+        credit = " ".join(dict.fromkeys(filter(None, map(text_of, outermost)))) or None
         if caption_el is not None:
-            caption = _text_without(caption_el, frozenset(credits))
+            # The separator that stood before a left-out credit goes with it: "Text - <credit>".
+            caption = _text_without(caption_el, frozenset(credits)).rstrip(" -–—|/")
         else:
             # No element says which text is the caption: the box's own text is, when it reads as one.
             own = _text_without(box, frozenset(credits))
