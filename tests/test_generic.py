@@ -336,6 +336,12 @@ def test_dom_rules(rule: str, body: str, field: str, expected: Any) -> None:
             [{"text": "Ministers arrive in Brussels", "credit": "Picture rights: Jane Doe"}],
         ),
         (
+            "lead image in the article's header",
+            "<header class='article-header'><figure><img src='/a.jpg'><figcaption>Ministers arrive in Brussels</figcaption>"
+            "</figure></header>",
+            [{"text": "Ministers arrive in Brussels", "credit": None}],
+        ),
+        (
             "caption-named icon",
             "<figure><img src='/a.jpg'><button><svg class='icon-caption'><title>Caption Icon</title></svg></button>"
             "<figcaption>Ministers arrive</figcaption></figure>",

@@ -858,10 +858,11 @@ def _describes_image(el: HtmlElement, words: set[str]) -> bool:
 
 def _in_page_chrome(el: HtmlElement, page: Page) -> bool:
     """Whether an image box sits in the site's chrome. A name on the box itself, and "widget" in
-    an ancestor's, say how the CMS builds it (``widget__figure``, ``widget--type-image``), not where."""
+    an ancestor's, say how the CMS builds it (``widget__figure``, ``widget--type-image``), not where;
+    an article's own header is no chrome."""
     for ancestor in el.iterancestors():
-        if ancestor not in page.chrome:
-            continue
+        if ancestor not in page.chrome or (ancestor.tag == "header" and _in_article(ancestor)):
+            continue  # an <article>'s own <header> holds its lead image
         if ancestor.tag in ("nav", "footer", "aside", "header") or ancestor in page.box_labels:
             return True
         if _words(page.names.get(ancestor, "")) & _CHROME_WORDS - {"widget"}:
