@@ -188,7 +188,9 @@ def parse_count(value: str | int | None) -> int | None:
 # A credit is the last bracketed group of a caption: "... 2023 (AP Photo/Mohammed Dahman)"; one
 # without letters is part of the text: "Full video (1:02:45)".
 _TRAILING_CREDIT = re.compile(r"^(?P<text>.*?)[\s.,;:]*[(\[](?P<credit>[^()\[\]]*[^\W\d_][^()\[\]]*)[)\]]\s*\.?\s*$", re.S)
-_CREDIT_LABEL = re.compile(r"^(?:photo|foto|bild|image|picture|credit|credits|source)\s*[:：]\s*", re.I)
+_CREDIT_LABEL = re.compile(
+    r"^(?:(?:photo|image|picture)\s+)?(?:photo|foto|bild|image|picture|credit|credits|source)\s*[:：]\s*", re.I
+)
 
 
 def clean_credit(value: str | None) -> str | None:

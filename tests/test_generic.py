@@ -342,6 +342,25 @@ def test_dom_rules(rule: str, body: str, field: str, expected: Any) -> None:
             [{"text": "Ministers arrive in Brussels", "credit": None}],
         ),
         (
+            "a bracket is no caption",
+            "<figure><img src='/a.jpg'><figcaption>[<span class='credit'>Rendering: Studio A</span>]</figcaption></figure>",
+            [{"text": "", "credit": "Rendering: Studio A"}],
+        ),
+        (
+            "a credit-only image beside caption text",
+            "<div class='slide'><figure><img src='/a.jpg'><p class='photo-credit'>Courtesy of Jane Doe</p></figure>"
+            "<div class='slide-caption'><div class='share'>Share</div><div class='item-caption'>Ministers arrive in Brussels"
+            "</div></div></div>",
+            [{"text": "", "credit": "Courtesy of Jane Doe"}, {"text": "Ministers arrive in Brussels", "credit": None}],
+        ),
+        (
+            "caption part of a credit-named block",
+            "<figure><img src='/a.jpg'><figcaption class='caption-credit__figcaption'>"
+            "<span class='caption-credit__caption'>Ministers arrive</span>"
+            "<span class='caption-credit__credit'>(Image credit: Jane Doe)</span></figcaption></figure>",
+            [{"text": "Ministers arrive", "credit": "Jane Doe"}],
+        ),
+        (
             "caption-named icon",
             "<figure><img src='/a.jpg'><button><svg class='icon-caption'><title>Caption Icon</title></svg></button>"
             "<figcaption>Ministers arrive</figcaption></figure>",

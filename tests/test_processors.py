@@ -262,6 +262,7 @@ def test_is_byline(line: str, expected: bool) -> None:
         ("Photo: Reuters", "Reuters"),
         ("Foto: Jane Doe", "Jane Doe"),
         ("Bild: dpa", "dpa"),
+        ("(Image credit: Jane Doe)", "Jane Doe"),
         ("Copyright AFP", "Copyright AFP"),
     ],
 )

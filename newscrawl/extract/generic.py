@@ -903,7 +903,13 @@ def _beside_image(el: HtmlElement, page: Page, image_boxes: dict[HtmlElement, bo
 
 
 def _is_image_box(el: HtmlElement, page: Page) -> bool:
-    return _has_image(el) and not _text_exceeds(el, 20) and not any(_leads_elsewhere(a, page) for a in el.iter("a"))
+    if not _has_image(el) or any(_leads_elsewhere(a, page) for a in el.iter("a")):
+        return False
+    if not _text_exceeds(el, 20):
+        return True
+    # An image with only its credit beside it has no caption of its own either.
+    credits = frozenset(e for e in el.iter() if isinstance(e.tag, str) and _names_credit(e))
+    return bool(credits) and len(_text_without(el, credits)) < 20
 
 
 def _text_exceeds(el: HtmlElement, limit: int) -> bool:
@@ -967,12 +973,28 @@ def _caption_text_element(box: HtmlElement) -> HtmlElement | None:
             and isinstance(el.tag, str)
             and (el.tag == "figcaption" or class_words(el) & _CAPTION_WORDS)
             and el.tag not in ("svg", "button")
-            and not class_words(el) & _CAPTION_CREDIT_WORDS
+            and not _names_credit(el)
             and next(el.iter("img"), None) is None
             and text_of(el)
         ):
             return el
     return None
+
+
+_CAPTION_PART_WORDS = frozenset({"caption", "figcaption", "text", "title", "description", "legend"})
+
+
+def _names_credit(el: HtmlElement) -> bool:
+    """Whether one of an element's names says it is a caption's credit (``image-credit``,
+    ``caption__copyright``, ``copyrightHolder``), not a caption part inside a credit-named block
+    (``caption-credit__caption``)."""
+    if not el.attrib:
+        return False
+    for name in _classes(el).split():
+        words = [word.lower() for word in _WORD.findall(name)]
+        if set(words) & _CAPTION_CREDIT_WORDS and words[-1] not in _CAPTION_PART_WORDS:
+            return True
+    return False
 
 
 def _text_without(el: HtmlElement, left_out: frozenset[HtmlElement]) -> str:
@@ -1007,11 +1029,15 @@ def figure_captions(page: Page) -> list[tuple[str, str | None, str | None]]:
     seen: set[str] = set()
     for box in caption_boxes(page):
         img = next(box.iter("img"), None)
-        caption_el = _caption_text_element(box) if box.tag == "figure" or _has_image(box) else box
+        if box.tag == "figure" or _has_image(box):
+            caption_el = _caption_text_element(box)
+        else:  # caption text: its own caption-named part, where it holds more (a share bar)
+            inner = _caption_text_element(box)
+            caption_el = inner if inner is not None else box
         if img is None and box.tag != "figure":
             img = next((i for i in box.itersiblings("img", preceding=True)), None)
         image = page.absolute(img.get("src") or img.get("data-src")) if img is not None else None
-        credits = [el for el in box.iter() if isinstance(el.tag, str) and class_words(el) & _CAPTION_CREDIT_WORDS]
+        credits = [el for el in box.iter() if isinstance(el.tag, str) and _names_credit(el)]
         outermost = [el for el in credits if not any(a in credits for a in el.iterancestors())]
         credit = " ".join(dict.fromkeys(filter(None, map(text_of, outermost)))) or None
         if caption_el is not None:
@@ -1022,6 +1048,8 @@ def figure_captions(page: Page) -> list[tuple[str, str | None, str | None]]:
             own = _text_without(box, frozenset(credits))
             caption = own if len(own) >= 15 and next(box.iter("a"), None) is None else ""
             caption = caption or (clean_text(img.get("data-caption")) if img is not None else None) or ""
+        if sum(ch.isalnum() for ch in caption) < 3:
+            caption = ""  # a bracket or a "By" left over from the credit and byline is no caption
         if (caption or credit) and caption not in seen:
             seen.add(caption)
             found.append((caption, credit, image))
