@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from newscrawl.extract.generic import Page, figure_captions
 from newscrawl.extraction import KEYS, decode_html, extract_article
 
 if TYPE_CHECKING:
@@ -468,3 +469,20 @@ def test_site_suffix_after_a_closing_quote_is_dropped_where_sources_agree() -> N
         + '<meta property="og:title" content="Party vote fails: &quot;why push it&quot;-Politicsㅣ Daily">'
     )
     assert extract_article(page(head), URL)["headline"] == 'Party vote fails: "why push it"'
+
+
+@pytest.mark.parametrize(
+    ("rule", "img", "expected"),
+    [
+        ("src", "<img src='/a.jpg'>", "https://news.example/a.jpg"),
+        (
+            "placeholder src, lazy data-src",
+            "<img src='data:image/gif;base64,R0lGOD' data-src='/a.jpg'>",
+            "https://news.example/a.jpg",
+        ),
+        ("no src, lazy srcset", "<img data-srcset='/a-480.jpg 480w, /a-960.jpg 960w'>", "https://news.example/a-480.jpg"),
+    ],
+)
+def test_caption_image_url(rule: str, img: str, expected: str) -> None:
+    html = page(body=f"<figure>{img}<figcaption>Ministers arrive</figcaption></figure>")
+    assert figure_captions(Page.from_html(html, URL)) == [("Ministers arrive", None, expected)]

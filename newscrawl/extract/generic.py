@@ -903,6 +903,7 @@ def _beside_image(el: HtmlElement, page: Page, image_boxes: dict[HtmlElement, bo
 
 
 def _is_image_box(el: HtmlElement, page: Page) -> bool:
+    """Whether an element is an image with no caption of its own and no link to another page."""
     if not _has_image(el) or any(_leads_elsewhere(a, page) for a in el.iter("a")):
         return False
     if not _text_exceeds(el, 20):
@@ -1017,6 +1018,21 @@ def _text_without(el: HtmlElement, left_out: frozenset[HtmlElement]) -> str:
     return clean_text("".join(parts)) or ""
 
 
+# Where lazy-loading pages keep an image's address while ``src`` holds a placeholder.
+_LAZY_SOURCES = ("data-src", "data-lazy-src", "data-original", "data-srcset", "srcset")
+
+
+def _image_url(img: HtmlElement, page: Page) -> str | None:
+    """An image's address: its ``src``, else (a ``data:`` placeholder or none) the first address
+    its lazy-loading attributes give."""
+    for attribute in ("src", *_LAZY_SOURCES):
+        value = (img.get(attribute) or "").strip().split(",")[0].split(" ")[0]
+        url = page.absolute(value)
+        if url:
+            return url
+    return None
+
+
 def figure_captions(page: Page) -> list[tuple[str, str | None, str | None]]:
     """``(caption, credit, image_url)`` of the article's captioned images, in page order, each
     caption once. An ``alt`` text is not a caption: readers do not see it, and teaser and
@@ -1036,7 +1052,7 @@ def figure_captions(page: Page) -> list[tuple[str, str | None, str | None]]:
             caption_el = inner if inner is not None else box
         if img is None and box.tag != "figure":
             img = next((i for i in box.itersiblings("img", preceding=True)), None)
-        image = page.absolute(img.get("src") or img.get("data-src")) if img is not None else None
+        image = _image_url(img, page) if img is not None else None
         credits = [el for el in box.iter() if isinstance(el.tag, str) and _names_credit(el)]
         outermost = [el for el in credits if not any(a in credits for a in el.iterancestors())]
         credit = " ".join(dict.fromkeys(filter(None, map(text_of, outermost)))) or None
