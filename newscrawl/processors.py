@@ -218,13 +218,16 @@ def parse_count(value: str | int | None) -> int | None:
 
 # --- captions ------------------------------------------------------------------------------
 
-# A credit is the last bracketed group of a caption: "... 2023 (AP Photo/Mohammed Dahman)".
-_TRAILING_CREDIT = re.compile(r"^(?P<text>.*?)[\s.,;:]*[(\[](?P<credit>[^()\[\]]+)[)\]]\s*\.?\s*$", re.S)
-_CREDIT_LABEL = re.compile(r"^(?:photo|image|picture|credit|credits|source)\s*[:：]\s*", re.I)
+# A credit is the last bracketed group of a caption: "... 2023 (AP Photo/Mohammed Dahman)"; one
+# without letters is part of the text: "Full video (1:02:45)".
+_TRAILING_CREDIT = re.compile(r"^(?P<text>.*?)[\s.,;:]*[(\[](?P<credit>[^()\[\]]*[^\W\d_][^()\[\]]*)[)\]]\s*\.?\s*$", re.S)
+_CREDIT_LABEL = re.compile(
+    r"^(?:(?:photo|image|picture)\s+)?(?:photo|foto|bild|image|picture|credit|credits|source)\s*[:：]\s*", re.I
+)
 
 
 def clean_credit(value: str | None) -> str | None:
-    """``"(AP Photo/Mohammed Dahman)"`` → ``"AP Photo/Mohammed Dahman"``; ``"Photo: AFP"`` → ``"AFP"``."""
+    """``"(AP Photo/Mohammed Dahman)"`` → ``"AP Photo/Mohammed Dahman"``; ``"Photo: AFP"``, ``"Foto: AFP"`` → ``"AFP"``."""
     text = clean_text(value)
     if text is None:
         return None
@@ -233,10 +236,12 @@ def clean_credit(value: str | None) -> str | None:
 
 
 # A credit introduced by a marker at the end of a caption: "... © dpa | Jens Kalaene",
-# "... Credit: Oliver Lane", "... Photo by Jane Doe", "... Foto: AFP".
+# "... Credit: Oliver Lane", "... Photo by Jane Doe", "... Foto: AFP", in the languages of the
+# news the crawler reads ("Фото: Дмитрий Азаров", "Ảnh: Bệnh viện cung cấp").
 _MARKED_CREDIT = re.compile(
-    r"^(?P<text>.*?)[\s.,;:|—–-]*(?:(?:©|\(c\)|copyright)\s*|\b(?:photo|foto|bild|image|picture|credit|credits|crédit|crédito|"
-    r"quelle|source|fotograf[ií]a)s?\s*(?:by|:)\s*)(?P<credit>[^©]{2,80}?)\s*\.?$",
+    r"^(?P<text>.*?)[\s.,;:|—–-]*(?:(?:©|\(c\)|copyright)\s*|\b(?:(?:photo|image|picture)\s+)?(?:photo|foto|bild|image|picture|"
+    r"credit|credits|crédit|crédito|quelle|source|fotograf[ií]a|фото|ảnh|kuva|beeld|zdjęcie)s?\s*(?:by|:)\s*)"
+    r"(?P<credit>[^©]{2,120}?)\s*\.?$",
     re.IGNORECASE | re.S,
 )
 # A credit in front: "BILD: SN/APA/GEORG HOCHMUTH Ex-Ministerin Raab ...".

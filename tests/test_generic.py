@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from newscrawl.extract.generic import Page, figure_captions
 from newscrawl.extraction import KEYS, decode_html, extract_article
 
 if TYPE_CHECKING:
@@ -196,10 +197,196 @@ def test_dom_rules(rule: str, body: str, field: str, expected: Any) -> None:
             "<form><figure><img src='/n.jpg'><figcaption>Sign up for our newsletter today</figcaption></figure></form>",
             [],
         ),
+        (
+            "a figure's alt text is not a caption",
+            "<figure><img src='/a.jpg' alt='Ministers arrive in Brussels'></figure>",
+            [],
+        ),
+        (
+            "image component named widget",
+            "<div class='widget widget--type-image'><figure class='widget__figure'><img src='/a.jpg'>"
+            "<figcaption class='widget__caption'>Ministers arrive in Brussels</figcaption></figure></div>",
+            [{"text": "Ministers arrive in Brussels", "credit": None}],
+        ),
+        (
+            "widget in the sidebar",
+            "<aside class='sidebar'><div class='widget'><figure><img src='/a.jpg'>"
+            "<figcaption>Ministers arrive in Brussels</figcaption></figure></div></aside>",
+            [],
+        ),
+        (
+            "link to the full-size image",
+            "<a href='/media/a-large.jpg'><figure><img src='/a.jpg'><figcaption>Ministers arrive</figcaption></figure></a>",
+            [{"text": "Ministers arrive", "credit": None}],
+        ),
+        (
+            "link to a gallery slide of the page",
+            "<figure><a href='#slide-2'><img src='/a.jpg'></a><figcaption>Ministers arrive</figcaption></figure>",
+            [{"text": "Ministers arrive", "credit": None}],
+        ),
+        (
+            "link to the image's attachment page",
+            "<figure><a rel='attachment wp-att-7' href='/attachment/7/'><img src='/a.jpg'></a>"
+            "<figcaption>Ministers arrive</figcaption></figure>",
+            [{"text": "Ministers arrive", "credit": None}],
+        ),
+        (
+            "figcaption after its figure",
+            "<figure><img src='/a.jpg'></figure><figcaption class='info'>Ministers arrive in Brussels</figcaption>",
+            [{"text": "Ministers arrive in Brussels", "credit": None}],
+        ),
+        (
+            "caption box beside the image",
+            "<div class='image'><img src='/a.jpg'><div class='info'><div class='caption'><p>Ministers arrive in Brussels</p>"
+            "</div></div></div>",
+            [{"text": "Ministers arrive in Brussels", "credit": None}],
+        ),
+        (
+            "custom image element",
+            "<div class='media'><amp-img src='/a.jpg'></amp-img><figcaption>Ministers arrive in Brussels</figcaption></div>",
+            [{"text": "Ministers arrive in Brussels", "credit": None}],
+        ),
+        (
+            "caption-classed text with no image near",
+            "<div class='signup'><p class='caption'>Registering, I accept the terms of the newsletter.</p></div>",
+            [],
+        ),
+        (
+            "credit named as the caption's author",
+            "<figure><img src='/a.jpg'><figcaption><p class='caption-title'>Ministers arrive</p>"
+            "<span class='caption-author'>Jane Doe / Agency</span></figcaption></figure>",
+            [{"text": "Ministers arrive", "credit": "Jane Doe / Agency"}],
+        ),
+        (
+            "credit element glued to the text",
+            "<figure><img src='/a.jpg'><figcaption><p>Ministers arrive<cite class='caption-credit'>(Image: AFP)</cite></p>"
+            "</figcaption></figure>",
+            [{"text": "Ministers arrive", "credit": "AFP"}],
+        ),
+        (
+            "credit element before the text",
+            "<figure><img src='/a.jpg'><figcaption><span class='copyright'>© AFP</span> Ministers arrive</figcaption></figure>",
+            [{"text": "Ministers arrive", "credit": "© AFP"}],
+        ),
+        (
+            "caption-styled line beside a captioned figure",
+            "<div><div class='text-caption'>30.05.2024, 09:15 • 5 min read</div>"
+            "<figure><img src='/a.jpg'><figcaption>Ministers arrive in Brussels</figcaption></figure></div>",
+            [{"text": "Ministers arrive in Brussels", "credit": None}],
+        ),
+        (
+            "an image's description",
+            "<div class='photo-box'><img src='/a.jpg'><span class='image-description'>Ministers arrive in Brussels</span></div>",
+            [{"text": "Ministers arrive in Brussels", "credit": None}],
+        ),
+        (
+            "the article's description is no caption",
+            "<div><p class='article-description'>The summit ends without a deal on the budget.</p><img src='/a.jpg'></div>",
+            [],
+        ),
+        (
+            "legend",
+            "<div class='visual'><img src='/a.jpg'><span class='legend'>Ministers arrive in Brussels</span></div>",
+            [{"text": "Ministers arrive in Brussels", "credit": None}],
+        ),
+        (
+            "slide text in a wrapper beside the image",
+            "<div class='slide'><div class='slide-media'><picture><img src='/a.jpg'></picture></div>"
+            "<div class='slide-info'><div class='slide-info-content'><span class='count'>2 of 9</span>"
+            "<span class='slide-info-description'><p>Ministers arrive in Brussels</p></span></div>"
+            "<button>Read more</button></div></div>",
+            [{"text": "Ministers arrive in Brussels", "credit": None}],
+        ),
+        (
+            "caption beside a teaser image",
+            "<div><a href='/world/2024/05/29/other-story'><img src='/t.jpg'></a>"
+            "<p class='caption'>Another story entirely, read it here</p></div>",
+            [],
+        ),
+        (
+            "figure text no element names",
+            "<figure><span class='frame'><img src='/a.jpg'></span><span class='bu'>Ministers arrive in Brussels</span></figure>",
+            [{"text": "Ministers arrive in Brussels", "credit": None}],
+        ),
+        (
+            "image box in all but name",
+            "<div class='media media--left'><picture><img src='/a.jpg'></picture><div class='info'>"
+            "<p class='infotext'>Ministers arrive in Brussels</p></div></div>",
+            [{"text": "Ministers arrive in Brussels", "credit": None}],
+        ),
+        (
+            "image box holding a heading is a card",
+            "<div class='image-card'><img src='/a.jpg'><h3>Ministers arrive in Brussels</h3></div>",
+            [],
+        ),
+        (
+            "image box with two images is a strip",
+            "<div class='image-row'><img src='/a.jpg'><img src='/b.jpg'><p>Ministers arrive in Brussels</p></div>",
+            [],
+        ),
+        (
+            "separator before a credit element",
+            "<figure><img src='/a.jpg'><figcaption>Ministers arrive - <span class='copyright'>Copyright</span> "
+            "<span class='credit'>AFP</span></figcaption></figure>",
+            [{"text": "Ministers arrive", "credit": "Copyright AFP"}],
+        ),
+        (
+            "rights named in the caption box",
+            "<div class='media'><img src='/a.jpg'><div class='info'><span class='subtitle'>Ministers arrive in Brussels</span>"
+            "<span class='media-rights'>Picture rights: Jane Doe</span></div></div>",
+            [{"text": "Ministers arrive in Brussels", "credit": "Picture rights: Jane Doe"}],
+        ),
+        (
+            "lead image in the article's header",
+            "<header class='article-header'><figure><img src='/a.jpg'><figcaption>Ministers arrive in Brussels</figcaption>"
+            "</figure></header>",
+            [{"text": "Ministers arrive in Brussels", "credit": None}],
+        ),
+        (
+            "a bracket is no caption",
+            "<figure><img src='/a.jpg'><figcaption>[<span class='credit'>Rendering: Studio A</span>]</figcaption></figure>",
+            [{"text": "", "credit": "Rendering: Studio A"}],
+        ),
+        (
+            "a credit-only image beside caption text",
+            "<div class='slide'><figure><img src='/a.jpg'><p class='photo-credit'>Courtesy of Jane Doe</p></figure>"
+            "<div class='slide-caption'><div class='share'>Share</div><div class='item-caption'>Ministers arrive in Brussels"
+            "</div></div></div>",
+            [{"text": "", "credit": "Courtesy of Jane Doe"}, {"text": "Ministers arrive in Brussels", "credit": None}],
+        ),
+        (
+            "caption part of a credit-named block",
+            "<figure><img src='/a.jpg'><figcaption class='caption-credit__figcaption'>"
+            "<span class='caption-credit__caption'>Ministers arrive</span>"
+            "<span class='caption-credit__credit'>(Image credit: Jane Doe)</span></figcaption></figure>",
+            [{"text": "Ministers arrive", "credit": "Jane Doe"}],
+        ),
+        (
+            "caption-named icon",
+            "<figure><img src='/a.jpg'><button><svg class='icon-caption'><title>Caption Icon</title></svg></button>"
+            "<figcaption>Ministers arrive</figcaption></figure>",
+            [{"text": "Ministers arrive", "credit": None}],
+        ),
     ],
 )
 def test_caption_rules(rule: str, body: str, expected: list[dict[str, Any]]) -> None:
     assert extract_article(page(body=body), URL)["captions"] == expected
+
+
+@pytest.mark.parametrize(
+    ("rule", "url", "href", "captioned"),
+    [
+        ("photo viewer of the article", "https://news.example/article/379018", "/photos?article_id=379018", True),
+        ("photo page under the article", "https://news.example/news/20250121-QBJP5I/", "/news/20250121-QBJP5I/photo/2/", True),
+        ("the article itself", "https://news.example/world/some-story", "/world/some-story/", True),
+        ("another article", "https://news.example/article/379018", "/article/379020", False),
+        ("a slug without an identifier", "https://news.example/world/some-story", "/world/some-story-gallery", False),
+    ],
+)
+def test_image_links_that_stay_on_the_article(rule: str, url: str, href: str, captioned: bool) -> None:
+    body = f"<figure><a href='{href}'><img src='/a.jpg'></a><figcaption>Ministers arrive</figcaption></figure>"
+    expected = [{"text": "Ministers arrive", "credit": None}] if captioned else []
+    assert extract_article(page(body=body), url)["captions"] == expected
 
 
 def test_headline_where_two_sources_agree() -> None:
@@ -317,3 +504,20 @@ def test_site_suffix_after_a_closing_quote_is_dropped_where_sources_agree() -> N
         + '<meta property="og:title" content="Party vote fails: &quot;why push it&quot;-Politicsㅣ Daily">'
     )
     assert extract_article(page(head), URL)["headline"] == 'Party vote fails: "why push it"'
+
+
+@pytest.mark.parametrize(
+    ("rule", "img", "expected"),
+    [
+        ("src", "<img src='/a.jpg'>", "https://news.example/a.jpg"),
+        (
+            "placeholder src, lazy data-src",
+            "<img src='data:image/gif;base64,R0lGOD' data-src='/a.jpg'>",
+            "https://news.example/a.jpg",
+        ),
+        ("no src, lazy srcset", "<img data-srcset='/a-480.jpg 480w, /a-960.jpg 960w'>", "https://news.example/a-480.jpg"),
+    ],
+)
+def test_caption_image_url(rule: str, img: str, expected: str) -> None:
+    html = page(body=f"<figure>{img}<figcaption>Ministers arrive</figcaption></figure>")
+    assert figure_captions(Page.from_html(html, URL)) == [("Ministers arrive", None, expected)]

@@ -106,6 +106,14 @@ def test_parse_count(raw: str | int | None, expected: int | None) -> None:
         ),
         ("© BART DEWAELE", (None, "BART DEWAELE")),
         ("The photo shows a bridge", ("The photo shows a bridge", None)),
+        ("Image Credits: Jane Doe", (None, "Jane Doe")),
+        (
+            "Source: National Statistics Office, Energy Council and the Ministry of Energy and Mines, 2024 edition",
+            (None, "National Statistics Office, Energy Council and the Ministry of Energy and Mines, 2024 edition"),
+        ),
+        ("The launch event – full video (1:02:45)", ("The launch event – full video (1:02:45)", None)),
+        ("Переговоры в Стамбуле Фото: Иван Петров", ("Переговоры в Стамбуле", "Иван Петров")),
+        ("Bác sĩ khám cho bệnh nhân. Ảnh: Nguyễn Văn An", ("Bác sĩ khám cho bệnh nhân", "Nguyễn Văn An")),
         ("", (None, None)),
     ],
 )
@@ -251,3 +259,18 @@ def test_clean_tag(raw: str, expected: str | None) -> None:
 )
 def test_is_byline(line: str, expected: bool) -> None:
     assert p.is_byline(line) is expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("(AP Photo/Jane Doe)", "AP Photo/Jane Doe"),
+        ("Photo: Reuters", "Reuters"),
+        ("Foto: Jane Doe", "Jane Doe"),
+        ("Bild: dpa", "dpa"),
+        ("(Image credit: Jane Doe)", "Jane Doe"),
+        ("Copyright AFP", "Copyright AFP"),
+    ],
+)
+def test_clean_credit(raw: str, expected: str) -> None:
+    assert p.clean_credit(raw) == expected
