@@ -981,14 +981,64 @@ def main_text(page: Page) -> list[str]:
     """The page's main text as paragraphs, by trafilatura (on a copy: it prunes the tree it gets).
 
     trafilatura earns its place here: on real pages of many publishers it finds the article
-    text better than any density heuristic of ours (see ``benchmarks/realworld.py``).
+    text better than any density heuristic of ours (see ``benchmarks/realworld.py``). Its fast
+    mode is used, and its full mode (which weighs its own result against readability and
+    jusText) only where the fast result looks like a failed extraction: see
+    :func:`_looks_failed`.
     """
+    lines = _trafilatura_lines(page, fast=True)
+    if _looks_failed(lines, page):
+        lines = _trafilatura_lines(page, fast=False) or lines
+    return lines
+
+
+def _trafilatura_lines(page: Page, *, fast: bool) -> list[str]:
     document = bare_extraction(
-        copy.deepcopy(page.root), url=page.url, fast=True, with_metadata=False, include_comments=False, as_dict=False
+        copy.deepcopy(page.root), url=page.url, fast=fast, with_metadata=False, include_comments=False, as_dict=False
     )
     text = getattr(document, "text", None) or ""
     lines = (clean_text(line) for line in text.split("\n"))
     return [line for line in lines if line and not is_read_more(line)]
+
+
+# Under this many characters (about 300 words) an extraction may have stopped early.
+_SHORT_TEXT = 2000
+# Lines this short (median) are menu entries and labels, not paragraphs.
+_MENU_LINE = 25
+
+
+def _looks_failed(lines: list[str], page: Page) -> bool:
+    """Whether trafilatura's fast result is implausible as an article's text: a short text while
+    the page's densest paragraph block holds at least twice as much, or a list of mostly
+    menu-length lines (it took the site's navigation)."""
+    if len(lines) >= 10 and sorted(map(len, lines))[len(lines) // 2] < _MENU_LINE:
+        return True
+    length = sum(map(len, lines))
+    if length >= _SHORT_TEXT:
+        return False
+    block = sum(map(len, body_text(body_blocks(page))))
+    return block >= 2 * length and block > 0
+
+
+# The headline is looked for among the text's first lines ...
+_HEADLINE_WITHIN = 8
+# ... and what stands above it goes with it while it is this small a share of the text.
+_ABOVE_HEADLINE = 0.15
+
+
+def after_headline(lines: list[str], headlines: Iterable[str]) -> list[str]:
+    """``lines`` without a repeat of the headline near their top. The few lines above that repeat
+    (kicker, date, breadcrumb, a "reviewed by our editors" note) go too: they are the article's
+    header, not its text; longer text above it is kept, since then the "headline" line is a
+    subheading that happens to match it."""
+    keys = {_title_key(h) for h in headlines} - {""}
+    for i, line in enumerate(lines[:_HEADLINE_WITHIN]):
+        if _title_key(line) in keys:
+            above = sum(map(len, lines[:i]))
+            if above <= _ABOVE_HEADLINE * sum(map(len, lines)):
+                return lines[i + 1 :]
+            return [*lines[:i], *lines[i + 1 :]]
+    return lines
 
 
 # Source pairs whose agreement settles the headline, most trusted first.
@@ -1291,8 +1341,11 @@ class NewsPage:
 
     def body(self) -> list[str]:
         """Body paragraphs and subheadings: the main text as trafilatura finds it, "Read more:"
-        lines left out."""
-        return self._main_text
+        lines left out, and without the headline it repeats at its top (with the kicker, date or
+        breadcrumb lines above it)."""
+        h1 = self.page.headline_element
+        headlines = [*self.headline(), *([text_of(h1)] if h1 is not None else [])]
+        return after_headline(self._main_text, headlines)
 
     def captions(self) -> list[tuple[str, str | None, str | None]]:
         """``(caption, credit, image_url)`` of the article's own figures, else JSON-LD image

@@ -1,0 +1,73 @@
+"""The article body: which of trafilatura's lines are the article's text."""
+
+from __future__ import annotations
+
+import pytest
+
+from newscrawl.extract.generic import NewsPage, Page, _looks_failed, after_headline
+from newscrawl.extraction import extract_article
+
+URL = "https://news.example/world/2024/05/30/some-story-about-things"
+HEADLINE = "Ministers meet in Brussels to discuss the budget"
+PARAGRAPH = "The ministers of the member states met on Thursday to talk about the budget for next year."
+
+
+def story(paragraphs: int) -> str:
+    return "".join(f"<p>{PARAGRAPH} This is paragraph {i}.</p>" for i in range(paragraphs))
+
+
+def html(body: str, head: str = "") -> str:
+    return f"<html><head><title>{HEADLINE} - Daily</title>{head}</head><body>{body}</body></html>"
+
+
+@pytest.mark.parametrize(
+    ("case", "lines", "expected"),
+    [
+        ("repeat at the top", [HEADLINE, "First paragraph.", "Second."], ["First paragraph.", "Second."]),
+        ("case and quotes differ", [f"“{HEADLINE.upper()}”", "First paragraph."], ["First paragraph."]),
+        (
+            "kicker and date above it",
+            ["Politics", "30 May 2024", HEADLINE, PARAGRAPH * 3, PARAGRAPH * 3],
+            [PARAGRAPH * 3, PARAGRAPH * 3],
+        ),
+        (
+            "long text above: a subheading that matches",
+            [PARAGRAPH * 3, PARAGRAPH * 3, HEADLINE, PARAGRAPH],
+            [PARAGRAPH * 3, PARAGRAPH * 3, PARAGRAPH],
+        ),
+        ("no repeat", ["First paragraph.", "Second."], ["First paragraph.", "Second."]),
+        (
+            "repeat far down is text",
+            [f"Line {i}." for i in range(10)] + [HEADLINE],
+            [f"Line {i}." for i in range(10)] + [HEADLINE],
+        ),
+    ],
+)
+def test_after_headline(case: str, lines: list[str], expected: list[str]) -> None:
+    assert after_headline(lines, [HEADLINE]) == expected, case
+
+
+@pytest.mark.parametrize(
+    ("case", "body", "lines", "failed"),
+    [
+        ("a short text, a long block", f"<div>{story(12)}</div>", [PARAGRAPH], True),
+        ("a short text, no more on the page", f"<div>{story(1)}</div>", [PARAGRAPH], False),
+        ("a long text", f"<div>{story(40)}</div>", [PARAGRAPH] * 30, False),
+        ("menu entries", f"<div>{story(1)}</div>", ["Home", "World", "Politics", "Sport", "Culture"] * 3, True),
+        ("short paragraphs are not menu entries", f"<div>{story(1)}</div>", [PARAGRAPH] * 12, False),
+    ],
+)
+def test_a_fast_extraction_that_looks_failed(case: str, body: str, lines: list[str], failed: bool) -> None:
+    assert _looks_failed(lines, Page.from_html(html(body), URL)) is failed, case
+
+
+def test_body_starts_after_the_headline_it_repeats() -> None:
+    page = html(f"<article><p class='kicker'>Politics</p><h1>{HEADLINE}</h1><div>{story(6)}</div></article>")
+    body = extract_article(page, URL)["body"]
+    assert body.startswith(PARAGRAPH)
+    assert HEADLINE not in body
+
+
+def test_body_of_a_page_without_a_headline_repeat_is_untouched() -> None:
+    news = NewsPage(Page.from_html(html(f"<article><div>{story(6)}</div></article>"), URL))
+    assert news.body() == news._main_text
