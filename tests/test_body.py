@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from newscrawl.extract.generic import NewsPage, Page, _looks_failed, after_headline
+from newscrawl.extract.generic import NewsPage, Page, _looks_failed, after_headline, until_declared_end
 from newscrawl.extraction import extract_article
 
 URL = "https://news.example/world/2024/05/30/some-story-about-things"
@@ -71,3 +73,44 @@ def test_body_starts_after_the_headline_it_repeats() -> None:
 def test_body_of_a_page_without_a_headline_repeat_is_untouched() -> None:
     news = NewsPage(Page.from_html(html(f"<article><div>{story(6)}</div></article>"), URL))
     assert news.body() == news._main_text
+
+
+ARTICLE = [f"{PARAGRAPH} This is paragraph {i}." for i in range(5)]
+PROMO = ["Sign up for our newsletter", "Get the day's news in your inbox every morning, free of charge."]
+
+
+@pytest.mark.parametrize(
+    ("case", "lines", "declared", "expected"),
+    [
+        ("promo after the declared end", [*ARTICLE, *PROMO], " ".join(ARTICLE), ARTICLE),
+        (
+            "subheading inside is kept",
+            [*ARTICLE[:2], "What comes next", *ARTICLE[2:], *PROMO],
+            " ".join(ARTICLE),
+            [*ARTICLE[:2], "What comes next", *ARTICLE[2:]],
+        ),
+        ("a summary, not the full text", [*ARTICLE, *PROMO], ARTICLE[0], [*ARTICLE, *PROMO]),
+        (
+            "another story's text",
+            [*ARTICLE, *PROMO],
+            "A different story about the weather on the coast this week.",
+            [*ARTICLE, *PROMO],
+        ),
+        ("nothing after the end", ARTICLE, " ".join(ARTICLE), ARTICLE),
+    ],
+)
+def test_until_declared_end(case: str, lines: list[str], declared: str, expected: list[str]) -> None:
+    assert until_declared_end(lines, declared) == expected, case
+
+
+def test_body_ends_where_the_declared_article_body_ends() -> None:
+    paragraphs = "".join(f"<p>{p}</p>" for p in ARTICLE)
+    ld = json.dumps({"@type": "NewsArticle", "headline": HEADLINE, "articleBody": " ".join(ARTICLE)})
+    promo = f"<p>{PROMO[1]}</p>"
+    page = html(
+        f"<article><h1>{HEADLINE}</h1><div>{paragraphs}{promo}</div></article>",
+        f'<script type="application/ld+json">{ld}</script>',
+    )
+    body = extract_article(page, URL)["body"]
+    assert ARTICLE[-1] in body
+    assert PROMO[1] not in body

@@ -13,6 +13,7 @@ import copy
 import html
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -1041,6 +1042,34 @@ def after_headline(lines: list[str], headlines: Iterable[str]) -> list[str]:
     return lines
 
 
+# The JSON-LD articleBody is trusted as the article's full text when this share of its words
+# is in the extracted text and it covers this share of the extracted text ...
+_DECLARED_INSIDE = 0.9
+_DECLARED_COVERS = 0.3
+# ... and a line is the article's when this share of its words is in the articleBody.
+_LINE_DECLARED = 0.8
+
+
+def _word_bag(text: str) -> Counter[str]:
+    return Counter(re.findall(r"\w+", text.casefold()))
+
+
+def until_declared_end(lines: list[str], article_body: str) -> list[str]:
+    """``lines`` up to the last one the page's own JSON-LD ``articleBody`` holds. What trafilatura
+    adds after the declared article (newsletter boxes, a donation appeal, the next story) is not
+    the article's. Only where the ``articleBody`` is the full text of these lines, not a summary
+    or another story's text; lines before its end (subheadings, captions) are kept as they are."""
+    declared, extracted = _word_bag(article_body), _word_bag("\n".join(lines))
+    shared = (declared & extracted).total()
+    if not shared or shared < _DECLARED_INSIDE * declared.total() or shared < _DECLARED_COVERS * extracted.total():
+        return lines
+    for end in range(len(lines), 0, -1):
+        bag = _word_bag(lines[end - 1])
+        if bag and (bag & declared).total() >= _LINE_DECLARED * bag.total():
+            return lines[:end]
+    return lines
+
+
 # Source pairs whose agreement settles the headline, most trusted first.
 _HEADLINE_PAIRS = (
     ("h1", "og"),
@@ -1341,11 +1370,13 @@ class NewsPage:
 
     def body(self) -> list[str]:
         """Body paragraphs and subheadings: the main text as trafilatura finds it, "Read more:"
-        lines left out, and without the headline it repeats at its top (with the kicker, date or
-        breadcrumb lines above it)."""
+        lines left out, without the headline it repeats at its top (with the kicker, date or
+        breadcrumb lines above it), and ending where the JSON-LD ``articleBody`` ends."""
         h1 = self.page.headline_element
         headlines = [*self.headline(), *([text_of(h1)] if h1 is not None else [])]
-        return after_headline(self._main_text, headlines)
+        lines = after_headline(self._main_text, headlines)
+        declared = self.ld.get("articleBody")
+        return until_declared_end(lines, declared) if isinstance(declared, str) else lines
 
     def captions(self) -> list[tuple[str, str | None, str | None]]:
         """``(caption, credit, image_url)`` of the article's own figures, else JSON-LD image
