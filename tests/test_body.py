@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from newscrawl.extract.generic import NewsPage, Page, _looks_failed, after_headline, until_declared_end
+from newscrawl.extract.generic import NewsPage, Page, _looks_failed, after_headline, is_table_row, until_declared_end
 from newscrawl.extraction import extract_article
 
 URL = "https://news.example/world/2024/05/30/some-story-about-things"
@@ -114,3 +114,29 @@ def test_body_ends_where_the_declared_article_body_ends() -> None:
     body = extract_article(page, URL)["body"]
     assert ARTICLE[-1] in body
     assert PROMO[1] not in body
+
+
+@pytest.mark.parametrize(
+    ("line", "row"),
+    [
+        ("| Year | Team | Medal |", True),
+        ("|---|---|", True),
+        ("| 2016 | Gold |", True),
+        ("|", False),
+        ("The vote | a report", False),
+        ("Paragraph with a | pipe |", False),
+    ],
+)
+def test_is_table_row(line: str, row: bool) -> None:
+    assert is_table_row(line) is row
+
+
+def test_body_leaves_out_tables_and_the_articles_captions() -> None:
+    caption = "The minister arrives at the meeting in Brussels on Thursday morning"
+    figure = f"<div class='picture'><img src='/a.jpg'><p class='imageCaption'>{caption}</p></div>"
+    table = "<table><tr><th>Year</th><th>Budget</th></tr><tr><td>2024</td><td>100</td></tr></table>"
+    page = html(f"<article><h1>{HEADLINE}</h1><div>{story(3)}{figure}{story(3)}{table}{story(2)}</div></article>")
+    body = extract_article(page, URL)["body"]
+    assert caption not in body
+    assert "| 2024 |" not in body
+    assert body.count(PARAGRAPH) == 8

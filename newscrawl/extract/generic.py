@@ -1021,6 +1021,12 @@ def _looks_failed(lines: list[str], page: Page) -> bool:
     return block >= 2 * length and block > 0
 
 
+def is_table_row(line: str) -> bool:
+    """Whether a main-text line is a table row (trafilatura writes them ``| cell | cell |``): the
+    article's data, not its prose."""
+    return len(line) > 1 and line.startswith("|") and line.endswith("|")
+
+
 # The headline is looked for among the text's first lines ...
 _HEADLINE_WITHIN = 8
 # ... and what stands above it goes with it while it is this small a share of the text.
@@ -1370,11 +1376,14 @@ class NewsPage:
 
     def body(self) -> list[str]:
         """Body paragraphs and subheadings: the main text as trafilatura finds it, "Read more:"
-        lines left out, without the headline it repeats at its top (with the kicker, date or
-        breadcrumb lines above it), and ending where the JSON-LD ``articleBody`` ends."""
+        lines, table rows and the article's own figure captions and credits left out, without the
+        headline it repeats at its top (with the kicker, date or breadcrumb lines above it), and
+        ending where the JSON-LD ``articleBody`` ends."""
         h1 = self.page.headline_element
         headlines = [*self.headline(), *([text_of(h1)] if h1 is not None else [])]
-        lines = after_headline(self._main_text, headlines)
+        captions = {_title_key(text) for caption in figure_captions(self.page) for text in caption[:2] if text}
+        lines = [line for line in self._main_text if not is_table_row(line) and _title_key(line) not in captions]
+        lines = after_headline(lines, headlines)
         declared = self.ld.get("articleBody")
         return until_declared_end(lines, declared) if isinstance(declared, str) else lines
 
