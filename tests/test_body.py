@@ -6,7 +6,15 @@ import json
 
 import pytest
 
-from newscrawl.extract.generic import NewsPage, Page, _looks_failed, after_headline, is_table_row, until_declared_end
+from newscrawl.extract.generic import (
+    NewsPage,
+    Page,
+    _looks_failed,
+    after_headline,
+    is_table_row,
+    until_declared_end,
+    without_trailing_links,
+)
 from newscrawl.extraction import extract_article
 
 URL = "https://news.example/world/2024/05/30/some-story-about-things"
@@ -140,3 +148,33 @@ def test_body_leaves_out_tables_and_the_articles_captions() -> None:
     assert caption not in body
     assert "| 2024 |" not in body
     assert body.count(PARAGRAPH) == 8
+
+
+LINKS = "<ul><li><a href='/a'>Another story about the budget</a></li></ul><p>MORE: <a href='/b'>Ministers leave Brussels after the talks</a></p>"
+
+
+@pytest.mark.parametrize(
+    ("case", "lines", "expected"),
+    [
+        (
+            "a list and a MORE line",
+            [PARAGRAPH, "- Another story about the budget", "MORE: Ministers leave Brussels after the talks"],
+            [PARAGRAPH],
+        ),
+        (
+            "links inside the text stay",
+            [PARAGRAPH, "Another story about the budget", PARAGRAPH],
+            [PARAGRAPH, "Another story about the budget", PARAGRAPH],
+        ),
+        (
+            "a line with a link in it is text",
+            [PARAGRAPH, "He said that Another story about the budget was untrue, and repeated it twice."],
+            [PARAGRAPH, "He said that Another story about the budget was untrue, and repeated it twice."],
+        ),
+        ("no links", [PARAGRAPH], [PARAGRAPH]),
+        ("empty", [], []),
+    ],
+)
+def test_without_trailing_links(case: str, lines: list[str], expected: list[str]) -> None:
+    page = Page.from_html(html(f"<div>{story(2)}</div>{LINKS}"), URL)
+    assert without_trailing_links(lines, page) == expected, case

@@ -1076,6 +1076,29 @@ def until_declared_end(lines: list[str], article_body: str) -> list[str]:
     return lines
 
 
+# A trailing line is a link when one link's text makes up this share of it ...
+_LINK_LINE = 0.8
+# ... and only lines this short are looked at: a paragraph is not a link.
+_LINK_LINE_LENGTH = 200
+
+
+def without_trailing_links(lines: list[str], page: Page) -> list[str]:
+    """``lines`` without the links that end them: a list of related stories, "MORE: ..." and
+    "Next: ..." teasers, a "Sign up" link. A line counts as a link when the text of one of the
+    page's links makes up most of it (a "MORE:" label or a list bullet aside)."""
+    anchors: set[str] | None = None
+    end = len(lines)
+    while end and len(lines[end - 1]) <= _LINK_LINE_LENGTH:
+        if anchors is None:
+            anchors = {" ".join("".join(a.itertext()).split()) for a in page.root.iter("a")} - {""}
+        line = lines[end - 1].removeprefix("- ")
+        longest = max((len(anchor) for anchor in anchors if anchor in line), default=0)
+        if longest < _LINK_LINE * len(line):
+            break
+        end -= 1
+    return lines[:end]
+
+
 # Source pairs whose agreement settles the headline, most trusted first.
 _HEADLINE_PAIRS = (
     ("h1", "og"),
@@ -1377,15 +1400,17 @@ class NewsPage:
     def body(self) -> list[str]:
         """Body paragraphs and subheadings: the main text as trafilatura finds it, "Read more:"
         lines, table rows and the article's own figure captions and credits left out, without the
-        headline it repeats at its top (with the kicker, date or breadcrumb lines above it), and
-        ending where the JSON-LD ``articleBody`` ends."""
+        headline it repeats at its top (with the kicker, date or breadcrumb lines above it),
+        ending where the JSON-LD ``articleBody`` ends and before the links that trail it."""
         h1 = self.page.headline_element
         headlines = [*self.headline(), *([text_of(h1)] if h1 is not None else [])]
         captions = {_title_key(text) for caption in figure_captions(self.page) for text in caption[:2] if text}
         lines = [line for line in self._main_text if not is_table_row(line) and _title_key(line) not in captions]
         lines = after_headline(lines, headlines)
         declared = self.ld.get("articleBody")
-        return until_declared_end(lines, declared) if isinstance(declared, str) else lines
+        if isinstance(declared, str):
+            lines = until_declared_end(lines, declared)
+        return without_trailing_links(lines, self.page)
 
     def captions(self) -> list[tuple[str, str | None, str | None]]:
         """``(caption, credit, image_url)`` of the article's own figures, else JSON-LD image
