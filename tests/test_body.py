@@ -11,6 +11,7 @@ from newscrawl.extract.generic import (
     Page,
     _looks_failed,
     after_headline,
+    embedded_posts,
     is_table_row,
     until_declared_end,
     without_trailing_links,
@@ -178,3 +179,32 @@ LINKS = "<ul><li><a href='/a'>Another story about the budget</a></li></ul><p>MOR
 def test_without_trailing_links(case: str, lines: list[str], expected: list[str]) -> None:
     page = Page.from_html(html(f"<div>{story(2)}</div>{LINKS}"), URL)
     assert without_trailing_links(lines, page) == expected, case
+
+
+TWEET = (
+    "<blockquote class='twitter-tweet'><p lang='en'>The budget talks are over, see you next year</p>"
+    "— Jane Doe (@janedoe) <a href='https://twitter.com/janedoe/status/1'>May 30, 2024</a></blockquote>"
+)
+
+
+@pytest.mark.parametrize(
+    ("case", "quote", "posts"),
+    [
+        ("a tweet", TWEET, ["The budget talks are over, see you next year— Jane Doe (@janedoe) May 30, 2024"]),
+        (
+            "an instagram post",
+            "<blockquote class='instagram-media'><p>A photo from the summit</p></blockquote>",
+            ["A photo from the summit"],
+        ),
+        ("a quotation is the article's", "<blockquote><p>We will meet again next year</p></blockquote>", []),
+    ],
+)
+def test_embedded_posts(case: str, quote: str, posts: list[str]) -> None:
+    assert embedded_posts(Page.from_html(html(f"<div>{story(2)}{quote}</div>"), URL)) == posts, case
+
+
+def test_body_leaves_out_embedded_posts() -> None:
+    body = extract_article(html(f"<article><div>{story(3)}{TWEET}{story(3)}</div></article>"), URL)["body"]
+    assert "see you next year" not in body
+    assert "@janedoe" not in body
+    assert body.count(PARAGRAPH) == 6

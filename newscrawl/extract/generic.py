@@ -1027,6 +1027,20 @@ def is_table_row(line: str) -> bool:
     return len(line) > 1 and line.startswith("|") and line.endswith("|")
 
 
+# The class names the platforms' embed code gives the quoted post (every site embeds it so).
+_EMBEDDED_POST = ("twitter-tweet", "twitter-video", "instagram-media", "tiktok-embed")
+
+
+def embedded_posts(page: Page) -> list[str]:
+    """Texts of the social-media posts the page embeds (``<blockquote class="twitter-tweet">``):
+    someone else's words, shown beside the article rather than written in it."""
+    return [
+        " ".join("".join(quote.itertext()).split())
+        for quote in page.root.iter("blockquote")
+        if any(name in (quote.get("class") or "") for name in _EMBEDDED_POST)
+    ]
+
+
 # The headline is looked for among the text's first lines ...
 _HEADLINE_WITHIN = 8
 # ... and what stands above it goes with it while it is this small a share of the text.
@@ -1399,13 +1413,19 @@ class NewsPage:
 
     def body(self) -> list[str]:
         """Body paragraphs and subheadings: the main text as trafilatura finds it, "Read more:"
-        lines, table rows and the article's own figure captions and credits left out, without the
+        lines, table rows, embedded social-media posts and the article's own figure captions and
+        credits left out, without the
         headline it repeats at its top (with the kicker, date or breadcrumb lines above it),
         ending where the JSON-LD ``articleBody`` ends and before the links that trail it."""
         h1 = self.page.headline_element
         headlines = [*self.headline(), *([text_of(h1)] if h1 is not None else [])]
         captions = {_title_key(text) for caption in figure_captions(self.page) for text in caption[:2] if text}
-        lines = [line for line in self._main_text if not is_table_row(line) and _title_key(line) not in captions]
+        posts = embedded_posts(self.page)
+        lines = [
+            line
+            for line in self._main_text
+            if not is_table_row(line) and _title_key(line) not in captions and not any(line in post for post in posts)
+        ]
         lines = after_headline(lines, headlines)
         declared = self.ld.get("articleBody")
         if isinstance(declared, str):
