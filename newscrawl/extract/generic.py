@@ -1100,17 +1100,19 @@ def without_trailing_links(lines: list[str], page: Page) -> list[str]:
     """``lines`` without the links that end them: a list of related stories, "MORE: ..." and
     "Next: ..." teasers, a "Sign up" link. A line counts as a link when the text of one of the
     page's links makes up most of it (a "MORE:" label or a list bullet aside)."""
-    anchors: set[str] | None = None
     end = len(lines)
     while end and len(lines[end - 1]) <= _LINK_LINE_LENGTH:
-        if anchors is None:
-            anchors = {" ".join("".join(a.itertext()).split()) for a in page.root.iter("a")} - {""}
         line = lines[end - 1].removeprefix("- ")
-        longest = max((len(anchor) for anchor in anchors if anchor in line), default=0)
-        if longest < _LINK_LINE * len(line):
+        if not _HAS_LINK_WITHIN(page.root, line=line, length=_LINK_LINE * len(line)):
             break
         end -= 1
     return lines[:end]
+
+
+# Whether the page has a link whose text is at least $length long and occurs in $line.
+_HAS_LINK_WITHIN = etree.XPath(
+    "boolean(//a[string-length(normalize-space(.)) >= $length and contains($line, normalize-space(.))])"
+)
 
 
 # Source pairs whose agreement settles the headline, most trusted first.
@@ -1413,18 +1415,25 @@ class NewsPage:
 
     def body(self) -> list[str]:
         """Body paragraphs and subheadings: the main text as trafilatura finds it, "Read more:"
-        lines, table rows, embedded social-media posts and the article's own figure captions and
-        credits left out, without the
+        lines, table rows, embedded social-media posts and the texts of caption and credit elements
+        left out, without the
         headline it repeats at its top (with the kicker, date or breadcrumb lines above it),
         ending where the JSON-LD ``articleBody`` ends and before the links that trail it."""
         h1 = self.page.headline_element
-        headlines = [*self.headline(), *([text_of(h1)] if h1 is not None else [])]
-        captions = {_title_key(text) for caption in figure_captions(self.page) for text in caption[:2] if text}
+        headlines = [
+            *([text_of(h1)] if h1 is not None else []),
+            *self.page.meta_values("og:title")[:1],
+            *jsonld_text(self.ld.get("headline"))[:1],
+        ]
+        captions = {_title_key(text_of(el)) for word in ("caption", "credit") for el in named_elements(self.page, word)}
+        longest = 2 * max(map(len, captions), default=0)  # longer lines cannot be one: no key needed
         posts = embedded_posts(self.page)
         lines = [
             line
             for line in self._main_text
-            if not is_table_row(line) and _title_key(line) not in captions and not any(line in post for post in posts)
+            if not is_table_row(line)
+            and not (len(line) <= longest and _title_key(line) in captions)
+            and not any(line in post for post in posts)
         ]
         lines = after_headline(lines, headlines)
         declared = self.ld.get("articleBody")
