@@ -1094,6 +1094,10 @@ def until_declared_end(lines: list[str], article_body: str) -> list[str]:
 _LINK_LINE = 0.8
 # ... and only lines this short are looked at: a paragraph is not a link.
 _LINK_LINE_LENGTH = 200
+# Whether the page has a link whose text is at least $length long and occurs in $line.
+_HAS_LINK_WITHIN = etree.XPath(
+    "boolean(//a[string-length(normalize-space(.)) >= $length and contains($line, normalize-space(.))])"
+)
 
 
 def without_trailing_links(lines: list[str], page: Page) -> list[str]:
@@ -1107,12 +1111,6 @@ def without_trailing_links(lines: list[str], page: Page) -> list[str]:
             break
         end -= 1
     return lines[:end]
-
-
-# Whether the page has a link whose text is at least $length long and occurs in $line.
-_HAS_LINK_WITHIN = etree.XPath(
-    "boolean(//a[string-length(normalize-space(.)) >= $length and contains($line, normalize-space(.))])"
-)
 
 
 # Source pairs whose agreement settles the headline, most trusted first.
@@ -1414,11 +1412,11 @@ class NewsPage:
         return main_text(self.page)
 
     def body(self) -> list[str]:
-        """Body paragraphs and subheadings: the main text as trafilatura finds it, "Read more:"
-        lines, table rows, embedded social-media posts and the texts of caption and credit elements
-        left out, without the
-        headline it repeats at its top (with the kicker, date or breadcrumb lines above it),
-        ending where the JSON-LD ``articleBody`` ends and before the links that trail it."""
+        """Body paragraphs and subheadings: the main text as trafilatura finds it, without
+        "Read more:" lines, table rows, embedded social-media posts, the texts of caption and
+        credit elements, the headline it repeats at its top (with the kicker, date or breadcrumb
+        lines above it), what follows the end of the JSON-LD ``articleBody`` and the links that
+        trail it."""
         h1 = self.page.headline_element
         headlines = [
             *([text_of(h1)] if h1 is not None else []),
@@ -1426,6 +1424,7 @@ class NewsPage:
             *jsonld_text(self.ld.get("headline"))[:1],
         ]
         captions = {_title_key(text_of(el)) for word in ("caption", "credit") for el in named_elements(self.page, word)}
+        captions.discard("")
         longest = 2 * max(map(len, captions), default=0)  # longer lines cannot be one: no key needed
         posts = embedded_posts(self.page)
         lines = [
