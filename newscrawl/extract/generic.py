@@ -14,6 +14,7 @@ import html
 import itertools
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -1307,14 +1308,135 @@ def main_text(page: Page) -> list[str]:
     """The page's main text as paragraphs, by trafilatura (on a copy: it prunes the tree it gets).
 
     trafilatura earns its place here: on real pages of many publishers it finds the article
-    text better than any density heuristic of ours (see ``benchmarks/realworld.py``).
+    text better than any density heuristic of ours (see ``benchmarks/realworld.py``). Its fast
+    mode is used, and its full mode (which weighs its own result against readability and
+    jusText) only where the fast result looks like a failed extraction: see
+    :func:`_looks_failed`.
     """
+    lines = _trafilatura_lines(page, fast=True)
+    if _looks_failed(lines, page):
+        lines = _trafilatura_lines(page, fast=False) or lines
+    return lines
+
+
+def _trafilatura_lines(page: Page, *, fast: bool) -> list[str]:
     document = bare_extraction(
-        copy.deepcopy(page.root), url=page.url, fast=True, with_metadata=False, include_comments=False, as_dict=False
+        copy.deepcopy(page.root), url=page.url, fast=fast, with_metadata=False, include_comments=False, as_dict=False
     )
     text = getattr(document, "text", None) or ""
     lines = (clean_text(line) for line in text.split("\n"))
     return [line for line in lines if line and not is_read_more(line)]
+
+
+# Under this many characters (about 300 words) an extraction may have stopped early.
+_SHORT_TEXT = 2000
+# Lines this short (median) are menu entries and labels, not paragraphs.
+_MENU_LINE = 25
+
+
+def _looks_failed(lines: list[str], page: Page) -> bool:
+    """Whether trafilatura's fast result is implausible as an article's text: a short text while
+    the page's densest paragraph block holds at least twice as much, or a list of mostly
+    menu-length lines (it took the site's navigation)."""
+    if len(lines) >= 10 and sorted(map(len, lines))[len(lines) // 2] < _MENU_LINE:
+        return True
+    length = sum(map(len, lines))
+    if length >= _SHORT_TEXT:
+        return False
+    block = sum(map(len, body_text(body_blocks(page))))
+    return block >= 2 * length and block > 0
+
+
+def is_table_row(line: str) -> bool:
+    """Whether a main-text line is a table row (trafilatura writes them ``| cell | cell |``): the
+    article's data, not its prose."""
+    return len(line) > 1 and line.startswith("|") and line.endswith("|")
+
+
+# The class names the platforms' embed code gives the quoted post (every site embeds it so).
+_EMBEDDED_POST = ("twitter-tweet", "twitter-video", "instagram-media", "tiktok-embed")
+
+
+def embedded_posts(page: Page) -> list[str]:
+    """Texts of the social-media posts the page embeds (``<blockquote class="twitter-tweet">``):
+    someone else's words, shown beside the article rather than written in it."""
+    return [
+        " ".join("".join(quote.itertext()).split())
+        for quote in page.root.iter("blockquote")
+        if any(name in (quote.get("class") or "") for name in _EMBEDDED_POST)
+    ]
+
+
+# The headline is looked for among the text's first lines ...
+_HEADLINE_WITHIN = 8
+# ... and what stands above it goes with it while it is this small a share of the text.
+_ABOVE_HEADLINE = 0.15
+
+
+def after_headline(lines: list[str], headlines: Iterable[str]) -> list[str]:
+    """``lines`` without a repeat of the headline near their top. The few lines above that repeat
+    (kicker, date, breadcrumb, a "reviewed by our editors" note) go too: they are the article's
+    header, not its text; longer text above it is kept, since then the "headline" line is a
+    subheading that happens to match it."""
+    keys = {_title_key(h) for h in headlines} - {""}
+    for i, line in enumerate(lines[:_HEADLINE_WITHIN]):
+        if _title_key(line) in keys:
+            above = sum(map(len, lines[:i]))
+            if above <= _ABOVE_HEADLINE * sum(map(len, lines)):
+                return lines[i + 1 :]
+            return [*lines[:i], *lines[i + 1 :]]
+    return lines
+
+
+# The JSON-LD articleBody is trusted as the article's full text when this share of its words
+# is in the extracted text and it covers this share of the extracted text ...
+_DECLARED_INSIDE = 0.9
+_DECLARED_COVERS = 0.3
+# ... and a line is the article's when this share of its words is in the articleBody.
+_LINE_DECLARED = 0.8
+
+
+def _word_bag(text: str) -> Counter[str]:
+    return Counter(re.findall(r"\w+", text.casefold()))
+
+
+def until_declared_end(lines: list[str], article_body: str) -> list[str]:
+    """``lines`` up to the last one the page's own JSON-LD ``articleBody`` holds. What trafilatura
+    adds after the declared article (newsletter boxes, a donation appeal, the next story) is not
+    the article's. Only where the ``articleBody`` is the full text of these lines, not a summary
+    or another story's text; lines before its end (subheadings, captions) are kept as they are."""
+    declared, extracted = _word_bag(article_body), _word_bag("\n".join(lines))
+    shared = (declared & extracted).total()
+    if not shared or shared < _DECLARED_INSIDE * declared.total() or shared < _DECLARED_COVERS * extracted.total():
+        return lines
+    for end in range(len(lines), 0, -1):
+        bag = _word_bag(lines[end - 1])
+        if bag and (bag & declared).total() >= _LINE_DECLARED * bag.total():
+            return lines[:end]
+    return lines
+
+
+# A trailing line is a link when one link's text makes up this share of it ...
+_LINK_LINE = 0.8
+# ... and only lines this short are looked at: a paragraph is not a link.
+_LINK_LINE_LENGTH = 200
+# Whether the page has a link whose text is at least $length long and occurs in $line.
+_HAS_LINK_WITHIN = etree.XPath(
+    "boolean(//a[string-length(normalize-space(.)) >= $length and contains($line, normalize-space(.))])"
+)
+
+
+def without_trailing_links(lines: list[str], page: Page) -> list[str]:
+    """``lines`` without the links that end them: a list of related stories, "MORE: ..." and
+    "Next: ..." teasers, a "Sign up" link. A line counts as a link when the text of one of the
+    page's links makes up most of it (a "MORE:" label or a list bullet aside)."""
+    end = len(lines)
+    while end and len(lines[end - 1]) <= _LINK_LINE_LENGTH:
+        line = lines[end - 1].removeprefix("- ")
+        if not _HAS_LINK_WITHIN(page.root, line=line, length=_LINK_LINE * len(line)):
+            break
+        end -= 1
+    return lines[:end]
 
 
 # Source pairs whose agreement settles the headline, most trusted first.
@@ -1666,9 +1788,33 @@ class NewsPage:
         return main_text(self.page)
 
     def body(self) -> list[str]:
-        """Body paragraphs and subheadings: the main text as trafilatura finds it, "Read more:"
-        lines left out."""
-        return self._main_text
+        """Body paragraphs and subheadings: the main text as trafilatura finds it, without
+        "Read more:" lines, table rows, embedded social-media posts, the texts of caption and
+        credit elements, the headline it repeats at its top (with the kicker, date or breadcrumb
+        lines above it), what follows the end of the JSON-LD ``articleBody`` and the links that
+        trail it."""
+        h1 = self.page.headline_element
+        headlines = [
+            *([text_of(h1)] if h1 is not None else []),
+            *self.page.meta_values("og:title")[:1],
+            *jsonld_text(self.ld.get("headline"))[:1],
+        ]
+        captions = {_title_key(text_of(el)) for word in ("caption", "credit") for el in named_elements(self.page, word)}
+        captions.discard("")
+        longest = 2 * max(map(len, captions), default=0)  # longer lines cannot be one: no key needed
+        posts = embedded_posts(self.page)
+        lines = [
+            line
+            for line in self._main_text
+            if not is_table_row(line)
+            and not (len(line) <= longest and _title_key(line) in captions)
+            and not any(line in post for post in posts)
+        ]
+        lines = after_headline(lines, headlines)
+        declared = self.ld.get("articleBody")
+        if isinstance(declared, str):
+            lines = until_declared_end(lines, declared)
+        return without_trailing_links(lines, self.page)
 
     def captions(self) -> list[tuple[str, str | None, str | None]]:
         """``(caption, credit, image_url)`` of the article's own figures, else JSON-LD image
