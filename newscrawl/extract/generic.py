@@ -18,10 +18,12 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
+import lxml.html
 from extruct.jsonld import JsonLdExtractor
 from htmldate import find_date
 from lxml import etree
 from parsel import Selector
+from parsel.selector import create_root_node
 from trafilatura import bare_extraction
 
 from newscrawl.processors import (
@@ -227,6 +229,29 @@ def _boxes_of(label: HtmlElement) -> Iterator[HtmlElement]:
             yield grandparent
 
 
+class _HtmlParser(lxml.html.HTMLParser):
+    """lxml's HTML parser with a class lookup in C: every element an ``HtmlElement``.
+
+    lxml.html's own lookup is a Python call for each element proxy lxml creates (millions per
+    batch, in every walk over a tree and in trafilatura's copies of it), only to give form
+    fields their own classes, whose extra methods no extractor here uses.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.set_element_class_lookup(_HTML_CLASSES)
+
+
+_HTML_CLASSES = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement,
+    comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
+)
+# Text parsel would not parse as HTML: an XML document, or JSON.
+_NOT_HTML = re.compile(r"[\s\ufeff]*(?:<\?xml\s|[{\[])")
+
+
 @dataclass
 class Page:
     """A parsed page: its URL and the parsel selector over it (parsed once, reused by all layers)."""
@@ -238,7 +263,11 @@ class Page:
     def from_html(cls, html: str | bytes, url: str) -> Page:
         """Parse HTML text (tests and the ``extract`` tool; spiders pass the response's selector)."""
         text = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
-        return cls(url=url, selector=Selector(text=text, base_url=url))
+        if _NOT_HTML.match(text):
+            return cls(url=url, selector=Selector(text=text, base_url=url))
+        # as parsel parses HTML text, with the faster element classes
+        root = create_root_node(text, _HtmlParser, base_url=url)
+        return cls(url=url, selector=Selector(root=root, type="html", base_url=url))
 
     @property
     def root(self) -> HtmlElement:
@@ -978,13 +1007,13 @@ def body_text(blocks: Iterable[HtmlElement]) -> list[str]:
 
 
 def main_text(page: Page) -> list[str]:
-    """The page's main text as paragraphs, by trafilatura (on a copy: it prunes the tree it gets).
+    """The page's main text as paragraphs, by trafilatura (which works on its own copy of the tree).
 
     trafilatura earns its place here: on real pages of many publishers it finds the article
     text better than any density heuristic of ours (see ``benchmarks/realworld.py``).
     """
     document = bare_extraction(
-        copy.deepcopy(page.root), url=page.url, fast=True, with_metadata=False, include_comments=False, as_dict=False
+        page.root, url=page.url, fast=True, with_metadata=False, include_comments=False, as_dict=False
     )
     text = getattr(document, "text", None) or ""
     lines = (clean_text(line) for line in text.split("\n"))
