@@ -14,8 +14,8 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from functools import cached_property, lru_cache, wraps
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -38,7 +38,7 @@ from newscrawl.processors import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
     from lxml.html import HtmlElement
 
@@ -124,15 +124,17 @@ def _classes(el: HtmlElement) -> str:
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
-def _words(names: str) -> set[str]:
-    return {word.lower() for word in _WORD.findall(names)}
+# Pages repeat the same class strings on many elements: each is split once.
+@lru_cache(maxsize=4096)
+def _words(names: str) -> frozenset[str]:
+    return frozenset(word.lower() for word in _WORD.findall(names))
 
 
 def _in_article(el: HtmlElement) -> bool:
     return any(a.tag == "article" for a in el.iterancestors())
 
 
-def class_words(el: HtmlElement) -> set[str]:
+def class_words(el: HtmlElement) -> frozenset[str]:
     """The words of an element's class, id and role attributes, lower-cased: ``ArticleHeader_lead__Jx0p`` →
     ``{"article", "header", "lead", "jx", "0", "p"}``, ``lg_para summary`` → ``{"lg", "para", "summary"}``.
 
@@ -184,7 +186,7 @@ def text_nodes_with(page: Page, *words: str) -> Iterator[HtmlElement]:
 def named_elements(page: Page, word: str) -> Iterator[HtmlElement]:
     """Elements whose class, id or role attributes contain ``word`` as a whole word."""
     for el, names in page.named:
-        if word in names and word in class_words(el):
+        if word in names and word in page.words[el]:
             yield el
 
 
@@ -215,8 +217,33 @@ def _is_label(el: HtmlElement) -> bool:
 _LABEL_NAME = re.compile("title|heading|header|label")
 
 
+@lru_cache(maxsize=8192)
 def _is_label_name(names: str) -> bool:
     return _LABEL_NAME.search(names) is not None
+
+
+# The most characters a box label has, spaces left out.
+_LABEL_LENGTH = max(len(label.replace(" ", "")) for label in (*BLOCK_LABELS, *_OTHER_BLOCK_LABELS))
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def _longer_than_label(el: HtmlElement) -> bool:
+    """Whether an element's text is too long to be a box label, told without :func:`text_of`:
+    more characters than any label, whitespace, colons and invisible characters not counted
+    (``text_of`` drops or strips them). Script and style text, which ``text_content`` counts
+    but readers do not see, sends the element to the full check."""
+    raw = el.text_content()
+    if len(raw) <= _LABEL_LENGTH:
+        return False
+    compact = "".join(raw.split())
+    length = len(compact) - compact.count(":") - sum(compact.count(ch) for ch in _INVISIBLE_CHARS)
+    return length > _LABEL_LENGTH and next(el.iter(*_NO_TEXT_TAGS), None) is None
+
+
+@lru_cache(maxsize=8192)
+def _names_chrome(names: str) -> bool:
+    # class strings repeat across a page's elements and across a site's pages
+    return _BOILERPLATE_CLASS.search(names) is not None
 
 
 def _boxes_of(label: HtmlElement) -> Iterator[HtmlElement]:
@@ -229,7 +256,7 @@ def _boxes_of(label: HtmlElement) -> Iterator[HtmlElement]:
             yield grandparent
 
 
-class _HtmlParser(lxml.html.HTMLParser):
+class _HtmlParser(lxml.html.HTMLParser):  # type: ignore[misc]
     """lxml's HTML parser with a class lookup in C: every element an ``HtmlElement``.
 
     lxml.html's own lookup is a Python call for each element proxy lxml creates (millions per
@@ -311,6 +338,11 @@ class Page:
         return names
 
     @cached_property
+    def words(self) -> dict[HtmlElement, frozenset[str]]:
+        """The :func:`class_words` of every element that has names, in document order."""
+        return {el: _words(names) for el, names in self.names.items()}
+
+    @cached_property
     def named(self) -> list[tuple[HtmlElement, str]]:
         """Elements with a class, id or role attribute, with those names lower-cased."""
         return [(el, names.lower()) for el, names in self.names.items()]
@@ -382,7 +414,7 @@ class Page:
             found.add(el)
         holds_text = self._text_holders
         for el, names in self.names.items():
-            if el.tag in _NEVER_CHROME_BY_NAME or el in holds_text or not _BOILERPLATE_CLASS.search(names):
+            if el.tag in _NEVER_CHROME_BY_NAME or el in holds_text or not _names_chrome(names):
                 continue  # e.g. "sidebar-layout__content" holding the article itself
             if not (el.tag == "footer" and _in_article(el)):
                 found.add(el)
@@ -396,13 +428,13 @@ class Page:
         Narrower than :attr:`boilerplate`: share bars, coverage and tag boxes are not chrome, so
         the counters and labels they hold can still be read.
         """
-        names, labels = self.names, self.box_labels
+        words, labels = self.words, self.box_labels
         return frozenset(
             el
             for el in self.boilerplate
             if el.tag in ("nav", "footer", "aside", "header")
             or labels.get(el, "") in BLOCK_LABELS
-            or _words(names.get(el, "")) & _CHROME_WORDS
+            or words.get(el, frozenset()) & _CHROME_WORDS
         )
 
     @cached_property
@@ -433,7 +465,7 @@ class Page:
         candidates = [*self.root.iter(*_HEADINGS), *(el for el, names in self.named if _is_label_name(names))]
         found: dict[HtmlElement, str] = {}
         for el in candidates:
-            if len(el) > 3:
+            if len(el) > 3 or _longer_than_label(el):
                 continue
             label = text_of(el).casefold().strip(" :")
             if label not in labels:
@@ -445,17 +477,9 @@ class Page:
 
     @cached_property
     def _containment(self) -> tuple[frozenset[HtmlElement], frozenset[HtmlElement]]:
-        """Everything inside boilerplate, and everything inside chrome, in one pass."""
-        boiler, chrome = self.boilerplate, self.chrome
-        in_boiler: set[HtmlElement] = set()
-        in_chrome: set[HtmlElement] = set()
-        for el in self.root.iter():
-            parent = el.getparent()
-            if el in boiler or (parent is not None and parent in in_boiler):
-                in_boiler.add(el)
-                if el in chrome or (parent is not None and parent in in_chrome):
-                    in_chrome.add(el)
-        return frozenset(in_boiler), frozenset(in_chrome)
+        """Everything inside boilerplate, and everything inside chrome: the subtrees of the
+        outermost containers, so the rest of the page is never walked."""
+        return _subtrees(self.boilerplate), _subtrees(self.chrome)
 
     @property
     def _in_boilerplate(self) -> frozenset[HtmlElement]:
@@ -518,10 +542,18 @@ class Page:
 
     def article_elements(self, tags: Iterable[str]) -> Iterator[HtmlElement]:
         """Elements with the given tags inside the article root and outside boilerplate."""
-        wanted = frozenset(tags)
-        for el in self.article_root.iter():
-            if isinstance(el.tag, str) and el.tag in wanted and not self.in_boilerplate(el):
+        for el in self.article_root.iter(*tags):
+            if not self.in_boilerplate(el):
                 yield el
+
+
+def _subtrees(tops: frozenset[HtmlElement]) -> frozenset[HtmlElement]:
+    """Every node in or under one of ``tops``, each outermost subtree walked once."""
+    found: set[HtmlElement] = set()
+    for top in tops:
+        if not any(a in tops for a in top.iterancestors()):
+            found.update(top.iter())
+    return frozenset(found)
 
 
 def _inside(el: HtmlElement, containers: frozenset[HtmlElement]) -> bool:
@@ -682,7 +714,24 @@ def _position(element: dict[str, Any]) -> int:
 
 # --- DOM heuristics --------------------------------------------------------------------------
 
+_T = TypeVar("_T")
 
+
+def _once_per_page(find: Callable[[Page], list[_T]]) -> Callable[[Page], list[_T]]:
+    """Compute ``find(page)`` once per page (several fields read the same lines and boxes);
+    each caller gets its own copy of the list."""
+
+    @wraps(find)
+    def cached(page: Page) -> list[_T]:
+        memo: dict[str, list[_T]] = page.__dict__.setdefault("_memo", {})
+        if find.__name__ not in memo:
+            memo[find.__name__] = find(page)
+        return list(memo[find.__name__])
+
+    return cached
+
+
+@_once_per_page
 def header_lines(page: Page) -> list[str]:
     """Short text lines between the headline and the main text: bylines, datelines, counters.
 
@@ -719,6 +768,7 @@ def _own_text(el: HtmlElement) -> bool:
     return bool((el.text or "").strip() or any((c.tail or "").strip() for c in el))
 
 
+@_once_per_page
 def byline_candidates(page: Page) -> list[list[str]]:
     """Byline candidates in groups, most specific first; the first non-empty group is the byline.
 
@@ -788,10 +838,13 @@ def displayed_dates(page: Page) -> list[str]:
     return found
 
 
+_DATE_PUBLISHED = etree.XPath('//*[@itemprop="datePublished"]')
+
+
 def time_datetimes(page: Page) -> list[str]:
     """``datetime`` attributes of ``<time>`` elements in the article, and ``itemprop=datePublished``."""
     found = [el.get("datetime") for el in page.article_elements(("time",)) if el.get("datetime")]
-    found.extend(el.get("content") or text_of(el) for el in page.root.xpath('//*[@itemprop="datePublished"]') if el.tag != "meta")
+    found.extend(el.get("content") or text_of(el) for el in _DATE_PUBLISHED(page.root) if el.tag != "meta")
     return [f for f in found if f]
 
 
@@ -813,6 +866,7 @@ def counter_lines(page: Page, kind: str) -> list[str]:
     return lines
 
 
+@_once_per_page
 def caption_boxes(page: Page) -> list[HtmlElement]:
     """The article's captioned images: ``<figure>``s, boxes whose class names a caption and
     hold an image (``div.wp-caption``), and caption-classed text (``p.image-caption``), outermost
@@ -899,8 +953,8 @@ def lead_candidates(page: Page) -> list[str]:
     """Texts of paragraphs whose class names a lead (``lead``, ``standfirst``, ``summary``, ``dek`` ...)."""
     return [
         text
-        for el in page.root.iter("p", "div", "h2")
-        if class_words(el) & _LEAD_WORDS and not page.in_boilerplate(el) and (text := text_of(el))
+        for el, words in page.words.items()  # lead-named elements have names, in page order
+        if el.tag in ("p", "div", "h2") and words & _LEAD_WORDS and not page.in_boilerplate(el) and (text := text_of(el))
     ]
 
 
@@ -908,6 +962,7 @@ _TAG_WORDS = frozenset({"tags", "tag", "keywords", "topics"})
 _LABEL = re.compile(r"^(?:tags?|keywords|topics)\s*:?$|:$", re.IGNORECASE)
 
 
+@_once_per_page
 def tag_links(page: Page) -> list[str]:
     """Tag names shown on the page: ``a[rel~=tag]``, then the links of a tag box (a box whose
     class names tags and whose links lead to tag pages). A label such as "Tags:" and a count
@@ -1012,9 +1067,7 @@ def main_text(page: Page) -> list[str]:
     trafilatura earns its place here: on real pages of many publishers it finds the article
     text better than any density heuristic of ours (see ``benchmarks/realworld.py``).
     """
-    document = bare_extraction(
-        page.root, url=page.url, fast=True, with_metadata=False, include_comments=False, as_dict=False
-    )
+    document = bare_extraction(page.root, url=page.url, fast=True, with_metadata=False, include_comments=False, as_dict=False)
     text = getattr(document, "text", None) or ""
     lines = (clean_text(line) for line in text.split("\n"))
     return [line for line in lines if line and not is_read_more(line)]
@@ -1203,15 +1256,8 @@ class NewsPage:
         the page's byline. A layer naming only the publisher itself gives way to a later layer
         that names people."""
         publisher = {name.casefold() for name in (*self.site_names(), *jsonld_publisher(self.page))}
-        layers = (
-            self._metadata("authors"),
-            jsonld_authors(self.page),
-            [v for v in self.page.meta_values(*_AUTHOR_METAS) if not v.startswith("http")],
-            labelled_metas(self.page, _AUTHOR_LABELS),
-            *byline_candidates(self.page),
-        )
         fallback: list[str] = []
-        for layer in layers:
+        for layer in self._author_layers():
             names = [name for raw in layer for name in split_authors(raw) if _looks_like_name(name)]
             if not names:
                 continue
@@ -1220,6 +1266,14 @@ class NewsPage:
                 continue
             return names
         return fallback
+
+    def _author_layers(self) -> Iterator[Sequence[str]]:
+        # one at a time: the byline search runs only where no metadata names a person
+        yield self._metadata("authors")
+        yield jsonld_authors(self.page)
+        yield [v for v in self.page.meta_values(*_AUTHOR_METAS) if not v.startswith("http")]
+        yield labelled_metas(self.page, _AUTHOR_LABELS)
+        yield from byline_candidates(self.page)
 
     def source(self) -> list[str]:
         """The wire agency's "Source:" line: site selectors, then the generic line search."""
