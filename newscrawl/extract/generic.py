@@ -125,9 +125,9 @@ _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
 # Pages repeat the same class strings on many elements: each is split once.
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)
 def _words(names: str) -> frozenset[str]:
-    return frozenset(word.lower() for word in _WORD.findall(names))
+    return frozenset({word.lower() for word in _WORD.findall(names)})
 
 
 def _in_article(el: HtmlElement) -> bool:
@@ -186,7 +186,7 @@ def text_nodes_with(page: Page, *words: str) -> Iterator[HtmlElement]:
 def named_elements(page: Page, word: str) -> Iterator[HtmlElement]:
     """Elements whose class, id or role attributes contain ``word`` as a whole word."""
     for el, names in page.named:
-        if word in names and word in page.words[el]:
+        if word in names and word in class_words(el):
             yield el
 
 
@@ -338,11 +338,6 @@ class Page:
         return names
 
     @cached_property
-    def words(self) -> dict[HtmlElement, frozenset[str]]:
-        """The :func:`class_words` of every element that has names, in document order."""
-        return {el: _words(names) for el, names in self.names.items()}
-
-    @cached_property
     def named(self) -> list[tuple[HtmlElement, str]]:
         """Elements with a class, id or role attribute, with those names lower-cased."""
         return [(el, names.lower()) for el, names in self.names.items()]
@@ -428,13 +423,13 @@ class Page:
         Narrower than :attr:`boilerplate`: share bars, coverage and tag boxes are not chrome, so
         the counters and labels they hold can still be read.
         """
-        words, labels = self.words, self.box_labels
+        names, labels = self.names, self.box_labels
         return frozenset(
             el
             for el in self.boilerplate
             if el.tag in ("nav", "footer", "aside", "header")
             or labels.get(el, "") in BLOCK_LABELS
-            or words.get(el, frozenset()) & _CHROME_WORDS
+            or _words(names.get(el, "")) & _CHROME_WORDS
         )
 
     @cached_property
@@ -838,13 +833,12 @@ def displayed_dates(page: Page) -> list[str]:
     return found
 
 
-_DATE_PUBLISHED = etree.XPath('//*[@itemprop="datePublished"]')
-
-
 def time_datetimes(page: Page) -> list[str]:
     """``datetime`` attributes of ``<time>`` elements in the article, and ``itemprop=datePublished``."""
     found = [el.get("datetime") for el in page.article_elements(("time",)) if el.get("datetime")]
-    found.extend(el.get("content") or text_of(el) for el in _DATE_PUBLISHED(page.root) if el.tag != "meta")
+    found.extend(  # page.names holds every element with an itemprop, in page order
+        el.get("content") or text_of(el) for el in page.names if el.tag != "meta" and el.get("itemprop") == "datePublished"
+    )
     return [f for f in found if f]
 
 
@@ -953,8 +947,11 @@ def lead_candidates(page: Page) -> list[str]:
     """Texts of paragraphs whose class names a lead (``lead``, ``standfirst``, ``summary``, ``dek`` ...)."""
     return [
         text
-        for el, words in page.words.items()  # lead-named elements have names, in page order
-        if el.tag in ("p", "div", "h2") and words & _LEAD_WORDS and not page.in_boilerplate(el) and (text := text_of(el))
+        for el, _ in page.named  # lead-named elements have names, in page order
+        if el.tag in ("p", "div", "h2")
+        and class_words(el) & _LEAD_WORDS
+        and not page.in_boilerplate(el)
+        and (text := text_of(el))
     ]
 
 
