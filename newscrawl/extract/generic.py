@@ -144,10 +144,10 @@ def class_words(el: HtmlElement) -> frozenset[str]:
 
 
 _TEXT_NODES = etree.XPath(".//text()")
-# A union of tag scans: lxml answers each by tag far faster than one predicate over every node.
 # Elements that a chrome-sounding class name does not make chrome.
 _NEVER_CHROME_BY_NAME = frozenset({"html", "body", "article", "main"})
-_CHROME_TAGGED = etree.XPath("|".join(f"//{tag}" for tag in (*sorted(_BOILERPLATE_TAGS), "header")))
+# One tag scan (lxml's iter() filters tags in C), not a predicate over every node.
+_CHROME_TAGS = (*sorted(_BOILERPLATE_TAGS), "header")
 _AUTHOR_MARKED = etree.XPath('//*[@rel="author" or @itemprop="author"]')
 _NAMING_VALUES = etree.XPath("//@class | //@id | //@itemprop | //@data-role | //@data-testid | //@data-component | //@data-type")
 _NO_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
@@ -401,7 +401,7 @@ class Page:
         chrome (``menu``, ``sidebar``, ``related``...), and boxes a known label introduces.
         """
         found: set[HtmlElement] = set()
-        for el in _CHROME_TAGGED(self.root):
+        for el in self.root.iter(*_CHROME_TAGS):
             if el.tag == "header" and el.xpath(".//h1"):
                 continue
             if el.tag == "footer" and _in_article(el):
@@ -472,9 +472,17 @@ class Page:
 
     @cached_property
     def _containment(self) -> tuple[frozenset[HtmlElement], frozenset[HtmlElement]]:
-        """Everything inside boilerplate, and everything inside chrome: the subtrees of the
-        outermost containers, so the rest of the page is never walked."""
-        return _subtrees(self.boilerplate), _subtrees(self.chrome)
+        """Everything inside boilerplate, and everything inside chrome, in one pass."""
+        boiler, chrome = self.boilerplate, self.chrome
+        in_boiler: set[HtmlElement] = set()
+        in_chrome: set[HtmlElement] = set()
+        for el in self.root.iter():
+            parent = el.getparent()
+            if el in boiler or (parent is not None and parent in in_boiler):
+                in_boiler.add(el)
+                if el in chrome or (parent is not None and parent in in_chrome):
+                    in_chrome.add(el)
+        return frozenset(in_boiler), frozenset(in_chrome)
 
     @property
     def _in_boilerplate(self) -> frozenset[HtmlElement]:
@@ -540,15 +548,6 @@ class Page:
         for el in self.article_root.iter(*tags):
             if not self.in_boilerplate(el):
                 yield el
-
-
-def _subtrees(tops: frozenset[HtmlElement]) -> frozenset[HtmlElement]:
-    """Every node in or under one of ``tops``, each outermost subtree walked once."""
-    found: set[HtmlElement] = set()
-    for top in tops:
-        if not any(a in tops for a in top.iterancestors()):
-            found.update(top.iter())
-    return frozenset(found)
 
 
 def _inside(el: HtmlElement, containers: frozenset[HtmlElement]) -> bool:
