@@ -946,8 +946,9 @@ def lead_candidates(page: Page) -> list[str]:
     """Texts of paragraphs whose class names a lead (``lead``, ``standfirst``, ``summary``, ``dek`` ...)."""
     return [
         text
-        for el, _ in page.named  # lead-named elements have names, in page order
+        for el, names in page.named  # lead-named elements have names, in page order
         if el.tag in ("p", "div", "h2")
+        and any(word in names for word in _LEAD_WORDS)  # a class word is a part of the names
         and class_words(el) & _LEAD_WORDS
         and not page.in_boilerplate(el)
         and (text := text_of(el))
