@@ -16,14 +16,16 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from functools import cached_property, lru_cache, wraps
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
+import lxml.html
 from extruct.jsonld import JsonLdExtractor
 from htmldate import find_date
 from lxml import etree
 from parsel import Selector
+from parsel.selector import create_root_node
 from trafilatura import bare_extraction
 
 from newscrawl.processors import (
@@ -39,7 +41,7 @@ from newscrawl.processors import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
     from lxml.html import HtmlElement
 
@@ -128,15 +130,17 @@ def _classes(el: HtmlElement) -> str:
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
-def _words(names: str) -> set[str]:
-    return {word.lower() for word in _WORD.findall(names)}
+# Pages repeat the same class strings on many elements: each is split once.
+@lru_cache(maxsize=16384)
+def _words(names: str) -> frozenset[str]:
+    return frozenset({word.lower() for word in _WORD.findall(names)})
 
 
 def _in_article(el: HtmlElement) -> bool:
     return any(a.tag == "article" for a in el.iterancestors())
 
 
-def class_words(el: HtmlElement) -> set[str]:
+def class_words(el: HtmlElement) -> frozenset[str]:
     """The words of an element's class, id and role attributes, lower-cased: ``ArticleHeader_lead__Jx0p`` →
     ``{"article", "header", "lead", "jx", "0", "p"}``, ``lg_para summary`` → ``{"lg", "para", "summary"}``.
 
@@ -146,10 +150,10 @@ def class_words(el: HtmlElement) -> set[str]:
 
 
 _TEXT_NODES = etree.XPath(".//text()")
-# A union of tag scans: lxml answers each by tag far faster than one predicate over every node.
 # Elements that a chrome-sounding class name does not make chrome.
 _NEVER_CHROME_BY_NAME = frozenset({"html", "body", "article", "main"})
-_CHROME_TAGGED = etree.XPath("|".join(f"//{tag}" for tag in (*sorted(_BOILERPLATE_TAGS), "header")))
+# One tag scan (lxml's iter() filters tags in C), not a predicate over every node.
+_CHROME_TAGS = (*sorted(_BOILERPLATE_TAGS), "header")
 _AUTHOR_MARKED = etree.XPath('//*[@rel="author" or @itemprop="author"]')
 _NAMING_VALUES = etree.XPath("//@class | //@id | //@itemprop | //@data-role | //@data-testid | //@data-component | //@data-type")
 _NO_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
@@ -219,8 +223,33 @@ def _is_label(el: HtmlElement) -> bool:
 _LABEL_NAME = re.compile("title|heading|header|label")
 
 
+@lru_cache(maxsize=8192)
 def _is_label_name(names: str) -> bool:
     return _LABEL_NAME.search(names) is not None
+
+
+# The most characters a box label has, spaces left out.
+_LABEL_LENGTH = max(len(label.replace(" ", "")) for label in (*BLOCK_LABELS, *_OTHER_BLOCK_LABELS))
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def _longer_than_label(el: HtmlElement) -> bool:
+    """Whether an element's text is too long to be a box label, told without :func:`text_of`:
+    more characters than any label, whitespace, colons and invisible characters not counted
+    (``text_of`` drops or strips them). Script and style text, which ``text_content`` counts
+    but readers do not see, sends the element to the full check."""
+    raw = el.text_content()
+    if len(raw) <= _LABEL_LENGTH:
+        return False
+    compact = "".join(raw.split())
+    length = len(compact) - compact.count(":") - sum(compact.count(ch) for ch in _INVISIBLE_CHARS)
+    return length > _LABEL_LENGTH and next(el.iter(*_NO_TEXT_TAGS), None) is None
+
+
+@lru_cache(maxsize=8192)
+def _names_chrome(names: str) -> bool:
+    # class strings repeat across a page's elements and across a site's pages
+    return _BOILERPLATE_CLASS.search(names) is not None
 
 
 def _boxes_of(label: HtmlElement) -> Iterator[HtmlElement]:
@@ -231,6 +260,29 @@ def _boxes_of(label: HtmlElement) -> Iterator[HtmlElement]:
         grandparent = parent.getparent()
         if grandparent is not None:
             yield grandparent
+
+
+class _HtmlParser(lxml.html.HTMLParser):  # type: ignore[misc]
+    """lxml's HTML parser with a class lookup in C: every element an ``HtmlElement``.
+
+    lxml.html's own lookup is a Python call for each element proxy lxml creates (millions per
+    batch, in every walk over a tree and in trafilatura's copies of it), only to give form
+    fields their own classes, whose extra methods no extractor here uses.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.set_element_class_lookup(_HTML_CLASSES)
+
+
+_HTML_CLASSES = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement,
+    comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
+)
+# Text parsel would not parse as HTML: an XML document, or JSON.
+_NOT_HTML = re.compile(r"[\s\ufeff]*(?:<\?xml\s|[{\[])")
 
 
 @dataclass
@@ -244,7 +296,11 @@ class Page:
     def from_html(cls, html: str | bytes, url: str) -> Page:
         """Parse HTML text (tests and the ``extract`` tool; spiders pass the response's selector)."""
         text = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
-        return cls(url=url, selector=Selector(text=text, base_url=url))
+        if _NOT_HTML.match(text):
+            return cls(url=url, selector=Selector(text=text, base_url=url))
+        # as parsel parses HTML text, with the faster element classes
+        root = create_root_node(text, _HtmlParser, base_url=url)
+        return cls(url=url, selector=Selector(root=root, type="html", base_url=url))
 
     @property
     def root(self) -> HtmlElement:
@@ -351,7 +407,7 @@ class Page:
         chrome (``menu``, ``sidebar``, ``related``...), and boxes a known label introduces.
         """
         found: set[HtmlElement] = set()
-        for el in _CHROME_TAGGED(self.root):
+        for el in self.root.iter(*_CHROME_TAGS):
             if el.tag == "header" and el.xpath(".//h1"):
                 continue
             if el.tag == "footer" and _in_article(el):
@@ -359,7 +415,7 @@ class Page:
             found.add(el)
         holds_text = self._text_holders
         for el, names in self.names.items():
-            if el.tag in _NEVER_CHROME_BY_NAME or el in holds_text or not _BOILERPLATE_CLASS.search(names):
+            if el.tag in _NEVER_CHROME_BY_NAME or el in holds_text or not _names_chrome(names):
                 continue  # e.g. "sidebar-layout__content" holding the article itself
             if not (el.tag == "footer" and _in_article(el)):
                 found.add(el)
@@ -410,7 +466,7 @@ class Page:
         candidates = [*self.root.iter(*_HEADINGS), *(el for el, names in self.named if _is_label_name(names))]
         found: dict[HtmlElement, str] = {}
         for el in candidates:
-            if len(el) > 3:
+            if len(el) > 3 or _longer_than_label(el):
                 continue
             label = text_of(el).casefold().strip(" :")
             if label not in labels:
@@ -495,9 +551,8 @@ class Page:
 
     def article_elements(self, tags: Iterable[str]) -> Iterator[HtmlElement]:
         """Elements with the given tags inside the article root and outside boilerplate."""
-        wanted = frozenset(tags)
-        for el in self.article_root.iter():
-            if isinstance(el.tag, str) and el.tag in wanted and not self.in_boilerplate(el):
+        for el in self.article_root.iter(*tags):
+            if not self.in_boilerplate(el):
                 yield el
 
 
@@ -670,7 +725,24 @@ def _position(element: dict[str, Any]) -> int:
 
 # --- DOM heuristics --------------------------------------------------------------------------
 
+_T = TypeVar("_T")
 
+
+def _once_per_page(find: Callable[[Page], list[_T]]) -> Callable[[Page], list[_T]]:
+    """Compute ``find(page)`` once per page (several fields read the same lines and boxes);
+    each caller gets its own copy of the list."""
+
+    @wraps(find)
+    def cached(page: Page) -> list[_T]:
+        memo: dict[str, list[_T]] = page.__dict__.setdefault("_memo", {})
+        if find.__name__ not in memo:
+            memo[find.__name__] = find(page)
+        return list(memo[find.__name__])
+
+    return cached
+
+
+@_once_per_page
 def header_lines(page: Page) -> list[str]:
     """Short text lines between the headline and the main text: bylines, datelines, counters.
 
@@ -707,6 +779,7 @@ def _own_text(el: HtmlElement) -> bool:
     return bool((el.text or "").strip() or any((c.tail or "").strip() for c in el))
 
 
+@_once_per_page
 def byline_candidates(page: Page) -> list[list[str]]:
     """Byline candidates in groups, most specific first; the first non-empty group is the byline.
 
@@ -779,7 +852,9 @@ def displayed_dates(page: Page) -> list[str]:
 def time_datetimes(page: Page) -> list[str]:
     """``datetime`` attributes of ``<time>`` elements in the article, and ``itemprop=datePublished``."""
     found = [el.get("datetime") for el in page.article_elements(("time",)) if el.get("datetime")]
-    found.extend(el.get("content") or text_of(el) for el in page.root.xpath('//*[@itemprop="datePublished"]') if el.tag != "meta")
+    found.extend(  # page.names holds every element with an itemprop, in page order
+        el.get("content") or text_of(el) for el in page.names if el.tag != "meta" and el.get("itemprop") == "datePublished"
+    )
     return [f for f in found if f]
 
 
@@ -807,6 +882,7 @@ _IMAGE_WORDS = frozenset({"image", "img", "photo", "foto", "picture", "pic", "me
 _CAPTION_BOX_TAGS = frozenset({"figure", "div", "span", "p", "figcaption", "small", "em"})
 
 
+@_once_per_page
 def caption_boxes(page: Page) -> list[HtmlElement]:
     """The article's captioned images: ``<figure>``s, boxes whose class names a caption and
     hold an image (``div.wp-caption``), and caption text standing on its own (``p.image-caption``,
@@ -857,7 +933,7 @@ def _is_captioned_image(el: HtmlElement, page: Page) -> bool:
     return len(text_of(el)) >= 15
 
 
-def _describes_image(el: HtmlElement, words: set[str]) -> bool:
+def _describes_image(el: HtmlElement, words: frozenset[str]) -> bool:
     """Whether a "legend" or "description"-named element (``words``: its class words) is an
     image's text: a legend always, a description when it or its parent names an image
     (``image-description``, ``gallery__description``, ``<div class="image-text"><span
@@ -1094,8 +1170,12 @@ def lead_candidates(page: Page) -> list[str]:
     """Texts of paragraphs whose class names a lead (``lead``, ``standfirst``, ``summary``, ``dek`` ...)."""
     return [
         text
-        for el in page.root.iter("p", "div", "h2")
-        if class_words(el) & _LEAD_WORDS and not page.in_boilerplate(el) and (text := text_of(el))
+        for el, names in page.named  # lead-named elements have names, in page order
+        if el.tag in ("p", "div", "h2")
+        and any(word in names for word in _LEAD_WORDS)  # a class word is a part of the names
+        and class_words(el) & _LEAD_WORDS
+        and not page.in_boilerplate(el)
+        and (text := text_of(el))
     ]
 
 
@@ -1146,6 +1226,7 @@ _LABEL = re.compile(
 )
 
 
+@_once_per_page
 def tag_links(page: Page) -> list[str]:
     """Tag names shown on the page: ``a[rel~=tag]``, then the links of a tag box (a box whose
     class names tags and whose links lead to tag pages, else the first box named ``tags`` whose
@@ -1305,7 +1386,7 @@ def body_text(blocks: Iterable[HtmlElement]) -> list[str]:
 
 
 def main_text(page: Page) -> list[str]:
-    """The page's main text as paragraphs, by trafilatura (on a copy: it prunes the tree it gets).
+    """The page's main text as paragraphs, by trafilatura (which works on its own copy of the tree).
 
     trafilatura earns its place here: on real pages of many publishers it finds the article
     text better than any density heuristic of ours (see ``benchmarks/realworld.py``). Its fast
@@ -1320,9 +1401,7 @@ def main_text(page: Page) -> list[str]:
 
 
 def _trafilatura_lines(page: Page, *, fast: bool) -> list[str]:
-    document = bare_extraction(
-        copy.deepcopy(page.root), url=page.url, fast=fast, with_metadata=False, include_comments=False, as_dict=False
-    )
+    document = bare_extraction(page.root, url=page.url, fast=fast, with_metadata=False, include_comments=False, as_dict=False)
     text = getattr(document, "text", None) or ""
     lines = (clean_text(line) for line in text.split("\n"))
     return [line for line in lines if line and not is_read_more(line)]
@@ -1659,15 +1738,8 @@ class NewsPage:
         the page's byline. A layer naming only the publisher itself gives way to a later layer
         that names people."""
         publisher = {name.casefold() for name in (*self.site_names(), *jsonld_publisher(self.page))}
-        layers = (
-            self._metadata("authors"),
-            jsonld_authors(self.page),
-            [v for v in self.page.meta_values(*_AUTHOR_METAS) if not v.startswith("http")],
-            labelled_metas(self.page, _AUTHOR_LABELS),
-            *byline_candidates(self.page),
-        )
         fallback: list[str] = []
-        for layer in layers:
+        for layer in self._author_layers():
             names = [name for raw in layer for name in split_authors(raw) if _looks_like_name(name)]
             if not names:
                 continue
@@ -1676,6 +1748,14 @@ class NewsPage:
                 continue
             return names
         return fallback
+
+    def _author_layers(self) -> Iterator[Sequence[str]]:
+        # one at a time: the byline search runs only where no metadata names a person
+        yield self._metadata("authors")
+        yield jsonld_authors(self.page)
+        yield [v for v in self.page.meta_values(*_AUTHOR_METAS) if not v.startswith("http")]
+        yield labelled_metas(self.page, _AUTHOR_LABELS)
+        yield from byline_candidates(self.page)
 
     def source(self) -> list[str]:
         """The wire agency's "Source:" line: site selectors, then the generic line search."""
