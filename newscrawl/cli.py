@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import sqlite_utils
 
 from newscrawl.archive import ArchiveError, recent_runs
-from newscrawl.extraction import extract_article
+from newscrawl.extraction import MainTextWorker, decode_html, extract_article
 from newscrawl.mirror import FIXTURES, Mirror
 
 if TYPE_CHECKING:
@@ -177,17 +177,21 @@ def extract_file(path: Path | None, url: str) -> int:
 
 
 def extract_batch(lines: TextIO, out: TextIO) -> int:
-    """Extract each page named on ``lines``; one JSON line out per line in, flushed as done."""
-    for line in lines:
-        if not line.strip():
-            continue
-        try:
-            request = json.loads(line)
-            result = extract_article(Path(request["file"]).read_bytes(), request["url"])
-        except Exception as exc:
-            result = {"error": f"{type(exc).__name__}: {exc}"}
-        out.write(json.dumps(result, ensure_ascii=False) + "\n")
-        out.flush()
+    """Extract each page named on ``lines``; one JSON line out per line in, flushed as done.
+
+    A second process computes each page's main text meanwhile (:class:`MainTextWorker`)."""
+    with MainTextWorker() as worker:
+        for line in lines:
+            if not line.strip():
+                continue
+            try:
+                request = json.loads(line)
+                html = decode_html(Path(request["file"]).read_bytes())
+                result = extract_article(html, request["url"], fast_text=worker.submit(html, request["url"]))
+            except Exception as exc:
+                result = {"error": f"{type(exc).__name__}: {exc}"}
+            out.write(json.dumps(result, ensure_ascii=False) + "\n")
+            out.flush()
     return 0
 
 

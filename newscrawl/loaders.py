@@ -175,7 +175,6 @@ def load_article(
         "coverage": page.coverage,
         "headline": page.headline,
         "lead": page.lead,
-        "body": page.body,
         "authors": page.authors,
         "source": page.source,
         "published_at": page.published,
@@ -187,6 +186,8 @@ def load_article(
         "read_time_min": lambda: page.counters("read_time"),
         "share_count": lambda: page.counters("shares"),
         "language": page.language,
+        # last: its main text may come from another process, working while the rest is read
+        "body": page.body,
     }
     wanted = set(only) if only is not None else fields.keys()
     for name, candidates in fields.items():

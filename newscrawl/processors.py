@@ -20,9 +20,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-_SPACE = re.compile(r"\s+")
 # Zero-width characters and the BOM show up in CMS text and break equality of otherwise equal lines.
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_INVISIBLE_CHARS = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
+_INVISIBLE = re.compile(f"[{''.join(_INVISIBLE_CHARS)}]")
 
 
 def clean_text(value: str | None) -> str | None:
@@ -32,8 +32,10 @@ def clean_text(value: str | None) -> str | None:
     """
     if value is None:
         return None
-    text = _SPACE.sub(" ", _INVISIBLE.sub("", value)).strip()
-    return text or None
+    if any(char in value for char in _INVISIBLE_CHARS):
+        value = _INVISIBLE.sub("", value)
+    # str.split() splits on exactly the characters \s matches, far faster than a regex
+    return " ".join(value.split()) or None
 
 
 def dedupe(values: Iterable[T]) -> list[T]:

@@ -10,6 +10,7 @@ as the page shows them; cleaning is the loaders' job.
 from __future__ import annotations
 
 import copy
+import functools
 import html
 import itertools
 import re
@@ -170,6 +171,8 @@ def text_of(el: HtmlElement) -> str:
     Inline markup joins without a space (``cited by <a>Reuters</a>.`` → ``cited by Reuters.``);
     block boundaries and ``<br>`` separate words.
     """
+    if not len(el):  # a leaf, as most are: its own text is all of it
+        return "" if el.tag in _NO_TEXT_TAGS else clean_text(el.text) or ""
     parts: list[str] = []
     for text in _TEXT_NODES(el):
         owner = text.getparent()
@@ -182,11 +185,23 @@ def text_of(el: HtmlElement) -> str:
 
 
 def text_nodes_with(page: Page, *words: str) -> Iterator[HtmlElement]:
-    """Elements whose own text (or a child's tail) contains one of ``words`` (lower case), in
-    page order: where to look for a labelled line without reading every element's full text."""
-    for lowered, container in page.text_nodes:
-        if any(word in lowered for word in words):
+    """Elements whose own text (or a child's tail) contains one of ``words`` (lower case; also
+    found capitalized or in capitals), in page order: where to look for a labelled line without
+    reading every element's full text."""
+    for text in _text_search(words)(page.root):
+        owner = text.getparent()
+        if owner is None or (not text.is_tail and owner.tag in _NO_TEXT_TAGS):
+            continue
+        container = owner.getparent() if text.is_tail else owner
+        if container is not None:
             yield container
+
+
+@functools.cache
+def _text_search(words: tuple[str, ...]) -> etree.XPath:
+    # contains() runs in C over every text node; lower-casing each in Python cost far more
+    variants = dict.fromkeys(form for word in words for form in (word, word.capitalize(), word.upper()))
+    return etree.XPath("//text()[" + " or ".join(f"contains(., '{form}')" for form in variants) + "]")
 
 
 def named_elements(page: Page, word: str) -> Iterator[HtmlElement]:
@@ -291,6 +306,9 @@ class Page:
 
     url: str
     selector: Selector
+    #: trafilatura's fast-mode main text of this page when another process computes it (see
+    #: :func:`fast_main_text`): called once, when the body is needed; ``None`` computes it here.
+    fast_text: Callable[[], list[str]] | None = None
 
     @classmethod
     def from_html(cls, html: str | bytes, url: str) -> Page:
@@ -315,19 +333,6 @@ class Page:
         return urljoin(self.url, href)
 
     # --- metadata layers --------------------------------------------------------------------
-
-    @cached_property
-    def text_nodes(self) -> list[tuple[str, HtmlElement]]:
-        """Each visible text node, lower-cased, with the element it belongs to (one pass)."""
-        found = []
-        for text in _TEXT_NODES(self.root):
-            owner = text.getparent()
-            if owner is None or (not text.is_tail and owner.tag in _NO_TEXT_TAGS) or not text.strip():
-                continue
-            container = owner.getparent() if text.is_tail else owner
-            if container is not None:
-                found.append((text.lower(), container))
-        return found
 
     @cached_property
     def order(self) -> dict[HtmlElement, int]:
@@ -1093,6 +1098,8 @@ def _text_without(el: HtmlElement, left_out: frozenset[HtmlElement]) -> str:
     left_out = frozenset(e for e in left_out if e is not el and _inside(e, within))
     if not left_out:
         return text_of(el)
+    if not len(el):  # a leaf, as most are: its own text is all of it
+        return "" if el.tag in _NO_TEXT_TAGS else clean_text(el.text) or ""
     parts: list[str] = []
     for text in _TEXT_NODES(el):
         owner = text.getparent()
@@ -1394,10 +1401,17 @@ def main_text(page: Page) -> list[str]:
     jusText) only where the fast result looks like a failed extraction: see
     :func:`_looks_failed`.
     """
-    lines = _trafilatura_lines(page, fast=True)
+    lines = page.fast_text() if page.fast_text is not None else _trafilatura_lines(page, fast=True)
     if _looks_failed(lines, page):
         lines = _trafilatura_lines(page, fast=False) or lines
     return lines
+
+
+def fast_main_text(html: str, url: str) -> list[str]:
+    """trafilatura's fast-mode main text of a page given as HTML text, parsed here as
+    :meth:`Page.from_html` parses it: what :func:`main_text` starts from, for another process to
+    compute while this one runs the other layers (``newscrawl extract --batch``)."""
+    return _trafilatura_lines(Page.from_html(html, url), fast=True)
 
 
 def _trafilatura_lines(page: Page, *, fast: bool) -> list[str]:

@@ -1,0 +1,57 @@
+"""``newscrawl extract --batch``'s second process: the same output as one process, and a worker
+that dies is replaced without losing the page."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+from typing import TYPE_CHECKING
+
+from newscrawl.extract.generic import Page, fast_main_text, main_text
+from newscrawl.extraction import MainTextWorker, extract_article
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+URL = "https://news.example/world/2024/05/30/a-long-story-about-things"
+STORY = (
+    "<html><head><title>Harbour strike ends after talks</title></head><body><nav><a href='/'>Home</a></nav>"
+    "<article><h1>Harbour strike ends after talks</h1>"
+    + "".join(f"<p>Paragraph {i}: the dockers and the port authority agreed on pay after a week of talks.</p>" for i in range(6))
+    + "</article><footer>© News Example</footer></body></html>"
+)
+
+
+def test_worker_gives_what_one_process_gives() -> None:
+    with MainTextWorker() as worker:
+        lines = worker.submit(STORY, URL)
+        assert lines() == fast_main_text(STORY, URL) == main_text(Page.from_html(STORY, URL))
+        assert extract_article(STORY, URL, fast_text=worker.submit(STORY, URL)) == extract_article(STORY, URL)
+    assert "Paragraph 0: the dockers and the port authority agreed on pay after a week of talks." in lines()
+
+
+def test_a_dead_worker_is_replaced_and_its_page_done_here() -> None:
+    with MainTextWorker() as worker:
+        assert worker.submit(STORY, URL)()  # the worker is up
+        (child,) = multiprocessing.active_children()
+        os.kill(child.pid or 0, signal.SIGKILL)
+        child.join(10)
+        assert worker.submit(STORY, URL)() == fast_main_text(STORY, URL)
+        assert worker.submit(STORY, URL)() == fast_main_text(STORY, URL)  # a new worker
+
+
+def test_batch_output_equals_single_page_output(tmp_path: Path) -> None:
+    page = tmp_path / "story.html"
+    page.write_text(STORY, encoding="utf-8")
+    command = [sys.executable, "-m", "newscrawl.cli", "extract"]
+    single = subprocess.run([*command, "--url", URL, str(page)], capture_output=True, text=True, timeout=60, check=True)
+    batch = subprocess.run(
+        [*command, "--batch"], input=json.dumps({"url": URL, "file": str(page)}) + "\n", capture_output=True, text=True,
+        timeout=60, check=True,
+    )  # fmt: skip
+    assert json.loads(batch.stdout) == json.loads(single.stdout)
+    assert "Paragraph 5" in json.loads(single.stdout)["body"]
