@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
             "Print one JSON object for an article page: headline, authors, published, modified, source, tags, captions, "
             'lead, body, language. With --batch, read JSON lines {"url": ..., "file": ...} on standard input and '
             "write one JSON object per line, in the same order, each flushed when done; a page that fails gives an "
-            'object with an "error" key.'
+            'object with an "error" key. A batch computes each main text in a second process meanwhile.'
         ),
     )
     extract.add_argument("file", nargs="?", type=Path, help="the saved HTML page (not with --batch)")
