@@ -29,84 +29,23 @@ import argparse
 import contextlib
 import json
 import os
-import re
-import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sitegen  # benchmarks/sitegen.py, next to this file
 
-if TYPE_CHECKING:
-    from collections.abc import Iterator
+from newscrawl.mirror import MirrorProcess
 
 PROJECT = Path(__file__).resolve().parent.parent
-# '127.0.0.1 - - [date] "GET /path HTTP/1.1" 200 -'
-_LOGGED = re.compile(r'"([A-Z]+) (\S+) HTTP/[\d.]+" (\d{3})')
-
-
-@dataclass
-class Mirror:
-    """A ``newscrawl mirror --verbose`` process and the requests it logged, in order."""
-
-    process: subprocess.Popen[str]
-    base_url: str
-    requests: list[str] = field(default_factory=list)
-    reader: threading.Thread | None = None
-
-    def read_log(self) -> None:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
-            match = _LOGGED.search(line)
-            if match:
-                self.requests.append(match[2])
-
-    def mark(self) -> int:
-        """Request a marker URL and wait until the log shows it: the index after it."""
-        marker = f"/__bench-marker-{time.monotonic_ns()}"
-        with contextlib.suppress(urllib.error.HTTPError):
-            urllib.request.urlopen(self.base_url + marker, timeout=30).close()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if marker in self.requests:
-                return self.requests.index(marker) + 1
-            time.sleep(0.02)
-        raise RuntimeError("the mirror's request log did not catch up")
-
-
-@contextlib.contextmanager
-def serve(root: Path) -> Iterator[Mirror]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "newscrawl.cli", "mirror", "--port", "0", "--root", str(root), "--verbose"],
-        cwd=PROJECT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline().strip()
-    if not line.startswith("http://"):
-        process.kill()
-        raise RuntimeError(f"newscrawl mirror did not start: {line!r}")
-    mirror = Mirror(process, line)
-    mirror.reader = threading.Thread(target=mirror.read_log, daemon=True)
-    mirror.reader.start()
-    try:
-        yield mirror
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
 
 
 @dataclass(frozen=True)
@@ -117,9 +56,10 @@ class Run:
     row: dict[str, Any]
 
 
-def crawl(mirror: Mirror, db: Path, log: Path) -> Run:
+def crawl(mirror: MirrorProcess, db: Path, log: Path) -> Run:
     """``scrapy crawl almayadeen`` into ``db``; its requests from the mirror's log."""
-    start = mirror.mark()
+    mirror.requests_since(0)  # the log has caught up: what follows is this crawl's
+    start = len(mirror.requests)
     command = [
         sys.executable,
         "-m",
@@ -136,11 +76,11 @@ def crawl(mirror: Mirror, db: Path, log: Path) -> Run:
     with log.open("w") as out:
         status = subprocess.run(command, cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT, check=False).returncode
     seconds = time.monotonic() - began
-    end = mirror.mark()
+    requests = [target for _, target, _ in mirror.requests_since(start)]
     with contextlib.closing(sqlite3.connect(db)) as con:
         con.row_factory = sqlite3.Row
         row = dict(con.execute("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone())
-    return Run(mirror.requests[start : end - 1], seconds, status, row)
+    return Run(requests, seconds, status, row)
 
 
 def archived(db: Path, urls: list[str]) -> set[str]:
@@ -238,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"== generating {args.articles} articles into {site}", flush=True)
         first_site = sitegen.generate(site, args.articles)
         print(sitegen.describe(first_site), flush=True)
-        mirror = stack.enter_context(serve(site))
+        mirror = MirrorProcess.start(site, log_requests=True)
+        stack.callback(mirror.stop)
         print(f"== first crawl of {mirror.base_url} into {db}", flush=True)
         first = crawl(mirror, db, work / "crawl-1.log")
         print(

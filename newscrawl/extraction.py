@@ -75,10 +75,11 @@ class MainTextWorker:
 
     def submit(self, html: str, url: str) -> Callable[[], list[str]]:
         """Start on a page (decoded HTML text); returns what gives its lines when they are needed."""
-        if self._pool is None:
-            # spawn: a clean process whatever threads this one has
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        future = self._pool.submit(fast_main_text, html, url)
+        try:
+            future = self._running().submit(fast_main_text, html, url)
+        except BrokenProcessPool:  # the worker died since the last page
+            self.close()
+            future = self._running().submit(fast_main_text, html, url)
 
         def lines() -> list[str]:
             try:
@@ -88,6 +89,12 @@ class MainTextWorker:
                 return fast_main_text(html, url)
 
         return lines
+
+    def _running(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # spawn: a clean process whatever threads this one has
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        return self._pool
 
     def close(self) -> None:
         """Stop the worker process."""

@@ -11,8 +11,17 @@ Anything else is a 404. Paths never leave ``ROOT``.
 
 from __future__ import annotations
 
+import contextlib
 import mimetypes
+import re
+import signal
+import subprocess
+import sys
 import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
 from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -117,3 +126,71 @@ class Mirror:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+# A request line of ``newscrawl mirror --verbose``: '127.0.0.1 - - [date] "GET /path HTTP/1.1" 200 -'.
+_LOGGED_REQUEST = re.compile(r'"([A-Z]+) (\S+) HTTP/[\d.]+" (\d{3})')
+
+
+@dataclass
+class MirrorProcess:
+    """A ``newscrawl mirror`` in its own process (for tests and benchmarks) and the base URL it
+    printed. Started with ``log_requests``, it records every request it answered, in order, as
+    ``(method, target, status)`` in :attr:`requests`."""
+
+    process: subprocess.Popen[str]
+    base_url: str
+    requests: list[tuple[str, str, int]] = field(default_factory=list)
+    reader: threading.Thread | None = None
+
+    @classmethod
+    def start(cls, root: Path, *, log_requests: bool = False) -> MirrorProcess:
+        """Start ``newscrawl mirror --port 0 --root ROOT``; raises :class:`RuntimeError` if it does not."""
+        command = [sys.executable, "-m", "newscrawl.cli", "mirror", "--port", "0", "--root", str(root)]
+        process = subprocess.Popen(
+            [*command, "--verbose"] if log_requests else command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        assert process.stdout is not None
+        line = process.stdout.readline().strip()
+        if not line.startswith("http://"):
+            process.kill()
+            _, stderr = process.communicate(timeout=10)
+            raise RuntimeError(f"newscrawl mirror did not start: {line!r} {stderr}")
+        mirror = cls(process, line)
+        if log_requests:
+            # read the log as it comes, so a long run never fills the pipe and stalls the server
+            mirror.reader = threading.Thread(target=mirror._read_log, name="mirror-log", daemon=True)
+            mirror.reader.start()
+        return mirror
+
+    def stop(self) -> int:
+        """Stop the server (SIGTERM) and return its exit status."""
+        self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout=30)
+        if self.reader is not None:
+            self.reader.join(timeout=10)
+        for stream in (self.process.stdout, self.process.stderr):
+            if stream is not None:
+                stream.close()
+        return code
+
+    def requests_since(self, start: int) -> list[tuple[str, str, int]]:
+        """The requests logged from index ``start`` on, once the log has caught up with the
+        server (a marker request, not returned, tells when)."""
+        marker = f"/__log-marker-{len(self.requests)}-{time.monotonic_ns()}"
+        with contextlib.suppress(urllib.error.HTTPError):
+            urllib.request.urlopen(self.base_url + marker, timeout=30).close()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            targets = [target for _, target, _ in self.requests]
+            if marker in targets:
+                return self.requests[start : targets.index(marker)]
+            time.sleep(0.01)
+        raise RuntimeError("the mirror's request log did not catch up")
+
+    def _read_log(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            match = _LOGGED_REQUEST.search(line)
+            if match:
+                self.requests.append((match[1], match[2], int(match[3])))

@@ -5,24 +5,19 @@ Nothing here touches the internet: every server listens on 127.0.0.1 on a free p
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import re
-import signal
 import sqlite3
 import subprocess
 import sys
 import threading
-import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from newscrawl.mirror import MirrorProcess
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -31,75 +26,18 @@ PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "fixtures"
 HELDOUT = [PROJECT / "tests" / "heldout", PROJECT / "tests" / "heldout2"]
 OTHERSITE = FIXTURES / "othersite"
-# A request line of the mirror's --verbose log: '127.0.0.1 - - [date] "GET /path HTTP/1.1" 200 -'.
-_LOGGED_REQUEST = re.compile(r'"([A-Z]+) (\S+) HTTP/[\d.]+" (\d{3})')
 
 
-@dataclass
-class Server:
-    """A ``newscrawl mirror`` process and the base URL it printed.
-
-    Started with ``log_requests``, it also records every request it answered, in order, as
-    ``(method, target, status)`` in :attr:`requests`.
-    """
-
-    process: subprocess.Popen[str]
-    base_url: str
-    requests: list[tuple[str, str, int]] = field(default_factory=list)
-    reader: threading.Thread | None = None
-
-    def stop(self) -> int:
-        self.process.send_signal(signal.SIGTERM)
-        code = self.process.wait(timeout=10)
-        if self.reader is not None:
-            self.reader.join(timeout=10)
-        for stream in (self.process.stdout, self.process.stderr):
-            if stream is not None:
-                stream.close()
-        return code
-
-    def requests_since(self, start: int) -> list[tuple[str, str, int]]:
-        """The requests logged from index ``start`` on, once the log has caught up with the server."""
-        marker = f"/__log-marker-{len(self.requests)}-{time.monotonic_ns()}"
-        with contextlib.suppress(urllib.error.HTTPError):
-            urllib.request.urlopen(self.base_url + marker, timeout=10).close()
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            targets = [target for _, target, _ in self.requests]
-            if marker in targets:
-                return self.requests[start : targets.index(marker)]
-            time.sleep(0.01)
-        pytest.fail("the mirror's request log did not catch up")
-
-    def _read_log(self) -> None:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
-            match = _LOGGED_REQUEST.search(line)
-            if match:
-                self.requests.append((match[1], match[2], int(match[3])))
+#: A mirror server process, as the tests start it.
+Server = MirrorProcess
 
 
 def start_mirror(root: Path, *, log_requests: bool = False) -> Server:
-    """Start ``newscrawl mirror --port 0 --root ROOT`` and read the base URL from its first line."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "newscrawl.cli", "mirror", "--port", "0", "--root", str(root)]
-        + (["--verbose"] if log_requests else []),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline().strip()
-    if not line.startswith("http://127.0.0.1:"):
-        process.kill()
-        _, stderr = process.communicate(timeout=10)
-        pytest.fail(f"newscrawl mirror did not start: {line!r} {stderr}")
-    server = Server(process, line)
-    if log_requests:
-        # Read the log as it comes, so a long session never fills the pipe and stalls the server.
-        server.reader = threading.Thread(target=server._read_log, name="mirror-log", daemon=True)
-        server.reader.start()
-    return server
+    """Start ``newscrawl mirror --port 0 --root ROOT`` (see :class:`MirrorProcess`)."""
+    try:
+        return Server.start(root, log_requests=log_requests)
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="session")

@@ -37,11 +37,13 @@ def test_worker_gives_what_one_process_gives() -> None:
 def test_a_dead_worker_is_replaced_and_its_page_done_here() -> None:
     with MainTextWorker() as worker:
         assert worker.submit(STORY, URL)()  # the worker is up
+        pending = worker.submit(STORY, URL)
         (child,) = multiprocessing.active_children()
         os.kill(child.pid or 0, signal.SIGKILL)
         child.join(10)
+        assert pending() == fast_main_text(STORY, URL)  # done here
+        assert worker.submit(STORY, URL)() == fast_main_text(STORY, URL)  # by a new worker
         assert worker.submit(STORY, URL)() == fast_main_text(STORY, URL)
-        assert worker.submit(STORY, URL)() == fast_main_text(STORY, URL)  # a new worker
 
 
 def test_batch_output_equals_single_page_output(tmp_path: Path) -> None:

@@ -165,8 +165,9 @@ _BLOCK_TAGS = frozenset(
 )  # fmt: skip
 
 
-def text_of(el: HtmlElement) -> str:
-    """An element's visible text, whitespace collapsed (scripts and styles left out).
+def text_of(el: HtmlElement, left_out: frozenset[HtmlElement] = frozenset()) -> str:
+    """An element's visible text, whitespace collapsed (scripts and styles, and the text inside
+    ``left_out`` descendants, left out).
 
     Inline markup joins without a space (``cited by <a>Reuters</a>.`` → ``cited by Reuters.``);
     block boundaries and ``<br>`` separate words.
@@ -178,6 +179,10 @@ def text_of(el: HtmlElement) -> str:
         owner = text.getparent()
         if owner is None or (not text.is_tail and owner.tag in _NO_TEXT_TAGS):
             continue
+        if left_out:
+            holder = owner.getparent() if text.is_tail else owner
+            if holder is not None and _inside(holder, left_out):
+                continue
         if owner.tag in _BLOCK_TAGS:
             parts.append(" ")
         parts.append(text)
@@ -1095,23 +1100,7 @@ def _names_credit(el: HtmlElement) -> bool:
 def _text_without(el: HtmlElement, left_out: frozenset[HtmlElement]) -> str:
     """:func:`text_of` an element, the text inside ``left_out`` elements (its credits) left out."""
     within = frozenset([el])
-    left_out = frozenset(e for e in left_out if e is not el and _inside(e, within))
-    if not left_out:
-        return text_of(el)
-    if not len(el):  # a leaf, as most are: its own text is all of it
-        return "" if el.tag in _NO_TEXT_TAGS else clean_text(el.text) or ""
-    parts: list[str] = []
-    for text in _TEXT_NODES(el):
-        owner = text.getparent()
-        if owner is None or (not text.is_tail and owner.tag in _NO_TEXT_TAGS):
-            continue
-        holder = owner.getparent() if text.is_tail else owner
-        if holder is not None and _inside(holder, left_out):
-            continue
-        if owner.tag in _BLOCK_TAGS:
-            parts.append(" ")
-        parts.append(text)
-    return clean_text("".join(parts)) or ""
+    return text_of(el, frozenset(e for e in left_out if e is not el and _inside(e, within)))
 
 
 # Where lazy-loading pages keep an image's address while ``src`` holds a placeholder.
