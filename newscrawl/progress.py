@@ -56,7 +56,7 @@ class Progress:
             raise SpiderArgumentError(f"PROGRESS={mode!r} is not auto, on or off")
         stream = sys.stderr
         if mode == "off" or (mode == "auto" and not stream.isatty()):
-            raise NotConfigured("no terminal to show progress on")
+            raise NotConfigured  # without a message: Scrapy logs none, so cron mails none
         extension = cls(crawler, stream)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)

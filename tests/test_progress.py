@@ -64,6 +64,7 @@ def test_no_progress_under_cron(mirror: Server, tmp_path: Path) -> None:
     result = crawl(mirror.base_url, tmp_path / "a.db", settings={"LOG_LEVEL": "WARNING"})
     assert result.returncode == 0
     assert "pages (" not in result.stderr
+    assert result.stderr == ""  # at LOG_LEVEL=WARNING, a finished run says nothing
     assert result.stdout == ""
 
 
