@@ -133,6 +133,7 @@ class Archive:
             self.db.execute("PRAGMA busy_timeout = 10000")
             self.db.enable_wal()  # type: ignore[no-untyped-call]
             self._create_schema()
+            self._article_columns = list(self._table("articles").columns_dict)
         except (OSError, sqlite3.Error) as exc:
             if self._lock is not None:
                 os.close(self._lock)
@@ -292,7 +293,7 @@ class Archive:
             ).fetchone()
         if row is None:
             return None
-        return dict(zip(self._table("articles").columns_dict, row, strict=True))
+        return dict(zip(self._article_columns, row, strict=True))
 
     def _store_article(self, item: ArticleItem, fetched_at: str) -> str:
         digest = content_hash(item)
