@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING, Any
 import sqlite_utils
 from sqlite_utils.db import Table
 
+from newscrawl.schedule import parse_moment
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
@@ -488,7 +490,7 @@ class ArchiveState:
             return True
         if row[0] is not None:
             return False
-        modified, fetched = _utc(lastmod), _utc(row[1])
+        modified, fetched = parse_moment(lastmod), parse_moment(row[1])
         return modified is not None and fetched is not None and fetched >= modified + timedelta(hours=1)
 
     def recent_articles(self, edition: str, since: str) -> list[tuple[str, str | None, str, str]]:
@@ -519,14 +521,6 @@ class ArchiveState:
         except sqlite3.OperationalError:
             return False  # an archive from before runs recorded it
         return bool(row and row[0])
-
-
-def _utc(value: str | None) -> datetime | None:
-    try:
-        parsed = datetime.fromisoformat(value or "")
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def _day_before(timestamp: str) -> str:

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 # Zero-width characters and the BOM show up in CMS text and break equality of otherwise equal lines.
-_INVISIBLE_CHARS = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
-_INVISIBLE = re.compile(f"[{''.join(_INVISIBLE_CHARS)}]")
+INVISIBLE_CHARS = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
+_INVISIBLE = re.compile(f"[{''.join(INVISIBLE_CHARS)}]")
 
 
 def clean_text(value: str | None) -> str | None:
@@ -32,7 +32,7 @@ def clean_text(value: str | None) -> str | None:
     """
     if value is None:
         return None
-    if any(char in value for char in _INVISIBLE_CHARS):
+    if any(char in value for char in INVISIBLE_CHARS):
         value = _INVISIBLE.sub("", value)
     # str.split() splits on exactly the characters \s matches, far faster than a regex
     return " ".join(value.split()) or None

@@ -59,8 +59,8 @@ def is_due(schedule: Schedule, published: str | None, first_seen: str, last_fetc
     Its age counts from ``published`` (ISO 8601; a time without offset is taken as UTC, a
     date as its midnight), else from when the archive first saw it.
     """
-    born = _parse(published) or _parse(first_seen)
-    fetched = _parse(last_fetched)
+    born = parse_moment(published) or parse_moment(first_seen)
+    fetched = parse_moment(last_fetched)
     if born is None or fetched is None:
         return False
     interval = recheck_interval(schedule, max(now - born, timedelta(0)))
@@ -72,7 +72,9 @@ def max_age(schedule: Schedule) -> timedelta:
     return schedule[-1][0] if schedule else timedelta(0)
 
 
-def _parse(value: str | None) -> datetime | None:
+def parse_moment(value: str | None) -> datetime | None:
+    """An ISO 8601 time or date as an aware datetime (no offset: UTC; a date: its midnight);
+    ``None`` for nothing or what does not parse."""
     if not value:
         return None
     try:

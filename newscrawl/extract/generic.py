@@ -10,14 +10,13 @@ as the page shows them; cleaning is the loaders' job.
 from __future__ import annotations
 
 import copy
-import functools
 import html
 import itertools
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property, lru_cache, wraps
+from functools import cache, cached_property, lru_cache, wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
@@ -31,6 +30,7 @@ from trafilatura import bare_extraction
 
 from newscrawl.processors import (
     DISPLAYED_DATE,
+    INVISIBLE_CHARS,
     clean_tag,
     clean_text,
     is_byline,
@@ -202,7 +202,7 @@ def text_nodes_with(page: Page, *words: str) -> Iterator[HtmlElement]:
             yield container
 
 
-@functools.cache
+@cache
 def _text_search(words: tuple[str, ...]) -> etree.XPath:
     # contains() runs in C over every text node; lower-casing each in Python cost far more
     variants = dict.fromkeys(form for word in words for form in (word, word.capitalize(), word.upper()))
@@ -250,7 +250,6 @@ def _is_label_name(names: str) -> bool:
 
 # The most characters a box label has, spaces left out.
 _LABEL_LENGTH = max(len(label.replace(" ", "")) for label in (*BLOCK_LABELS, *_OTHER_BLOCK_LABELS))
-_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff"
 
 
 def _longer_than_label(el: HtmlElement) -> bool:
@@ -262,7 +261,7 @@ def _longer_than_label(el: HtmlElement) -> bool:
     if len(raw) <= _LABEL_LENGTH:
         return False
     compact = "".join(raw.split())
-    length = len(compact) - compact.count(":") - sum(compact.count(ch) for ch in _INVISIBLE_CHARS)
+    length = len(compact) - compact.count(":") - sum(compact.count(ch) for ch in INVISIBLE_CHARS)
     return length > _LABEL_LENGTH and next(el.iter(*_NO_TEXT_TAGS), None) is None
 
 
