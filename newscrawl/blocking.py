@@ -12,20 +12,27 @@ _CHALLENGE = re.compile(
     r"enable javascript and cookies to continue",
     re.IGNORECASE,
 )
-# Challenge pages are small; a full article page that merely mentions the phrase is not one.
-_MAX_CHALLENGE_BYTES = 64 * 1024
+#: Challenge pages are small; a full article page that merely mentions the phrase is not one.
+MAX_CHALLENGE_BYTES = 64 * 1024
 
 
-def block_reason(status: int, headers: dict[str, str], text: str) -> str | None:
-    """Why a response means the site is refusing the crawler, or ``None`` if it does not.
+def challenge_reason(status: int, headers: dict[str, str], text: str) -> str | None:
+    """Why a response is a bot-protection challenge, or ``None`` if it is not one.
 
     ``headers`` maps lower-cased header names to values. A ``cf-mitigated: challenge`` header or
-    a challenge page (with any status) is a block; so is a bare 403.
+    a challenge page, with any status, is one.
     """
     if headers.get("cf-mitigated", "").lower() == "challenge":
         return f"bot-protection challenge (HTTP {status}, cf-mitigated: challenge)"
-    if len(text) <= _MAX_CHALLENGE_BYTES and _CHALLENGE.search(text):
+    if len(text) <= MAX_CHALLENGE_BYTES and _CHALLENGE.search(text):
         return f"bot-protection challenge page (HTTP {status})"
-    if status == 403:
-        return "access refused (HTTP 403 Forbidden)"
     return None
+
+
+def block_reason(status: int, headers: dict[str, str], text: str) -> str | None:
+    """Why the page a crawl starts from means the site refuses the crawler, or ``None``: a
+    challenge (:func:`challenge_reason`) or a 403."""
+    reason = challenge_reason(status, headers, text)
+    if reason is None and status == 403:
+        return "access refused (HTTP 403 Forbidden)"
+    return reason

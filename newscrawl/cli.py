@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 import sqlite_utils
 
 from newscrawl.archive import ArchiveError, recent_runs
-from newscrawl.extraction import MainTextWorker, decode_html, extract_article
+from newscrawl.charset import decode_html
+from newscrawl.extraction import MainTextWorker, extract_article
 from newscrawl.mirror import FIXTURES, Mirror
 
 if TYPE_CHECKING:

@@ -7,8 +7,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
-from w3lib.encoding import html_to_unicode
-
+from newscrawl.charset import decode_html
 from newscrawl.extract.generic import NewsPage, Page, fast_main_text
 from newscrawl.loaders import LoadContext, load_article
 from newscrawl.urls import HostMap, origin
@@ -22,16 +21,6 @@ KEYS = ("headline", "authors", "published", "modified", "source", "tags", "capti
 
 # The item fields behind KEYS.
 _FIELDS = ("url", "headline", "authors", "published_at", "modified_at", "source", "tags", "captions", "lead", "body", "language")
-
-
-def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """A page's text. Valid UTF-8 is taken as UTF-8 even where the page declares another
-    charset (a wrong ``<meta charset>`` is common; valid UTF-8 by accident is not); otherwise
-    the declared charset (HTTP header, BOM, ``<meta>``) decides, as browsers do."""
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        return html_to_unicode(content_type, body)[1]
 
 
 def extract_article(html: bytes | str, url: str, *, fast_text: Callable[[], list[str]] | None = None) -> dict[str, Any]:

@@ -29,8 +29,9 @@ logger = logging.getLogger(__name__)
 #: ``crawl_runs.status`` by Scrapy close reason; any other reason is a failure.
 RUN_STATUS = {"finished": "finished", "blocked": "blocked", "shutdown": "interrupted", "max_articles": "finished"}
 #: Stats a spider sets when its run left something out: it stopped at ``max_articles``, or an
-#: article could not be fetched. Such a run is not complete, so the next one walks every listing.
-INCOMPLETE_MARKS = ("newscrawl/capped", "newscrawl/article_errors")
+#: article or a listing page could not be fetched. Such a run is not complete, so the next one
+#: walks every listing.
+INCOMPLETE_MARKS = ("newscrawl/capped", "newscrawl/article_errors", "newscrawl/listing_errors")
 
 
 class ValidatePipeline:

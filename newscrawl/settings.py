@@ -34,7 +34,28 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_TIMEOUT = 30
+# A hostile web (newscrawl.middlewares): retries spaced out by a doubling backoff, or by the
+# server's Retry-After (up to RETRY_AFTER_MAX seconds); a host that answers 429 this many times
+# within a minute is paused; a challenge page, or BLOCK_AFTER_403S 403s in a row, stops the run
+# as "blocked"; no request, redirects and retries included, leaves the spider's hosts.
 RETRY_TIMES = 3
+RETRY_BACKOFF_BASE = 1.0
+RETRY_BACKOFF_MAX = 60.0
+RETRY_AFTER_MAX = 600.0
+HOST_PAUSE_AFTER_429S = 2
+BLOCK_AFTER_403S = 3
+DOWNLOADER_MIDDLEWARES = {
+    "newscrawl.middlewares.HostGuardMiddleware": 55,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newscrawl.middlewares.BackoffRetryMiddleware": 550,
+    "newscrawl.middlewares.BlockMiddleware": 560,
+    "newscrawl.middlewares.CharsetMiddleware": 570,
+}
+# A news page is well under 4 MB; a bigger answer is dropped with a log line, not archived.
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+# A redirect chain longer than this is a loop.
+REDIRECT_MAX_TIMES = 5
 
 ITEM_PIPELINES = {
     "newscrawl.pipelines.ValidatePipeline": 100,

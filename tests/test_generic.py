@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from newscrawl.extract.generic import Page, figure_captions
-from newscrawl.extraction import KEYS, decode_html, extract_article
+from newscrawl.extraction import KEYS, extract_article
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -446,18 +446,6 @@ def test_body_leaves_out_read_more_lines() -> None:
     text = extract_article(page(body=body), URL)["body"]
     assert "Paragraph 0 of the story" in text
     assert "Read more" not in text
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("<meta charset='iso-8859-1'><p>Zürich – café</p>".encode(), "Zürich – café"),
-        ("<meta charset='windows-1252'><p>Zürich – café</p>".encode("cp1252"), "Zürich – café"),
-        ("<meta charset='windows-1256'><p>عاجل</p>".encode("cp1256"), "عاجل"),
-    ],
-)
-def test_decoding_trusts_valid_utf8_over_a_wrong_declaration(raw: bytes, expected: str) -> None:
-    assert expected in decode_html(raw)
 
 
 def run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

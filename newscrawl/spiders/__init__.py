@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 
 from newscrawl.blocking import block_reason
+from newscrawl.middlewares import Blocked
 
 if TYPE_CHECKING:
     from scrapy.http import Response
+    from twisted.python.failure import Failure
 
 #: Settings for a crawl of a server on this machine (a mirror, a test server): no politeness delays.
 LOOPBACK_SETTINGS = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 16}
@@ -64,3 +68,23 @@ def start_page_problem(response: Response, what: str) -> tuple[str, str] | None:
     if response.status >= 400:
         return "failed", f"{what} {response.url} answered HTTP {response.status}"
     return None
+
+
+def failure_kind(failure: Failure) -> str:
+    """What a failed request means for the run:
+
+    - ``blocked``: the site refused the crawler and the run is stopping (nothing to add);
+    - ``skipped``: the page is not to be fetched, and fetching it again will not change that:
+      larger than ``DOWNLOAD_MAXSIZE``, redirected off the edition's hosts or in a loop,
+      disallowed by robots.txt;
+    - ``error``: it could not be fetched (an error status or a network fault, after retries),
+      so the run missed it.
+    """
+    error = failure.value
+    if isinstance(error, Blocked):
+        return "blocked"
+    if isinstance(error, HttpError):
+        return "error"
+    if isinstance(error, (DownloadCancelledError, IgnoreRequest)):
+        return "skipped"
+    return "error"

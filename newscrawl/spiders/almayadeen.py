@@ -13,7 +13,6 @@ from scrapy.http import Request, Response, TextResponse
 
 from newscrawl.archive import ArchiveState, utcnow
 from newscrawl.backfill import DateWindow
-from newscrawl.blocking import block_reason
 from newscrawl.discovery import SitemapLink, parse_sitemap, sitemap_body
 from newscrawl.extract import almayadeen as site
 from newscrawl.extract.generic import Page, text_of
@@ -22,9 +21,9 @@ from newscrawl.schedule import DEFAULT_SCHEDULE, ScheduleError, is_due, max_age,
 from newscrawl.spiders import (
     LOOPBACK_SETTINGS,
     SpiderArgumentError,
+    failure_kind,
     parse_flag,
     parse_max_articles,
-    response_headers,
     start_page_problem,
 )
 from newscrawl.urls import HostMap, canonical, host, is_loopback, origin
@@ -174,7 +173,12 @@ class AlMayadeenSpider(scrapy.Spider):
             (self.regions if link.is_region else self.sections)[_path(link.url)] = link.label
         self.logger.info("Menus: %d sections, %d regions", len(self.sections), len(self.regions))
         if self.discover == "sitemap":
-            yield Request(self.hosts.fetch_origin + site.SITEMAP_INDEX, callback=self.parse_sitemap, priority=_LISTING_PRIORITY)
+            yield Request(
+                self.hosts.fetch_origin + site.SITEMAP_INDEX,
+                callback=self.parse_sitemap,
+                errback=self.listing_failed,
+                priority=_LISTING_PRIORITY,
+            )
             return
         for link in menu:
             yield from self._follow_listing(link.url)
@@ -199,7 +203,12 @@ class AlMayadeenSpider(scrapy.Spider):
                 month = site.sitemap_month(link.url)
                 if (month and not self.window.holds_month(*month)) or not self.window.may_hold(None, link.lastmod):
                     continue
-                yield Request(self.hosts.to_fetch(link.url), callback=self.parse_sitemap, priority=_LISTING_PRIORITY)
+                yield Request(
+                    self.hosts.to_fetch(link.url),
+                    callback=self.parse_sitemap,
+                    errback=self.listing_failed,
+                    priority=_LISTING_PRIORITY,
+                )
                 continue
             published = link.hints.published if link.hints else None
             if site.page_kind(link.url) != "article" or not self.window.may_hold(published, link.lastmod):
@@ -265,6 +274,8 @@ class AlMayadeenSpider(scrapy.Spider):
 
     def home_failed(self, failure: Failure) -> None:
         """The homepage could not be fetched at all (DNS, refused connection, timeout, robots.txt)."""
+        if failure_kind(failure) == "blocked":
+            return  # the block was reported where it was seen
         request = getattr(failure, "request", None)
         url = request.url if request is not None else self.hosts.fetch_origin
         self._stop("failed", f"cannot reach {url}: {failure.getErrorMessage() or repr(failure.value)}")
@@ -276,7 +287,7 @@ class AlMayadeenSpider(scrapy.Spider):
         key = canonical(url)
         if key not in self.requested:
             self.requested.add(key)
-            yield Request(url, callback=self.parse_listing, priority=_LISTING_PRIORITY)
+            yield Request(url, callback=self.parse_listing, errback=self.listing_failed, priority=_LISTING_PRIORITY)
 
     def _follow_article(self, url: str, *, recheck: bool = False, sitemap: SitemapLink | None = None) -> Iterator[Request]:
         """Request an article once per run: unless the run is full, only one the archive does
@@ -322,11 +333,27 @@ class AlMayadeenSpider(scrapy.Spider):
         return canonical(self.hosts.to_real(url))
 
     def article_failed(self, failure: Failure) -> None:
-        """An article could not be fetched (after retries): the run is not complete."""
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value("newscrawl/article_errors")
+        """An article could not be fetched (after retries): unless it is to be skipped for good,
+        the run is not complete."""
+        self._failed("article", failure)
+
+    def listing_failed(self, failure: Failure) -> None:
+        """A listing page could not be fetched (after retries): the run is not complete."""
+        self._failed("listing", failure)
+
+    def _failed(self, what: str, failure: Failure) -> None:
+        kind = failure_kind(failure)
+        if kind == "blocked":
+            return
         request = getattr(failure, "request", None)
-        self.logger.error("article %s not fetched: %s", request.url if request else "?", failure.getErrorMessage())
+        url = request.url if request is not None else "?"
+        assert self.crawler.stats is not None
+        if kind == "skipped":
+            self.crawler.stats.inc_value(f"newscrawl/{what}s_skipped")
+            self.logger.warning("%s %s skipped: %s", what, url, failure.getErrorMessage())
+        else:
+            self.crawler.stats.inc_value(f"newscrawl/{what}_errors")
+            self.logger.error("%s %s not fetched: %s", what, url, failure.getErrorMessage())
 
     def _links(self, page: Page) -> Iterator[tuple[str, HtmlElement]]:
         """Absolute URLs of the page's links on the edition, with their anchors."""
@@ -341,12 +368,8 @@ class AlMayadeenSpider(scrapy.Spider):
         return Page(url=response.url, selector=response.selector)
 
     def _checked_page(self, response: Response) -> Page | None:
-        if not isinstance(response, TextResponse):
-            return None
-        reason = block_reason(response.status, response_headers(response), response.text)
-        if reason:
-            self._stop("blocked", f"{response.url} refused the crawler: {reason}")
-        return self._page(response)
+        # blocks were caught by newscrawl.middlewares.BlockMiddleware before any callback
+        return self._page(response) if isinstance(response, TextResponse) else None
 
     def _ticker(self, page: Page) -> Iterator[TickerItem]:
         """The page's ticker lines that this run has not seen yet (every page repeats them)."""

@@ -15,11 +15,10 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from newscrawl import discovery
-from newscrawl.blocking import block_reason
 from newscrawl.discovery import ArticleHints
 from newscrawl.extract.generic import NewsPage, Page
 from newscrawl.loaders import LoadContext, load_article
-from newscrawl.spiders import LOOPBACK_SETTINGS, SpiderArgumentError, parse_max_articles, response_headers, start_page_problem
+from newscrawl.spiders import LOOPBACK_SETTINGS, SpiderArgumentError, failure_kind, parse_max_articles, start_page_problem
 from newscrawl.urls import HostMap, host, is_loopback, is_static, origin
 
 if TYPE_CHECKING:
@@ -156,7 +155,6 @@ class NewsSpider(scrapy.Spider):
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         """A sitemap index (its sitemaps) or a sitemap (its pages; a news sitemap's with hints)."""
-        self._check_block(response)
         body = discovery.sitemap_body(response.body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
         sitemap = discovery.parse_sitemap(body, response.url) if body is not None else None
         if sitemap is None or sitemap.kind is None:
@@ -174,7 +172,6 @@ class NewsSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response) -> None:
         """An RSS or Atom feed: its entries' links, with their titles and dates as hints."""
-        self._check_block(response)
         entries = discovery.parse_feed(response.body, response.url)
         if not entries:
             self.logger.warning("No entries in feed %s", response.url)
@@ -227,6 +224,8 @@ class NewsSpider(scrapy.Spider):
 
     def start_failed(self, failure: Failure) -> None:
         """A start page could not be fetched at all (DNS, refused connection, timeout, robots.txt)."""
+        if failure_kind(failure) == "blocked":
+            return  # the block was reported where it was seen
         request = getattr(failure, "request", None)
         url = request.url if request is not None else ", ".join(self.start_pages)
         self._stop("failed", f"cannot reach {url}: {failure.getErrorMessage() or repr(failure.value)}")
@@ -303,17 +302,9 @@ class NewsSpider(scrapy.Spider):
 
     # --- helpers --------------------------------------------------------------------------
 
-    def _check_block(self, response: Response) -> None:
-        if isinstance(response, TextResponse):
-            reason = block_reason(response.status, response_headers(response), response.text)
-            if reason:
-                self._stop("blocked", f"{response.url} refused the crawler: {reason}")
-
     def _checked_page(self, response: Response) -> Page | None:
-        if not isinstance(response, TextResponse):
-            return None
-        self._check_block(response)
-        return Page(url=response.url, selector=response.selector)
+        # blocks were caught by newscrawl.middlewares.BlockMiddleware before any callback
+        return Page(url=response.url, selector=response.selector) if isinstance(response, TextResponse) else None
 
     def _inc(self, key: str, count: int = 1) -> None:
         assert self.crawler.stats is not None

@@ -1,0 +1,258 @@
+"""Downloader middlewares for a hostile web: spaced-out retries, blocks, mis-declared charsets,
+no request off the crawl's hosts.
+
+Enabled in ``settings.DOWNLOADER_MIDDLEWARES``. Responses pass through them in this order:
+:class:`CharsetMiddleware` (after decompression), :class:`BlockMiddleware`, then
+:class:`BackoffRetryMiddleware` (in place of Scrapy's own ``RetryMiddleware``), so a challenge
+page served with a 503 stops the crawl instead of being retried.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections import defaultdict, deque
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, TextResponse
+from scrapy.utils.asyncio import sleep
+from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.httpobj import urlparse_cached
+
+from newscrawl.blocking import MAX_CHALLENGE_BYTES, challenge_reason
+from newscrawl.charset import body_encoding
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from scrapy.settings import BaseSettings
+    from typing_extensions import Self
+
+logger = logging.getLogger(__name__)
+
+#: ``Request.meta`` key: the UNIX time before which a retry must not be sent.
+NOT_BEFORE = "newscrawl_not_before"
+
+
+class Blocked(IgnoreRequest):
+    """The site refuses the crawler; the request is dropped and the crawl is closing."""
+
+
+def retry_after(value: bytes | str | None, now: float) -> float | None:
+    """Seconds to wait by a ``Retry-After`` header (delay seconds or an HTTP-date), never
+    negative; ``None`` when the header is absent or unreadable."""
+    if value is None:
+        return None
+    text = (value.decode("latin-1") if isinstance(value, bytes) else value).strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is None:  # an HTTP-date is always GMT
+        return None
+    return max(moment.timestamp() - now, 0.0)
+
+
+def backoff(attempt: int, base: float, cap: float, rng: random.Random) -> float:
+    """Seconds before retry number ``attempt`` (1, 2, ...): exponential from ``base``, at most
+    ``cap``, with "equal jitter" (half fixed, half random) so that retries of many requests that
+    failed together do not arrive together."""
+    delay = min(cap, base * 2.0 ** (attempt - 1))
+    return delay / 2 + rng.uniform(0, delay / 2)
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries (``RETRY_TIMES``, ``RETRY_HTTP_CODES``, ``RETRY_EXCEPTIONS``), spaced out.
+
+    - An empty HTML page with status 200 is retried too.
+    - A retry waits ``RETRY_BACKOFF_BASE`` seconds, doubling per attempt up to
+      ``RETRY_BACKOFF_MAX``, with jitter; the request waits without holding a per-host slot.
+    - A 429 or 503 with ``Retry-After`` waits what the server asks, up to ``RETRY_AFTER_MAX``.
+    - ``HOST_PAUSE_AFTER_429S`` answers of 429 from one host within a minute pause every
+      request to that host for the longer of its ``Retry-After`` and a doubling backoff.
+
+    Stats: ``newscrawl/retry_after`` (retries timed by the server), ``newscrawl/host_pauses``.
+    """
+
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        self.base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
+        self.cap = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
+        self.after_max = settings.getfloat("RETRY_AFTER_MAX", 600.0)
+        self.pause_after = settings.getint("HOST_PAUSE_AFTER_429S", 2)
+        self.rng = random.Random()
+        self.recent_429s: defaultdict[str, deque[float]] = defaultdict(deque)
+        self.pauses: defaultdict[str, int] = defaultdict(int)
+        self.paused_until: dict[str, float] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        middleware = cls(crawler.settings)
+        middleware.crawler = crawler
+        return middleware
+
+    async def process_request(self, request: Request) -> None:
+        """Hold a request until its retry time and its host's pause have passed."""
+        host = urlparse_cached(request).hostname or ""
+        wait = max(request.meta.get(NOT_BEFORE, 0.0), self.paused_until.get(host, 0.0)) - time.time()
+        if wait > 0:
+            await sleep(wait)
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+        if request.meta.get("dont_retry", False):
+            return response
+        if response.status == 200 and not response.body and isinstance(response, HtmlResponse):
+            # an overloaded server or a cache answering with nothing: no page is empty
+            retry = self._retry(request, "empty HTML page")
+            if retry is None:
+                return response
+            retry.meta[NOT_BEFORE] = time.time() + backoff(retry.meta["retry_times"], self.base, self.cap, self.rng)
+            return retry
+        if response.status not in self.retry_http_codes:
+            return response
+        now = time.time()
+        asked = retry_after(response.headers.get(b"Retry-After"), now) if response.status in (429, 503) else None
+        if response.status == 429:
+            self._note_429(urlparse_cached(request).hostname or "", asked, now)
+        retry = self._retry(request, f"HTTP {response.status}")
+        if retry is None:
+            return response
+        if asked is not None:
+            self._stats_inc("newscrawl/retry_after")
+            if asked > self.after_max:
+                logger.warning("%s asks to retry in %d s; waiting %d s (RETRY_AFTER_MAX)", request.url, asked, self.after_max)
+            delay = min(asked, self.after_max)
+        else:
+            delay = backoff(retry.meta["retry_times"], self.base, self.cap, self.rng)
+        retry.meta[NOT_BEFORE] = now + delay
+        return retry
+
+    def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:  # type: ignore[override]
+        retry = super().process_exception(request, exception)
+        if retry is not None:
+            retry.meta[NOT_BEFORE] = time.time() + backoff(retry.meta["retry_times"], self.base, self.cap, self.rng)
+        return retry
+
+    def _note_429(self, host: str, asked: float | None, now: float) -> None:
+        recent = self.recent_429s[host]
+        recent.append(now)
+        while recent and recent[0] < now - 60:
+            recent.popleft()
+        if len(recent) < self.pause_after or self.paused_until.get(host, 0.0) > now:
+            return
+        self.pauses[host] += 1
+        pause = min(max(asked or 0.0, backoff(self.pauses[host], self.base, self.cap, self.rng)), self.after_max)
+        self.paused_until[host] = now + pause
+        recent.clear()
+        self._stats_inc("newscrawl/host_pauses")
+        logger.warning(
+            "%s answered HTTP 429 %d times within a minute: pausing requests to it for %.1f s", host, self.pause_after, pause
+        )
+
+    def _stats_inc(self, key: str) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(key)
+
+
+class BlockMiddleware:
+    """Stops the crawl, with status ``blocked``, when the site refuses the crawler.
+
+    A bot-protection challenge (a ``cf-mitigated: challenge`` header or a challenge page, with
+    any status) stops it at once; so do ``BLOCK_AFTER_403S`` answers of 403 in a row (one 403
+    may be one forbidden page; a run of them is a refusal). The reason and URL go to the log
+    and to the ``newscrawl/message`` stat, which ``scrapy crawl`` prints; the response is
+    dropped (:class:`Blocked`).
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.limit = crawler.settings.getint("BLOCK_AFTER_403S", 3)
+        self.forbidden_in_a_row = 0
+        self.blocked = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if self.blocked:
+            raise Blocked(f"{request.url}: the crawl is stopping, the site blocked it")
+        headers = {"cf-mitigated": (response.headers.get(b"cf-mitigated") or b"").decode("latin-1")}
+        # a challenge page is small: a full page is not read twice here
+        text = response.text if isinstance(response, TextResponse) and len(response.body) <= MAX_CHALLENGE_BYTES else ""
+        reason = challenge_reason(response.status, headers, text)
+        if reason is None and response.status == 403:
+            self.forbidden_in_a_row += 1
+            if self.forbidden_in_a_row >= self.limit:
+                reason = f"{self.forbidden_in_a_row} requests in a row answered HTTP 403 Forbidden"
+        elif response.status < 400:
+            self.forbidden_in_a_row = 0
+        if reason is None:
+            return response
+        self._block(f"{response.url} refused the crawler: {reason}")
+        raise Blocked(reason)
+
+    def _block(self, message: str) -> None:
+        self.blocked = True
+        assert self.crawler.stats is not None
+        self.crawler.stats.set_value("newscrawl/message", message)
+        logger.error(message)
+        engine = self.crawler.engine
+        if engine is not None and engine.running:
+            deferred_from_coro(engine.close_spider_async(reason="blocked"))
+
+
+class HostGuardMiddleware:
+    """Refuses every request to a host outside the spider's ``allowed_domains``.
+
+    Scrapy's own ``OffsiteMiddleware`` lets ``dont_filter`` requests through, and retries and
+    the redirects of a start page are such requests: a redirect to another host would be
+    followed. Stat: ``newscrawl/offsite_refused``.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        domains = getattr(self.crawler.spider, "allowed_domains", None)
+        host = (urlparse_cached(request).hostname or "").lower()
+        if not domains or any(host == domain or host.endswith(f".{domain}") for domain in domains):
+            return
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("newscrawl/offsite_refused")
+        raise IgnoreRequest(f"{request.url} is not on the crawl's hosts ({', '.join(domains)}): not requested")
+
+
+class CharsetMiddleware:
+    """Reads an HTML page in the encoding it is really in (:func:`newscrawl.charset.body_encoding`),
+    not the one a server wrongly declares. Stat: ``newscrawl/charset_corrected``."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if not isinstance(response, HtmlResponse) or not response.body:
+            return response
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+        encoding = body_encoding(response.body, content_type)
+        if encoding == response.encoding:
+            return response
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("newscrawl/charset_corrected")
+        logger.debug("%s: declared %s, read as %s", response.url, response.encoding, encoding)
+        return response.replace(encoding=encoding)
