@@ -103,8 +103,9 @@ class AlMayadeenSpider(scrapy.Spider):
             raise SpiderArgumentError(f"edition={edition!r} is not one of {', '.join(site.EDITIONS)}")
         real_origin = site.EDITIONS[edition]
         self.hosts = HostMap(real_origin=real_origin, fetch_origin=_parse_base_url(base_url or real_origin))
-        # Scrapy's OffsiteMiddleware then refuses other hosts, redirects included.
-        self.allowed_domains = sorted({host(real_origin), host(self.hosts.fetch_origin)})
+        # Only the host fetched from: a crawl of a mirror never reaches the real site, even by a
+        # redirect (newscrawl.middlewares.HostGuardMiddleware refuses every other host).
+        self.allowed_domains = [host(self.hosts.fetch_origin)]
         self.edition = edition
         self.max_articles = parse_max_articles(max_articles)
         self.full = parse_flag("full", full)

@@ -88,7 +88,7 @@ class NewsSpider(scrapy.Spider):
         self.max_articles = parse_max_articles(max_articles)
         # One load context per host: an article's URLs are judged against its own site.
         self.contexts = {host(url): _context(origin(url)) for url in self.start_pages}
-        # Scrapy's OffsiteMiddleware then refuses other hosts, redirects included.
+        # newscrawl.middlewares.HostGuardMiddleware refuses every other host, redirects included.
         self.allowed_domains = sorted(self.contexts)
         self.arguments = {"start_urls": self.start_pages, "max_articles": self.max_articles}
         self.requested: set[str] = set()
@@ -202,7 +202,12 @@ class NewsSpider(scrapy.Spider):
             hints = candidate.merged_hints()
             section = candidate.section[1] if candidate.section else self._section_of(candidate.url)
             self.crawler.engine.crawl(
-                Request(candidate.url, callback=self.parse_article, cb_kwargs={"hints": hints, "section": section})
+                Request(
+                    candidate.url,
+                    callback=self.parse_article,
+                    errback=self.article_failed,
+                    cb_kwargs={"hints": hints, "section": section},
+                )
             )
         self._set("newscrawl/articles_requested", len(chosen))
         raise DontCloseSpider
@@ -230,8 +235,25 @@ class NewsSpider(scrapy.Spider):
         url = request.url if request is not None else ", ".join(self.start_pages)
         self._stop("failed", f"cannot reach {url}: {failure.getErrorMessage() or repr(failure.value)}")
 
+    def article_failed(self, failure: Failure) -> None:
+        """An article could not be fetched (after retries), or is skipped for good (oversized,
+        redirected off its host)."""
+        kind = failure_kind(failure)
+        if kind == "blocked":
+            return
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        if kind == "skipped":
+            self._inc("newscrawl/articles_skipped")
+            self.logger.warning("article %s skipped: %s", url, failure.getErrorMessage())
+        else:
+            self._inc("newscrawl/article_errors")
+            self.logger.error("article %s not fetched: %s", url, failure.getErrorMessage())
+
     def discovery_failed(self, failure: Failure) -> None:
         """A robots.txt, sitemap, feed or section page could not be fetched: the crawl goes on without it."""
+        if failure_kind(failure) == "blocked":
+            return  # the block was reported where it was seen
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
         self._inc("newscrawl/discovery_errors")
