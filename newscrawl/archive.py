@@ -38,7 +38,7 @@ from newscrawl.coverage import EXPECTED_FIELDS, absent_fields, missing_fields
 from newscrawl.schedule import parse_moment
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Mapping, Sequence
 
     from newscrawl.coverage import FieldCoverage
     from newscrawl.items import ArticleItem, TickerItem
@@ -311,20 +311,29 @@ class Archive:
             )
 
     def coverage_history(
-        self, spider: str, edition: str | None, before_run: int, *, min_articles: int, runs: int
+        self,
+        spider: str,
+        edition: str | None,
+        before_run: int,
+        *,
+        min_articles: int,
+        runs: int,
+        start_urls: Sequence[str] | None = None,
     ) -> dict[tuple[str, str], list[float]]:
         """The coverage baseline's material: for each ``(content_type, field)``, its shares in
-        the last ``runs`` runs of ``spider`` on ``edition`` before ``before_run`` that finished
-        (a degraded, failed or blocked run never counts) and stored ``min_articles`` or more
+        the last ``runs`` runs of ``spider`` on ``edition`` (and, for a spider that takes them,
+        on the same ``start_urls``: the same sites) before ``before_run`` that finished (a
+        degraded, failed or blocked run never counts) and stored ``min_articles`` or more
         articles of that type; newest first."""
         rows = self.db.execute(
             "SELECT content_type, field, share FROM ("
             "  SELECT c.content_type, c.field, c.run_id, 1.0 * c.present / c.articles AS share, row_number() OVER"
             "    (PARTITION BY c.content_type, c.field ORDER BY c.run_id DESC) AS n"
             "  FROM run_coverage c JOIN crawl_runs r ON r.id = c.run_id"
-            "  WHERE r.spider = ? AND r.edition IS ? AND r.status = 'finished' AND r.id < ? AND c.articles >= ?"
+            "  WHERE r.spider = ? AND r.edition IS ? AND json_extract(r.args, '$.start_urls') IS json(?)"
+            "    AND r.status = 'finished' AND r.id < ? AND c.articles >= ?"
             ") WHERE n <= ? ORDER BY content_type, field, run_id DESC",
-            [spider, edition, before_run, min_articles, runs],
+            [spider, edition, None if start_urls is None else json.dumps(list(start_urls)), before_run, min_articles, runs],
         )
         history: dict[tuple[str, str], list[float]] = {}
         for content_type, name, share in rows:
@@ -488,8 +497,12 @@ def _sitemap_record(item: ArticleItem) -> dict[str, Any]:
     return record
 
 
-#: The columns ``newscrawl runs`` shows, in order.
-RUN_COLUMNS = ("id", "spider", "started_at", "finished_at", "status", *RUN_COUNTS, "args")
+#: The columns ``newscrawl runs`` shows, in order; ``message`` is the run's ``newscrawl/message``
+#: stat (why it did not finish cleanly).
+RUN_COLUMNS = ("id", "spider", "started_at", "finished_at", "status", *RUN_COUNTS, "args", "message")
+
+
+_MESSAGE = """json_extract(stats, '$."newscrawl/message"')"""
 
 
 def recent_runs(path: str | Path, limit: int = 20) -> list[dict[str, Any]]:
@@ -503,8 +516,9 @@ def recent_runs(path: str | Path, limit: int = 20) -> list[dict[str, Any]]:
             columns = {row[1] for row in con.execute("PRAGMA table_info(crawl_runs)")}
             if not columns:
                 return []
-            wanted = [c for c in RUN_COLUMNS if c in columns]
-            rows = con.execute(f"SELECT {', '.join(wanted)} FROM crawl_runs ORDER BY id DESC LIMIT ?", [limit]).fetchall()
+            wanted = [c for c in RUN_COLUMNS if c in columns or (c == "message" and "stats" in columns)]
+            selected = [_MESSAGE if c == "message" else c for c in wanted]
+            rows = con.execute(f"SELECT {', '.join(selected)} FROM crawl_runs ORDER BY id DESC LIMIT ?", [limit]).fetchall()
     except sqlite3.Error as exc:
         raise ArchiveError(f"cannot read archive {path}: {exc}") from exc
     return [dict(zip(wanted, row, strict=True)) for row in rows]

@@ -17,7 +17,7 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from newscrawl.archive import Archive, utcnow
-from newscrawl.coverage import CoverageSettingError, CoverageTally, Limits, judge, stored_nothing
+from newscrawl.coverage import CoverageSettingError, CoverageTally, FieldCoverage, Limits, judge, stored_nothing
 from newscrawl.items import ArticleItem, TickerItem
 
 if TYPE_CHECKING:
@@ -137,6 +137,7 @@ class ArchivePipeline:
         self.tally = CoverageTally()
         self.spider_name = ""
         self.edition: str | None = None
+        self.start_urls: list[str] | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -148,6 +149,7 @@ class ArchivePipeline:
         assert spider is not None
         arguments = getattr(spider, "arguments", {})
         self.spider_name, self.edition = spider.name, arguments.get("edition")
+        self.start_urls = arguments.get("start_urls")
         self.run_id = self.archive.start_run(spider.name, arguments)
         assert self.stats is not None
         self.stats.set_value("newscrawl/run_id", self.run_id)
@@ -227,7 +229,7 @@ class ArchivePipeline:
         assert self.stats is not None
         status = RUN_STATUS.get(reason, "failed")
         coverage = self.tally.rows()
-        if status == "finished" and self.monitor and self._degraded():
+        if status == "finished" and self.monitor and self._degraded(coverage):
             status = "degraded"
         self.stats.set_value("newscrawl/status", status)
         stats = self.stats.get_stats()
@@ -241,7 +243,7 @@ class ArchivePipeline:
         self.archive.finish_run(self.run_id, status, stats, complete=complete, coverage=coverage)
         self.archive.close()
 
-    def _degraded(self) -> bool:
+    def _degraded(self, coverage: list[FieldCoverage]) -> bool:
         """Judge the run's coverage against the archive's history; log and record what fell."""
         assert self.stats is not None
         history = self.archive.coverage_history(
@@ -250,8 +252,9 @@ class ArchivePipeline:
             self.run_id,
             min_articles=self.limits.min_articles,
             runs=self.limits.history_runs,
+            start_urls=self.start_urls,
         )
-        drops = judge(self.tally.rows(), history, self.limits)
+        drops = judge(coverage, history, self.limits)
         for drop in drops:
             logger.warning(drop.describe())
         if drops:

@@ -11,6 +11,8 @@ import html
 import json
 import math
 import sqlite3
+import subprocess
+import sys
 from dataclasses import replace
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -228,28 +230,35 @@ def test_archive_stores_missing_fields_and_fills_them_in_older_archives(tmp_path
     reopened.close()
 
 
-def test_coverage_history_counts_only_finished_runs_with_enough_articles(tmp_path: Path) -> None:
+def test_coverage_history_counts_only_finished_runs_of_the_same_target_with_enough_articles(tmp_path: Path) -> None:
     archive = Archive(tmp_path / "a.db")
+    en: dict[str, Any] = {"edition": "en"}
+    ar: dict[str, Any] = {"edition": "ar"}
+    site_a: dict[str, Any] = {"start_urls": ["https://a.example/"]}
+    site_b: dict[str, Any] = {"start_urls": ["https://b.example/"]}
     runs = [
-        ("almayadeen", "en", "finished", 10, 8),
-        ("almayadeen", "en", "degraded", 10, 0),  # never feeds the baseline
-        ("almayadeen", "en", "finished", 3, 3),  # too few articles
-        ("almayadeen", "ar", "finished", 10, 1),  # another edition
-        ("news", None, "finished", 10, 2),  # another spider
-        ("almayadeen", "en", "finished", 10, 6),
-        ("almayadeen", "en", "finished", 10, 5),
+        ("almayadeen", en, "finished", 10, 8),
+        ("almayadeen", en, "degraded", 10, 0),  # never feeds the baseline
+        ("almayadeen", en, "finished", 3, 3),  # too few articles
+        ("almayadeen", ar, "finished", 10, 1),  # another edition
+        ("news", site_a, "finished", 10, 2),  # another spider
+        ("news", site_b, "finished", 10, 3),  # and another site
+        ("almayadeen", en, "finished", 10, 6),
+        ("almayadeen", en, "finished", 10, 5),
     ]
-    for spider, edition, status, articles, present in runs:
-        run = archive.start_run(spider, {"edition": edition} if edition else {})
-        coverage = [FieldCoverage("news", "authors", articles, present)]
-        archive.finish_run(run, status, {}, coverage=coverage)
-    current = archive.start_run("almayadeen", {"edition": "en"})
+    for spider, args, status, articles, present in runs:
+        run = archive.start_run(spider, args)
+        archive.finish_run(run, status, {}, coverage=[FieldCoverage("news", "authors", articles, present)])
+    current = archive.start_run("almayadeen", en)
     assert archive.coverage_history("almayadeen", "en", current, min_articles=5, runs=2) == {("news", "authors"): [0.5, 0.6]}
     assert archive.coverage_history("almayadeen", "en", current, min_articles=3, runs=10) == {
         ("news", "authors"): [0.5, 0.6, 1.0, 0.8]
     }
-    assert archive.coverage_history("almayadeen", "en", 6, min_articles=5, runs=10) == {("news", "authors"): [0.8]}
-    assert archive.coverage_history("news", None, current, min_articles=5, runs=10) == {("news", "authors"): [0.2]}
+    assert archive.coverage_history("almayadeen", "en", 7, min_articles=5, runs=10) == {("news", "authors"): [0.8]}
+    for start_urls, share in (["https://a.example/"], 0.2), (["https://b.example/"], 0.3):
+        history = archive.coverage_history("news", None, current, min_articles=5, runs=10, start_urls=start_urls)
+        assert history == {("news", "authors"): [share]}
+    assert archive.coverage_history("news", None, current, min_articles=5, runs=10, start_urls=["https://c.example/"]) == {}
     archive.close()
 
 
@@ -326,6 +335,14 @@ def test_a_field_gone_from_every_article_degrades_the_run(tmp_path: Path) -> Non
     assert now == {url: (None, ["lead"]) for url in before}
     assert kept == {url: lead for url, lead in before.items() if lead}
     assert complete == 0  # the next run walks every listing page again
+    runs = subprocess.run(
+        [sys.executable, "-m", "newscrawl.cli", "runs", "--db", str(db), "--json"], capture_output=True, text=True, check=True
+    )
+    assert [(run["status"], run["message"]) for run in map(json.loads, runs.stdout.splitlines())] == [
+        ("degraded", message),
+        ("finished", None),
+        ("finished", None),
+    ]
 
 
 def only_meta_keywords(path: str, root: lxml.html.HtmlElement) -> None:
@@ -447,3 +464,18 @@ def test_a_first_run_judges_nothing_and_records_its_coverage(archive: Path) -> N
             counts[1] += article[name] not in (None, "", [])
     assert coverage == {key: tuple(counts) for key, counts in expected.items()}
     assert stats["newscrawl/article_pages"] >= 52
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "error"),
+    [
+        ("COVERAGE_DROP", "2", "COVERAGE_DROP=2.0 is not in (0, 1]"),
+        ("COVERAGE_HISTORY_RUNS", "ten", "a COVERAGE_* setting is not a number"),
+    ],
+)
+def test_a_bad_coverage_setting_is_bad_input(tmp_path: Path, setting: str, value: str, error: str) -> None:
+    db = tmp_path / "archive.db"
+    result = crawl("http://127.0.0.1:9", db, settings={setting: value})
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert f"newscrawl: error: {error}" in result.stderr
+    assert not db.exists()  # refused before the archive is opened
