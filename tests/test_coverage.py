@@ -34,6 +34,8 @@ from newscrawl.coverage import (
     missing_fields,
     stored_nothing,
 )
+from newscrawl.extract.almayadeen import ArticlePage
+from newscrawl.extract.generic import Page
 from newscrawl.items import ArticleItem, Caption
 from tests.conftest import FIXTURES, build_site, connect, crawl, expected_articles, run_stats, start_mirror
 
@@ -400,6 +402,13 @@ def test_a_field_only_a_fallback_layer_finds_keeps_the_run_finished(tmp_path: Pa
             learning = crawl(server.base_url, db, *args)
             assert learning.returncode == 0, learning.stderr[-3000:]
         assert rewrite_pages(site, articles=True, edit=only_meta_keywords) == 52
+        # Only that layer has them: without it, a page has no tags (or its section, the last resort).
+        for _, article in expected_articles(FIXTURES):
+            root = lxml.html.fromstring((site / unquote(urlsplit(article["url"]).path).strip("/") / "index.html").read_bytes())
+            for meta in root.cssselect("meta[name='keywords']"):
+                meta.drop_tree()
+            page = ArticlePage(Page.from_html(lxml.html.tostring(root, encoding="unicode"), article["url"]))
+            assert page.tags() in ([], [article["section"]])
         result = crawl(server.base_url, db, "full=1")
     finally:
         server.stop()
