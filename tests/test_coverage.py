@@ -469,6 +469,19 @@ def test_a_run_that_stores_nothing_although_the_site_answered_is_degraded(
         assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
 
 
+def test_coverage_monitor_off_judges_nothing(tmp_path: Path) -> None:
+    site = build_site(tmp_path / "site")
+    rewrite_pages(site, articles=True, edit=not_an_article)
+    db = tmp_path / "archive.db"
+    server = start_mirror(site)
+    try:
+        result = crawl(server.base_url, db, settings={"COVERAGE_MONITOR": "False"})
+    finally:
+        server.stop()
+    assert (result.returncode, run_stats(db)[0]) == (0, "finished"), result.stderr[-3000:]
+    assert run_stats(db)[1]["newscrawl/article_pages"] == 52
+
+
 def test_an_incremental_rerun_with_nothing_new_is_not_degraded(mirror: Any, archive: Path, tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
     with sqlite3.connect(archive) as source, sqlite3.connect(db) as target:
