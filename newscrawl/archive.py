@@ -500,8 +500,7 @@ def _sitemap_record(item: ArticleItem) -> dict[str, Any]:
 #: The columns ``newscrawl runs`` shows, in order; ``message`` is the run's ``newscrawl/message``
 #: stat (why it did not finish cleanly).
 RUN_COLUMNS = ("id", "spider", "started_at", "finished_at", "status", *RUN_COUNTS, "args", "message")
-
-
+# The ``message`` column of RUN_COLUMNS: read out of the run's stats.
 _MESSAGE = """json_extract(stats, '$."newscrawl/message"')"""
 
 
