@@ -11,6 +11,8 @@ Tables (see ``docs/archive.md`` for every column):
 - ``breaking``: one row per distinct ticker line per edition, with when it was first and last
   seen and by how many crawl runs; ``breaking_sightings``: which runs saw which line;
 - ``crawl_runs``: one row per crawl, with its status, counts, arguments and Scrapy stats;
+- ``run_coverage``: per crawl run, content type and monitored field, how many of the articles
+  the run stored had the field (see :mod:`newscrawl.coverage`);
 - ``articles_fts``: FTS5 index over headline, lead and body, kept in sync by triggers.
 
 All writes use bound parameters; page text never becomes SQL. A crawl opens the archive
@@ -32,11 +34,13 @@ from typing import TYPE_CHECKING, Any
 import sqlite_utils
 from sqlite_utils.db import Table
 
+from newscrawl.coverage import EXPECTED_FIELDS, absent_fields, missing_fields
 from newscrawl.schedule import parse_moment
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Mapping, Sequence
 
+    from newscrawl.coverage import FieldCoverage
     from newscrawl.items import ArticleItem, TickerItem
 
 # Fields whose change makes an article a different text (counters are not among them).
@@ -68,6 +72,7 @@ _ARTICLE_COLUMNS: dict[str, type] = {
     "version": int,
     "sitemap_lastmod": str,
     "sitemap_news": str,
+    "missing_fields": str,
 }
 # The article's text as it was, kept in article_versions when a re-fetch changes it.
 _VERSION_COLUMNS: dict[str, type] = {
@@ -86,6 +91,7 @@ _VERSION_COLUMNS: dict[str, type] = {
 # Fields a re-fetch refreshes without making a version: where the site files the article, its
 # counters and links.
 _REFRESHED_FIELDS = ("section", "region", "coverage", "content_type", "modified_at", "share_count", "read_time_min")
+_RUN_COVERAGE_COLUMNS: dict[str, type] = {"run_id": int, "content_type": str, "field": str, "articles": int, "present": int}
 #: crawl_runs columns counting what a run did, by Scrapy stats key.
 RUN_COUNTS = {
     "requests": "downloader/request_count",
@@ -171,7 +177,10 @@ class Archive:
             self._table("articles").create(
                 _ARTICLE_COLUMNS, pk="id", not_null={"url", "edition", "first_seen_at", "last_fetched_at"}, if_not_exists=True
             )
+            had_missing_fields = "missing_fields" in self._table("articles").columns_dict
             self._add_missing_columns("articles", _ARTICLE_COLUMNS)
+            if not had_missing_fields:
+                self._fill_missing_fields()
             self._table("articles").create_index(["url"], unique=True, if_not_exists=True)
             self._table("articles").create_index(["edition", "post_id"], if_not_exists=True)
             self._table("articles").create_index(["published_at"], if_not_exists=True)
@@ -233,6 +242,12 @@ class Archive:
                 if_not_exists=True,
             )
             self._table("breaking_sightings").create_index(["run_id"], if_not_exists=True)
+            self._table("run_coverage").create(
+                _RUN_COVERAGE_COLUMNS,
+                pk=("run_id", "content_type", "field"),
+                foreign_keys=[("run_id", "crawl_runs", "id")],
+                if_not_exists=True,
+            )
         if self._table("articles").detect_fts() is None:
             self._table("articles").enable_fts(["headline", "lead", "body"], fts_version="FTS5", create_triggers=True)
 
@@ -243,6 +258,17 @@ class Archive:
         for column, kind in columns.items():
             if column not in existing:
                 table.add_column(column, kind)
+
+    def _fill_missing_fields(self) -> None:
+        """Record ``missing_fields`` of the articles an archive from before that column holds."""
+        names = ", ".join(EXPECTED_FIELDS)
+        updates = []
+        for row in self.db.execute(f"SELECT id, {names} FROM articles").fetchall():
+            values = dict(zip(EXPECTED_FIELDS, row[1:], strict=True))
+            for name in ("authors", "tags"):
+                values[name] = json.loads(values[name] or "[]")
+            updates.append((json.dumps(absent_fields(values)), row[0]))
+        self.db.conn.executemany("UPDATE articles SET missing_fields = ? WHERE id = ?", updates)
 
     # --- crawl runs -----------------------------------------------------------------------
 
@@ -260,9 +286,18 @@ class Archive:
             )
         return int(cursor.lastrowid or 0)
 
-    def finish_run(self, run_id: int, status: str, stats: Mapping[str, Any], *, complete: bool = False) -> None:
+    def finish_run(
+        self,
+        run_id: int,
+        status: str,
+        stats: Mapping[str, Any],
+        *,
+        complete: bool = False,
+        coverage: Iterable[FieldCoverage] = (),
+    ) -> None:
         """Record how a crawl ended, whether it fetched everything it had to (``complete``),
-        its counts (:data:`RUN_COUNTS`) and its Scrapy stats."""
+        its counts (:data:`RUN_COUNTS`), its Scrapy stats and its field coverage, in one
+        transaction."""
         counts = {column: int(stats.get(key, 0) or 0) for column, key in RUN_COUNTS.items()}
         assignments = ", ".join(f"{column} = ?" for column in counts)
         with self.db.conn:
@@ -270,6 +305,40 @@ class Archive:
                 f"UPDATE crawl_runs SET finished_at = ?, status = ?, complete = ?, {assignments}, stats = ? WHERE id = ?",
                 [utcnow(), status, int(complete), *counts.values(), json.dumps(dict(stats), sort_keys=True, default=str), run_id],
             )
+            self.db.conn.executemany(
+                "INSERT OR REPLACE INTO run_coverage (run_id, content_type, field, articles, present) VALUES (?, ?, ?, ?, ?)",
+                [(run_id, c.content_type, c.field, c.articles, c.present) for c in coverage],
+            )
+
+    def coverage_history(
+        self,
+        spider: str,
+        edition: str | None,
+        before_run: int,
+        *,
+        min_articles: int,
+        runs: int,
+        start_urls: Sequence[str] | None = None,
+    ) -> dict[tuple[str, str], list[float]]:
+        """The coverage baseline's material: for each ``(content_type, field)``, its shares in
+        the last ``runs`` runs of ``spider`` on ``edition`` (and, for a spider that takes them,
+        on the same ``start_urls``: the same sites) before ``before_run`` that finished (a
+        degraded, failed or blocked run never counts) and stored ``min_articles`` or more
+        articles of that type; newest first."""
+        rows = self.db.execute(
+            "SELECT content_type, field, share FROM ("
+            "  SELECT c.content_type, c.field, c.run_id, 1.0 * c.present / c.articles AS share, row_number() OVER"
+            "    (PARTITION BY c.content_type, c.field ORDER BY c.run_id DESC) AS n"
+            "  FROM run_coverage c JOIN crawl_runs r ON r.id = c.run_id"
+            "  WHERE r.spider = ? AND r.edition IS ? AND json_extract(r.args, '$.start_urls') IS json(?)"
+            "    AND r.status = 'finished' AND r.id < ? AND c.articles >= ?"
+            ") WHERE n <= ? ORDER BY content_type, field, run_id DESC",
+            [spider, edition, None if start_urls is None else json.dumps(list(start_urls)), before_run, min_articles, runs],
+        )
+        history: dict[tuple[str, str], list[float]] = {}
+        for content_type, name, share in rows:
+            history.setdefault((content_type, name), []).append(float(share))
+        return history
 
     # --- articles -------------------------------------------------------------------------
 
@@ -302,7 +371,7 @@ class Archive:
         found = self._find_article(item)
         if found is not None and found["content_hash"] == digest:
             refreshed = {name: getattr(item, name) for name in _REFRESHED_FIELDS if getattr(item, name) is not None}
-            refreshed.update(_sitemap_record(item))
+            refreshed.update(_sitemap_record(item), missing_fields=json.dumps(missing_fields(item)))
             self._table("articles").update(found["id"], {**refreshed, "last_fetched_at": fetched_at})
             self.db.execute("DELETE FROM links WHERE article_id = ?", [found["id"]])
             self._store_links(found["id"], item)
@@ -413,6 +482,7 @@ def _article_record(item: ArticleItem) -> dict[str, Any]:
         data.pop(key)
     data["authors"] = json.dumps(item.authors, ensure_ascii=False)
     data["tags"] = json.dumps(item.tags, ensure_ascii=False)
+    data["missing_fields"] = json.dumps(missing_fields(item))
     return {**data, **_sitemap_record(item)}
 
 
@@ -427,8 +497,11 @@ def _sitemap_record(item: ArticleItem) -> dict[str, Any]:
     return record
 
 
-#: The columns ``newscrawl runs`` shows, in order.
-RUN_COLUMNS = ("id", "spider", "started_at", "finished_at", "status", *RUN_COUNTS, "args")
+#: The columns ``newscrawl runs`` shows, in order; ``message`` is the run's ``newscrawl/message``
+#: stat (why it did not finish cleanly).
+RUN_COLUMNS = ("id", "spider", "started_at", "finished_at", "status", *RUN_COUNTS, "args", "message")
+# The ``message`` column of RUN_COLUMNS: read out of the run's stats.
+_MESSAGE = """json_extract(stats, '$."newscrawl/message"')"""
 
 
 def recent_runs(path: str | Path, limit: int = 20) -> list[dict[str, Any]]:
@@ -442,8 +515,9 @@ def recent_runs(path: str | Path, limit: int = 20) -> list[dict[str, Any]]:
             columns = {row[1] for row in con.execute("PRAGMA table_info(crawl_runs)")}
             if not columns:
                 return []
-            wanted = [c for c in RUN_COLUMNS if c in columns]
-            rows = con.execute(f"SELECT {', '.join(wanted)} FROM crawl_runs ORDER BY id DESC LIMIT ?", [limit]).fetchall()
+            wanted = [c for c in RUN_COLUMNS if c in columns or (c == "message" and "stats" in columns)]
+            selected = [_MESSAGE if c == "message" else c for c in wanted]
+            rows = con.execute(f"SELECT {', '.join(selected)} FROM crawl_runs ORDER BY id DESC LIMIT ?", [limit]).fetchall()
     except sqlite3.Error as exc:
         raise ArchiveError(f"cannot read archive {path}: {exc}") from exc
     return [dict(zip(wanted, row, strict=True)) for row in rows]

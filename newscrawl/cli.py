@@ -76,8 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="show the last crawl runs of an archive",
         description=(
             "Print the last crawl runs of an archive, newest first: when each started and ended, its status "
-            "(running, finished, failed, blocked, interrupted), what it fetched and stored, and its spider arguments. "
-            "A run still 'running' with no end was killed, or is going on now."
+            "(running, finished, degraded, failed, blocked, interrupted), what it fetched and stored, its spider "
+            "arguments, and for a run that did not finish cleanly, why (note). A run still 'running' with no end was "
+            "killed, or is going on now."
         ),
     )
     runs.add_argument("--db", type=Path, default=Path("data/archive.db"), help="archive file (default: %(default)s)")
@@ -118,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
 _RUN_HEADINGS = {
     "id": "run", "spider": "spider", "started_at": "started (UTC)", "finished_at": "took", "status": "status",
     "requests": "requests", "new_articles": "new", "new_versions": "versions", "unchanged": "unchanged",
-    "errors": "errors", "ticker_lines": "ticker", "args": "arguments",
+    "errors": "errors", "ticker_lines": "ticker", "args": "arguments", "message": "note",
 }  # fmt: skip
 
 

@@ -43,8 +43,10 @@ class RelatedLink:
 class ArticleItem:
     """One article page of an edition, normalized.
 
-    ``url`` and ``headline`` are the only required fields: the validation pipeline drops an item
-    without them. Every other field is ``None`` (or empty) when the page does not show it.
+    ``url`` and a ``headline`` or a ``body`` are the only required fields: the validation
+    pipeline drops an item without them. Every other field is ``None`` (or empty) when the page
+    does not show it; the archive records which expected ones an article lacks
+    (:data:`newscrawl.coverage.EXPECTED_FIELDS`).
     """
 
     #: Canonical URL: ``link[rel=canonical]`` or the CMS metadata URL, else the response URL;

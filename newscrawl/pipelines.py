@@ -17,11 +17,13 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from newscrawl.archive import Archive, utcnow
+from newscrawl.coverage import CoverageSettingError, CoverageTally, FieldCoverage, Limits, judge, stored_nothing
 from newscrawl.items import ArticleItem, TickerItem
 
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
     from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
@@ -35,7 +37,9 @@ INCOMPLETE_MARKS = ("newscrawl/capped", "newscrawl/article_errors", "newscrawl/l
 
 
 class ValidatePipeline:
-    """Drops an article without a URL or a headline, logging its URL and the reason."""
+    """Drops an article without a URL, or with neither a headline nor a body, logging its URL and
+    the reason. A partial article (a body without a headline, a headline without a byline...)
+    is stored with what it has; the archive records what it lacks (``missing_fields``)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
@@ -46,12 +50,15 @@ class ValidatePipeline:
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, ArticleItem):
-            missing = [name for name in ("url", "headline") if not getattr(item, name)]
-            if missing:
-                reason = f"missing_{'_and_'.join(missing)}"
-                assert self.stats is not None
-                self.stats.inc_value(f"newscrawl/dropped/{reason}")
-                raise DropItem(f"article {item.url or '(no url)'} not stored: no {' and no '.join(missing)} found")
+            if not item.url:
+                missing = ["url"]
+            elif not (item.headline or item.body):
+                missing = ["headline", "body"]
+            else:
+                return item
+            assert self.stats is not None
+            self.stats.inc_value(f"newscrawl/dropped/missing_{'_and_'.join(missing)}")
+            raise DropItem(f"article {item.url or '(no url)'} not stored: no {' and no '.join(missing)} found")
         return item
 
 
@@ -81,6 +88,23 @@ class DedupePipeline:
         return item
 
 
+def coverage_limits(settings: BaseSettings) -> Limits:
+    """The coverage monitor's :class:`Limits` from the ``COVERAGE_*`` settings; raises
+    :class:`CoverageSettingError` naming a malformed or out-of-range one."""
+    try:
+        return Limits(
+            history_runs=settings.getint("COVERAGE_HISTORY_RUNS", 10),
+            min_articles=settings.getint("COVERAGE_MIN_ARTICLES", 5),
+            learn_runs=settings.getint("COVERAGE_LEARN_RUNS", 2),
+            drop=settings.getfloat("COVERAGE_DROP", 0.5),
+            p_value=settings.getfloat("COVERAGE_P_VALUE", 0.001),
+        )
+    except ValueError as exc:
+        if isinstance(exc, CoverageSettingError):
+            raise
+        raise CoverageSettingError(f"a COVERAGE_* setting is not a number: {exc}") from exc
+
+
 class ArchivePipeline:
     """Writes articles and ticker lines to the archive in batched transactions.
 
@@ -89,6 +113,11 @@ class ArchivePipeline:
     the run: a killed run loses at most that much work, which the next run fetches again. Each
     ticker line is recorded once per run. The run itself is a ``crawl_runs`` row, opened when
     the spider opens and closed with its status, completeness and stats when it closes.
+
+    The coverage monitor (``COVERAGE_*`` settings, see :mod:`newscrawl.coverage`) counts the
+    fields of the articles stored; a run that would finish is ``degraded`` instead when a field's
+    share fell well below its history, or when it stored no article although it read listings or
+    article pages. Its articles stay stored.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -97,6 +126,8 @@ class ArchivePipeline:
         self.stats = crawler.stats
         self.batch_size = settings.getint("ARCHIVE_BATCH_SIZE", 100)
         self.flush_seconds = settings.getfloat("ARCHIVE_FLUSH_SECONDS", 5.0)
+        self.monitor = settings.getbool("COVERAGE_MONITOR", True)
+        self.limits = coverage_limits(settings)
         # Opened here so that an unusable or busy ARCHIVE_DB stops the crawl before any request.
         self.archive = Archive(settings.get("ARCHIVE_DB"), exclusive=True)
         self.run_id = 0
@@ -104,6 +135,10 @@ class ArchivePipeline:
         self.last_flush = time.monotonic()
         self.ticker_seen: set[tuple[str, str]] = set()
         self.timer = task.LoopingCall(self._flush_if_due)
+        self.tally = CoverageTally()
+        self.spider_name = ""
+        self.edition: str | None = None
+        self.start_urls: list[str] | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -113,7 +148,10 @@ class ArchivePipeline:
     def open_spider(self) -> None:
         spider = self.crawler.spider
         assert spider is not None
-        self.run_id = self.archive.start_run(spider.name, getattr(spider, "arguments", {}))
+        arguments = getattr(spider, "arguments", {})
+        self.spider_name, self.edition = spider.name, arguments.get("edition")
+        self.start_urls = arguments.get("start_urls")
+        self.run_id = self.archive.start_run(spider.name, arguments)
         assert self.stats is not None
         self.stats.set_value("newscrawl/run_id", self.run_id)
         logger.info("Archiving into %s (run %d)", self.archive.path, self.run_id)
@@ -150,7 +188,7 @@ class ArchivePipeline:
             return
         fetched_at = utcnow()
         try:
-            self._count(self.archive.store_articles(batch, fetched_at))
+            self._count(self.archive.store_articles(batch, fetched_at), batch)
         except sqlite3.OperationalError as exc:
             # The file itself is unusable (disk full, read-only, locked): no item can be stored.
             self._fail(f"cannot write archive {self.archive.path}: {exc}", batch)
@@ -170,16 +208,18 @@ class ArchivePipeline:
 
     def _store_one(self, item: ArticleItem, fetched_at: str) -> None:
         try:
-            self._count(self.archive.store_articles([item], fetched_at))
+            self._count(self.archive.store_articles([item], fetched_at), [item])
         except Exception as exc:
             assert self.stats is not None
             self.stats.inc_value("newscrawl/store_errors")
             logger.error("article %s not stored: %s: %s", item.url, type(exc).__name__, exc)
 
-    def _count(self, counts: dict[str, int]) -> None:
+    def _count(self, counts: dict[str, int], stored: list[ArticleItem]) -> None:
         assert self.stats is not None
         for outcome, number in counts.items():
             self.stats.inc_value(f"newscrawl/articles_{outcome}", number)
+        for item in stored:
+            self.tally.add(item)
 
     def close_spider(self) -> None:
         if self.timer.running:
@@ -189,12 +229,43 @@ class ArchivePipeline:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         assert self.stats is not None
         status = RUN_STATUS.get(reason, "failed")
+        coverage = self.tally.rows()
+        if status == "finished" and self.monitor and self._degraded(coverage):
+            status = "degraded"
         self.stats.set_value("newscrawl/status", status)
         stats = self.stats.get_stats()
+        # A degraded run may have missed what a broken listing hid: the next one walks every page.
         complete = (
             reason == "finished"
+            and status != "degraded"
             and not any(stats.get(mark) for mark in INCOMPLETE_MARKS)
             and not stats.get("newscrawl/store_errors")
         )
-        self.archive.finish_run(self.run_id, status, stats, complete=complete)
+        self.archive.finish_run(self.run_id, status, stats, complete=complete, coverage=coverage)
         self.archive.close()
+
+    def _degraded(self, coverage: list[FieldCoverage]) -> bool:
+        """Judge the run's coverage against the archive's history; log and record what fell."""
+        assert self.stats is not None
+        history = self.archive.coverage_history(
+            self.spider_name,
+            self.edition,
+            self.run_id,
+            min_articles=self.limits.min_articles,
+            runs=self.limits.history_runs,
+            start_urls=self.start_urls,
+        )
+        drops = judge(coverage, history, self.limits)
+        for drop in drops:
+            logger.warning(drop.describe())
+        if drops:
+            self.stats.set_value("newscrawl/coverage_drops", [f"{d.coverage.content_type}:{d.coverage.field}" for d in drops])
+            fields = "; ".join(drop.summary() for drop in drops)
+            self.stats.set_value("newscrawl/message", f"field coverage fell (a selector or the site's markup changed?): {fields}")
+            return True
+        empty = stored_nothing(self.stats.get_stats())
+        if empty:
+            logger.warning("No article stored: %s", empty)
+            self.stats.set_value("newscrawl/message", f"no article stored although the site answered: {empty}")
+            return True
+        return False

@@ -21,6 +21,21 @@ ARCHIVE_FLUSH_SECONDS = 5.0
 #: monthly for 3 months, then never (see newscrawl.schedule). "" never re-checks.
 RECHECK_SCHEDULE = DEFAULT_SCHEDULE
 
+# The coverage monitor (newscrawl.coverage): a run whose articles lack a field far more often
+# than earlier runs did is marked "degraded" (exit 5).
+#: False: record coverage, judge nothing.
+COVERAGE_MONITOR = True
+#: The baseline is the median share of a field over this many earlier finished runs.
+COVERAGE_HISTORY_RUNS = 10
+#: Fewest articles of a content type a run needs to be judged, or to count in a baseline.
+COVERAGE_MIN_ARTICLES = 5
+#: Fewest earlier runs a baseline needs: until then runs only learn it.
+COVERAGE_LEARN_RUNS = 2
+#: Smallest fall flagged, relative to the baseline (0.5: to half of it or below).
+COVERAGE_DROP = 0.5
+#: Flag a fall only when chance would give it less often than this (binomial lower tail).
+COVERAGE_P_VALUE = 0.001
+
 USER_AGENT = "newscrawl/0.1 (+https://github.com/newscrawl/newscrawl; news archiving for research)"
 ROBOTSTXT_OBEY = True
 

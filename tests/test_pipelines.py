@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from typing import TYPE_CHECKING
 
@@ -21,20 +22,35 @@ if TYPE_CHECKING:
 EN = "https://english.almayadeen.net"
 
 
-def test_article_without_headline_is_dropped_with_url_and_reason() -> None:
+@pytest.mark.parametrize(
+    ("item", "message", "stat"),
+    [
+        (ArticleItem(url=f"{EN}/news/politics/x-y-z-w"), "no headline and no body found", "missing_headline_and_body"),
+        (
+            ArticleItem(url=f"{EN}/news/politics/x-y-z-w", lead="A lead"),
+            "no headline and no body found",
+            "missing_headline_and_body",
+        ),
+        (ArticleItem(url="", headline="A headline"), "no url found", "missing_url"),
+    ],
+)
+def test_article_without_headline_and_body_is_dropped_with_url_and_reason(item: ArticleItem, message: str, stat: str) -> None:
     crawler = get_crawler(AlMayadeenSpider)
     pipeline = ValidatePipeline.from_crawler(crawler)
-    with pytest.raises(DropItem, match=rf"article {EN}/news/politics/x-y-z-w not stored: no headline found"):
-        pipeline.process_item(ArticleItem(url=f"{EN}/news/politics/x-y-z-w"))
+    with pytest.raises(DropItem, match=re.escape(f"article {item.url or '(no url)'} not stored: {message}")):
+        pipeline.process_item(item)
     assert crawler.stats is not None
-    assert crawler.stats.get_value("newscrawl/dropped/missing_headline") == 1
+    assert crawler.stats.get_value(f"newscrawl/dropped/{stat}") == 1
 
 
 def test_valid_items_pass_validation() -> None:
     pipeline = ValidatePipeline.from_crawler(get_crawler(AlMayadeenSpider))
     item = ArticleItem(url=f"{EN}/news/politics/x-y-z-w", headline="A headline")
+    # A partial article, the body without its headline, is stored with what it has.
+    partial = ArticleItem(url=f"{EN}/news/politics/x-y-z-w", body="A body.")
     ticker = TickerItem(text="A line", edition="en", seen_at="2025-01-01T00:00:00+00:00")
     assert pipeline.process_item(item) is item
+    assert pipeline.process_item(partial) is partial
     assert pipeline.process_item(ticker) is ticker
 
 

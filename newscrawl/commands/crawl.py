@@ -9,7 +9,11 @@ one prints one line naming the problem on standard error and exits with:
 2     bad input: an unknown or malformed spider argument, an unusable ``ARCHIVE_DB``
 3     the site blocked the crawl (HTTP 403 or a bot-protection challenge page)
 4     another crawl is writing to the same archive; this one touched nothing
+5     the crawl finished but is degraded: a field's coverage fell well below its history, or
+      no article was stored although the site answered (its articles are kept)
 ====  =====================================================================
+
+The status is the one the archive pipeline recorded for the run (``crawl_runs.status``).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from scrapy.exceptions import UsageError
 from twisted.internet.defer import Deferred
 
 from newscrawl.archive import ArchiveBusyError, ArchiveError
+from newscrawl.coverage import CoverageSettingError
 from newscrawl.pipelines import RUN_STATUS
 from newscrawl.spiders import SpiderArgumentError
 
@@ -33,15 +38,15 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BLOCKED, EXIT_BUSY = 0, 1, 2, 3, 4
-_EXIT_BY_STATUS = {"finished": EXIT_OK, "blocked": EXIT_BLOCKED}
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BLOCKED, EXIT_BUSY, EXIT_DEGRADED = 0, 1, 2, 3, 4, 5
+_EXIT_BY_STATUS = {"finished": EXIT_OK, "blocked": EXIT_BLOCKED, "degraded": EXIT_DEGRADED}
 
 
 class Command(ScrapyCrawlCommand):
-    """Run a spider; exit 0 finished, 1 failed, 2 bad argument or setting, 3 blocked, 4 archive busy."""
+    """Run a spider; exit 0 finished, 1 failed, 2 bad argument or setting, 3 blocked, 4 archive busy, 5 degraded."""
 
     def short_desc(self) -> str:
-        return "Run a spider; exit 0 finished, 1 failed, 2 bad argument or setting, 3 blocked, 4 archive busy"
+        return "Run a spider; exit 0 finished, 1 failed, 2 bad argument or setting, 3 blocked, 4 archive busy, 5 degraded"
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
@@ -51,7 +56,7 @@ class Command(ScrapyCrawlCommand):
         bad_input: list[tuple[int, str]] = []
 
         def is_bad_input(exc: BaseException | None) -> bool:
-            if isinstance(exc, (SpiderArgumentError, ArchiveError)):
+            if isinstance(exc, (SpiderArgumentError, ArchiveError, CoverageSettingError)):
                 bad_input.append((EXIT_USAGE, f"error: {exc}"))
                 return True
             if isinstance(exc, ArchiveBusyError):
@@ -78,7 +83,7 @@ class Command(ScrapyCrawlCommand):
             self.exitcode = EXIT_FAILED
             return
         reason = crawler.stats.get_value("finish_reason") or "unknown"
-        status = RUN_STATUS.get(reason, "failed")
+        status = crawler.stats.get_value("newscrawl/status") or RUN_STATUS.get(reason, "failed")
         message = crawler.stats.get_value("newscrawl/message")
         code = _EXIT_BY_STATUS.get(status, EXIT_FAILED)
         if code != EXIT_OK:

@@ -229,6 +229,8 @@ class AlMayadeenSpider(scrapy.Spider):
         if page is None:
             return
         yield from self._ticker(page)
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("newscrawl/listing_pages")
         article = site.ArticlePage(page, regions=self.regions)
         if article.declares_article():
             yield load_article(article, self.context, section_hint=self._section_hint(response.url))
@@ -236,6 +238,8 @@ class AlMayadeenSpider(scrapy.Spider):
         holds_new = False
         for url, anchor in self._links(page):
             if site.page_kind(url) == "article":
+                if not page.in_chrome(anchor):
+                    self.crawler.stats.inc_value("newscrawl/listing_article_links")
                 # the listing's own items, not a "Most Read" box every page repeats
                 holds_new |= self.shallow and not page.in_chrome(anchor) and not self._is_archived(url)
                 yield from self._follow_article(url)
@@ -259,9 +263,10 @@ class AlMayadeenSpider(scrapy.Spider):
         if page is None:
             return
         yield from self._ticker(page)
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("newscrawl/article_pages")
         article = site.ArticlePage(page, regions=self.regions)
         if not article.is_article():
-            assert self.crawler.stats is not None
             self.crawler.stats.inc_value("newscrawl/not_article")
             return
         item = load_article(article, self.context, section_hint=self._section_hint(response.url))

@@ -219,6 +219,7 @@ class NewsSpider(scrapy.Spider):
         page = self._checked_page(response)
         if page is None:
             return
+        self._inc("newscrawl/article_pages")
         article = NewsPage(page, fallback={"published": [hints.published] if hints.published else []})
         if not article.is_article():
             self._inc("newscrawl/not_article")

@@ -1,0 +1,215 @@
+"""Field coverage: which fields an article lacks, how many of a run's articles had each field, and
+whether that share fell so far below the archive's history that a selector has probably broken.
+
+Pure functions and a counter; the pipeline (:class:`newscrawl.pipelines.ArchivePipeline`) feeds
+them and the archive (:mod:`newscrawl.archive`) stores what they compute.
+
+The fields, named as :class:`newscrawl.items.ArticleItem` names them:
+
+- :data:`EXPECTED_FIELDS`: what every article page of a news site shows: headline, byline
+  (``authors``), publication time, section, lead, body and tags. An article without one of them
+  records it in ``articles.missing_fields``.
+- :data:`MONITORED_FIELDS`: those, plus fields only some pages have by nature (a wire
+  ``source``, ``captions``, a ``region``): their absence on one page says nothing, but a fall
+  of their share over a whole run does.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+
+    from newscrawl.items import ArticleItem
+
+#: Fields every article should have; a stored article lists the ones it lacks.
+EXPECTED_FIELDS = ("headline", "authors", "published_at", "section", "lead", "body", "tags")
+#: Fields whose share of a run's articles is recorded and judged against the archive's history.
+MONITORED_FIELDS = (*EXPECTED_FIELDS, "source", "captions", "region")
+
+#: Spider stats the "stored nothing although listings were reachable" check reads.
+LISTING_PAGES = "newscrawl/listing_pages"
+LISTING_LINKS = "newscrawl/listing_article_links"
+ARTICLE_PAGES = "newscrawl/article_pages"
+_STORED = ("newscrawl/articles_new", "newscrawl/articles_changed", "newscrawl/articles_unchanged")
+
+
+class CoverageSettingError(ValueError):
+    """A ``COVERAGE_*`` setting is out of range; the message names it."""
+
+
+def absent_fields(values: Mapping[str, Any], fields: Iterable[str] = EXPECTED_FIELDS) -> list[str]:
+    """The ``fields`` whose value in ``values`` is missing, ``None``, empty or blank, in the
+    order of ``fields``."""
+    return [name for name in fields if not _present(values.get(name))]
+
+
+def missing_fields(item: ArticleItem) -> list[str]:
+    """The :data:`EXPECTED_FIELDS` an article lacks, e.g. ``["authors", "tags"]``."""
+    return absent_fields(vars(item))
+
+
+def _present(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, (list, tuple, dict)):
+        return bool(value)
+    return value is not None
+
+
+@dataclass(frozen=True)
+class FieldCoverage:
+    """How many of a run's articles of one content type had one field."""
+
+    content_type: str
+    field: str
+    articles: int
+    present: int
+
+    @property
+    def share(self) -> float:
+        """``present / articles`` (0 for no article)."""
+        return self.present / self.articles if self.articles else 0.0
+
+
+class CoverageTally:
+    """Counts the articles a run stored, per content type, and how many had each monitored field.
+
+    Articles without a content type count under ``""``.
+    """
+
+    def __init__(self, fields: Sequence[str] = MONITORED_FIELDS) -> None:
+        self.fields = tuple(fields)
+        self.articles: Counter[str] = Counter()
+        self.present: Counter[tuple[str, str]] = Counter()
+
+    def add(self, item: ArticleItem) -> None:
+        """Count one stored article."""
+        kind = item.content_type or ""
+        self.articles[kind] += 1
+        missing = set(absent_fields(vars(item), self.fields))
+        for name in self.fields:
+            if name not in missing:
+                self.present[kind, name] += 1
+
+    def rows(self) -> list[FieldCoverage]:
+        """One :class:`FieldCoverage` per content type seen and monitored field, sorted."""
+        return [
+            FieldCoverage(kind, name, self.articles[kind], self.present[kind, name])
+            for kind in sorted(self.articles)
+            for name in self.fields
+        ]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """When a fall of coverage is judged, and when it is flagged (the ``COVERAGE_*`` settings)."""
+
+    #: How many earlier judged runs make the baseline (their median share).
+    history_runs: int = 10
+    #: Fewest articles of a content type for a run to be judged, or to count in a baseline.
+    min_articles: int = 5
+    #: Fewest earlier runs a baseline needs: the first runs only learn it.
+    learn_runs: int = 2
+    #: Smallest fall that is flagged, relative to the baseline (0.5: to half of it or below).
+    drop: float = 0.5
+    #: A fall is flagged only when chance alone would give it less often than this.
+    p_value: float = 0.001
+
+    def __post_init__(self) -> None:
+        if self.history_runs < 1 or self.min_articles < 1 or self.learn_runs < 1:
+            raise CoverageSettingError("COVERAGE_HISTORY_RUNS, COVERAGE_MIN_ARTICLES and COVERAGE_LEARN_RUNS must be at least 1")
+        if self.learn_runs > self.history_runs:
+            raise CoverageSettingError("COVERAGE_LEARN_RUNS cannot exceed COVERAGE_HISTORY_RUNS")
+        if not 0 < self.drop <= 1:
+            raise CoverageSettingError(f"COVERAGE_DROP={self.drop} is not in (0, 1]")
+        if not 0 < self.p_value <= 1:
+            raise CoverageSettingError(f"COVERAGE_P_VALUE={self.p_value} is not in (0, 1]")
+
+
+@dataclass(frozen=True)
+class CoverageDrop:
+    """A field whose share of a run's articles fell well below its baseline."""
+
+    coverage: FieldCoverage
+    #: The median share over the earlier runs.
+    baseline: float
+    #: How many earlier runs the baseline is the median of.
+    runs: int
+
+    def describe(self) -> str:
+        """One line, e.g. ``coverage of authors for article fell to 0% (0/31) from a baseline of
+        42% over 5 runs``."""
+        c = self.coverage
+        return (
+            f"coverage of {c.field} for {c.content_type or 'untyped'} fell to {c.share:.0%} ({c.present}/{c.articles}) "
+            f"from a baseline of {self.baseline:.0%} over {self.runs} runs"
+        )
+
+    def summary(self) -> str:
+        """A short form for a one-line message, e.g. ``authors (article) 42% -> 0%``."""
+        c = self.coverage
+        return f"{c.field} ({c.content_type or 'untyped'}) {self.baseline:.0%} -> {c.share:.0%}"
+
+
+def binomial_lower_tail(k: int, n: int, p: float) -> float:
+    """P(X <= k) for X ~ Binomial(n, p): how often chance alone gives ``k`` or fewer successes
+    in ``n`` trials of probability ``p``. Summed in log space, so large ``n`` does not overflow."""
+    if k >= n or p <= 0:
+        return 1.0
+    if k < 0:
+        return 0.0
+    if p >= 1:
+        return 0.0
+    log_p, log_q, log_n = math.log(p), math.log1p(-p), math.lgamma(n + 1)
+    terms = [log_n - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * log_p + (n - i) * log_q for i in range(k + 1)]
+    top = max(terms)
+    return min(1.0, math.exp(top) * math.fsum(math.exp(t - top) for t in terms))
+
+
+def judge(
+    current: Iterable[FieldCoverage], history: Mapping[tuple[str, str], Sequence[float]], limits: Limits
+) -> list[CoverageDrop]:
+    """The fields of a run whose coverage fell well below their history.
+
+    ``history`` maps ``(content_type, field)`` to that field's shares in earlier runs, newest
+    first, of runs that count for a baseline (finished, with ``limits.min_articles`` articles of
+    the type or more). A field is judged only when the run has ``limits.min_articles`` articles
+    of the type and the history ``limits.learn_runs`` runs; it is flagged when its share is at
+    most ``1 - limits.drop`` of the baseline (the median of the last ``limits.history_runs``
+    shares) and chance would give so few articles with it less often than ``limits.p_value``.
+    Returns the flagged fields, in the order of ``current``.
+    """
+    drops = []
+    for coverage in current:
+        shares = list(history.get((coverage.content_type, coverage.field), ()))[: limits.history_runs]
+        if coverage.articles < limits.min_articles or len(shares) < limits.learn_runs:
+            continue
+        baseline = statistics.median(shares)
+        if baseline <= 0 or coverage.share > baseline * (1 - limits.drop):
+            continue
+        if binomial_lower_tail(coverage.present, coverage.articles, baseline) < limits.p_value:
+            drops.append(CoverageDrop(coverage, baseline, len(shares)))
+    return drops
+
+
+def stored_nothing(stats: Mapping[str, Any]) -> str | None:
+    """Why a run that stored no article looks broken, from its spider's stats; ``None`` when it
+    stored an article, or when it simply had nothing to fetch (every listed article archived).
+
+    Article pages fetched but none stored (all dropped, none recognized), or listing pages read
+    without one article link on any (a listing redesign), are broken.
+    """
+    if any(stats.get(key) for key in _STORED):
+        return None
+    pages, listings = int(stats.get(ARTICLE_PAGES) or 0), int(stats.get(LISTING_PAGES) or 0)
+    if pages:
+        return f"{pages} article pages fetched, none stored"
+    if listings and not stats.get(LISTING_LINKS):
+        return f"no article link found on any of {listings} listing pages"
+    return None
