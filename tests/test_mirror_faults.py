@@ -11,6 +11,7 @@ import json
 import socket
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -214,17 +215,18 @@ def test_windows_1256_on_the_wire(serve: Callable[[list[dict[str, Any]]], str]) 
 
 
 @pytest.mark.parametrize(
-    ("text", "encoded"),
+    ("head", "text", "encoded"),
     [
-        ("القدس – “news” ’", "القدس – “news” ’".encode("windows-1256")),
-        ("Señor ö 😀 é", b"Se&#241;or &#246; &#128512; \xe9"),
+        ('<meta charset="utf-8">', "القدس – “news” ’", "القدس – “news” ’".encode("windows-1256")),
+        ('<meta charset="utf-8">', "Señor ö 😀 é", b"Se&#241;or &#246; &#128512; \xe9"),
+        ('<meta http-equiv="Content-Type" content="text/html; charset=utf-8">', "ok", b"ok"),
+        ("", "ok", b"ok"),
     ],
 )
-def test_windows_1256_encoding(text: str, encoded: bytes) -> None:
-    served = Served(
-        200, "text/html; charset=utf-8", f'<html><head><meta charset="utf-8"><title>t</title></head><body><p>{text}</p>'.encode()
-    )
+def test_windows_1256_encoding(head: str, text: str, encoded: bytes) -> None:
+    served = Served(200, "text/html; charset=utf-8", f"<html><head>{head}<title>t</title></head><body><p>{text}</p>".encode())
     reply = windows_1256(Rule(modes=("windows-1256",)), served, "/")
+    assert reply.headers == (("Content-Type", "text/html"),)
     assert reply.body == b'<html><head>\n<meta charset="windows-1256"><title>t</title></head><body><p>' + encoded + b"</p>"
     assert html.unescape(reply.body.decode("windows-1256")).endswith(f"<p>{text}</p>")
 
@@ -320,6 +322,14 @@ def test_after_and_times_count_each_target(serve: Callable[[list[dict[str, Any]]
     assert [get(base_url, ARTICLE).status for _ in range(5)] == [502, 500, 500, 200, 200]
     assert [get(base_url, LISTING).status for _ in range(4)] == [502, 500, 500, 200]
     assert [get(base_url, "/").status for _ in range(3)] == [502, 200, 200]
+
+
+def test_counting_is_thread_safe(serve: Callable[[list[dict[str, Any]]], str]) -> None:
+    base_url = serve([{"mode": "503", "after": 3, "times": 5}])
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        statuses = list(pool.map(lambda _: get(base_url, ARTICLE).status, range(48)))
+    assert sorted(statuses) == [200] * 43 + [503] * 5
+    assert json.loads(get(base_url, "/__mirror/faults").body) == {"requests": 48, "injected": {"503": 5}}
 
 
 def test_rate_is_a_repeatable_share(serve: Callable[[list[dict[str, Any]]], str]) -> None:
