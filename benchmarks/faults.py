@@ -17,8 +17,8 @@ be had in the end.
 
 It prints, for each crawl: requests (the mirror's count), failures injected by mode, Scrapy's
 retries (``retry/count`` of the run's stats in ``crawl_runs``), articles archived, exit status,
-run status and wall time; then whether both archives hold the same articles (URL and content
-hash) and the faulty crawl's wall time relative to the clean one. Exits 1 when the archives
+run status and wall time; then whether both archives hold the same articles (URL, content hash,
+version and related links) and the faulty crawl's wall time relative to the clean one. Exits 1 when the archives
 differ (or a crawl could not run), 0 otherwise.
 """
 
@@ -49,6 +49,13 @@ MODES = ["500", "502", "503", "429", "reset", "truncate", "slow"]
 #: What both crawls run with: a short timeout (a "slow" reply waits past it) and enough retries
 #: for a page that fails twice.
 SETTINGS = {"DOWNLOAD_TIMEOUT": "2", "RETRY_TIMES": "3", "PROGRESS": "off"}
+#: Each archived article as a key of what was stored: its text (content_hash covers headline,
+#: lead, body, authors, source, tags and captions), its version (1: stored once) and its links.
+ARTICLES = """
+SELECT url, content_hash || ' v' || version || ' ' || coalesce(
+    (SELECT group_concat(kind || ' ' || url, ' ') FROM (SELECT kind, url FROM links WHERE article_id = a.id ORDER BY kind, url)), '')
+FROM articles AS a
+"""
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,7 @@ class Run:
     exit_status: int
     counts: dict[str, Any]
     row: dict[str, Any]
-    articles: dict[str, str]  # url -> content_hash
+    articles: dict[str, str]  # url -> what it was stored as (see ARTICLES)
 
     @property
     def stats(self) -> dict[str, Any]:
@@ -101,7 +108,7 @@ def crawl(name: str, site: Path, db: Path, log: Path, faults: list[dict[str, Any
             con.row_factory = sqlite3.Row
             last = con.execute("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
             row = dict(last) if last else {}
-            articles = dict(con.execute("SELECT url, content_hash FROM articles").fetchall())
+            articles = dict(con.execute(ARTICLES).fetchall())
     return Run(name, seconds, status, counts, row, articles)
 
 
@@ -137,10 +144,10 @@ def report(clean: Run, faulty: Run) -> bool:
     equal = bool(clean.articles) and not (missing or extra or differ)
     print(
         f"{'PASS' if equal else 'FAIL'}: faulty crawl archived {len(faulty.articles)} articles, clean crawl {len(clean.articles)}; "
-        f"same URLs and content hashes: {'yes' if equal else 'no'}"
-        + (f" ({len(missing)} missing, {len(extra)} extra, {len(differ)} with another content hash)" if not equal else "")
+        f"same URLs, content hashes, versions and links: {'yes' if equal else 'no'}"
+        + (f" ({len(missing)} missing, {len(extra)} extra, {len(differ)} stored otherwise)" if not equal else "")
     )
-    for label, urls in (("missing", missing), ("extra", extra), ("other content", differ)):
+    for label, urls in (("missing", missing), ("extra", extra), ("stored otherwise", differ)):
         for url in urls[:10]:
             print(f"  {label}: {url}")
     print(f"wall time: faulty {faulty.seconds:.1f} s / clean {clean.seconds:.1f} s = {faulty.seconds / clean.seconds:.2f}x")

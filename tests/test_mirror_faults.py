@@ -8,7 +8,9 @@ import email.utils
 import html
 import http.client
 import json
+import re
 import socket
+import sqlite3
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -22,9 +24,11 @@ import pytest
 from newscrawl.blocking import block_reason
 from newscrawl.faults import CHALLENGE_PAGE, FaultRuleError, Rule, Served, parse_rules, retry_after_value, windows_1256
 from newscrawl.mirror import FIXTURES, Mirror, MirrorProcess
+from tests.conftest import PROJECT
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+    from pathlib import Path
 
 ARTICLE = "/news/miscellaneous/heatwave-grips-eastern-mediterranean-as-temperatures-near-re"
 LISTING = "/news/politics"
@@ -387,7 +391,7 @@ def test_bad_rules(rules: object, problem: str) -> None:
         ('[{"mode": "500",}]', "is not JSON"),
     ],
 )
-def test_cli_rejects_a_bad_rule_file(tmp_path: Any, text: str, problem: str) -> None:
+def test_cli_rejects_a_bad_rule_file(tmp_path: Path, text: str, problem: str) -> None:
     rules = tmp_path / "faults.json"
     rules.write_text(text)
     command = [sys.executable, "-m", "newscrawl.cli", "mirror", "--port", "0", "--faults", str(rules)]
@@ -398,7 +402,7 @@ def test_cli_rejects_a_bad_rule_file(tmp_path: Any, text: str, problem: str) -> 
     assert problem in result.stderr
 
 
-def test_mirror_process_with_rules(tmp_path: Any) -> None:
+def test_mirror_process_with_rules(tmp_path: Path) -> None:
     mirror = MirrorProcess.start(FIXTURES, log_requests=True, faults=[{"match": "^/news/", "mode": ["reset"], "times": 1}])
     try:
         assert mirror.rule_file is not None
@@ -413,3 +417,22 @@ def test_mirror_process_with_rules(tmp_path: Any) -> None:
     assert not mirror.rule_file.exists()
     with pytest.raises(RuntimeError, match="rule 0: unknown mode 'nope'"):
         MirrorProcess.start(FIXTURES, faults=[{"mode": "nope"}])
+
+
+def test_faults_benchmark_loses_nothing(tmp_path: Path) -> None:
+    """``benchmarks/faults.py`` on a small site: a fifth of the responses fail, yet the faulty
+    crawl archives exactly what the clean one does."""
+    command = [sys.executable, str(PROJECT / "benchmarks" / "faults.py"), "--articles", "30", "--keep", str(tmp_path)]
+    result = subprocess.run(command, cwd=PROJECT, capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert (
+        "PASS: faulty crawl archived 30 articles, clean crawl 30; same URLs, content hashes, versions and links: yes"
+        in result.stdout
+    )
+    injected = re.search(r"failures injected: (\d+) of (\d+) responses", result.stdout)
+    assert injected is not None
+    assert int(injected[1]) > 0.1 * int(injected[2])
+    with contextlib.closing(sqlite3.connect(tmp_path / "faulty.db")) as con:
+        stats = json.loads(con.execute("SELECT stats FROM crawl_runs").fetchone()[0])
+    assert stats["retry/count"] >= int(injected[1])  # every failure retried (a loaded machine may time out more)
+    assert "retry/max_reached" not in stats
