@@ -22,7 +22,16 @@ import parsel
 import pytest
 
 from newscrawl.blocking import block_reason
-from newscrawl.faults import CHALLENGE_PAGE, FaultRuleError, Rule, Served, parse_rules, retry_after_value, windows_1256
+from newscrawl.faults import (
+    CHALLENGE_PAGE,
+    FaultRuleError,
+    Rule,
+    Served,
+    loop_origin,
+    parse_rules,
+    retry_after_value,
+    windows_1256,
+)
 from newscrawl.mirror import FIXTURES, Mirror, MirrorProcess
 from tests.conftest import PROJECT
 
@@ -326,6 +335,37 @@ def test_after_and_times_count_each_target(serve: Callable[[list[dict[str, Any]]
     assert [get(base_url, ARTICLE).status for _ in range(5)] == [502, 500, 500, 200, 200]
     assert [get(base_url, LISTING).status for _ in range(4)] == [502, 500, 500, 200]
     assert [get(base_url, "/").status for _ in range(3)] == [502, 200, 200]
+
+
+@pytest.mark.parametrize(
+    ("rule", "picks"),
+    [
+        (Rule(modes=("500",)), ["500", "500", "500", "500"]),
+        (Rule(modes=("500",), after=1, times=2), [None, "500", "500", None]),
+        (Rule(modes=("500",), times=0), [None, None, None, None]),
+        (Rule(modes=("500",), after=3), [None, None, None, "500"]),
+        (Rule(modes=("500",), rate=0.0), [None, None, None, None]),
+        (Rule(modes=("500",), rate=1.0), ["500", "500", "500", "500"]),
+        (Rule(modes=("500",), match=re.compile(r"^/a$")), ["500", "500", "500", "500"]),
+        (Rule(modes=("500",), match=re.compile(r"^/b")), [None, None, None, None]),
+    ],
+)
+def test_rule_picks(rule: Rule, picks: list[str | None]) -> None:
+    assert [rule.pick("/a", number) for number in range(1, 5)] == picks
+    assert rule.pick("/a?_loop=7", 4) == picks[3]  # a redirect-loop hop is matched as its origin
+
+
+@pytest.mark.parametrize(
+    ("target", "origin"),
+    [
+        ("/news?_loop=3", "/news"),
+        ("/news?page=2&_loop=12", "/news?page=2"),
+        ("/news?page=2", "/news?page=2"),
+        ("/news", "/news"),
+    ],
+)
+def test_loop_origin(target: str, origin: str) -> None:
+    assert loop_origin(target) == origin
 
 
 def test_counting_is_thread_safe(serve: Callable[[list[dict[str, Any]]], str]) -> None:
