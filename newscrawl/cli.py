@@ -22,7 +22,7 @@ import sqlite_utils
 
 from newscrawl.archive import ArchiveError, recent_runs
 from newscrawl.extraction import MainTextWorker, decode_html, extract_article
-from newscrawl.faults import FaultRuleError, load_rules
+from newscrawl.faults import MODES, FaultRuleError, load_rules
 from newscrawl.mirror import FIXTURES, Mirror
 
 if TYPE_CHECKING:
@@ -45,16 +45,17 @@ def build_parser() -> argparse.ArgumentParser:
     mirror.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     mirror.add_argument("--port", type=_port, default=0, help="port to listen on; 0 picks a free one (default: %(default)s)")
     mirror.add_argument("--root", type=Path, default=FIXTURES, help="the mirror's document root (default: the bundled fixtures)")
-    mirror.add_argument("--verbose", action="store_true", help="log every request to standard error")
+    mirror.add_argument(
+        "--verbose", action="store_true", help="log every request to standard error (a reset one with status 000)"
+    )
     mirror.add_argument(
         "--faults",
         type=Path,
         metavar="FILE",
         help=(
-            "inject faults: a JSON list of rules, each with a 'mode' (500, 502, 503, 429, 403, reset, truncate, slow, "
-            "redirect-loop, redirect-offsite, oversized, wrong-charset, windows-1256, malformed, cut-html, "
-            "challenge-403, challenge-503, empty, junk-links) and optionally 'match', 'after', 'times', 'rate', 'seed' "
-            "and mode parameters (see newscrawl/faults.py); GET /__mirror/faults answers the counts"
+            f"inject faults: a JSON list of rules, each with a 'mode' ({', '.join(MODES)}) and optionally 'match', "
+            "'after', 'times', 'rate', 'seed' and mode parameters (see newscrawl/faults.py); GET /__mirror/faults "
+            "answers the counts"
         ),
     )
 

@@ -7,6 +7,10 @@ URL → file mapping (``fixtures/README.md`` explains why):
 - a file that exists as named (``/robots.txt``, ``/sitemaps/all.xml``) is served as itself.
 
 Anything else is a 404. Paths never leave ``ROOT``.
+
+With fault rules (``newscrawl mirror --faults FILE``, see :mod:`newscrawl.faults`) it answers
+some requests with errors, resets, slow or damaged pages instead; ``GET /__mirror/faults`` answers
+``{"requests": N, "injected": {mode: n}}`` as JSON.
 """
 
 from __future__ import annotations
