@@ -23,6 +23,7 @@ import sqlite_utils
 from newscrawl.archive import ArchiveError, recent_runs
 from newscrawl.charset import decode_html
 from newscrawl.extraction import MainTextWorker, extract_article
+from newscrawl.faults import MODES, FaultRuleError, load_rules
 from newscrawl.mirror import FIXTURES, Mirror
 
 if TYPE_CHECKING:
@@ -45,7 +46,19 @@ def build_parser() -> argparse.ArgumentParser:
     mirror.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     mirror.add_argument("--port", type=_port, default=0, help="port to listen on; 0 picks a free one (default: %(default)s)")
     mirror.add_argument("--root", type=Path, default=FIXTURES, help="the mirror's document root (default: the bundled fixtures)")
-    mirror.add_argument("--verbose", action="store_true", help="log every request to standard error")
+    mirror.add_argument(
+        "--verbose", action="store_true", help="log every request to standard error (a reset one with status 000)"
+    )
+    mirror.add_argument(
+        "--faults",
+        type=Path,
+        metavar="FILE",
+        help=(
+            f"inject faults: a JSON list of rules, each with a 'mode' ({', '.join(MODES)}) and optionally 'match', "
+            "'after', 'times', 'rate', 'seed' and mode parameters (see newscrawl/faults.py); GET /__mirror/faults "
+            "answers the counts"
+        ),
+    )
 
     extract = sub.add_parser(
         "extract",
@@ -107,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``newscrawl`` console script."""
     args = build_parser().parse_args(argv)
     if args.command == "mirror":
-        return serve_mirror(args.root, args.host, args.port, verbose=args.verbose)
+        return serve_mirror(args.root, args.host, args.port, verbose=args.verbose, faults=args.faults)
     if args.command == "extract":
         return extract_batch(sys.stdin, sys.stdout) if args.batch else extract_file(args.file, args.url)
     if args.command == "runs":
@@ -197,11 +210,13 @@ def extract_batch(lines: TextIO, out: TextIO) -> int:
     return 0
 
 
-def serve_mirror(root: Path, host: str, port: int, *, verbose: bool = False) -> int:
-    """Serve ``root`` until SIGINT/SIGTERM; print the base URL first."""
+def serve_mirror(root: Path, host: str, port: int, *, verbose: bool = False, faults: Path | None = None) -> int:
+    """Serve ``root`` until SIGINT/SIGTERM, with the fault rules of the file ``faults``; print the
+    base URL first. Returns the exit status: 0, or 2 for a bad root, port or rule file."""
     try:
-        mirror = Mirror(root, host, port, quiet=not verbose)
-    except (OSError, FileNotFoundError) as exc:
+        rules = load_rules(faults) if faults is not None else []
+        mirror = Mirror(root, host, port, quiet=not verbose, faults=rules)
+    except (OSError, FileNotFoundError, FaultRuleError) as exc:
         print(f"newscrawl mirror: {exc}", file=sys.stderr)
         return 2
     stop = threading.Event()

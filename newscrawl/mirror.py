@@ -7,16 +7,24 @@ URL → file mapping (``fixtures/README.md`` explains why):
 - a file that exists as named (``/robots.txt``, ``/sitemaps/all.xml``) is served as itself.
 
 Anything else is a 404. Paths never leave ``ROOT``.
+
+With fault rules (``newscrawl mirror --faults FILE``, see :mod:`newscrawl.faults`) it answers
+some requests with errors, resets, slow or damaged pages instead; ``GET /__mirror/faults`` answers
+``{"requests": N, "injected": {mode: n}}`` as JSON.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import mimetypes
 import re
 import signal
+import socket
+import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -26,10 +34,24 @@ from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
+
+from newscrawl.faults import Faults, Reply, Rule, Served, fault_reply, loop_origin
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 #: The bundled mirror of english.almayadeen.net.
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "site"
+#: The target that answers the fault counters, and the prefix of the log's marker requests:
+#: neither is counted nor ever faulty.
+COUNTERS = "/__mirror/faults"
+LOG_MARKER = "/__log-marker-"
+#: The status a ``--verbose`` log line gives a request answered with a connection reset.
+RESET_STATUS = "000"
+# Bodies go out in pieces, so a client that stops reading (a size limit) is noticed early.
+_CHUNK = 64 * 1024
 
 
 def resolve(root: Path, target: str) -> Path | None:
@@ -52,12 +74,14 @@ def resolve(root: Path, target: str) -> Path | None:
 
 
 class MirrorHandler(BaseHTTPRequestHandler):
-    """Serves files under ``root`` by the mapping above."""
+    """Serves files under ``root`` by the mapping above, with the faults of ``faults`` injected
+    (see :mod:`newscrawl.faults`). ``GET /__mirror/faults`` answers the counters as JSON."""
 
     server_version = "newscrawl-mirror"
 
-    def __init__(self, *args: object, root: Path, quiet: bool = True, **kwargs: object) -> None:
+    def __init__(self, *args: object, root: Path, faults: Faults, quiet: bool = True, **kwargs: object) -> None:
         self.root = root
+        self.faults = faults
         self.quiet = quiet
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
@@ -68,24 +92,61 @@ class MirrorHandler(BaseHTTPRequestHandler):
         self._serve(with_body=False)
 
     def _serve(self, *, with_body: bool) -> None:
-        path = resolve(self.root, self.path)
+        if self.path == COUNTERS:
+            body = json.dumps(self.faults.counts()).encode()
+            self._send(Reply.page(HTTPStatus.OK, "application/json", body), with_body=with_body)
+            return
+        served = self._served()
+        fault = None if self.path.startswith(LOG_MARKER) else self.faults.next(self.path)
+        self._send(served.reply() if fault is None else fault_reply(*fault, served, self.path), with_body=with_body)
+
+    def _served(self) -> Served:
+        path = resolve(self.root, loop_origin(self.path))
         if path is None:
             body = b"<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>"
-            self.send_response(HTTPStatus.NOT_FOUND)
-            content_type = "text/html; charset=utf-8"
-        else:
-            body = path.read_bytes()
-            self.send_response(HTTPStatus.OK)
-            content_type = _content_type(path)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if with_body:
-            self.wfile.write(body)
+            return Served(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", body)
+        return Served(HTTPStatus.OK, _content_type(path), path.read_bytes())
+
+    def _send(self, reply: Reply, *, with_body: bool) -> None:
+        if reply.delay:
+            time.sleep(reply.delay)
+        if reply.reset:
+            self.log_request(RESET_STATUS)
+            self.close_connection = True
+            # SO_LINGER on with a zero timeout: close() sends RST instead of FIN. The socket
+            # closes for real once the handler releases its reader (in finish()).
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            return
+        if reply.send is not None or reply.length is None:
+            self.close_connection = True
+        # The client may have given up (a timeout, a size limit): that is no server error.
+        try:
+            self.send_response(reply.status)
+            for name, value in reply.headers:
+                self.send_header(name, value)
+            if reply.length is not None:
+                self.send_header("Content-Length", str(reply.length))
+            self.end_headers()
+            if with_body:
+                body = reply.body if reply.send is None else reply.body[: reply.send]
+                for start in range(0, len(body), _CHUNK):
+                    self.wfile.write(body[start : start + _CHUNK])
+        except ConnectionError:
+            self.close_connection = True
 
     def log_message(self, format: str, *args: object) -> None:
         if not self.quiet:
             super().log_message(format, *args)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A client that hangs up mid-request (a crawler's timeout) is routine for a faulty mirror.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 def _content_type(path: Path) -> str:
@@ -98,11 +159,13 @@ def _content_type(path: Path) -> str:
 class Mirror:
     """A mirror server running in a background thread (``with Mirror(root) as base_url: ...``)."""
 
-    def __init__(self, root: Path = FIXTURES, host: str = "127.0.0.1", port: int = 0, *, quiet: bool = True) -> None:
+    def __init__(
+        self, root: Path = FIXTURES, host: str = "127.0.0.1", port: int = 0, *, quiet: bool = True, faults: Sequence[Rule] = ()
+    ) -> None:
         if not (root / "index.html").is_file():
             raise FileNotFoundError(f"{root} holds no index.html: not a site mirror")
-        self.server = ThreadingHTTPServer((host, port), partial(MirrorHandler, root=root.resolve(), quiet=quiet))
-        self.server.daemon_threads = True
+        self.faults = Faults(faults)
+        self.server = _Server((host, port), partial(MirrorHandler, root=root.resolve(), faults=self.faults, quiet=quiet))
         self.thread = threading.Thread(target=self.server.serve_forever, name="mirror", daemon=True)
 
     @property
@@ -136,31 +199,42 @@ _LOGGED_REQUEST = re.compile(r'"([A-Z]+) (\S+) HTTP/[\d.]+" (\d{3})')
 class MirrorProcess:
     """A ``newscrawl mirror`` in its own process (for tests and benchmarks) and the base URL it
     printed. Started with ``log_requests``, it records every request it answered, in order, as
-    ``(method, target, status)`` in :attr:`requests`."""
+    ``(method, target, status)`` in :attr:`requests` (status 0: the connection was reset)."""
 
     process: subprocess.Popen[str]
     base_url: str
     requests: list[tuple[str, str, int]] = field(default_factory=list)
     reader: threading.Thread | None = None
+    rule_file: Path | None = None
 
     @classmethod
-    def start(cls, root: Path, *, log_requests: bool = False) -> MirrorProcess:
-        """Start ``newscrawl mirror --port 0 --root ROOT``; raises :class:`RuntimeError` if it does not."""
+    def start(cls, root: Path, *, log_requests: bool = False, faults: list[dict[str, Any]] | Path | None = None) -> MirrorProcess:
+        """Start ``newscrawl mirror --port 0 --root ROOT``, with the fault rules ``faults`` (a rule
+        file, or rules to write to one: see :mod:`newscrawl.faults`) if given; returns it running.
+        Raises :class:`RuntimeError` if it does not start (a bad rule, say)."""
         command = [sys.executable, "-m", "newscrawl.cli", "mirror", "--port", "0", "--root", str(root)]
-        process = subprocess.Popen(
-            [*command, "--verbose"] if log_requests else command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
+        rule_file = None
+        if isinstance(faults, list):
+            with tempfile.NamedTemporaryFile("w", suffix=".json", prefix="faults-", delete=False, encoding="utf-8") as out:
+                json.dump(faults, out)
+            faults = rule_file = Path(out.name)
+        if faults is not None:
+            command += ["--faults", str(faults)]
+        if log_requests:
+            command.append("--verbose")
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         assert process.stdout is not None
         line = process.stdout.readline().strip()
         if not line.startswith("http://"):
             process.kill()
             _, stderr = process.communicate(timeout=10)
+            if rule_file is not None:
+                rule_file.unlink(missing_ok=True)
             raise RuntimeError(f"newscrawl mirror did not start: {line!r} {stderr}")
-        mirror = cls(process, line)
-        if log_requests:
-            # read the log as it comes, so a long run never fills the pipe and stalls the server
-            mirror.reader = threading.Thread(target=mirror._read_log, name="mirror-log", daemon=True)
-            mirror.reader.start()
+        mirror = cls(process, line, rule_file=rule_file)
+        # read standard error as it comes, so a long run never fills the pipe and stalls the server
+        mirror.reader = threading.Thread(target=mirror._read_log, name="mirror-log", daemon=True)
+        mirror.reader.start()
         return mirror
 
     def stop(self) -> int:
@@ -172,12 +246,21 @@ class MirrorProcess:
         for stream in (self.process.stdout, self.process.stderr):
             if stream is not None:
                 stream.close()
+        if self.rule_file is not None:
+            self.rule_file.unlink(missing_ok=True)
         return code
+
+    def faults(self) -> dict[str, Any]:
+        """The server's counters: ``{"requests": int, "injected": {mode: int}}`` (requests: every
+        one answered, except these and the log's markers)."""
+        with urllib.request.urlopen(self.base_url + COUNTERS, timeout=30) as response:
+            counts: dict[str, Any] = json.load(response)
+        return counts
 
     def requests_since(self, start: int) -> list[tuple[str, str, int]]:
         """The requests logged from index ``start`` on, once the log has caught up with the
         server (a marker request, not returned, tells when)."""
-        marker = f"/__log-marker-{len(self.requests)}-{time.monotonic_ns()}"
+        marker = f"{LOG_MARKER}{len(self.requests)}-{time.monotonic_ns()}"
         with contextlib.suppress(urllib.error.HTTPError):
             urllib.request.urlopen(self.base_url + marker, timeout=30).close()
         deadline = time.monotonic() + 30
