@@ -16,6 +16,7 @@ from collections import defaultdict, deque
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
+from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
@@ -210,15 +211,17 @@ class BlockMiddleware:
 
 
 class HostGuardMiddleware:
-    """Refuses every request to a host outside the spider's ``allowed_domains``.
+    """Refuses every request to a host outside the spider's ``allowed_domains``, with a log line.
 
-    Scrapy's own ``OffsiteMiddleware`` lets ``dont_filter`` requests through, and retries and
-    the redirects of a start page are such requests: a redirect to another host would be
-    followed. Stat: ``newscrawl/offsite_refused``.
+    It replaces Scrapy's own ``OffsiteMiddleware``, which lets ``dont_filter`` requests through
+    (retries, and the redirects of a start page are such requests: a redirect to another host
+    would be followed) and drops the others without a word. Requests are checked when they are
+    scheduled and again before they are sent. Stat: ``newscrawl/offsite_refused``.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        crawler.signals.connect(self.process_request, signal=signals.request_scheduled)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -231,7 +234,12 @@ class HostGuardMiddleware:
             return
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("newscrawl/offsite_refused")
-        raise IgnoreRequest(f"{request.url} is not on the crawl's hosts ({', '.join(domains)}): not requested")
+        reason = f"{request.url} is not on the crawl's hosts ({', '.join(domains)})"
+        redirected_from = request.meta.get("redirect_urls")
+        if redirected_from:
+            reason += f"; redirected from {redirected_from[0]}"
+        logger.warning("not requested: %s", reason)
+        raise IgnoreRequest(reason)
 
 
 class CharsetMiddleware:

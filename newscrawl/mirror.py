@@ -30,6 +30,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -139,6 +140,10 @@ class MirrorHandler(BaseHTTPRequestHandler):
         if not self.quiet:
             super().log_message(format, *args)
 
+    def log_date_time_string(self) -> str:
+        # to the millisecond, so the log shows how far apart requests came (a retry's wait)
+        return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
@@ -192,18 +197,20 @@ class Mirror:
 
 
 # A request line of ``newscrawl mirror --verbose``: '127.0.0.1 - - [date] "GET /path HTTP/1.1" 200 -'.
-_LOGGED_REQUEST = re.compile(r'"([A-Z]+) (\S+) HTTP/[\d.]+" (\d{3})')
+_LOGGED_REQUEST = re.compile(r'\[([^\]]+)\] "([A-Z]+) (\S+) HTTP/[\d.]+" (\d{3})')
 
 
 @dataclass
 class MirrorProcess:
     """A ``newscrawl mirror`` in its own process (for tests and benchmarks) and the base URL it
     printed. Started with ``log_requests``, it records every request it answered, in order, as
-    ``(method, target, status)`` in :attr:`requests` (status 0: the connection was reset)."""
+    ``(method, target, status)`` in :attr:`requests` (status 0: the connection was reset), and
+    when the server answered each, as UNIX time, in :attr:`times`."""
 
     process: subprocess.Popen[str]
     base_url: str
     requests: list[tuple[str, str, int]] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)
     reader: threading.Thread | None = None
     rule_file: Path | None = None
 
@@ -276,4 +283,5 @@ class MirrorProcess:
         for line in self.process.stderr:
             match = _LOGGED_REQUEST.search(line)
             if match:
-                self.requests.append((match[1], match[2], int(match[3])))
+                self.times.append(datetime.fromisoformat(match[1]).timestamp())
+                self.requests.append((match[2], match[3], int(match[4])))

@@ -60,7 +60,8 @@ RETRY_AFTER_MAX = 600.0
 HOST_PAUSE_AFTER_429S = 2
 BLOCK_AFTER_403S = 3
 DOWNLOADER_MIDDLEWARES = {
-    "newscrawl.middlewares.HostGuardMiddleware": 55,
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "newscrawl.middlewares.HostGuardMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawl.middlewares.BackoffRetryMiddleware": 550,
     "newscrawl.middlewares.BlockMiddleware": 560,

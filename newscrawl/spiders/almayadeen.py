@@ -352,7 +352,8 @@ class AlMayadeenSpider(scrapy.Spider):
         if kind == "blocked":
             return
         request = getattr(failure, "request", None)
-        url = request.url if request is not None else "?"
+        # the URL the spider asked for, not the last hop of its redirects
+        url = request.meta.get("redirect_urls", [request.url])[0] if request is not None else "?"
         assert self.crawler.stats is not None
         if kind == "skipped":
             self.crawler.stats.inc_value(f"newscrawl/{what}s_skipped")

@@ -243,7 +243,7 @@ class NewsSpider(scrapy.Spider):
         if kind == "blocked":
             return
         request = getattr(failure, "request", None)
-        url = request.url if request is not None else "?"
+        url = request.meta.get("redirect_urls", [request.url])[0] if request is not None else "?"
         if kind == "skipped":
             self._inc("newscrawl/articles_skipped")
             self.logger.warning("article %s skipped: %s", url, failure.getErrorMessage())
