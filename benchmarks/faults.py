@@ -11,7 +11,7 @@ It generates a mirror of N articles with ``benchmarks/sitegen.py`` and crawls it
 ``scrapy crawl almayadeen``, each time into a fresh archive: once from a clean mirror, once from
 a mirror whose fault rule (``newscrawl mirror --faults``, see ``newscrawl/faults.py``) fails a
 share ``--share`` of the responses (20% by default) with one of the transient modes 500, 502,
-503, 429 (``Retry-After: 1``), reset, truncate and slow (past the download timeout), each target
+503, 429 (``Retry-After: 1``), reset, truncate, slow (past the download timeout) and empty, each target
 at most twice. Both crawls run with ``DOWNLOAD_TIMEOUT=2`` and ``RETRY_TIMES=3``, so every page can
 be had in the end.
 
@@ -44,8 +44,8 @@ import sitegen  # benchmarks/sitegen.py, next to this file
 from newscrawl.mirror import MirrorProcess
 
 PROJECT = Path(__file__).resolve().parent.parent
-#: The transient modes injected (an empty 200 is left out: no client can tell it is transient).
-MODES = ["500", "502", "503", "429", "reset", "truncate", "slow"]
+#: The transient modes injected (an empty HTML page is retried like an error status).
+MODES = ["500", "502", "503", "429", "reset", "truncate", "slow", "empty"]
 #: What both crawls run with: a short timeout (a "slow" reply waits past it) and enough retries
 #: for a page that fails twice.
 SETTINGS = {"DOWNLOAD_TIMEOUT": "2", "RETRY_TIMES": "3", "PROGRESS": "off"}
