@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections import defaultdict, deque
+from collections import defaultdict
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
@@ -74,10 +74,11 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     - An empty HTML page with status 200 is retried too.
     - A retry waits ``RETRY_BACKOFF_BASE`` seconds, doubling per attempt up to
-      ``RETRY_BACKOFF_MAX``, with jitter; the request waits without holding a per-host slot.
+      ``RETRY_BACKOFF_MAX``, with jitter; it waits before it takes a slot of its host.
     - A 429 or 503 with ``Retry-After`` waits what the server asks, up to ``RETRY_AFTER_MAX``.
-    - ``HOST_PAUSE_AFTER_429S`` answers of 429 from one host within a minute pause every
-      request to that host for the longer of its ``Retry-After`` and a doubling backoff.
+    - ``HOST_PAUSE_AFTER_429S`` answers of 429 in a row from one host (a rate limit, not a
+      stray 429) pause every request to that host for the longer of its ``Retry-After`` and a
+      backoff that doubles with each pause until the host answers something else.
 
     Stats: ``newscrawl/retry_after`` (retries timed by the server), ``newscrawl/host_pauses``.
     """
@@ -87,9 +88,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
         self.cap = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
         self.after_max = settings.getfloat("RETRY_AFTER_MAX", 600.0)
-        self.pause_after = settings.getint("HOST_PAUSE_AFTER_429S", 2)
+        self.pause_after = settings.getint("HOST_PAUSE_AFTER_429S", 3)
         self.rng = random.Random()
-        self.recent_429s: defaultdict[str, deque[float]] = defaultdict(deque)
+        # per host: 429s in a row, and pauses since its last answer that was not a 429
+        self.in_a_row: defaultdict[str, int] = defaultdict(int)
         self.pauses: defaultdict[str, int] = defaultdict(int)
         self.paused_until: dict[str, float] = {}
 
@@ -107,6 +109,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
             await sleep(wait)
 
     def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+        host = urlparse_cached(request).hostname or ""
+        if response.status != 429 and self.in_a_row[host]:
+            self.in_a_row[host] = self.pauses[host] = 0
         if request.meta.get("dont_retry", False):
             return response
         if response.status == 200 and not response.body and isinstance(response, HtmlResponse):
@@ -121,7 +126,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         now = time.time()
         asked = retry_after(response.headers.get(b"Retry-After"), now) if response.status in (429, 503) else None
         if response.status == 429:
-            self._note_429(urlparse_cached(request).hostname or "", asked, now)
+            self._note_429(host, asked, now)
         retry = self._retry(request, f"HTTP {response.status}")
         if retry is None:
             return response
@@ -142,20 +147,17 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return retry
 
     def _note_429(self, host: str, asked: float | None, now: float) -> None:
-        recent = self.recent_429s[host]
-        recent.append(now)
-        while recent and recent[0] < now - 60:
-            recent.popleft()
-        if len(recent) < self.pause_after or self.paused_until.get(host, 0.0) > now:
+        self.in_a_row[host] += 1
+        if self.in_a_row[host] < self.pause_after or self.paused_until.get(host, 0.0) > now:
             return
         self.pauses[host] += 1
         pause = min(max(asked or 0.0, backoff(self.pauses[host], self.base, self.cap, self.rng)), self.after_max)
         self.paused_until[host] = now + pause
-        recent.clear()
         self._stats_inc("newscrawl/host_pauses")
         logger.warning(
-            "%s answered HTTP 429 %d times within a minute: pausing requests to it for %.1f s", host, self.pause_after, pause
+            "%s answered HTTP 429 %d times in a row: pausing requests to it for %.1f s", host, self.in_a_row[host], pause
         )
+        self.in_a_row[host] = 0
 
     def _stats_inc(self, key: str) -> None:
         assert self.crawler.stats is not None

@@ -51,13 +51,13 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_TIMEOUT = 30
 # A hostile web (newscrawl.middlewares): retries spaced out by a doubling backoff, or by the
 # server's Retry-After (up to RETRY_AFTER_MAX seconds); a host that answers 429 this many times
-# within a minute is paused; a challenge page, or BLOCK_AFTER_403S 403s in a row, stops the run
+# in a row is paused; a challenge page, or BLOCK_AFTER_403S 403s in a row, stops the run
 # as "blocked"; no request, redirects and retries included, leaves the spider's hosts.
 RETRY_TIMES = 3
 RETRY_BACKOFF_BASE = 1.0
 RETRY_BACKOFF_MAX = 60.0
 RETRY_AFTER_MAX = 600.0
-HOST_PAUSE_AFTER_429S = 2
+HOST_PAUSE_AFTER_429S = 3
 BLOCK_AFTER_403S = 3
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,

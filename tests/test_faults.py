@@ -372,5 +372,5 @@ def test_repeated_429s_pause_the_host_and_nothing_is_lost(clean: Crawl, site: Pa
     run = crawl_mirror(site, tmp_path / "a.db", [{"match": r"^/news/politics/", "mode": "429", "times": 1, "retry_after": "1"}])
     assert run.result.returncode == 0, run.result.stderr[-3000:]
     assert run.stats()["newscrawl/host_pauses"] >= 1
-    assert "answered HTTP 429 2 times within a minute: pausing requests to it" in run.result.stderr
+    assert "127.0.0.1 answered HTTP 429 3 times in a row: pausing requests to it for " in run.result.stderr
     assert set(articles(run.db)) == set(articles(clean.db))

@@ -151,15 +151,25 @@ def test_network_errors_are_retried_with_backoff() -> None:
     assert 0 < retry.meta[NOT_BEFORE] - time.time() <= 1.0
 
 
-def test_repeated_429s_pause_the_host() -> None:
+def test_429s_in_a_row_pause_the_host_longer_each_time() -> None:
     middleware, stats = make(BackoffRetryMiddleware, HOST_PAUSE_AFTER_429S=2)
-    first, second = Request("https://site.test/a"), Request("https://site.test/b")
-    middleware.process_response(first, response(first.url, 429, headers={"Retry-After": "1"}))
+
+    def answer(path: str, status: int, after: str = "1") -> None:
+        request = Request(f"https://site.test/{path}")
+        middleware.process_response(request, response(request.url, status, headers={"Retry-After": after}))
+
+    answer("a", 429)
+    answer("b", 200)  # a stray 429 is no rate limit
+    answer("c", 429)
     assert "site.test" not in middleware.paused_until
-    middleware.process_response(second, response(second.url, 429, headers={"Retry-After": "9"}))
-    assert 8 < middleware.paused_until["site.test"] - time.time() <= 9
+    answer("d", 429, "9")
+    assert 8 < middleware.paused_until["site.test"] - time.time() <= 9  # Retry-After, longer than the backoff
+    middleware.paused_until.clear()
+    answer("e", 429, "0")
+    answer("f", 429, "0")
+    assert 0.5 < middleware.paused_until["site.test"] - time.time() <= 2.0  # the second pause's backoff: 1-2 s
+    assert stats.get_value("newscrawl/host_pauses") == 2
     assert "other.test" not in middleware.paused_until
-    assert stats.get_value("newscrawl/host_pauses") == 1
 
 
 def test_http_date_retry_after() -> None:
