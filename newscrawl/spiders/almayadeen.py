@@ -238,10 +238,10 @@ class AlMayadeenSpider(scrapy.Spider):
         holds_new = False
         for url, anchor in self._links(page):
             if site.page_kind(url) == "article":
-                if not page.in_chrome(anchor):
-                    self.crawler.stats.inc_value("newscrawl/listing_article_links")
                 # the listing's own items, not a "Most Read" box every page repeats
-                holds_new |= self.shallow and not page.in_chrome(anchor) and not self._is_archived(url)
+                if own := not page.in_chrome(anchor):
+                    self.crawler.stats.inc_value("newscrawl/listing_article_links")
+                holds_new |= self.shallow and own and not self._is_archived(url)
                 yield from self._follow_article(url)
             elif site.is_pagination(url, response.url):
                 pages.append(url)
