@@ -1,5 +1,6 @@
 """The ``newscrawl`` command: serve the bundled mirror, crawl it into an archive offline, extract
-a saved page, show an archive's crawl runs.
+a saved page, show an archive's crawl runs; and for analysts, what an archive holds, full-text
+search and exports (:mod:`newscrawl.query`, :mod:`newscrawl.export`).
 
 Crawling itself is ``scrapy crawl almayadeen`` (see README); these commands wrap what a
 researcher needs around it.
@@ -14,7 +15,7 @@ import signal
 import subprocess
 import sys
 import threading
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,9 +23,11 @@ import sqlite_utils
 
 from newscrawl.archive import ArchiveError, recent_runs
 from newscrawl.charset import decode_html
+from newscrawl.export import FORMATS, export_command
 from newscrawl.extraction import MainTextWorker, extract_article
 from newscrawl.faults import MODES, FaultRuleError, load_rules
 from newscrawl.mirror import FIXTURES, Mirror
+from newscrawl.query import ArticleFilter, parse_day, search_command, stats_command
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -97,7 +100,76 @@ def build_parser() -> argparse.ArgumentParser:
     runs.add_argument("--db", type=Path, default=Path("data/archive.db"), help="archive file (default: %(default)s)")
     runs.add_argument("--limit", type=_positive, default=20, help="how many runs (default: %(default)s)")
     runs.add_argument("--json", action="store_true", help="one JSON object per run instead of a table")
+
+    stats = sub.add_parser(
+        "stats",
+        help="show what an archive holds",
+        description=(
+            "Print what an archive holds: articles, the span of their publication dates, earlier versions kept, ticker "
+            "lines, tags, the last crawl run, and articles by content type, edition and section. Reads without "
+            "writing: a crawl may be running. A missing archive is one line on standard error and exit status 1; an "
+            "archive without articles is the one line 'archive PATH holds no article yet'."
+        ),
+    )
+    stats.add_argument("--db", type=Path, default=Path("data/archive.db"), help="archive file (default: %(default)s)")
+    stats.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object instead (keys: db, articles, by_content_type, by_section, by_edition, first_published, "
+        "last_published, versions, revised_articles, ticker_lines, tags, runs, last_run)",
+    )
+
+    search = sub.add_parser(
+        "search",
+        help="full-text search of the archive's articles",
+        description=(
+            'Search the headline, lead and body of the archive\'s articles (SQLite FTS5: words, "a phrase", prefix*, '
+            "AND, OR, NOT, NEAR(a b), headline:word) and print the best matches first (bm25; a match in the headline "
+            "weighs most): date, section, headline, URL and a snippet with the matches in bold on a terminal, in "
+            "[brackets] otherwise. Exit status 0 with matches, 1 with none or no archive, 2 for a query FTS5 cannot "
+            "parse or a bad date."
+        ),
+    )
+    search.add_argument("query", help="the FTS5 query; quote it for the shell")
+    _filters(search)
+    search.add_argument("--limit", type=_positive, default=10, help="how many matches at most (default: %(default)s)")
+    search.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object per match instead: rank, published_at, section, headline, url, snippet (matches in [brackets])",
+    )
+
+    export = sub.add_parser(
+        "export",
+        help="export the archive's articles as CSV, JSON lines or Parquet",
+        description=(
+            "Write the rows of the archive's articles table (every column, in table order, by id) that the filters "
+            "select to OUT, streaming: batches of rows, never the whole table in memory, while a crawl may be writing. "
+            "The JSON-array columns (authors, tags, missing_fields) are lists in JSON lines and Parquet and their JSON "
+            "text in CSV; sitemap_news is an object in JSON lines and its JSON text otherwise. In CSV a NULL is an empty "
+            "cell. A file is written complete or not at all. On a terminal, a progress line shows on standard error."
+        ),
+    )
+    export.add_argument("--format", choices=FORMATS, required=True, help="the file format")
+    _filters(export)
+    export.add_argument("out", metavar="OUT", help="the file to write; - for standard output (csv and jsonl)")
     return parser
+
+
+def _filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, default=Path("data/archive.db"), help="archive file (default: %(default)s)")
+    parser.add_argument(
+        "--since", type=_day, metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD, the site's date)"
+    )
+    parser.add_argument("--until", type=_day, metavar="DATE", help="only articles published on or before DATE (YYYY-MM-DD)")
+    parser.add_argument("--section", metavar="NAME", help="only articles of this section, as the site names it (any case)")
+
+
+def _day(value: str) -> date:
+    try:
+        return parse_day(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _positive(value: str) -> int:
@@ -125,6 +197,17 @@ def main(argv: list[str] | None = None) -> int:
         return extract_batch(sys.stdin, sys.stdout) if args.batch else extract_file(args.file, args.url)
     if args.command == "runs":
         return show_runs(args.db, args.limit, as_json=args.json)
+    if args.command == "stats":
+        return stats_command(args.db, as_json=args.json)
+    if args.command in ("search", "export"):
+        try:
+            where = ArticleFilter(args.since, args.until, args.section)
+        except ValueError as exc:
+            print(f"newscrawl {args.command}: {exc}", file=sys.stderr)
+            return 2
+        if args.command == "search":
+            return search_command(args.db, args.query, where, args.limit, as_json=args.json)
+        return export_command(args.db, args.format, args.out, where)
     return demo(args.db)
 
 
