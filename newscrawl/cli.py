@@ -132,7 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     search.add_argument("query", help="the FTS5 query; quote it for the shell")
     _filters(search)
-    search.add_argument("--limit", type=_positive, default=10, help="how many matches at most (default: %(default)s)")
+    search.add_argument(
+        "--limit", type=_positive, default=10, metavar="N", help="how many matches at most (default: %(default)s)"
+    )
     search.add_argument(
         "--json",
         action="store_true",
