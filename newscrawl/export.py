@@ -182,10 +182,10 @@ def _replacing(out: Path) -> Iterator[Path]:
     part = out.with_name(f".{out.name}.part")
     try:
         yield part
+        os.replace(part, out)
     except BaseException:
         part.unlink(missing_ok=True)
         raise
-    os.replace(part, out)
 
 
 @contextmanager

@@ -202,6 +202,16 @@ def test_export_refusals(archive: Path, tmp_path: Path, args: tuple[str, ...], c
     assert list(tmp_path.iterdir()) == []  # nothing written
 
 
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_export_that_fails_leaves_nothing_behind(archive: Path, tmp_path: Path, fmt: str) -> None:
+    (tmp_path / "out").mkdir()  # a folder where the file should go: the last step, the rename, fails
+    result = newscrawl("export", "--db", str(archive), "--format", fmt, str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert result.stderr == f"newscrawl export: cannot write {tmp_path / 'out'}: Is a directory\n"
+    assert [path.name for path in tmp_path.iterdir()] == ["out"]
+    assert list((tmp_path / "out").iterdir()) == []
+
+
 @pytest.mark.parametrize(
     ("make", "message"), [("missing", "no archive at {db}"), ("zero bytes", "archive {db} holds no article yet")]
 )
