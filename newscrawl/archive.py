@@ -319,11 +319,13 @@ class Archive:
         min_articles: int,
         runs: int,
         start_urls: Sequence[str] | None = None,
+        discover: str | None = None,
     ) -> dict[tuple[str, str], list[float]]:
         """The coverage baseline's material: for each ``(content_type, field)``, its shares in
         the last ``runs`` runs of ``spider`` on ``edition`` (and, for a spider that takes them,
-        on the same ``start_urls``: the same sites) before ``before_run`` that finished (a
-        degraded, failed or blocked run never counts) and stored ``min_articles`` or more
+        on the same ``start_urls``: the same sites; with the same ``discover``: a backfill of
+        old articles is not judged by the menus' new ones) before ``before_run`` that finished
+        (a degraded, failed or blocked run never counts) and stored ``min_articles`` or more
         articles of that type; newest first."""
         rows = self.db.execute(
             "SELECT content_type, field, share FROM ("
@@ -331,9 +333,18 @@ class Archive:
             "    (PARTITION BY c.content_type, c.field ORDER BY c.run_id DESC) AS n"
             "  FROM run_coverage c JOIN crawl_runs r ON r.id = c.run_id"
             "  WHERE r.spider = ? AND r.edition IS ? AND json_extract(r.args, '$.start_urls') IS json(?)"
+            "    AND json_extract(r.args, '$.discover') IS ?"
             "    AND r.status = 'finished' AND r.id < ? AND c.articles >= ?"
             ") WHERE n <= ? ORDER BY content_type, field, run_id DESC",
-            [spider, edition, None if start_urls is None else json.dumps(list(start_urls)), before_run, min_articles, runs],
+            [
+                spider,
+                edition,
+                None if start_urls is None else json.dumps(list(start_urls)),
+                discover,
+                before_run,
+                min_articles,
+                runs,
+            ],
         )
         history: dict[tuple[str, str], list[float]] = {}
         for content_type, name, share in rows:
