@@ -108,6 +108,24 @@ def test_the_archive_is_opened_read_only(archive: Path) -> None:
         asyncio.run(database.execute_fn(write))
 
 
+def test_serve_reads_what_a_running_crawl_commits(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    crawl = Archive(db, exclusive=True)  # a crawl holds the archive while Datasette reads it
+    crawl.store_articles([article()], "2025-01-01T00:00:00+00:00")
+    datasette = make_datasette(db)
+
+    async def count() -> int:
+        response = await datasette.client.get("/archive.json?sql=select+count(*)+as+n+from+articles&_shape=array")
+        return int(response.json()[0]["n"])
+
+    assert asyncio.run(count()) == 1
+    crawl.store_articles(
+        [article(url="https://english.almayadeen.net/news/politics/another-story-slug", post_id="2")], "2025-01-01"
+    )
+    assert asyncio.run(count()) == 2
+    crawl.close()
+
+
 # --- canned queries --------------------------------------------------------------------------
 
 
