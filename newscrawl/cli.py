@@ -1,5 +1,5 @@
 """The ``newscrawl`` command: serve the bundled mirror, crawl it into an archive offline, extract
-a saved page, show an archive's crawl runs.
+a saved page, show an archive's crawl runs, explore an archive in the browser.
 
 Crawling itself is ``scrapy crawl almayadeen`` (see README); these commands wrap what a
 researcher needs around it.
@@ -97,6 +97,19 @@ def build_parser() -> argparse.ArgumentParser:
     runs.add_argument("--db", type=Path, default=Path("data/archive.db"), help="archive file (default: %(default)s)")
     runs.add_argument("--limit", type=_positive, default=20, help="how many runs (default: %(default)s)")
     runs.add_argument("--json", action="store_true", help="one JSON object per run instead of a table")
+
+    serve = sub.add_parser(
+        "serve",
+        help="explore an archive in the browser (Datasette, read-only, with a dashboard)",
+        description=(
+            "Start Datasette on an archive, read-only (a crawl may be writing), until SIGINT or SIGTERM. The first line "
+            "printed is the base URL. Every table and column is described, articles have full-text search and facets, "
+            "canned queries sit under the database, and the dashboard is at /-/dashboards/archive."
+        ),
+    )
+    serve.add_argument("--db", type=Path, default=Path("data/archive.db"), help="archive file (default: %(default)s)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    serve.add_argument("--port", type=_port, default=8001, help="port to listen on; 0 picks a free one (default: %(default)s)")
     return parser
 
 
@@ -125,6 +138,10 @@ def main(argv: list[str] | None = None) -> int:
         return extract_batch(sys.stdin, sys.stdout) if args.batch else extract_file(args.file, args.url)
     if args.command == "runs":
         return show_runs(args.db, args.limit, as_json=args.json)
+    if args.command == "serve":
+        from newscrawl.serve import serve  # noqa: PLC0415 (Datasette is heavy to import)
+
+        return serve(args.db, args.host, args.port)
     return demo(args.db)
 
 
