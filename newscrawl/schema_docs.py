@@ -388,8 +388,8 @@ RELATIONS: tuple[Relation, ...] = (
         notes=(
             "The monitored fields are the expected ones of `missing_fields` plus `source`, `captions` and `region` "
             "(`newscrawl.coverage.MONITORED_FIELDS`). At the end of each run, each field's share is compared with its "
-            "baseline: the median share over the last `COVERAGE_HISTORY_RUNS` (10) earlier runs of the same spider and "
-            "edition (for the `news` spider, the same start URLs) that `finished` (a degraded run never counts) and "
+            "baseline: the median share over the last `COVERAGE_HISTORY_RUNS` (10) earlier runs of the same spider, "
+            "edition and `discover` mode (for the `news` spider, the same start URLs) that `finished` (a degraded run never counts) and "
             "stored at least `COVERAGE_MIN_ARTICLES` (5) articles of the type. A field is judged once there are "
             "`COVERAGE_LEARN_RUNS` (2) such runs (the first runs only learn the baseline) and the run stored at least "
             "`COVERAGE_MIN_ARTICLES` of the type. It is flagged when its share fell by `COVERAGE_DROP` (0.5) of the "
