@@ -1,6 +1,6 @@
 """The SQLite archive: its schema and every write to it, in one place.
 
-Tables (see ``docs/archive.md`` for every column):
+Tables (see ``docs/archive.md``, generated from :mod:`newscrawl.schema_docs`, for every column):
 
 - ``articles``: one row per article, keyed by canonical ``url`` (and deduplicated on
   ``(edition, post_id)``), with ``authors`` and ``tags`` as JSON arrays;
@@ -13,7 +13,9 @@ Tables (see ``docs/archive.md`` for every column):
 - ``crawl_runs``: one row per crawl, with its status, counts, arguments and Scrapy stats;
 - ``run_coverage``: per crawl run, content type and monitored field, how many of the articles
   the run stored had the field (see :mod:`newscrawl.coverage`);
-- ``articles_fts``: FTS5 index over headline, lead and body, kept in sync by triggers.
+- ``articles_fts``: FTS5 index over headline, lead and body, kept in sync by triggers;
+- views (:data:`VIEWS`): ``article_details`` (each article with readable lists of its authors,
+  tags and captions) and ``ticker_timeline`` (each ticker line with its first and last sighting).
 
 All writes use bound parameters; page text never becomes SQL. A crawl opens the archive
 ``exclusive``: one crawl at a time writes to a file, and readers are never locked out.
@@ -100,6 +102,30 @@ RUN_COUNTS = {
     "unchanged": "newscrawl/articles_unchanged",
     "errors": "log_count/ERROR",
     "ticker_lines": "newscrawl/ticker_lines",
+}
+
+
+#: The archive's views, by name: the ``SELECT`` of each. :meth:`Archive._create_views` creates
+#: them when an archive is opened and replaces one whose SQL changed, so old archives get them too.
+#: Their columns are described in :mod:`newscrawl.schema_docs`.
+VIEWS: dict[str, str] = {
+    "article_details": """SELECT a.id, a.url, a.edition, a.content_type, a.section, a.region, a.coverage, a.source,
+  a.published_at, a.headline, a.lead,
+  (SELECT group_concat(value, ', ') FROM (SELECT value FROM json_each(a.authors) ORDER BY key)) AS authors,
+  (SELECT group_concat(value, ', ') FROM (SELECT value FROM json_each(a.tags) ORDER BY key)) AS tags,
+  (SELECT group_concat(caption, ' | ') FROM (
+    SELECT c.text || coalesce(' (' || c.credit || ')', '') AS caption FROM captions c
+    WHERE c.article_id = a.id ORDER BY c.position)) AS captions,
+  (SELECT count(*) FROM captions c WHERE c.article_id = a.id) AS images,
+  a.version, a.first_seen_at, a.last_fetched_at
+FROM articles a""",
+    "ticker_timeline": """SELECT b.id, b.edition, b.text, b.attribution, b.url, b.first_seen_at, b.last_seen_at,
+  round((julianday(b.last_seen_at) - julianday(b.first_seen_at)) * 24, 1) AS hours_seen,
+  coalesce(nullif((SELECT count(*) FROM breaking_sightings s WHERE s.breaking_id = b.id), 0), b.seen_count) AS runs,
+  (SELECT min(s.run_id) FROM breaking_sightings s WHERE s.breaking_id = b.id) AS first_run,
+  (SELECT max(s.run_id) FROM breaking_sightings s WHERE s.breaking_id = b.id) AS last_run
+FROM breaking b
+ORDER BY b.first_seen_at, b.id""",
 }
 
 
@@ -250,6 +276,18 @@ class Archive:
             )
         if self._table("articles").detect_fts() is None:
             self._table("articles").enable_fts(["headline", "lead", "body"], fts_version="FTS5", create_triggers=True)
+        self._create_views()
+
+    def _create_views(self) -> None:
+        """Create the :data:`VIEWS` an archive lacks, and replace those whose SQL changed."""
+        with self.db.conn:
+            for name, select in VIEWS.items():
+                sql = f"CREATE VIEW {name} AS\n{select}"
+                row = self.db.execute("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?", [name]).fetchone()
+                if row is not None and row[0] == sql:
+                    continue
+                self.db.execute(f"DROP VIEW IF EXISTS {name}")
+                self.db.execute(sql)
 
     def _add_missing_columns(self, name: str, columns: dict[str, type]) -> None:
         """Add columns a newer version defines to a table an older version created."""
@@ -319,11 +357,13 @@ class Archive:
         min_articles: int,
         runs: int,
         start_urls: Sequence[str] | None = None,
+        discover: str | None = None,
     ) -> dict[tuple[str, str], list[float]]:
         """The coverage baseline's material: for each ``(content_type, field)``, its shares in
         the last ``runs`` runs of ``spider`` on ``edition`` (and, for a spider that takes them,
-        on the same ``start_urls``: the same sites) before ``before_run`` that finished (a
-        degraded, failed or blocked run never counts) and stored ``min_articles`` or more
+        on the same ``start_urls``: the same sites; with the same ``discover``: a backfill of
+        old articles is not judged by the menus' new ones) before ``before_run`` that finished
+        (a degraded, failed or blocked run never counts) and stored ``min_articles`` or more
         articles of that type; newest first."""
         rows = self.db.execute(
             "SELECT content_type, field, share FROM ("
@@ -331,9 +371,18 @@ class Archive:
             "    (PARTITION BY c.content_type, c.field ORDER BY c.run_id DESC) AS n"
             "  FROM run_coverage c JOIN crawl_runs r ON r.id = c.run_id"
             "  WHERE r.spider = ? AND r.edition IS ? AND json_extract(r.args, '$.start_urls') IS json(?)"
+            "    AND json_extract(r.args, '$.discover') IS ?"
             "    AND r.status = 'finished' AND r.id < ? AND c.articles >= ?"
             ") WHERE n <= ? ORDER BY content_type, field, run_id DESC",
-            [spider, edition, None if start_urls is None else json.dumps(list(start_urls)), before_run, min_articles, runs],
+            [
+                spider,
+                edition,
+                None if start_urls is None else json.dumps(list(start_urls)),
+                discover,
+                before_run,
+                min_articles,
+                runs,
+            ],
         )
         history: dict[tuple[str, str], list[float]] = {}
         for content_type, name, share in rows:

@@ -1,6 +1,7 @@
 """The ``newscrawl`` command: serve the bundled mirror, crawl it into an archive offline, extract
-a saved page, show an archive's crawl runs; and for analysts, what an archive holds, full-text
-search and exports (:mod:`newscrawl.query`, :mod:`newscrawl.export`).
+a saved page, show an archive's crawl runs, explore an archive in the browser; and at the
+terminal, what an archive holds, full-text search and exports (:mod:`newscrawl.query`,
+:mod:`newscrawl.export`).
 
 Crawling itself is ``scrapy crawl almayadeen`` (see README); these commands wrap what a
 researcher needs around it.
@@ -155,6 +156,19 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=FORMATS, required=True, help="the file format")
     _filters(export)
     export.add_argument("out", metavar="OUT", help="the file to write; - for standard output (csv and jsonl)")
+
+    serve = sub.add_parser(
+        "serve",
+        help="explore an archive in the browser (Datasette, read-only, with a dashboard)",
+        description=(
+            "Start Datasette on an archive, read-only (a crawl may be writing), until SIGINT or SIGTERM. The first line "
+            "printed is the base URL. Every table and column is described, articles have full-text search and facets, "
+            "canned queries sit under the database, and the dashboard is at /-/dashboards/archive."
+        ),
+    )
+    serve.add_argument("--db", type=Path, default=Path("data/archive.db"), help="archive file (default: %(default)s)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    serve.add_argument("--port", type=_port, default=8001, help="port to listen on; 0 picks a free one (default: %(default)s)")
     return parser
 
 
@@ -210,6 +224,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "search":
             return search_command(args.db, args.query, where, args.limit, as_json=args.json)
         return export_command(args.db, args.format, args.out, where)
+    if args.command == "serve":
+        from newscrawl.serve import serve  # noqa: PLC0415 (Datasette is heavy to import)
+
+        return serve(args.db, args.host, args.port)
     return demo(args.db)
 
 

@@ -139,6 +139,7 @@ class ArchivePipeline:
         self.spider_name = ""
         self.edition: str | None = None
         self.start_urls: list[str] | None = None
+        self.discover: str | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -150,7 +151,7 @@ class ArchivePipeline:
         assert spider is not None
         arguments = getattr(spider, "arguments", {})
         self.spider_name, self.edition = spider.name, arguments.get("edition")
-        self.start_urls = arguments.get("start_urls")
+        self.start_urls, self.discover = arguments.get("start_urls"), arguments.get("discover")
         self.run_id = self.archive.start_run(spider.name, arguments)
         assert self.stats is not None
         self.stats.set_value("newscrawl/run_id", self.run_id)
@@ -254,6 +255,7 @@ class ArchivePipeline:
             min_articles=self.limits.min_articles,
             runs=self.limits.history_runs,
             start_urls=self.start_urls,
+            discover=self.discover,
         )
         drops = judge(coverage, history, self.limits)
         for drop in drops:

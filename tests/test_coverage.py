@@ -253,6 +253,7 @@ def test_coverage_history_counts_only_finished_runs_of_the_same_target_with_enou
         ("news", site_b, "finished", 10, 3),  # and another site
         ("almayadeen", en, "finished", 10, 6),
         ("almayadeen", en, "finished", 10, 5),
+        ("almayadeen", {**en, "discover": "sitemap"}, "finished", 10, 9),  # a backfill
     ]
     for spider, args, status, articles, present in runs:
         run = archive.start_run(spider, args)
@@ -267,6 +268,9 @@ def test_coverage_history_counts_only_finished_runs_of_the_same_target_with_enou
         history = archive.coverage_history("news", None, current, min_articles=5, runs=10, start_urls=start_urls)
         assert history == {("news", "authors"): [share]}
     assert archive.coverage_history("news", None, current, min_articles=5, runs=10, start_urls=["https://c.example/"]) == {}
+    assert archive.coverage_history("almayadeen", "en", current, min_articles=5, runs=10, discover="sitemap") == {
+        ("news", "authors"): [0.9]
+    }
     archive.close()
 
 

@@ -1,0 +1,144 @@
+"""``newscrawl serve``: Datasette on an archive, read-only, described and with a dashboard.
+
+Datasette runs in this process (its Python API, served by uvicorn, as ``datasette serve``
+does). Its metadata is built here from :mod:`newscrawl.schema_docs` (table and column
+descriptions) and :mod:`newscrawl.dashboard` (canned queries and the dashboard): nothing about the
+archive is written twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import socket
+import sys
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup, escape
+from pluggy import HookimplMarker
+
+from newscrawl.dashboard import CANNED_QUERIES, DASHBOARD, dashboard_config
+from newscrawl.schema_docs import RELATIONS, column_descriptions, json_columns, plain
+
+if TYPE_CHECKING:
+    from pathlib import Path
+    from types import FrameType
+
+    from datasette.app import Datasette
+
+# Datasette's hook marker (datasette.hookimpl), from pluggy itself: typed.
+hookimpl = HookimplMarker("datasette")
+
+# Facets shown on a table's page, by table: the columns an analyst slices by.
+_FACETS: dict[str, list[Any]] = {
+    "articles": ["section", "region", "content_type", "source", "edition", {"array": "tags"}],
+    "article_details": ["section", "content_type", "source", "edition"],
+    "breaking": ["edition", "attribution"],
+    "ticker_timeline": ["edition", "attribution"],
+    "captions": ["credit"],
+    "links": ["kind"],
+    "crawl_runs": ["status", "spider", "edition"],
+    "run_coverage": ["field", "content_type"],
+}
+_SORT_DESC = {"articles": "published_at", "breaking": "last_seen_at", "crawl_runs": "id", "article_versions": "fetched_at"}
+_LABELS = {"articles": "headline", "tags": "name", "breaking": "text"}
+
+
+def database_name(path: Path) -> str:
+    """The name Datasette gives the archive at ``path`` (its file name without suffix)."""
+    return path.stem
+
+
+def metadata(database: str) -> dict[str, Any]:
+    """Datasette's metadata for the archive named ``database``: descriptions of every table, view
+    and column, facets, full-text search on ``articles``, canned queries and the plugins' settings."""
+    tables: dict[str, dict[str, Any]] = {}
+    for relation in RELATIONS:
+        table: dict[str, Any] = {"description": plain(relation.description), "columns": column_descriptions(relation.name)}
+        if relation.name in _FACETS:
+            table["facets"] = _FACETS[relation.name]
+        if relation.name in _SORT_DESC:
+            table["sort_desc"] = _SORT_DESC[relation.name]
+        if relation.name in _LABELS:
+            table["label_column"] = _LABELS[relation.name]
+        tables[relation.name] = table
+    tables["articles"].update(fts_table="articles_fts", fts_pk="id")
+    return {
+        "title": "News archive",
+        "description_html": (
+            f'Articles, tags, captions, versions and the BREAKING ticker. <a href="/-/dashboards/{DASHBOARD}">Dashboard</a>'
+        ),
+        "databases": {database: {"tables": tables, "queries": CANNED_QUERIES}},
+        "plugins": {
+            "datasette-dashboards": dashboard_config(database),
+            # the search query's snippets: FTS5 marks the matched words, the sanitizer keeps <mark> only
+            "datasette-render-markdown": {"columns": ["snippet"], "extra_tags": ["mark"], "patterns": []},
+        },
+    }
+
+
+_JSON_COLUMNS = json_columns()
+
+
+@hookimpl
+def render_cell(value: object, column: str, table: str | None) -> Markup | None:
+    """Datasette hook (this module is registered as the ``newscrawl`` plugin): the archive's JSON
+    columns shown readably; lists of names as ``a, b``, anything else indented, non-ASCII text
+    as it is. Returns ``None`` for any other cell (Datasette's own rendering)."""
+    if not isinstance(value, str) or table is None or column not in _JSON_COLUMNS.get(table, ()):
+        return None
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return None
+    if isinstance(data, list) and all(isinstance(item, str) for item in data):
+        return Markup(escape(", ".join(data)))
+    return Markup('<pre style="white-space: pre-wrap">{}</pre>').format(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def make_datasette(path: Path) -> Datasette:
+    """A Datasette instance on the archive at ``path``, read-only (``?mode=ro`` connections: a
+    crawl may be writing), with :func:`metadata` and the newscrawl plugin."""
+    from datasette.app import Datasette  # noqa: PLC0415 (imported when serving: heavy)
+    from datasette.plugins import pm  # noqa: PLC0415
+
+    if pm.get_plugin("newscrawl") is None:
+        pm.register(sys.modules[__name__], name="newscrawl")
+    return Datasette(
+        [str(path)],
+        metadata=metadata(database_name(path)),
+        # long bodies are cut in the HTML tables (the JSON and CSV keep them whole)
+        settings={"facet_time_limit_ms": 1000, "sql_time_limit_ms": 5000, "truncate_cells_html": 300},
+    )
+
+
+def serve(path: Path, host: str, port: int) -> int:
+    """Serve the archive at ``path`` on ``host:port`` (``0`` picks a free port) until SIGINT or
+    SIGTERM, after printing the base URL. Returns the exit status: 0, or 1 without an archive,
+    2 when the address cannot be used."""
+    import uvicorn  # noqa: PLC0415
+
+    if not path.is_file():
+        print(f"newscrawl serve: no archive at {path} (crawl first: newscrawl demo, or scrapy crawl almayadeen)", file=sys.stderr)
+        return 1
+    datasette = make_datasette(path)
+    asyncio.run(datasette.invoke_startup())
+    try:
+        listener = socket.create_server((host, port))
+    except OSError as exc:
+        print(f"newscrawl serve: cannot listen on {host}:{port}: {exc.strerror}", file=sys.stderr)
+        return 2
+    bound = listener.getsockname()[1]
+    print(f"http://{host}:{bound}/", flush=True)
+    config = uvicorn.Config(datasette.app(), log_level="warning", access_log=False)
+    # uvicorn shuts down on SIGINT/SIGTERM, then raises the signal again for the handlers it
+    # found: these make that a clean exit (status 0), as for `newscrawl mirror`.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _stopped)
+    uvicorn.Server(config).run(sockets=[listener])
+    return 0
+
+
+def _stopped(signum: int, frame: FrameType | None) -> None:
+    """The server has stopped on this signal; nothing is left to do."""

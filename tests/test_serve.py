@@ -1,0 +1,392 @@
+"""``newscrawl serve``: Datasette on the archive, its metadata, canned queries and dashboard, and
+a headless Chromium (Debian's) that opens every page and searches from it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from datasette_dashboards import replace_opts_in_query
+
+from newscrawl.archive import Archive
+from newscrawl.dashboard import CANNED_QUERIES, DASHBOARD, dashboard_config
+from newscrawl.schema_docs import RELATIONS, column_descriptions
+from newscrawl.serve import make_datasette, metadata
+from tests.conftest import PROJECT, connect
+from tests.test_archive import article
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+SEED = "https://english.almayadeen.net/news/politics/russian-intel-reveals-us-urging--israel--to-expedite-genocid"
+CHROMIUM = "/usr/bin/chromium"
+# Chromium flags for a machine without network: headless, and nothing that phones home.
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+CHARTS = list(dashboard_config("archive")[DASHBOARD]["charts"])
+
+
+def get_json(db: Path, path: str) -> Any:
+    """The JSON Datasette answers for ``path``, in-process."""
+
+    async def fetch() -> Any:
+        response = await make_datasette(db).client.get(path)
+        assert response.status_code == 200, response.text[:2000]
+        return response.json()
+
+    return asyncio.run(fetch())
+
+
+def get_html(db: Path, path: str) -> str:
+    async def fetch() -> str:
+        response = await make_datasette(db).client.get(path)
+        assert response.status_code == 200, response.text[:2000]
+        return str(response.text)
+
+    return asyncio.run(fetch())
+
+
+def scalar(db: Path, sql: str, *params: object) -> Any:
+    with connect(db) as con:
+        return con.execute(sql, params).fetchone()[0]
+
+
+# --- metadata --------------------------------------------------------------------------------
+
+
+def test_metadata_describes_every_table_and_column() -> None:
+    tables = metadata("archive")["databases"]["archive"]["tables"]
+    assert sorted(tables) == sorted(r.name for r in RELATIONS)
+    for item in RELATIONS:
+        assert tables[item.name]["description"]
+        assert tables[item.name]["columns"] == column_descriptions(item.name)
+        assert "`" not in tables[item.name]["description"]
+    assert tables["articles"]["columns"]["source"] == 'wire agency from the "Source:" line, e.g. TASS; null when there is none'
+    assert tables["articles"]["facets"] == ["section", "region", "content_type", "source", "edition", {"array": "tags"}]
+    assert (tables["articles"]["fts_table"], tables["articles"]["fts_pk"]) == ("articles_fts", "id")
+
+
+def test_datasette_shows_the_descriptions(archive: Path) -> None:
+    assert "One row per article. An article is identified by its canonical URL" in get_html(archive, "/archive/articles")
+    page = get_html(archive, "/archive/breaking")
+    assert "The BREAKING ticker: one row per distinct line per edition." in page
+    assert "how many crawl runs saw the line" in page  # a column description
+
+
+def test_table_facets_count_real_values(archive: Path) -> None:
+    data = get_json(archive, "/archive/articles.json?_size=0")
+    sections = {v["value"]: v["count"] for v in data["facet_results"]["section"]["results"]}
+    assert sections["Politics"] == scalar(archive, "SELECT count(*) FROM articles WHERE section = 'Politics'")
+    tags = {v["value"]: v["count"] for v in data["facet_results"]["tags"]["results"]}
+    assert tags["Gaza"] == scalar(archive, "SELECT count(*) FROM articles, json_each(articles.tags) WHERE value = 'Gaza'")
+
+
+def test_json_arrays_are_shown_as_lists(archive: Path) -> None:
+    article_id = scalar(archive, "SELECT id FROM articles WHERE url = ?", SEED)
+    page = get_html(archive, f"/archive/articles/{article_id}")
+    assert "genocide in Gaza, Israel, US, Russian intelligence, Israeli war crimes, SVR, US elections" in page
+    assert "[&#34;genocide in Gaza&#34;" not in page
+
+
+def test_the_archive_is_opened_read_only(archive: Path) -> None:
+    database = make_datasette(archive).get_database("archive")
+
+    def write(con: sqlite3.Connection) -> None:
+        con.execute("INSERT INTO tags (name) VALUES ('written by serve')")
+
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        asyncio.run(database.execute_fn(write))
+
+
+def test_serve_reads_what_a_running_crawl_commits(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    crawl = Archive(db, exclusive=True)  # a crawl holds the archive while Datasette reads it
+    crawl.store_articles([article()], "2025-01-01T00:00:00+00:00")
+    datasette = make_datasette(db)
+
+    async def count() -> int:
+        response = await datasette.client.get("/archive.json?sql=select+count(*)+as+n+from+articles&_shape=array")
+        return int(response.json()[0]["n"])
+
+    assert asyncio.run(count()) == 1
+    crawl.store_articles(
+        [article(url="https://english.almayadeen.net/news/politics/another-story-slug", post_id="2")], "2025-01-01"
+    )
+    assert asyncio.run(count()) == 2
+    crawl.close()
+
+
+# --- canned queries --------------------------------------------------------------------------
+
+
+def canned(db: Path, name: str, **params: str) -> list[dict[str, Any]]:
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    rows: list[dict[str, Any]] = get_json(db, f"/archive/{name}.json?_shape=array&{query}")
+    return rows
+
+
+def test_search_query_ranks_the_seed_first_with_a_highlighted_snippet(archive: Path) -> None:
+    rows = canned(archive, "search", q="pharisaism")
+    assert rows[0]["url"] == SEED
+    assert "<mark>pharisaism</mark>" in rows[0]["snippet"]
+    assert canned(archive, "search", q="pharisaism", section="Opinion") == []
+    assert canned(archive, "search") == []  # no query yet: no rows, no error
+
+
+@pytest.mark.parametrize(("since", "until"), [("", ""), ("2025-07-01", ""), ("", "2024-12-31"), ("2025-06-01", "2025-06-30")])
+def test_articles_per_day_by_section_counts_every_article_in_range(archive: Path, since: str, until: str) -> None:
+    rows = canned(archive, "articles_per_day_by_section", since=since, until=until)
+    expected = scalar(
+        archive,
+        "SELECT count(*) FROM articles WHERE substr(published_at, 1, 10) BETWEEN ? AND ?",
+        since or "0000",
+        until or "9999",
+    )
+    assert sum(row["articles"] for row in rows) == expected > 0
+    politics = [r for r in rows if r["section"] == "Politics"]
+    assert all(since <= r["day"] and (not until or r["day"] <= until) for r in politics)
+
+
+def test_top_tags_agree_with_the_articles_tag_lists(archive: Path) -> None:
+    rows = canned(archive, "top_tags", since="2025-01-01")
+    assert rows[0]["tag"] == "Gaza"
+    expected = scalar(
+        archive,
+        "SELECT count(*) FROM articles, json_each(articles.tags) WHERE value = 'Gaza' AND published_at >= '2025-01-01'",
+    )
+    assert rows[0]["articles"] == expected
+
+
+def test_wire_agencies_by_month(archive: Path) -> None:
+    rows = canned(archive, "wire_agencies_by_month")
+    assert sum(r["articles"] for r in rows) == scalar(archive, "SELECT count(*) FROM articles WHERE source != ''")
+    assert {"month": "2023-11", "agency": "TASS", "articles": 1} in rows
+
+
+def test_ticker_lines_per_hour(archive: Path) -> None:
+    rows = canned(archive, "ticker_lines_per_hour")
+    assert [(r["edition"], r["lines"], r["new_lines"]) for r in rows] == [("en", 10, 10)]
+
+
+def test_revised_articles_lists_each_version(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    archive = Archive(db)
+    archive.store_articles([article(headline="First headline")], "2025-01-01T00:00:00+00:00")
+    archive.store_articles([article(headline="Second headline")], "2025-01-02T00:00:00+00:00")
+    archive.store_articles([article(headline="Third headline")], "2025-01-03T00:00:00+00:00")
+    archive.close()
+    rows = canned(db, "revised_articles")
+    assert [(r["version"], r["headline_then"], r["current_version"], r["headline_now"]) for r in rows] == [
+        (1, "First headline", 3, "Third headline"),
+        (2, "Second headline", 3, "Third headline"),
+    ]
+
+
+# --- the dashboard's queries -----------------------------------------------------------------
+
+
+def chart_rows(db: Path, chart: str, **filters: str) -> list[sqlite3.Row]:
+    """A chart's rows as datasette-dashboards computes them (its own filter substitution)."""
+    query = dashboard_config("archive")[DASHBOARD]["charts"][chart]["query"]
+    with connect(db) as con:
+        return con.execute(replace_opts_in_query(query, filters), filters).fetchall()
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"section": "Politics"}, {"date_start": "2025-07-01", "date_end": "2025-07-31"}, {"edition": "en"}, {"edition": "ar"}],
+    ids=["none", "section", "dates", "edition", "empty-edition"],
+)
+def test_dashboard_charts_follow_the_filters(archive: Path, filters: dict[str, str]) -> None:
+    where = " AND ".join(
+        {
+            "section": "section = :section",
+            "date_start": "substr(published_at, 1, 10) >= :date_start",
+            "date_end": "substr(published_at, 1, 10) <= :date_end",
+            "edition": "edition = :edition",
+        }[key]
+        for key in filters
+    )
+    with connect(archive) as con:
+        expected = con.execute(f"SELECT count(*) FROM articles WHERE {where or '1'}", filters).fetchone()[0]
+    assert sum(row["articles"] for row in chart_rows(archive, "articles-per-day", **filters)) == expected
+    assert sum(row["articles"] for row in chart_rows(archive, "wire-agencies", **filters)) == expected
+    lines = sum(row["lines"] for row in chart_rows(archive, "ticker-per-day", **filters))
+    # the fixture's crawl saw its 10 ticker lines today, not in July 2025
+    assert lines == (0 if filters.get("edition") == "ar" or "date_start" in filters else 10)
+
+
+def test_top_tags_chart_covers_the_30_days_up_to_the_newest_article(archive: Path) -> None:
+    rows = chart_rows(archive, "top-tags")
+    newest = scalar(archive, "SELECT max(substr(published_at, 1, 10)) FROM articles")
+    expected = scalar(
+        archive,
+        "SELECT count(*) FROM articles, json_each(articles.tags) WHERE value = ? AND substr(published_at, 1, 10) > date(?, '-30 days')",
+        rows[0]["tag"],
+        newest,
+    )
+    assert (newest, rows[0]["articles"]) == ("2025-07-14", expected)
+    assert len(rows) == 15
+
+
+# --- the command -----------------------------------------------------------------------------
+
+
+def test_serve_without_an_archive_says_so(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "newscrawl.cli", "serve", "--db", str(tmp_path / "none.db")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"newscrawl serve: no archive at {tmp_path / 'none.db'} (crawl first: newscrawl demo, or scrapy crawl almayadeen)"
+    ]
+
+
+@pytest.fixture(scope="module")
+def served(archive: Path) -> Iterator[str]:
+    """``newscrawl serve --port 0`` on the crawled archive; its base URL."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newscrawl.cli", "serve", "--db", str(archive), "--port", "0"],
+        cwd=PROJECT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    first: list[str] = []
+    reader = threading.Thread(target=lambda: first.append(process.stdout.readline() if process.stdout else ""), daemon=True)
+    reader.start()
+    reader.join(60)
+    if not first or not first[0].startswith("http://"):
+        process.kill()
+        pytest.fail(f"newscrawl serve did not start: {process.communicate()[1][-2000:]}")
+    yield first[0].strip()
+    process.terminate()
+    _, errors = process.communicate(timeout=30)  # closes the pipes too
+    assert process.returncode == 0, errors
+
+
+# --- the browser -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright."""
+    if shutil.which(CHROMIUM) is None:
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (the README's test command does)")
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Page:
+    """A browser page that records console errors, page errors and failed requests."""
+
+    def __init__(self, browser: Any, shots: Path) -> None:
+        self.page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        self.shots = shots
+        self.problems: list[str] = []
+        self.page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        self.page.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url}"))
+
+    def shoot(self, name: str) -> Path:
+        path = self.shots / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        assert path.stat().st_size > 10_000  # a real rendering, not a blank page
+        return path
+
+
+@pytest.fixture
+def page(browser: Any, tmp_path: Path) -> Iterator[Page]:
+    opened = Page(browser, tmp_path)
+    yield opened
+    opened.page.close()
+
+
+def rendered_charts(page: Page) -> dict[str, list[int]]:
+    """Each chart's drawing (Vega's canvas or SVG of class ``marks``) and its size."""
+    sizes: dict[str, list[int]] = {}
+    for chart in CHARTS:
+        marks = page.page.wait_for_selector(f"#chart-{chart} .marks", timeout=30_000)
+        box = marks.bounding_box()
+        sizes[chart] = [round(box["width"]), round(box["height"])]
+    return sizes
+
+
+def test_dashboard_renders_its_charts_and_filters(served: str, page: Page) -> None:
+    page.page.goto(f"{served}-/dashboards/{DASHBOARD}")
+    sizes = rendered_charts(page)
+    assert all(width > 200 and height > 100 for width, height in sizes.values()), sizes
+    # Vega draws into SVG here: its bars and arcs are paths
+    for chart in CHARTS:
+        assert page.page.locator(f"#chart-{chart} .marks path").count() > 0, chart
+    assert page.page.locator("#section option").all_inner_texts()[1:4] == ["Analysis", "Articles", "Arts&Culture"]
+    page.shoot("dashboard")
+    page.page.select_option("#section", "Politics")
+    page.page.fill("#date_start", "2025-07-01")
+    page.page.click("input[type=submit]")
+    page.page.wait_for_url("**section=Politics**")
+    rendered_charts(page)
+    assert page.page.locator("#chart-wire-agencies .marks path").count() > 0
+    page.shoot("dashboard-politics-july-2025")
+    assert page.problems == []
+
+
+@pytest.mark.parametrize("name", list(CANNED_QUERIES))
+def test_canned_query_pages(served: str, page: Page, archive: Path, name: str) -> None:
+    params = {"q": "pharisaism", "section": ""} if name == "search" else {}
+    page.page.goto(f"{served}archive/{name}?" + "&".join(f"{k}={v}" for k, v in params.items()))
+    assert page.page.locator(".message-error").count() == 0
+    with sqlite3.connect(f"{archive.resolve().as_uri()}?mode=ro", uri=True) as con:
+        expected = len(
+            con.execute(CANNED_QUERIES[name]["sql"], {"q": "", "section": "", "since": "", "until": "", **params}).fetchall()
+        )
+    assert page.page.locator("table.rows-and-columns tbody tr").count() == expected
+    assert page.page.locator("h1").inner_text() == CANNED_QUERIES[name]["title"]
+    page.shoot(f"query-{name}")
+    assert page.problems == []
+
+
+def test_full_text_search_from_the_pages(served: str, page: Page) -> None:
+    page.page.goto(f"{served}archive/articles")
+    page.page.fill("#_search", "pharisaism")
+    page.page.press("#_search", "Enter")
+    page.page.wait_for_url("**_search=pharisaism**")
+    urls = page.page.locator("table.rows-and-columns td.col-url").all_inner_texts()
+    assert urls == [SEED]
+    page.shoot("articles-search")
+
+    page.page.goto(f"{served}archive/search")
+    page.page.fill("input[name=q]", "pharisaism")
+    page.page.click("input[type=submit][value='Run SQL']")
+    page.page.wait_for_url("**q=pharisaism**")
+    assert page.page.locator("table.rows-and-columns td.col-url").first.inner_text() == SEED
+    assert page.page.locator("td.col-snippet mark").first.inner_text() == "pharisaism"
+    page.shoot("search-query")
+    assert page.problems == []
+
+
+def test_article_details_page_shows_readable_lists(served: str, page: Page, tmp_path: Path) -> None:
+    page.page.goto(f"{served}archive/article_details?url={json.dumps(SEED)[1:-1]}")
+    shot = page.shoot("article-details")
+    assert shot.parent == tmp_path
+    assert page.page.locator("td.col-tags").first.inner_text().startswith("genocide in Gaza, Israel")
