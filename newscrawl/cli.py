@@ -25,7 +25,6 @@ import sqlite_utils
 from newscrawl.archive import ArchiveError, recent_runs
 from newscrawl.charset import decode_html
 from newscrawl.export import FORMATS, export_command
-from newscrawl.extraction import MainTextWorker, extract_article
 from newscrawl.faults import MODES, FaultRuleError, load_rules
 from newscrawl.mirror import FIXTURES, Mirror
 from newscrawl.query import ArticleFilter, parse_day, search_command, stats_command
@@ -290,6 +289,8 @@ def extract_file(path: Path | None, url: str) -> int:
     except OSError as exc:
         print(f"newscrawl extract: cannot read {path}: {exc.strerror}", file=sys.stderr)
         return 2
+    from newscrawl.extraction import extract_article  # noqa: PLC0415 (the extractor is slow to import)
+
     print(json.dumps(extract_article(html, url), ensure_ascii=False))
     return 0
 
@@ -298,6 +299,8 @@ def extract_batch(lines: TextIO, out: TextIO) -> int:
     """Extract each page named on ``lines``; one JSON line out per line in, flushed as done.
 
     A second process computes each page's main text meanwhile (:class:`MainTextWorker`)."""
+    from newscrawl.extraction import MainTextWorker, extract_article  # noqa: PLC0415 (slow to import)
+
     with MainTextWorker() as worker:
         for line in lines:
             if not line.strip():
