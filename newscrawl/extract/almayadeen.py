@@ -420,9 +420,9 @@ class ArticlePage(generic.NewsPage):
         """Whether the CMS type or the generic metadata says the page is an article."""
         return self.cms.get("type") in ("article", "videoobject") or super().declares_article()
 
-    def section(self, hint: str | None = None) -> list[str]:
+    def section(self, hint: str | None = None) -> Iterator[str]:
         """As the generic layers, but a breadcrumb ending in a region is not a section."""
-        return [c for c in super().section(hint) if c.casefold() not in REGION_NAMES and c not in SITE_NAMES]
+        return (c for c in super().section(hint) if c.casefold() not in REGION_NAMES and c not in SITE_NAMES)
 
     def _region_links(self) -> list[str]:
         """Labels of links to region listings, leaving out the region bar and teaser boxes.
