@@ -15,7 +15,7 @@ import itertools
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache, wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urljoin, urlsplit
@@ -25,6 +25,7 @@ from extruct.jsonld import JsonLdExtractor
 from htmldate import find_date
 from lxml import etree
 from parsel import Selector
+from parsel.csstranslator import css2xpath
 from parsel.selector import create_root_node
 from trafilatura import bare_extraction
 
@@ -304,6 +305,12 @@ _HTML_CLASSES = etree.ElementDefaultClassLookup(
 _NOT_HTML = re.compile(r"[\s\ufeff]*(?:<\?xml\s|[{\[])")
 
 
+@cache
+def _compiled_css(query: str) -> etree.XPath:
+    # the site profiles' selectors are constants: each is translated and compiled once
+    return etree.XPath(css2xpath(query))
+
+
 @dataclass
 class Page:
     """A parsed page: its URL and the parsel selector over it (parsed once, reused by all layers)."""
@@ -313,6 +320,8 @@ class Page:
     #: trafilatura's fast-mode main text of this page when another process computes it (see
     #: :func:`fast_main_text`): called once, when the body is needed; ``None`` computes it here.
     fast_text: Callable[[], list[str]] | None = None
+    # absolute(): a news page repeats its menu and teaser links, and several layers read them
+    _joined: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_html(cls, html: str | bytes, url: str) -> Page:
@@ -331,10 +340,19 @@ class Page:
 
     def absolute(self, href: str | None) -> str | None:
         """``href`` resolved against the page URL; ``None`` for empty, fragment and script links."""
-        href = (href or "").strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
+        if href is None:
             return None
-        return urljoin(self.url, href)
+        if href not in self._joined:
+            stripped = href.strip()
+            skipped = not stripped or stripped.startswith(("#", "javascript:", "mailto:", "tel:", "data:"))
+            self._joined[href] = None if skipped else urljoin(self.url, stripped)
+        return self._joined[href]
+
+    def css(self, query: str, within: HtmlElement | None = None) -> list[HtmlElement]:
+        """The elements a CSS selector matches in the page (or in ``within``, itself included),
+        in document order: ``selector.css`` without a selector object per match."""
+        found: list[HtmlElement] = _compiled_css(query)(self.root if within is None else within)
+        return found
 
     # --- metadata layers --------------------------------------------------------------------
 
