@@ -305,6 +305,26 @@ _HTML_CLASSES = etree.ElementDefaultClassLookup(
 _NOT_HTML = re.compile(r"[\s\ufeff]*(?:<\?xml\s|[{\[])")
 
 
+_CLASS_ATTRIBUTE = re.compile(r"""\[class[*~^$|]?=["']?([\w-]+)["']?\]""")
+_ATTRIBUTE = re.compile(r"\[[^\]]*\]")
+_CLASS = re.compile(r"\.(-?[A-Za-z_][\w-]*)")
+
+
+@cache
+def _class_names(query: str) -> list[tuple[str, ...]]:
+    """For each of a selector's comma-separated groups, the class names (or parts of them) an
+    element of the page must carry for the group to match; none for a group with pseudo-classes
+    (``:not(.x)`` needs no ``x``) or case-insensitive attribute tests."""
+    groups: list[tuple[str, ...]] = []
+    for group in query.split(","):
+        if ":" in group or " i]" in group:
+            groups.append(())
+            continue
+        outside = _ATTRIBUTE.sub(" ", group)  # "a[href$='.html']" needs no class "html"
+        groups.append((*_CLASS_ATTRIBUTE.findall(group), *_CLASS.findall(outside)))
+    return groups
+
+
 @cache
 def _compiled_css(query: str) -> etree.XPath:
     # the site profiles' selectors are constants: each is translated and compiled once
@@ -351,8 +371,16 @@ class Page:
     def css(self, query: str, within: HtmlElement | None = None) -> list[HtmlElement]:
         """The elements a CSS selector matches in the page (or in ``within``, itself included),
         in document order: ``selector.css`` without a selector object per match."""
+        # Most of a profile's selectors match nothing on a given page; a class name missing
+        # from every name of the page says so without walking the tree.
+        if not any(all(name in self._all_names for name in group) for group in _class_names(query)):
+            return []
         found: list[HtmlElement] = _compiled_css(query)(self.root if within is None else within)
         return found
+
+    @cached_property
+    def _all_names(self) -> str:
+        return "\n".join(self.names.values())
 
     # --- metadata layers --------------------------------------------------------------------
 
