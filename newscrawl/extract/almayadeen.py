@@ -428,7 +428,15 @@ class ArticlePage(generic.NewsPage):
 
         The region bar is recognized as a container holding links to several regions.
         """
-        paths = {a: urlsplit(self.page.absolute(a.get("href")) or "").path.rstrip("/") for a in self.page.root.iter("a")}
+        # a link can lead to a region only if its href names the region's last path segment
+        names = {path.rsplit("/", 1)[-1] for path in self.regions}
+
+        def path(href: str | None) -> str:
+            if not href or not any(name in href for name in names):
+                return ""
+            return urlsplit(self.page.absolute(href) or "").path.rstrip("/")
+
+        paths = {a: path(a.get("href")) for a in self.page.root.iter("a")}
         labelled = [(a, label) for a, path in paths.items() if (label := self.regions.get(path))]
         if not labelled:
             return []
