@@ -268,7 +268,8 @@ def _labelled_ticker(page: Page) -> Iterator[TickerLine]:
     for el in page.root.iter():
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "title"):
             continue
-        if text_of(el).casefold().strip(" :") not in _TICKER_LABELS or any(isinstance(c.tag, str) and text_of(c) for c in el):
+        # a child's text first: it settles the page's big containers without reading all their text
+        if any(isinstance(c.tag, str) and text_of(c) for c in el) or text_of(el).casefold().strip(" :") not in _TICKER_LABELS:
             continue
         node: HtmlElement | None = el
         while node is not None:
