@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
-from sqlite_utils.db import Table
+from sqlite_utils.db import Table, jsonify_if_needed
 
 from newscrawl.coverage import EXPECTED_FIELDS, absent_fields, missing_fields
 from newscrawl.schedule import parse_moment
@@ -140,6 +140,11 @@ class ArchiveBusyError(Exception):
 def utcnow() -> str:
     """The current time, ISO 8601 UTC with seconds."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _sql_value(value: Any) -> Any:
+    """A value as sqlite-utils would store it: lists and dicts as JSON."""
+    return jsonify_if_needed(value)  # type: ignore[no-untyped-call]
 
 
 def content_hash(item: ArticleItem) -> str:
@@ -421,7 +426,7 @@ class Archive:
         if found is not None and found["content_hash"] == digest:
             refreshed = {name: getattr(item, name) for name in _REFRESHED_FIELDS if getattr(item, name) is not None}
             refreshed.update(_sitemap_record(item), missing_fields=json.dumps(missing_fields(item)))
-            self._table("articles").update(found["id"], {**refreshed, "last_fetched_at": fetched_at})
+            self._update("articles", found["id"], {**refreshed, "last_fetched_at": fetched_at})
             self.db.execute("DELETE FROM links WHERE article_id = ?", [found["id"]])
             self._store_links(found["id"], item)
             return "unchanged"
@@ -429,14 +434,14 @@ class Archive:
         record.update(last_fetched_at=fetched_at, content_hash=digest)
         if found is None:
             record.update(first_seen_at=fetched_at, version=1)
-            article_id = int(self._table("articles").insert(record).last_pk or 0)
+            article_id = self._insert("articles", [record])
             outcome = "new"
         else:
             article_id = found["id"]
             version = self._keep_version(found)
             record.pop("url")  # the first canonical URL stays the article's identity
             record["version"] = version + 1
-            self._table("articles").update(article_id, record)
+            self._update("articles", article_id, record)
             for table in ("article_tags", "captions", "links"):
                 self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
             outcome = "changed"
@@ -452,15 +457,18 @@ class Archive:
                 "SELECT text, credit, image_url FROM captions WHERE article_id = ? ORDER BY position", [row["id"]]
             )
         ]
-        self._table("article_versions").insert(
-            {
-                **{name: row[name] for name in ("headline", "lead", "body", "authors", "source", "tags", "content_hash")},
-                "article_id": row["id"],
-                "version": version,
-                "fetched_at": row["last_fetched_at"],
-                "captions": json.dumps(captions, ensure_ascii=False),
-            },
-            replace=True,
+        self._insert(
+            "article_versions",
+            [
+                {
+                    **{name: row[name] for name in ("headline", "lead", "body", "authors", "source", "tags", "content_hash")},
+                    "article_id": row["id"],
+                    "version": version,
+                    "fetched_at": row["last_fetched_at"],
+                    "captions": json.dumps(captions, ensure_ascii=False),
+                }
+            ],
+            verb="INSERT OR REPLACE",
         )
         return version
 
@@ -473,18 +481,38 @@ class Archive:
                 [article_id, *item.tags],
             )
         if item.captions:
-            self._table("captions").insert_all(
-                {"article_id": article_id, "position": i, "text": c.text, "credit": c.credit, "image_url": c.image_url}
-                for i, c in enumerate(item.captions)
+            self._insert(
+                "captions",
+                [
+                    {"article_id": article_id, "position": i, "text": c.text, "credit": c.credit, "image_url": c.image_url}
+                    for i, c in enumerate(item.captions)
+                ],
             )
         self._store_links(article_id, item)
 
     def _store_links(self, article_id: int, item: ArticleItem) -> None:
         if item.related:
-            self._table("links").insert_all(
-                ({"article_id": article_id, "url": link.url, "kind": link.kind} for link in item.related),
-                ignore=True,
+            self._insert(
+                "links",
+                [{"article_id": article_id, "url": link.url, "kind": link.kind} for link in item.related],
+                verb="INSERT OR IGNORE",
             )
+
+    # sqlite-utils' insert and update commit on every call: these write in the batch's
+    # transaction, so a batch is one commit (and all or nothing).
+    def _insert(self, table: str, records: list[dict[str, Any]], *, verb: str = "INSERT") -> int:
+        """Insert rows with the columns of the first into ``table``; returns the last rowid."""
+        columns = list(records[0])
+        names = ", ".join(f"[{name}]" for name in columns)
+        sql = f"{verb} INTO [{table}] ({names}) VALUES ({', '.join('?' * len(columns))})"
+        cursor = self.db.conn.cursor()
+        for record in records:
+            cursor.execute(sql, [_sql_value(record[name]) for name in columns])
+        return int(cursor.lastrowid or 0)
+
+    def _update(self, table: str, row_id: int, values: dict[str, Any]) -> None:
+        assignments = ", ".join(f"[{name}] = ?" for name in values)
+        self.db.conn.execute(f"UPDATE [{table}] SET {assignments} WHERE id = ?", [*map(_sql_value, values.values()), row_id])
 
     # --- the ticker -----------------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 """Item loaders: raw candidates from the page extractors in, typed items out.
 
 Scalar fields get their candidates in layer order and keep the first that survives cleaning
-(``TakeFirst``), so a layer that finds nothing usable falls through to the next. List fields get
-the list of the first layer that had one.
+(``TakeFirst``), so a layer that finds nothing usable falls through to the next; the candidates
+are drawn one at a time, so the later (slower) layers run only for fields the earlier ones
+missed. List fields get the list of the first layer that had one.
 """
 
 from __future__ import annotations
@@ -194,12 +195,29 @@ def load_article(
         if name not in wanted:
             continue
         try:
-            loader.add_value(name, candidates())
+            if name in _FIRST_OF:
+                _add_first(loader, name, candidates())
+            else:
+                loader.add_value(name, list(candidates()))
         except Exception:
             logger.exception("%s: extracting %s failed", page.page.url, name)
     values = loader.load_item()
     values.setdefault("url", p.clean_text(page.page.url))
     return ArticleItem(edition=context.edition, **values)
+
+
+#: Fields that keep their first usable candidate (``TakeFirst``): their layers are drawn lazily.
+_FIRST_OF = frozenset(
+    name for name in ArticleItem.__dataclass_fields__ if isinstance(ArticleLoader().get_output_processor(name), TakeFirst)
+)
+
+
+def _add_first(loader: ItemLoader, name: str, candidates: Iterable[Any]) -> None:
+    """Add ``candidates`` one by one until one survives the field's input processor."""
+    for candidate in candidates:
+        loader.add_value(name, candidate)
+        if any(value is not None and value != "" for value in loader.get_collected_values(name)):
+            return
 
 
 def load_ticker(lines: Iterable[TickerLine], context: LoadContext, seen_at: str) -> list[TickerItem]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -41,6 +42,9 @@ def is_static(url: str) -> bool:
     return urlsplit(url).path.lower().endswith(_STATIC_SUFFIXES)
 
 
+# A news page repeats its menus and teaser links, and each link is canonicalized by the spider,
+# the loaders and the archive: a bounded memo, not a set of every URL ever seen.
+@lru_cache(maxsize=8192)
 def canonical(url: str) -> str:
     """A stable form of a URL: no fragment, sorted query, normalized escapes, no trailing slash.
 

@@ -241,8 +241,7 @@ class TickerLine:
 def ticker_lines(page: Page) -> list[TickerLine]:
     """The BREAKING ticker's lines, in order (empty when the page has no ticker)."""
     for selector in _TICKER_ITEMS:
-        items = page.selector.css(selector)
-        lines = [_ticker_line(page, item.root) for item in items]
+        lines = [_ticker_line(page, item) for item in page.css(selector)]
         found = [line for line in lines if line is not None]
         if found:
             return _dedupe_lines(found)
@@ -269,7 +268,8 @@ def _labelled_ticker(page: Page) -> Iterator[TickerLine]:
     for el in page.root.iter():
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "title"):
             continue
-        if text_of(el).casefold().strip(" :") not in _TICKER_LABELS or any(isinstance(c.tag, str) and text_of(c) for c in el):
+        # a child's text first: it settles the page's big containers without reading all their text
+        if any(isinstance(c.tag, str) and text_of(c) for c in el) or text_of(el).casefold().strip(" :") not in _TICKER_LABELS:
             continue
         node: HtmlElement | None = el
         while node is not None:
@@ -402,7 +402,7 @@ class ArticlePage(generic.NewsPage):
         """
         outside = self.page.in_chrome if in_boxes else self.page.in_boilerplate
         for selector in selectors:
-            values = [text for el in self.page.selector.css(selector) if not outside(el.root) and (text := text_of(el.root))]
+            values = [text for el in self.page.css(selector) if not outside(el) and (text := text_of(el))]
             if values:
                 return values
         return []
@@ -420,37 +420,44 @@ class ArticlePage(generic.NewsPage):
         """Whether the CMS type or the generic metadata says the page is an article."""
         return self.cms.get("type") in ("article", "videoobject") or super().declares_article()
 
-    def section(self, hint: str | None = None) -> list[str]:
+    def section(self, hint: str | None = None) -> Iterator[str]:
         """As the generic layers, but a breadcrumb ending in a region is not a section."""
-        return [c for c in super().section(hint) if c.casefold() not in REGION_NAMES and c not in SITE_NAMES]
+        return (c for c in super().section(hint) if c.casefold() not in REGION_NAMES and c not in SITE_NAMES)
 
     def _region_links(self) -> list[str]:
         """Labels of links to region listings, leaving out the region bar and teaser boxes.
 
         The region bar is recognized as a container holding links to several regions.
         """
+        # a link can lead to a region only if its href names the region's last path segment
+        names = {path.rsplit("/", 1)[-1] for path in self.regions}
+
+        def path(href: str | None) -> str:
+            if not href or not any(name in href for name in names):
+                return ""
+            return urlsplit(self.page.absolute(href) or "").path.rstrip("/")
+
+        paths = {a: path(a.get("href")) for a in self.page.root.iter("a")}
+        labelled = [(a, label) for a, path in paths.items() if (label := self.regions.get(path))]
+        if not labelled:
+            return []
         found = []
         boxes = {box for _, box in generic.labelled_blocks(self.page)}
-        for a in self.page.root.iter("a"):
-            label = self.regions.get(urlsplit(self.page.absolute(a.get("href")) or "").path.rstrip("/"))
-            if not label or any(anc in boxes or anc.tag == "footer" for anc in a.iterancestors()):
+        for a, label in labelled:
+            if any(anc in boxes or anc.tag == "footer" for anc in a.iterancestors()):
                 continue
             container = next((anc for anc in a.iterancestors("ul", "ol", "nav", "div", "section")), None)
-            paths = (
-                {urlsplit(self.page.absolute(x.get("href")) or "").path.rstrip("/") for x in container.iter("a")}
-                if container is not None
-                else set()
-            )
-            if len(paths & self.regions.keys()) <= 1:
+            around = {paths[x] for x in container.iter("a")} if container is not None else set()
+            if len(around & self.regions.keys()) <= 1:
                 found.append(label)
         return found
 
     def body_container(self) -> HtmlElement | None:
         """The body container: a site selector, else the densest text block."""
         for selector in _BODY:
-            for el in self.page.selector.css(selector):
-                if not self.page.in_boilerplate(el.root) and el.css("p"):
-                    return el.root
+            for el in self.page.css(selector):
+                if not self.page.in_boilerplate(el) and self.page.css("p", within=el):
+                    return el
         return super().body_container()
 
     def tags(self) -> list[str]:
@@ -468,7 +475,7 @@ class ArticlePage(generic.NewsPage):
         boxes = super().related_boxes()
         for kind, selectors in _RELATED_CLASSES.items():
             for selector in selectors:
-                matched = [el.root for el in self.page.selector.css(selector) if el.root.tag not in ("a", "li", "body", "html")]
+                matched = [el for el in self.page.css(selector) if el.tag not in ("a", "li", "body", "html")]
                 if matched:
                     boxes.extend((kind, el) for el in matched)
                     break

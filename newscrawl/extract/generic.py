@@ -15,7 +15,7 @@ import itertools
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache, wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urljoin, urlsplit
@@ -25,6 +25,7 @@ from extruct.jsonld import JsonLdExtractor
 from htmldate import find_date
 from lxml import etree
 from parsel import Selector
+from parsel.csstranslator import css2xpath
 from parsel.selector import create_root_node
 from trafilatura import bare_extraction
 
@@ -304,6 +305,32 @@ _HTML_CLASSES = etree.ElementDefaultClassLookup(
 _NOT_HTML = re.compile(r"[\s\ufeff]*(?:<\?xml\s|[{\[])")
 
 
+_CLASS_ATTRIBUTE = re.compile(r"""\[class[*~^$|]?=["']?([\w-]+)["']?\]""")
+_ATTRIBUTE = re.compile(r"\[[^\]]*\]")
+_CLASS = re.compile(r"\.(-?[A-Za-z_][\w-]*)")
+
+
+@cache
+def _class_names(query: str) -> list[tuple[str, ...]]:
+    """For each of a selector's comma-separated groups, the class names (or parts of them) an
+    element of the page must carry for the group to match; none for a group with pseudo-classes
+    (``:not(.x)`` needs no ``x``) or case-insensitive attribute tests."""
+    groups: list[tuple[str, ...]] = []
+    for group in query.split(","):
+        if ":" in group or " i]" in group:
+            groups.append(())
+            continue
+        outside = _ATTRIBUTE.sub(" ", group)  # "a[href$='.html']" needs no class "html"
+        groups.append((*_CLASS_ATTRIBUTE.findall(group), *_CLASS.findall(outside)))
+    return groups
+
+
+@cache
+def _compiled_css(query: str) -> etree.XPath:
+    # the site profiles' selectors are constants: each is translated and compiled once
+    return etree.XPath(css2xpath(query))
+
+
 @dataclass
 class Page:
     """A parsed page: its URL and the parsel selector over it (parsed once, reused by all layers)."""
@@ -313,6 +340,8 @@ class Page:
     #: trafilatura's fast-mode main text of this page when another process computes it (see
     #: :func:`fast_main_text`): called once, when the body is needed; ``None`` computes it here.
     fast_text: Callable[[], list[str]] | None = None
+    # absolute(): a news page repeats its menu and teaser links, and several layers read them
+    _joined: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_html(cls, html: str | bytes, url: str) -> Page:
@@ -331,10 +360,27 @@ class Page:
 
     def absolute(self, href: str | None) -> str | None:
         """``href`` resolved against the page URL; ``None`` for empty, fragment and script links."""
-        href = (href or "").strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
+        if href is None:
             return None
-        return urljoin(self.url, href)
+        if href not in self._joined:
+            stripped = href.strip()
+            skipped = not stripped or stripped.startswith(("#", "javascript:", "mailto:", "tel:", "data:"))
+            self._joined[href] = None if skipped else urljoin(self.url, stripped)
+        return self._joined[href]
+
+    def css(self, query: str, within: HtmlElement | None = None) -> list[HtmlElement]:
+        """The elements a CSS selector matches in the page (or in ``within``, itself included),
+        in document order: ``selector.css`` without a selector object per match."""
+        # Most of a profile's selectors match nothing on a given page; a class name missing
+        # from every name of the page says so without walking the tree.
+        if not any(all(name in self._all_names for name in group) for group in _class_names(query)):
+            return []
+        found: list[HtmlElement] = _compiled_css(query)(self.root if within is None else within)
+        return found
+
+    @cached_property
+    def _all_names(self) -> str:
+        return "\n".join(self.names.values())
 
     # --- metadata layers --------------------------------------------------------------------
 
@@ -1613,7 +1659,8 @@ class NewsPage:
     """The raw fields of a news article page, from layers that work on any site.
 
     Each field method returns candidates in layer order (JSON-LD, then meta tags, then DOM
-    heuristics); loaders keep the first usable one. Site profiles subclass it and fill two hooks:
+    heuristics); loaders keep the first usable one. The methods of single-valued fields are
+    generators: a layer runs only when the loader has not found a usable value in the earlier ones. Site profiles subclass it and fill two hooks:
     :meth:`_metadata` (the site's own metadata, in front of every layer) and :meth:`_dom` (the
     site's selectors, after the meta tags and before the generic heuristics).
     """
@@ -1675,28 +1722,27 @@ class NewsPage:
 
     # --- fields ---------------------------------------------------------------------------
 
-    def url(self) -> list[str]:
+    def url(self) -> Iterator[str]:
         """Site metadata URL, canonical link, ``og:url``, then the page URL."""
-        return [
-            *self._metadata("url"),
-            *[u for u in (self.page.canonical,) if u],
-            *self.page.meta_values("og:url"),
-            self.page.url,
-        ]
+        yield from self._metadata("url")
+        if self.page.canonical:
+            yield self.page.canonical
+        yield from self.page.meta_values("og:url")
+        yield self.page.url
 
-    def post_id(self) -> list[str]:
+    def post_id(self) -> Iterator[str]:
         """Site metadata id, ``meta[name=postid]``-style tags, then a ``data-postid`` attribute."""
-        return [
-            *self._metadata("post_id"),
-            *self.page.meta_values("postid", "post_id", "article:id"),
-            *self.page.selector.css("[data-postid]::attr(data-postid), [data-post-id]::attr(data-post-id)").getall(),
-        ]
+        yield from self._metadata("post_id")
+        yield from self.page.meta_values("postid", "post_id", "article:id")
+        yield from self.page.selector.css("[data-postid]::attr(data-postid), [data-post-id]::attr(data-post-id)").getall()
 
-    def content_type(self) -> list[str]:
+    def content_type(self) -> Iterator[str]:
         """Site metadata type, then the JSON-LD type."""
-        return [*self._metadata("content_type"), *[t for t in (jsonld_type(self.page),) if t]]
+        yield from self._metadata("content_type")
+        if kind := jsonld_type(self.page):
+            yield kind
 
-    def headline(self) -> list[str]:
+    def headline(self) -> Iterator[str]:
         """Site metadata, then the headline two sources agree on, then og:title, the article's
         ``<h1>``, the JSON-LD headline, the Twitter and document titles.
 
@@ -1704,6 +1750,7 @@ class NewsPage:
         behind); where two agree, up to such a prefix or suffix, their shared core is the
         displayed headline far more often than any single source (measured on real pages).
         """
+        yield from self._metadata("headline")
         names = (*self.site_names(), *self._metadata("site_name"))
         h1 = self.page.headline_element
         sources = {
@@ -1718,22 +1765,17 @@ class NewsPage:
             _drop_section_label(clean)
         agreed = [core for a, b in _HEADLINE_PAIRS if a in clean and b in clean and (core := _shared_core(clean[a], clean[b]))]
         completed = [full for k in ("h1", "og", "title") if k in clean and (full := _completes(clean.get("ld"), clean[k]))]
-        return [
-            *self._metadata("headline"),
-            *completed[:1],
-            *agreed[:1],
-            *(clean[k] for k in ("og", "h1", "ld", "tw", "title") if k in clean),
-        ]
+        yield from completed[:1]
+        yield from agreed[:1]
+        yield from (clean[k] for k in ("og", "h1", "ld", "tw", "title") if k in clean)
 
-    def lead(self) -> list[str]:
+    def lead(self) -> Iterator[str]:
         """The displayed lead (site selectors, lead-named paragraphs), then descriptions."""
-        return [
-            *self._dom("lead"),
-            *lead_candidates(self.page),
-            *self._metadata("lead"),
-            *jsonld_text(self.ld.get("description")),
-            *self.page.meta_values("og:description", "description", "twitter:description"),
-        ]
+        yield from self._dom("lead")
+        yield from lead_candidates(self.page)
+        yield from self._metadata("lead")
+        yield from jsonld_text(self.ld.get("description"))
+        yield from self.page.meta_values("og:description", "description", "twitter:description")
 
     def authors(self) -> list[str]:
         """Author names of the first layer that has any: site metadata, JSON-LD, meta tags, then
@@ -1759,65 +1801,69 @@ class NewsPage:
         yield labelled_metas(self.page, _AUTHOR_LABELS)
         yield from byline_candidates(self.page)
 
-    def source(self) -> list[str]:
+    def source(self) -> Iterator[str]:
         """The wire agency's "Source:" line: site selectors, then the generic line search."""
-        return [*self._dom("source"), *source_lines(self.page)]
+        yield from self._dom("source")
+        yield from source_lines(self.page)
 
-    def published(self) -> list[str]:
+    def published(self) -> Iterator[str]:
         """Publication time: site metadata, JSON-LD, meta tags, ``<time datetime>``, the displayed
         date, and last, where none of those parses, htmldate's search of the whole page."""
-        found = self._published_layers()
-        if not any(parse_datetime(value, None) for value in found):
-            found.extend(self.fallback.get("published", ()))
-            if not found:
-                # never a modification time labelled as the publication time
-                modified = {value[:10] for value in (parse_datetime(v, None) for v in self.modified()) if value}
-                found.extend(date for date in original_date(self.page) if date[:10] not in modified)
-        return found
+        found = parsed = False
+        for value in self._published_layers():
+            yield value
+            found = True
+            parsed = parsed or bool(parse_datetime(value, None))
+        if parsed:
+            return
+        fallback = self.fallback.get("published", ())
+        yield from fallback
+        if not found and not fallback:
+            # never a modification time labelled as the publication time
+            modified = {value[:10] for value in (parse_datetime(v, None) for v in self.modified()) if value}
+            yield from (date for date in original_date(self.page) if date[:10] not in modified)
 
-    def _published_layers(self) -> list[str]:
-        return [
-            *self._metadata("published"),
-            *jsonld_text(self.ld.get("datePublished")),
-            *self.page.meta_values(
-                "article:published_time", "og:article:published_time", "datepublished",
-                "parsely-pub-date", "dc.date.issued", "dc.date", "pubdate", "publishdate",
-            ),
-            *time_datetimes(self.page),
-            *self.published_raw(),
-        ]  # fmt: skip
+    def _published_layers(self) -> Iterator[str]:
+        yield from self._metadata("published")
+        yield from jsonld_text(self.ld.get("datePublished"))
+        yield from self.page.meta_values(
+            "article:published_time", "og:article:published_time", "datepublished",
+            "parsely-pub-date", "dc.date.issued", "dc.date", "pubdate", "publishdate",
+        )  # fmt: skip
+        yield from time_datetimes(self.page)
+        yield from self.published_raw()
 
-    def modified(self) -> list[str]:
+    def modified(self) -> Iterator[str]:
         """Modification time: site metadata, JSON-LD, then meta tags (never the published time)."""
-        return [
-            *self._metadata("modified"),
-            *jsonld_text(self.ld.get("dateModified")),
-            *self.page.meta_values("article:modified_time", "og:updated_time", "datemodified", "dc.date.modified"),
-        ]
+        yield from self._metadata("modified")
+        yield from jsonld_text(self.ld.get("dateModified"))
+        yield from self.page.meta_values("article:modified_time", "og:updated_time", "datemodified", "dc.date.modified")
 
-    def published_raw(self) -> list[str]:
+    def published_raw(self) -> Iterator[str]:
         """The date as displayed: site selectors, then a date-like line near the headline."""
-        return [*self._dom("published_raw"), *displayed_dates(self.page)]
+        yield from self._dom("published_raw")
+        yield from displayed_dates(self.page)
 
-    def section(self, hint: str | None = None) -> list[str]:
+    def section(self, hint: str | None = None) -> Iterator[str]:
         """Site metadata, JSON-LD/meta section, site selectors, the breadcrumb, then ``hint``."""
-        crumbs = [c for c in breadcrumb_names(self.page) if c.casefold() != "home"]
-        return [
-            *self._metadata("section"),
-            *jsonld_text(self.ld.get("articleSection")),
-            *self.page.meta_values("article:section"),
-            *self._dom("section"),
-            *crumbs[-1:],
-            *([hint] if hint else []),
-        ]
+        yield from self._metadata("section")
+        yield from jsonld_text(self.ld.get("articleSection"))
+        yield from self.page.meta_values("article:section")
+        yield from self._dom("section")
+        yield from [c for c in breadcrumb_names(self.page) if c.casefold() != "home"][-1:]
+        if hint:
+            yield hint
 
-    def region(self) -> list[str]:
+    def region(self) -> Iterator[str]:
         """Site metadata and selectors (no generic layer: regions are a site's own scheme)."""
-        return [*self._metadata("region"), *self._dom("region")]
+        yield from self._metadata("region")
+        yield from self._dom("region")
 
-    def coverage(self) -> list[str]:
+    def coverage(self) -> Iterator[str]:
         """Site metadata and selectors, then a value labelled "Coverage"."""
-        return [*self._metadata("coverage"), *self._dom("coverage"), *labelled_values(self.page, "coverage")]
+        yield from self._metadata("coverage")
+        yield from self._dom("coverage")
+        yield from labelled_values(self.page, "coverage")
 
     def tags(self) -> list[str]:
         """Tags of the first layer that has any. Keyword fields the publisher curates for news
@@ -1935,13 +1981,11 @@ class NewsPage:
             *(jsonld_text(publisher) if isinstance(publisher, dict) else []),
         ]
 
-    def language(self) -> list[str]:
+    def language(self) -> Iterator[str]:
         """``<html lang>``, JSON-LD ``inLanguage``, ``og:locale``, then ``content-language``."""
-        return [
-            *self.page.root.xpath("/html/@lang"),
-            *jsonld_text(self.ld.get("inLanguage")),
-            *self.page.meta_values("og:locale", "content-language", "dc.language", "language"),
-        ]
+        yield from self.page.root.xpath("/html/@lang")
+        yield from jsonld_text(self.ld.get("inLanguage"))
+        yield from self.page.meta_values("og:locale", "content-language", "dc.language", "language")
 
 
 _MEDIA_TYPES = frozenset({"VideoObject", "ImageGallery", "MediaGallery"})

@@ -10,6 +10,7 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Request, Response, TextResponse
+from scrapy.selector import Selector
 
 from newscrawl.archive import ArchiveState, utcnow
 from newscrawl.backfill import DateWindow
@@ -372,7 +373,10 @@ class AlMayadeenSpider(scrapy.Spider):
     # --- helpers --------------------------------------------------------------------------
 
     def _page(self, response: TextResponse) -> Page:
-        return Page(url=response.url, selector=response.selector)
+        # Not response.selector: the response would keep its selector, and the selector its
+        # response, a cycle that holds the page's parsed tree until a full garbage collection
+        # (peak memory grew as extraction got faster). Freed with the page instead.
+        return Page(url=response.url, selector=Selector(response))
 
     def _checked_page(self, response: Response) -> Page | None:
         # blocks were caught by newscrawl.middlewares.BlockMiddleware before any callback
