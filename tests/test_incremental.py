@@ -136,6 +136,9 @@ def test_killed_runs_lose_nothing(archive: Path, tmp_path: Path) -> None:
             mark = len(server.requests)
             command = [sys.executable, "-m", "scrapy", "crawl", "almayadeen", "-a", f"base_url={server.base_url}"]
             command += ["-s", f"ARCHIVE_DB={db}", "-s", "ARCHIVE_BATCH_SIZE=3"]
+            # paced, so that the kill lands near its request count even on a loaded machine
+            # (unpaced, the whole crawl can end before this loop sees the 70th request)
+            command += ["-s", "DOWNLOAD_DELAY=0.03"]
             with subprocess.Popen(
                 command, cwd=PROJECT, env=crawl_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             ) as process:
