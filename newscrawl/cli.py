@@ -28,6 +28,7 @@ from newscrawl.export import FORMATS, export_command
 from newscrawl.faults import MODES, FaultRuleError, load_rules
 from newscrawl.mirror import FIXTURES, Mirror
 from newscrawl.query import ArticleFilter, parse_day, search_command, stats_command
+from newscrawl.settings import ARCHIVE_DB
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -85,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
             "the archive holds. Exits with the crawl's exit status."
         ),
     )
-    demo.add_argument("--db", type=Path, default=Path("data/archive.db"), help="archive file (default: %(default)s)")
+    _archive_option(demo)
 
     runs = sub.add_parser(
         "runs",
@@ -97,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
             "killed, or is going on now."
         ),
     )
-    runs.add_argument("--db", type=Path, default=Path("data/archive.db"), help="archive file (default: %(default)s)")
+    _archive_option(runs)
     runs.add_argument("--limit", type=_positive, default=20, help="how many runs (default: %(default)s)")
     runs.add_argument("--json", action="store_true", help="one JSON object per run instead of a table")
 
@@ -111,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
             "archive without articles is the one line 'archive PATH holds no article yet'."
         ),
     )
-    stats.add_argument("--db", type=Path, default=Path("data/archive.db"), help="archive file (default: %(default)s)")
+    _archive_option(stats)
     stats.add_argument(
         "--json",
         action="store_true",
@@ -165,14 +166,18 @@ def build_parser() -> argparse.ArgumentParser:
             "canned queries sit under the database, and the dashboard is at /-/dashboards/archive."
         ),
     )
-    serve.add_argument("--db", type=Path, default=Path("data/archive.db"), help="archive file (default: %(default)s)")
+    _archive_option(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     serve.add_argument("--port", type=_port, default=8001, help="port to listen on; 0 picks a free one (default: %(default)s)")
     return parser
 
 
+def _archive_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, default=Path(ARCHIVE_DB), help="archive file (default: %(default)s)")
+
+
 def _filters(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, default=Path("data/archive.db"), help="archive file (default: %(default)s)")
+    _archive_option(parser)
     parser.add_argument(
         "--since", type=_day, metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD, the site's date)"
     )
