@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import select
 import sqlite3
 import subprocess
 import sys
@@ -139,6 +141,26 @@ def refusing_site(request: pytest.FixtureRequest) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+def run_on_terminal(command: list[str], env: dict[str, str] | None = None) -> tuple[int, str]:
+    """Run ``command`` in the project's folder with its standard error on a pseudo-terminal (as
+    a person at a terminal sees it); returns its exit status and all it wrote there."""
+    controller, terminal = pty.openpty()
+    with subprocess.Popen(command, cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=terminal) as process:
+        os.close(terminal)
+        output = b""
+        while True:
+            ready, _, _ = select.select([controller], [], [], 60)
+            try:
+                chunk = os.read(controller, 65536) if ready else b""
+            except OSError:  # the terminal closed with the process
+                chunk = b""
+            if not chunk:
+                break
+            output += chunk
+    os.close(controller)
+    return process.returncode, output.decode()
 
 
 def connect(db: Path) -> sqlite3.Connection:

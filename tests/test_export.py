@@ -6,9 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import pty
-import select
 import subprocess
 import sys
 from datetime import date
@@ -19,7 +16,7 @@ import pytest
 
 from newscrawl.export import export_articles, progress_line
 from newscrawl.query import ArticleFilter
-from tests.conftest import PROJECT, connect
+from tests.conftest import connect, run_on_terminal
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -150,23 +147,10 @@ def test_export_of_nothing_selected(archive: Path, tmp_path: Path) -> None:
 
 def test_export_shows_progress_on_a_terminal(archive: Path, tmp_path: Path) -> None:
     out = tmp_path / "a.jsonl"
-    controller, terminal = pty.openpty()
     command = [sys.executable, "-m", "newscrawl.cli", "export", "--db", str(archive), "--format", "jsonl", str(out)]
-    with subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=terminal) as process:
-        os.close(terminal)
-        output = b""
-        while True:
-            ready, _, _ = select.select([controller], [], [], 60)
-            try:
-                chunk = os.read(controller, 65536) if ready else b""
-            except OSError:  # the terminal closed with the export
-                chunk = b""
-            if not chunk:
-                break
-            output += chunk
-    os.close(controller)
-    assert process.returncode == 0
-    shown = output.decode().replace("\r\n", "\n").split("\r")
+    returncode, output = run_on_terminal(command)
+    assert returncode == 0
+    shown = output.replace("\r\n", "\n").split("\r")
     assert "newscrawl export: 52 of 52 articles (100%)" in shown
     assert shown[-1] == f"newscrawl export: 52 articles to {out}\x1b[K\n"
 

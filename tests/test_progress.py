@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import pty
 import re
-import select
-import subprocess
 import sys
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from newscrawl.progress import progress_line
-from tests.conftest import PROJECT, crawl, crawl_env
+from tests.conftest import crawl, crawl_env, run_on_terminal
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -41,22 +37,9 @@ def test_progress_line(stats: dict[str, Any], elapsed: float, line: str) -> None
 def test_progress_shows_on_a_terminal(mirror: Server, tmp_path: Path) -> None:
     command = [sys.executable, "-m", "scrapy", "crawl", "almayadeen", "-a", f"base_url={mirror.base_url}"]
     command += ["-s", f"ARCHIVE_DB={tmp_path / 'a.db'}", "-s", "LOG_LEVEL=WARNING"]
-    controller, terminal = pty.openpty()
-    with subprocess.Popen(command, cwd=PROJECT, env=crawl_env(), stdout=subprocess.DEVNULL, stderr=terminal) as process:
-        os.close(terminal)
-        output = b""
-        while True:
-            ready, _, _ = select.select([controller], [], [], 60)
-            try:
-                chunk = os.read(controller, 65536) if ready else b""
-            except OSError:  # the terminal closed with the crawl
-                chunk = b""
-            if not chunk:
-                break
-            output += chunk
-    os.close(controller)
-    assert process.returncode == 0
-    last = output.decode().replace("\r\n", "\n").split("\r")[-1].strip()
+    returncode, output = run_on_terminal(command, crawl_env())
+    assert returncode == 0
+    last = output.replace("\r\n", "\n").split("\r")[-1].strip()
     assert re.fullmatch(r"99 pages \(\d+\.\d/s\) · articles: 52 new, 0 revised, 0 unchanged · 0 errors · \d+:\d\d", last), last
 
 
