@@ -317,6 +317,13 @@ def coverage_of(db: Path, run: int) -> dict[tuple[str, str], tuple[int, int]]:
         return {(r["content_type"], r["field"]): (r["articles"], r["present"]) for r in rows}
 
 
+def learn_baseline(base_url: str, db: Path) -> None:
+    """The coverage baseline's learning runs (COVERAGE_LEARN_RUNS, 2): a crawl, then a full pass."""
+    for args in ((), ("full=1",)):
+        learning = crawl(base_url, db, *args)
+        assert learning.returncode == 0, learning.stderr[-3000:]
+
+
 def test_a_field_gone_from_every_article_degrades_the_run(tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
     site = build_site(tmp_path / "site")
@@ -324,10 +331,8 @@ def test_a_field_gone_from_every_article_degrades_the_run(tmp_path: Path) -> Non
     try:
         # The default thresholds suffice here: news (27 articles), article (16) and video (5)
         # reach COVERAGE_MIN_ARTICLES, and two full passes are the COVERAGE_LEARN_RUNS.
-        for args in ((), ("full=1",)):
-            learning = crawl(server.base_url, db, *args)
-            assert learning.returncode == 0, learning.stderr[-3000:]
-            assert run_stats(db)[0] == "finished"
+        learn_baseline(server.base_url, db)
+        assert [run_stats(db, run)[0] for run in (0, 1)] == ["finished", "finished"]
         assert coverage_of(db, 1)[("news", "lead")] == (27, 26)
         with connect(db) as con:
             before = {r["url"]: r["lead"] for r in con.execute("SELECT url, lead FROM articles")}
@@ -402,9 +407,7 @@ def test_a_field_only_a_fallback_layer_finds_keeps_the_run_finished(tmp_path: Pa
     site = build_site(tmp_path / "site")
     server = start_mirror(site)
     try:
-        for args in ((), ("full=1",)):
-            learning = crawl(server.base_url, db, *args)
-            assert learning.returncode == 0, learning.stderr[-3000:]
+        learn_baseline(server.base_url, db)
         assert rewrite_pages(site, articles=True, edit=only_meta_keywords) == 52
         # Only that layer has them: without it, a page has no tags (or its section, the last resort).
         for _, article in expected_articles(FIXTURES):
