@@ -13,6 +13,7 @@ from newscrawl.blocking import block_reason
 from newscrawl.middlewares import Blocked
 
 if TYPE_CHECKING:
+    from scrapy import Spider
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
@@ -88,3 +89,23 @@ def failure_kind(failure: Failure) -> str:
     if isinstance(error, (DownloadCancelledError, IgnoreRequest)):
         return "skipped"
     return "error"
+
+
+def record_failure(spider: Spider, what: str, failure: Failure) -> None:
+    """Count and log a page (``what``: ``article``, ``listing``) that failed, by
+    :func:`failure_kind`: ``newscrawl/<what>s_skipped`` and a warning for one skipped for good,
+    ``newscrawl/<what>_errors`` and an error for one lost; nothing for a block (reported where
+    it was seen). The URL logged is the one the spider asked for, not its redirects' last hop."""
+    kind = failure_kind(failure)
+    if kind == "blocked":
+        return
+    request = getattr(failure, "request", None)
+    url = request.meta.get("redirect_urls", [request.url])[0] if request is not None else "?"
+    stats = spider.crawler.stats
+    assert stats is not None
+    if kind == "skipped":
+        stats.inc_value(f"newscrawl/{what}s_skipped")
+        spider.logger.warning("%s %s skipped: %s", what, url, failure.getErrorMessage())
+    else:
+        stats.inc_value(f"newscrawl/{what}_errors")
+        spider.logger.error("%s %s not fetched: %s", what, url, failure.getErrorMessage())

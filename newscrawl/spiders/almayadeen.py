@@ -25,6 +25,7 @@ from newscrawl.spiders import (
     failure_kind,
     parse_flag,
     parse_max_articles,
+    record_failure,
     start_page_problem,
 )
 from newscrawl.urls import HostMap, canonical, host, is_loopback, origin
@@ -342,26 +343,11 @@ class AlMayadeenSpider(scrapy.Spider):
     def article_failed(self, failure: Failure) -> None:
         """An article could not be fetched (after retries): unless it is to be skipped for good,
         the run is not complete."""
-        self._failed("article", failure)
+        record_failure(self, "article", failure)
 
     def listing_failed(self, failure: Failure) -> None:
         """A listing page could not be fetched (after retries): the run is not complete."""
-        self._failed("listing", failure)
-
-    def _failed(self, what: str, failure: Failure) -> None:
-        kind = failure_kind(failure)
-        if kind == "blocked":
-            return
-        request = getattr(failure, "request", None)
-        # the URL the spider asked for, not the last hop of its redirects
-        url = request.meta.get("redirect_urls", [request.url])[0] if request is not None else "?"
-        assert self.crawler.stats is not None
-        if kind == "skipped":
-            self.crawler.stats.inc_value(f"newscrawl/{what}s_skipped")
-            self.logger.warning("%s %s skipped: %s", what, url, failure.getErrorMessage())
-        else:
-            self.crawler.stats.inc_value(f"newscrawl/{what}_errors")
-            self.logger.error("%s %s not fetched: %s", what, url, failure.getErrorMessage())
+        record_failure(self, "listing", failure)
 
     def _links(self, page: Page) -> Iterator[tuple[str, HtmlElement]]:
         """Absolute URLs of the page's links on the edition, with their anchors."""

@@ -18,7 +18,14 @@ from newscrawl import discovery
 from newscrawl.discovery import ArticleHints
 from newscrawl.extract.generic import NewsPage, Page
 from newscrawl.loaders import LoadContext, load_article
-from newscrawl.spiders import LOOPBACK_SETTINGS, SpiderArgumentError, failure_kind, parse_max_articles, start_page_problem
+from newscrawl.spiders import (
+    LOOPBACK_SETTINGS,
+    SpiderArgumentError,
+    failure_kind,
+    parse_max_articles,
+    record_failure,
+    start_page_problem,
+)
 from newscrawl.urls import HostMap, host, is_loopback, is_static, origin
 
 if TYPE_CHECKING:
@@ -239,17 +246,7 @@ class NewsSpider(scrapy.Spider):
     def article_failed(self, failure: Failure) -> None:
         """An article could not be fetched (after retries), or is skipped for good (oversized,
         redirected off its host)."""
-        kind = failure_kind(failure)
-        if kind == "blocked":
-            return
-        request = getattr(failure, "request", None)
-        url = request.meta.get("redirect_urls", [request.url])[0] if request is not None else "?"
-        if kind == "skipped":
-            self._inc("newscrawl/articles_skipped")
-            self.logger.warning("article %s skipped: %s", url, failure.getErrorMessage())
-        else:
-            self._inc("newscrawl/article_errors")
-            self.logger.error("article %s not fetched: %s", url, failure.getErrorMessage())
+        record_failure(self, "article", failure)
 
     def discovery_failed(self, failure: Failure) -> None:
         """A robots.txt, sitemap, feed or section page could not be fetched: the crawl goes on without it."""
