@@ -9,8 +9,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
-from scrapy.http import Request, Response, TextResponse
-from scrapy.selector import Selector
+from scrapy.http import Request, Response
 
 from newscrawl.archive import ArchiveState, utcnow
 from newscrawl.backfill import DateWindow
@@ -23,6 +22,7 @@ from newscrawl.spiders import (
     LOOPBACK_SETTINGS,
     SpiderArgumentError,
     failure_kind,
+    html_page,
     parse_flag,
     parse_max_articles,
     record_failure,
@@ -166,8 +166,8 @@ class AlMayadeenSpider(scrapy.Spider):
         problem = start_page_problem(response, "homepage")
         if problem:
             self._stop(*problem)
-        assert isinstance(response, TextResponse)
-        page = self._page(response)
+        page = html_page(response)
+        assert page is not None  # start_page_problem refuses anything but HTML
         yield from self._ticker(page)
         menu = [m for m in site.menu_links(page) if self.hosts.on_site(m.url)]
         if not menu:
@@ -227,7 +227,7 @@ class AlMayadeenSpider(scrapy.Spider):
         A page whose metadata declares an article is also stored as one, whatever its URL looks
         like (a short slug such as ``/articles/gaza`` has a listing's shape).
         """
-        page = self._checked_page(response)
+        page = html_page(response)
         if page is None:
             return
         yield from self._ticker(page)
@@ -261,7 +261,7 @@ class AlMayadeenSpider(scrapy.Spider):
 
     def parse_article(self, response: Response) -> Iterator[ArticleItem | TickerItem]:
         """An article page: its ticker, then the article itself."""
-        page = self._checked_page(response)
+        page = html_page(response)
         if page is None:
             return
         yield from self._ticker(page)
@@ -357,16 +357,6 @@ class AlMayadeenSpider(scrapy.Spider):
                 yield url, anchor
 
     # --- helpers --------------------------------------------------------------------------
-
-    def _page(self, response: TextResponse) -> Page:
-        # Not response.selector: the response would keep its selector, and the selector its
-        # response, a cycle that holds the page's parsed tree until a full garbage collection
-        # (peak memory grew as extraction got faster). Freed with the page instead.
-        return Page(url=response.url, selector=Selector(response))
-
-    def _checked_page(self, response: Response) -> Page | None:
-        # blocks were caught by newscrawl.middlewares.BlockMiddleware before any callback
-        return self._page(response) if isinstance(response, TextResponse) else None
 
     def _ticker(self, page: Page) -> Iterator[TickerItem]:
         """The page's ticker lines that this run has not seen yet (every page repeats them)."""

@@ -16,12 +16,13 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from newscrawl import discovery
 from newscrawl.discovery import ArticleHints
-from newscrawl.extract.generic import NewsPage, Page
+from newscrawl.extract.generic import NewsPage
 from newscrawl.loaders import LoadContext, load_article
 from newscrawl.spiders import (
     LOOPBACK_SETTINGS,
     SpiderArgumentError,
     failure_kind,
+    html_page,
     parse_max_articles,
     record_failure,
     start_page_problem,
@@ -139,7 +140,8 @@ class NewsSpider(scrapy.Spider):
         self.contexts.setdefault(host(response.url), _context(origin(response.url)))
         self.requested.add(discovery.url_key(response.url))
         yield from self._follow(origin(response.url) + "/robots.txt", self.parse_robots)
-        page = Page(url=response.url, selector=response.selector)
+        page = html_page(response)
+        assert page is not None
         for url in discovery.feed_links(page):
             yield from self._follow(url, self.parse_feed)
         for url, label in discovery.menu_links(page):
@@ -188,7 +190,7 @@ class NewsSpider(scrapy.Spider):
     def parse_section(self, response: Response, section: tuple[int, str]) -> None:
         """A section page of the start page's menus (``section``: its menu position and label):
         its article links. Its other links are not followed."""
-        page = self._checked_page(response)
+        page = html_page(response)
         if page is None:
             return
         for url in discovery.page_links(page):
@@ -223,7 +225,7 @@ class NewsSpider(scrapy.Spider):
 
     def parse_article(self, response: Response, hints: ArticleHints, section: str | None) -> Iterator[ArticleItem]:
         """An article page: stored if it holds an article, sitemap and feed hints filling its gaps."""
-        page = self._checked_page(response)
+        page = html_page(response)
         if page is None:
             return
         self._inc("newscrawl/article_pages")
@@ -321,10 +323,6 @@ class NewsSpider(scrapy.Spider):
         return self.sections[max(parents, key=len)][1] if parents else None
 
     # --- helpers --------------------------------------------------------------------------
-
-    def _checked_page(self, response: Response) -> Page | None:
-        # blocks were caught by newscrawl.middlewares.BlockMiddleware before any callback
-        return Page(url=response.url, selector=response.selector) if isinstance(response, TextResponse) else None
 
     def _inc(self, key: str, count: int = 1) -> None:
         assert self.crawler.stats is not None
