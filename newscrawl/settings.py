@@ -49,6 +49,13 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_TIMEOUT = 30
+#: Processes that read pages (parse, extract) beside the crawl's own: 0 reads them in the crawl's
+#: process, which keeps up with any polite rate; "auto" is one per core, for a fast backfill or
+#: a mirror (the spider sets it for a mirror on this machine). See README, Performance.
+EXTRACT_PROCESSES = 0
+#: Items of a page processed at once: the pipelines are synchronous, so Scrapy's default (100)
+#: only costs 100 tasks per page.
+CONCURRENT_ITEMS = 1
 # A hostile web (newscrawl.middlewares): retries spaced out by a doubling backoff, or by the
 # server's Retry-After (up to RETRY_AFTER_MAX seconds); a host that answers 429 this many times
 # in a row is paused; a challenge page, or BLOCK_AFTER_403S 403s in a row, stops the run

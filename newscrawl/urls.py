@@ -78,7 +78,9 @@ class HostMap:
 
     def to_fetch(self, url: str) -> str:
         """The URL to request: an edition URL moved onto the fetch origin."""
-        if self.mirrored and host(url) == host(self.real_origin):
+        if not self.mirrored or url.startswith(self.fetch_origin + "/"):
+            return url
+        if host(url) == host(self.real_origin):
             return self.fetch_origin + _rest(url)
         return url
 

@@ -3,6 +3,7 @@ parsing, response headers, and the settings for crawling a mirror on this machin
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
@@ -17,10 +18,17 @@ from newscrawl.middlewares import Blocked
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.http import Response
+    from scrapy.settings import BaseSettings
     from twisted.python.failure import Failure
 
-#: Settings for a crawl of a server on this machine (a mirror, a test server): no politeness delays.
-LOOPBACK_SETTINGS = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 16}
+#: Settings for a crawl of a server on this machine (a mirror, a test server): no politeness
+#: delays, and pages read in as many processes as there are cores (the crawl is CPU-bound).
+LOOPBACK_SETTINGS = {
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "EXTRACT_PROCESSES": "auto",
+}
 
 
 class SpiderArgumentError(ValueError):
@@ -41,6 +49,21 @@ def parse_max_articles(value: str | int | None) -> int | None:
 
 
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
+
+
+def extract_processes(settings: BaseSettings) -> int:
+    """The ``EXTRACT_PROCESSES`` setting: a count of worker processes (0: none), or ``auto``
+    for one per core."""
+    value = settings.get("EXTRACT_PROCESSES", 0)
+    if str(value).strip().lower() == "auto":
+        return os.cpu_count() or 1
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if number < 0:
+        raise SpiderArgumentError(f"EXTRACT_PROCESSES={value!r} is not a count of processes (0 or more) or auto")
+    return number
 
 
 def parse_flag(name: str, value: str | bool | None) -> bool:

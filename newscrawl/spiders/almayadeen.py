@@ -9,18 +9,19 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
-from scrapy.http import Request, Response
+from scrapy.http import Request, Response, TextResponse
 
 from newscrawl.archive import ArchiveState, utcnow
 from newscrawl.backfill import DateWindow
 from newscrawl.discovery import SitemapLink, parse_sitemap, sitemap_body
 from newscrawl.extract import almayadeen as site
-from newscrawl.extract.generic import Page, text_of
-from newscrawl.loaders import LoadContext, load_article, load_ticker
+from newscrawl.loaders import LoadContext, load_ticker
+from newscrawl.pagework import PageJob, PagePool
 from newscrawl.schedule import DEFAULT_SCHEDULE, ScheduleError, is_due, max_age, parse_schedule
 from newscrawl.spiders import (
     LOOPBACK_SETTINGS,
     SpiderArgumentError,
+    extract_processes,
     failure_kind,
     html_page,
     parse_flag,
@@ -38,7 +39,9 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
     from typing_extensions import Self
 
+    from newscrawl.extract.generic import Page
     from newscrawl.items import ArticleItem, TickerItem
+    from newscrawl.pagework import PageKind, PageWork
     from newscrawl.schedule import Schedule
 
 
@@ -131,6 +134,7 @@ class AlMayadeenSpider(scrapy.Spider):
         self.schedule: Schedule = []
         # Whether listings are walked only as deep as they hold something new.
         self.shallow = False
+        self.pages = PagePool()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -148,6 +152,9 @@ class AlMayadeenSpider(scrapy.Spider):
         spider.state = ArchiveState(crawler.settings.get("ARCHIVE_DB"))
         spider.shallow = not spider.full and spider.state.last_run_complete(spider.name, spider.edition, "menus")
         crawler.signals.connect(spider.state.close, signal=signals.spider_closed)
+        processes = extract_processes(crawler.settings)
+        crawler.signals.connect(lambda: spider.pages.start(processes), signal=signals.spider_opened, weak=False)
+        crawler.signals.connect(spider.pages.close, signal=signals.spider_closed)
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -221,57 +228,59 @@ class AlMayadeenSpider(scrapy.Spider):
                 continue
             yield from self._follow_article(link.url, recheck=True, sitemap=link)
 
-    def parse_listing(self, response: Response) -> Iterator[Request | ArticleItem | TickerItem]:
+    async def parse_listing(self, response: Response) -> AsyncIterator[Request | ArticleItem | TickerItem]:
         """A section or region listing: its articles, its other pages and its subsections.
 
         A page whose metadata declares an article is also stored as one, whatever its URL looks
         like (a short slug such as ``/articles/gaza`` has a listing's shape).
         """
-        page = html_page(response)
-        if page is None:
+        work = await self._read(response, "listing")
+        if work is None:
             return
-        yield from self._ticker(page)
+        for ticker in self._new_ticker(work.ticker):
+            yield ticker
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("newscrawl/listing_pages")
-        article = site.ArticlePage(page, regions=self.regions)
-        if article.declares_article():
-            yield load_article(article, self.context, section_hint=self._section_hint(response.url))
+        if work.article is not None:
+            yield work.article
         pages: list[str] = []
         holds_new = False
-        for url, anchor in self._links(page):
-            if site.page_kind(url) == "article":
+        for link in work.links:
+            if link.kind == "article":
                 # the listing's own items, not a "Most Read" box every page repeats
-                if own := not page.in_chrome(anchor):
+                if link.own:
                     self.crawler.stats.inc_value("newscrawl/listing_article_links")
-                holds_new |= self.shallow and own and not self._is_archived(url)
-                yield from self._follow_article(url)
-            elif site.is_pagination(url, response.url):
-                pages.append(url)
-            elif site.is_subsection(url, response.url):
-                label = text_of(anchor)
-                if label and _path(url) not in self.regions:
-                    self.sections.setdefault(_path(url), label)
-                yield from self._follow_listing(url)
-        if self.shallow:
-            # Newest first: past a page of archived articles, the rest was archived before.
-            following = site.page_number(response.url) + 1
-            pages = [url for url in pages if holds_new and site.page_number(url) == following]
+                holds_new |= self.shallow and link.own and not self._is_archived(link.url)
+                for request in self._follow_article(link.url):
+                    yield request
+            elif link.kind == "pagination":
+                pages.append(link.url)
+            else:
+                if link.label and _path(link.url) not in self.regions:
+                    self.sections.setdefault(_path(link.url), link.label)
+                for request in self._follow_listing(link.url):
+                    yield request
+        if self.shallow and not holds_new:
+            # Newest first: past a page of archived articles, the rest was archived before (the
+            # links of a shallow walk name only the next page).
+            pages = []
         for url in pages:
-            yield from self._follow_listing(url)
+            for request in self._follow_listing(url):
+                yield request
 
-    def parse_article(self, response: Response) -> Iterator[ArticleItem | TickerItem]:
+    async def parse_article(self, response: Response) -> AsyncIterator[ArticleItem | TickerItem]:
         """An article page: its ticker, then the article itself."""
-        page = html_page(response)
-        if page is None:
+        work = await self._read(response, "article")
+        if work is None:
             return
-        yield from self._ticker(page)
+        for ticker in self._new_ticker(work.ticker):
+            yield ticker
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("newscrawl/article_pages")
-        article = site.ArticlePage(page, regions=self.regions)
-        if not article.is_article():
+        if work.not_article or work.article is None:
             self.crawler.stats.inc_value("newscrawl/not_article")
             return
-        item = load_article(article, self.context, section_hint=self._section_hint(response.url))
+        item = work.article
         entry: SitemapLink | None = response.meta.get("sitemap")
         if entry is not None:
             item.sitemap_lastmod = entry.lastmod
@@ -279,6 +288,22 @@ class AlMayadeenSpider(scrapy.Spider):
                 hints = entry.hints
                 item.sitemap_news = {"title": hints.title, "publication_date": hints.published, "keywords": list(hints.keywords)}
         yield item
+
+    async def _read(self, response: Response, kind: PageKind) -> PageWork | None:
+        """The page's ticker, article and links, read by the page pool (``None``: not HTML)."""
+        if not isinstance(response, TextResponse):
+            return None
+        job = PageJob(
+            url=response.url,
+            body=response.body,
+            encoding=response.encoding,
+            kind=kind,
+            regions=self.regions,
+            context=self.context,
+            section_hint=self._section_hint(response.url),
+            shallow=self.shallow,
+        )
+        return await self.pages.read(job)
 
     def home_failed(self, failure: Failure) -> None:
         """The homepage could not be fetched at all (DNS, refused connection, timeout, robots.txt)."""
@@ -306,7 +331,7 @@ class AlMayadeenSpider(scrapy.Spider):
             return
         assert self.crawler.stats is not None
         if not (self.full or recheck) and self._is_archived(url):
-            self.requested.add(key)
+            # Not marked requested: a re-check that falls due later in the run still fetches it.
             self.crawler.stats.inc_value("newscrawl/archived_skipped")
             return
         if self.max_articles is not None and self.articles_requested >= self.max_articles:
@@ -359,8 +384,12 @@ class AlMayadeenSpider(scrapy.Spider):
     # --- helpers --------------------------------------------------------------------------
 
     def _ticker(self, page: Page) -> Iterator[TickerItem]:
-        """The page's ticker lines that this run has not seen yet (every page repeats them)."""
-        for item in load_ticker(site.ticker_lines(page), self.context, seen_at=utcnow()):
+        """The ticker lines of a page read here (the homepage) that this run has not seen yet."""
+        yield from self._new_ticker(load_ticker(site.ticker_lines(page), self.context, seen_at=utcnow()))
+
+    def _new_ticker(self, items: list[TickerItem]) -> Iterator[TickerItem]:
+        """The ticker items whose line this run has not seen yet (every page repeats them)."""
+        for item in items:
             if item.text not in self.ticker_seen:
                 self.ticker_seen.add(item.text)
                 yield item

@@ -1,0 +1,251 @@
+"""What the ``almayadeen`` spider does with a page it fetched, in worker processes when asked.
+
+One response's bytes in; its ticker items, its article item and its links out (:class:`PageWork`).
+Extraction is pure CPU work: against a mirror or in a fast backfill it holds the crawl at one
+core, so with ``EXTRACT_PROCESSES`` > 0 it runs in that many processes (:class:`PagePool`) and
+the spider's own process only downloads, schedules and stores. With 0 it runs in the spider's
+process, the same functions, the same results.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from scrapy.http import HtmlResponse
+
+from newscrawl.archive import utcnow
+from newscrawl.extract import almayadeen as site
+from newscrawl.extract.generic import text_of
+from newscrawl.loaders import LoadContext, load_article, load_ticker
+from newscrawl.spiders import html_page
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from newscrawl.extract.generic import Page
+    from newscrawl.items import ArticleItem, TickerItem
+
+logger = logging.getLogger(__name__)
+
+PageKind = Literal["article", "listing"]
+LinkKind = Literal["article", "pagination", "subsection"]
+
+#: Most links a worker remembers having reported (see :func:`read_page`); past it, it forgets them
+#: all: a link reported twice costs the spider a set lookup, nothing more.
+SEEN_LINKS_MAX = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    """A fetched page to read: what the spider knows of it when it arrives."""
+
+    #: The URL fetched (after redirects).
+    url: str
+    #: The response body, as downloaded.
+    body: bytes
+    #: The body's encoding, as Scrapy (and ``CharsetMiddleware``) decided it.
+    encoding: str
+    #: ``"article"`` (an article page) or ``"listing"`` (a section, region or its other pages).
+    kind: PageKind
+    #: Region listing paths → menu labels, as the spider has learnt them.
+    regions: dict[str, str]
+    #: The crawl's hosts and edition.
+    context: LoadContext
+    #: The label of the listing the URL sits under, for an article's section.
+    section_hint: str | None
+    #: For a listing: the spider walks its pagination only as deep as it holds something new,
+    #: so only the next page's link matters.
+    shallow: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ListingLink:
+    """A link of a listing page the spider may follow."""
+
+    #: Absolute URL, on the edition's hosts.
+    url: str
+    #: ``"article"``, ``"pagination"`` (another page of this listing) or ``"subsection"``.
+    kind: LinkKind
+    #: For an article link: one of the listing's own items, not of a box every page repeats.
+    own: bool = False
+    #: The anchor's text (the label a subsection gets).
+    label: str = ""
+
+
+@dataclass(slots=True)
+class PageWork:
+    """What a page gave."""
+
+    #: The page's ticker lines, as items (every page repeats them: the spider keeps new ones).
+    ticker: list[TickerItem] = field(default_factory=list)
+    #: The article: of an article page that is one, or of a listing whose metadata declares one.
+    article: ArticleItem | None = None
+    #: An article page that is not an article (the CMS says ``"type": "page"``).
+    not_article: bool = False
+    #: A listing's links; own article links and pagination always, others once per worker.
+    links: list[ListingLink] = field(default_factory=list)
+
+
+def read_page(job: PageJob, seen: set[tuple[str, str, str]] | None = None) -> PageWork:
+    """Read one (HTML) page.
+
+    ``seen`` holds the links already reported to the spider (kind, URL, label); those that can
+    only repeat what the spider did with them (other pages' boxes, menus, subsections, other
+    pages of the listing) are left out and added. A listing's own article links are always
+    reported, and in a shallow walk the link to its next page: whether to walk on depends on
+    them.
+    """
+    response = HtmlResponse(url=job.url, body=job.body, encoding=job.encoding)
+    page = html_page(response)
+    assert page is not None  # an HtmlResponse is a text response
+    work = PageWork(ticker=load_ticker(site.ticker_lines(page), job.context, seen_at=utcnow()))
+    article = site.ArticlePage(page, regions=job.regions)
+    if job.kind == "article":
+        if article.is_article():
+            work.article = load_article(article, job.context, section_hint=job.section_hint)
+        else:
+            work.not_article = True
+        return work
+    if article.declares_article():
+        work.article = load_article(article, job.context, section_hint=job.section_hint)
+    work.links = list(_listing_links(page, job, seen if seen is not None else set()))
+    return work
+
+
+def _listing_links(page: Page, job: PageJob, seen: set[tuple[str, str, str]]) -> Iterator[ListingLink]:
+    if len(seen) > SEEN_LINKS_MAX:
+        seen.clear()
+    hosts = job.context.hosts
+    following = site.page_number(page.url) + 1
+    on_page: set[tuple[str, str, str]] = set()
+    for anchor in page.root.iter("a"):
+        url = page.absolute(anchor.get("href"))
+        if not url or not hosts.on_site(url):
+            continue
+        if site.page_kind(url) == "article":
+            own = not page.in_chrome(anchor)
+            key = ("own" if own else "article", url, "")
+            if key in on_page or (not own and key in seen):
+                continue
+            on_page.add(key)
+            seen.add(key)
+            yield ListingLink(url, "article", own=own)
+        elif site.is_pagination(url, page.url):
+            key = ("pagination", url, "")
+            if job.shallow:
+                if key not in on_page and site.page_number(url) == following:
+                    on_page.add(key)
+                    yield ListingLink(url, "pagination")
+            elif key not in seen:
+                seen.add(key)
+                yield ListingLink(url, "pagination")
+        elif site.is_subsection(url, page.url):
+            key = ("subsection", url, text_of(anchor))
+            if key not in seen:
+                seen.add(key)
+                yield ListingLink(url, "subsection", label=key[2])
+
+
+class PagePool:
+    """Runs :func:`read_page` for the spider: in worker processes once :meth:`start` has made
+    them, in the spider's own process until then (or with 0 of them).
+
+    Workers are forked from a process that has imported the extractors already, so they cost no
+    start-up. They ignore Ctrl-C (the spider's process shuts down gracefully and stops them) and
+    exit when that process dies. If a worker dies, the pool says so and reads every later page in
+    the spider's process.
+    """
+
+    def __init__(self) -> None:
+        self._seen: set[tuple[str, str, str]] = set()
+        self._executor: ProcessPoolExecutor | None = None
+        #: How many worker processes read pages (0: the spider's process does).
+        self.processes = 0
+
+    def start(self, processes: int) -> None:
+        """Start ``processes`` workers (none for 0)."""
+        self.close()
+        if processes > 0:
+            # fork: the workers start with everything imported (spawn would import it all again
+            # in each, for every crawl).
+            context = multiprocessing.get_context("fork")
+            self._executor = ProcessPoolExecutor(
+                processes, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
+            )
+            for _ in range(processes):  # fork them now, while the crawl has few threads
+                self._executor.submit(time.monotonic)
+            self.processes = processes
+
+    async def read(self, job: PageJob) -> PageWork:
+        """The page's work, from a worker when there are workers."""
+        if self._executor is not None:
+            try:
+                work, logs = await asyncio.wrap_future(self._executor.submit(_read_in_worker, job))
+            except BrokenProcessPool:
+                logger.error("an extraction process died: pages are read in the crawl's own process from now on")
+                self.close()
+            else:
+                for record in logs:
+                    logging.getLogger(record.name).handle(record)
+                return work
+        return read_page(job, self._seen)
+
+    def close(self) -> None:
+        """Stop the workers (pages still queued are dropped: the crawl is closing)."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+            self.processes = 0
+
+
+# --- in a worker process ----------------------------------------------------------------------
+
+_worker_seen: set[tuple[str, str, str]] = set()
+_worker_logs: list[logging.LogRecord] = []
+
+
+class _Collect(logging.Handler):
+    """Keeps a worker's log records, to hand them to the spider's process with the page."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # Formatted here: the arguments and traceback may not survive pickling.
+        record.msg, record.args = record.getMessage(), None
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        _worker_logs.append(record)
+
+
+def _start_worker(parent: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    root = logging.getLogger()
+    level = min((handler.level for handler in root.handlers), default=logging.WARNING)
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    root.addHandler(_Collect(level))
+    _worker_seen.clear()
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    # A forked worker holds the pipes its parent held; if the parent is killed, nothing tells
+    # the worker, which would wait forever (and keep the crawl's stdout open).
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+
+
+def _read_in_worker(job: PageJob) -> tuple[PageWork, list[logging.LogRecord]]:
+    _worker_logs.clear()
+    work = read_page(job, _worker_seen)
+    return work, list(_worker_logs)
