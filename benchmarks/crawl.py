@@ -26,8 +26,11 @@ says which. Then, in rounds, alternating, it runs
 All three run with ``--concurrency`` requests at a time (default 16, the project's
 ``CONCURRENT_REQUESTS``), each in its own process. For each it prints pages/s (responses over
 Scrapy's ``elapsed_time_seconds``, so interpreter start-up is not counted) as min/median/max over
-the rounds, the process's CPU (user + sys over wall time) and peak RSS (``ru_maxrss`` of that
-child, from ``os.wait4``), then the ratios (3)/(2) and (3)/(1) of the medians, and PASS/FAIL lines
+the rounds, the process's CPU (user + sys over wall time, its reaped children's included: the
+project's page workers, ``EXTRACT_PROCESSES``) and the peak memory of the process and its
+children together, sampled from ``/proc`` every 0.1 s: RSS summed (what the target is judged
+on; pages the forked workers share with their parent count in each) and PSS summed (shared pages
+split), then the ratios (3)/(2) and (3)/(1) of the medians, and PASS/FAIL lines
 for the targets: (3) archived every article of the site; (3)/(2) >= 0.85; peak RSS of (3)
 <= 250 MB (the target is stated at N = 20,000; a smaller N prints it for information).
 
@@ -56,6 +59,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -119,8 +123,9 @@ class Measure:
     pages: int
     seconds: float  # Scrapy's elapsed_time_seconds
     wall: float
-    cpu: float  # user + sys seconds of the process
-    rss_mb: float
+    cpu: float  # user + sys seconds of the process and the children it reaped
+    rss_mb: float  # peak RSS of the process and its children, summed
+    pss_mb: float  # peak PSS of the process and its children, summed
     status: int
     articles: int = 0  # new articles archived (project runs)
 
@@ -214,16 +219,73 @@ def serve(root: Path, work: Path, *, use_nginx: bool = True) -> Iterator[tuple[s
 # --- Running -------------------------------------------------------------------------------------
 
 
-def run_measured(command: Sequence[str], log: Path, env: dict[str, str] | None = None) -> tuple[int, float, float, float]:
-    """Run ``command``; returns its exit status, wall seconds, CPU seconds and peak RSS in MB,
-    the last two of that process alone (``os.wait4``)."""
+def run_measured(command: Sequence[str], log: Path, env: dict[str, str] | None = None) -> tuple[int, float, float, float, float]:
+    """Run ``command``; returns its exit status, wall seconds, CPU seconds (of the process and
+    the children it reaped, such as the crawl's page workers: ``os.wait4``) and the peak memory
+    in MB of the process and its children together, RSS and PSS (sampled: :class:`TreeMemory`)."""
     began = time.monotonic()
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(process.pid, 0)
+        with TreeMemory(process.pid) as memory:
+            _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     wall = time.monotonic() - began
-    return process.returncode, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    # The sampler may miss a short peak; the process's own ru_maxrss cannot.
+    rss = max(memory.peak_rss_mb, usage.ru_maxrss / 1024)
+    return process.returncode, wall, usage.ru_utime + usage.ru_stime, rss, memory.peak_pss_mb
+
+
+class TreeMemory:
+    """Samples, every ``interval`` seconds, the memory of a process and all its descendants,
+    summed: RSS (pages shared between forked processes counted in each) and PSS (shared pages
+    split between their sharers, so the sum is what the processes together take). Linux
+    (``/proc``); elsewhere the peaks stay 0."""
+
+    def __init__(self, pid: int, interval: float = 0.1) -> None:
+        self.pid, self.interval = pid, interval
+        self.peak_rss_mb = self.peak_pss_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(self.interval):
+            rss = pss = 0
+            for pid in _descendants(self.pid):
+                try:
+                    rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+                except OSError:
+                    continue  # gone meanwhile
+                fields = dict(line.split(":", 1) for line in rollup.splitlines()[1:] if ":" in line)
+                rss += int(fields.get("Rss", "0 kB").split()[0])
+                pss += int(fields.get("Pss", "0 kB").split()[0])
+            self.peak_rss_mb = max(self.peak_rss_mb, rss / 1024)
+            self.peak_pss_mb = max(self.peak_pss_mb, pss / 1024)
+
+
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # "pid (comm) state ppid ...": comm may hold spaces and parentheses
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found
 
 
 def _stats_figures(stats: dict[str, object]) -> tuple[int, float]:
@@ -252,7 +314,7 @@ def run_reference(kind: str, base_url: str, urls: Path, *, work: Path, concurren
     ]
     command += ["--concurrency", str(concurrency)] + (["--db", str(db)] if kind == "baseline" else [])
     env = {key: value for key, value in os.environ.items() if key != "SCRAPY_SETTINGS_MODULE"}
-    status, wall, cpu, rss = run_measured(command, work / f"{kind}-{n}.log", env)
+    status, wall, cpu, rss, pss = run_measured(command, work / f"{kind}-{n}.log", env)
     stats = json.loads(stats_file.read_text()) if stats_file.is_file() else {}
     pages, seconds = _stats_figures(stats)
     articles = 0
@@ -260,7 +322,7 @@ def run_reference(kind: str, base_url: str, urls: Path, *, work: Path, concurren
         with contextlib.closing(sqlite3.connect(db)) as con:
             articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
         db.unlink()
-    return Measure(kind, pages, seconds, wall, cpu, rss, status, articles)
+    return Measure(kind, pages, seconds, wall, cpu, rss, pss, status, articles)
 
 
 def run_project(base_url: str, db: Path, *, work: Path, concurrency: int, n: int, kind: str = "project") -> Measure:
@@ -269,14 +331,14 @@ def run_project(base_url: str, db: Path, *, work: Path, concurrency: int, n: int
     command += ["-s", f"ARCHIVE_DB={db}", "-s", "PROGRESS=off", "-s", "LOG_LEVEL=INFO"]
     command += ["-s", f"CONCURRENT_REQUESTS={concurrency}", "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}"]
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings"}
-    status, wall, cpu, rss = run_measured(command, work / f"{kind}-{n}.log", env)
+    status, wall, cpu, rss, pss = run_measured(command, work / f"{kind}-{n}.log", env)
     stats: dict[str, object] = {}
     articles = 0
     with contextlib.suppress(sqlite3.Error, TypeError), contextlib.closing(sqlite3.connect(db)) as con:
         row = con.execute("SELECT stats, new_articles FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
         stats, articles = json.loads(row[0] or "{}"), int(row[1] or 0)
     pages, seconds = _stats_figures(stats)
-    return Measure(kind, pages, seconds, wall, cpu, rss, status, articles)
+    return Measure(kind, pages, seconds, wall, cpu, rss, pss, status, articles)
 
 
 def missing_articles(db: Path, info: sitegen.SiteInfo) -> list[str]:
@@ -346,15 +408,16 @@ def load() -> str:
 def table(runs: dict[str, list[Measure]]) -> None:
     """The figures of each kind of run, min / median / max over the rounds."""
     print()
-    print("| run | pages | pages/s (min / median / max) | wall s | CPU % | peak RSS MB | articles |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print("| run | pages | pages/s (min / median / max) | wall s | CPU % | peak RSS MB | peak PSS MB | articles |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for kind, measures in runs.items():
         if not measures:
             continue
         print(
             f"| {kind} | {_spread([m.pages for m in measures])} | {_spread([m.rate for m in measures])} "
             f"| {_spread([m.wall for m in measures], '{:.1f}')} | {_spread([100 * m.cpu / m.wall for m in measures])} "
-            f"| {_spread([m.rss_mb for m in measures])} | {_spread([m.articles for m in measures])} |"
+            f"| {_spread([m.rss_mb for m in measures])} | {_spread([m.pss_mb for m in measures])} "
+            f"| {_spread([m.articles for m in measures])} |"
         )
 
 
@@ -381,7 +444,10 @@ def report(runs: dict[str, list[Measure]], info: sitegen.SiteInfo, missing: list
     note = (
         "" if articles >= RSS_TARGET_ARTICLES else f"; the target is set at N = {RSS_TARGET_ARTICLES:,}, this is N = {articles:,}"
     )
-    print(f"{'PASS' if rss <= RSS_TARGET_MB else 'FAIL'}: peak RSS of (3) = {rss:.0f} MB (target <= {RSS_TARGET_MB} MB{note})")
+    print(
+        f"{'PASS' if rss <= RSS_TARGET_MB else 'FAIL'}: peak RSS of (3), its page workers included = {rss:.0f} MB "
+        f"(target <= {RSS_TARGET_MB} MB{note})"
+    )
     full = runs.get(f"3 project, {prefilled:,} archived")
     if full:
         empty = runs["3 project"]

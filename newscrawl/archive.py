@@ -28,7 +28,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,13 +37,14 @@ import sqlite_utils
 from sqlite_utils.db import Table, jsonify_if_needed
 
 from newscrawl.coverage import EXPECTED_FIELDS, absent_fields, missing_fields
+from newscrawl.items import ArticleItem
 from newscrawl.schedule import parse_moment
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
     from newscrawl.coverage import FieldCoverage
-    from newscrawl.items import ArticleItem, TickerItem
+    from newscrawl.items import TickerItem
 
 # Fields whose change makes an article a different text (counters are not among them).
 _CONTENT_FIELDS = ("headline", "lead", "body", "authors", "source", "tags", "captions")
@@ -149,8 +150,9 @@ def _sql_value(value: Any) -> Any:
 
 def content_hash(item: ArticleItem) -> str:
     """SHA-256 of the article's text fields; equal hashes mean an unchanged article."""
-    data = asdict(item)
-    payload = json.dumps({key: data[key] for key in _CONTENT_FIELDS}, ensure_ascii=False, sort_keys=True)
+    data = {key: getattr(item, key) for key in _CONTENT_FIELDS}
+    data["captions"] = [asdict(caption) for caption in item.captions]
+    payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -553,10 +555,14 @@ class Archive:
         return new
 
 
+_RECORD_FIELDS = tuple(
+    f.name for f in fields(ArticleItem) if f.name not in ("captions", "related", "sitemap_lastmod", "sitemap_news")
+)
+
+
 def _article_record(item: ArticleItem) -> dict[str, Any]:
-    data = asdict(item)
-    for key in ("captions", "related", "sitemap_lastmod", "sitemap_news"):
-        data.pop(key)
+    # Not asdict(): it deep-copies every paragraph of the body, for nothing.
+    data = {key: getattr(item, key) for key in _RECORD_FIELDS}
     data["authors"] = json.dumps(item.authors, ensure_ascii=False)
     data["tags"] = json.dumps(item.tags, ensure_ascii=False)
     data["missing_fields"] = json.dumps(missing_fields(item))

@@ -10,6 +10,7 @@ process, the same functions, the same results.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import multiprocessing
 import os
@@ -179,6 +180,10 @@ class PagePool:
             # fork: the workers start with everything imported (spawn would import it all again
             # in each, for every crawl).
             context = multiprocessing.get_context("fork")
+            # What exists now lives as long as the crawl: kept out of the collector's scans, in
+            # the workers too, whose copies of it then stay shared with this process.
+            gc.collect()
+            gc.freeze()
             self._executor = ProcessPoolExecutor(
                 processes, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
             )

@@ -45,7 +45,11 @@ if TYPE_CHECKING:
     from newscrawl.schedule import Schedule
 
 
-_LISTING_PRIORITY = 10  # listings first, so menu labels are known before their articles parse
+# A listing's first page comes before articles, so the labels its menus give are known before
+# its articles parse; a listing's further pages come after the articles already found, so the
+# queue of requests stays about a page of each listing long, whatever the site's size.
+_LISTING_PRIORITY = 10
+_PAGINATION_PRIORITY = -10
 
 
 class AlMayadeenSpider(scrapy.Spider):
@@ -265,7 +269,7 @@ class AlMayadeenSpider(scrapy.Spider):
             # links of a shallow walk name only the next page).
             pages = []
         for url in pages:
-            for request in self._follow_listing(url):
+            for request in self._follow_listing(url, _PAGINATION_PRIORITY):
                 yield request
 
     async def parse_article(self, response: Response) -> AsyncIterator[ArticleItem | TickerItem]:
@@ -315,12 +319,12 @@ class AlMayadeenSpider(scrapy.Spider):
 
     # --- following ------------------------------------------------------------------------
 
-    def _follow_listing(self, url: str) -> Iterator[Request]:
+    def _follow_listing(self, url: str, priority: int = _LISTING_PRIORITY) -> Iterator[Request]:
         url = self.hosts.to_fetch(url)
         key = canonical(url)
         if key not in self.requested:
             self.requested.add(key)
-            yield Request(url, callback=self.parse_listing, errback=self.listing_failed, priority=_LISTING_PRIORITY)
+            yield Request(url, callback=self.parse_listing, errback=self.listing_failed, priority=priority)
 
     def _follow_article(self, url: str, *, recheck: bool = False, sitemap: SitemapLink | None = None) -> Iterator[Request]:
         """Request an article once per run: unless the run is full, only one the archive does
