@@ -33,6 +33,7 @@ def test_live_site_keeps_polite_settings() -> None:
     assert settings.getbool("AUTOTHROTTLE_ENABLED")
     assert settings.getfloat("DOWNLOAD_DELAY") == 0.25
     assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 4
+    assert settings.get("EXTRACT_PROCESSES") == 0  # a polite rate leaves the crawl's process idle
 
 
 def test_loopback_mirror_is_crawled_without_delays() -> None:
@@ -40,6 +41,7 @@ def test_loopback_mirror_is_crawled_without_delays() -> None:
     assert not settings.getbool("AUTOTHROTTLE_ENABLED")
     assert settings.getfloat("DOWNLOAD_DELAY") == 0
     assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 16
+    assert settings.get("EXTRACT_PROCESSES") == "auto"
 
 
 def test_command_line_settings_win_over_loopback_defaults() -> None:
@@ -75,6 +77,11 @@ def test_bad_arguments(kwargs: dict[str, str], message: str) -> None:
 def test_bad_recheck_schedule_is_a_clear_error() -> None:
     with pytest.raises(SpiderArgumentError, match=r"RECHECK_SCHEDULE: '2d' is not a step age:interval such as 2d:6h"):
         crawler_settings(None, {"RECHECK_SCHEDULE": "6h:1h, 2d"})
+
+
+def test_bad_extract_processes_is_a_clear_error() -> None:
+    with pytest.raises(SpiderArgumentError, match=r"EXTRACT_PROCESSES='many' is not a count of processes \(0 or more\) or auto"):
+        crawler_settings("http://127.0.0.1:8000", {"EXTRACT_PROCESSES": "many"})
 
 
 def test_archived_means_archived_when_the_run_began(tmp_path: Path) -> None:
