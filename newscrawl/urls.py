@@ -74,6 +74,8 @@ class HostMap:
 
     def on_site(self, url: str) -> bool:
         """Whether a URL is on the edition (its real host or the mirror standing in for it)."""
+        if url.startswith((self.fetch_origin + "/", self.real_origin + "/")):
+            return True
         return origin(url) in (self.real_origin, self.fetch_origin) or host(url) == host(self.real_origin)
 
     def to_fetch(self, url: str) -> str:
