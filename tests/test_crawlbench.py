@@ -62,7 +62,10 @@ def test_benchmark_runs_and_checks_every_article_archived(
     for kind in ("1 fetch", "2 baseline", "3 project", "3 project, 200 archived"):
         assert f"| {kind} | " in out
     assert "ratio (3)/(2) of the median pages/s: " in out
-    assert "peak RSS of (3) = " in out
+    assert "peak memory of (3), its page workers included = " in out
+    project = next(line for line in out.splitlines() if line.startswith("| 3 project | "))
+    rss, pss = (float(cell.split(" / ")[-1]) for cell in project.split(" | ")[5:7])
+    assert 20 < pss <= rss  # sampled from /proc: the crawl and its workers
     assert "against 200 archived articles (3) costs " in out
     # the baseline stored every article page it fetched; the prefilled run archived the site's 30 too
     baseline = next(line for line in out.splitlines() if line.startswith("| 2 baseline | "))
