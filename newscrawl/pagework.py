@@ -176,6 +176,9 @@ class PagePool:
     def start(self, processes: int) -> None:
         """Start ``processes`` workers (none for 0)."""
         self.close()
+        if processes > 0 and "fork" not in multiprocessing.get_all_start_methods():
+            logger.warning("EXTRACT_PROCESSES=%d: this system cannot fork; pages are read in the crawl's process", processes)
+            return
         if processes > 0:
             # fork: the workers start with everything imported (spawn would import it all again
             # in each, for every crawl).
