@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import asyncio
+from pathlib import Path
 
 import pytest
+from scrapy.http import Request
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
@@ -13,9 +15,6 @@ from newscrawl.archive import Archive, ArchiveState
 from newscrawl.items import ArticleItem
 from newscrawl.spiders import SpiderArgumentError
 from newscrawl.spiders.almayadeen import AlMayadeenSpider
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 
 def crawler_settings(base_url: str | None, cmdline: dict[str, object] | None = None) -> Settings:
@@ -98,3 +97,27 @@ def test_archived_means_archived_when_the_run_began(tmp_path: Path) -> None:
     assert spider.state.is_archived(url)
     assert not spider._is_archived(url)
     spider.state.close()
+
+
+def test_listing_requests_come_in_order_of_need(tmp_path: Path) -> None:
+    # A listing's further pages wait behind the articles already found (so the queue stays short
+    # on a big site); its subsections come before articles, as menus do.
+    from scrapy.http import HtmlResponse  # noqa: PLC0415
+
+    crawler = get_crawler(AlMayadeenSpider)
+    crawler.settings = Settings({"ARCHIVE_DB": str(tmp_path / "a.db"), "RECHECK_SCHEDULE": ""})
+    spider = AlMayadeenSpider.from_crawler(crawler, base_url="http://127.0.0.1:8000")
+    assert crawler.stats is not None
+    page = Path(__file__).resolve().parent.parent / "fixtures/site/news/politics/index.html"
+    response = HtmlResponse("http://127.0.0.1:8000/news/politics", body=page.read_bytes(), encoding="utf-8")
+
+    async def requests() -> list[Request]:
+        return [r async for r in spider.parse_listing(response) if isinstance(r, Request)]
+
+    try:
+        by_priority = {(r.priority, r.callback.__name__ if r.callback else "") for r in asyncio.run(requests())}
+    finally:
+        spider.state.close()  # type: ignore[union-attr]
+    assert by_priority == {(10, "parse_listing"), (0, "parse_article"), (-10, "parse_listing")}
+    pages = sorted(r.url for r in asyncio.run(requests()) if r.priority == -10)
+    assert pages == []  # asked once per run
