@@ -6,13 +6,15 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from parsel.selector import create_root_node
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
-from scrapy.http import TextResponse
+from scrapy.http import TextResponse, XmlResponse
 from scrapy.selector import Selector
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.response import get_base_url
 
 from newscrawl.blocking import block_reason
-from newscrawl.extract.generic import Page
+from newscrawl.extract.generic import Page, _HtmlParser
 from newscrawl.middlewares import Blocked
 
 if TYPE_CHECKING:
@@ -86,7 +88,12 @@ def html_page(response: Response) -> Page | None:
     # Not response.selector: the response would keep its selector, and the selector its
     # response, a cycle that holds the page's parsed tree until a full garbage collection (peak
     # memory grew as extraction got faster). Freed with the page instead.
-    return Page(url=response.url, selector=Selector(response))
+    if isinstance(response, XmlResponse):
+        return Page(url=response.url, selector=Selector(response))
+    # Parsed as Selector(response) would, with lxml.html's element classes looked up in C.
+    base_url = get_base_url(response)
+    root = create_root_node(response.text, _HtmlParser, base_url=base_url)
+    return Page(url=response.url, selector=Selector(root=root, type="html", base_url=base_url))
 
 
 def response_headers(response: Response) -> dict[str, str]:
