@@ -156,6 +156,17 @@ def content_hash(item: ArticleItem) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+#: Descriptors of the crawl locks this process holds (see :func:`held_lock_fds`).
+_HELD_LOCKS: set[int] = set()
+
+
+def held_lock_fds() -> frozenset[int]:
+    """The descriptors of the crawl locks this process holds. A process forked from it must close
+    them: a ``flock`` lasts until every descriptor of it is closed, so a child keeping one would
+    keep the archive locked after the crawl released it, or died."""
+    return frozenset(_HELD_LOCKS)
+
+
 class Archive:
     """An open archive file. Create the schema on open; every write goes through a method here."""
 
@@ -192,11 +203,13 @@ class Archive:
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode("ascii"))
         self._lock = fd
+        _HELD_LOCKS.add(fd)
 
     def close(self) -> None:
         """Close the connection (the WAL is checkpointed by SQLite) and release the crawl lock."""
         self.db.close()
         if self._lock is not None:
+            _HELD_LOCKS.discard(self._lock)
             os.close(self._lock)  # closing the descriptor releases the flock
             self._lock = None
 

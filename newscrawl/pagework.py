@@ -10,6 +10,7 @@ process, the same functions, the same results.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import multiprocessing
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Literal
 
 from scrapy.http import HtmlResponse
 
-from newscrawl.archive import utcnow
+from newscrawl.archive import held_lock_fds, utcnow
 from newscrawl.extract import almayadeen as site
 from newscrawl.extract.generic import text_of
 from newscrawl.loaders import LoadContext, load_article, load_ticker
@@ -236,6 +237,9 @@ class _Collect(logging.Handler):
 
 def _start_worker(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for fd in held_lock_fds():
+        with contextlib.suppress(OSError):
+            os.close(fd)
     root = logging.getLogger()
     level = min((handler.level for handler in root.handlers), default=logging.WARNING)
     for handler in list(root.handlers):

@@ -18,6 +18,7 @@ import pytest
 from scrapy.settings import Settings
 
 from newscrawl import pagework
+from newscrawl.archive import Archive
 from newscrawl.loaders import LoadContext
 from newscrawl.pagework import PageJob, PagePool, PageWork, read_page
 from newscrawl.spiders import SpiderArgumentError, extract_processes
@@ -154,6 +155,20 @@ def test_a_dead_worker_is_reported_and_pages_are_read_here(pool: PagePool, caplo
     assert work.article.headline
     assert pool.processes == 0
     assert "an extraction process died" in caplog.text
+
+
+def test_a_released_archive_lock_is_free_while_workers_live(tmp_path: Path) -> None:
+    # Workers are forked while the pipeline holds the crawl lock; a flock lasts while any process
+    # keeps its descriptor, so they must not keep it.
+    archive = Archive(tmp_path / "a.db", exclusive=True)
+    pool = PagePool()
+    pool.start(1)
+    try:
+        asyncio.run(pool.read(job(ARTICLE, "article")))  # the worker is up
+        archive.close()
+        Archive(tmp_path / "a.db", exclusive=True).close()
+    finally:
+        pool.close()
 
 
 def test_workers_exit_when_the_crawl_is_killed(tmp_path: Path) -> None:
