@@ -49,9 +49,10 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_TIMEOUT = 30
-#: Processes that read pages (parse, extract) beside the crawl's own: 0 reads them in the crawl's
-#: process, which keeps up with any polite rate; "auto" is one per core, for a fast backfill or
-#: a mirror (the spider sets it for a mirror on this machine). See README, Performance.
+#: Processes that read pages (parse, extract) beside the crawl's own, for the almayadeen spider:
+#: 0 reads them in the crawl's process, which keeps up with any polite rate; "auto" is one per
+#: core, for a fast backfill or a mirror (the spider sets it for a mirror on this machine). See
+#: README, Performance.
 EXTRACT_PROCESSES = 0
 #: Items of a page processed at once: the pipelines are synchronous, so Scrapy's default (100)
 #: only costs 100 tasks per page.
