@@ -47,10 +47,6 @@ LinkKind = Literal["article", "pagination", "subsection"]
 SEEN_LINKS_MAX = 100_000
 
 
-#: How much lower the workers' scheduling priority is than the crawl's process (``os.nice``).
-WORKER_NICENESS = 5
-
-
 @dataclass(frozen=True, slots=True)
 class PageJob:
     """A fetched page to read: what the spider knows of it when it arrives."""
@@ -241,9 +237,6 @@ class _Collect(logging.Handler):
 
 def _start_worker(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # The crawl's process feeds the workers: on a busy machine it must not wait for them.
-    with contextlib.suppress(OSError):
-        os.nice(WORKER_NICENESS)
     for fd in held_lock_fds():
         with contextlib.suppress(OSError):
             os.close(fd)
