@@ -84,6 +84,9 @@ class AlMayadeenSpider(scrapy.Spider):
     """
 
     name = "almayadeen"
+    # The spider asks for each page once itself (``requested``, by canonical URL): Scrapy's
+    # duplicate filter would only hash every request again and keep every hash in memory.
+    custom_settings: dict[str, Any] | None = {"DUPEFILTER_CLASS": "scrapy.dupefilters.BaseDupeFilter"}  # noqa: RUF012 - Scrapy types it so
 
     def __init__(
         self,
