@@ -30,7 +30,7 @@ def test_worker_gives_what_one_process_gives() -> None:
     with MainTextWorker() as worker:
         lines = worker.submit(STORY, URL)
         assert lines() == fast_main_text(STORY, URL) == main_text(Page.from_html(STORY, URL))
-        assert extract_article(STORY, URL, fast_text=worker.submit(STORY, URL)) == extract_article(STORY, URL)
+        assert extract_article(STORY, URL, worker=worker) == extract_article(STORY, URL)
     assert "Paragraph 0: the dockers and the port authority agreed on pay after a week of talks." in lines()
 
 
