@@ -1206,6 +1206,8 @@ def figure_captions(page: Page) -> list[tuple[str, str | None, str | None]]:
 _LEAD_WORDS = frozenset(
     {"lead", "standfirst", "summary", "excerpt", "dek", "intro", "subtitle", "subheadline", "abstract", "teaser-text"}
 )
+# One search in C for "a lead word is a part of the names", before the whole-word check.
+_LEAD_PART = re.compile("|".join(sorted(_LEAD_WORDS)))
 
 
 def lead_candidates(page: Page) -> list[str]:
@@ -1214,7 +1216,7 @@ def lead_candidates(page: Page) -> list[str]:
         text
         for el, names in page.named  # lead-named elements have names, in page order
         if el.tag in ("p", "div", "h2")
-        and any(word in names for word in _LEAD_WORDS)  # a class word is a part of the names
+        and _LEAD_PART.search(names)  # a class word is a part of the names
         and class_words(el) & _LEAD_WORDS
         and not page.in_boilerplate(el)
         and (text := text_of(el))

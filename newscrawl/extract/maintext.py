@@ -54,9 +54,12 @@ def text_boxes(page: Page) -> list[HtmlElement]:
     direct: dict[HtmlElement, int] = {}
     within: dict[HtmlElement, int] = {}
     total = 0
+    texts = _texts(page)
     for p in page.root.iter("p"):
-        length = len(generic.text_of(p))
-        if length < _PARAGRAPH or page.in_boilerplate(p):
+        if page.in_boilerplate(p):
+            continue
+        length = len(_text(p, texts))
+        if length < _PARAGRAPH:
             continue
         parent = p.getparent()
         if parent is None:
@@ -86,11 +89,12 @@ def _kin(page: Page, box: HtmlElement) -> list[HtmlElement]:
             break
         top = parent
     taken = set(box.iter())
+    texts = _texts(page)
     found: list[HtmlElement] = []
     for el in top.iter(box.tag):
         if el in taken or page.names.get(el) != names:
             continue
-        if any(len(generic.text_of(p)) >= _PARAGRAPH for p in el.iter("p")):
+        if any(len(_text(p, texts)) >= _PARAGRAPH for p in el.iter("p")):
             found.append(el)
             taken.update(el.iter())
     return found
@@ -128,9 +132,22 @@ def dense_text(page: Page) -> DenseText:
     computed once per page."""
     memo: dict[str, DenseText] = page.__dict__.setdefault("_memo", {})
     if "dense_text" not in memo:
-        boxes = text_boxes(page)
-        memo["dense_text"] = DenseText([line for box in boxes for line in generic.body_text(text_blocks(page, box))], boxes)
+        boxes, texts = text_boxes(page), _texts(page)
+        blocks = (_text(el, texts) for box in boxes for el in text_blocks(page, box))
+        memo["dense_text"] = DenseText([text for text in blocks if text and not generic.is_read_more(text)], boxes)
     return memo["dense_text"]
+
+
+def _texts(page: Page) -> dict[HtmlElement, str]:
+    # the elements' texts read so far: density, then the lines, read each paragraph once
+    memo: dict[str, dict[HtmlElement, str]] = page.__dict__.setdefault("_memo", {})
+    return memo.setdefault("dense_texts", {})
+
+
+def _text(el: HtmlElement, texts: dict[HtmlElement, str]) -> str:
+    if el not in texts:
+        texts[el] = generic.text_of(el)
+    return texts[el]
 
 
 def is_doubtful(page: Page) -> bool:
