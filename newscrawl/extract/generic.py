@@ -1451,8 +1451,9 @@ def main_text(page: Page) -> list[str]:
 
 def fast_main_text(html: str, url: str) -> list[str]:
     """trafilatura's fast-mode main text of a page given as HTML text, parsed here as
-    :meth:`Page.from_html` parses it: what :func:`main_text` starts from, for another process to
-    compute while this one runs the other layers (``newscrawl extract --batch``)."""
+    :meth:`Page.from_html` parses it: what :func:`main_text` starts from where the page's dense
+    text is in doubt, for another process to compute while this one runs the other layers
+    (``newscrawl extract --batch``)."""
     return _trafilatura_lines(Page.from_html(html, url), fast=True)
 
 
