@@ -30,7 +30,8 @@ _KIN_LEVELS = 4
 _LINKED = 0.8
 # Doubt: less text than this (characters) ...
 _SHORT = 1000
-# ... or less than this share of the text of its boxes (the rest is outside paragraphs) ...
+# ... or less than this share of the text of its boxes (the rest is outside paragraphs, or is
+# script text, which also marks boxes that hold more than an article) ...
 _IN_BLOCKS = 0.6
 # ... or less than this share of the words of a JSON-LD articleBody of at least _DECLARED chars.
 _DECLARED_SHARE = 0.8
@@ -130,18 +131,18 @@ def _mostly_links(el: HtmlElement) -> bool:
 def dense_text(page: Page) -> DenseText:
     """The main text as lines, read from :func:`text_boxes` (no lines where nothing was found);
     computed once per page."""
-    memo: dict[str, DenseText] = page.__dict__.setdefault("_memo", {})
-    if "dense_text" not in memo:
+    found: DenseText | None = page.__dict__.get("_dense_text")
+    if found is None:
         boxes, texts = text_boxes(page), _texts(page)
         blocks = (_text(el, texts) for box in boxes for el in text_blocks(page, box))
-        memo["dense_text"] = DenseText([text for text in blocks if text and not generic.is_read_more(text)], boxes)
-    return memo["dense_text"]
+        found = page.__dict__["_dense_text"] = DenseText([t for t in blocks if t and not generic.is_read_more(t)], boxes)
+    return found
 
 
 def _texts(page: Page) -> dict[HtmlElement, str]:
     # the elements' texts read so far: density, then the lines, read each paragraph once
-    memo: dict[str, dict[HtmlElement, str]] = page.__dict__.setdefault("_memo", {})
-    return memo.setdefault("dense_texts", {})
+    texts: dict[HtmlElement, str] = page.__dict__.setdefault("_dense_texts", {})
+    return texts
 
 
 def _text(el: HtmlElement, texts: dict[HtmlElement, str]) -> str:
@@ -152,7 +153,7 @@ def _text(el: HtmlElement, texts: dict[HtmlElement, str]) -> str:
 
 def is_doubtful(page: Page) -> bool:
     """Whether :func:`dense_text` may not have found the article's text: a short text, a small
-    part of the text of its boxes (the rest sits in ``div``\\ s and ``<br>`` lines, not in
+    part of the text of its boxes (the rest sits in ``div`` elements and ``<br>`` lines, not in
     paragraphs), or one missing much of the page's own JSON-LD ``articleBody``."""
     lines, boxes = dense_text(page)
     length = sum(map(len, lines))
