@@ -946,7 +946,7 @@ def caption_boxes(page: Page) -> list[HtmlElement]:
     chrome, but not teasers: an image that links to another page."""
     candidates = list(page.root.iter("figure", "figcaption"))
     for el, names in page.named:
-        if "caption" in names or "legend" in names or "description" in names:
+        if _CAPTION_PART.search(names):
             words = class_words(el)
             if "caption" in words or (words & {"legend", "description"} and _describes_image(el, words)):
                 candidates.append(el)
@@ -975,6 +975,8 @@ def caption_boxes(page: Page) -> list[HtmlElement]:
     return sorted(boxes, key=page.order.__getitem__)
 
 
+# One search in C for the names caption_boxes looks at, before the whole-word checks.
+_CAPTION_PART = re.compile("caption|legend|description")
 _IMAGE_BOX_WORDS = frozenset({"image", "img", "photo", "foto", "picture", "bild", "media"})
 
 
