@@ -71,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
             "Print one JSON object for an article page: headline, authors, published, modified, source, tags, captions, "
             'lead, body, language. With --batch, read JSON lines {"url": ..., "file": ...} on standard input and '
             "write one JSON object per line, in the same order, each flushed when done; a page that fails gives an "
-            'object with an "error" key. A batch computes each main text in a second process meanwhile.'
+            'object with an "error" key. Where a page needs trafilatura\'s main text, a batch computes it in a second '
+            "process meanwhile."
         ),
     )
     extract.add_argument("file", nargs="?", type=Path, help="the saved HTML page (not with --batch)")
@@ -303,7 +304,8 @@ def extract_file(path: Path | None, url: str) -> int:
 def extract_batch(lines: TextIO, out: TextIO) -> int:
     """Extract each page named on ``lines``; one JSON line out per line in, flushed as done.
 
-    A second process computes each page's main text meanwhile (:class:`MainTextWorker`)."""
+    A second process computes trafilatura's main text meanwhile where a page needs it
+    (:class:`MainTextWorker`)."""
     from newscrawl.extraction import MainTextWorker, extract_article  # noqa: PLC0415 (slow to import)
 
     with MainTextWorker() as worker:
@@ -313,7 +315,7 @@ def extract_batch(lines: TextIO, out: TextIO) -> int:
             try:
                 request = json.loads(line)
                 html = decode_html(Path(request["file"]).read_bytes())
-                result = extract_article(html, request["url"], fast_text=worker.submit(html, request["url"]))
+                result = extract_article(html, request["url"], worker=worker)
             except Exception as exc:
                 result = {"error": f"{type(exc).__name__}: {exc}"}
             out.write(json.dumps(result, ensure_ascii=False) + "\n")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from newscrawl.charset import decode_html
 from newscrawl.extract.generic import NewsPage, Page, fast_main_text
+from newscrawl.extract.maintext import is_doubtful
 from newscrawl.loaders import LoadContext, load_article
 from newscrawl.urls import HostMap, origin
 
@@ -23,17 +24,18 @@ KEYS = ("headline", "authors", "published", "modified", "source", "tags", "capti
 _FIELDS = ("url", "headline", "authors", "published_at", "modified_at", "source", "tags", "captions", "lead", "body", "language")
 
 
-def extract_article(html: bytes | str, url: str, *, fast_text: Callable[[], list[str]] | None = None) -> dict[str, Any]:
+def extract_article(html: bytes | str, url: str, *, worker: MainTextWorker | None = None) -> dict[str, Any]:
     """The generic extraction of one article page, as a JSON-ready dict with :data:`KEYS`.
 
     Times keep the offset the page gives (``published`` is never a modification time); lists
-    are empty and other fields ``None`` where the page has nothing. ``fast_text`` gives
-    trafilatura's fast main text of the same (decoded) HTML when another process computes it
-    (:func:`newscrawl.extract.generic.fast_main_text`).
+    are empty and other fields ``None`` where the page has nothing. Where the page's own dense
+    text is in doubt and trafilatura's is needed (:func:`newscrawl.extract.maintext.is_doubtful`),
+    ``worker`` computes it in another process while this one reads the other fields.
     """
     text = decode_html(html) if isinstance(html, bytes) else html
     parsed = Page.from_html(text, url)
-    parsed.fast_text = fast_text
+    if worker is not None and is_doubtful(parsed):
+        parsed.fast_text = worker.submit(text, url)
     page = NewsPage(parsed)
     home = origin(url)
     context = LoadContext(hosts=HostMap(home, home), edition="", timezone=None, site_names=())
@@ -53,10 +55,11 @@ def extract_article(html: bytes | str, url: str, *, fast_text: Callable[[], list
 
 
 class MainTextWorker:
-    """A second process that computes trafilatura's fast main text of each page (the costliest
-    layer, about half the time) while this process runs the other layers, so a batch uses two
-    cores and each page's result comes sooner. The output is the same as in one process. A
-    worker that dies is replaced, and its page's text computed here.
+    """A second process that computes trafilatura's fast main text of a page (the costliest
+    layer, more than the others together) while this process runs the other layers, so such a
+    page's result comes sooner; only pages whose own dense text is in doubt need it. The output
+    is the same as in one process. A worker that dies is replaced, and its page's text computed
+    here.
     """
 
     def __init__(self) -> None:

@@ -29,6 +29,7 @@ from parsel.csstranslator import css2xpath
 from parsel.selector import create_root_node
 from trafilatura import bare_extraction
 
+from newscrawl.extract import maintext
 from newscrawl.processors import (
     DISPLAYED_DATE,
     INVISIBLE_CHARS,
@@ -945,7 +946,7 @@ def caption_boxes(page: Page) -> list[HtmlElement]:
     chrome, but not teasers: an image that links to another page."""
     candidates = list(page.root.iter("figure", "figcaption"))
     for el, names in page.named:
-        if "caption" in names or "legend" in names or "description" in names:
+        if _CAPTION_PART.search(names):
             words = class_words(el)
             if "caption" in words or (words & {"legend", "description"} and _describes_image(el, words)):
                 candidates.append(el)
@@ -974,6 +975,8 @@ def caption_boxes(page: Page) -> list[HtmlElement]:
     return sorted(boxes, key=page.order.__getitem__)
 
 
+# One search in C for the names caption_boxes looks at, before the whole-word checks.
+_CAPTION_PART = re.compile("caption|legend|description")
 _IMAGE_BOX_WORDS = frozenset({"image", "img", "photo", "foto", "picture", "bild", "media"})
 
 
@@ -1205,6 +1208,8 @@ def figure_captions(page: Page) -> list[tuple[str, str | None, str | None]]:
 _LEAD_WORDS = frozenset(
     {"lead", "standfirst", "summary", "excerpt", "dek", "intro", "subtitle", "subheadline", "abstract", "teaser-text"}
 )
+# One search in C for "a lead word is a part of the names", before the whole-word check.
+_LEAD_PART = re.compile("|".join(sorted(_LEAD_WORDS)))
 
 
 def lead_candidates(page: Page) -> list[str]:
@@ -1213,7 +1218,7 @@ def lead_candidates(page: Page) -> list[str]:
         text
         for el, names in page.named  # lead-named elements have names, in page order
         if el.tag in ("p", "div", "h2")
-        and any(word in names for word in _LEAD_WORDS)  # a class word is a part of the names
+        and _LEAD_PART.search(names)  # a class word is a part of the names
         and class_words(el) & _LEAD_WORDS
         and not page.in_boilerplate(el)
         and (text := text_of(el))
@@ -1427,14 +1432,19 @@ def body_text(blocks: Iterable[HtmlElement]) -> list[str]:
 
 
 def main_text(page: Page) -> list[str]:
-    """The page's main text as paragraphs, by trafilatura (which works on its own copy of the tree).
+    """The page's main text as paragraphs: the page's own densest text where that looks sound,
+    else trafilatura's (which works on its own copy of the tree).
 
-    trafilatura earns its place here: on real pages of many publishers it finds the article
-    text better than any density heuristic of ours (see ``benchmarks/realworld.py``). Its fast
-    mode is used, and its full mode (which weighs its own result against readability and
-    jusText) only where the fast result looks like a failed extraction: see
-    :func:`_looks_failed`.
+    The density extractor (:mod:`newscrawl.extract.maintext`) reads the tree already parsed and
+    costs about a millisecond; trafilatura earns its place on the pages where that result is in
+    doubt (text outside paragraphs, a short text, one missing much of the declared
+    ``articleBody``): on real pages of many publishers it finds the text better than any density
+    heuristic of ours (see ``benchmarks/realworld.py``). Its fast mode is used, and its full mode
+    (which weighs its own result against readability and jusText) only where the fast result
+    looks like a failed extraction: see :func:`_looks_failed`.
     """
+    if not maintext.is_doubtful(page):
+        return list(maintext.dense_text(page).lines)
     lines = page.fast_text() if page.fast_text is not None else _trafilatura_lines(page, fast=True)
     if _looks_failed(lines, page):
         lines = _trafilatura_lines(page, fast=False) or lines
@@ -1443,8 +1453,9 @@ def main_text(page: Page) -> list[str]:
 
 def fast_main_text(html: str, url: str) -> list[str]:
     """trafilatura's fast-mode main text of a page given as HTML text, parsed here as
-    :meth:`Page.from_html` parses it: what :func:`main_text` starts from, for another process to
-    compute while this one runs the other layers (``newscrawl extract --batch``)."""
+    :meth:`Page.from_html` parses it: what :func:`main_text` starts from where the page's dense
+    text is in doubt, for another process to compute while this one runs the other layers
+    (``newscrawl extract --batch``)."""
     return _trafilatura_lines(Page.from_html(html, url), fast=True)
 
 

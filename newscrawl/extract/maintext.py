@@ -1,0 +1,173 @@
+"""The article's main text read straight off the parsed page: a density extractor cheap enough
+to run first on every page, and the signs that its result is in doubt.
+
+It picks the element whose paragraphs hold most of the page's paragraph text (boilerplate left
+out), with the boxes of the same kind beside it where a page splits its text between ads, and
+reads their paragraphs, subheadings, quotes and list items. trafilatura, about 15 times dearer,
+is left for the pages where that result looks doubtful (:func:`is_doubtful`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import TYPE_CHECKING, NamedTuple
+
+from newscrawl.extract import generic
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+    from newscrawl.extract.generic import Page
+
+# A paragraph this short is a label, a date or a button, and does not count towards density.
+_PARAGRAPH = 25
+# The text's box is the smallest holding this share of the page's paragraph text ...
+_HOLDS = 0.7
+# ... and boxes of the same class within this many levels above it hold the rest of it.
+_KIN_LEVELS = 4
+# A block whose text is mostly link text is a teaser or a link list, not the article's.
+_LINKED = 0.8
+# Doubt: less text than this (characters) ...
+_SHORT = 1000
+# ... or less than this share of the text of its boxes (the rest is outside paragraphs, or is
+# script text, which also marks boxes that hold more than an article) ...
+_IN_BLOCKS = 0.6
+# ... or less than this share of the words of a JSON-LD articleBody of at least _DECLARED chars.
+_DECLARED_SHARE = 0.8
+_DECLARED = 200
+# The blocks a text is read from (lists through their items).
+_BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "pre")
+
+
+class DenseText(NamedTuple):
+    """The main text :func:`dense_text` reads, and the elements it read it from."""
+
+    lines: list[str]
+    boxes: list[HtmlElement]
+
+
+def text_boxes(page: Page) -> list[HtmlElement]:
+    """The elements holding the main text, in page order: the smallest element with most of
+    the page's paragraph text (paragraphs of at least 25 characters, outside boilerplate), then
+    the elements with the same class names near it that hold paragraphs too (a text cut in
+    several boxes). Empty where the page has no such paragraph."""
+    direct: dict[HtmlElement, int] = {}
+    within: dict[HtmlElement, int] = {}
+    total = 0
+    texts = _texts(page)
+    for p in page.root.iter("p"):
+        if page.in_boilerplate(p):
+            continue
+        length = len(_text(p, texts))
+        if length < _PARAGRAPH:
+            continue
+        parent = p.getparent()
+        if parent is None:
+            continue
+        total += length
+        direct[parent] = direct.get(parent, 0) + length
+        for ancestor in p.iterancestors():
+            within[ancestor] = within.get(ancestor, 0) + length
+    if not direct:
+        return []
+    box: HtmlElement | None = max(direct, key=direct.__getitem__)
+    while box is not None and within[box] < _HOLDS * total:
+        box = box.getparent()
+    if box is None:
+        return []
+    return sorted([box, *_kin(page, box)], key=page.order.__getitem__)
+
+
+def _kin(page: Page, box: HtmlElement) -> list[HtmlElement]:
+    names = page.names.get(box)
+    if not names:
+        return []
+    top = box
+    for _ in range(_KIN_LEVELS):
+        parent = top.getparent()
+        if parent is None:
+            break
+        top = parent
+    taken = set(box.iter())
+    texts = _texts(page)
+    found: list[HtmlElement] = []
+    for el in top.iter(box.tag):
+        if el in taken or page.names.get(el) != names:
+            continue
+        if any(len(_text(p, texts)) >= _PARAGRAPH for p in el.iter("p")):
+            found.append(el)
+            taken.update(el.iter())
+    return found
+
+
+def text_blocks(page: Page, box: HtmlElement) -> list[HtmlElement]:
+    """The block elements of ``box`` that hold its text (paragraphs, subheadings, quotes, list
+    items), outermost only: not those in boilerplate boxes, figures or captions inside it, nor
+    those mostly made of link text."""
+    captions = frozenset(generic.caption_boxes(page))
+    boilerplate = page.boilerplate
+    blocks: list[HtmlElement] = []
+    taken: set[HtmlElement] = set()
+    for el in box.iter(*_BLOCKS):
+        node: HtmlElement | None = el
+        while node is not None and node is not box:
+            if node in boilerplate or node in captions or node in taken or node.tag in ("figure", "figcaption"):
+                break
+            node = node.getparent()
+        else:
+            if not _mostly_links(el):
+                blocks.append(el)
+                taken.add(el)
+    return blocks
+
+
+def _mostly_links(el: HtmlElement) -> bool:
+    total = len(el.text_content().strip())
+    linked = sum(len(a.text_content().strip()) for a in el.iter("a"))
+    return total > 0 and linked >= _LINKED * total
+
+
+def dense_text(page: Page) -> DenseText:
+    """The main text as lines, read from :func:`text_boxes` (no lines where nothing was found);
+    computed once per page."""
+    found: DenseText | None = page.__dict__.get("_dense_text")
+    if found is None:
+        boxes, texts = text_boxes(page), _texts(page)
+        blocks = (_text(el, texts) for box in boxes for el in text_blocks(page, box))
+        found = page.__dict__["_dense_text"] = DenseText([t for t in blocks if t and not generic.is_read_more(t)], boxes)
+    return found
+
+
+def _texts(page: Page) -> dict[HtmlElement, str]:
+    # the elements' texts read so far: density, then the lines, read each paragraph once
+    texts: dict[HtmlElement, str] = page.__dict__.setdefault("_dense_texts", {})
+    return texts
+
+
+def _text(el: HtmlElement, texts: dict[HtmlElement, str]) -> str:
+    if el not in texts:
+        texts[el] = generic.text_of(el)
+    return texts[el]
+
+
+def is_doubtful(page: Page) -> bool:
+    """Whether :func:`dense_text` may not have found the article's text: a short text, a small
+    part of the text of its boxes (the rest sits in ``div`` elements and ``<br>`` lines, not in
+    paragraphs), or one missing much of the page's own JSON-LD ``articleBody``."""
+    lines, boxes = dense_text(page)
+    length = sum(map(len, lines))
+    if length < _SHORT:
+        return True
+    boxed = sum(len(" ".join(box.text_content().split())) for box in boxes)
+    if length < _IN_BLOCKS * boxed:
+        return True
+    declared = page.article_jsonld.get("articleBody")
+    if isinstance(declared, str) and len(declared) >= _DECLARED:
+        words = _words(declared)
+        return (words & _words("\n".join(lines))).total() < _DECLARED_SHARE * words.total()
+    return False
+
+
+def _words(text: str) -> Counter[str]:
+    return Counter(re.findall(r"\w+", text.casefold()))
