@@ -32,7 +32,8 @@ def clean_text(value: str | None) -> str | None:
     """
     if value is None:
         return None
-    if any(char in value for char in INVISIBLE_CHARS):
+    # isascii() is a flag lookup: most English text needs no search for invisible characters
+    if not value.isascii() and any(char in value for char in INVISIBLE_CHARS):
         value = _INVISIBLE.sub("", value)
     # str.split() splits on exactly the characters \s matches, far faster than a regex
     return " ".join(value.split()) or None
