@@ -13,15 +13,15 @@ import asyncio
 import contextlib
 import gc
 import logging
-import multiprocessing
 import os
+import pickle
 import signal
-import threading
+import socket
+import struct
 import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+import traceback
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 from scrapy.http import HtmlResponse
 
@@ -158,63 +158,150 @@ def _listing_links(page: Page, job: PageJob, seen: set[tuple[str, str, str]]) ->
                 yield ListingLink(url, "subsection", label=key[2])
 
 
+class PageWorkError(RuntimeError):
+    """Reading a page failed in a worker process (the message holds the worker's traceback)."""
+
+
+@dataclass(slots=True)
+class _Worker:
+    pid: int
+    #: The crawl's end of the socket pair (non-blocking, used on the event loop).
+    sock: socket.socket
+
+
 class PagePool:
     """Runs :func:`read_page` for the spider: in worker processes once :meth:`start` has made
     them, in the spider's own process until then (or with 0 of them).
 
     Workers are forked from a process that has imported the extractors already, so they cost no
-    start-up. They ignore Ctrl-C (the spider's process shuts down gracefully and stops them) and
-    exit when that process dies. If a worker dies, the pool says so and reads every later page in
-    the spider's process.
+    start-up. Each takes one page at a time over a socket pair, read and written on the crawl's
+    event loop: no thread, and a few pickles' worth of the crawl's CPU per page (a
+    ``ProcessPoolExecutor`` spent four times as much, in two threads that took the GIL from the
+    crawl). Workers ignore Ctrl-C (the crawl shuts down gracefully and stops them) and exit when
+    the crawl's end of their socket closes, as it does when the crawl dies. If a worker dies,
+    the pool says so and reads every later page in the spider's process.
     """
 
     def __init__(self) -> None:
         self._seen: set[tuple[str, str, str]] = set()
-        self._executor: ProcessPoolExecutor | None = None
+        self._workers: list[_Worker] = []
+        self._idle: asyncio.Queue[_Worker | None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         #: How many worker processes read pages (0: the spider's process does).
         self.processes = 0
+
+    @property
+    def pids(self) -> list[int]:
+        """The workers' process ids."""
+        return [worker.pid for worker in self._workers]
 
     def start(self, processes: int) -> None:
         """Start ``processes`` workers (none for 0)."""
         self.close()
-        if processes > 0 and "fork" not in multiprocessing.get_all_start_methods():
+        if processes <= 0:
+            return
+        if not hasattr(os, "fork"):
             logger.warning("EXTRACT_PROCESSES=%d: this system cannot fork; pages are read in the crawl's process", processes)
             return
-        if processes > 0:
-            # fork: the workers start with everything imported (spawn would import it all again
-            # in each, for every crawl).
-            context = multiprocessing.get_context("fork")
-            # What exists now lives as long as the crawl: kept out of the collector's scans, in
-            # the workers too, whose copies of it then stay shared with this process.
-            gc.collect()
-            gc.freeze()
-            self._executor = ProcessPoolExecutor(
-                processes, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
-            )
-            for _ in range(processes):  # fork them now, while the crawl has few threads
-                self._executor.submit(time.monotonic)
-            self.processes = processes
+        # What exists now lives as long as the crawl: kept out of the collector's scans, in the
+        # workers too, whose copies of it then stay shared with this process.
+        gc.collect()
+        gc.freeze()
+        for _ in range(processes):
+            ours, theirs = socket.socketpair()
+            pid = os.fork()
+            if pid == 0:  # the worker: it never returns to the crawl's code
+                status = 1
+                try:
+                    ours.close()
+                    for worker in self._workers:
+                        worker.sock.close()
+                    _serve(theirs)
+                    status = 0
+                finally:
+                    os._exit(status)
+            theirs.close()
+            ours.setblocking(False)
+            self._workers.append(_Worker(pid, ours))
+        self.processes = processes
 
     async def read(self, job: PageJob) -> PageWork:
         """The page's work, from a worker when there are workers."""
-        if self._executor is not None:
-            try:
-                work, logs = await asyncio.wrap_future(self._executor.submit(_read_in_worker, job))
-            except BrokenProcessPool:
-                logger.error("an extraction process died: pages are read in the crawl's own process from now on")
-                self.close()
+        if self._workers:
+            loop = asyncio.get_running_loop()
+            if self._idle is None or self._loop is not loop:
+                self._loop, self._idle = loop, asyncio.Queue()
+                for idle in self._workers:
+                    self._idle.put_nowait(idle)
+            idle_workers = self._idle
+            worker = await idle_workers.get()
+            if worker is None:  # the pool closed while this page waited
+                idle_workers.put_nowait(None)
             else:
-                for record in logs:
-                    logging.getLogger(record.name).handle(record)
-                return work
+                try:
+                    status, payload, logs = await _exchange(loop, worker.sock, job)
+                except (OSError, EOFError) as exc:
+                    logger.error("an extraction process died (%s): pages are read in the crawl's own process from now on", exc)
+                    self.close()
+                else:
+                    idle_workers.put_nowait(worker)
+                    for record in logs:
+                        logging.getLogger(record.name).handle(record)
+                    if status == "error":
+                        raise PageWorkError(f"{job.url}: reading the page failed in a worker:\n{payload}")
+                    return cast("PageWork", payload)
         return read_page(job, self._seen)
 
     def close(self) -> None:
-        """Stop the workers (pages still queued are dropped: the crawl is closing)."""
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = None
-            self.processes = 0
+        """Stop the workers and wait for them to exit."""
+        workers, self._workers = self._workers, []
+        self.processes = 0
+        if self._idle is not None and workers:
+            with contextlib.suppress(RuntimeError):  # its loop is gone: nothing waits on it
+                self._idle.put_nowait(None)
+        for worker in workers:
+            worker.sock.close()  # the worker reads the end of its input and exits
+        for worker in workers:
+            _reap(worker.pid)
+
+
+def _reap(pid: int, wait: float = 5.0) -> None:
+    """Collect a worker's exit (killing it if it has not exited within ``wait`` seconds)."""
+    deadline = time.monotonic() + wait
+    with contextlib.suppress(ChildProcessError):
+        while os.waitpid(pid, os.WNOHANG) == (0, 0):
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                return
+            time.sleep(0.005)
+
+
+_HEADER = struct.Struct("!Q")
+
+
+async def _exchange(
+    loop: asyncio.AbstractEventLoop, sock: socket.socket, job: PageJob
+) -> tuple[str, object, list[logging.LogRecord]]:
+    """Send ``job`` to the worker at ``sock``; its answer: ``("ok", work, logs)`` or
+    ``("error", traceback, logs)``."""
+    data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+    await loop.sock_sendall(sock, _HEADER.pack(len(data)))
+    await loop.sock_sendall(sock, data)
+    (size,) = _HEADER.unpack(await _receive(loop, sock, _HEADER.size))
+    answer: tuple[str, object, list[logging.LogRecord]] = pickle.loads(await _receive(loop, sock, size))
+    return answer
+
+
+async def _receive(loop: asyncio.AbstractEventLoop, sock: socket.socket, size: int) -> bytearray:
+    buffer = bytearray(size)
+    view, got = memoryview(buffer), 0
+    while got < size:
+        count = await loop.sock_recv_into(sock, view[got:])
+        if not count:
+            raise EOFError("the extraction process closed its end")
+        got += count
+    return buffer
 
 
 # --- in a worker process ----------------------------------------------------------------------
@@ -235,7 +322,8 @@ class _Collect(logging.Handler):
         _worker_logs.append(record)
 
 
-def _start_worker(parent: int) -> None:
+def _serve(sock: socket.socket) -> None:
+    """A worker's life: read jobs from ``sock``, answer each, until the crawl closes its end."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for fd in held_lock_fds():
         with contextlib.suppress(OSError):
@@ -246,18 +334,21 @@ def _start_worker(parent: int) -> None:
         root.removeHandler(handler)
     root.addHandler(_Collect(level))
     _worker_seen.clear()
-    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
-
-
-def _exit_with(parent: int) -> None:
-    # A forked worker holds the pipes its parent held; if the parent is killed, nothing tells
-    # the worker, which would wait forever (and keep the crawl's stdout open).
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(0)
-
-
-def _read_in_worker(job: PageJob) -> tuple[PageWork, list[logging.LogRecord]]:
-    _worker_logs.clear()
-    work = read_page(job, _worker_seen)
-    return work, list(_worker_logs)
+    sock.setblocking(True)
+    stream = sock.makefile("rb")
+    while True:
+        head = stream.read(_HEADER.size)
+        if len(head) < _HEADER.size:
+            return  # the crawl closed its end, or died
+        (size,) = _HEADER.unpack(head)
+        job = pickle.loads(stream.read(size))  # from the crawl that forked this process
+        _worker_logs.clear()
+        answer: tuple[str, object, list[logging.LogRecord]]
+        try:
+            answer = ("ok", read_page(job, _worker_seen), [])
+        except Exception:
+            answer = ("error", traceback.format_exc(), [])
+        answer[2].extend(_worker_logs)
+        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        sock.sendall(_HEADER.pack(len(data)))
+        sock.sendall(data)

@@ -20,7 +20,7 @@ from scrapy.settings import Settings
 from newscrawl import pagework
 from newscrawl.archive import Archive
 from newscrawl.loaders import LoadContext
-from newscrawl.pagework import PageJob, PagePool, PageWork, read_page
+from newscrawl.pagework import PageJob, PagePool, PageWork, PageWorkError, read_page
 from newscrawl.spiders import SpiderArgumentError, extract_processes
 from newscrawl.urls import HostMap
 
@@ -145,9 +145,26 @@ def test_what_a_worker_logs_is_logged_here(monkeypatch: pytest.MonkeyPatch, capl
     ]
 
 
+def test_a_page_that_fails_in_a_worker_fails_with_its_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(job: PageJob, seen: object = None) -> PageWork:
+        raise ValueError("no such markup")
+
+    monkeypatch.setattr(pagework, "read_page", broken)  # the fork below inherits it
+    pool = PagePool()
+    pool.start(1)
+    try:
+        with pytest.raises(
+            PageWorkError, match=r"(?s)freedom-flotilla.*reading the page failed in a worker.*ValueError: no such markup"
+        ):
+            asyncio.run(pool.read(job(ARTICLE, "article")))
+        assert pool.processes == 1  # the worker lives on
+    finally:
+        pool.close()
+
+
 def test_a_dead_worker_is_reported_and_pages_are_read_here(pool: PagePool, caplog: pytest.LogCaptureFixture) -> None:
     asyncio.run(pool.read(job(ARTICLE, "article")))
-    for pid in list(pool._executor._processes):  # type: ignore[union-attr]
+    for pid in pool.pids:
         os.kill(pid, signal.SIGKILL)
     with caplog.at_level(logging.ERROR):
         work = asyncio.run(pool.read(job(ARTICLE, "article")))
@@ -177,7 +194,7 @@ def test_workers_exit_when_the_crawl_is_killed(tmp_path: Path) -> None:
         "from newscrawl.pagework import PagePool\n"
         "pool = PagePool(); pool.start(2)\n"
         "time.sleep(0.5)\n"
-        "print(' '.join(map(str, pool._executor._processes)), flush=True)\n"
+        "print(' '.join(map(str, pool.pids)), flush=True)\n"
         "time.sleep(60)\n"
     )
     with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True) as crawl:
