@@ -10,6 +10,7 @@ process, the same functions, the same results.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import gc
 import logging
@@ -162,11 +163,26 @@ class PageWorkError(RuntimeError):
     """Reading a page failed in a worker process (the message holds the worker's traceback)."""
 
 
+#: Each message: its length, then a pickle.
+_HEADER = struct.Struct("!Q")
+#: A worker's answer: ``("ok", work, logs)`` or ``("error", traceback, logs)``.
+_Answer = tuple[str, object, list[logging.LogRecord]]
+
+
 @dataclass(slots=True)
 class _Worker:
     pid: int
     #: The crawl's end of the socket pair (non-blocking, used on the event loop).
     sock: socket.socket
+    #: The answers awaited, in the order the worker got the pages.
+    waiting: collections.deque[asyncio.Future[_Answer]] = field(default_factory=collections.deque)
+    sending: asyncio.Lock | None = None
+    reader: asyncio.Task[None] | None = None
+
+
+#: Pages sent to a worker before its answer to the first: the next page waits in its socket
+#: while it reads one, so it never idles waiting for the crawl's process.
+PAGES_IN_FLIGHT = 2
 
 
 class PagePool:
@@ -174,19 +190,19 @@ class PagePool:
     them, in the spider's own process until then (or with 0 of them).
 
     Workers are forked from a process that has imported the extractors already, so they cost no
-    start-up. Each takes one page at a time over a socket pair, read and written on the crawl's
-    event loop: no thread, and a few pickles' worth of the crawl's CPU per page (a
-    ``ProcessPoolExecutor`` spent four times as much, in two threads that took the GIL from the
-    crawl). Workers ignore Ctrl-C (the crawl shuts down gracefully and stops them) and exit when
-    the crawl's end of their socket closes, as it does when the crawl dies. If a worker dies,
-    the pool says so and reads every later page in the spider's process.
+    start-up. Each reads pages from a socket pair, in order, and answers each; the crawl writes and
+    reads the sockets on its event loop: no thread, and a few pickles' worth of the crawl's CPU per
+    page (a ``ProcessPoolExecutor`` spent four times as much, in two threads that took the GIL
+    from the crawl). Workers ignore Ctrl-C (the crawl shuts down gracefully and stops them) and
+    exit when the crawl's end of their socket closes, as it does when the crawl dies. If a worker
+    dies, the pool says so and reads every later page in the spider's process.
     """
 
     def __init__(self) -> None:
         self._seen: set[tuple[str, str, str]] = set()
         self._workers: list[_Worker] = []
-        self._idle: asyncio.Queue[_Worker | None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._slots: asyncio.Semaphore | None = None
         #: How many worker processes read pages (0: the spider's process does).
         self.processes = 0
 
@@ -228,38 +244,72 @@ class PagePool:
     async def read(self, job: PageJob) -> PageWork:
         """The page's work, from a worker when there are workers."""
         if self._workers:
-            loop = asyncio.get_running_loop()
-            if self._idle is None or self._loop is not loop:
-                self._loop, self._idle = loop, asyncio.Queue()
-                for idle in self._workers:
-                    self._idle.put_nowait(idle)
-            idle_workers = self._idle
-            worker = await idle_workers.get()
-            if worker is None:  # the pool closed while this page waited
-                idle_workers.put_nowait(None)
-            else:
-                try:
-                    status, payload, logs = await _exchange(loop, worker.sock, job)
-                except (OSError, EOFError) as exc:
-                    logger.error("an extraction process died (%s): pages are read in the crawl's own process from now on", exc)
-                    self.close()
-                else:
-                    idle_workers.put_nowait(worker)
-                    for record in logs:
-                        logging.getLogger(record.name).handle(record)
-                    if status == "error":
-                        raise PageWorkError(f"{job.url}: reading the page failed in a worker:\n{payload}")
-                    return cast("PageWork", payload)
+            slots = self._bind(asyncio.get_running_loop())
+            async with slots:
+                worker = min(self._workers, key=lambda w: len(w.waiting)) if self._workers else None
+                answer = await self._ask(worker, job) if worker is not None else None
+            if answer is not None:
+                status, payload, logs = answer
+                for record in logs:
+                    logging.getLogger(record.name).handle(record)
+                if status == "error":
+                    raise PageWorkError(f"{job.url}: reading the page failed in a worker:\n{payload}")
+                return cast("PageWork", payload)
         return read_page(job, self._seen)
+
+    def _bind(self, loop: asyncio.AbstractEventLoop) -> asyncio.Semaphore:
+        """The pool's asyncio state, on the running loop (a test may run several loops)."""
+        if self._slots is None or self._loop is not loop:
+            self._loop, self._slots = loop, asyncio.Semaphore(PAGES_IN_FLIGHT * len(self._workers))
+            for worker in self._workers:
+                worker.waiting.clear()
+                worker.sending = asyncio.Lock()
+                worker.reader = loop.create_task(self._answers(worker))
+        return self._slots
+
+    async def _ask(self, worker: _Worker, job: PageJob) -> _Answer | None:
+        """Send ``job`` to ``worker``; its answer, or ``None`` when the worker died."""
+        assert self._loop is not None
+        assert worker.sending is not None
+        answer: asyncio.Future[_Answer] = self._loop.create_future()
+        data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            async with worker.sending:
+                worker.waiting.append(answer)
+                await self._loop.sock_sendall(worker.sock, _HEADER.pack(len(data)) + data)
+            return await answer
+        except (OSError, EOFError) as exc:
+            if self._workers:
+                logger.error("an extraction process died (%s): pages are read in the crawl's own process from now on", exc)
+                self.close()
+            return None
+
+    async def _answers(self, worker: _Worker) -> None:
+        """Read ``worker``'s answers, in order, for the pages waiting on them."""
+        assert self._loop is not None
+        try:
+            while True:
+                (size,) = _HEADER.unpack(await _receive(self._loop, worker.sock, _HEADER.size))
+                answer: _Answer = pickle.loads(await _receive(self._loop, worker.sock, size))
+                worker.waiting.popleft().set_result(answer)
+        except (OSError, EOFError) as exc:
+            while worker.waiting:
+                waiting = worker.waiting.popleft()
+                if not waiting.done():
+                    waiting.set_exception(exc if isinstance(exc, EOFError) else EOFError(str(exc)))
 
     def close(self) -> None:
         """Stop the workers and wait for them to exit."""
         workers, self._workers = self._workers, []
         self.processes = 0
-        if self._idle is not None and workers:
-            with contextlib.suppress(RuntimeError):  # its loop is gone: nothing waits on it
-                self._idle.put_nowait(None)
         for worker in workers:
+            if worker.reader is not None and not worker.reader.done():
+                with contextlib.suppress(RuntimeError):  # its loop is gone already
+                    worker.reader.cancel()
+            for waiting in worker.waiting:
+                if not waiting.done():
+                    with contextlib.suppress(RuntimeError):
+                        waiting.set_exception(EOFError("the pool closed"))
             worker.sock.close()  # the worker reads the end of its input and exits
         for worker in workers:
             _reap(worker.pid)
@@ -275,22 +325,6 @@ def _reap(pid: int, wait: float = 5.0) -> None:
                 os.waitpid(pid, 0)
                 return
             time.sleep(0.005)
-
-
-_HEADER = struct.Struct("!Q")
-
-
-async def _exchange(
-    loop: asyncio.AbstractEventLoop, sock: socket.socket, job: PageJob
-) -> tuple[str, object, list[logging.LogRecord]]:
-    """Send ``job`` to the worker at ``sock``; its answer: ``("ok", work, logs)`` or
-    ``("error", traceback, logs)``."""
-    data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
-    await loop.sock_sendall(sock, _HEADER.pack(len(data)))
-    await loop.sock_sendall(sock, data)
-    (size,) = _HEADER.unpack(await _receive(loop, sock, _HEADER.size))
-    answer: tuple[str, object, list[logging.LogRecord]] = pickle.loads(await _receive(loop, sock, size))
-    return answer
 
 
 async def _receive(loop: asyncio.AbstractEventLoop, sock: socket.socket, size: int) -> bytearray:
