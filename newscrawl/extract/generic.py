@@ -25,7 +25,7 @@ from extruct.jsonld import JsonLdExtractor
 from htmldate import find_date
 from lxml import etree
 from parsel import Selector
-from parsel.csstranslator import css2xpath
+from parsel.csstranslator import HTMLTranslator, css2xpath
 from parsel.selector import create_root_node
 from trafilatura import bare_extraction
 
@@ -305,30 +305,109 @@ _HTML_CLASSES = etree.ElementDefaultClassLookup(
 _NOT_HTML = re.compile(r"[\s\ufeff]*(?:<\?xml\s|[{\[])")
 
 
-_CLASS_ATTRIBUTE = re.compile(r"""\[class[*~^$|]?=["']?([\w-]+)["']?\]""")
-_ATTRIBUTE = re.compile(r"\[[^\]]*\]")
-_CLASS = re.compile(r"\.(-?[A-Za-z_][\w-]*)")
+# The selectors a page's indexes answer without a walk over the tree: groups of compound
+# selectors joined by descendant combinators, each compound a lower-case tag and class, id and
+# attribute tests ("div.p-content", "#ticker-box ul li .ticker-item", "a[href*='/coverage']").
+_SIMPLE = re.compile(
+    r"""\.(-?[A-Za-z_][\w-]*)|#([\w-]+)|\[([a-z][a-z0-9-]*)(\*?)=(?:"([^"\\]+)"|'([^'\\]+)'|([A-Za-z_][\w-]*))\]"""
+)
+_TAG = re.compile(r"[a-z][a-z0-9]*")
+# XPath's normalize-space() splits a class attribute on exactly these.
+_XML_SPACE = re.compile(r"[ \t\n\r]+")
+
+
+@dataclass(frozen=True)
+class _Compound:
+    """One compound selector: ``tag.class#id[attr*=value][attr=value]``."""
+
+    text: str
+    tag: str | None
+    classes: tuple[str, ...]
+    ids: tuple[str, ...]
+    contains: tuple[tuple[str, str], ...]
+    equals: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def parse(cls, text: str) -> _Compound | None:
+        tag_match = _TAG.match(text)
+        pos = tag_match.end() if tag_match else 0
+        classes: list[str] = []
+        ids: list[str] = []
+        contains: list[tuple[str, str]] = []
+        equals: list[tuple[str, str]] = []
+        while pos < len(text):
+            match = _SIMPLE.match(text, pos)
+            if match is None:
+                return None
+            class_name, id_name, attr, star, *quoted = match.groups()
+            if class_name:
+                classes.append(class_name)
+            elif id_name:
+                ids.append(id_name)
+            else:
+                value = next(v for v in quoted if v is not None)
+                (contains if star else equals).append((attr, value))
+            pos = match.end()
+        if pos == 0:
+            return None
+        return cls(text, tag_match[0] if tag_match else None, tuple(classes), tuple(ids), tuple(contains), tuple(equals))
+
+    def matches(self, el: HtmlElement, tokens: frozenset[str]) -> bool:
+        """Whether ``el`` (whose class tokens are ``tokens``) matches, as the XPath would."""
+        if self.tag is not None and el.tag != self.tag:
+            return False
+        if not all(name in tokens for name in self.classes) or not all(el.get("id") == i for i in self.ids):
+            return False
+        if not all(value in (el.get(attr) or "") and el.get(attr) is not None for attr, value in self.contains):
+            return False
+        return all(el.get(attr) == value for attr, value in self.equals)
+
+
+_CLASS_VALUES = etree.XPath("//@class")
+_ID_VALUES = etree.XPath("//@id")
 
 
 @cache
-def _class_names(query: str) -> list[tuple[str, ...]]:
-    """For each of a selector's comma-separated groups, the class names (or parts of them) an
-    element of the page must carry for the group to match; none for a group with pseudo-classes
-    (``:not(.x)`` needs no ``x``) or case-insensitive attribute tests."""
-    groups: list[tuple[str, ...]] = []
-    for group in query.split(","):
-        if ":" in group or " i]" in group:
-            groups.append(())
-            continue
-        outside = _ATTRIBUTE.sub(" ", group)  # "a[href$='.html']" needs no class "html"
-        groups.append((*_CLASS_ATTRIBUTE.findall(group), *_CLASS.findall(outside)))
-    return groups
+def _attribute_values(attr: str) -> etree.XPath:
+    return etree.XPath(f"//@{attr}")
+
+
+_TRANSLATOR = HTMLTranslator()
+
+
+@lru_cache(maxsize=16384)
+def _tokens_of(value: str) -> frozenset[str]:
+    return frozenset(_XML_SPACE.split(value.strip(" \t\n\r")))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How :meth:`Page.css` answers a selector: its groups (``None``: the XPath alone), and for a
+    descendant chain the XPath of what follows its first compound, relative to that compound's
+    element."""
+
+    xpath: etree.XPath
+    groups: tuple[tuple[_Compound, ...], ...] | None
+    rest: etree.XPath | None
 
 
 @cache
-def _compiled_css(query: str) -> etree.XPath:
+def _plan(query: str) -> _Plan:
     # the site profiles' selectors are constants: each is translated and compiled once
-    return etree.XPath(css2xpath(query))
+    full = css2xpath(query)
+    groups: list[tuple[_Compound, ...]] = []
+    for group in query.split(","):
+        compounds = tuple(_Compound.parse(part) for part in group.split())
+        if not compounds or any(c is None for c in compounds) or any(ch in group for ch in ">+~:"):
+            return _Plan(etree.XPath(full), None, None)
+        groups.append(compounds)  # type: ignore[arg-type]
+    rest = None
+    if len(groups) == 1 and len(groups[0]) > 1:
+        first, after = groups[0][0].text, " ".join(c.text for c in groups[0][1:])
+        relative = _TRANSLATOR.css_to_xpath(after, prefix="descendant::")
+        if f"{css2xpath(first)}/{relative}" == full:  # the same steps, from the first compound's element
+            rest = etree.XPath(relative)
+    return _Plan(etree.XPath(full), tuple(groups), rest)
 
 
 @dataclass
@@ -371,16 +450,81 @@ class Page:
     def css(self, query: str, within: HtmlElement | None = None) -> list[HtmlElement]:
         """The elements a CSS selector matches in the page (or in ``within``, itself included),
         in document order: ``selector.css`` without a selector object per match."""
-        # Most of a profile's selectors match nothing on a given page; a class name missing
-        # from every name of the page says so without walking the tree.
-        if not any(all(name in self._all_names for name in group) for group in _class_names(query)):
-            return []
-        found: list[HtmlElement] = _compiled_css(query)(self.root if within is None else within)
+        plan = _plan(query)
+        xpath, node = plan.xpath, self.root if within is None else within
+        if within is None and plan.groups is not None:
+            # Most of a profile's selectors match nothing on a given page: a class, id or
+            # attribute value missing from the page's indexes says so without walking the tree.
+            groups = [group for group in plan.groups if all(map(self._may_match, group))]
+            if not groups:
+                return []
+            if len(groups) == 1 and len(plan.groups) == 1:
+                first, *rest = groups[0]
+                candidates = self._candidates(first)
+                if candidates is not None and (not rest or not candidates):
+                    return candidates if not rest else []
+                if candidates is not None and len(candidates) == 1 and plan.rest is not None:
+                    xpath, node = plan.rest, candidates[0]
+        found: list[HtmlElement] = xpath(node)
         return found
 
+    def _may_match(self, compound: _Compound) -> bool:
+        """Whether every class, id and attribute value ``compound`` needs is on the page."""
+        index, ids = self._class_index, self._ids
+        return (
+            all(name in index for name in compound.classes)
+            and all(i in ids for i in compound.ids)
+            and all(value in self._attribute_text(attr) for attr, value in (*compound.contains, *compound.equals))
+        )
+
+    def _candidates(self, compound: _Compound) -> list[HtmlElement] | None:
+        """The elements ``compound`` matches, in document order, when a class, id or class-part
+        test lets the indexes find them; ``None`` when only a walk would."""
+        tokens = self._class_tokens
+        if compound.classes:
+            elements = self._class_index[compound.classes[0]]
+        elif compound.ids:
+            elements = self._ids[compound.ids[0]]
+        elif any(attr == "class" for attr, _ in compound.contains):
+            part = next(value for attr, value in compound.contains if attr == "class")
+            elements = [el for el, value in self._class_values if part in value]
+        else:
+            return None
+        return [el for el in elements if compound.matches(el, tokens.get(el, frozenset()))]
+
     @cached_property
-    def _all_names(self) -> str:
-        return "\n".join(self.names.values())
+    def _class_values(self) -> list[tuple[HtmlElement, str]]:
+        """Every element with a class attribute, with it, in document order."""
+        return [(value.getparent(), str(value)) for value in _CLASS_VALUES(self.root)]
+
+    @cached_property
+    def _class_tokens(self) -> dict[HtmlElement, frozenset[str]]:
+        return {el: _tokens_of(value) for el, value in self._class_values}
+
+    @cached_property
+    def _class_index(self) -> dict[str, list[HtmlElement]]:
+        """The elements of each class name, in document order."""
+        index: dict[str, list[HtmlElement]] = {}
+        for el, tokens in self._class_tokens.items():
+            for token in tokens:
+                index.setdefault(token, []).append(el)
+        return index
+
+    @cached_property
+    def _ids(self) -> dict[str, list[HtmlElement]]:
+        """The elements of each id, in document order."""
+        ids: dict[str, list[HtmlElement]] = {}
+        for value in _ID_VALUES(self.root):
+            ids.setdefault(str(value), []).append(value.getparent())
+        return ids
+
+    def _attribute_text(self, attr: str) -> str:
+        """The distinct values of an attribute on the page, one a line: what a value test needs."""
+        texts: dict[str, str] = self.__dict__.setdefault("_attribute_texts", {})
+        if attr not in texts:
+            values = (v for _, v in self._class_values) if attr == "class" else map(str, _attribute_values(attr)(self.root))
+            texts[attr] = "\n".join(dict.fromkeys(values))
+        return texts[attr]
 
     # --- metadata layers --------------------------------------------------------------------
 
