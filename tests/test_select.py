@@ -39,7 +39,6 @@ HTML = """<html><body>
         ("div.post-date.big", ["1 May"]),
         ("div.post-date.missing", []),
         ("body .tags a", ["Gaza"]),  # a chain whose first compound only a walk finds
-        ("#box", ["AFP"]),
         ("#missing a", []),
         ("body #box", ["AFP"]),
         ("ul.tags li a", ["Gaza"]),  # a chain from the one element of its first compound

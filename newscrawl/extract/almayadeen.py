@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -79,10 +79,24 @@ CONTENT_TYPES: dict[str, str] = {
     "photos": "gallery",
 }
 _PAGE_SEGMENT = re.compile(r"^(?:page|p)$", re.IGNORECASE)
+# What follows a listing's path in the path of another of its pages.
+_PAGE_PATH = re.compile(r"(?:page|p)/\d+")
 
 
 def _segments(url: str) -> list[str]:
-    return [s for s in urlsplit(url).path.split("/") if s]
+    return list(_path_segments(url))
+
+
+# Every page repeats the site's menus and teasers: their URLs are judged once (bounded memos).
+@lru_cache(maxsize=16384)
+def _path_segments(url: str) -> tuple[str, ...]:
+    return tuple(s for s in urlsplit(url).path.split("/") if s)
+
+
+@lru_cache(maxsize=16384)
+def _path_and_query(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.path.rstrip("/"), parts.query
 
 
 def is_slug(segment: str) -> bool:
@@ -95,6 +109,7 @@ def is_slug(segment: str) -> bool:
     return len(words) >= 4 or len(segment) >= 30 or "--" in segment or ":" in segment
 
 
+@lru_cache(maxsize=16384)
 def page_kind(url: str) -> str | None:
     """``"article"``, ``"listing"`` or ``None`` (home, assets, utility pages) for an edition URL.
 
@@ -103,7 +118,7 @@ def page_kind(url: str) -> str | None:
     more segments, or of two whose last is a slug. One- and two-segment paths of short names are
     listings (``/news``, ``/news/politics``, ``/articles/foreign-press``).
     """
-    segments = _segments(url)
+    segments = _path_segments(url)
     if not segments or segments[0].lower() in _NOT_CONTENT:
         return None
     last = segments[-1]
@@ -127,11 +142,10 @@ def is_pagination(url: str, listing_url: str) -> bool:
 
     ``/news/politics?page=2`` and ``/news/politics/page/2`` are pages of ``/news/politics``.
     """
-    path, listing_path = urlsplit(url).path.rstrip("/"), urlsplit(listing_url).path.rstrip("/")
+    (path, query), listing_path = _path_and_query(url), _path_and_query(listing_url)[0]
     if path == listing_path:
-        query = dict(parse_qsl(urlsplit(url).query))
-        return any(key.lower() in ("page", "p", "pg", "pagenumber") for key in query)
-    return bool(re.fullmatch(re.escape(listing_path) + r"/(?:page|p)/\d+", path))
+        return any(key.lower() in ("page", "p", "pg", "pagenumber") for key in dict(parse_qsl(query)))
+    return path.startswith(f"{listing_path}/") and _PAGE_PATH.fullmatch(path, len(listing_path) + 1) is not None
 
 
 def page_number(url: str) -> int:
@@ -163,7 +177,7 @@ def is_subsection(url: str, listing_url: str) -> bool:
     ``/articles/foreign-press`` is a subsection met on ``/articles``; it is crawled even though
     the main menu does not name it.
     """
-    segments, listing = _segments(url), _segments(listing_url)
+    segments, listing = _path_segments(url), _path_segments(listing_url)
     return (
         page_kind(url) == "listing"
         and bool(segments)

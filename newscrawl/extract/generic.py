@@ -373,6 +373,14 @@ def _attribute_values(attr: str) -> etree.XPath:
 
 
 _TRANSLATOR = HTMLTranslator()
+# An href with a scheme and an authority ("https://...", "HTTP://..."), as urlsplit reads one.
+_WITH_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+# Bounded: the links a site repeats on every page, not every URL ever seen.
+@lru_cache(maxsize=16384)
+def _join(origin: str, href: str) -> str:
+    return urljoin(origin, href)
 
 
 @lru_cache(maxsize=16384)
@@ -443,9 +451,20 @@ class Page:
             return None
         if href not in self._joined:
             stripped = href.strip()
-            skipped = not stripped or stripped.startswith(("#", "javascript:", "mailto:", "tel:", "data:"))
-            self._joined[href] = None if skipped else urljoin(self.url, stripped)
+            if not stripped or stripped.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
+                self._joined[href] = None
+            elif self._origin and (stripped.startswith("/") or _WITH_AUTHORITY.match(stripped)):
+                # resolving these reads only the base's scheme and host (RFC 3986, 5.2.2): every
+                # page of a site shares the answer for its menu and teaser links
+                self._joined[href] = _join(self._origin, stripped)
+            else:
+                self._joined[href] = urljoin(self.url, stripped)
         return self._joined[href]
+
+    @cached_property
+    def _origin(self) -> str | None:
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
 
     def css(self, query: str, within: HtmlElement | None = None) -> list[HtmlElement]:
         """The elements a CSS selector matches in the page (or in ``within``, itself included),
