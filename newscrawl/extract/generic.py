@@ -14,6 +14,7 @@ import html
 import itertools
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache, wraps
@@ -194,7 +195,16 @@ def text_nodes_with(page: Page, *words: str) -> Iterator[HtmlElement]:
     """Elements whose own text (or a child's tail) contains one of ``words`` (lower case; also
     found capitalized or in capitals), in page order: where to look for a labelled line without
     reading every element's full text."""
-    for text in _text_search(words)(page.root):
+    texts, starts, joined = page.visible_texts
+    found: set[int] = set()
+    for form in _forms(words):
+        at = joined.find(form)
+        while at != -1:
+            index = bisect_right(starts, at) - 1
+            found.add(index)
+            at = joined.find(form, starts[index + 1])  # the next text node: one hit is enough
+    for index in sorted(found):
+        text = texts[index]
         owner = text.getparent()
         if owner is None or (not text.is_tail and owner.tag in _NO_TEXT_TAGS):
             continue
@@ -204,10 +214,13 @@ def text_nodes_with(page: Page, *words: str) -> Iterator[HtmlElement]:
 
 
 @cache
-def _text_search(words: tuple[str, ...]) -> etree.XPath:
-    # contains() runs in C over every text node; lower-casing each in Python cost far more
-    variants = dict.fromkeys(form for word in words for form in (word, word.capitalize(), word.upper()))
-    return etree.XPath("//text()[" + " or ".join(f"contains(., '{form}')" for form in variants) + "]")
+def _forms(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(form for word in words for form in (word, word.capitalize(), word.upper())))
+
+
+# Text nodes that hold more than whitespace, script and style code left out: a page's few
+# hundred lines among its thousands of nodes.
+_VISIBLE_TEXTS = etree.XPath("//text()[normalize-space()][not(parent::script or parent::style)]")
 
 
 def named_elements(page: Page, word: str) -> Iterator[HtmlElement]:
@@ -460,6 +473,20 @@ class Page:
             else:
                 self._joined[href] = urljoin(self.url, stripped)
         return self._joined[href]
+
+    @cached_property
+    def visible_texts(self) -> tuple[list[Any], list[int], str]:
+        """The page's text nodes that hold more than whitespace (script and style code left
+        out), in page order; where each starts in their concatenation, and the concatenation
+        (each node ended by NUL, which no word holds): one search over it finds every node with a
+        word (:func:`text_nodes_with`)."""
+        texts: list[Any] = _VISIBLE_TEXTS(self.root)
+        starts, at = [], 0
+        for text in texts:
+            starts.append(at)
+            at += len(text) + 1
+        starts.append(at)
+        return texts, starts, "".join(f"{text}\0" for text in texts)
 
     @cached_property
     def _origin(self) -> str | None:
