@@ -722,26 +722,14 @@ class Page:
         return found
 
     @cached_property
-    def _containment(self) -> tuple[frozenset[HtmlElement], frozenset[HtmlElement]]:
-        """Everything inside boilerplate, and everything inside chrome, in one pass."""
-        boiler, chrome = self.boilerplate, self.chrome
-        in_boiler: set[HtmlElement] = set()
-        in_chrome: set[HtmlElement] = set()
-        for el in self.root.iter():
-            parent = el.getparent()
-            if el in boiler or (parent is not None and parent in in_boiler):
-                in_boiler.add(el)
-                if el in chrome or (parent is not None and parent in in_chrome):
-                    in_chrome.add(el)
-        return frozenset(in_boiler), frozenset(in_chrome)
-
-    @property
     def _in_boilerplate(self) -> frozenset[HtmlElement]:
-        return self._containment[0]
+        """Everything inside boilerplate."""
+        return _subtrees(self.boilerplate)
 
-    @property
+    @cached_property
     def _in_chrome(self) -> frozenset[HtmlElement]:
-        return self._containment[1]
+        """Everything inside chrome (a listing asks only this)."""
+        return _subtrees(self.chrome)
 
     def in_boilerplate(self, el: HtmlElement) -> bool:
         """Whether ``el`` sits inside a boilerplate container (or is one)."""
@@ -799,6 +787,16 @@ class Page:
         for el in self.article_root.iter(*tags):
             if not self.in_boilerplate(el):
                 yield el
+
+
+def _subtrees(containers: frozenset[HtmlElement]) -> frozenset[HtmlElement]:
+    """The containers and everything inside them, gathered by lxml's iterators, not a walk over
+    the whole page."""
+    inside: set[HtmlElement] = set()
+    for el in containers:
+        if el not in inside:
+            inside.update(el.iter())
+    return frozenset(inside)
 
 
 def _inside(el: HtmlElement, containers: frozenset[HtmlElement]) -> bool:
