@@ -21,8 +21,8 @@ process's CPU clock, what the spider's callbacks do with a page, without Scrapy 
 It prints, per page kind, milliseconds per page (min/median/mean over the pages of a round) for
 each round, and the min/median/max of the rounds' means. Each round starts with every memo
 (``functools.lru_cache``) emptied, as a fresh process would. :func:`article_result` and
-:func:`listing_result` return what the spider would keep from a page, for checks that an
-optimization changes no output.
+:func:`listing_result` return what the spider would keep from a page (items, link
+classifications), for checks that an optimization changes no output (``benchmarks/sameoutput.py``).
 """
 
 from __future__ import annotations
@@ -101,7 +101,8 @@ def site_pages(root: Path) -> list[tuple[str, str]]:
     return sorted(pages)
 
 
-def _item(item: Any) -> dict[str, Any]:
+def item_dict(item: Any) -> dict[str, Any]:
+    """An item as a dict, without the time it was seen (which differs from run to run)."""
     values = dataclasses.asdict(item)
     values.pop("seen_at", None)
     return values
@@ -113,7 +114,7 @@ def article_result(html: str, url: str, crawl: Crawl) -> dict[str, Any]:
     ticker = load_ticker(site.ticker_lines(page), crawl.context, seen_at="")
     article = site.ArticlePage(page, regions=crawl.regions)
     item = load_article(article, crawl.context, section_hint=crawl.section_hint(url)) if article.is_article() else None
-    return {"ticker": [_item(t) for t in ticker], "article": _item(item) if item is not None else None}
+    return {"ticker": ticker, "article": item}
 
 
 def listing_result(html: str, url: str, crawl: Crawl) -> dict[str, Any]:
@@ -125,7 +126,7 @@ def listing_result(html: str, url: str, crawl: Crawl) -> dict[str, Any]:
     article = site.ArticlePage(page, regions=crawl.regions)
     item = None
     if article.declares_article():
-        item = _item(load_article(article, crawl.context, section_hint=crawl.section_hint(url)))
+        item = load_article(article, crawl.context, section_hint=crawl.section_hint(url))
     links: list[tuple[str, str, Any]] = []
     for anchor in page.root.iter("a"):
         link = page.absolute(anchor.get("href"))
@@ -137,7 +138,7 @@ def listing_result(html: str, url: str, crawl: Crawl) -> dict[str, Any]:
             links.append((link, "page", None))
         elif site.is_subsection(link, url):
             links.append((link, "subsection", text_of(anchor)))
-    return {"ticker": [_item(t) for t in ticker], "article": item, "links": links}
+    return {"ticker": ticker, "article": item, "links": links}
 
 
 def _forget() -> None:

@@ -43,6 +43,16 @@ def _roots(site: Path | None) -> list[Path]:
     return [*roots, site] if site is not None else roots
 
 
+def _plain(result: dict[str, Any]) -> dict[str, Any]:
+    """A page's result with its items as dicts."""
+    item = result["article"]
+    return {
+        **result,
+        "ticker": [pages.item_dict(line) for line in result["ticker"]],
+        "article": pages.item_dict(item) if item is not None else None,
+    }
+
+
 def records(site: Path | None, shared: Path) -> Any:
     """``(key, output)`` of every page."""
     for root in _roots(site):
@@ -53,8 +63,8 @@ def records(site: Path | None, shared: Path) -> Any:
             yield (
                 f"{root}:{url}",
                 {
-                    "article": pages.article_result(html, url, crawl),
-                    "listing": pages.listing_result(html, url, crawl),
+                    "article": _plain(pages.article_result(html, url, crawl)),
+                    "listing": _plain(pages.listing_result(html, url, crawl)),
                 },
             )
     cases = shared / "realworld" / "cases.jsonl"
@@ -68,8 +78,8 @@ def records(site: Path | None, shared: Path) -> Any:
                 f"realworld:{case['id']}",
                 {
                     "generic": extract_article(raw, case["url"]),
-                    "article": pages.article_result(html, case["url"], crawl),
-                    "listing": pages.listing_result(html, case["url"], crawl),
+                    "article": _plain(pages.article_result(html, case["url"], crawl)),
+                    "listing": _plain(pages.listing_result(html, case["url"], crawl)),
                 },
             )
 

@@ -444,10 +444,10 @@ class ArticlePage(generic.NewsPage):
         The region bar is recognized as a container holding links to several regions.
         """
         # a link can lead to a region only if its href names the region's last path segment
-        names = {path.rsplit("/", 1)[-1] for path in self.regions}
+        names = _any_of(frozenset(path.rsplit("/", 1)[-1] for path in self.regions))
 
         def path(href: str | None) -> str:
-            if not href or not any(name in href for name in names):
+            if not href or not names.search(href):
                 return ""
             return urlsplit(self.page.absolute(href) or "").path.rstrip("/")
 
@@ -514,6 +514,13 @@ _SELECTORS = {
     "section": _SECTION,
     "tags": _TAGS,
 }
+
+
+@lru_cache(maxsize=64)
+def _any_of(names: frozenset[str]) -> re.Pattern[str]:
+    """A pattern found in a string that contains one of ``names`` (one search, not one per name)."""
+    # an empty name is in every string; no name, in none
+    return re.compile("|".join(map(re.escape, sorted(names))) if names else "(?!)")
 
 
 def _str(value: Any) -> str | None:

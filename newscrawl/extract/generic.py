@@ -220,7 +220,7 @@ def _forms(words: tuple[str, ...]) -> tuple[str, ...]:
 
 # Text nodes that hold more than whitespace, script and style code left out: a page's few
 # hundred lines among its thousands of nodes.
-_VISIBLE_TEXTS = etree.XPath("//text()[normalize-space()][not(parent::script or parent::style)]")
+_VISIBLE_TEXTS = etree.XPath("//text()[not(parent::script or parent::style)][normalize-space()]")  # code never normalized
 
 
 def named_elements(page: Page, word: str) -> Iterator[HtmlElement]:
@@ -481,12 +481,8 @@ class Page:
         (each node ended by NUL, which no word holds): one search over it finds every node with a
         word (:func:`text_nodes_with`)."""
         texts: list[Any] = _VISIBLE_TEXTS(self.root)
-        starts, at = [], 0
-        for text in texts:
-            starts.append(at)
-            at += len(text) + 1
-        starts.append(at)
-        return texts, starts, "".join(f"{text}\0" for text in texts)
+        starts = list(itertools.accumulate((len(text) + 1 for text in texts), initial=0))
+        return texts, starts, "\0".join(texts) + "\0"
 
     @cached_property
     def _origin(self) -> str | None:
