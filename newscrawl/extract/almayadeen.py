@@ -26,7 +26,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from newscrawl.extract import generic
 from newscrawl.extract.generic import Page, text_of
-from newscrawl.processors import split_keywords
+from newscrawl.processors import clean_text, split_keywords
 from newscrawl.urls import is_static
 
 if TYPE_CHECKING:
@@ -279,7 +279,7 @@ def _labelled_ticker(page: Page) -> Iterator[TickerLine]:
 
     The label may carry an icon (``<span><i class="icon"></i>Breaking News</span>``).
     """
-    for el in page.root.iter():
+    for el in _label_candidates(page):
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "title"):
             continue
         # a child's text first: it settles the page's big containers without reading all their text
@@ -297,6 +297,24 @@ def _labelled_ticker(page: Page) -> Iterator[TickerLine]:
             node = node.getparent()
             if node is not None and node.tag == "body":
                 return
+
+
+def _label_candidates(page: Page) -> list[HtmlElement]:
+    """The elements that may read as a ticker label, in page order: those with a text node of
+    their own (or a child's tail) whose text could be part of a label. Far fewer than the
+    page's elements; each still gets the full test."""
+    found: dict[HtmlElement, None] = {}
+    for text in page.visible_texts[0]:
+        # a label element's text is its own text nodes' (its children have none), so one of
+        # them, case-folded and without the colons and spaces around it, is part of the label
+        part = (clean_text(text) or "").casefold().strip(" :")
+        if not part or not any(part in label for label in _TICKER_LABELS):
+            continue
+        owner = text.getparent()
+        container = owner.getparent() if owner is not None and text.is_tail else owner
+        if container is not None:
+            found.setdefault(container)
+    return list(found)
 
 
 _SEPARATOR = re.compile(r"^[\W_]{0,3}$")
