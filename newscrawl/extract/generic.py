@@ -376,10 +376,6 @@ class _Compound:
         return all(el.get(attr) == value for attr, value in self.equals)
 
 
-_CLASS_VALUES = etree.XPath("//@class")
-_ID_VALUES = etree.XPath("//@id")
-
-
 @cache
 def _attribute_values(attr: str) -> etree.XPath:
     return etree.XPath(f"//@{attr}")
@@ -534,31 +530,34 @@ class Page:
             return None
         return [el for el in elements if compound.matches(el, tokens.get(el, frozenset()))]
 
-    @cached_property
+    @property
     def _class_values(self) -> list[tuple[HtmlElement, str]]:
         """Every element with a class attribute, with it, in document order."""
-        return [(value.getparent(), str(value)) for value in _CLASS_VALUES(self.root)]
+        return self._naming[1]
 
-    @cached_property
+    @property
     def _class_tokens(self) -> dict[HtmlElement, frozenset[str]]:
-        return {el: _tokens_of(value) for el, value in self._class_values}
+        return self._classes[0]
 
-    @cached_property
+    @property
     def _class_index(self) -> dict[str, list[HtmlElement]]:
         """The elements of each class name, in document order."""
-        index: dict[str, list[HtmlElement]] = {}
-        for el, tokens in self._class_tokens.items():
-            for token in tokens:
-                index.setdefault(token, []).append(el)
-        return index
+        return self._classes[1]
 
     @cached_property
+    def _classes(self) -> tuple[dict[HtmlElement, frozenset[str]], dict[str, list[HtmlElement]]]:
+        tokens: dict[HtmlElement, frozenset[str]] = {}
+        index: dict[str, list[HtmlElement]] = {}
+        for el, value in self._class_values:
+            tokens[el] = names = _tokens_of(value)
+            for name in names:
+                index.setdefault(name, []).append(el)
+        return tokens, index
+
+    @property
     def _ids(self) -> dict[str, list[HtmlElement]]:
         """The elements of each id, in document order."""
-        ids: dict[str, list[HtmlElement]] = {}
-        for value in _ID_VALUES(self.root):
-            ids.setdefault(str(value), []).append(value.getparent())
-        return ids
+        return self._naming[2]
 
     def _attribute_text(self, attr: str) -> str:
         """The distinct values of an attribute on the page, one a line: what a value test needs."""
@@ -578,11 +577,23 @@ class Page:
     @cached_property
     def names(self) -> dict[HtmlElement, str]:
         """The class, id and role names of every element that has any, in document order."""
+        return self._naming[0]
+
+    @cached_property
+    def _naming(self) -> tuple[dict[HtmlElement, str], list[tuple[HtmlElement, str]], dict[str, list[HtmlElement]]]:
+        # one walk over the tree for the names, the class values and the ids (each a walk of its own cost as much)
         names: dict[HtmlElement, str] = {}
+        classes: list[tuple[HtmlElement, str]] = []
+        ids: dict[str, list[HtmlElement]] = {}
         for value in _NAMING_VALUES(self.root):  # attribute values that know their element
             el = value.getparent()
-            names[el] = f"{names[el]} {value}" if el in names else str(value)
-        return names
+            text = str(value)
+            names[el] = f"{names[el]} {text}" if el in names else text
+            if value.attrname == "class":
+                classes.append((el, text))
+            elif value.attrname == "id":
+                ids.setdefault(text, []).append(el)
+        return names, classes, ids
 
     @cached_property
     def named(self) -> list[tuple[HtmlElement, str]]:
