@@ -18,7 +18,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache, wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -397,6 +397,19 @@ def _tokens_of(value: str) -> frozenset[str]:
     return frozenset(_XML_SPACE.split(value.strip(" \t\n\r")))
 
 
+class _Naming(NamedTuple):
+    """What one walk over a page's naming attributes (:data:`_NAMING_ATTRIBUTES`) finds."""
+
+    #: every named element's names, in document order
+    names: dict[HtmlElement, str]
+    #: every element with a class attribute, with it, in document order
+    classes: list[tuple[HtmlElement, str]]
+    #: the elements of each id
+    ids: dict[str, list[HtmlElement]]
+    #: each attribute's values
+    values: dict[str, list[str]]
+
+
 @dataclass(frozen=True)
 class _Plan:
     """How :meth:`Page.css` answers a selector: its groups (``None``: the XPath alone), and for a
@@ -512,7 +525,7 @@ class Page:
         return (
             all(name in index for name in compound.classes)
             and all(i in ids for i in compound.ids)
-            and all(value in self._attribute_text(attr) for attr, value in (*compound.contains, *compound.equals))
+            and all(value in self._attribute_text(attr, compound.tag) for attr, value in (*compound.contains, *compound.equals))
         )
 
     def _candidates(self, compound: _Compound) -> list[HtmlElement] | None:
@@ -533,7 +546,7 @@ class Page:
     @property
     def _class_values(self) -> list[tuple[HtmlElement, str]]:
         """Every element with a class attribute, with it, in document order."""
-        return self._naming[1]
+        return self._naming.classes
 
     @property
     def _class_tokens(self) -> dict[HtmlElement, frozenset[str]]:
@@ -557,15 +570,22 @@ class Page:
     @property
     def _ids(self) -> dict[str, list[HtmlElement]]:
         """The elements of each id, in document order."""
-        return self._naming[2]
+        return self._naming.ids
 
-    def _attribute_text(self, attr: str) -> str:
-        """The distinct values of an attribute on the page, one a line: what a value test needs."""
-        texts: dict[str, str] = self.__dict__.setdefault("_attribute_texts", {})
-        if attr not in texts:
-            values = (v for _, v in self._class_values) if attr == "class" else map(str, _attribute_values(attr)(self.root))
-            texts[attr] = "\n".join(dict.fromkeys(values))
-        return texts[attr]
+    def _attribute_text(self, attr: str, tag: str | None = None) -> str:
+        """The distinct values of an attribute on the page (on ``tag`` elements, when given), one
+        a line: what a value test needs."""
+        texts: dict[tuple[str, str | None], str] = self.__dict__.setdefault("_attribute_texts", {})
+        key = (attr, None if attr in _NAMING_ATTRIBUTES else tag)
+        if key not in texts:
+            if attr in _NAMING_ATTRIBUTES:  # read by the names walk
+                values: Iterable[str] = self._naming.values.get(attr, ())
+            elif tag is not None:  # lxml finds the elements in C: no walk over every node
+                values = (value for el in self.root.iter(tag) if (value := el.get(attr)) is not None)
+            else:
+                values = map(str, _attribute_values(attr)(self.root))
+            texts[key] = "\n".join(dict.fromkeys(values))
+        return texts[key]
 
     # --- metadata layers --------------------------------------------------------------------
 
@@ -577,23 +597,27 @@ class Page:
     @cached_property
     def names(self) -> dict[HtmlElement, str]:
         """The class, id and role names of every element that has any, in document order."""
-        return self._naming[0]
+        return self._naming.names
 
     @cached_property
-    def _naming(self) -> tuple[dict[HtmlElement, str], list[tuple[HtmlElement, str]], dict[str, list[HtmlElement]]]:
-        # one walk over the tree for the names, the class values and the ids (each a walk of its own cost as much)
+    def _naming(self) -> _Naming:
+        # one walk over the tree for the names, the class values, the ids and each naming
+        # attribute's values (each a walk of its own cost as much)
         names: dict[HtmlElement, str] = {}
         classes: list[tuple[HtmlElement, str]] = []
         ids: dict[str, list[HtmlElement]] = {}
+        values: dict[str, list[str]] = {}
         for value in _NAMING_VALUES(self.root):  # attribute values that know their element
             el = value.getparent()
             text = str(value)
             names[el] = f"{names[el]} {text}" if el in names else text
-            if value.attrname == "class":
+            attr = value.attrname
+            values.setdefault(attr, []).append(text)
+            if attr == "class":
                 classes.append((el, text))
-            elif value.attrname == "id":
+            elif attr == "id":
                 ids.setdefault(text, []).append(el)
-        return names, classes, ids
+        return _Naming(names, classes, ids, values)
 
     @cached_property
     def named(self) -> list[tuple[HtmlElement, str]]:
