@@ -386,7 +386,7 @@ class ArticlePage(generic.NewsPage):
     @cached_property
     def cms(self) -> dict[str, Any]:
         """The CMS metadata block (``script#tawsiyat-metadata``), or ``{}``."""
-        for script in self.page.root.xpath('//script[@id="tawsiyat-metadata"]'):
+        for script in self.page.by_id("tawsiyat-metadata", "script"):
             try:
                 data = json.loads(script.text or "", strict=False)
             except ValueError:

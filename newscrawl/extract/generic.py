@@ -572,6 +572,11 @@ class Page:
         """The elements of each id, in document order."""
         return self._naming.ids
 
+    def by_id(self, id_: str, tag: str | None = None) -> list[HtmlElement]:
+        """The elements whose id is ``id_`` (and whose tag is ``tag``, when given), in document
+        order, from the page's index: ``//tag[@id="id_"]`` without a walk over the tree."""
+        return [el for el in self._ids.get(id_, ()) if tag is None or el.tag == tag]
+
     def _attribute_text(self, attr: str, tag: str | None = None) -> str:
         """The distinct values of an attribute on the page (on ``tag`` elements, when given), one
         a line: what a value test needs."""
