@@ -144,8 +144,13 @@ def is_pagination(url: str, listing_url: str) -> bool:
     """
     (path, query), listing_path = _path_and_query(url), _path_and_query(listing_url)[0]
     if path == listing_path:
-        return any(key.lower() in ("page", "p", "pg", "pagenumber") for key in dict(parse_qsl(query)))
+        return _names_a_page(query)
     return path.startswith(f"{listing_path}/") and _PAGE_PATH.fullmatch(path, len(listing_path) + 1) is not None
+
+
+@lru_cache(maxsize=4096)
+def _names_a_page(query: str) -> bool:
+    return any(key.lower() in ("page", "p", "pg", "pagenumber") for key in dict(parse_qsl(query)))
 
 
 def page_number(url: str) -> int:
