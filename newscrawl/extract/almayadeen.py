@@ -87,13 +87,14 @@ def _segments(url: str) -> list[str]:
     return list(_path_segments(url))
 
 
-# Every page repeats the site's menus and teasers: their URLs are judged once (bounded memos).
-@lru_cache(maxsize=16384)
+# Every page repeats the site's menus and teasers: their URLs are judged once (bounded memos,
+# about 2 MB each when full).
+@lru_cache(maxsize=4096)
 def _path_segments(url: str) -> tuple[str, ...]:
     return tuple(s for s in urlsplit(url).path.split("/") if s)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _path_and_query(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
     return parts.path.rstrip("/"), parts.query
@@ -109,7 +110,7 @@ def is_slug(segment: str) -> bool:
     return len(words) >= 4 or len(segment) >= 30 or "--" in segment or ":" in segment
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def page_kind(url: str) -> str | None:
     """``"article"``, ``"listing"`` or ``None`` (home, assets, utility pages) for an edition URL.
 

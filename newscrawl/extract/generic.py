@@ -386,13 +386,13 @@ _TRANSLATOR = HTMLTranslator()
 _WITH_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
-# Bounded: the links a site repeats on every page, not every URL ever seen.
-@lru_cache(maxsize=16384)
+# Bounded (about 5 MB when full): the links a site repeats on every page, not every URL seen.
+@lru_cache(maxsize=4096)
 def _join(origin: str, href: str) -> str:
     return urljoin(origin, href)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _tokens_of(value: str) -> frozenset[str]:
     return frozenset(_XML_SPACE.split(value.strip(" \t\n\r")))
 
