@@ -469,13 +469,10 @@ class ArticlePage(generic.NewsPage):
         """
         # a link can lead to a region only if its href names the region's last path segment
         names = _any_of(frozenset(path.rsplit("/", 1)[-1] for path in self.regions))
-
-        def path(href: str | None) -> str:
-            if not href or not names.search(href):
-                return ""
-            return urlsplit(self.page.absolute(href) or "").path.rstrip("/")
-
-        paths = {a: path(a.get("href")) for a in self.page.root.iter("a")}
+        paths: dict[HtmlElement, str] = {}
+        for a in self.page.root.iter("a"):  # a page's every link: inline, no call per link
+            href = a.get("href")
+            paths[a] = _path_and_query(self.page.absolute(href) or "")[0] if href and names.search(href) else ""
         labelled = [(a, label) for a, path in paths.items() if (label := self.regions.get(path))]
         if not labelled:
             return []
