@@ -1,5 +1,5 @@
 """``Page.css``: the same elements as parsel's ``Selector.css``, with selectors that cannot match
-skipped by the page's class names."""
+skipped, and simple ones answered, by the page's class, id and attribute indexes."""
 
 from __future__ import annotations
 
@@ -36,6 +36,20 @@ HTML = """<html><body>
         ("p", ["One", "Two"]),
         ("p.note", ["Two"]),
         ("div.p-content", []),
+        ("div.post-date.big", ["1 May"]),
+        ("div.post-date.missing", []),
+        ("body .tags a", ["Gaza"]),  # a chain whose first compound only a walk finds
+        ("#missing a", []),
+        ("body #box", ["AFP"]),
+        ("ul.tags li a", ["Gaza"]),  # a chain from the one element of its first compound
+        (".article-body p", ["One", "Two"]),
+        (".article-body .missing", []),
+        ("[class*=article] p.note", ["Two"]),
+        ("[class*=tag]", ["Gaza"]),
+        ("[href*='/tags/']", ["Gaza"]),
+        ("[href*='/missing/']", []),
+        ("span[id=box]", ["AFP"]),
+        ("[class*=e]", ["1 May", "OneTwo", "Two", "AFP", "War"]),  # several class values, in page order
     ],
 )
 def test_css_matches_parsel(query: str, texts: list[str]) -> None:

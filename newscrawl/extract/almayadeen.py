@@ -20,13 +20,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from newscrawl.extract import generic
 from newscrawl.extract.generic import Page, text_of
-from newscrawl.processors import split_keywords
+from newscrawl.processors import clean_text, split_keywords
 from newscrawl.urls import is_static
 
 if TYPE_CHECKING:
@@ -79,10 +79,25 @@ CONTENT_TYPES: dict[str, str] = {
     "photos": "gallery",
 }
 _PAGE_SEGMENT = re.compile(r"^(?:page|p)$", re.IGNORECASE)
+# What follows a listing's path in the path of another of its pages.
+_PAGE_PATH = re.compile(r"(?:page|p)/\d+")
 
 
 def _segments(url: str) -> list[str]:
-    return [s for s in urlsplit(url).path.split("/") if s]
+    return list(_path_segments(url))
+
+
+# Every page repeats the site's menus and teasers: their URLs are judged once (bounded memos,
+# about 2 MB each when full).
+@lru_cache(maxsize=4096)
+def _path_segments(url: str) -> tuple[str, ...]:
+    return tuple(s for s in urlsplit(url).path.split("/") if s)
+
+
+@lru_cache(maxsize=4096)
+def _path_and_query(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.path.rstrip("/"), parts.query
 
 
 def is_slug(segment: str) -> bool:
@@ -95,6 +110,7 @@ def is_slug(segment: str) -> bool:
     return len(words) >= 4 or len(segment) >= 30 or "--" in segment or ":" in segment
 
 
+@lru_cache(maxsize=4096)
 def page_kind(url: str) -> str | None:
     """``"article"``, ``"listing"`` or ``None`` (home, assets, utility pages) for an edition URL.
 
@@ -103,7 +119,7 @@ def page_kind(url: str) -> str | None:
     more segments, or of two whose last is a slug. One- and two-segment paths of short names are
     listings (``/news``, ``/news/politics``, ``/articles/foreign-press``).
     """
-    segments = _segments(url)
+    segments = _path_segments(url)
     if not segments or segments[0].lower() in _NOT_CONTENT:
         return None
     last = segments[-1]
@@ -127,11 +143,15 @@ def is_pagination(url: str, listing_url: str) -> bool:
 
     ``/news/politics?page=2`` and ``/news/politics/page/2`` are pages of ``/news/politics``.
     """
-    path, listing_path = urlsplit(url).path.rstrip("/"), urlsplit(listing_url).path.rstrip("/")
+    (path, query), listing_path = _path_and_query(url), _path_and_query(listing_url)[0]
     if path == listing_path:
-        query = dict(parse_qsl(urlsplit(url).query))
-        return any(key.lower() in ("page", "p", "pg", "pagenumber") for key in query)
-    return bool(re.fullmatch(re.escape(listing_path) + r"/(?:page|p)/\d+", path))
+        return _names_a_page(query)
+    return path.startswith(f"{listing_path}/") and _PAGE_PATH.fullmatch(path, len(listing_path) + 1) is not None
+
+
+@lru_cache(maxsize=4096)
+def _names_a_page(query: str) -> bool:
+    return any(key.lower() in ("page", "p", "pg", "pagenumber") for key in dict(parse_qsl(query)))
 
 
 def page_number(url: str) -> int:
@@ -163,7 +183,7 @@ def is_subsection(url: str, listing_url: str) -> bool:
     ``/articles/foreign-press`` is a subsection met on ``/articles``; it is crawled even though
     the main menu does not name it.
     """
-    segments, listing = _segments(url), _segments(listing_url)
+    segments, listing = _path_segments(url), _path_segments(listing_url)
     return (
         page_kind(url) == "listing"
         and bool(segments)
@@ -265,7 +285,7 @@ def _labelled_ticker(page: Page) -> Iterator[TickerLine]:
 
     The label may carry an icon (``<span><i class="icon"></i>Breaking News</span>``).
     """
-    for el in page.root.iter():
+    for el in _label_candidates(page):
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "title"):
             continue
         # a child's text first: it settles the page's big containers without reading all their text
@@ -283,6 +303,24 @@ def _labelled_ticker(page: Page) -> Iterator[TickerLine]:
             node = node.getparent()
             if node is not None and node.tag == "body":
                 return
+
+
+def _label_candidates(page: Page) -> list[HtmlElement]:
+    """The elements that may read as a ticker label, in page order: those with a text node of
+    their own (or a child's tail) whose text could be part of a label. Far fewer than the
+    page's elements; each still gets the full test."""
+    found: dict[HtmlElement, None] = {}
+    for text in page.visible_texts[0]:
+        # a label element's text is its own text nodes' (its children have none), so one of
+        # them, case-folded and without the colons and spaces around it, is part of the label
+        part = (clean_text(text) or "").casefold().strip(" :")
+        if not part or not any(part in label for label in _TICKER_LABELS):
+            continue
+        owner = text.getparent()
+        container = owner.getparent() if owner is not None and text.is_tail else owner
+        if container is not None:
+            found.setdefault(container)
+    return list(found)
 
 
 _SEPARATOR = re.compile(r"^[\W_]{0,3}$")
@@ -354,7 +392,7 @@ class ArticlePage(generic.NewsPage):
     @cached_property
     def cms(self) -> dict[str, Any]:
         """The CMS metadata block (``script#tawsiyat-metadata``), or ``{}``."""
-        for script in self.page.root.xpath('//script[@id="tawsiyat-metadata"]'):
+        for script in self.page.by_id("tawsiyat-metadata", "script"):
             try:
                 data = json.loads(script.text or "", strict=False)
             except ValueError:
@@ -430,14 +468,11 @@ class ArticlePage(generic.NewsPage):
         The region bar is recognized as a container holding links to several regions.
         """
         # a link can lead to a region only if its href names the region's last path segment
-        names = {path.rsplit("/", 1)[-1] for path in self.regions}
-
-        def path(href: str | None) -> str:
-            if not href or not any(name in href for name in names):
-                return ""
-            return urlsplit(self.page.absolute(href) or "").path.rstrip("/")
-
-        paths = {a: path(a.get("href")) for a in self.page.root.iter("a")}
+        names = _any_of(frozenset(path.rsplit("/", 1)[-1] for path in self.regions))
+        paths: dict[HtmlElement, str] = {}
+        for a in self.page.root.iter("a"):  # a page's every link: inline, no call per link
+            href = a.get("href")
+            paths[a] = _path_and_query(self.page.absolute(href) or "")[0] if href and names.search(href) else ""
         labelled = [(a, label) for a, path in paths.items() if (label := self.regions.get(path))]
         if not labelled:
             return []
@@ -500,6 +535,13 @@ _SELECTORS = {
     "section": _SECTION,
     "tags": _TAGS,
 }
+
+
+@lru_cache(maxsize=64)
+def _any_of(names: frozenset[str]) -> re.Pattern[str]:
+    """A pattern found in a string that contains one of ``names`` (one search, not one per name)."""
+    # an empty name is in every string; no name, in none
+    return re.compile("|".join(map(re.escape, sorted(names))) if names else "(?!)")
 
 
 def _str(value: Any) -> str | None:

@@ -14,10 +14,11 @@ import html
 import itertools
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache, wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -25,7 +26,7 @@ from extruct.jsonld import JsonLdExtractor
 from htmldate import find_date
 from lxml import etree
 from parsel import Selector
-from parsel.csstranslator import css2xpath
+from parsel.csstranslator import HTMLTranslator, css2xpath
 from parsel.selector import create_root_node
 from trafilatura import bare_extraction
 
@@ -195,7 +196,16 @@ def text_nodes_with(page: Page, *words: str) -> Iterator[HtmlElement]:
     """Elements whose own text (or a child's tail) contains one of ``words`` (lower case; also
     found capitalized or in capitals), in page order: where to look for a labelled line without
     reading every element's full text."""
-    for text in _text_search(words)(page.root):
+    texts, starts, joined = page.visible_texts
+    found: set[int] = set()
+    for form in _forms(words):
+        at = joined.find(form)
+        while at != -1:
+            index = bisect_right(starts, at) - 1
+            found.add(index)
+            at = joined.find(form, starts[index + 1])  # the next text node: one hit is enough
+    for index in sorted(found):
+        text = texts[index]
         owner = text.getparent()
         if owner is None or (not text.is_tail and owner.tag in _NO_TEXT_TAGS):
             continue
@@ -205,10 +215,13 @@ def text_nodes_with(page: Page, *words: str) -> Iterator[HtmlElement]:
 
 
 @cache
-def _text_search(words: tuple[str, ...]) -> etree.XPath:
-    # contains() runs in C over every text node; lower-casing each in Python cost far more
-    variants = dict.fromkeys(form for word in words for form in (word, word.capitalize(), word.upper()))
-    return etree.XPath("//text()[" + " or ".join(f"contains(., '{form}')" for form in variants) + "]")
+def _forms(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(form for word in words for form in (word, word.capitalize(), word.upper())))
+
+
+# Text nodes that hold more than whitespace, script and style code left out: a page's few
+# hundred lines among its thousands of nodes.
+_VISIBLE_TEXTS = etree.XPath("//text()[not(parent::script or parent::style)][normalize-space()]")  # code never normalized
 
 
 def named_elements(page: Page, word: str) -> Iterator[HtmlElement]:
@@ -306,30 +319,126 @@ _HTML_CLASSES = etree.ElementDefaultClassLookup(
 _NOT_HTML = re.compile(r"[\s\ufeff]*(?:<\?xml\s|[{\[])")
 
 
-_CLASS_ATTRIBUTE = re.compile(r"""\[class[*~^$|]?=["']?([\w-]+)["']?\]""")
-_ATTRIBUTE = re.compile(r"\[[^\]]*\]")
-_CLASS = re.compile(r"\.(-?[A-Za-z_][\w-]*)")
+# The selectors a page's indexes answer without a walk over the tree: groups of compound
+# selectors joined by descendant combinators, each compound a lower-case tag and class, id and
+# attribute tests ("div.p-content", "#ticker-box ul li .ticker-item", "a[href*='/coverage']").
+_SIMPLE = re.compile(
+    r"""\.(-?[A-Za-z_][\w-]*)|#([\w-]+)|\[([a-z][a-z0-9-]*)(\*?)=(?:"([^"\\]+)"|'([^'\\]+)'|([A-Za-z_][\w-]*))\]"""
+)
+_TAG = re.compile(r"[a-z][a-z0-9]*")
+# XPath's normalize-space() splits a class attribute on exactly these.
+_XML_SPACE = re.compile(r"[ \t\n\r]+")
+
+
+@dataclass(frozen=True)
+class _Compound:
+    """One compound selector: ``tag.class#id[attr*=value][attr=value]``."""
+
+    text: str
+    tag: str | None
+    classes: tuple[str, ...]
+    ids: tuple[str, ...]
+    contains: tuple[tuple[str, str], ...]
+    equals: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def parse(cls, text: str) -> _Compound | None:
+        tag_match = _TAG.match(text)
+        pos = tag_match.end() if tag_match else 0
+        classes: list[str] = []
+        ids: list[str] = []
+        contains: list[tuple[str, str]] = []
+        equals: list[tuple[str, str]] = []
+        while pos < len(text):
+            match = _SIMPLE.match(text, pos)
+            if match is None:
+                return None
+            class_name, id_name, attr, star, *quoted = match.groups()
+            if class_name:
+                classes.append(class_name)
+            elif id_name:
+                ids.append(id_name)
+            else:
+                value = next(v for v in quoted if v is not None)
+                (contains if star else equals).append((attr, value))
+            pos = match.end()
+        if pos == 0:
+            return None
+        return cls(text, tag_match[0] if tag_match else None, tuple(classes), tuple(ids), tuple(contains), tuple(equals))
+
+    def matches(self, el: HtmlElement, tokens: frozenset[str]) -> bool:
+        """Whether ``el`` (whose class tokens are ``tokens``) matches, as the XPath would."""
+        if self.tag is not None and el.tag != self.tag:
+            return False
+        if not all(name in tokens for name in self.classes) or not all(el.get("id") == i for i in self.ids):
+            return False
+        if not all(value in (el.get(attr) or "") and el.get(attr) is not None for attr, value in self.contains):
+            return False
+        return all(el.get(attr) == value for attr, value in self.equals)
 
 
 @cache
-def _class_names(query: str) -> list[tuple[str, ...]]:
-    """For each of a selector's comma-separated groups, the class names (or parts of them) an
-    element of the page must carry for the group to match; none for a group with pseudo-classes
-    (``:not(.x)`` needs no ``x``) or case-insensitive attribute tests."""
-    groups: list[tuple[str, ...]] = []
-    for group in query.split(","):
-        if ":" in group or " i]" in group:
-            groups.append(())
-            continue
-        outside = _ATTRIBUTE.sub(" ", group)  # "a[href$='.html']" needs no class "html"
-        groups.append((*_CLASS_ATTRIBUTE.findall(group), *_CLASS.findall(outside)))
-    return groups
+def _attribute_values(attr: str) -> etree.XPath:
+    return etree.XPath(f"//@{attr}")
+
+
+_TRANSLATOR = HTMLTranslator()
+# An href with a scheme and an authority ("https://...", "HTTP://..."), as urlsplit reads one.
+_WITH_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+# Bounded (about 5 MB when full): the links a site repeats on every page, not every URL seen.
+@lru_cache(maxsize=4096)
+def _join(origin: str, href: str) -> str:
+    return urljoin(origin, href)
+
+
+@lru_cache(maxsize=4096)
+def _tokens_of(value: str) -> frozenset[str]:
+    return frozenset(_XML_SPACE.split(value.strip(" \t\n\r")))
+
+
+class _Naming(NamedTuple):
+    """What one walk over a page's naming attributes (:data:`_NAMING_ATTRIBUTES`) finds."""
+
+    #: every named element's names, in document order
+    names: dict[HtmlElement, str]
+    #: every element with a class attribute, with it, in document order
+    classes: list[tuple[HtmlElement, str]]
+    #: the elements of each id
+    ids: dict[str, list[HtmlElement]]
+    #: each attribute's values
+    values: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How :meth:`Page.css` answers a selector: its groups (``None``: the XPath alone), and for a
+    descendant chain the XPath of what follows its first compound, relative to that compound's
+    element."""
+
+    xpath: etree.XPath
+    groups: tuple[tuple[_Compound, ...], ...] | None
+    rest: etree.XPath | None
 
 
 @cache
-def _compiled_css(query: str) -> etree.XPath:
+def _plan(query: str) -> _Plan:
     # the site profiles' selectors are constants: each is translated and compiled once
-    return etree.XPath(css2xpath(query))
+    full = css2xpath(query)
+    groups: list[tuple[_Compound, ...]] = []
+    for group in query.split(","):
+        compounds = tuple(_Compound.parse(part) for part in group.split())
+        if not compounds or any(c is None for c in compounds) or any(ch in group for ch in ">+~:"):
+            return _Plan(etree.XPath(full), None, None)
+        groups.append(compounds)  # type: ignore[arg-type]
+    rest = None
+    if len(groups) == 1 and len(groups[0]) > 1:
+        first, after = groups[0][0].text, " ".join(c.text for c in groups[0][1:])
+        relative = _TRANSLATOR.css_to_xpath(after, prefix="descendant::")
+        if f"{css2xpath(first)}/{relative}" == full:  # the same steps, from the first compound's element
+            rest = etree.XPath(relative)
+    return _Plan(etree.XPath(full), tuple(groups), rest)
 
 
 @dataclass
@@ -365,23 +474,124 @@ class Page:
             return None
         if href not in self._joined:
             stripped = href.strip()
-            skipped = not stripped or stripped.startswith(("#", "javascript:", "mailto:", "tel:", "data:"))
-            self._joined[href] = None if skipped else urljoin(self.url, stripped)
+            if not stripped or stripped.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
+                self._joined[href] = None
+            elif self._origin and (stripped.startswith("/") or _WITH_AUTHORITY.match(stripped)):
+                # resolving these reads only the base's scheme and host (RFC 3986, 5.2.2): every
+                # page of a site shares the answer for its menu and teaser links
+                self._joined[href] = _join(self._origin, stripped)
+            else:
+                self._joined[href] = urljoin(self.url, stripped)
         return self._joined[href]
+
+    @cached_property
+    def visible_texts(self) -> tuple[list[Any], list[int], str]:
+        """The page's text nodes that hold more than whitespace (script and style code left
+        out), in page order; where each starts in their concatenation, and the concatenation
+        (each node ended by NUL, which no word holds): one search over it finds every node with a
+        word (:func:`text_nodes_with`)."""
+        texts: list[Any] = _VISIBLE_TEXTS(self.root)
+        starts = list(itertools.accumulate((len(text) + 1 for text in texts), initial=0))
+        return texts, starts, "\0".join(texts) + "\0"
+
+    @cached_property
+    def _origin(self) -> str | None:
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
 
     def css(self, query: str, within: HtmlElement | None = None) -> list[HtmlElement]:
         """The elements a CSS selector matches in the page (or in ``within``, itself included),
         in document order: ``selector.css`` without a selector object per match."""
-        # Most of a profile's selectors match nothing on a given page; a class name missing
-        # from every name of the page says so without walking the tree.
-        if not any(all(name in self._all_names for name in group) for group in _class_names(query)):
-            return []
-        found: list[HtmlElement] = _compiled_css(query)(self.root if within is None else within)
+        plan = _plan(query)
+        xpath, node = plan.xpath, self.root if within is None else within
+        if within is None and plan.groups is not None:
+            # Most of a profile's selectors match nothing on a given page: a class, id or
+            # attribute value missing from the page's indexes says so without walking the tree.
+            groups = [group for group in plan.groups if all(map(self._may_match, group))]
+            if not groups:
+                return []
+            if len(groups) == 1 and len(plan.groups) == 1:
+                first, *rest = groups[0]
+                candidates = self._candidates(first)
+                if candidates is not None and (not rest or not candidates):
+                    return candidates if not rest else []
+                if candidates is not None and len(candidates) == 1 and plan.rest is not None:
+                    xpath, node = plan.rest, candidates[0]
+        found: list[HtmlElement] = xpath(node)
         return found
 
+    def _may_match(self, compound: _Compound) -> bool:
+        """Whether every class, id and attribute value ``compound`` needs is on the page."""
+        index, ids = self._class_index, self._ids
+        return (
+            all(name in index for name in compound.classes)
+            and all(i in ids for i in compound.ids)
+            and all(value in self._attribute_text(attr, compound.tag) for attr, value in (*compound.contains, *compound.equals))
+        )
+
+    def _candidates(self, compound: _Compound) -> list[HtmlElement] | None:
+        """The elements ``compound`` matches, in document order, when a class, id or class-part
+        test lets the indexes find them; ``None`` when only a walk would."""
+        tokens = self._class_tokens
+        if compound.classes:
+            elements = self._class_index[compound.classes[0]]
+        elif compound.ids:
+            elements = self._ids[compound.ids[0]]
+        elif any(attr == "class" for attr, _ in compound.contains):
+            part = next(value for attr, value in compound.contains if attr == "class")
+            elements = [el for el, value in self._class_values if part in value]
+        else:
+            return None
+        return [el for el in elements if compound.matches(el, tokens.get(el, frozenset()))]
+
+    @property
+    def _class_values(self) -> list[tuple[HtmlElement, str]]:
+        """Every element with a class attribute, with it, in document order."""
+        return self._naming.classes
+
+    @property
+    def _class_tokens(self) -> dict[HtmlElement, frozenset[str]]:
+        return self._classes[0]
+
+    @property
+    def _class_index(self) -> dict[str, list[HtmlElement]]:
+        """The elements of each class name, in document order."""
+        return self._classes[1]
+
     @cached_property
-    def _all_names(self) -> str:
-        return "\n".join(self.names.values())
+    def _classes(self) -> tuple[dict[HtmlElement, frozenset[str]], dict[str, list[HtmlElement]]]:
+        tokens: dict[HtmlElement, frozenset[str]] = {}
+        index: dict[str, list[HtmlElement]] = {}
+        for el, value in self._class_values:
+            tokens[el] = names = _tokens_of(value)
+            for name in names:
+                index.setdefault(name, []).append(el)
+        return tokens, index
+
+    @property
+    def _ids(self) -> dict[str, list[HtmlElement]]:
+        """The elements of each id, in document order."""
+        return self._naming.ids
+
+    def by_id(self, id_: str, tag: str | None = None) -> list[HtmlElement]:
+        """The elements whose id is ``id_`` (and whose tag is ``tag``, when given), in document
+        order, from the page's index: ``//tag[@id="id_"]`` without a walk over the tree."""
+        return [el for el in self._ids.get(id_, ()) if tag is None or el.tag == tag]
+
+    def _attribute_text(self, attr: str, tag: str | None = None) -> str:
+        """The distinct values of an attribute on the page (on ``tag`` elements, when given), one
+        a line: what a value test needs."""
+        texts: dict[tuple[str, str | None], str] = self.__dict__.setdefault("_attribute_texts", {})
+        key = (attr, None if attr in _NAMING_ATTRIBUTES else tag)
+        if key not in texts:
+            if attr in _NAMING_ATTRIBUTES:  # read by the names walk
+                values: Iterable[str] = self._naming.values.get(attr, ())
+            elif tag is not None:  # lxml finds the elements in C: no walk over every node
+                values = (value for el in self.root.iter(tag) if (value := el.get(attr)) is not None)
+            else:
+                values = map(str, _attribute_values(attr)(self.root))
+            texts[key] = "\n".join(dict.fromkeys(values))
+        return texts[key]
 
     # --- metadata layers --------------------------------------------------------------------
 
@@ -393,11 +603,27 @@ class Page:
     @cached_property
     def names(self) -> dict[HtmlElement, str]:
         """The class, id and role names of every element that has any, in document order."""
+        return self._naming.names
+
+    @cached_property
+    def _naming(self) -> _Naming:
+        # one walk over the tree for the names, the class values, the ids and each naming
+        # attribute's values (each a walk of its own cost as much)
         names: dict[HtmlElement, str] = {}
+        classes: list[tuple[HtmlElement, str]] = []
+        ids: dict[str, list[HtmlElement]] = {}
+        values: dict[str, list[str]] = {}
         for value in _NAMING_VALUES(self.root):  # attribute values that know their element
             el = value.getparent()
-            names[el] = f"{names[el]} {value}" if el in names else str(value)
-        return names
+            text = str(value)
+            names[el] = f"{names[el]} {text}" if el in names else text
+            attr = value.attrname
+            values.setdefault(attr, []).append(text)
+            if attr == "class":
+                classes.append((el, text))
+            elif attr == "id":
+                ids.setdefault(text, []).append(el)
+        return _Naming(names, classes, ids, values)
 
     @cached_property
     def named(self) -> list[tuple[HtmlElement, str]]:
@@ -533,26 +759,14 @@ class Page:
         return found
 
     @cached_property
-    def _containment(self) -> tuple[frozenset[HtmlElement], frozenset[HtmlElement]]:
-        """Everything inside boilerplate, and everything inside chrome, in one pass."""
-        boiler, chrome = self.boilerplate, self.chrome
-        in_boiler: set[HtmlElement] = set()
-        in_chrome: set[HtmlElement] = set()
-        for el in self.root.iter():
-            parent = el.getparent()
-            if el in boiler or (parent is not None and parent in in_boiler):
-                in_boiler.add(el)
-                if el in chrome or (parent is not None and parent in in_chrome):
-                    in_chrome.add(el)
-        return frozenset(in_boiler), frozenset(in_chrome)
-
-    @property
     def _in_boilerplate(self) -> frozenset[HtmlElement]:
-        return self._containment[0]
+        """Everything inside boilerplate."""
+        return _subtrees(self.boilerplate)
 
-    @property
+    @cached_property
     def _in_chrome(self) -> frozenset[HtmlElement]:
-        return self._containment[1]
+        """Everything inside chrome (a listing asks only this)."""
+        return _subtrees(self.chrome)
 
     def in_boilerplate(self, el: HtmlElement) -> bool:
         """Whether ``el`` sits inside a boilerplate container (or is one)."""
@@ -610,6 +824,16 @@ class Page:
         for el in self.article_root.iter(*tags):
             if not self.in_boilerplate(el):
                 yield el
+
+
+def _subtrees(containers: frozenset[HtmlElement]) -> frozenset[HtmlElement]:
+    """The containers and everything inside them, gathered by lxml's iterators, not a walk over
+    the whole page."""
+    inside: set[HtmlElement] = set()
+    for el in containers:
+        if el not in inside:
+            inside.update(el.iter())
+    return frozenset(inside)
 
 
 def _inside(el: HtmlElement, containers: frozenset[HtmlElement]) -> bool:

@@ -1,0 +1,97 @@
+"""``Page``'s structure helpers that answer from per-page indexes and shared memos: link
+resolution, the search of text nodes for a word, elements by id, boilerplate and chrome."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+import pytest
+
+from newscrawl.extract.generic import Page, text_nodes_with
+
+EN = "https://english.almayadeen.net"
+
+
+@pytest.mark.parametrize(
+    ("page_url", "href", "expected"),
+    [
+        (f"{EN}/news/politics", "/news/economy", f"{EN}/news/economy"),
+        (f"{EN}/news/politics?page=2", " /news/a/../b?x=1#f ", f"{EN}/news/b?x=1#f"),
+        (f"{EN}/news/politics", "?page=3", f"{EN}/news/politics?page=3"),
+        (f"{EN}/news/politics/", "slug", f"{EN}/news/politics/slug"),
+        (f"{EN}/news/politics", "//cdn.example/x.jpg", "https://cdn.example/x.jpg"),
+        (f"{EN}/news/politics", "HTTPS://Example.com/a/./b", "https://Example.com/a/./b"),  # as urljoin leaves it
+        (f"{EN}/news/politics", "http://other.example/", "http://other.example/"),
+        (f"{EN}/news/politics", "https:relative", f"{EN}/news/relative"),  # a scheme without a host
+        (f"{EN}/news/politics", "https:///x", f"{EN}/x"),
+        ("http://127.0.0.1:8000/news", "/a", "http://127.0.0.1:8000/a"),
+        ("page.html", "/a", "/a"),  # no origin to resolve against
+        (f"{EN}/news", "#top", None),
+        (f"{EN}/news", "javascript:void(0)", None),
+        (f"{EN}/news", "  ", None),
+    ],
+)
+def test_absolute(page_url: str, href: str, expected: str | None) -> None:
+    page = Page.from_html("<html><body></body></html>", page_url)
+    assert page.absolute(href) == expected
+    if expected is not None:
+        assert expected == urljoin(page_url, href.strip())
+    assert page.absolute(href) == expected  # the page's own memo gives the same
+
+
+TEXT = """<html><head><title>Source: title</title><script>var source = "Source";</script></head><body>
+<p>Source: AFP</p>
+<div><span>5</span> Shares and a source</div>
+<div>Nothing here<style>.source {}</style></div>
+<ul><li>SOURCE LINE</li><li>sources</li></ul>
+<noscript><p>source in noscript</p></noscript>
+</body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (("source",), ["title", "p", "div", "li", "li", "p"]),  # "Source", "source", "SOURCE", in page order
+        (("shares",), ["div"]),  # "Shares": the capitalized form
+        (("share", "nothing"), ["div", "div"]),  # a child's tail belongs to the parent
+        (("absent",), []),
+    ],
+)
+def test_text_nodes_with(words: tuple[str, ...], expected: list[str]) -> None:
+    page = Page.from_html(TEXT, f"{EN}/a")
+    assert [el.tag for el in text_nodes_with(page, *words)] == expected
+
+
+def test_text_nodes_with_yields_an_element_once_per_text_node() -> None:
+    page = Page.from_html("<html><body><div>read<br>Read more<br>READ</div></body></html>", f"{EN}/a")
+    assert [el.tag for el in text_nodes_with(page, "read")] == ["div", "div", "div"]
+
+
+@pytest.mark.parametrize(
+    ("id_", "tag", "expected"),
+    [
+        ("meta", None, ["div", "script", "script"]),
+        ("meta", "script", ["script", "script"]),
+        ("missing", None, []),
+        ("Meta", None, []),  # ids are case-sensitive
+    ],
+)
+def test_by_id(id_: str, tag: str | None, expected: list[str]) -> None:
+    html = '<html><body><div id="meta"></div><script id="meta">{}</script><p id="x"><script id="meta"></script></p></body></html>'
+    page = Page.from_html(html, f"{EN}/a")
+    assert [el.tag for el in page.by_id(id_, tag)] == expected
+
+
+def test_boilerplate_and_chrome_hold_their_containers_subtrees() -> None:
+    html = """<html><body>
+    <nav><ul><li><a href="/news">News</a><!-- menu --></li></ul></nav>
+    <div class="share-bar"><span>5</span> Shares</div>
+    <article><h1>Title</h1><p>A long enough paragraph of the article itself, more than enough.</p>
+    <footer><a href="/tags/x">x</a></footer></article>
+    </body></html>"""
+    page = Page.from_html(html, f"{EN}/news/politics/some-long-article-slug-here")
+    link, label = page.root.xpath("//nav//a")[0], page.root.xpath("//div[@class='share-bar']/span")[0]
+    paragraph, tag = page.root.xpath("//article/p")[0], page.root.xpath("//footer/a")[0]
+    assert [page.in_boilerplate(el) for el in (link, label, paragraph, tag)] == [True, True, False, False]
+    # a share bar is not chrome; the article's own footer is not boilerplate
+    assert [page.in_chrome(el) for el in (link, label, paragraph, tag)] == [True, False, False, False]
