@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from newscrawl.extract.generic import Page
     from newscrawl.items import ArticleItem, TickerItem
+    from newscrawl.urls import HostMap
 
 logger = logging.getLogger(__name__)
 
@@ -128,14 +129,22 @@ def read_page(job: PageJob, seen: set[tuple[str, str, str]] | None = None) -> Pa
 def _listing_links(page: Page, job: PageJob, seen: set[tuple[str, str, str]]) -> Iterator[ListingLink]:
     if len(seen) > SEEN_LINKS_MAX:
         seen.clear()
-    hosts = job.context.hosts
     following = site.page_number(page.url) + 1
+    links = _links_memo(job.context.hosts)
+    # an href means the same link on every page of the same path (a relative one included)
+    path = page.url.split("#", 1)[0].split("?", 1)[0]
     on_page: set[tuple[str, str, str]] = set()
     for anchor in page.root.iter("a"):
-        url = page.absolute(anchor.get("href"))
-        if not url or not hosts.on_site(url):
+        href = anchor.get("href")
+        if href is None:
             continue
-        if site.page_kind(url) == "article":
+        known = links.get((path, href))
+        if known is None:
+            if len(links) > LINK_MEMO_MAX:
+                links.clear()
+            known = links[path, href] = _link_kind(page, href, job.context.hosts)
+        url, kind, number = known
+        if kind == "article":
             own = not page.in_chrome(anchor)
             key = ("own" if own else "article", url, "")
             if key in on_page or (not own and key in seen):
@@ -143,20 +152,50 @@ def _listing_links(page: Page, job: PageJob, seen: set[tuple[str, str, str]]) ->
             on_page.add(key)
             seen.add(key)
             yield ListingLink(url, "article", own=own)
-        elif site.is_pagination(url, page.url):
+        elif kind == "pagination":
             key = ("pagination", url, "")
             if job.shallow:
-                if key not in on_page and site.page_number(url) == following:
+                if key not in on_page and number == following:
                     on_page.add(key)
                     yield ListingLink(url, "pagination")
             elif key not in seen:
                 seen.add(key)
                 yield ListingLink(url, "pagination")
-        elif site.is_subsection(url, page.url):
+        elif kind == "subsection":
             key = ("subsection", url, text_of(anchor))
             if key not in seen:
                 seen.add(key)
                 yield ListingLink(url, "subsection", label=key[2])
+
+
+#: Most (page path, href) pairs whose link :func:`_link_kind` remembers; past it, it forgets them
+#: all. A listing's pagination can link every other page of it: thousands of links, the same on
+#: each of its pages.
+LINK_MEMO_MAX = 65_536
+_link_memo: tuple[HostMap | None, dict[tuple[str, str], tuple[str, LinkKind | None, int]]] = (None, {})
+
+
+def _links_memo(hosts: HostMap) -> dict[tuple[str, str], tuple[str, LinkKind | None, int]]:
+    """The link memo of a crawl's hosts (another crawl in this process starts a new one)."""
+    global _link_memo  # noqa: PLW0603 - one memo per process, bounded
+    if _link_memo[0] != hosts:
+        _link_memo = (hosts, {})
+    return _link_memo[1]
+
+
+def _link_kind(page: Page, href: str, hosts: HostMap) -> tuple[str, LinkKind | None, int]:
+    """What an href of a listing page links to: its absolute URL, its kind (``None``: nothing to
+    follow) and, for another page of the listing, its page number."""
+    url = page.absolute(href)
+    if not url or not hosts.on_site(url):
+        return "", None, 0
+    if site.page_kind(url) == "article":
+        return url, "article", 0
+    if site.is_pagination(url, page.url):
+        return url, "pagination", site.page_number(url)
+    if site.is_subsection(url, page.url):
+        return url, "subsection", 0
+    return "", None, 0
 
 
 class PageWorkError(RuntimeError):
