@@ -10,13 +10,13 @@ Usage (from the repository root)::
 
 It generates a site with ``benchmarks/sitegen.py`` (or reads ``--site``), reads every page into
 memory, learns the menus from the homepage as the spider does, then times, page by page with the
-process's CPU clock, what the spider's callbacks do with a page, without Scrapy around it:
+process's CPU clock, what the spider's page workers do with a page
+(:func:`newscrawl.pagework.read_page`), without Scrapy around it:
 
-- an article page (``parse_article``): parse (:meth:`Page.from_html`), ``site.ticker_lines``,
+- an article page (``parse_article``): parse, ``site.ticker_lines``,
   ``site.ArticlePage(...).is_article()``, ``load_article``;
-- a listing page (``parse_listing``): parse, ``site.ticker_lines``, ``declares_article``, and for
-  every link: ``page.absolute``, ``site.page_kind``, ``page.in_chrome`` (article links),
-  ``site.is_pagination`` and ``site.is_subsection`` (the others).
+- a listing page (``parse_listing``): parse, ``site.ticker_lines``, ``declares_article``, and the
+  classification of every link (each reported, as on the first page a worker reads).
 
 It prints, per page kind, milliseconds per page (min/median/mean over the pages of a round) for
 each round, and the min/median/max of the rounds' means. Each round starts with every memo
@@ -41,19 +41,24 @@ import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# This folder last on the path, not first (where running a script here puts it):
+# benchmarks/incremental.py would shadow Twisted's "incremental" package, which Scrapy imports.
+sys.path.sort(key=lambda entry: Path(entry or ".").resolve() == Path(__file__).resolve().parent)
 
 import sitegen  # benchmarks/sitegen.py, next to this file
 
 from newscrawl.extract import almayadeen as site
-from newscrawl.extract.generic import Page, text_of
-from newscrawl.loaders import LoadContext, load_article, load_ticker
+from newscrawl.extract.generic import Page
+from newscrawl.loaders import LoadContext
+from newscrawl.pagework import PageJob, read_page
 from newscrawl.urls import HostMap
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from newscrawl.items import TickerItem
+    from newscrawl.pagework import PageKind, PageWork
 
 ORIGIN = site.EDITIONS["en"]
 
@@ -71,20 +76,12 @@ class Crawl:
         """The state after ``parse_home`` on the homepage ``html``."""
         crawl = cls(LoadContext(hosts=HostMap(real_origin=ORIGIN, fetch_origin=ORIGIN)), {}, {})
         for link in site.menu_links(Page.from_html(html, ORIGIN + "/")):
-            (crawl.regions if link.is_region else crawl.sections)[_path(link.url)] = link.label
+            (crawl.regions if link.is_region else crawl.sections)[site.listing_path(link.url)] = link.label
         return crawl
 
     def section_hint(self, url: str) -> str | None:
         """As the spider's ``_section_hint``."""
-        parent = _path(url).rsplit("/", 1)[0]
-        if parent in self.sections:
-            return self.sections[parent]
-        segment = parent.rsplit("/", 1)[-1]
-        return segment.replace("-", " ").title() if segment else None
-
-
-def _path(url: str) -> str:
-    return urlsplit(url).path.rstrip("/") or "/"
+        return site.section_hint(url, self.sections)
 
 
 def url_of(root: Path, file: Path) -> str:
@@ -108,37 +105,33 @@ def item_dict(item: Any) -> dict[str, Any]:
     return values
 
 
+def _read(html: str, url: str, crawl: Crawl, kind: PageKind) -> PageWork:
+    # a fresh memory of reported links: every link of the page is reported, as on a first sighting
+    job = PageJob(
+        url=url, body=html.encode("utf-8"), encoding="utf-8", kind=kind, regions=crawl.regions,
+        context=crawl.context, section_hint=crawl.section_hint(url),
+    )  # fmt: skip
+    return read_page(job, set())
+
+
+def _ticker(work: PageWork) -> list[TickerItem]:
+    return [dataclasses.replace(line, seen_at="") for line in work.ticker]
+
+
 def article_result(html: str, url: str, crawl: Crawl) -> dict[str, Any]:
-    """What ``parse_article`` keeps from a page: its ticker items, and its article (or ``None``)."""
-    page = Page.from_html(html, url)
-    ticker = load_ticker(site.ticker_lines(page), crawl.context, seen_at="")
-    article = site.ArticlePage(page, regions=crawl.regions)
-    item = load_article(article, crawl.context, section_hint=crawl.section_hint(url)) if article.is_article() else None
-    return {"ticker": ticker, "article": item}
+    """What ``parse_article`` keeps from a page (:func:`newscrawl.pagework.read_page`, as a page
+    worker runs it): its ticker items, and its article (or ``None``)."""
+    work = _read(html, url, crawl, "article")
+    return {"ticker": _ticker(work), "article": work.article}
 
 
 def listing_result(html: str, url: str, crawl: Crawl) -> dict[str, Any]:
     """What ``parse_listing`` keeps from a page: ticker items, the article it declares, and each
     link's URL with its classification (article and whether the listing's own, other page,
     subsection and its label)."""
-    page = Page.from_html(html, url)
-    ticker = load_ticker(site.ticker_lines(page), crawl.context, seen_at="")
-    article = site.ArticlePage(page, regions=crawl.regions)
-    item = None
-    if article.declares_article():
-        item = load_article(article, crawl.context, section_hint=crawl.section_hint(url))
-    links: list[tuple[str, str, Any]] = []
-    for anchor in page.root.iter("a"):
-        link = page.absolute(anchor.get("href"))
-        if not link or not crawl.context.hosts.on_site(link):
-            continue
-        if site.page_kind(link) == "article":
-            links.append((link, "article", not page.in_chrome(anchor)))
-        elif site.is_pagination(link, url):
-            links.append((link, "page", None))
-        elif site.is_subsection(link, url):
-            links.append((link, "subsection", text_of(anchor)))
-    return {"ticker": ticker, "article": item, "links": links}
+    work = _read(html, url, crawl, "listing")
+    links = [(link.url, link.kind, link.own if link.kind == "article" else link.label or None) for link in work.links]
+    return {"ticker": _ticker(work), "article": work.article, "links": links}
 
 
 def _forget() -> None:

@@ -25,7 +25,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# This folder last on the path, not first (where running a script here puts it):
+# benchmarks/incremental.py would shadow Twisted's "incremental" package, which Scrapy imports.
+sys.path.sort(key=lambda entry: Path(entry or ".").resolve() == Path(__file__).resolve().parent)
 
 import pages  # benchmarks/pages.py, next to this file
 

@@ -132,6 +132,21 @@ def page_kind(url: str) -> str | None:
     return "listing"
 
 
+def listing_path(url: str) -> str:
+    """A URL's path without its trailing slash (``/`` for the homepage): how listings are keyed."""
+    return urlsplit(url).path.rstrip("/") or "/"
+
+
+def section_hint(url: str, sections: dict[str, str]) -> str | None:
+    """The label of the listing an article URL sits under (``/news/politics/x`` → ``Politics``):
+    the one ``sections`` (listing paths → menu labels) gives, else its last segment, titled."""
+    parent = listing_path(url).rsplit("/", 1)[0]
+    if parent in sections:
+        return sections[parent]
+    segment = parent.rsplit("/", 1)[-1]
+    return segment.replace("-", " ").title() if segment else None
+
+
 def content_type_of(url: str) -> str | None:
     """Content type named by an article URL's first path segment (``/news/...`` → ``news``)."""
     segments = _segments(url)

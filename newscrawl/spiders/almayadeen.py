@@ -187,7 +187,7 @@ class AlMayadeenSpider(scrapy.Spider):
         if not menu:
             self._stop("failed", f"no section menu found on {response.url}: the site's layout may have changed")
         for link in menu:
-            (self.regions if link.is_region else self.sections)[_path(link.url)] = link.label
+            (self.regions if link.is_region else self.sections)[site.listing_path(link.url)] = link.label
         self.logger.info("Menus: %d sections, %d regions", len(self.sections), len(self.regions))
         if self.discover == "sitemap":
             yield Request(
@@ -263,8 +263,8 @@ class AlMayadeenSpider(scrapy.Spider):
             elif link.kind == "pagination":
                 pages.append(link.url)
             else:
-                if link.label and _path(link.url) not in self.regions:
-                    self.sections.setdefault(_path(link.url), link.label)
+                if link.label and site.listing_path(link.url) not in self.regions:
+                    self.sections.setdefault(site.listing_path(link.url), link.label)
                 for request in self._follow_listing(link.url):
                     yield request
         if self.shallow and not holds_new:
@@ -403,21 +403,13 @@ class AlMayadeenSpider(scrapy.Spider):
 
     def _section_hint(self, url: str) -> str | None:
         """The label of the listing an article URL sits under (``/news/politics/x`` → ``Politics``)."""
-        parent = _path(url).rsplit("/", 1)[0]
-        if parent in self.sections:
-            return self.sections[parent]
-        segment = parent.rsplit("/", 1)[-1]
-        return segment.replace("-", " ").title() if segment else None
+        return site.section_hint(url, self.sections)
 
     def _stop(self, status: str, message: str) -> NoReturn:
         assert self.crawler.stats is not None
         self.crawler.stats.set_value("newscrawl/message", message)
         self.logger.error(message)
         raise CloseSpider(status)
-
-
-def _path(url: str) -> str:
-    return urlsplit(url).path.rstrip("/") or "/"
 
 
 def _parse_base_url(value: str) -> str:
