@@ -19,16 +19,17 @@ def body_encoding(body: bytes, content_type: str | None = None) -> str:
     BOM, ``<meta charset>``), except that a header claiming UTF-8 for bytes that are not UTF-8
     is ignored in favour of the page's own declaration.
     """
-    return _decode(body, content_type)[0]
+    return decoded(body, content_type)[0]
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
     """A page's text, read in the encoding :func:`body_encoding` names (without a BOM);
     undecodable bytes become U+FFFD."""
-    return _decode(body, content_type)[1]
+    return decoded(body, content_type)[1]
 
 
-def _decode(body: bytes, content_type: str | None) -> tuple[str, str]:
+def decoded(body: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """The encoding :func:`body_encoding` names, and the text :func:`decode_html` reads."""
     try:
         return "utf-8", body.decode("utf-8")
     except UnicodeDecodeError:

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 import sqlite_utils
 
 from newscrawl.archive import ArchiveError, recent_runs
-from newscrawl.charset import decode_html
 from newscrawl.export import FORMATS, export_command
 from newscrawl.faults import MODES, FaultRuleError, load_rules
 from newscrawl.mirror import FIXTURES, Mirror
@@ -314,7 +313,7 @@ def extract_batch(lines: TextIO, out: TextIO) -> int:
                 continue
             try:
                 request = json.loads(line)
-                html = decode_html(Path(request["file"]).read_bytes())
+                html = Path(request["file"]).read_bytes()
                 result = extract_article(html, request["url"], worker=worker)
             except Exception as exc:
                 result = {"error": f"{type(exc).__name__}: {exc}"}

@@ -7,7 +7,6 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
-from newscrawl.charset import decode_html
 from newscrawl.extract.generic import NewsPage, Page, fast_main_text
 from newscrawl.extract.maintext import is_doubtful
 from newscrawl.loaders import LoadContext, load_article
@@ -32,10 +31,9 @@ def extract_article(html: bytes | str, url: str, *, worker: MainTextWorker | Non
     text is in doubt and trafilatura's is needed (:func:`newscrawl.extract.maintext.is_doubtful`),
     ``worker`` computes it in another process while this one reads the other fields.
     """
-    text = decode_html(html) if isinstance(html, bytes) else html
-    parsed = Page.from_html(text, url)
+    parsed = Page.from_html(html, url)
     if worker is not None and is_doubtful(parsed):
-        parsed.fast_text = worker.submit(text, url)
+        parsed.fast_text = worker.submit(html, url)
     page = NewsPage(parsed)
     home = origin(url)
     context = LoadContext(hosts=HostMap(home, home), edition="", timezone=None, site_names=())
@@ -65,8 +63,9 @@ class MainTextWorker:
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
 
-    def submit(self, html: str, url: str) -> Callable[[], list[str]]:
-        """Start on a page (decoded HTML text); returns what gives its lines when they are needed."""
+    def submit(self, html: str | bytes, url: str) -> Callable[[], list[str]]:
+        """Start on a page (its HTML, as :meth:`Page.from_html` takes it); returns what gives its
+        lines when they are needed."""
         try:
             future = self._running().submit(fast_main_text, html, url)
         except BrokenProcessPool:  # the worker died since the last page

@@ -140,7 +140,7 @@ def test_doubtful_dense_text_goes_to_trafilatura(monkeypatch: pytest.MonkeyPatch
 
 
 class _NoWorker(MainTextWorker):
-    def submit(self, html: str, url: str) -> Callable[[], list[str]]:
+    def submit(self, html: str | bytes, url: str) -> Callable[[], list[str]]:
         raise AssertionError("a page with sound dense text was sent to the worker")
 
 

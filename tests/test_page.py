@@ -3,11 +3,15 @@ resolution, the search of text nodes for a word, elements by id, boilerplate and
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin
 
 import pytest
+from parsel import Selector
+from scrapy.http import HtmlResponse
 
 from newscrawl.extract.generic import Page, text_nodes_with
+from newscrawl.spiders import html_page
 
 EN = "https://english.almayadeen.net"
 
@@ -95,3 +99,63 @@ def test_boilerplate_and_chrome_hold_their_containers_subtrees() -> None:
     assert [page.in_boilerplate(el) for el in (link, label, paragraph, tag)] == [True, True, False, False]
     # a share bar is not chrome; the article's own footer is not boilerplate
     assert [page.in_chrome(el) for el in (link, label, paragraph, tag)] == [True, False, False, False]
+
+
+NAMED = """<html><body>
+<div class="Site-Header"><h2 class="box-title">Most Read</h2></div>
+<div id="caption-1" class="img">x</div><p class="byline author">By A</p>
+<span data-role="author-box">y</span><div class="no-match">z</div>
+</body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("part", "expected"),
+    [
+        ("author", ["p", "span"]),  # a plain string; lower-cased names; data-role is a name too
+        ("header", ["div"]),  # "Site-Header", found lower-cased
+        (re.compile("title|caption"), ["h2", "div"]),
+        (re.compile("^img"), []),  # a pattern searches all names at once: no anchors
+        ("absent", []),
+    ],
+)
+def test_named_with(part: str | re.Pattern[str], expected: list[str]) -> None:
+    page = Page.from_html(NAMED, f"{EN}/a")
+    assert [el.tag for el, _ in page.named_with(part)] == expected
+    # what one search over all names finds is what a search of each element's names finds
+    found = [el for el, names in page.named if (part in names if isinstance(part, str) else part.search(names))]
+    if not (isinstance(part, re.Pattern) and part.pattern.startswith("^")):
+        assert [el for el, _ in page.named_with(part)] == found
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("<p>Gaza — 3°C</p>".encode(), "Gaza — 3°C"),  # UTF-8, read by lxml as it is
+        ("<meta charset='windows-1256'><p>عاجل</p>".encode("cp1256"), "عاجل"),  # decoded first
+        (b"<p>caf\xe9</p>", "caf\ufffd"),  # not UTF-8, nothing declared: as decode_html reads it
+        ("\ufeff<p>BOM</p>".encode(), "BOM"),
+        (b"  \n<p>a\x00b</p>\n", "ab"),  # as parsel reads a page: NUL dropped
+    ],
+)
+def test_from_html_reads_bytes_in_their_encoding(body: bytes, expected: str) -> None:
+    page = Page.from_html(body, f"{EN}/a")
+    assert page.root.xpath("string(//p)") == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "expected"),
+    [
+        ("<p>Gaza — 3°C</p>".encode(), {"Content-Type": "text/html; charset=utf-8"}, "Gaza — 3°C"),  # the bytes as they are
+        (b"<p>caf\xe9 \xe2\x80\x94</p>", {"Content-Type": "text/html; charset=utf-8"}, "caf\ufffd —"),  # not all UTF-8: the text
+        ("<p>عاجل</p>".encode("cp1256"), {"Content-Type": "text/html; charset=windows-1256"}, "عاجل"),
+        ("<p>BOM</p>".encode("utf-16"), {"Content-Type": "text/html; charset=utf-8"}, "BOM"),  # the BOM decides
+        ("<p>BOM</p>".encode("utf-16"), {"encoding": "utf-8"}, "BOM"),  # even over an encoding given (page workers)
+    ],
+)
+def test_html_page_parses_a_response_as_its_text_reads(body: bytes, headers: dict[str, str], expected: str) -> None:
+    encoding = headers.pop("encoding", None)
+    response = HtmlResponse(url=f"{EN}/a", body=body, headers=headers, encoding=encoding)
+    assert encoding is None or response.encoding == encoding
+    page = html_page(response)
+    assert page is not None
+    assert page.root.xpath("string(//p)") == expected == Selector(text=response.text).xpath("string(//p)").get()

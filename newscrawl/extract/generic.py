@@ -30,6 +30,7 @@ from parsel.csstranslator import HTMLTranslator, css2xpath
 from parsel.selector import create_root_node
 from trafilatura import bare_extraction
 
+from newscrawl.charset import decoded
 from newscrawl.extract import maintext
 from newscrawl.processors import (
     DISPLAYED_DATE,
@@ -79,8 +80,7 @@ _BOILERPLATE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:nav|navbar|menu|footer|sidebar|widget|related|most-?read|read-?next|"
     r"popular|trending|recommend\w*|teasers?|share|sharing|social|newsletter|ticker|breaking|"
     r"urgent|comments?|promo|advert\w*|ads?|cookie|modal|breadcrumbs?|pagination|pager)"
-    r"(?:$|[\s_-])",
-    re.IGNORECASE,
+    r"(?:$|[\s_-])",  # of lower-cased names: matching without IGNORECASE is twice as fast
 )
 
 #: Headings that introduce a box of links to other articles, by kind.
@@ -226,9 +226,17 @@ _VISIBLE_TEXTS = etree.XPath("//text()[not(parent::script or parent::style)][nor
 
 def named_elements(page: Page, word: str) -> Iterator[HtmlElement]:
     """Elements whose class, id or role attributes contain ``word`` as a whole word."""
-    for el, names in page.named:
-        if word in names and word in class_words(el):
+    for el, _ in page.named_with(word):
+        if word in class_words(el):
             yield el
+
+
+def _find(text: str, part: str | re.Pattern[str], start: int) -> int:
+    """Where ``part`` (a string or a pattern) is first found in ``text`` from ``start``; -1 if nowhere."""
+    if isinstance(part, str):
+        return text.find(part, start)
+    match = part.search(text, start)
+    return match.start() if match else -1
 
 
 def own_heading(el: HtmlElement) -> str | None:
@@ -305,8 +313,21 @@ class _HtmlParser(lxml.html.HTMLParser):  # type: ignore[misc]
     """
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        # no table of id attributes: nothing here asks XPath's id(), and filling it costs 5%
+        super().__init__(collect_ids=False, **kwargs)
         self.set_element_class_lookup(_HTML_CLASSES)
+
+
+def html_root(html: str | bytes, base_url: str | None = None) -> HtmlElement:
+    """An HTML page's tree as parsel builds it, with lxml.html's element classes looked up in C.
+
+    ``html`` is the page's text, or its bytes when they are valid UTF-8: lxml reads those as
+    they are, which spares the copy parsel encodes from the text (a fifth of the parse)."""
+    if isinstance(html, bytes):
+        root: HtmlElement = create_root_node("", _HtmlParser, base_url=base_url, body=html)
+    else:
+        root = create_root_node(html, _HtmlParser, base_url=base_url)
+    return root
 
 
 _HTML_CLASSES = etree.ElementDefaultClassLookup(
@@ -455,13 +476,17 @@ class Page:
 
     @classmethod
     def from_html(cls, html: str | bytes, url: str) -> Page:
-        """Parse HTML text (tests and the ``extract`` tool; spiders pass the response's selector)."""
-        text = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
+        """Parse a page's HTML: its text, or its bytes in the encoding
+        :func:`newscrawl.charset.decode_html` finds (tests and the ``extract`` tool; spiders
+        parse the response, :func:`newscrawl.spiders.html_page`)."""
+        if isinstance(html, bytes):
+            encoding, text = decoded(html)
+            source: str | bytes = html if encoding == "utf-8" else text
+        else:
+            text = source = html
         if _NOT_HTML.match(text):
             return cls(url=url, selector=Selector(text=text, base_url=url))
-        # as parsel parses HTML text, with the faster element classes
-        root = create_root_node(text, _HtmlParser, base_url=url)
-        return cls(url=url, selector=Selector(root=root, type="html", base_url=url))
+        return cls(url=url, selector=Selector(root=html_root(source, url), type="html", base_url=url))
 
     @property
     def root(self) -> HtmlElement:
@@ -630,6 +655,26 @@ class Page:
         """Elements with a class, id or role attribute, with those names lower-cased."""
         return [(el, names.lower()) for el, names in self.names.items()]
 
+    def named_with(self, part: str | re.Pattern[str]) -> list[tuple[HtmlElement, str]]:
+        """The elements of :attr:`named` whose lower-cased names hold ``part`` (a string, or a
+        pattern without anchors that matches no NUL), in page order: one search over all the
+        names of the page instead of one per element."""
+        named, found = self.named, []
+        starts, text = self._names_text
+        at = _find(text, part, 0)
+        while at != -1:
+            index = bisect_right(starts, at) - 1
+            found.append(named[index])
+            at = _find(text, part, starts[index + 1])  # on from the next element: one hit is enough
+        return found
+
+    @cached_property
+    def _names_text(self) -> tuple[list[int], str]:
+        """Where each of :attr:`named`'s names starts in their concatenation, and the
+        concatenation, each name ended by NUL (which lxml's C strings never hold)."""
+        names = [names for _, names in self.named]
+        return list(itertools.accumulate((len(names) + 1 for names in names), initial=0)), "\0".join([*names, ""])
+
     @cached_property
     def jsonld(self) -> list[dict[str, Any]]:
         """Every JSON-LD node of the page, ``@graph`` and arrays flattened."""
@@ -696,7 +741,7 @@ class Page:
                 continue  # an article's own footer: tags, source, author box
             found.add(el)
         holds_text = self._text_holders
-        for el, names in self.names.items():
+        for el, names in self.named:
             if el.tag in _NEVER_CHROME_BY_NAME or el in holds_text or not _names_chrome(names):
                 continue  # e.g. "sidebar-layout__content" holding the article itself
             if not (el.tag == "footer" and _in_article(el)):
@@ -745,7 +790,7 @@ class Page:
         it sits in a small wrapper that is (``<div><h2>Read Next</h2><a>All</a></div>``).
         """
         labels = {**BLOCK_LABELS, **dict.fromkeys(_OTHER_BLOCK_LABELS, "")}
-        candidates = [*self.root.iter(*_HEADINGS), *(el for el, names in self.named if _is_label_name(names))]
+        candidates = [*self.root.iter(*_HEADINGS), *(el for el, _ in self.named_with(_LABEL_NAME))]
         found: dict[HtmlElement, str] = {}
         for el in candidates:
             if len(el) > 3 or _longer_than_label(el):
@@ -1059,6 +1104,10 @@ def _own_text(el: HtmlElement) -> bool:
     return bool((el.text or "").strip() or any((c.tail or "").strip() for c in el))
 
 
+# One search in C for the names of byline boxes.
+_AUTHOR_PART = re.compile("author|byline")
+
+
 @_once_per_page
 def byline_candidates(page: Page) -> list[list[str]]:
     """Byline candidates in groups, most specific first; the first non-empty group is the byline.
@@ -1068,7 +1117,7 @@ def byline_candidates(page: Page) -> list[list[str]]:
     3. "By ..." lines under the headline.
     """
     marked = _AUTHOR_MARKED(page.root)
-    classed = [el for el, names in page.named if "author" in names or "byline" in names]
+    classed = [el for el, _ in page.named_with(_AUTHOR_PART)]
     groups: list[list[str]] = []
     for elements, is_class in ((marked, False), (classed, True)):
         texts = []
@@ -1169,11 +1218,10 @@ def caption_boxes(page: Page) -> list[HtmlElement]:
     a ``<figcaption>`` placed after its figure), outermost only. Anywhere outside the site's
     chrome, but not teasers: an image that links to another page."""
     candidates = list(page.root.iter("figure", "figcaption"))
-    for el, names in page.named:
-        if _CAPTION_PART.search(names):
-            words = class_words(el)
-            if "caption" in words or (words & {"legend", "description"} and _describes_image(el, words)):
-                candidates.append(el)
+    for el, _ in page.named_with(_CAPTION_PART):
+        words = class_words(el)
+        if "caption" in words or (words & {"legend", "description"} and _describes_image(el, words)):
+            candidates.append(el)
     judged: set[HtmlElement] = set()
     for img in page.root.iter("img"):
         for box in itertools.islice(img.iterancestors("div", "span", "p"), 3):
@@ -1440,9 +1488,8 @@ def lead_candidates(page: Page) -> list[str]:
     """Texts of paragraphs whose class names a lead (``lead``, ``standfirst``, ``summary``, ``dek`` ...)."""
     return [
         text
-        for el, names in page.named  # lead-named elements have names, in page order
+        for el, _ in page.named_with(_LEAD_PART)  # a lead word is a part of the names, in page order
         if el.tag in ("p", "div", "h2")
-        and _LEAD_PART.search(names)  # a class word is a part of the names
         and class_words(el) & _LEAD_WORDS
         and not page.in_boilerplate(el)
         and (text := text_of(el))
@@ -1675,8 +1722,8 @@ def main_text(page: Page) -> list[str]:
     return lines
 
 
-def fast_main_text(html: str, url: str) -> list[str]:
-    """trafilatura's fast-mode main text of a page given as HTML text, parsed here as
+def fast_main_text(html: str | bytes, url: str) -> list[str]:
+    """trafilatura's fast-mode main text of a page given as HTML, parsed here as
     :meth:`Page.from_html` parses it: what :func:`main_text` starts from where the page's dense
     text is in doubt, for another process to compute while this one runs the other layers
     (``newscrawl extract --batch``)."""

@@ -3,10 +3,10 @@ parsing, response headers, and the settings for crawling a mirror on this machin
 
 from __future__ import annotations
 
+import codecs
 import os
 from typing import TYPE_CHECKING
 
-from parsel.selector import create_root_node
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import TextResponse, XmlResponse
 from scrapy.selector import Selector
@@ -14,7 +14,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.response import get_base_url
 
 from newscrawl.blocking import block_reason
-from newscrawl.extract.generic import Page, _HtmlParser
+from newscrawl.extract.generic import Page, html_root
 from newscrawl.middlewares import Blocked
 
 if TYPE_CHECKING:
@@ -92,8 +92,16 @@ def html_page(response: Response) -> Page | None:
         return Page(url=response.url, selector=Selector(response))
     # Parsed as Selector(response) would, with lxml.html's element classes looked up in C.
     base_url = get_base_url(response)
-    root = create_root_node(response.text, _HtmlParser, base_url=base_url)
+    text, body = response.text, response.body
+    # Text decoded from UTF-8 without a replacement character is the body's valid UTF-8, which
+    # lxml reads as it is: no copy of the page re-encoded from the text.
+    utf8 = response.encoding == "utf-8" and "\ufffd" not in text and not body.startswith(_UTF16_BOMS)
+    root = html_root(body if utf8 else text, base_url)
     return Page(url=response.url, selector=Selector(root=root, type="html", base_url=base_url))
+
+
+# A byte order mark decides a text's encoding over any declaration.
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 def response_headers(response: Response) -> dict[str, str]:
