@@ -3,7 +3,6 @@ resolution, the search of text nodes for a word, elements by id, boilerplate and
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urljoin
 
 import pytest
@@ -109,22 +108,21 @@ NAMED = """<html><body>
 
 
 @pytest.mark.parametrize(
-    ("part", "expected"),
+    ("parts", "expected"),
     [
-        ("author", ["p", "span"]),  # a plain string; lower-cased names; data-role is a name too
-        ("header", ["div"]),  # "Site-Header", found lower-cased
-        (re.compile("title|caption"), ["h2", "div"]),
-        (re.compile("^img"), []),  # a pattern searches all names at once: no anchors
-        ("absent", []),
+        (("author",), ["p", "span"]),  # lower-cased names; data-role is a name too
+        (("header",), ["div"]),  # "Site-Header", found lower-cased
+        (("title", "caption"), ["h2", "div"]),  # in page order, whichever part each holds
+        (("img", "match", "by"), ["div", "p", "div"]),  # "caption-1 img", "byline author", "no-match"
+        (("absent",), []),
     ],
 )
-def test_named_with(part: str | re.Pattern[str], expected: list[str]) -> None:
+def test_named_with(parts: tuple[str, ...], expected: list[str]) -> None:
     page = Page.from_html(NAMED, f"{EN}/a")
-    assert [el.tag for el, _ in page.named_with(part)] == expected
-    # what one search over all names finds is what a search of each element's names finds
-    found = [el for el, names in page.named if (part in names if isinstance(part, str) else part.search(names))]
-    if not (isinstance(part, re.Pattern) and part.pattern.startswith("^")):
-        assert [el for el, _ in page.named_with(part)] == found
+    found = page.named_with(*parts)
+    assert [el.tag for el, _ in found] == expected
+    # one search over all the names finds what a search of each element's names finds
+    assert found == [(el, names) for el, names in page.named if any(part in names for part in parts)]
 
 
 @pytest.mark.parametrize(

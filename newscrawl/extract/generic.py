@@ -231,14 +231,6 @@ def named_elements(page: Page, word: str) -> Iterator[HtmlElement]:
             yield el
 
 
-def _find(text: str, part: str | re.Pattern[str], start: int) -> int:
-    """Where ``part`` (a string or a pattern) is first found in ``text`` from ``start``; -1 if nowhere."""
-    if isinstance(part, str):
-        return text.find(part, start)
-    match = part.search(text, start)
-    return match.start() if match else -1
-
-
 def own_heading(el: HtmlElement) -> str | None:
     """The normalized label of a box: its first child's text when that child is a heading.
 
@@ -263,7 +255,8 @@ def _is_label(el: HtmlElement) -> bool:
     return _is_label_name(_classes(el).lower())
 
 
-_LABEL_NAME = re.compile("title|heading|header|label")
+_LABEL_WORDS = ("title", "heading", "header", "label")
+_LABEL_NAME = re.compile("|".join(_LABEL_WORDS))
 
 
 @lru_cache(maxsize=8192)
@@ -655,18 +648,20 @@ class Page:
         """Elements with a class, id or role attribute, with those names lower-cased."""
         return [(el, names.lower()) for el, names in self.names.items()]
 
-    def named_with(self, part: str | re.Pattern[str]) -> list[tuple[HtmlElement, str]]:
-        """The elements of :attr:`named` whose lower-cased names hold ``part`` (a string, or a
-        pattern without anchors that matches no NUL), in page order: one search over all the
-        names of the page instead of one per element."""
-        named, found = self.named, []
+    def named_with(self, *parts: str) -> list[tuple[HtmlElement, str]]:
+        """The elements of :attr:`named` whose lower-cased names hold one of ``parts``, in page
+        order: a search of all the names of the page per part (in C: Python's ``re`` is slower
+        at an alternation of words than ``str.find`` at each), not one per element."""
         starts, text = self._names_text
-        at = _find(text, part, 0)
-        while at != -1:
-            index = bisect_right(starts, at) - 1
-            found.append(named[index])
-            at = _find(text, part, starts[index + 1])  # on from the next element: one hit is enough
-        return found
+        found: set[int] = set()
+        for part in parts:
+            at = text.find(part)
+            while at != -1:
+                index = bisect_right(starts, at) - 1
+                found.add(index)
+                at = text.find(part, starts[index + 1])  # on from the next element: one hit is enough
+        named = self.named
+        return [named[index] for index in sorted(found)]
 
     @cached_property
     def _names_text(self) -> tuple[list[int], str]:
@@ -735,7 +730,7 @@ class Page:
         """
         found: set[HtmlElement] = set()
         for el in self.root.iter(*_CHROME_TAGS):
-            if el.tag == "header" and el.xpath(".//h1"):
+            if el.tag == "header" and next(el.iterdescendants("h1"), None) is not None:
                 continue
             if el.tag == "footer" and _in_article(el):
                 continue  # an article's own footer: tags, source, author box
@@ -790,7 +785,7 @@ class Page:
         it sits in a small wrapper that is (``<div><h2>Read Next</h2><a>All</a></div>``).
         """
         labels = {**BLOCK_LABELS, **dict.fromkeys(_OTHER_BLOCK_LABELS, "")}
-        candidates = [*self.root.iter(*_HEADINGS), *(el for el, _ in self.named_with(_LABEL_NAME))]
+        candidates = [*self.root.iter(*_HEADINGS), *(el for el, _ in self.named_with(*_LABEL_WORDS))]
         found: dict[HtmlElement, str] = {}
         for el in candidates:
             if len(el) > 3 or _longer_than_label(el):
@@ -846,23 +841,12 @@ class Page:
 
     @property
     def _body(self) -> HtmlElement:
-        bodies = self.root.xpath("//body")
-        return bodies[0] if bodies else self.root
+        return next(self.root.iter("body"), self.root)
 
     @cached_property
     def main_text_container(self) -> HtmlElement | None:
         """The element whose paragraphs hold the most text (a readability-style choice)."""
-        scores: dict[HtmlElement, int] = {}
-        for p in self.root.iter("p"):
-            length = len(text_of(p))
-            if length < 25 or self.in_boilerplate(p):
-                continue
-            parent = p.getparent()
-            if parent is not None:
-                scores[parent] = scores.get(parent, 0) + length
-        if not scores:
-            return None
-        return max(scores, key=lambda el: scores[el])
+        return maintext.densest_box(self)
 
     def article_elements(self, tags: Iterable[str]) -> Iterator[HtmlElement]:
         """Elements with the given tags inside the article root and outside boilerplate."""
@@ -1081,12 +1065,8 @@ def header_lines(page: Page) -> list[str]:
     container = page.main_text_container
     stop = next((p for p in container.iter("p") if len(text_of(p)) >= 25), None) if container is not None else None
     lines: list[str] = []
-    started = False
-    for el in page.root.iter():
-        if el is h1:
-            started = True
-            continue
-        if not started or not isinstance(el.tag, str):
+    for el in _after(h1):
+        if not isinstance(el.tag, str):
             continue
         if el is stop or len(lines) > 40:
             break
@@ -1100,12 +1080,20 @@ def header_lines(page: Page) -> list[str]:
     return lines
 
 
+def _after(el: HtmlElement) -> Iterator[HtmlElement]:
+    """The nodes after ``el`` in document order, its own descendants first: ``root.iter()``
+    from ``el`` on, without walking the page up to it."""
+    yield from el.iterdescendants()
+    node: HtmlElement | None = el
+    while node is not None:
+        for sibling in node.itersiblings():
+            yield sibling
+            yield from sibling.iterdescendants()
+        node = node.getparent()
+
+
 def _own_text(el: HtmlElement) -> bool:
     return bool((el.text or "").strip() or any((c.tail or "").strip() for c in el))
-
-
-# One search in C for the names of byline boxes.
-_AUTHOR_PART = re.compile("author|byline")
 
 
 @_once_per_page
@@ -1117,7 +1105,7 @@ def byline_candidates(page: Page) -> list[list[str]]:
     3. "By ..." lines under the headline.
     """
     marked = _AUTHOR_MARKED(page.root)
-    classed = [el for el, _ in page.named_with(_AUTHOR_PART)]
+    classed = [el for el, _ in page.named_with("author", "byline")]
     groups: list[list[str]] = []
     for elements, is_class in ((marked, False), (classed, True)):
         texts = []
@@ -1218,7 +1206,7 @@ def caption_boxes(page: Page) -> list[HtmlElement]:
     a ``<figcaption>`` placed after its figure), outermost only. Anywhere outside the site's
     chrome, but not teasers: an image that links to another page."""
     candidates = list(page.root.iter("figure", "figcaption"))
-    for el, _ in page.named_with(_CAPTION_PART):
+    for el, _ in page.named_with("caption", "legend", "description"):
         words = class_words(el)
         if "caption" in words or (words & {"legend", "description"} and _describes_image(el, words)):
             candidates.append(el)
@@ -1247,8 +1235,6 @@ def caption_boxes(page: Page) -> list[HtmlElement]:
     return sorted(boxes, key=page.order.__getitem__)
 
 
-# One search in C for the names caption_boxes looks at, before the whole-word checks.
-_CAPTION_PART = re.compile("caption|legend|description")
 _IMAGE_BOX_WORDS = frozenset({"image", "img", "photo", "foto", "picture", "bild", "media"})
 
 
@@ -1480,15 +1466,13 @@ def figure_captions(page: Page) -> list[tuple[str, str | None, str | None]]:
 _LEAD_WORDS = frozenset(
     {"lead", "standfirst", "summary", "excerpt", "dek", "intro", "subtitle", "subheadline", "abstract", "teaser-text"}
 )
-# One search in C for "a lead word is a part of the names", before the whole-word check.
-_LEAD_PART = re.compile("|".join(sorted(_LEAD_WORDS)))
 
 
 def lead_candidates(page: Page) -> list[str]:
     """Texts of paragraphs whose class names a lead (``lead``, ``standfirst``, ``summary``, ``dek`` ...)."""
     return [
         text
-        for el, _ in page.named_with(_LEAD_PART)  # a lead word is a part of the names, in page order
+        for el, _ in page.named_with(*_LEAD_WORDS)  # a lead word is a part of the names, in page order
         if el.tag in ("p", "div", "h2")
         and class_words(el) & _LEAD_WORDS
         and not page.in_boilerplate(el)
@@ -1543,6 +1527,9 @@ _LABEL = re.compile(
 )
 
 
+_REL_TAG = etree.XPath('//a[contains(concat(" ", normalize-space(@rel), " "), " tag ")]')
+
+
 @_once_per_page
 def tag_links(page: Page) -> list[str]:
     """Tag names shown on the page: ``a[rel~=tag]``, then the links of a tag box (a box whose
@@ -1550,7 +1537,7 @@ def tag_links(page: Page) -> list[str]:
     links read as tags), then the links under a tag-list heading ("Topics", "Mehr lesen über"),
     then a box of links to tag pages whatever its names.
     A label such as "Tags:" and a count beside a tag ("Gaza 398") are not part of it."""
-    links = page.root.xpath('//a[contains(concat(" ", normalize-space(@rel), " "), " tag ")]')
+    links = _REL_TAG(page.root)
     if not links:
         boxes = dict.fromkeys(el for word in _TAG_WORDS for el in named_elements(page, word))
         named_list: list[HtmlElement] = []

@@ -52,31 +52,41 @@ def text_boxes(page: Page) -> list[HtmlElement]:
     the page's paragraph text (paragraphs of at least 25 characters, outside boilerplate), then
     the elements with the same class names near it that hold paragraphs too (a text cut in
     several boxes). Empty where the page has no such paragraph."""
-    direct: dict[HtmlElement, int] = {}
     within: dict[HtmlElement, int] = {}
     total = 0
-    texts = _texts(page)
-    for p in page.root.iter("p"):
-        if page.in_boilerplate(p):
-            continue
-        length = len(_text(p, texts))
-        if length < _PARAGRAPH:
-            continue
-        parent = p.getparent()
-        if parent is None:
-            continue
+    for p, length in paragraphs(page):
         total += length
-        direct[parent] = direct.get(parent, 0) + length
         for ancestor in p.iterancestors():
             within[ancestor] = within.get(ancestor, 0) + length
-    if not direct:
-        return []
-    box: HtmlElement | None = max(direct, key=direct.__getitem__)
+    box = page.main_text_container
     while box is not None and within[box] < _HOLDS * total:
         box = box.getparent()
     if box is None:
         return []
     return sorted([box, *_kin(page, box)], key=page.order.__getitem__)
+
+
+def paragraphs(page: Page) -> list[tuple[HtmlElement, int]]:
+    """The page's paragraphs of at least 25 characters outside boilerplate, with the length of
+    their text, in page order (computed once per page)."""
+    found: list[tuple[HtmlElement, int]] | None = page.__dict__.get("_paragraphs")
+    if found is None:
+        texts, found = _texts(page), []
+        for p in page.root.iter("p"):
+            if not page.in_boilerplate(p) and (length := len(_text(p, texts))) >= _PARAGRAPH and p.getparent() is not None:
+                found.append((p, length))
+        page.__dict__["_paragraphs"] = found
+    return found
+
+
+def densest_box(page: Page) -> HtmlElement | None:
+    """The element whose own paragraphs (:func:`paragraphs`) hold the most text (the first of
+    equals); ``None`` where the page has no such paragraph."""
+    direct: dict[HtmlElement, int] = {}
+    for p, length in paragraphs(page):
+        if (parent := p.getparent()) is not None:  # always: paragraphs() has only those
+            direct[parent] = direct.get(parent, 0) + length
+    return max(direct, key=direct.__getitem__) if direct else None
 
 
 def _kin(page: Page, box: HtmlElement) -> list[HtmlElement]:
