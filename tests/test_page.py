@@ -9,7 +9,7 @@ import pytest
 from parsel import Selector
 from scrapy.http import HtmlResponse
 
-from newscrawl.extract.generic import Page, text_nodes_with
+from newscrawl.extract.generic import Page, naming_attributes, text_nodes_with
 from newscrawl.spiders import html_page
 
 EN = "https://english.almayadeen.net"
@@ -157,3 +157,28 @@ def test_html_page_parses_a_response_as_its_text_reads(body: bytes, headers: dic
     page = html_page(response)
     assert page is not None
     assert page.root.xpath("string(//p)") == expected == Selector(text=response.text).xpath("string(//p)").get()
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (b'<div class="a" id="b">', ("class", "id")),
+        (b'<div CLASS="a" Data-Role="nav">', ("class", "data-role")),  # lxml lower-cases attribute names
+        (b"<p>plain</p>", ()),
+        ('<div class="a">', None),  # text: not known, all of them
+    ],
+)
+def test_naming_attributes(source: str | bytes, expected: tuple[str, ...] | None) -> None:
+    assert naming_attributes(source) == expected
+
+
+def test_names_read_from_bytes_equal_names_read_from_text() -> None:
+    html = (
+        '<html><body><div CLASS="Menu" data-testid="x"><p itemprop="articleBody" id="t">x</p></div><span>y</span></body></html>'
+    )
+    from_bytes, from_text = Page.from_html(html.encode(), f"{EN}/a"), Page.from_html(html, f"{EN}/a")
+    assert from_bytes.named_by == ("class", "id", "itemprop", "data-testid")
+    assert from_text.named_by is None
+    assert [(el.tag, names) for el, names in from_bytes.named] == [(el.tag, names) for el, names in from_text.named]
+    assert [(el.tag, names) for el, names in from_bytes.named] == [("div", "menu x"), ("p", "articlebody t")]
+    assert Page.from_html(b"<p>x</p>", f"{EN}/a").names == {}

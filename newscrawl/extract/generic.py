@@ -124,6 +124,22 @@ _jsonld = JsonLdExtractor()
 _NAMING_ATTRIBUTES = ("class", "id", "itemprop", "data-role", "data-testid", "data-component", "data-type")
 
 
+def naming_attributes(source: str | bytes) -> tuple[str, ...] | None:
+    """The naming attributes (:data:`_NAMING_ATTRIBUTES`) a page's UTF-8 source mentions, or
+    ``None`` (all) for text: the others cannot be on the page, and a walk of the tree for each
+    costs as much as one that finds some. Attribute names are ASCII; lxml lower-cases them."""
+    if isinstance(source, str):
+        return None
+    lowered = source.lower()
+    return tuple(attr for attr in _NAMING_ATTRIBUTES if attr.encode() in lowered)
+
+
+@cache
+def _naming_values(attributes: tuple[str, ...]) -> etree.XPath:
+    # one union: the values in document order, each knowing its element
+    return etree.XPath(" | ".join(f"//@{attr}" for attr in attributes))
+
+
 def _classes(el: HtmlElement) -> str:
     attrib = el.attrib
     if not attrib:
@@ -159,7 +175,6 @@ _NEVER_CHROME_BY_NAME = frozenset({"html", "body", "article", "main"})
 # One tag scan (lxml's iter() filters tags in C), not a predicate over every node.
 _CHROME_TAGS = (*sorted(_BOILERPLATE_TAGS), "header")
 _AUTHOR_MARKED = etree.XPath('//*[@rel="author" or @itemprop="author"]')
-_NAMING_VALUES = etree.XPath("//@class | //@id | //@itemprop | //@data-role | //@data-testid | //@data-component | //@data-type")
 _NO_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
 # Elements whose boundaries separate words; inline elements (a, em, span...) do not.
 _BLOCK_TAGS = frozenset(
@@ -464,6 +479,9 @@ class Page:
     #: trafilatura's fast-mode main text of this page when another process computes it (see
     #: :func:`fast_main_text`): called once, when the body is needed; ``None`` computes it here.
     fast_text: Callable[[], list[str]] | None = None
+    #: The naming attributes the names walk looks for (``None``: all of them): those the page's
+    #: source mentions, where that is known (:func:`naming_attributes`).
+    named_by: tuple[str, ...] | None = None
     # absolute(): a news page repeats its menu and teaser links, and several layers read them
     _joined: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -479,7 +497,8 @@ class Page:
             text = source = html
         if _NOT_HTML.match(text):
             return cls(url=url, selector=Selector(text=text, base_url=url))
-        return cls(url=url, selector=Selector(root=html_root(source, url), type="html", base_url=url))
+        selector = Selector(root=html_root(source, url), type="html", base_url=url)
+        return cls(url=url, selector=selector, named_by=naming_attributes(source))
 
     @property
     def root(self) -> HtmlElement:
@@ -631,7 +650,8 @@ class Page:
         classes: list[tuple[HtmlElement, str]] = []
         ids: dict[str, list[HtmlElement]] = {}
         values: dict[str, list[str]] = {}
-        for value in _NAMING_VALUES(self.root):  # attribute values that know their element
+        attributes = _NAMING_ATTRIBUTES if self.named_by is None else self.named_by
+        for value in _naming_values(attributes)(self.root) if attributes else ():  # values that know their element
             el = value.getparent()
             text = str(value)
             names[el] = f"{names[el]} {text}" if el in names else text
