@@ -32,9 +32,9 @@ def extract_article(html: bytes | str, url: str, *, worker: MainTextWorker | Non
     ``worker`` computes it in another process while this one reads the other fields.
     """
     parsed = Page.from_html(html, url)
+    page = NewsPage(parsed)
     if worker is not None and is_doubtful(parsed):
         parsed.fast_text = worker.submit(html, url)
-    page = NewsPage(parsed)
     home = origin(url)
     context = LoadContext(hosts=HostMap(home, home), edition="", timezone=None, site_names=())
     item = load_article(page, context, only=_FIELDS)
