@@ -1547,7 +1547,8 @@ _LABEL = re.compile(
 )
 
 
-_REL_TAG = etree.XPath('//a[contains(concat(" ", normalize-space(@rel), " "), " tag ")]')
+# What separates the tokens of a rel attribute (XML whitespace, as XPath's normalize-space()).
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
 
 
 @_once_per_page
@@ -1557,7 +1558,7 @@ def tag_links(page: Page) -> list[str]:
     links read as tags), then the links under a tag-list heading ("Topics", "Mehr lesen über"),
     then a box of links to tag pages whatever its names.
     A label such as "Tags:" and a count beside a tag ("Gaza 398") are not part of it."""
-    links = _REL_TAG(page.root)
+    links = [a for a in page.root.iter("a") if (rel := a.get("rel")) and "tag" in _XML_SPACE.split(rel)]
     if not links:
         boxes = dict.fromkeys(el for word in _TAG_WORDS for el in named_elements(page, word))
         named_list: list[HtmlElement] = []
@@ -1580,9 +1581,12 @@ def tag_links(page: Page) -> list[str]:
 def _tag_path_list(page: Page) -> list[HtmlElement]:
     """The links of the box holding most links to tag pages (``/thema/opcw``), when the box is
     all links and they read as tags: a tag list whatever its class names."""
+    anchors = [(anchor, anchor.get("href") or "") for anchor in page.root.iter("a")]
+    if not _TAG_PATHS.search("\n".join(href for _, href in anchors)):
+        return []  # one search of all the links says no link goes to a tag page
     counts: dict[HtmlElement, int] = {}
-    for anchor in page.root.iter("a"):
-        if _TAG_PATH.search(anchor.get("href") or "") and not page.in_chrome(anchor):
+    for anchor, href in anchors:
+        if _TAG_PATH.search(href) and not page.in_chrome(anchor):
             for box in itertools.islice(anchor.iterancestors(), 4):
                 counts[box] = counts.get(box, 0) + 1
     for box, count in sorted(counts.items(), key=lambda item: (-item[1], page.order[item[0]])):
@@ -1633,6 +1637,8 @@ _TAG_PATH = re.compile(
     r"/(?:tags?|topics?|themen?|thema|schlagw[oö]rter|stichw[oö]rter|keywords?|etiquetas?|tema|temas|sujet|mots-cles)(?:/|\?|=|$)|[?&](?:tag|tags|keyword)=",
     re.IGNORECASE,
 )
+# The same over links joined by newlines: it matches wherever it matches one of them.
+_TAG_PATHS = re.compile(_TAG_PATH.pattern, re.IGNORECASE | re.MULTILINE)
 
 
 def _link_label(anchor: HtmlElement) -> str:

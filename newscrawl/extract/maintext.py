@@ -169,7 +169,7 @@ def is_doubtful(page: Page) -> bool:
     length = sum(map(len, lines))
     if length < _SHORT:
         return True
-    boxed = sum(len(" ".join(box.text_content().split())) for box in boxes)
+    boxed = sum(_collapsed_length(box.text_content()) for box in boxes)
     if length < _IN_BLOCKS * boxed:
         return True
     declared = page.article_jsonld.get("articleBody")
@@ -177,6 +177,12 @@ def is_doubtful(page: Page) -> bool:
         words = _words(declared)
         return (words & _words("\n".join(lines))).total() < _DECLARED_SHARE * words.total()
     return False
+
+
+def _collapsed_length(text: str) -> int:
+    # len(" ".join(text.split())), without the joined copy
+    words = text.split()
+    return sum(map(len, words)) + len(words) - 1 if words else 0
 
 
 def _words(text: str) -> Counter[str]:
