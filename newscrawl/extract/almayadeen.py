@@ -79,12 +79,10 @@ CONTENT_TYPES: dict[str, str] = {
     "photos": "gallery",
 }
 _PAGE_SEGMENT = re.compile(r"^(?:page|p)$", re.IGNORECASE)
+# Query keys that name a listing's page (``?page=2``).
+_PAGE_KEYS = ("page", "p", "pg", "pagenumber")
 # What follows a listing's path in the path of another of its pages.
 _PAGE_PATH = re.compile(r"(?:page|p)/\d+")
-
-
-def _segments(url: str) -> list[str]:
-    return list(_path_segments(url))
 
 
 # Every page repeats the site's menus and teasers: their URLs are judged once (bounded memos,
@@ -149,7 +147,7 @@ def section_hint(url: str, sections: dict[str, str]) -> str | None:
 
 def content_type_of(url: str) -> str | None:
     """Content type named by an article URL's first path segment (``/news/...`` → ``news``)."""
-    segments = _segments(url)
+    segments = _path_segments(url)
     return CONTENT_TYPES.get(segments[0].lower()) if segments else None
 
 
@@ -166,16 +164,16 @@ def is_pagination(url: str, listing_url: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _names_a_page(query: str) -> bool:
-    return any(key.lower() in ("page", "p", "pg", "pagenumber") for key in dict(parse_qsl(query)))
+    return any(key.lower() in _PAGE_KEYS for key in dict(parse_qsl(query)))
 
 
 def page_number(url: str) -> int:
     """The page of a listing a URL shows: ``?page=3`` and ``/page/3`` are 3, the first page 1."""
     query = dict(parse_qsl(urlsplit(url).query))
     for key, value in query.items():
-        if key.lower() in ("page", "p", "pg", "pagenumber") and value.isdigit():
+        if key.lower() in _PAGE_KEYS and value.isdigit():
             return int(value)
-    segments = _segments(url)
+    segments = _path_segments(url)
     if len(segments) >= 2 and _PAGE_SEGMENT.match(segments[-2]) and segments[-1].isdigit():
         return int(segments[-1])
     return 1
