@@ -13,6 +13,7 @@ Tables (see ``docs/archive.md``, generated from :mod:`newscrawl.schema_docs`, fo
 - ``crawl_runs``: one row per crawl, with its status, counts, arguments and Scrapy stats;
 - ``run_coverage``: per crawl run, content type and monitored field, how many of the articles
   the run stored had the field (see :mod:`newscrawl.coverage`);
+- ``gone_articles``: article URLs the site answered 404 or 410 for, with when and by which run;
 - ``articles_fts``: FTS5 index over headline, lead and body, kept in sync by triggers;
 - views (:data:`VIEWS`): ``article_details`` (each article with readable lists of its authors,
   tags and captions) and ``ticker_timeline`` (each ticker line with its first and last sighting).
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
     from newscrawl.coverage import FieldCoverage
-    from newscrawl.items import TickerItem
+    from newscrawl.items import GoneItem, TickerItem
 
 # Fields whose change makes an article a different text (counters are not among them).
 _CONTENT_FIELDS = ("headline", "lead", "body", "authors", "source", "tags", "captions")
@@ -95,6 +96,9 @@ _VERSION_COLUMNS: dict[str, type] = {
 # counters and links.
 _REFRESHED_FIELDS = ("section", "region", "coverage", "content_type", "modified_at", "share_count", "read_time_min")
 _RUN_COVERAGE_COLUMNS: dict[str, type] = {"run_id": int, "content_type": str, "field": str, "articles": int, "present": int}
+_GONE_COLUMNS: dict[str, type] = {
+    "url": str, "status": int, "first_gone_at": str, "last_gone_at": str, "times_gone": int, "run_id": int, "returned_at": str,
+}  # fmt: skip
 #: crawl_runs columns counting what a run did, by Scrapy stats key.
 RUN_COUNTS = {
     "requests": "downloader/request_count",
@@ -294,6 +298,13 @@ class Archive:
                 foreign_keys=[("run_id", "crawl_runs", "id")],
                 if_not_exists=True,
             )
+            self._table("gone_articles").create(
+                _GONE_COLUMNS,
+                pk="url",
+                not_null={"status", "first_gone_at", "last_gone_at", "times_gone"},
+                foreign_keys=[("run_id", "crawl_runs", "id")],
+                if_not_exists=True,
+            )
         if self._table("articles").detect_fts() is None:
             self._table("articles").enable_fts(["headline", "lead", "body"], fts_version="FTS5", create_triggers=True)
         self._create_views()
@@ -423,6 +434,7 @@ class Archive:
         with self.db.conn:
             for item in items:
                 counts[self._store_article(item, fetched_at)] += 1
+                self._mark_returned(item.url, fetched_at)
         return counts
 
     def _find_article(self, item: ArticleItem) -> dict[str, Any] | None:
@@ -512,6 +524,26 @@ class Archive:
                 [{"article_id": article_id, "url": link.url, "kind": link.kind} for link in item.related],
                 verb="INSERT OR IGNORE",
             )
+
+    # --- gone articles --------------------------------------------------------------------
+
+    def record_gone(self, item: GoneItem, run_id: int | None = None) -> None:
+        """Record that the site answered 404 or 410 for an article URL. A URL already recorded
+        gone gets its ``last_gone_at``, status and run moved forward; one that had come back
+        starts a new spell of being gone. Whatever the archive holds of the article stays."""
+        with self.db.conn:
+            self.db.execute(
+                "INSERT INTO gone_articles (url, status, first_gone_at, last_gone_at, times_gone, run_id) "
+                "VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (url) DO UPDATE SET "
+                "first_gone_at = CASE WHEN returned_at IS NULL THEN first_gone_at ELSE excluded.first_gone_at END, "
+                "times_gone = CASE WHEN returned_at IS NULL THEN times_gone + 1 ELSE 1 END, "
+                "status = excluded.status, last_gone_at = excluded.last_gone_at, run_id = excluded.run_id, returned_at = NULL",
+                [item.url, item.status, item.seen_at, item.seen_at, run_id],
+            )
+
+    def _mark_returned(self, url: str, fetched_at: str) -> None:
+        """Note that an article recorded gone answered again (in the caller's transaction)."""
+        self.db.execute("UPDATE gone_articles SET returned_at = ? WHERE url = ? AND returned_at IS NULL", [fetched_at, url])
 
     # sqlite-utils' insert and update commit on every call: these write in the batch's
     # transaction, so a batch is one commit (and all or nothing).
@@ -645,6 +677,19 @@ class ArchiveState:
         if self._con is None:
             return False
         return self._con.execute("SELECT 1 FROM articles WHERE url = ? LIMIT 1", [url]).fetchone() is not None
+
+    def gone_at(self, url: str) -> str | None:
+        """When the site last answered 404 or 410 for this canonical URL (ISO 8601 UTC), if it has
+        not answered with the article since; ``None`` otherwise."""
+        if self._con is None:
+            return None
+        try:
+            row = self._con.execute(
+                "SELECT last_gone_at FROM gone_articles WHERE url = ? AND returned_at IS NULL", [url]
+            ).fetchone()
+        except sqlite3.OperationalError:
+            return None  # an archive from before gone articles were recorded
+        return str(row[0]) if row else None
 
     def has_version(self, url: str, lastmod: str | None) -> bool:
         """Whether the archive holds the article at the version a sitemap's ``lastmod`` names:

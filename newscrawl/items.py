@@ -118,3 +118,15 @@ class TickerItem:
     attribution: str | None = None
     #: Canonical URL the line links to, ``None`` when it links nowhere.
     url: str | None = None
+
+
+@dataclass(frozen=True)
+class GoneItem:
+    """An article the site answered 404 (Not Found) or 410 (Gone) for: deleted, or never there."""
+
+    #: Canonical URL of the article on the edition's real host, as the link named it.
+    url: str
+    #: The HTTP status, 404 or 410.
+    status: int
+    #: When the answer came, ISO 8601 UTC with seconds.
+    seen_at: str

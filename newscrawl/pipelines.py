@@ -18,7 +18,7 @@ from twisted.internet import task
 
 from newscrawl.archive import Archive, utcnow
 from newscrawl.coverage import CoverageSettingError, CoverageTally, FieldCoverage, Limits, judge, stored_nothing
-from newscrawl.items import ArticleItem, TickerItem
+from newscrawl.items import ArticleItem, GoneItem, TickerItem
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -112,7 +112,8 @@ class ArchivePipeline:
     whichever comes first (a timer commits a batch that waits for more items), and at the end of
     the run: a killed run loses at most that much work, which the next run fetches again. Each
     ticker line is recorded once per run. The run itself is a ``crawl_runs`` row, opened when
-    the spider opens and closed with its status, completeness and stats when it closes.
+    the spider opens and closed with its status, completeness and stats when it closes. An
+    article the site answered 404 or 410 for is recorded at once (``gone_articles``).
 
     The coverage monitor (``COVERAGE_*`` settings, see :mod:`newscrawl.coverage`) counts the
     fields of the articles stored; a run that would finish is ``degraded`` instead when a field's
@@ -165,6 +166,8 @@ class ArchivePipeline:
             self.pending.append(item)
             if len(self.pending) >= self.batch_size or time.monotonic() - self.last_flush >= self.flush_seconds:
                 self.flush()
+        elif isinstance(item, GoneItem):
+            self.archive.record_gone(item, self.run_id)
         return item
 
     def _flush_if_due(self) -> None:

@@ -329,7 +329,8 @@ RELATIONS: tuple[Relation, ...] = (
                 "complete",
                 "integer",
                 "1 when the run fetched everything it had to: finished (not degraded), not stopped at `max_articles`, no "
-                "article or listing page lost (a page skipped for good, such as an oversized one, does not count). The "
+                "article or listing page lost (a page skipped for good, such as an oversized one, and an article the site "
+                "answered 404 or 410 for, recorded in `gone_articles`, do not count). The "
                 "next incremental run walks listings only as deep as they hold something new if the edition's previous "
                 "run was complete, and every listing page otherwise.",
             ),
@@ -361,7 +362,10 @@ RELATIONS: tuple[Relation, ...] = (
                 "`newscrawl/charset_corrected` (pages whose declared charset was wrong). The `news` spider adds what "
                 "discovery found (`newscrawl/found/<source>`, `newscrawl/articles_found`, "
                 "`newscrawl/articles_requested`), the off-host links it declined (`newscrawl/offsite_skipped`) and the "
-                "requested pages that held no article (`newscrawl/not_article`).",
+                "requested pages that held no article (`newscrawl/not_article`). Articles the site answered 404 or 410 "
+                "for: `newscrawl/articles_gone` (recorded in `gone_articles`; not errors), and those an incremental run "
+                "did not ask for again because they were found gone less than `GONE_RECHECK_DAYS` ago "
+                "(`newscrawl/gone_skipped`).",
             ),
         ),
         examples=(
@@ -407,6 +411,48 @@ RELATIONS: tuple[Relation, ...] = (
                 "select r.id, r.started_at, c.content_type, round(100.0 * c.present / c.articles) as pct\n"
                 "from run_coverage c join crawl_runs r on r.id = c.run_id\n"
                 "where c.field = 'authors' and c.articles > 0 order by r.id desc, c.content_type;",
+            ),
+        ),
+    ),
+    Relation(
+        "gone_articles",
+        "table",
+        "Article URLs the site answered 404 (Not Found) or 410 (Gone) for: deleted articles, or links to articles that "
+        "never were. A fact about the site, not a failure of the crawl: the run stays `complete`, and whatever "
+        "`articles` holds of such an article stays as it was.",
+        _columns(
+            (
+                "url",
+                "text",
+                "canonical URL on the edition's real host, as the link named it; primary key (`articles.url` "
+                "when the archive holds the article)",
+            ),
+            ("status", "integer", "the latest answer: 404 or 410"),
+            (
+                "first_gone_at, last_gone_at",
+                "text",
+                "UTC times of the first and latest answer of this spell of being gone (a spell ends when the URL "
+                "answers with the article again)",
+            ),
+            ("times_gone", "integer", "how many requests in this spell were answered 404 or 410"),
+            ("run_id", "integer", "the run of the latest such answer (`crawl_runs.id`)"),
+            (
+                "returned_at",
+                "text",
+                "UTC time the URL answered with the article again (it was stored then); null while it is gone",
+            ),
+        ),
+        notes=(
+            "An incremental run does not ask again for a URL found gone less than `GONE_RECHECK_DAYS` (30) days ago, "
+            "and counts it as known when it judges whether a listing page holds something new, so a listing that "
+            "links a deleted article is walked no deeper than one that does not. A `full=1` pass asks for every "
+            "URL again.",
+        ),
+        examples=(
+            Example(
+                "Archived articles the site has deleted since:",
+                "select a.published_at, a.headline, g.status, g.first_gone_at from gone_articles g\n"
+                "join articles a on a.url = g.url where g.returned_at is null order by g.first_gone_at desc;",
             ),
         ),
     ),

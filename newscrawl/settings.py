@@ -20,6 +20,10 @@ ARCHIVE_FLUSH_SECONDS = 5.0
 #: steps, youngest first): hourly for 6 hours, every 6 hours for 2 days, daily for 2 weeks,
 #: monthly for 3 months, then never (see newscrawl.schedule). "" never re-checks.
 RECHECK_SCHEDULE = DEFAULT_SCHEDULE
+#: Days an incremental run leaves an article the site answered 404 or 410 for (deleted, or
+#: never there) before asking for it again; 0 asks every run. Such an article is recorded in
+#: gone_articles and does not make the run incomplete.
+GONE_RECHECK_DAYS = 30
 
 # The coverage monitor (newscrawl.coverage): a run whose articles lack a field far more often
 # than earlier runs did is marked "degraded" (exit 5).

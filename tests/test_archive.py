@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from newscrawl.archive import Archive, ArchiveError, ArchiveState
-from newscrawl.items import ArticleItem, Caption, RelatedLink, TickerItem
+from newscrawl.items import ArticleItem, Caption, GoneItem, RelatedLink, TickerItem
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -233,6 +233,7 @@ def test_archive_state_of_a_missing_file(tmp_path: Path) -> None:
     assert not state.is_archived(article().url)
     assert state.recent_articles("en", "2025-01-01T00:00:00+00:00") == []
     assert not state.last_run_complete("almayadeen", "en", "menus")
+    assert state.gone_at(article().url) is None
     assert not (tmp_path / "none.db").exists()
 
 
@@ -244,3 +245,44 @@ def test_listing_fetch_keeps_what_a_sitemap_said(db: Archive) -> None:
     row = next(db.db.query("SELECT sitemap_lastmod, sitemap_news FROM articles"))
     assert row["sitemap_lastmod"] == "2025-07-13T20:30:00+03:00"
     assert json.loads(row["sitemap_news"]) == news
+
+
+def test_gone_articles_are_recorded_spell_by_spell(db: Archive) -> None:
+    url, columns = article().url, "status, first_gone_at, last_gone_at, times_gone, run_id, returned_at"
+    runs = [db.start_run("almayadeen", {"edition": "en"}) for _ in range(3)]
+    db.store_articles([article()], "2025-07-14T00:00:00+00:00")
+    stored = next(db.db.query("SELECT * FROM articles"))
+
+    def gone() -> tuple[object, ...]:
+        return tuple(db.db.execute(f"SELECT {columns} FROM gone_articles WHERE url = ?", [url]).fetchone())
+
+    def state_says() -> str | None:
+        state = ArchiveState(db.path)
+        try:
+            return state.gone_at(url)
+        finally:
+            state.close()
+
+    db.record_gone(GoneItem(url, 404, "2025-07-15T00:00:00+00:00"), runs[0])
+    assert gone() == (404, "2025-07-15T00:00:00+00:00", "2025-07-15T00:00:00+00:00", 1, runs[0], None)
+    assert state_says() == "2025-07-15T00:00:00+00:00"
+    db.record_gone(GoneItem(url, 410, "2025-08-15T00:00:00+00:00"), runs[1])
+    assert gone() == (410, "2025-07-15T00:00:00+00:00", "2025-08-15T00:00:00+00:00", 2, runs[1], None)
+    assert next(db.db.query("SELECT * FROM articles")) == stored  # what was archived stays
+    # it answers again: stored as any re-fetch, and no longer gone
+    db.store_articles([article()], "2025-09-15T00:00:00+00:00")
+    assert gone() == (410, "2025-07-15T00:00:00+00:00", "2025-08-15T00:00:00+00:00", 2, runs[1], "2025-09-15T00:00:00+00:00")
+    assert state_says() is None
+    # deleted again: a new spell
+    db.record_gone(GoneItem(url, 404, "2025-10-15T00:00:00+00:00"), runs[2])
+    assert gone() == (404, "2025-10-15T00:00:00+00:00", "2025-10-15T00:00:00+00:00", 1, runs[2], None)
+    assert state_says() == "2025-10-15T00:00:00+00:00"
+
+
+def test_archive_state_of_an_archive_from_before_gone_articles(db: Archive) -> None:
+    db.store_articles([article()], "2025-07-14T00:00:00+00:00")
+    db.db.execute("DROP TABLE gone_articles")
+    state = ArchiveState(db.path)
+    assert state.gone_at(article().url) is None
+    assert state.is_archived(article().url)
+    state.close()

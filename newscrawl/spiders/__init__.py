@@ -1,10 +1,12 @@
 """The project's spiders; ``scrapy list`` names them. Also what they share: argument errors and
-parsing, response headers, and the settings for crawling a mirror on this machine."""
+parsing, response headers, what a failed request means, and the settings for crawling a mirror
+on this machine."""
 
 from __future__ import annotations
 
 import codecs
 import os
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
@@ -13,11 +15,15 @@ from scrapy.selector import Selector
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.response import get_base_url
 
+from newscrawl.archive import utcnow
 from newscrawl.blocking import block_reason
 from newscrawl.extract.generic import Page, html_root, naming_attributes
+from newscrawl.items import GoneItem
 from newscrawl.middlewares import Blocked
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from scrapy import Spider
     from scrapy.http import Response
     from scrapy.settings import BaseSettings
@@ -161,3 +167,47 @@ def record_failure(spider: Spider, what: str, failure: Failure) -> None:
     else:
         stats.inc_value(f"newscrawl/{what}_errors")
         spider.logger.error("%s %s not fetched: %s", what, url, failure.getErrorMessage())
+
+
+#: HTTP statuses that say an article is not there (404 Not Found, 410 Gone): a fact about the
+#: site, which asking again soon will not change.
+GONE_STATUSES = frozenset({404, 410})
+
+
+def gone_status(failure: Failure) -> int | None:
+    """The status of a failed request the site answered with one of :data:`GONE_STATUSES`;
+    ``None`` for any other failure."""
+    error = failure.value
+    if isinstance(error, HttpError) and error.response.status in GONE_STATUSES:
+        return int(error.response.status)
+    return None
+
+
+def article_gone(spider: Spider, failure: Failure, key: Callable[[str], str]) -> GoneItem | None:
+    """For an article the site answered 404 or 410 for: a :class:`GoneItem` naming it by
+    ``key(url)`` (its archive key), counted as ``newscrawl/articles_gone`` and logged with a
+    warning. It is not an error of the run: the article was deleted (or never there), and the
+    run did not miss it. ``None`` for any other failure (see :func:`record_failure`)."""
+    status = gone_status(failure)
+    if status is None:
+        return None
+    request = getattr(failure, "request", None)
+    url = request.meta.get("redirect_urls", [request.url])[0] if request is not None else "?"
+    stats = spider.crawler.stats
+    assert stats is not None
+    stats.inc_value("newscrawl/articles_gone")
+    spider.logger.warning("article %s gone: HTTP %d", url, status)
+    return GoneItem(url=key(url), status=status, seen_at=utcnow())
+
+
+def gone_recheck(settings: BaseSettings) -> timedelta:
+    """The ``GONE_RECHECK_DAYS`` setting: how long an incremental run leaves an article the site
+    answered 404 or 410 for before asking again."""
+    value = settings.get("GONE_RECHECK_DAYS", 30)
+    try:
+        interval = timedelta(days=float(value))
+    except (TypeError, ValueError, OverflowError):  # NaN and infinity included
+        interval = timedelta(-1)
+    if interval < timedelta(0):
+        raise SpiderArgumentError(f"GONE_RECHECK_DAYS={value!r} is not a number of days (0 or more)")
+    return interval

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlsplit
 
@@ -17,12 +17,14 @@ from newscrawl.discovery import SitemapLink, parse_sitemap, sitemap_body
 from newscrawl.extract import almayadeen as site
 from newscrawl.loaders import LoadContext, load_ticker
 from newscrawl.pagework import PageJob, PagePool
-from newscrawl.schedule import DEFAULT_SCHEDULE, ScheduleError, is_due, max_age, parse_schedule
+from newscrawl.schedule import DEFAULT_SCHEDULE, ScheduleError, is_due, max_age, parse_moment, parse_schedule
 from newscrawl.spiders import (
     LOOPBACK_SETTINGS,
     SpiderArgumentError,
+    article_gone,
     extract_processes,
     failure_kind,
+    gone_recheck,
     html_page,
     parse_flag,
     parse_max_articles,
@@ -40,7 +42,7 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
     from newscrawl.extract.generic import Page
-    from newscrawl.items import ArticleItem, TickerItem
+    from newscrawl.items import ArticleItem, GoneItem, TickerItem
     from newscrawl.pagework import PageKind, PageWork
     from newscrawl.schedule import Schedule
 
@@ -78,6 +80,11 @@ class AlMayadeenSpider(scrapy.Spider):
     pagination at the first page that holds nothing new, unless the edition's previous run did
     not complete (killed, capped, or an article lost): then it walks every listing page, so the
     work an interrupted run left is done.
+
+    An article the site answers 404 or 410 for is gone, not lost: it is recorded
+    (``gone_articles``), and the run stays complete. An incremental run asks for it again only
+    once ``GONE_RECHECK_DAYS`` have passed, and counts it as known when judging whether a listing
+    page holds something new. Whatever the archive held of it stays.
 
     A 403 or a challenge page on the homepage, an unreachable homepage, or a homepage without
     menus stops the crawl with a one-line reason and a non-zero exit (see ``newscrawl.commands``).
@@ -135,6 +142,9 @@ class AlMayadeenSpider(scrapy.Spider):
         # Whether the archive held each article when this run first asked: what the run stores
         # itself must not make a listing page look as if it held nothing new.
         self.archived: dict[str, bool] = {}
+        # When the archive last found each article gone (404, 410), as the run began.
+        self.gone: dict[str, datetime | None] = {}
+        self.gone_recheck = timedelta(days=30)
         self.ticker_seen: set[str] = set()
         self.articles_requested = 0
         self.state: ArchiveState | None = None
@@ -155,6 +165,7 @@ class AlMayadeenSpider(scrapy.Spider):
             spider.schedule = parse_schedule(crawler.settings.get("RECHECK_SCHEDULE", DEFAULT_SCHEDULE))
         except ScheduleError as exc:
             raise SpiderArgumentError(f"RECHECK_SCHEDULE: {exc}") from exc
+        spider.gone_recheck = gone_recheck(crawler.settings)
         # Read before this run records itself, so the last run is the previous one.
         spider.state = ArchiveState(crawler.settings.get("ARCHIVE_DB"))
         spider.shallow = not spider.full and spider.state.last_run_complete(spider.name, spider.edition, "menus")
@@ -257,7 +268,7 @@ class AlMayadeenSpider(scrapy.Spider):
                 # the listing's own items, not a "Most Read" box every page repeats
                 if link.own:
                     self.crawler.stats.inc_value("newscrawl/listing_article_links")
-                holds_new |= self.shallow and link.own and not self._is_archived(link.url)
+                holds_new |= self.shallow and link.own and not self._is_known(link.url)
                 for request in self._follow_article(link.url):
                     yield request
             elif link.kind == "pagination":
@@ -341,6 +352,9 @@ class AlMayadeenSpider(scrapy.Spider):
             # Not marked requested: a re-check that falls due later in the run still fetches it.
             self.crawler.stats.inc_value("newscrawl/archived_skipped")
             return
+        if not self.full and self._gone_recently(url):
+            self.crawler.stats.inc_value("newscrawl/gone_skipped")
+            return
         if self.max_articles is not None and self.articles_requested >= self.max_articles:
             self.crawler.stats.set_value("newscrawl/capped", True)
             return
@@ -368,14 +382,35 @@ class AlMayadeenSpider(scrapy.Spider):
             self.archived[key] = self.state is not None and self.state.is_archived(key)
         return self.archived[key]
 
+    def _gone_at(self, url: str) -> datetime | None:
+        """When the archive last found the article gone, as the run began (``None``: not gone)."""
+        key = self._key(url)
+        if key not in self.gone:
+            self.gone[key] = parse_moment(self.state.gone_at(key)) if self.state is not None else None
+        return self.gone[key]
+
+    def _is_known(self, url: str) -> bool:
+        """Whether the archive held the article, or knew it gone, when the run began: a listing
+        page of such links holds nothing new."""
+        return self._is_archived(url) or self._gone_at(url) is not None
+
+    def _gone_recently(self, url: str) -> bool:
+        """Whether the archive found the article gone less than ``GONE_RECHECK_DAYS`` ago."""
+        gone = self._gone_at(url)
+        return gone is not None and datetime.now(timezone.utc) - gone < self.gone_recheck
+
     def _key(self, url: str) -> str:
         """The archive's key of a link: its canonical URL on the real host."""
         return canonical(self.hosts.to_real(url))
 
-    def article_failed(self, failure: Failure) -> None:
-        """An article could not be fetched (after retries): unless it is to be skipped for good,
-        the run is not complete."""
-        record_failure(self, "article", failure)
+    def article_failed(self, failure: Failure) -> Iterator[GoneItem]:
+        """An article could not be fetched (after retries): unless it is gone (404, 410: recorded
+        as such) or to be skipped for good, the run is not complete."""
+        gone = article_gone(self, failure, self._key)
+        if gone is not None:
+            yield gone
+        else:
+            record_failure(self, "article", failure)
 
     def listing_failed(self, failure: Failure) -> None:
         """A listing page could not be fetched (after retries): the run is not complete."""
