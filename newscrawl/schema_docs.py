@@ -424,8 +424,8 @@ RELATIONS: tuple[Relation, ...] = (
             (
                 "url",
                 "text",
-                "canonical URL on the edition's real host, as the link named it; primary key (`articles.url` "
-                "when the archive holds the article)",
+                "canonical URL as the link named it (for `almayadeen`, on the edition's real host); primary key "
+                "(`articles.url` when the archive holds the article)",
             ),
             ("status", "integer", "the latest answer: 404 or 410"),
             (

@@ -4,6 +4,7 @@ rarely, never an incomplete run, and never a loss of what the archive holds."""
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,7 @@ from newscrawl.items import ArticleItem, GoneItem
 from newscrawl.middlewares import Blocked
 from newscrawl.spiders import SpiderArgumentError, gone_recheck, gone_status
 from newscrawl.spiders.almayadeen import AlMayadeenSpider
-from tests.conftest import FIXTURES, connect, crawl, start_mirror
+from tests.conftest import FIXTURES, OTHERSITE, connect, crawl, run_spider, start_mirror
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -41,27 +42,27 @@ REMOVED = "news/politics/tehran-says-no-date-set-for-araghchi-witkoff-meeting"
 DAILY = {"RECHECK_SCHEDULE": "36500d:1d"}
 
 
-def http_failure(status: int) -> Failure:
+def http_error(status: int) -> HttpError:
     response = HtmlResponse(f"http://127.0.0.1:8000/{DEAD}", status=status, body=b"<html></html>")
-    return Failure(HttpError(response, f"Ignoring non-200 response ({status})"))
+    return HttpError(response, f"Ignoring non-200 response ({status})")
 
 
 @pytest.mark.parametrize(
-    ("failure", "status"),
+    ("error", "status"),
     [
-        (http_failure(404), 404),
-        (http_failure(410), 410),
-        (http_failure(500), None),  # a server fault, retried: the run missed the article
-        (http_failure(403), None),
-        (http_failure(451), None),  # withheld, not deleted
-        (Failure(IgnoreRequest("robots.txt")), None),
-        (Failure(Blocked("challenge page")), None),
-        (Failure(TimeoutError("timed out")), None),
+        (http_error(404), 404),
+        (http_error(410), 410),
+        (http_error(500), None),  # a server fault, retried: the run missed the article
+        (http_error(403), None),
+        (http_error(451), None),  # withheld, not deleted
+        (IgnoreRequest("robots.txt"), None),
+        (Blocked("challenge page"), None),
+        (TimeoutError("timed out"), None),
     ],
     ids=["404", "410", "500", "403", "451", "ignored", "blocked", "timeout"],
 )
-def test_gone_status(failure: Failure, status: int | None) -> None:
-    assert gone_status(failure) == status
+def test_gone_status(error: Exception, status: int | None) -> None:
+    assert gone_status(Failure(error)) == status  # type: ignore[no-untyped-call]
 
 
 @pytest.mark.parametrize(
@@ -244,3 +245,33 @@ def test_an_archived_article_the_site_deleted_keeps_its_text(tmp_path: Path) -> 
     [gone] = gone_rows(db)
     assert gone["returned_at"] is not None
     assert gone["returned_at"] >= gone["last_gone_at"]
+
+
+def test_the_news_spider_records_a_gone_article_and_leaves_it_alone(tmp_path: Path) -> None:
+    site = tmp_path / "othersite"
+    shutil.copytree(OTHERSITE, site)
+    home = site / "index.html"
+    dead = "/culture/a-review-the-site-took-down-a-day-later-40199"
+    html = home.read_text(encoding="utf-8")
+    anchor = '<h2><a href="/culture/open-air-theatre-season-announced-for-the-bay-40152">'
+    assert html.count(anchor) == 1
+    home.write_text(
+        html.replace(anchor, f'<h2><a href="{dead}">A review the site took down</a></h2>\n{anchor}'), encoding="utf-8"
+    )
+    db = tmp_path / "archive.db"
+    server = start_mirror(site, log_requests=True)
+    try:
+        results = [run_spider("news", db, f"start_urls={server.base_url}/") for _ in range(2)]
+        asked = [target for _, target, _ in server.requests_since(0)].count(dead)
+    finally:
+        server.stop()
+    assert [r.returncode for r in results] == [0, 0], results[-1].stderr[-3000:]
+    assert f"article {server.base_url}{dead} gone: HTTP 404" in results[0].stderr
+    assert asked == 1
+    assert [(r["status"], r["complete"], r["errors"]) for r in runs(db)] == [("finished", 1, 0)] * 2
+    first, second = (json.loads(r["stats"]) for r in runs(db))
+    assert (first["newscrawl/articles_gone"], first.get("newscrawl/article_errors")) == (1, None)
+    assert (second.get("newscrawl/articles_gone"), second["newscrawl/gone_skipped"]) == (None, 1)
+    assert [(g["url"], g["status"], g["times_gone"], g["returned_at"]) for g in gone_rows(db)] == [
+        (f"{server.base_url}{dead}", 404, 1, None)
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
@@ -15,13 +16,17 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from newscrawl import discovery
+from newscrawl.archive import ArchiveState
 from newscrawl.discovery import ArticleHints
 from newscrawl.extract.generic import NewsPage
 from newscrawl.loaders import LoadContext, load_article
+from newscrawl.schedule import parse_moment
 from newscrawl.spiders import (
     LOOPBACK_SETTINGS,
     SpiderArgumentError,
+    article_gone,
     failure_kind,
+    gone_recheck,
     html_page,
     parse_max_articles,
     record_failure,
@@ -36,7 +41,7 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
     from typing_extensions import Self
 
-    from newscrawl.items import ArticleItem
+    from newscrawl.items import ArticleItem, GoneItem
 
 
 # Whose hints win when several sources describe an article: a news sitemap's, then a feed's.
@@ -83,6 +88,9 @@ class NewsSpider(scrapy.Spider):
     A 403 or a challenge page on a start page, or a start page that cannot be fetched, stops the
     crawl with a one-line reason and a non-zero exit (see ``newscrawl.commands``), as does a
     discovery that finds no article link at all.
+
+    An article the site answers 404 or 410 for is gone, not an error: it is recorded
+    (``gone_articles``) and not requested again until ``GONE_RECHECK_DAYS`` have passed.
     """
 
     name = "news"
@@ -105,6 +113,7 @@ class NewsSpider(scrapy.Spider):
         self.listed: set[tuple[str, str]] = set()
         self.offsite: set[str] = set()
         self.articles_scheduled = False
+        self.gone_recheck = timedelta(days=30)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -115,6 +124,7 @@ class NewsSpider(scrapy.Spider):
             for name, value in LOOPBACK_SETTINGS.items():
                 crawler.settings.set(name, value, priority="spider")
         crawler.signals.connect(spider.discovery_done, signal=signals.spider_idle)
+        spider.gone_recheck = gone_recheck(crawler.settings)
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -206,7 +216,7 @@ class NewsSpider(scrapy.Spider):
         if not self.candidates:
             self._stop("failed", f"found no article links, feeds or sitemaps from {', '.join(self.start_pages)}")
         assert self.crawler.engine is not None
-        chosen = list(self.candidates.values())[: self.max_articles]
+        chosen = self._not_gone(list(self.candidates.values()))[: self.max_articles]
         for candidate in chosen:
             hints = candidate.merged_hints()
             section = candidate.section[1] if candidate.section else self._section_of(candidate.url)
@@ -245,10 +255,14 @@ class NewsSpider(scrapy.Spider):
         url = request.url if request is not None else ", ".join(self.start_pages)
         self._stop("failed", f"cannot reach {url}: {failure.getErrorMessage() or repr(failure.value)}")
 
-    def article_failed(self, failure: Failure) -> None:
-        """An article could not be fetched (after retries), or is skipped for good (oversized,
-        redirected off its host)."""
-        record_failure(self, "article", failure)
+    def article_failed(self, failure: Failure) -> Iterator[GoneItem]:
+        """An article could not be fetched (after retries), is gone (404, 410: recorded as
+        such), or is skipped for good (oversized, redirected off its host)."""
+        gone = article_gone(self, failure, discovery.url_key)
+        if gone is not None:
+            yield gone
+        else:
+            record_failure(self, "article", failure)
 
     def discovery_failed(self, failure: Failure) -> None:
         """A robots.txt, sitemap, feed or section page could not be fetched: the crawl goes on without it."""
@@ -307,6 +321,18 @@ class NewsSpider(scrapy.Spider):
         if section is not None and (candidate.section is None or section < candidate.section):
             candidate.section = section
 
+    def _not_gone(self, candidates: list[Candidate]) -> list[Candidate]:
+        """The candidates the archive did not find gone (404, 410) less than ``GONE_RECHECK_DAYS`` ago."""
+        state = ArchiveState(self.settings.get("ARCHIVE_DB"))
+        now = datetime.now(timezone.utc)
+        try:
+            kept = [c for c in candidates if not _gone_since(state, discovery.url_key(c.url), now - self.gone_recheck)]
+        finally:
+            state.close()
+        if len(kept) < len(candidates):
+            self._inc("newscrawl/gone_skipped", len(candidates) - len(kept))
+        return kept
+
     def _on_site(self, url: str) -> bool:
         return urlsplit(url).scheme in ("http", "https") and host(url) in self.contexts
 
@@ -363,6 +389,11 @@ def parse_start_urls(value: str | None) -> list[str]:
 def _context(site_origin: str) -> LoadContext:
     # The edition is set per article from the language its page declares.
     return LoadContext(hosts=HostMap(site_origin, site_origin), edition="", timezone=None, site_names=())
+
+
+def _gone_since(state: ArchiveState, key: str, since: datetime) -> bool:
+    gone = parse_moment(state.gone_at(key))
+    return gone is not None and gone > since
 
 
 def _path(url: str) -> str:
