@@ -177,6 +177,8 @@ class Archive:
         its process, however that process ends, so a killed crawl leaves no stale lock."""
         self.path = Path(path)
         self._lock: int | None = None
+        if not self.path.name:  # "" (read as "."), "/": no file to open, nor a lock file beside it
+            raise ArchiveError(f"cannot write archive {str(path)!r}: not a file name")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if exclusive:

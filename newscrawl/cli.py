@@ -173,7 +173,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _archive_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, default=Path(ARCHIVE_DB), help="archive file (default: %(default)s)")
+    parser.add_argument("--db", type=_db_path, default=Path(ARCHIVE_DB), help="archive file (default: %(default)s)")
+
+
+def _db_path(value: str) -> Path:
+    # Path("") is ".", the current folder: never the archive meant.
+    if not Path(value).name:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a file name")
+    return Path(value)
 
 
 def _filters(parser: argparse.ArgumentParser) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import TextResponse, XmlResponse
@@ -48,6 +50,30 @@ def parse_max_articles(value: str | int | None) -> int | None:
     if number < 1:
         raise SpiderArgumentError(f"max_articles={value!r} is not a positive integer")
     return number
+
+
+def check_url_argument(prefix: str, value: str) -> None:
+    """Refuse a URL argument that cannot be split into its parts (``http://[::1``), or that holds
+    a user name or password (``http://user:password@host``): a crawl sends no credentials, and a
+    run's arguments are stored. ``prefix`` starts the message (``base_url=``), which never shows
+    what comes before the ``@``. Raises :class:`SpiderArgumentError`."""
+    try:
+        netloc = urlsplit(value).netloc
+    except ValueError as exc:
+        raise SpiderArgumentError(f"{prefix}{without_userinfo(value)!r} is not a URL ({exc})") from None
+    if "@" in netloc:
+        raise SpiderArgumentError(
+            f"{prefix}{without_userinfo(value)!r} holds a user name or password (user:password@host), which is not accepted"
+        )
+
+
+def without_userinfo(url: str) -> str:
+    """``url`` with the user name and password it may hold shown as ``***``."""
+    return _USERINFO.sub("***@", url)
+
+
+# Everything between "//" and the host's "@": a password may itself hold an "@".
+_USERINFO = re.compile(r"(?<=//)[^/?#]*@")
 
 
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")

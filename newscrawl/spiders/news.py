@@ -21,6 +21,7 @@ from newscrawl.loaders import LoadContext, load_article
 from newscrawl.spiders import (
     LOOPBACK_SETTINGS,
     SpiderArgumentError,
+    check_url_argument,
     failure_kind,
     html_page,
     parse_max_articles,
@@ -347,6 +348,7 @@ def parse_start_urls(value: str | None) -> list[str]:
         )
     found: list[str] = []
     for url in urls:
+        check_url_argument("start_urls: ", url)
         parts = urlsplit(url)
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             raise SpiderArgumentError(f"start_urls: {url!r} is not an http(s) URL such as https://site.example/")
