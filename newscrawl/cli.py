@@ -28,6 +28,7 @@ from newscrawl.faults import MODES, FaultRuleError, load_rules
 from newscrawl.mirror import FIXTURES, Mirror
 from newscrawl.query import ArticleFilter, parse_day, search_command, stats_command
 from newscrawl.settings import ARCHIVE_DB
+from newscrawl.terminal import json_line, terminal_safe
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -150,11 +151,18 @@ def build_parser() -> argparse.ArgumentParser:
             "select to OUT, streaming: batches of rows, never the whole table in memory, while a crawl may be writing. "
             "The JSON-array columns (authors, tags, missing_fields) are lists in JSON lines and Parquet and their JSON "
             "text in CSV; sitemap_news is an object in JSON lines and its JSON text otherwise. In CSV a NULL is an empty "
-            "cell. A file is written complete or not at all. On a terminal, a progress line shows on standard error."
+            "cell, and a text cell starting with =, +, -, @, tab or carriage return gets a leading ' (a spreadsheet "
+            "shows it as text, never runs it as a formula) unless --keep-formulas. A file is written complete or not at "
+            "all. On a terminal, a progress line shows on standard error."
         ),
     )
     export.add_argument("--format", choices=FORMATS, required=True, help="the file format")
     _filters(export)
+    export.add_argument(
+        "--keep-formulas",
+        action="store_true",
+        help="csv: write cells starting with =, +, -, @, tab or carriage return as stored, without the leading '",
+    )
     export.add_argument("out", metavar="OUT", help="the file to write; - for standard output (csv and jsonl)")
 
     serve = sub.add_parser(
@@ -234,7 +242,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         if args.command == "search":
             return search_command(args.db, args.query, where, args.limit, as_json=args.json)
-        return export_command(args.db, args.format, args.out, where)
+        if args.keep_formulas and args.format != "csv":
+            print(f"newscrawl export: --keep-formulas goes with --format csv, not {args.format}", file=sys.stderr)
+            return 2
+        return export_command(args.db, args.format, args.out, where, keep_formulas=args.keep_formulas)
     if args.command == "serve":
         from newscrawl.serve import serve  # noqa: PLC0415 (Datasette is heavy to import)
 
@@ -259,12 +270,12 @@ def show_runs(db: Path, limit: int, *, as_json: bool = False) -> int:
         return 1
     if as_json:
         for run in runs:
-            print(json.dumps({**run, "args": json.loads(run.get("args") or "{}")}, ensure_ascii=False))
+            print(json_line({**run, "args": json.loads(run.get("args") or "{}")}))
         return 0
     if not runs:
         print(f"No crawl runs in {db} yet.")
         return 0
-    table = [[_run_cell(column, run) for column in _RUN_HEADINGS] for run in runs]
+    table = [[terminal_safe(_run_cell(column, run)) for column in _RUN_HEADINGS] for run in runs]
     widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(_RUN_HEADINGS.values())]
     for row in [list(_RUN_HEADINGS.values()), *table]:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
