@@ -69,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="extract the article of a saved HTML page as JSON",
         description=(
             "Print one JSON object for an article page: headline, authors, published, modified, source, tags, captions, "
-            'lead, body, language. With --batch, read JSON lines {"url": ..., "file": ...} on standard input and '
+            "lead, body, language, and truncated (why the page could be read only in part, its fields lacking what "
+            'came after; null when it was read whole). With --batch, read JSON lines {"url": ..., "file": ...} on standard input and '
             "write one JSON object per line, in the same order, each flushed when done; a page that fails gives an "
             'object with an "error" key. Where a page needs trafilatura\'s main text, a batch computes it in a second '
             "process meanwhile."

@@ -26,7 +26,7 @@ SEED = f"{EN}/news/politics/russian-intel-reveals-us-urging--israel--to-expedite
 FIELDS = [
     "url", "headline", "post_id", "edition", "content_type", "section", "region", "coverage", "lead", "body",
     "authors", "source", "published_at", "modified_at", "published_raw", "tags", "captions", "related",
-    "read_time_min", "share_count", "language", "sitemap_lastmod", "sitemap_news",
+    "read_time_min", "share_count", "language", "sitemap_lastmod", "sitemap_news", "truncated",
 ]  # fmt: skip
 EXPECTED = expected_articles(FIXTURES)
 

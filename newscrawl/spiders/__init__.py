@@ -16,7 +16,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.response import get_base_url
 
 from newscrawl.blocking import block_reason
-from newscrawl.extract.generic import Page, html_root, naming_attributes
+from newscrawl.extract.generic import Page, naming_attributes, parse_html
 from newscrawl.middlewares import Blocked
 
 if TYPE_CHECKING:
@@ -123,8 +123,9 @@ def html_page(response: Response) -> Page | None:
     # lxml reads as it is: no copy of the page re-encoded from the text.
     utf8 = response.encoding == "utf-8" and "\ufffd" not in text and not body.startswith(_UTF16_BOMS)
     source = body if utf8 else text
-    selector = Selector(root=html_root(source, base_url), type="html", base_url=base_url)
-    return Page(url=response.url, selector=selector, named_by=naming_attributes(source))
+    root, truncated = parse_html(source, base_url)
+    selector = Selector(root=root, type="html", base_url=base_url)
+    return Page(url=response.url, selector=selector, named_by=naming_attributes(source), truncated=truncated)
 
 
 # A byte order mark decides a text's encoding over any declaration.
