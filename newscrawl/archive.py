@@ -77,6 +77,7 @@ _ARTICLE_COLUMNS: dict[str, type] = {
     "sitemap_lastmod": str,
     "sitemap_news": str,
     "missing_fields": str,
+    "truncated": str,
 }
 # The article's text as it was, kept in article_versions when a re-fetch changes it.
 _VERSION_COLUMNS: dict[str, type] = {
@@ -181,6 +182,8 @@ class Archive:
         its process, however that process ends, so a killed crawl leaves no stale lock."""
         self.path = Path(path)
         self._lock: int | None = None
+        if not self.path.name:  # "" (read as "."), "/": no file to open, nor a lock file beside it
+            raise ArchiveError(f"cannot write archive {str(path)!r}: not a file name")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if exclusive:
@@ -450,6 +453,8 @@ class Archive:
     def _store_article(self, item: ArticleItem, fetched_at: str) -> str:
         digest = content_hash(item)
         found = self._find_article(item)
+        if found is not None and item.truncated and not found["truncated"]:
+            return self._keep_whole_text(found, fetched_at)
         if found is not None and found["content_hash"] == digest:
             refreshed = {name: getattr(item, name) for name in _REFRESHED_FIELDS if getattr(item, name) is not None}
             refreshed.update(_sitemap_record(item), missing_fields=json.dumps(missing_fields(item)))
@@ -474,6 +479,12 @@ class Archive:
             outcome = "changed"
         self._store_children(article_id, item)
         return outcome
+
+    def _keep_whole_text(self, row: dict[str, Any], fetched_at: str) -> str:
+        """A page read only in part never replaces the text of one read whole: the stored
+        article stays as it is but for when it was last fetched."""
+        self._update("articles", row["id"], {"last_fetched_at": fetched_at})
+        return "unchanged"
 
     def _keep_version(self, row: dict[str, Any]) -> int:
         """Copy an article's current text into ``article_versions``; returns its version number."""

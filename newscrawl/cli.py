@@ -28,6 +28,7 @@ from newscrawl.faults import MODES, FaultRuleError, load_rules
 from newscrawl.mirror import FIXTURES, Mirror
 from newscrawl.query import ArticleFilter, parse_day, search_command, stats_command
 from newscrawl.settings import ARCHIVE_DB
+from newscrawl.terminal import json_line, terminal_safe
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -68,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="extract the article of a saved HTML page as JSON",
         description=(
             "Print one JSON object for an article page: headline, authors, published, modified, source, tags, captions, "
-            'lead, body, language. With --batch, read JSON lines {"url": ..., "file": ...} on standard input and '
+            "lead, body, language, and truncated (why the page could be read only in part, its fields lacking what "
+            'came after; null when it was read whole). With --batch, read JSON lines {"url": ..., "file": ...} on standard input and '
             "write one JSON object per line, in the same order, each flushed when done; a page that fails gives an "
             'object with an "error" key. Where a page needs trafilatura\'s main text, a batch computes it in a second '
             "process meanwhile."
@@ -150,11 +152,18 @@ def build_parser() -> argparse.ArgumentParser:
             "select to OUT, streaming: batches of rows, never the whole table in memory, while a crawl may be writing. "
             "The JSON-array columns (authors, tags, missing_fields) are lists in JSON lines and Parquet and their JSON "
             "text in CSV; sitemap_news is an object in JSON lines and its JSON text otherwise. In CSV a NULL is an empty "
-            "cell. A file is written complete or not at all. On a terminal, a progress line shows on standard error."
+            "cell, and a text cell starting with =, +, -, @, tab or carriage return gets a leading ' (a spreadsheet "
+            "shows it as text, never runs it as a formula) unless --keep-formulas. A file is written complete or not at "
+            "all. On a terminal, a progress line shows on standard error."
         ),
     )
     export.add_argument("--format", choices=FORMATS, required=True, help="the file format")
     _filters(export)
+    export.add_argument(
+        "--keep-formulas",
+        action="store_true",
+        help="csv: write cells starting with =, +, -, @, tab or carriage return as stored, without the leading '",
+    )
     export.add_argument("out", metavar="OUT", help="the file to write; - for standard output (csv and jsonl)")
 
     serve = sub.add_parser(
@@ -173,7 +182,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _archive_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, default=Path(ARCHIVE_DB), help="archive file (default: %(default)s)")
+    parser.add_argument("--db", type=_db_path, default=Path(ARCHIVE_DB), help="archive file (default: %(default)s)")
+
+
+def _db_path(value: str) -> Path:
+    # Path("") is ".", the current folder: never the archive meant.
+    if not Path(value).name:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a file name")
+    return Path(value)
 
 
 def _filters(parser: argparse.ArgumentParser) -> None:
@@ -227,7 +243,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         if args.command == "search":
             return search_command(args.db, args.query, where, args.limit, as_json=args.json)
-        return export_command(args.db, args.format, args.out, where)
+        if args.keep_formulas and args.format != "csv":
+            print(f"newscrawl export: --keep-formulas goes with --format csv, not {args.format}", file=sys.stderr)
+            return 2
+        return export_command(args.db, args.format, args.out, where, keep_formulas=args.keep_formulas)
     if args.command == "serve":
         from newscrawl.serve import serve  # noqa: PLC0415 (Datasette is heavy to import)
 
@@ -252,12 +271,12 @@ def show_runs(db: Path, limit: int, *, as_json: bool = False) -> int:
         return 1
     if as_json:
         for run in runs:
-            print(json.dumps({**run, "args": json.loads(run.get("args") or "{}")}, ensure_ascii=False))
+            print(json_line({**run, "args": json.loads(run.get("args") or "{}")}))
         return 0
     if not runs:
         print(f"No crawl runs in {db} yet.")
         return 0
-    table = [[_run_cell(column, run) for column in _RUN_HEADINGS] for run in runs]
+    table = [[terminal_safe(_run_cell(column, run)) for column in _RUN_HEADINGS] for run in runs]
     widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(_RUN_HEADINGS.values())]
     for row in [list(_RUN_HEADINGS.values()), *table]:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())

@@ -50,8 +50,10 @@ def absent_fields(values: Mapping[str, Any], fields: Iterable[str] = EXPECTED_FI
 
 
 def missing_fields(item: ArticleItem) -> list[str]:
-    """The :data:`EXPECTED_FIELDS` an article lacks, e.g. ``["authors", "tags"]``."""
-    return absent_fields(vars(item))
+    """The :data:`EXPECTED_FIELDS` an article lacks, e.g. ``["authors", "tags"]``; the body of
+    a page read only in part (``truncated``) counts as missing, whatever part of it was read."""
+    values = vars(item)
+    return absent_fields({**values, "body": None} if item.truncated else values)
 
 
 def _present(value: Any) -> bool:

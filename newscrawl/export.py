@@ -33,6 +33,18 @@ JSON_LIST_COLUMNS = frozenset({"authors", "tags", "missing_fields"})
 JSON_OBJECT_COLUMNS = frozenset({"sitemap_news"})
 #: Rows read and written at a time (and a Parquet file's row group size).
 BATCH = 1000
+#: What a CSV cell may not start with, unless asked (``--keep-formulas``): a spreadsheet reads
+#: such a cell as a formula (OWASP's CSV injection rule).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralized(value: object) -> object:
+    """A CSV cell's value: text that a spreadsheet would run as a formula (it starts with one of
+    :data:`FORMULA_STARTS`) behind a ``'``, which shows it as text; anything else (a number, a
+    NULL) as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 class _Writer(Protocol):
@@ -42,15 +54,20 @@ class _Writer(Protocol):
 
 
 class CsvWriter:
-    """CSV with a header row; NULL is an empty cell, JSON columns stay their JSON text."""
+    """CSV with a header row; NULL is an empty cell, JSON columns stay their JSON text, text that
+    would be a formula is :func:`neutralized` unless ``keep_formulas``."""
 
-    def __init__(self, stream: IO[str], columns: Sequence[tuple[str, str]]) -> None:
+    def __init__(self, stream: IO[str], columns: Sequence[tuple[str, str]], *, keep_formulas: bool = False) -> None:
         self.writer = csv.writer(stream, lineterminator="\n")
         self.writer.writerow([name for name, _ in columns])
+        self.keep_formulas = keep_formulas
 
     def write(self, rows: Sequence[sqlite3.Row]) -> None:
         """Write a batch of ``articles`` rows."""
-        self.writer.writerows(tuple(row) for row in rows)
+        if self.keep_formulas:
+            self.writer.writerows(tuple(row) for row in rows)
+        else:
+            self.writer.writerows([neutralized(value) for value in row] for row in rows)
 
     def close(self) -> None:
         """Nothing to finish: every row is written."""
@@ -127,10 +144,12 @@ def export_articles(
     *,
     batch: int = BATCH,
     progress: Callable[[int, int], None] | None = None,
+    keep_formulas: bool = False,
 ) -> int:
     """Write the articles of the archive at ``db`` that ``where`` selects (all by default),
     ordered by ``id``, to the file ``out`` (``None``: standard output, not for Parquet) in the
-    format ``fmt``; call ``progress(done, total)`` after each batch when given. Returns how many
+    format ``fmt``; call ``progress(done, total)`` after each batch when given. A CSV cell that
+    a spreadsheet would read as a formula is :func:`neutralized` unless ``keep_formulas``. Returns how many
     articles were written. Raises :class:`ArchiveError` when there is no archive with articles
     to read, ``ValueError`` for Parquet to standard output and ``OSError`` when ``out`` cannot
     be written."""
@@ -150,16 +169,16 @@ def export_articles(
         batches = iter(lambda: cursor.fetchmany(batch), [])
         if out is None:
             with _stdout() as stream:
-                return _write(batches, _text_writer(fmt, stream, columns), total, progress)
+                return _write(batches, _text_writer(fmt, stream, columns, keep_formulas), total, progress)
         with _replacing(out) as part:
             if fmt == "parquet":
                 return _write(batches, ParquetWriter(part, columns), total, progress)
             with open(part, "w", encoding="utf-8", newline="") as stream:
-                return _write(batches, _text_writer(fmt, stream, columns), total, progress)
+                return _write(batches, _text_writer(fmt, stream, columns, keep_formulas), total, progress)
 
 
-def _text_writer(fmt: str, stream: IO[str], columns: Sequence[tuple[str, str]]) -> _Writer:
-    return CsvWriter(stream, columns) if fmt == "csv" else JsonlWriter(stream, columns)
+def _text_writer(fmt: str, stream: IO[str], columns: Sequence[tuple[str, str]], keep_formulas: bool) -> _Writer:
+    return CsvWriter(stream, columns, keep_formulas=keep_formulas) if fmt == "csv" else JsonlWriter(stream, columns)
 
 
 def _write(batches: Iterator[list[sqlite3.Row]], writer: _Writer, total: int, progress: Callable[[int, int], None] | None) -> int:
@@ -202,10 +221,13 @@ def progress_line(done: int, total: int) -> str:
     return f"{done:,} of {total:,} articles{share}"
 
 
-def export_command(db: Path, fmt: str, out: str, where: ArticleFilter | None = None, *, batch: int = BATCH) -> int:
+def export_command(
+    db: Path, fmt: str, out: str, where: ArticleFilter | None = None, *, batch: int = BATCH, keep_formulas: bool = False
+) -> int:
     """``newscrawl export``: write the articles to ``out`` (``-``: standard output), with a
-    progress line on standard error when it is a terminal; returns the exit status: 0, 1 when
-    there is no archive to read or ``out`` cannot be written, 2 for Parquet to standard output."""
+    progress line on standard error when it is a terminal (CSV cells :func:`neutralized` unless
+    ``keep_formulas``); returns the exit status: 0, 1 when there is no archive to read or ``out``
+    cannot be written, 2 for Parquet to standard output."""
     target = None if out == "-" else Path(out)
     show = sys.stderr.isatty()
 
@@ -214,7 +236,9 @@ def export_command(db: Path, fmt: str, out: str, where: ArticleFilter | None = N
         sys.stderr.flush()
 
     try:
-        written = export_articles(db, fmt, target, where, batch=batch, progress=progress if show else None)
+        written = export_articles(
+            db, fmt, target, where, batch=batch, progress=progress if show else None, keep_formulas=keep_formulas
+        )
     except ValueError as exc:
         print(f"newscrawl export: {exc}", file=sys.stderr)
         return 2

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 #: The keys of an extracted article, in output order.
-KEYS = ("headline", "authors", "published", "modified", "source", "tags", "captions", "lead", "body", "language")
+KEYS = ("headline", "authors", "published", "modified", "source", "tags", "captions", "lead", "body", "language", "truncated")
 
 
 # The item fields behind KEYS.
@@ -27,7 +27,9 @@ def extract_article(html: bytes | str, url: str, *, worker: MainTextWorker | Non
     """The generic extraction of one article page, as a JSON-ready dict with :data:`KEYS`.
 
     Times keep the offset the page gives (``published`` is never a modification time); lists
-    are empty and other fields ``None`` where the page has nothing. Where the page's own dense
+    are empty and other fields ``None`` where the page has nothing; ``truncated`` says why the
+    page could be read only in part (its fields lack what came after), ``None`` when it was read
+    whole. Where the page's own dense
     text is in doubt and trafilatura's is needed (:func:`newscrawl.extract.maintext.is_doubtful`),
     ``worker`` computes it in another process while this one reads the other fields.
     """
@@ -49,6 +51,7 @@ def extract_article(html: bytes | str, url: str, *, worker: MainTextWorker | Non
         "lead": item.lead,
         "body": item.body,
         "language": item.language,
+        "truncated": item.truncated,
     }
 
 

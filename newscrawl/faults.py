@@ -14,7 +14,8 @@ A rule file is a JSON list of objects (``newscrawl mirror --faults FILE``)::
   requests of it (absent: to every one). "The 2nd request fails" is ``after: 1, times: 1``.
 - ``rate`` (0 to 1) with ``seed`` (default 0): apply to that share of the (target, request
   number) pairs, picked by a hash, so a run repeats exactly.
-- mode parameters: ``retry_after`` (``"2"``: seconds, ``"date:2"``: an HTTP-date 2 s ahead),
+- mode parameters: ``retry_after`` (``"2"``: seconds, ``"date:2"``: an HTTP-date 2 s ahead,
+  ``"raw:TEXT"``: ``TEXT`` as it is, Latin-1 characters sent as their bytes: ``"raw:\u00b2"``),
   ``delay`` (``slow``, seconds, default 5), ``size`` (``oversized``, bytes, default 20 MiB),
   ``chunked`` (``oversized`` without Content-Length), ``location`` (``redirect-offsite``, the
   origin redirected to), ``header`` (challenge pages send ``cf-mitigated: challenge``, default
@@ -157,7 +158,7 @@ class Faults:
 
 _PARAMETERS = {"retry_after", "delay", "size", "chunked", "location", "header", "fraction", "links_to"}
 _KEYS = {"match", "mode", "after", "times", "rate", "seed", *_PARAMETERS}
-_RETRY_AFTER = re.compile(r"(?:date:)?\d+")
+_RETRY_AFTER = re.compile(r"(?:date:)?[0-9]+|raw:[^\x00-\x1f\x7f\u0100-\U0010ffff]+")
 
 
 def load_rules(path: Path) -> list[Rule]:
@@ -224,7 +225,9 @@ def _rule(raw: object) -> Rule:
     if "retry_after" in raw:
         value = raw["retry_after"]
         if not isinstance(value, str) or not _RETRY_AFTER.fullmatch(value):
-            raise FaultRuleError(f"'retry_after' must be seconds ('2') or 'date:SECONDS' ('date:2'), not {value!r}")
+            raise FaultRuleError(
+                f"'retry_after' must be seconds ('2'), 'date:SECONDS' ('date:2') or 'raw:TEXT' (Latin-1), not {value!r}"
+            )
         fields["retry_after"] = value
     return Rule(**fields)
 
@@ -268,7 +271,9 @@ def _error_page(status: int, title: str) -> bytes:
 
 def retry_after_value(spec: str, now: datetime | None = None) -> str:
     """The Retry-After header for ``spec``: ``"2"`` as is, ``"date:2"`` as the HTTP-date 2 s after
-    ``now`` (default: the current time)."""
+    ``now`` (default: the current time), ``"raw:TEXT"`` as ``TEXT``."""
+    if spec.startswith("raw:"):
+        return spec[4:]
     if not spec.startswith("date:"):
         return spec
     moment = (now or datetime.now(timezone.utc)) + timedelta(seconds=int(spec[5:]))

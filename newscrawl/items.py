@@ -102,6 +102,10 @@ class ArticleItem:
     #: What a Google News sitemap entry said of the article: ``{"title": str | None,
     #: "publication_date": str | None, "keywords": [str]}`` (cleaned); ``None`` without one.
     sitemap_news: dict[str, Any] | None = None
+    #: Why the page was read only in part, e.g. ``the HTML parser stopped at line 1, column 4137:
+    #: Excessive depth in document: 2048``: every field lacks what came after that point, so the
+    #: body is counted missing. ``None`` when the page was read whole.
+    truncated: str | None = None
 
 
 @dataclass

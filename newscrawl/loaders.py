@@ -203,7 +203,7 @@ def load_article(
             logger.exception("%s: extracting %s failed", page.page.url, name)
     values = loader.load_item()
     values.setdefault("url", p.clean_text(page.page.url))
-    return ArticleItem(edition=context.edition, **values)
+    return ArticleItem(edition=context.edition, truncated=page.page.truncated, **values)
 
 
 #: Fields that keep their first usable candidate (``TakeFirst``): their layers are drawn lazily.

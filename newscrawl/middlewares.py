@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import random
+import sys
 import time
 from collections import defaultdict
 from email.utils import parsedate_to_datetime
@@ -50,11 +51,13 @@ def retry_after(value: bytes | str | None, now: float) -> float | None:
     if value is None:
         return None
     text = (value.decode("latin-1") if isinstance(value, bytes) else value).strip()
-    if text.isdigit():
-        return float(text)
+    # ASCII digits only (RFC 9110's DIGIT): str.isdigit() also takes "²", which float() refuses;
+    # and a finite number, which the cap's warning can print.
+    if text.isascii() and text.isdigit():
+        return min(float(text), sys.float_info.max)
     try:
         moment = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if moment.tzinfo is None:  # an HTTP-date is always GMT
         return None
@@ -124,7 +127,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if response.status not in self.retry_http_codes:
             return response
         now = time.time()
-        asked = retry_after(response.headers.get(b"Retry-After"), now) if response.status in (429, 503) else None
+        asked = self._retry_after(request, response, now) if response.status in (429, 503) else None
         if response.status == 429:
             self._note_429(host, asked, now)
         retry = self._retry(request, f"HTTP {response.status}")
@@ -145,6 +148,13 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if retry is not None:
             retry.meta[NOT_BEFORE] = time.time() + backoff(retry.meta["retry_times"], self.base, self.cap, self.rng)
         return retry
+
+    def _retry_after(self, request: Request, response: Response, now: float) -> float | None:
+        header = response.headers.get(b"Retry-After")
+        asked = retry_after(header, now)
+        if asked is None and header is not None:
+            logger.debug("%s: ignoring Retry-After %r (neither seconds nor an HTTP-date)", request.url, header)
+        return asked
 
     def _note_429(self, host: str, asked: float | None, now: float) -> None:
         self.in_a_row[host] += 1

@@ -6,7 +6,8 @@ URL → file mapping (``fixtures/README.md`` explains why):
 - ``/a/b?Q`` → ``ROOT/a/b/index@Q.html`` (e.g. ``/news/politics?page=2``);
 - a file that exists as named (``/robots.txt``, ``/sitemaps/all.xml``) is served as itself.
 
-Anything else is a 404. Paths never leave ``ROOT``.
+Anything else is a 404 (a name too long for the file system too); a target with a NUL byte
+(``%00``) is a 400. Paths never leave ``ROOT``.
 
 With fault rules (``newscrawl mirror --faults FILE``, see :mod:`newscrawl.faults`) it answers
 some requests with errors, resets, slow or damaged pages instead; ``GET /__mirror/faults`` answers
@@ -55,15 +56,33 @@ RESET_STATUS = "000"
 _CHUNK = 64 * 1024
 
 
+class BadTarget(ValueError):
+    """A request target that names no file and never could: a NUL byte in it, or a path that
+    reads as a malformed host (``//[x``). The mirror answers 400."""
+
+
 def resolve(root: Path, target: str) -> Path | None:
-    """The file that serves a request target (path and query), or ``None``."""
-    parts = urlsplit(target)
-    relative = unquote(parts.path).strip("/")
+    """The file that serves a request target (path and query), or ``None`` (a name too long for
+    the file system included: no file has it). Raises :class:`BadTarget`."""
+    try:
+        parts = urlsplit(target)
+    except ValueError as exc:
+        raise BadTarget(f"{target!r}: {exc}") from None
+    relative, query = unquote(parts.path).strip("/"), unquote(parts.query)
+    if "\0" in relative or "\0" in query:
+        raise BadTarget(f"{target!r} holds a NUL byte")
+    try:
+        return _existing(root, relative, query)
+    except OSError:  # ENAMETOOLONG: a component over 255 bytes, or a path over 4096
+        return None
+
+
+def _existing(root: Path, relative: str, query: str) -> Path | None:
     base = (root / relative).resolve()
     if base != root and root not in base.parents:
         return None
-    if parts.query:
-        candidate = base / f"index@{unquote(parts.query)}.html"
+    if query:
+        candidate = base / f"index@{query}.html"
     elif base.is_file():
         candidate = base
     else:
@@ -97,7 +116,12 @@ class MirrorHandler(BaseHTTPRequestHandler):
             body = json.dumps(self.faults.counts()).encode()
             self._send(Reply.page(HTTPStatus.OK, "application/json", body), with_body=with_body)
             return
-        served = self._served()
+        try:
+            served = self._served()
+        except ValueError:  # BadTarget, or a target loop_origin cannot split
+            body = b"<html><head><title>400 Bad Request</title></head><body><h1>Bad Request</h1></body></html>"
+            self._send(Reply.page(HTTPStatus.BAD_REQUEST, "text/html; charset=utf-8", body), with_body=with_body)
+            return
         fault = None if self.path.startswith(LOG_MARKER) else self.faults.next(self.path)
         self._send(served.reply() if fault is None else fault_reply(*fault, served, self.path), with_body=with_body)
 

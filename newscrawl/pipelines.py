@@ -39,7 +39,9 @@ INCOMPLETE_MARKS = ("newscrawl/capped", "newscrawl/article_errors", "newscrawl/l
 class ValidatePipeline:
     """Drops an article without a URL, or with neither a headline nor a body, logging its URL and
     the reason. A partial article (a body without a headline, a headline without a byline...)
-    is stored with what it has; the archive records what it lacks (``missing_fields``)."""
+    is stored with what it has; the archive records what it lacks (``missing_fields``). An
+    article whose page was read only in part (``truncated``) is logged as a warning and counted
+    (``newscrawl/articles_truncated``)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
@@ -49,6 +51,8 @@ class ValidatePipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
+        if isinstance(item, ArticleItem) and item.truncated:
+            self._warn_truncated(item)
         if isinstance(item, ArticleItem):
             if not item.url:
                 missing = ["url"]
@@ -60,6 +64,11 @@ class ValidatePipeline:
             self.stats.inc_value(f"newscrawl/dropped/missing_{'_and_'.join(missing)}")
             raise DropItem(f"article {item.url or '(no url)'} not stored: no {' and no '.join(missing)} found")
         return item
+
+    def _warn_truncated(self, item: ArticleItem) -> None:
+        assert self.stats is not None
+        self.stats.inc_value("newscrawl/articles_truncated")
+        logger.warning("article %s was read only in part, its body is not stored as complete: %s", item.url, item.truncated)
 
 
 class DedupePipeline:

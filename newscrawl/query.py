@@ -7,7 +7,6 @@ are shared with ``newscrawl export``.
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from newscrawl.archive import ArchiveError
+from newscrawl.terminal import json_line, terminal_safe
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 DEFAULT_DB = Path("data/archive.db")
 #: How wide the terminal output is laid out.
 WIDTH = 80
-# The snippet's match markers as SQLite writes them: control characters never found in stored
-# text (the processors strip them), replaced by bold or brackets when shown.
+# The snippet's match markers as SQLite writes them, replaced by bold or brackets when shown:
+# control characters, which a page's text rarely holds (and when it does, they show as one more
+# mark: never as a control, see format_hits).
 _OPEN, _CLOSE = "\x02", "\x03"
 # bm25 weights of articles_fts's columns (headline, lead, body): a match in the headline says
 # more about what an article is about than one in its body.
@@ -182,7 +183,11 @@ def format_stats(stats: dict[str, Any], width: int = WIDTH) -> str:
         ("by section", _counts(stats["by_section"])),
     ]
     label_width = max(len(label) for label, _ in lines) + 2
-    return "\n".join(wrap_items(value, width, label.ljust(label_width)) for label, value in lines)
+    return "\n".join(wrap_items(_shown(value), width, label.ljust(label_width)) for label, value in lines)
+
+
+def _shown(value: list[str] | str) -> list[str] | str:
+    return terminal_safe(value) if isinstance(value, str) else [terminal_safe(item) for item in value]
 
 
 def _moment(value: str) -> str:
@@ -301,17 +306,22 @@ def format_hits(hits: Sequence[Hit], *, bold: bool, width: int = WIDTH) -> str:
         indent = " " * len(number)
         day = (hit.published_at or "")[:10] or "----------"
         head = textwrap.fill(
-            f"{day}  {hit.section or '-'}  {hit.headline or '(no headline)'}",
+            terminal_safe(f"{day}  {hit.section or '-'}  {hit.headline or '(no headline)'}"),
             width,
             initial_indent=number,
             subsequent_indent=indent,
             break_on_hyphens=False,
         )
         # Wrapped with one-column markers, then shown: brackets add as many columns, bold none.
-        snippet = textwrap.fill(mark(hit.snippet, _OPEN, _CLOSE), width, initial_indent=indent, subsequent_indent=indent)
+        snippet = textwrap.fill(_safe_snippet(hit.snippet), width, initial_indent=indent, subsequent_indent=indent)
         shown = mark(snippet, "\x1b[1m", "\x1b[0m") if bold else mark(snippet, "[", "]")
-        blocks.append(f"{head}\n{indent}{hit.url}\n{shown}")
+        blocks.append(f"{head}\n{indent}{terminal_safe(hit.url)}\n{shown}")
     return "\n\n".join(blocks)
+
+
+def _safe_snippet(snippet: str) -> str:
+    """``snippet`` shown safe but for its match markers."""
+    return _OPEN.join(_CLOSE.join(terminal_safe(part) for part in piece.split(_CLOSE)) for piece in snippet.split(_OPEN))
 
 
 def _one_line(text: str | None) -> str:
@@ -329,7 +339,7 @@ def stats_command(db: Path, *, as_json: bool = False, out: IO[str] = sys.stdout)
     except ArchiveError as exc:
         print(f"newscrawl stats: {exc}", file=sys.stderr)
         return 1
-    print(json.dumps(stats, ensure_ascii=False) if as_json else format_stats(stats), file=out)
+    print(json_line(stats) if as_json else format_stats(stats), file=out)
     return 0
 
 
@@ -348,7 +358,7 @@ def search_command(
         return 1
     if as_json:
         for hit in hits:
-            print(json.dumps(hit.as_json(), ensure_ascii=False), file=out)
+            print(json_line(hit.as_json()), file=out)
     elif hits:
         print(format_hits(hits, bold=out.isatty()), file=out)
     else:

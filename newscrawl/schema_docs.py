@@ -132,6 +132,14 @@ RELATIONS: tuple[Relation, ...] = (
                 "text (JSON array)",
                 'the expected fields the latest fetch did not find, e.g. `["authors"]`; `[]` for a complete article (see below)',
             ),
+            (
+                "truncated",
+                "text",
+                "why the latest stored fetch's page could only be read in part, e.g. `the HTML parser stopped at line 1, "
+                "column 4137: Excessive depth in document: 2048` (elements nested deeper than the parser goes): the text "
+                "lacks what came after that point, and `missing_fields` names `body`; null when the page was read whole. A "
+                "page read in part never replaces an article read whole (that fetch only moves `last_fetched_at`)",
+            ),
         ),
         notes=(
             "An article is stored when the spider recognized the page as one and it has a URL and a headline or a body; "

@@ -95,6 +95,9 @@ ITEM_PIPELINES = {
 EXTENSIONS = {"newscrawl.progress.Progress": 500}
 PROGRESS = "auto"
 
+# Nothing listens on a port: no telnet console, and no remote-control server (on by default since
+# Scrapy 2.19), which runs the Python code sent to it by whoever reads its token file.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

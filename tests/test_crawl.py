@@ -26,7 +26,7 @@ SEED = f"{EN}/news/politics/russian-intel-reveals-us-urging--israel--to-expedite
 FIELDS = [
     "url", "headline", "post_id", "edition", "content_type", "section", "region", "coverage", "lead", "body",
     "authors", "source", "published_at", "modified_at", "published_raw", "tags", "captions", "related",
-    "read_time_min", "share_count", "language", "sitemap_lastmod", "sitemap_news",
+    "read_time_min", "share_count", "language", "sitemap_lastmod", "sitemap_news", "truncated",
 ]  # fmt: skip
 EXPECTED = expected_articles(FIXTURES)
 
@@ -135,6 +135,7 @@ def test_max_articles_bounds_the_run(mirror: Server, tmp_path: Path) -> None:
         ("colour=red", "unknown argument(s) colour"),
         ("base_url=ftp://example.net", "base_url='ftp://example.net' is not an http(s) URL"),
         ("base_url=http://127.0.0.1:1/news", "must be an origin only"),
+        ("base_url=http://[::1", "base_url='http://[::1' is not a URL (Invalid IPv6 URL)"),
     ],
 )
 def test_bad_argument_is_one_clear_line(tmp_path: Path, argument: str, message: str) -> None:
@@ -144,6 +145,30 @@ def test_bad_argument_is_one_clear_line(tmp_path: Path, argument: str, message: 
     errors = [line for line in result.stderr.splitlines() if line.startswith("newscrawl:")]
     assert len(errors) == 1
     assert message in errors[0]
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "base_url", ["http://reader:s3cret@127.0.0.1:1", "http://reader:s3cret@[::1", "https://:s3cret@x.example"]
+)
+def test_base_url_with_a_password_is_refused_and_never_shown_or_stored(tmp_path: Path, base_url: str) -> None:
+    result = crawl(base_url, tmp_path / "a.db")
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("newscrawl:")]
+    assert len(errors) == 1
+    assert errors[0].startswith("newscrawl: error: base_url='http")
+    assert "***@" in errors[0]
+    assert "Traceback" not in result.stderr
+    assert "s3cret" not in result.stderr + result.stdout
+    assert not [path for path in tmp_path.rglob("*") if path.is_file() and b"s3cret" in path.read_bytes()]
+
+
+@pytest.mark.parametrize(("value", "shown"), [("", "''"), ("/", "'/'")])
+def test_archive_db_naming_no_file_is_one_clear_line(mirror: Server, tmp_path: Path, value: str, shown: str) -> None:
+    result = crawl(mirror.base_url, tmp_path / "a.db", settings={"ARCHIVE_DB": value})
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("newscrawl:")]
+    assert errors == [f"newscrawl: error: cannot write archive {shown}: not a file name"]
     assert "Traceback" not in result.stderr
 
 

@@ -374,3 +374,15 @@ def test_repeated_429s_pause_the_host_and_nothing_is_lost(clean: Crawl, site: Pa
     assert run.stats()["newscrawl/host_pauses"] >= 1
     assert "127.0.0.1 answered HTTP 429 3 times in a row: pausing requests to it for " in run.result.stderr
     assert set(articles(run.db)) == set(articles(clean.db))
+
+
+def test_a_retry_after_that_is_no_number_nor_date_is_ignored_for_the_backoff(site: Path, tmp_path: Path) -> None:
+    path = TRANSIENT[0][1]
+    run = crawl_mirror(site, tmp_path / "a.db", [rule("503", path, times=1, retry_after="raw:\u00b2")], LOG_LEVEL="DEBUG")
+    assert run.result.returncode == 0, run.result.stderr[-3000:]
+    assert run.requested(path) == 2
+    assert f"{REAL}/{path}" in articles(run.db)
+    stats = run.stats()
+    assert stats["retry/reason_count/HTTP 503"] == 1
+    assert "newscrawl/retry_after" not in stats
+    assert f"/{path}: ignoring Retry-After b'\\xb2' (neither seconds nor an HTTP-date)" in run.result.stderr

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import random
+import sys
 import time
 from datetime import datetime, timezone
 from email.utils import format_datetime
@@ -45,6 +47,11 @@ NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc).timestamp()
         ("soon", None),
         ("-3", None),
         ("", None),
+        (b"\xb2", None),  # "²": a digit to str.isdigit(), not to float()
+        ("\u0663", None),  # "٣": an Arabic-Indic digit, which float() reads as 3: not a DIGIT of HTTP
+        ("1.5", None),
+        ("9" * 400, sys.float_info.max),  # float() makes it inf, which no log line can print
+        ("Mon, 30 Nov 99999999999999999999 12:00:00 GMT", None),
     ],
 )
 def test_retry_after(header: str | bytes | None, expected: float | None) -> None:
@@ -170,6 +177,21 @@ def test_429s_in_a_row_pause_the_host_longer_each_time() -> None:
     assert 0.5 < middleware.paused_until["site.test"] - time.time() <= 2.0  # the second pause's backoff: 1-2 s
     assert stats.get_value("newscrawl/host_pauses") == 2
     assert "other.test" not in middleware.paused_until
+
+
+def test_unreadable_retry_after_is_ignored_for_the_normal_backoff(caplog: pytest.LogCaptureFixture) -> None:
+    middleware, stats = make(BackoffRetryMiddleware)
+    request = Request("https://site.test/a")
+    answer = HtmlResponse(request.url, status=503, body=b"busy", headers={b"Retry-After": b"\xb2"}, request=request)
+    with caplog.at_level(logging.DEBUG, logger="newscrawl.middlewares"):
+        retry = middleware.process_response(request, answer)
+    assert isinstance(retry, Request)
+    assert retry.meta["retry_times"] == 1
+    assert 0.4 < retry.meta[NOT_BEFORE] - time.time() <= 1.0  # the first backoff: 0.5-1 s
+    assert stats.get_value("newscrawl/retry_after") is None
+    assert [r.getMessage() for r in caplog.records] == [
+        "https://site.test/a: ignoring Retry-After b'\\xb2' (neither seconds nor an HTTP-date)"
+    ]
 
 
 def test_http_date_retry_after() -> None:

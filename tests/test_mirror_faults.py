@@ -103,6 +103,7 @@ def serve() -> Iterator[Callable[[list[dict[str, Any]]], str]]:
         ({"mode": "503", "retry_after": "7"}, 503, "7"),
         ({"mode": "429"}, 429, "1"),
         ({"mode": "429", "retry_after": "30"}, 429, "30"),
+        ({"mode": "503", "retry_after": "raw:\u00b2"}, 503, "\u00b2"),  # the byte 0xB2
         ({"mode": "403"}, 403, None),
     ],
 )
@@ -411,7 +412,13 @@ def test_counters(serve: Callable[[list[dict[str, Any]]], str]) -> None:
         ([{"mode": "500", "times": -1}], "rule 0: 'times' must be a whole number >= 0, not -1"),
         ([{"mode": "500", "times": True}], "rule 0: 'times' must be a whole number >= 0, not True"),
         ([{"mode": "500", "match": "("}], "rule 0: 'match' is not a regular expression"),
-        ([{"mode": "429", "retry_after": 2}], "rule 0: 'retry_after' must be seconds ('2') or 'date:SECONDS' ('date:2'), not 2"),
+        (
+            [{"mode": "429", "retry_after": 2}],
+            "rule 0: 'retry_after' must be seconds ('2'), 'date:SECONDS' ('date:2') or 'raw:TEXT' (Latin-1), not 2",
+        ),
+        ([{"mode": "429", "retry_after": "raw:\u0663"}], "rule 0: 'retry_after' must be seconds"),  # not Latin-1
+        ([{"mode": "429", "retry_after": "raw:1\r\nX-Evil: 1"}], "rule 0: 'retry_after' must be seconds"),
+        ([{"mode": "429", "retry_after": "\u0663"}], "rule 0: 'retry_after' must be seconds"),
         ([{"mode": "429", "retry_after": "soon"}], "rule 0: 'retry_after' must be seconds"),
         ([{"mode": "redirect-offsite", "location": "/x"}], "rule 0: 'location' must be an http(s) origin"),
         ([{"mode": "slow", "dealy": 3}], "rule 0: unknown key 'dealy'"),

@@ -192,6 +192,11 @@ def test_max_articles_bounds_the_run(othersite: Server, tmp_path: Path) -> None:
         (("start_urls=site.example",), "start_urls: 'site.example' is not an http(s) URL"),
         (("start_urls=http://127.0.0.1:9/,ftp://site.example/",), "start_urls: 'ftp://site.example/' is not an http(s) URL"),
         (("start_urls=http://127.0.0.1:99999/",), "start_urls: 'http://127.0.0.1:99999/' has an invalid port"),
+        (("start_urls=http://127.0.0.1:9/,http://[::1/",), "start_urls: 'http://[::1/' is not a URL (Invalid IPv6 URL)"),
+        (
+            ("start_urls=https://desk:s3cret@127.0.0.1:9/news",),
+            "start_urls: 'https://***@127.0.0.1:9/news' holds a user name or password (user:password@host)",
+        ),
         (("start_urls=http://127.0.0.1:9/", "max_articles=0"), "max_articles='0' is not a positive integer"),
         (("start_urls=http://127.0.0.1:9/", "max_articles=many"), "max_articles='many' is not a positive integer"),
         (("start_urls=http://127.0.0.1:9/", "base_url=http://127.0.0.1:9"), "unknown argument(s) base_url"),
@@ -204,6 +209,7 @@ def test_bad_argument_is_one_clear_line(tmp_path: Path, arguments: tuple[str, ..
     assert len(errors) == 1
     assert message in errors[0]
     assert "Traceback" not in result.stderr
+    assert "s3cret" not in result.stderr
 
 
 def test_unreachable_site_fails_loudly(tmp_path: Path) -> None:

@@ -226,6 +226,16 @@ def test_stats_of_a_missing_archive_is_one_line_and_fails(tmp_path: Path) -> Non
     assert result.stderr == f"newscrawl stats: no archive at {tmp_path / 'none.db'}\n"
 
 
+@pytest.mark.parametrize(
+    "command", [["stats"], ["runs"], ["search", "x"], ["export", "--format", "csv", "-"], ["serve", "--port", "0"], ["demo"]]
+)
+def test_db_naming_no_file_is_refused_with_exit_2(command: list[str]) -> None:
+    result = newscrawl(*command, "--db", "")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-1] == f"newscrawl {command[0]}: error: argument --db: '' is not a file name"
+    assert "Traceback" not in result.stderr
+
+
 @pytest.mark.parametrize("kind", ["schema only", "zero bytes"])
 def test_stats_of_an_empty_archive_is_one_line(tmp_path: Path, kind: str) -> None:
     db = tmp_path / "empty.db"

@@ -18,7 +18,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache, wraps
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -331,11 +331,36 @@ def html_root(html: str | bytes, base_url: str | None = None) -> HtmlElement:
 
     ``html`` is the page's text, or its bytes when they are valid UTF-8: lxml reads those as
     they are, which spares the copy parsel encodes from the text (a fifth of the parse)."""
+    return parse_html(html, base_url)[0]
+
+
+def parse_html(html: str | bytes, base_url: str | None = None) -> tuple[HtmlElement, str | None]:
+    """:func:`html_root`'s tree, and why the parser stopped before the end of the page (``None``
+    when it read it whole): what it had not read is not in the tree."""
+    parsers: list[_HtmlParser] = []
+
+    def parser(**kwargs: Any) -> _HtmlParser:
+        made = _HtmlParser(**kwargs)
+        parsers.append(made)
+        return made
+
+    factory = cast("type[_HtmlParser]", parser)
     if isinstance(html, bytes):
-        root: HtmlElement = create_root_node("", _HtmlParser, base_url=base_url, body=html)
+        root: HtmlElement = create_root_node("", factory, base_url=base_url, body=html)
     else:
-        root = create_root_node(html, _HtmlParser, base_url=base_url)
-    return root
+        root = create_root_node(html, factory, base_url=base_url)
+    return root, _stopped(parsers[-1])
+
+
+def _stopped(parser: _HtmlParser) -> str | None:
+    """Why ``parser`` stopped reading early: a fatal error, the last it logged. libxml2 gives up
+    on elements nested deeper than 2048 (256 outside its "huge" mode, which parsel turns on),
+    and reads nothing after them."""
+    error = parser.error_log.last_error
+    if error is None or error.level != etree.ErrorLevels.FATAL:
+        return None
+    message = error.message.removesuffix(", use XML_PARSE_HUGE option")
+    return f"the HTML parser stopped at line {error.line}, column {error.column}: {message}"
 
 
 _HTML_CLASSES = etree.ElementDefaultClassLookup(
@@ -482,6 +507,9 @@ class Page:
     #: The naming attributes the names walk looks for (``None``: all of them): those the page's
     #: source mentions, where that is known (:func:`naming_attributes`).
     named_by: tuple[str, ...] | None = None
+    #: Why the parser read the page only in part (see :func:`parse_html`): ``None`` when it read it
+    #: whole. The tree, so every field, lacks what came after that point.
+    truncated: str | None = None
     # absolute(): a news page repeats its menu and teaser links, and several layers read them
     _joined: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -497,8 +525,9 @@ class Page:
             text = source = html
         if _NOT_HTML.match(text):
             return cls(url=url, selector=Selector(text=text, base_url=url))
-        selector = Selector(root=html_root(source, url), type="html", base_url=url)
-        return cls(url=url, selector=selector, named_by=naming_attributes(source))
+        root, truncated = parse_html(source, url)
+        selector = Selector(root=root, type="html", base_url=url)
+        return cls(url=url, selector=selector, named_by=naming_attributes(source), truncated=truncated)
 
     @property
     def root(self) -> HtmlElement:

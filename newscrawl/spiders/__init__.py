@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 from datetime import timedelta
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import TextResponse, XmlResponse
@@ -17,7 +19,7 @@ from scrapy.utils.response import get_base_url
 
 from newscrawl.archive import utcnow
 from newscrawl.blocking import block_reason
-from newscrawl.extract.generic import Page, html_root, naming_attributes
+from newscrawl.extract.generic import Page, naming_attributes, parse_html
 from newscrawl.items import GoneItem
 from newscrawl.middlewares import Blocked
 
@@ -54,6 +56,30 @@ def parse_max_articles(value: str | int | None) -> int | None:
     if number < 1:
         raise SpiderArgumentError(f"max_articles={value!r} is not a positive integer")
     return number
+
+
+def check_url_argument(prefix: str, value: str) -> None:
+    """Refuse a URL argument that cannot be split into its parts (``http://[::1``), or that holds
+    a user name or password (``http://user:password@host``): a crawl sends no credentials, and a
+    run's arguments are stored. ``prefix`` starts the message (``base_url=``), which never shows
+    what comes before the ``@``. Raises :class:`SpiderArgumentError`."""
+    try:
+        netloc = urlsplit(value).netloc
+    except ValueError as exc:
+        raise SpiderArgumentError(f"{prefix}{without_userinfo(value)!r} is not a URL ({exc})") from None
+    if "@" in netloc:
+        raise SpiderArgumentError(
+            f"{prefix}{without_userinfo(value)!r} holds a user name or password (user:password@host), which is not accepted"
+        )
+
+
+def without_userinfo(url: str) -> str:
+    """``url`` with the user name and password it may hold shown as ``***``."""
+    return _USERINFO.sub("***@", url)
+
+
+# Everything between "//" and the host's "@": a password may itself hold an "@".
+_USERINFO = re.compile(r"(?<=//)[^/?#]*@")
 
 
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
@@ -103,8 +129,9 @@ def html_page(response: Response) -> Page | None:
     # lxml reads as it is: no copy of the page re-encoded from the text.
     utf8 = response.encoding == "utf-8" and "\ufffd" not in text and not body.startswith(_UTF16_BOMS)
     source = body if utf8 else text
-    selector = Selector(root=html_root(source, base_url), type="html", base_url=base_url)
-    return Page(url=response.url, selector=selector, named_by=naming_attributes(source))
+    root, truncated = parse_html(source, base_url)
+    selector = Selector(root=root, type="html", base_url=base_url)
+    return Page(url=response.url, selector=selector, named_by=naming_attributes(source), truncated=truncated)
 
 
 # A byte order mark decides a text's encoding over any declaration.

@@ -22,6 +22,7 @@ from newscrawl.spiders import (
     LOOPBACK_SETTINGS,
     SpiderArgumentError,
     article_gone,
+    check_url_argument,
     extract_processes,
     failure_kind,
     gone_recheck,
@@ -448,6 +449,7 @@ class AlMayadeenSpider(scrapy.Spider):
 
 
 def _parse_base_url(value: str) -> str:
+    check_url_argument("base_url=", value.strip())
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SpiderArgumentError(f"base_url={value!r} is not an http(s) URL such as https://english.almayadeen.net")

@@ -25,6 +25,7 @@ from newscrawl.spiders import (
     LOOPBACK_SETTINGS,
     SpiderArgumentError,
     article_gone,
+    check_url_argument,
     failure_kind,
     gone_recheck,
     html_page,
@@ -373,6 +374,7 @@ def parse_start_urls(value: str | None) -> list[str]:
         )
     found: list[str] = []
     for url in urls:
+        check_url_argument("start_urls: ", url)
         parts = urlsplit(url)
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             raise SpiderArgumentError(f"start_urls: {url!r} is not an http(s) URL such as https://site.example/")
