@@ -758,6 +758,20 @@ RUN_COLUMNS = ("id", "spider", "started_at", "finished_at", "status", *RUN_COUNT
 _MESSAGE = """json_extract(stats, '$."newscrawl/message"')"""
 
 
+def can_write(path: Path) -> bool:
+    """Whether this process may write the archive at ``path`` and create files beside it (its
+    ``-wal`` and ``-shm``): not on a read-only mount, nor without write permission."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def read_only_uri(path: Path) -> str:
+    """The URI a reader opens the archive at ``path`` with, never writing: ``mode=ro``, or
+    ``immutable=1`` where the archive cannot be written (:func:`can_write`). ``mode=ro`` needs to
+    create the ``-shm`` file of an archive in WAL mode, which a read-only place refuses; there no
+    crawl can be writing, so SQLite may take the file as unchanging."""
+    return f"{path.resolve().as_uri()}?{'mode=ro' if can_write(path) else 'immutable=1'}"
+
+
 def recent_runs(path: str | Path, limit: int = 20) -> list[dict[str, Any]]:
     """The last ``limit`` crawl runs of the archive at ``path``, newest first, read without
     writing (a crawl may be running). Raises :class:`ArchiveError` when there is no archive."""
@@ -765,7 +779,7 @@ def recent_runs(path: str | Path, limit: int = 20) -> list[dict[str, Any]]:
     if not path.is_file():
         raise ArchiveError(f"no archive at {path}")
     try:
-        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as con:
+        with sqlite3.connect(read_only_uri(path), uri=True) as con:
             columns = {row[1] for row in con.execute("PRAGMA table_info(crawl_runs)")}
             if not columns:
                 return []

@@ -1,17 +1,22 @@
-"""The archive file itself: one crawl lock per file whatever its path, a busy archive, and the
-schema version (refusing a newer archive, migrating older ones)."""
+"""The archive file itself: one crawl lock per file whatever its path, a busy archive, readers in a
+read-only place, and the schema version (refusing a newer archive, migrating older ones)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
+import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
 import threading
+import urllib.request
 from contextlib import closing, contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import sqlite_utils
@@ -21,7 +26,7 @@ from newscrawl.mirror import MirrorProcess
 from tests.conftest import FIXTURES, PROJECT, crawl, crawl_env, start_mirror
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
     from tests.conftest import Server
@@ -224,6 +229,87 @@ def test_bad_busy_timeout_is_bad_input(mirror: Server, tmp_path: Path) -> None:
     assert lines == ["newscrawl: error: ARCHIVE_BUSY_TIMEOUT='soon' is not a number of seconds (0 or more)"]
 
 
+# --- readers in a read-only place ---------------------------------------------------------------
+
+
+def _mount_read_only(folder: Path) -> list[str]:
+    """The command prefix that runs a command with ``folder`` read-only: bind-mounted read-only
+    over itself in a private mount namespace."""
+    script = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"'
+    return ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, str(folder)]
+
+
+@pytest.fixture
+def read_only(archive: Path, tmp_path: Path) -> Iterator[tuple[Path, Callable[[list[str]], list[str]]]]:
+    """A copy of the crawled archive in a folder its readers cannot write, and the function that
+    turns a command into one run there: a read-only bind mount where the sandbox allows one (root
+    ignores permissions), otherwise the folder without write permission (for another user)."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "archive.db"
+    shutil.copy(archive, db)
+    probe = subprocess.run([*_mount_read_only(folder), "touch", str(folder / "probe")], capture_output=True, check=False)
+    if probe.returncode != 0 and "Read-only file system" in probe.stderr.decode():
+        yield db, lambda command: [*_mount_read_only(folder), *command]
+        return
+    if os.geteuid() == 0:
+        pytest.skip("no read-only place for root here: mount namespaces are not allowed")
+    folder.chmod(0o555)
+    db.chmod(0o444)
+    try:
+        yield db, lambda command: command
+    finally:
+        folder.chmod(0o755)
+
+
+def cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "newscrawl.cli", *args]
+
+
+def test_stats_search_export_and_runs_read_a_read_only_archive(
+    read_only: tuple[Path, Callable[[list[str]], list[str]]],
+) -> None:
+    db, there = read_only
+    before = sorted(path.name for path in db.parent.iterdir())
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(there(cli(*args)), cwd=PROJECT, capture_output=True, text=True, timeout=120, check=False)
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == ""
+        return result
+
+    with closing(sqlite3.connect(f"{db.as_uri()}?immutable=1", uri=True)) as con:
+        articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        word = re.findall("[A-Za-z]{6,}", con.execute("SELECT headline FROM articles ORDER BY id LIMIT 1").fetchone()[0])[0]
+    assert json.loads(run("stats", "--db", str(db), "--json").stdout)["articles"] == articles
+    hits = [json.loads(line) for line in run("search", word, "--db", str(db), "--json").stdout.splitlines()]
+    assert hits
+    assert all(word.lower() in json.dumps(hit).lower() for hit in hits)
+    rows = list(csv.DictReader(io.StringIO(run("export", "--db", str(db), "--format", "csv", "-").stdout)))
+    assert len(rows) == articles
+    assert run("runs", "--db", str(db), "--json").stdout.count('"status": "finished"') == 1
+    assert sorted(path.name for path in db.parent.iterdir()) == before
+
+
+def test_serve_reads_a_read_only_archive(read_only: tuple[Path, Callable[[list[str]], list[str]]]) -> None:
+    db, there = read_only
+    command = there(cli("serve", "--db", str(db), "--port", "0"))
+    with subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as server:
+        try:
+            assert server.stdout is not None
+            base = server.stdout.readline().strip()
+            assert base.startswith("http://127.0.0.1:"), server.stderr.read() if server.stderr else ""
+            pages = {}
+            for page in ("archive/articles", "archive/article_details", "archive/crawl_runs.json", "-/dashboards/archive"):
+                with urllib.request.urlopen(base + page, timeout=60) as response:
+                    pages[page] = (response.status, response.read())
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.communicate(timeout=30)
+    assert {page: status for page, (status, _) in pages.items()} == dict.fromkeys(pages, 200)
+    assert json.loads(pages["archive/crawl_runs.json"][1])["rows"][0][5] == "finished"
+
+
 # --- the schema version ---------------------------------------------------------------------------
 
 
@@ -336,3 +422,14 @@ def test_a_current_archive_opens_unchanged(tmp_path: Path) -> None:
     before = dump(db)
     Archive(db, exclusive=True).close()
     assert dump(db) == before
+
+
+def readers_of(db: Path) -> dict[str, Any]:
+    result = subprocess.run(cli("stats", "--db", str(db), "--json"), capture_output=True, text=True, timeout=60, check=False)
+    return {"code": result.returncode, "articles": json.loads(result.stdout)["articles"] if result.stdout else None}
+
+
+def test_readers_read_an_archive_from_a_newer_newscrawl(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    future_archive(db)
+    assert readers_of(db) == {"code": 0, "articles": 1}
