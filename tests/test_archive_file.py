@@ -21,7 +21,15 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import sqlite_utils
 
-from newscrawl.archive import SCHEMA_VERSION, Archive, ArchiveBusyError, ArchiveError, ArchiveVersionError, flock_owner
+from newscrawl.archive import (
+    SCHEMA_VERSION,
+    UPGRADES,
+    Archive,
+    ArchiveBusyError,
+    ArchiveError,
+    ArchiveVersionError,
+    flock_owner,
+)
 from newscrawl.mirror import MirrorProcess
 from tests.conftest import FIXTURES, PROJECT, crawl, crawl_env, start_mirror
 
@@ -352,6 +360,10 @@ def test_a_crawl_on_an_archive_from_a_newer_newscrawl_exits_2_and_writes_nothing
     assert db.read_bytes() == before
     assert not (tmp_path / "a.db-wal").exists() or (tmp_path / "a.db-wal").stat().st_size == 0
     assert requests == []
+
+
+def test_one_upgrade_step_per_earlier_version() -> None:
+    assert len(UPGRADES) == SCHEMA_VERSION
 
 
 def test_a_new_archive_has_the_current_version(tmp_path: Path) -> None:
