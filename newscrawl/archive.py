@@ -20,6 +20,10 @@ Tables (see ``docs/archive.md``, generated from :mod:`newscrawl.schema_docs`, fo
 
 All writes use bound parameters; page text never becomes SQL. A crawl opens the archive
 ``exclusive``: one crawl at a time writes to a file, and readers are never locked out.
+
+The schema has a version (:data:`SCHEMA_VERSION`, kept in the file as ``PRAGMA user_version``):
+opening an archive of an older version migrates it in place, in one transaction (:data:`UPGRADES`);
+one of a newer version is refused (:class:`ArchiveVersionError`) before anything is written.
 """
 
 from __future__ import annotations
@@ -29,10 +33,11 @@ import hashlib
 import json
 import os
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import asdict, fields
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import sqlite_utils
 from sqlite_utils.db import Table, jsonify_if_needed
@@ -42,7 +47,8 @@ from newscrawl.items import ArticleItem
 from newscrawl.schedule import parse_moment
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+    from types import TracebackType
 
     from newscrawl.coverage import FieldCoverage
     from newscrawl.items import GoneItem, TickerItem
@@ -140,7 +146,86 @@ class ArchiveError(Exception):
 
 
 class ArchiveBusyError(Exception):
-    """Another crawl is writing to the archive; the message names the file and that run's pid."""
+    """The archive is busy: another crawl is writing to it (the message names that run's pid), or
+    another program held it locked longer than the busy timeout (``ARCHIVE_BUSY_TIMEOUT``)."""
+
+
+class ArchiveVersionError(ArchiveError):
+    """The archive was written by a newer newscrawl (its schema version is above
+    :data:`SCHEMA_VERSION`); the message names both versions."""
+
+
+#: The version of the archive's schema this code writes. Raise it with any change to the
+#: schema, and add the step that brings an archive of the previous version to it (:data:`UPGRADES`).
+SCHEMA_VERSION = 1
+#: The busy timeout when none is given: how long a write waits for another writer to let go.
+BUSY_TIMEOUT = 60.0
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite giving up on a lock another connection holds ("database is locked")."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return (
+        isinstance(exc, sqlite3.OperationalError)
+        and code is not None
+        and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    )
+
+
+def flock_owner(proc_locks: str, dev: int, ino: int) -> str | None:
+    """The pid holding a ``flock`` on the file ``(dev, ino)``, read from the text of
+    ``/proc/locks``; ``None`` when it lists none."""
+    key = f"{os.major(dev):02x}:{os.minor(dev):02x}:{ino}"
+    for line in proc_locks.splitlines():
+        # "1: FLOCK  ADVISORY  WRITE 4242 fe:00:2146313 0 EOF"; a waiter's line has "->" after "1:"
+        fields = line.split()
+        if len(fields) >= 6 and fields[1] == "FLOCK" and fields[5] == key:
+            return fields[4]
+    return None
+
+
+def _lock_holder(fd: int) -> str:
+    """The pid holding the crawl lock on the file open as ``fd``, or ``unknown``."""
+    stat = os.fstat(fd)
+    try:
+        locks = Path("/proc/locks").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return "unknown"
+    return flock_owner(locks, stat.st_dev, stat.st_ino) or "unknown"
+
+
+class _Connection(sqlite3.Connection):
+    """A connection that can hold one transaction open through sqlite-utils calls, which commit
+    on their own (``with conn:``, ``executescript``): see :meth:`Archive._transaction`."""
+
+    held = False
+
+    def commit(self) -> None:
+        if not self.held:
+            super().commit()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None, /
+    ) -> Literal[False]:
+        if self.held:
+            return False
+        return super().__exit__(kind, value, traceback)
+
+    def executescript(self, sql_script: str, /) -> sqlite3.Cursor:
+        if not self.held:
+            return super().executescript(sql_script)
+        # executescript would commit first: run the statements one by one in the transaction.
+        cursor = self.cursor()
+        statement = ""
+        for part in sql_script.split(";"):
+            statement += part + ";"
+            if sqlite3.complete_statement(statement):
+                if statement.strip(" \t\n;"):
+                    cursor.execute(statement)
+                statement = ""
+        if statement.strip(" \t\n;"):
+            cursor.execute(statement)
+        return cursor
 
 
 def utcnow() -> str:
@@ -175,55 +260,120 @@ def held_lock_fds() -> frozenset[int]:
 class Archive:
     """An open archive file. Create the schema on open; every write goes through a method here."""
 
-    def __init__(self, path: str | Path, *, exclusive: bool = False) -> None:
-        """Open (and create) the archive at ``path``. ``exclusive`` first takes the archive's
-        crawl lock, ``<path>.lock``, and raises :class:`ArchiveBusyError` at once, having touched
-        nothing, when another crawl holds it. The lock is the kernel's (``flock``): it ends with
-        its process, however that process ends, so a killed crawl leaves no stale lock."""
+    def __init__(self, path: str | Path, *, exclusive: bool = False, busy_timeout: float = BUSY_TIMEOUT) -> None:
+        """Open (and create) the archive at ``path``, migrating an archive of an older schema
+        version. ``exclusive`` first takes the archive's crawl lock, a ``flock`` on the database
+        file itself (so every path to it, a symlink or a hard link, meets the same lock), and
+        raises :class:`ArchiveBusyError` at once, having touched nothing, when another crawl
+        holds it. The lock is the kernel's: it ends with its process, however that process ends,
+        so a killed crawl leaves no stale lock. A write waits up to ``busy_timeout`` seconds for
+        another program's write to end, then raises (at open: :class:`ArchiveBusyError`). An
+        archive of a newer schema version raises :class:`ArchiveVersionError` before any write."""
         self.path = Path(path)
+        self.busy_timeout = busy_timeout
         self._lock: int | None = None
-        if not self.path.name:  # "" (read as "."), "/": no file to open, nor a lock file beside it
+        self._conn: _Connection | None = None
+        if not self.path.name:  # "" (read as "."), "/": no file to open and lock
             raise ArchiveError(f"cannot write archive {str(path)!r}: not a file name")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if exclusive:
                 self._take_lock()
-            self.db = sqlite_utils.Database(self.path)
-            self.db.execute("PRAGMA busy_timeout = 10000")
+            self._conn = sqlite3.connect(self.path, timeout=busy_timeout, factory=_Connection)
+            self.db = sqlite_utils.Database(self._conn)
+            self._refuse_newer(self._schema_version())
             self.db.enable_wal()  # type: ignore[no-untyped-call]
-            self._create_schema()
+            self._open_schema()
             self._article_columns = list(self._table("articles").columns_dict)
+        except ArchiveError:
+            self._release()
+            raise
         except (OSError, sqlite3.Error) as exc:
-            if self._lock is not None:
-                os.close(self._lock)
+            self._release()
+            if is_busy(exc):
+                raise ArchiveBusyError(self.busy_message()) from exc
             raise ArchiveError(f"cannot write archive {self.path}: {exc}") from exc
 
+    def busy_message(self) -> str:
+        """Why a write gave up: another writer held the archive longer than the busy timeout."""
+        return f"archive {self.path} is locked by another writer; waited {self.busy_timeout:g} s (ARCHIVE_BUSY_TIMEOUT)"
+
     def _take_lock(self) -> None:
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
+            holder = _lock_holder(fd)
             os.close(fd)
             raise ArchiveBusyError(f"archive {self.path} is in use by another crawl (pid {holder})") from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode("ascii"))
         self._lock = fd
         _HELD_LOCKS.add(fd)
 
     def close(self) -> None:
         """Close the connection (the WAL is checkpointed by SQLite) and release the crawl lock."""
-        self.db.close()
+        self._release()
+
+    def _release(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
         if self._lock is not None:
             _HELD_LOCKS.discard(self._lock)
-            os.close(self._lock)  # closing the descriptor releases the flock
+            # Closed after the connection: closing any descriptor of a file drops the POSIX locks
+            # this process holds on it, SQLite's included. Closing it releases the flock.
+            os.close(self._lock)
             self._lock = None
 
     def _table(self, name: str) -> Table:
         return Table(self.db, name)
 
     # --- schema ---------------------------------------------------------------------------
+
+    def _schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _refuse_newer(self, version: int) -> None:
+        if version > SCHEMA_VERSION:
+            raise ArchiveVersionError(
+                f"archive {self.path} has schema version {version}; this newscrawl writes version {SCHEMA_VERSION}: "
+                "upgrade newscrawl"
+            )
+
+    def _open_schema(self) -> None:
+        """Bring the archive to :data:`SCHEMA_VERSION` in one transaction: the :data:`UPGRADES`
+        from its version, then :meth:`_create_schema` (what the schema has and the archive lacks),
+        then the version. Any failure leaves the file as it was."""
+        with self._transaction():
+            found = self._schema_version()  # again: another process may have migrated it meanwhile
+            self._refuse_newer(found)
+            for upgrade in UPGRADES[found:]:
+                upgrade(self)
+            self._create_schema()
+            if found != SCHEMA_VERSION:
+                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction (``BEGIN IMMEDIATE``, waiting up to the busy timeout for another
+        writer) around calls that would commit on their own: it commits at the end of the block,
+        or rolls back if the block raises."""
+        conn = self._conn
+        assert conn is not None
+        conn.execute("BEGIN IMMEDIATE")
+        conn.held = True
+        try:
+            yield
+        except BaseException:
+            conn.held = False
+            conn.rollback()
+            raise
+        conn.held = False
+        conn.commit()
+
+    def _from_version_0(self) -> None:
+        """Version 0 is every archive from before the schema had a version, whatever its shape.
+        Nothing to do beyond :meth:`_create_schema`, which adds the tables, columns and indexes
+        it lacks and fills ``missing_fields`` of the articles stored before that column."""
 
     def _create_schema(self) -> None:
         with self.db.conn:
@@ -611,6 +761,14 @@ class Archive:
         return new
 
 
+#: The steps that migrate an archive, by the version they start from: ``UPGRADES[n]`` brings an
+#: archive of version ``n`` to version ``n + 1``. They run in order, with the version bump, in one
+#: transaction, before :meth:`Archive._create_schema` (which creates any table, column, index
+#: or view an archive lacks: a step is for what that cannot do, such as filling a new column of
+#: the rows already stored). There are :data:`SCHEMA_VERSION` of them.
+UPGRADES: tuple[Callable[[Archive], None], ...] = (Archive._from_version_0,)
+
+
 _RECORD_FIELDS = tuple(
     f.name for f in fields(ArticleItem) if f.name not in ("captions", "related", "sitemap_lastmod", "sitemap_news")
 )
@@ -643,6 +801,20 @@ RUN_COLUMNS = ("id", "spider", "started_at", "finished_at", "status", *RUN_COUNT
 _MESSAGE = """json_extract(stats, '$."newscrawl/message"')"""
 
 
+def can_write(path: Path) -> bool:
+    """Whether this process may write the archive at ``path`` and create files beside it (its
+    ``-wal`` and ``-shm``): not on a read-only mount, nor without write permission."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def read_only_uri(path: Path) -> str:
+    """The URI a reader opens the archive at ``path`` with, never writing: ``mode=ro``, or
+    ``immutable=1`` where the archive cannot be written (:func:`can_write`). ``mode=ro`` needs to
+    create the ``-shm`` file of an archive in WAL mode, which a read-only place refuses; there no
+    crawl can be writing, so SQLite may take the file as unchanging."""
+    return f"{path.resolve().as_uri()}?{'mode=ro' if can_write(path) else 'immutable=1'}"
+
+
 def recent_runs(path: str | Path, limit: int = 20) -> list[dict[str, Any]]:
     """The last ``limit`` crawl runs of the archive at ``path``, newest first, read without
     writing (a crawl may be running). Raises :class:`ArchiveError` when there is no archive."""
@@ -650,7 +822,7 @@ def recent_runs(path: str | Path, limit: int = 20) -> list[dict[str, Any]]:
     if not path.is_file():
         raise ArchiveError(f"no archive at {path}")
     try:
-        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as con:
+        with sqlite3.connect(read_only_uri(path), uri=True) as con:
             columns = {row[1] for row in con.execute("PRAGMA table_info(crawl_runs)")}
             if not columns:
                 return []
@@ -666,13 +838,14 @@ class ArchiveState:
     """What a crawl reads of an archive to decide what to fetch, through its own read-only
     connection: never a write, never blocking the writer. A missing file is an empty archive."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, busy_timeout: float = BUSY_TIMEOUT) -> None:
         self.path = Path(path)
         self._con: sqlite3.Connection | None = None
         if self.path.is_file():
             try:
-                self._con = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
-                self._con.execute("PRAGMA busy_timeout = 10000")
+                self._con = sqlite3.connect(
+                    f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False, timeout=busy_timeout
+                )
                 self._con.execute("SELECT 1 FROM articles LIMIT 1")
             except sqlite3.Error:
                 self.close()  # not an archive yet (or another file): nothing archived

@@ -95,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="show the last crawl runs of an archive",
         description=(
             "Print the last crawl runs of an archive, newest first: when each started and ended, its status "
-            "(running, finished, degraded, failed, blocked, interrupted), what it fetched and stored, its spider "
+            "(running, finished, degraded, failed, blocked, busy, interrupted), what it fetched and stored, its spider "
             "arguments, and for a run that did not finish cleanly, why (note). A run still 'running' with no end was "
             "killed, or is going on now."
         ),

@@ -16,7 +16,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
-from newscrawl.archive import Archive, utcnow
+from newscrawl.archive import BUSY_TIMEOUT, Archive, ArchiveBusyError, ArchiveError, is_busy, utcnow
 from newscrawl.coverage import CoverageSettingError, CoverageTally, FieldCoverage, Limits, judge, stored_nothing
 from newscrawl.items import ArticleItem, GoneItem, TickerItem
 
@@ -29,7 +29,13 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 #: ``crawl_runs.status`` by Scrapy close reason; any other reason is a failure.
-RUN_STATUS = {"finished": "finished", "blocked": "blocked", "shutdown": "interrupted", "max_articles": "finished"}
+RUN_STATUS = {
+    "finished": "finished",
+    "blocked": "blocked",
+    "shutdown": "interrupted",
+    "max_articles": "finished",
+    "archive_busy": "busy",
+}
 #: Stats a spider sets when its run left something out: it stopped at ``max_articles``, or an
 #: article or a listing page could not be fetched. Such a run is not complete, so the next one
 #: walks every listing.
@@ -114,6 +120,18 @@ def coverage_limits(settings: BaseSettings) -> Limits:
         raise CoverageSettingError(f"a COVERAGE_* setting is not a number: {exc}") from exc
 
 
+def busy_timeout(settings: BaseSettings) -> float:
+    """``ARCHIVE_BUSY_TIMEOUT`` in seconds; raises :class:`ArchiveError` naming a bad value."""
+    value = settings.get("ARCHIVE_BUSY_TIMEOUT", BUSY_TIMEOUT)
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise ArchiveError(f"ARCHIVE_BUSY_TIMEOUT={value!r} is not a number of seconds (0 or more)")
+    return seconds
+
+
 class ArchivePipeline:
     """Writes articles and ticker lines to the archive in batched transactions.
 
@@ -128,6 +146,11 @@ class ArchivePipeline:
     fields of the articles stored; a run that would finish is ``degraded`` instead when a field's
     share fell well below its history, or when it stored no article although it read listings or
     article pages. Its articles stay stored.
+
+    A write waits up to ``ARCHIVE_BUSY_TIMEOUT`` seconds for another program writing to the
+    archive; then the run stops with status ``busy``, each article not stored is logged with its
+    URL, and the run's record says why (if the archive can be written by then; otherwise the next
+    run marks it ``interrupted``).
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -139,7 +162,7 @@ class ArchivePipeline:
         self.monitor = settings.getbool("COVERAGE_MONITOR", True)
         self.limits = coverage_limits(settings)
         # Opened here so that an unusable or busy ARCHIVE_DB stops the crawl before any request.
-        self.archive = Archive(settings.get("ARCHIVE_DB"), exclusive=True)
+        self.archive = Archive(settings.get("ARCHIVE_DB"), exclusive=True, busy_timeout=busy_timeout(settings))
         self.run_id = 0
         self.pending: list[ArticleItem] = []
         self.last_flush = time.monotonic()
@@ -150,21 +173,39 @@ class ArchivePipeline:
         self.edition: str | None = None
         self.start_urls: list[str] | None = None
         self.discover: str | None = None
+        #: The run's status when the archive could not be written (``busy`` or ``failed``).
+        self.stopped: str | None = None
+        if crawler.spider is not None:
+            # Recorded before the engine starts, like the archive's opening: Scrapy cannot stop
+            # cleanly once it is opening the spider.
+            self._start_run()
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    def open_spider(self) -> None:
+    def _start_run(self) -> None:
+        """Record the run (:meth:`Archive.start_run`); raises :class:`ArchiveBusyError` or
+        :class:`ArchiveError`, having closed the archive, when it cannot be written."""
         spider = self.crawler.spider
         assert spider is not None
         arguments = getattr(spider, "arguments", {})
         self.spider_name, self.edition = spider.name, arguments.get("edition")
         self.start_urls, self.discover = arguments.get("start_urls"), arguments.get("discover")
-        self.run_id = self.archive.start_run(spider.name, arguments)
+        try:
+            self.run_id = self.archive.start_run(spider.name, arguments)
+        except sqlite3.OperationalError as exc:
+            self.archive.close()
+            if is_busy(exc):
+                raise ArchiveBusyError(self.archive.busy_message()) from None
+            raise ArchiveError(f"cannot write archive {self.archive.path}: {exc}") from None
         assert self.stats is not None
         self.stats.set_value("newscrawl/run_id", self.run_id)
+
+    def open_spider(self) -> None:
+        if not self.run_id:
+            self._start_run()
         logger.info("Archiving into %s (run %d)", self.archive.path, self.run_id)
         self.timer.start(max(self.flush_seconds / 2, 0.1), now=False)
 
@@ -188,7 +229,11 @@ class ArchivePipeline:
         if key in self.ticker_seen:
             return
         self.ticker_seen.add(key)
-        new = self.archive.record_ticker([item], self.run_id)
+        try:
+            new = self.archive.record_ticker([item], self.run_id)
+        except sqlite3.OperationalError as exc:
+            logger.error("ticker line %r not stored: %s", item.text, self._fail(exc, []))
+            return
         assert self.stats is not None
         self.stats.inc_value("newscrawl/ticker_lines")
         self.stats.inc_value("newscrawl/ticker_lines_new", new)
@@ -204,20 +249,26 @@ class ArchivePipeline:
             self._count(self.archive.store_articles(batch, fetched_at), batch)
         except sqlite3.OperationalError as exc:
             # The file itself is unusable (disk full, read-only, locked): no item can be stored.
-            self._fail(f"cannot write archive {self.archive.path}: {exc}", batch)
+            self._fail(exc, batch)
         except Exception:
             for item in batch:
                 self._store_one(item, fetched_at)
 
-    def _fail(self, message: str, batch: list[ArticleItem]) -> None:
-        """Stop the crawl: the archive itself cannot be written."""
+    def _fail(self, exc: sqlite3.OperationalError, batch: list[ArticleItem]) -> str:
+        """Stop the crawl: the archive itself cannot be written, or another writer held it
+        longer than the busy timeout (the run is then ``busy``). Returns why."""
         assert self.stats is not None
+        busy = is_busy(exc)
+        message = self.archive.busy_message() if busy else f"cannot write archive {self.archive.path}: {exc}"
+        self.stopped = "busy" if busy else "failed"
         self.stats.inc_value("newscrawl/store_errors", len(batch))
         self.stats.set_value("newscrawl/message", message)
         for item in batch:
             logger.error("article %s not stored: %s", item.url, message)
         if self.crawler.engine is not None and self.crawler.engine.running:
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_error"))
+            reason = "archive_busy" if busy else "archive_error"
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
+        return message
 
     def _store_one(self, item: ArticleItem, fetched_at: str) -> None:
         try:
@@ -241,7 +292,7 @@ class ArchivePipeline:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         assert self.stats is not None
-        status = RUN_STATUS.get(reason, "failed")
+        status = self.stopped or RUN_STATUS.get(reason, "failed")
         coverage = self.tally.rows()
         if status == "finished" and self.monitor and self._degraded(coverage):
             status = "degraded"
@@ -254,8 +305,16 @@ class ArchivePipeline:
             and not any(stats.get(mark) for mark in INCOMPLETE_MARKS)
             and not stats.get("newscrawl/store_errors")
         )
-        self.archive.finish_run(self.run_id, status, stats, complete=complete, coverage=coverage)
-        self.archive.close()
+        try:
+            self.archive.finish_run(self.run_id, status, stats, complete=complete, coverage=coverage)
+        except sqlite3.OperationalError as exc:
+            # The run stays "running" in the archive; the next run marks it interrupted.
+            if is_busy(exc):
+                self.stats.set_value("newscrawl/status", "busy")
+                self.stats.set_value("newscrawl/message", self.archive.busy_message())
+            logger.error("run %d not recorded as %s: %s", self.run_id, status, self.stats.get_value("newscrawl/message") or exc)
+        finally:
+            self.archive.close()
 
     def _degraded(self, coverage: list[FieldCoverage]) -> bool:
         """Judge the run's coverage against the archive's history; log and record what fell."""

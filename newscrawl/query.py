@@ -1,7 +1,8 @@
 """Read-only questions to an archive from the terminal: ``newscrawl stats`` and ``newscrawl search``.
 
-Everything here reads through its own ``mode=ro`` connection, so it never writes and never
-blocks a crawl that is writing (the archive is in WAL mode). The filters (:class:`ArticleFilter`)
+Everything here reads through its own read-only connection, so it never writes and never
+blocks a crawl that is writing (the archive is in WAL mode); an archive in a read-only place (a
+read-only mount, a folder without write permission) is read as immutable. The filters (:class:`ArticleFilter`)
 are shared with ``newscrawl export``.
 """
 
@@ -17,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from newscrawl.archive import ArchiveError
+from newscrawl.archive import ArchiveError, read_only_uri
 from newscrawl.terminal import json_line, terminal_safe
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ def connect_readonly(path: str | Path) -> sqlite3.Connection:
     if not path.is_file():
         raise ArchiveError(f"no archive at {path}")
     try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        con = sqlite3.connect(read_only_uri(path), uri=True)
         con.row_factory = sqlite3.Row
         con.execute("PRAGMA busy_timeout = 10000")
         con.execute("SELECT count(*) FROM sqlite_master").fetchone()

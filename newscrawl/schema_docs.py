@@ -15,6 +15,8 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+from newscrawl.archive import SCHEMA_VERSION
+
 #: Where the generated reference lives.
 DOCS_PATH = Path(__file__).resolve().parent.parent / "docs" / "archive.md"
 
@@ -72,6 +74,14 @@ One SQLite file (default `data/archive.db`) in WAL mode, so it can be read while
 This file is generated from `newscrawl/schema_docs.py`, which also gives `newscrawl serve`
 (Datasette) its table and column descriptions: edit that module, then run
 `.venv/bin/python -m newscrawl.schema_docs` (a test fails while this file is stale)."""
+
+#: The schema's version, after the intro.
+VERSIONS = f"""\
+The schema has a version, kept in the file (`PRAGMA user_version`): this newscrawl writes version
+{SCHEMA_VERSION}; version 0 is every archive from before versions. A crawl migrates an archive of an
+older version in place, in one transaction, before it writes anything else; it refuses an archive of
+a newer version (written by a newer newscrawl) with exit status 2, writing nothing. The readers
+(`newscrawl stats`, `search`, `export`, `runs`, `serve`) read an archive of any version."""
 
 #: SQLite's own tables and the FTS5 index's shadow tables: internal, not described.
 INTERNAL_TABLES = re.compile(r"^(sqlite_.*|articles_fts_(config|data|docsize|idx|content))$")
@@ -330,8 +340,9 @@ RELATIONS: tuple[Relation, ...] = (
                 "text",
                 "`running` (going on now), `finished`, `degraded` (finished, but its field coverage fell well below its "
                 "history, or it stored no article although the site answered: see `run_coverage`; its articles are stored "
-                "all the same), `failed`, `blocked` or `interrupted` (stopped by Ctrl-C or SIGTERM, or killed: then marked "
-                "so by the next run, `finished_at` null)",
+                "all the same), `failed`, `blocked`, `busy` (stopped because another program held the archive locked longer "
+                "than `ARCHIVE_BUSY_TIMEOUT`) or `interrupted` (stopped by Ctrl-C or SIGTERM, or killed: then marked so by "
+                "the next run, `finished_at` null)",
             ),
             (
                 "complete",
@@ -557,7 +568,7 @@ def json_columns() -> dict[str, set[str]]:
 
 def render_markdown() -> str:
     """``docs/archive.md``: the intro, then each table and view with its columns and examples."""
-    parts = ["# The archive", INTRO]
+    parts = ["# The archive", INTRO, VERSIONS]
     for item in RELATIONS:
         heading = f"## `{item.name}`" + {"view": " (view)", "fts": " (full-text index)"}.get(item.kind, "")
         parts += [heading, _wrap(item.description)]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup, escape
 from pluggy import HookimplMarker
 
+from newscrawl.archive import can_write
 from newscrawl.dashboard import CANNED_QUERIES, DASHBOARD, dashboard_config
 from newscrawl.schema_docs import RELATIONS, column_descriptions, json_columns, plain
 
@@ -99,14 +100,17 @@ def render_cell(value: object, column: str, table: str | None) -> Markup | None:
 
 def make_datasette(path: Path) -> Datasette:
     """A Datasette instance on the archive at ``path``, read-only (``?mode=ro`` connections: a
-    crawl may be writing), with :func:`metadata` and the newscrawl plugin."""
+    crawl may be writing; immutable where the archive cannot be written, as on a read-only
+    mount), with :func:`metadata` and the newscrawl plugin."""
     from datasette.app import Datasette  # noqa: PLC0415 (imported when serving: heavy)
     from datasette.plugins import pm  # noqa: PLC0415
 
     if pm.get_plugin("newscrawl") is None:
         pm.register(sys.modules[__name__], name="newscrawl")
+    writable = can_write(path)
     return Datasette(
-        [str(path)],
+        [str(path)] if writable else [],
+        immutables=None if writable else [str(path)],
         metadata=metadata(database_name(path)),
         # long bodies are cut in the HTML tables (the JSON and CSV keep them whole)
         settings={"facet_time_limit_ms": 1000, "sql_time_limit_ms": 5000, "truncate_cells_html": 300},

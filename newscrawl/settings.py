@@ -16,6 +16,9 @@ ARCHIVE_DB = "data/archive.db"
 #: Articles per transaction, and the longest an article waits before it is committed.
 ARCHIVE_BATCH_SIZE = 100
 ARCHIVE_FLUSH_SECONDS = 5.0
+#: How long, in seconds, a write to the archive waits while another program (not a crawl: one
+#: crawl at a time holds the archive) writes to it; then the crawl stops, exit status 4 (busy).
+ARCHIVE_BUSY_TIMEOUT = 60.0
 #: How often a rerun re-fetches archived articles to catch edits, by their age ("age:interval"
 #: steps, youngest first): hourly for 6 hours, every 6 hours for 2 days, daily for 2 weeks,
 #: monthly for 3 months, then never (see newscrawl.schedule). "" never re-checks.

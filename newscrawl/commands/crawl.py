@@ -6,9 +6,12 @@ one prints one line naming the problem on standard error and exits with:
 ====  =====================================================================
 0     the crawl finished
 1     the crawl failed: site unreachable, layout not recognized, archive write error
-2     bad input: an unknown or malformed spider argument, an unusable ``ARCHIVE_DB``
+2     bad input: an unknown or malformed spider argument, an unusable ``ARCHIVE_DB`` (or one
+      written by a newer newscrawl), a bad setting
 3     the site blocked the crawl (HTTP 403 or a bot-protection challenge page)
-4     another crawl is writing to the same archive; this one touched nothing
+4     the archive is busy: another crawl is writing to it (this one touched nothing), or another
+      program held it locked longer than ``ARCHIVE_BUSY_TIMEOUT`` (a run that had started is
+      recorded as ``busy``, with why)
 5     the crawl finished but is degraded: a field's coverage fell well below its history, or
       no article was stored although the site answered (its articles are kept)
 ====  =====================================================================
@@ -39,7 +42,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BLOCKED, EXIT_BUSY, EXIT_DEGRADED = 0, 1, 2, 3, 4, 5
-_EXIT_BY_STATUS = {"finished": EXIT_OK, "blocked": EXIT_BLOCKED, "degraded": EXIT_DEGRADED}
+_EXIT_BY_STATUS = {"finished": EXIT_OK, "blocked": EXIT_BLOCKED, "busy": EXIT_BUSY, "degraded": EXIT_DEGRADED}
 
 
 class Command(ScrapyCrawlCommand):
