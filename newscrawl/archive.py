@@ -162,6 +162,17 @@ SCHEMA_VERSION = 1
 BUSY_TIMEOUT = 60.0
 
 
+def parse_busy_timeout(value: object) -> float:
+    """The ``ARCHIVE_BUSY_TIMEOUT`` setting in seconds; raises :class:`ArchiveError` naming a bad value."""
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise ArchiveError(f"ARCHIVE_BUSY_TIMEOUT={value!r} is not a number of seconds (0 or more)")
+    return seconds
+
+
 def is_busy(exc: BaseException) -> bool:
     """Whether ``exc`` is SQLite giving up on a lock another connection holds ("database is locked")."""
     code = getattr(exc, "sqlite_errorcode", None)

@@ -16,7 +16,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
-from newscrawl.archive import BUSY_TIMEOUT, Archive, ArchiveBusyError, ArchiveError, is_busy, utcnow
+from newscrawl.archive import BUSY_TIMEOUT, Archive, ArchiveBusyError, ArchiveError, is_busy, parse_busy_timeout, utcnow
 from newscrawl.coverage import CoverageSettingError, CoverageTally, FieldCoverage, Limits, judge, stored_nothing
 from newscrawl.items import ArticleItem, GoneItem, TickerItem
 
@@ -120,18 +120,6 @@ def coverage_limits(settings: BaseSettings) -> Limits:
         raise CoverageSettingError(f"a COVERAGE_* setting is not a number: {exc}") from exc
 
 
-def busy_timeout(settings: BaseSettings) -> float:
-    """``ARCHIVE_BUSY_TIMEOUT`` in seconds; raises :class:`ArchiveError` naming a bad value."""
-    value = settings.get("ARCHIVE_BUSY_TIMEOUT", BUSY_TIMEOUT)
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        seconds = -1.0
-    if not 0 <= seconds < float("inf"):
-        raise ArchiveError(f"ARCHIVE_BUSY_TIMEOUT={value!r} is not a number of seconds (0 or more)")
-    return seconds
-
-
 class ArchivePipeline:
     """Writes articles and ticker lines to the archive in batched transactions.
 
@@ -162,7 +150,11 @@ class ArchivePipeline:
         self.monitor = settings.getbool("COVERAGE_MONITOR", True)
         self.limits = coverage_limits(settings)
         # Opened here so that an unusable or busy ARCHIVE_DB stops the crawl before any request.
-        self.archive = Archive(settings.get("ARCHIVE_DB"), exclusive=True, busy_timeout=busy_timeout(settings))
+        self.archive = Archive(
+            settings.get("ARCHIVE_DB"),
+            exclusive=True,
+            busy_timeout=parse_busy_timeout(settings.get("ARCHIVE_BUSY_TIMEOUT", BUSY_TIMEOUT)),
+        )
         self.run_id = 0
         self.pending: list[ArticleItem] = []
         self.last_flush = time.monotonic()

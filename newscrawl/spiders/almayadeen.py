@@ -11,13 +11,12 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Request, Response, TextResponse
 
-from newscrawl.archive import ArchiveState, utcnow
+from newscrawl.archive import BUSY_TIMEOUT, ArchiveState, parse_busy_timeout, utcnow
 from newscrawl.backfill import DateWindow
 from newscrawl.discovery import SitemapLink, parse_sitemap, sitemap_body
 from newscrawl.extract import almayadeen as site
 from newscrawl.loaders import LoadContext, load_ticker
 from newscrawl.pagework import PageJob, PagePool
-from newscrawl.pipelines import busy_timeout
 from newscrawl.schedule import DEFAULT_SCHEDULE, ScheduleError, is_due, max_age, parse_moment, parse_schedule
 from newscrawl.spiders import (
     LOOPBACK_SETTINGS,
@@ -169,7 +168,10 @@ class AlMayadeenSpider(scrapy.Spider):
             raise SpiderArgumentError(f"RECHECK_SCHEDULE: {exc}") from exc
         spider.gone_recheck = gone_recheck(crawler.settings)
         # Read before this run records itself, so the last run is the previous one.
-        spider.state = ArchiveState(crawler.settings.get("ARCHIVE_DB"), busy_timeout=busy_timeout(crawler.settings))
+        spider.state = ArchiveState(
+            crawler.settings.get("ARCHIVE_DB"),
+            busy_timeout=parse_busy_timeout(crawler.settings.get("ARCHIVE_BUSY_TIMEOUT", BUSY_TIMEOUT)),
+        )
         spider.shallow = not spider.full and spider.state.last_run_complete(spider.name, spider.edition, "menus")
         crawler.signals.connect(spider.state.close, signal=signals.spider_closed)
         processes = extract_processes(crawler.settings)
