@@ -247,3 +247,47 @@ def test_listing_fetch_keeps_what_a_sitemap_said(db: Archive) -> None:
     row = next(db.db.query("SELECT sitemap_lastmod, sitemap_news FROM articles"))
     assert row["sitemap_lastmod"] == "2025-07-13T20:30:00+03:00"
     assert json.loads(row["sitemap_news"]) == news
+
+
+BODY = "\n\n".join(f"Paragraph {n} of the article, with what happened and who said it." for n in range(1, 7))
+
+
+@pytest.mark.parametrize(
+    ("changes", "outcome", "reason"),
+    [
+        ({"body": BODY.replace("who said it", "who confirmed it")}, "changed", None),
+        ({"body": BODY + "\n\nParagraph 7, added by an update."}, "changed", None),
+        ({"headline": "A corrected headline"}, "changed", None),
+        ({"body": BODY[: len(BODY) // 3]}, "held", f"body much shorter: {len(BODY) // 3} characters, {len(BODY)} stored"),
+        ({"headline": None}, "held", "headline gone"),
+        ({"authors": []}, "held", "byline gone"),
+        ({"body": BODY.replace("\n\n", " ")}, "held", "paragraphs lost: 1, 6 stored"),
+    ],
+    ids=[
+        "sentence-edited",
+        "paragraph-added",
+        "headline-edited",
+        "body-cut",
+        "headline-gone",
+        "byline-gone",
+        "paragraphs-merged",
+    ],
+)
+def test_a_refetch_that_looks_damaged_is_held_not_made_a_version(
+    db: Archive, caplog: pytest.LogCaptureFixture, changes: dict[str, object], outcome: str, reason: str | None
+) -> None:
+    db.store_articles([article(body=BODY)], "2025-01-01T00:00:00+00:00")
+    result = db.store_articles([article(**{"body": BODY, **changes})], "2025-01-02T00:00:00+00:00")
+    assert result == {"new": 0, "changed": 0, "unchanged": 0, "held": 0, outcome: 1}
+    row = next(db.db.query("SELECT * FROM articles"))
+    held = list(db.db.query("SELECT * FROM held_fetches"))
+    if outcome == "changed":
+        assert (row["version"], row["last_fetched_at"], held) == (2, "2025-01-02T00:00:00+00:00", [])
+        return
+    assert (row["version"], row["body"], row["last_fetched_at"]) == (1, BODY, "2025-01-01T00:00:00+00:00")
+    assert db.db["article_versions"].count == 0
+    assert [(h["article_id"], h["url"], h["fetched_at"], h["reason"]) for h in held] == [
+        (row["id"], row["url"], "2025-01-02T00:00:00+00:00", reason)
+    ]
+    assert held[0]["body"] == changes.get("body", BODY)
+    assert f"article {row['url']} re-fetched looking damaged, stored text kept (held_fetches): {reason}" in caplog.messages
