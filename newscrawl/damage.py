@@ -95,7 +95,10 @@ class _OpenElements(HTMLParser):
 
 def _cut(body: bytes) -> str | None:
     parser = _OpenElements()
-    parser.feed(body.decode("utf-8", "replace"))
+    try:
+        parser.feed(body.decode("utf-8", "replace"))
+    except AssertionError:
+        return None  # a marked section HTMLParser cannot read (<![foo): no judgement, not damage
     inside = parser.unfinished()
     if inside:
         return f"cut short: no </body> or </html>, ends inside {inside}"
