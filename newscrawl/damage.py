@@ -27,14 +27,15 @@ _DIV_CLOSE = re.compile(rb"</div\s*>", re.IGNORECASE)
 # closed); a page whose end tags were lost closes none.
 _MIN_DIVS = 10
 _MIN_DIVS_CLOSED = 0.25
-# Elements whose end tag HTML never lets a page omit: left open at the end of a page without
-# </body> and </html>, they say where it was cut. On 642 real and fixture pages, at most one was
-# open just before </body>.
+# Elements whose end tag HTML never lets a page omit (and a head that no content ended): left
+# open at the end of a page without </body> and </html>, they say where it was cut. On 642 real
+# and fixture pages, at most one was open just before </body>.
 _CONTAINERS = frozenset({
     "div", "section", "article", "main", "table", "ul", "ol", "form", "header", "footer", "nav", "aside", "figure", "dl",
     "blockquote", "head",
 })  # fmt: skip
 _MAX_OPEN = 1
+_HEAD_ELEMENTS = frozenset({"head", "title", "meta", "link", "script", "style", "base", "noscript", "template"})
 
 
 def page_damage(body: bytes, content_length: int | None = None) -> str | None:
@@ -75,8 +76,8 @@ class _OpenElements(HTMLParser):
         self.open: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "body" and "head" in self.open:
-            self.open.remove("head")  # </head> may be left out
+        if "head" in self.open and tag not in _HEAD_ELEMENTS:
+            self.open.remove("head")  # </head> and <body> may be left out: content ends the head
         if tag in _CONTAINERS:
             self.open.append(tag)
 

@@ -30,6 +30,7 @@ PAGE = (
         (PAGE.upper(), None, None),  # tags in capitals
         (PAGE.replace(b"</body></html>", b""), None, None),  # optional end tags left out
         (PAGE.replace(b"</head>", b"").replace(b"</body></html>", b""), None, None),
+        (PAGE.replace(b"</head>", b"").replace(b"<body>", b"").replace(b"</body></html>", b""), None, None),
         (b"<p>a fragment, no <html>", None, None),
         (b"<html><body><div><div><![foo bar", None, None),  # HTMLParser cannot read it: not judged
         (b"", None, "empty page"),
@@ -42,7 +43,7 @@ PAGE = (
         (PAGE.replace(b"</div>", b""), None, "malformed: 14 <div> opened, 0 closed"),
     ],
     ids=[
-        "whole", "whole-length", "capitals", "end-tags-omitted", "head-end-omitted", "fragment", "unreadable", "empty", "blank",
+        "whole", "whole-length", "capitals", "end-tags-omitted", "head-end-omitted", "body-tags-omitted", "fragment", "unreadable", "empty", "blank",
         "content-length", "cut-in-text", "cut-in-tag", "cut-in-script", "cut-in-head", "divs-unclosed",
     ],
 )  # fmt: skip
