@@ -8,6 +8,8 @@ Tables (see ``docs/archive.md``, generated from :mod:`newscrawl.schema_docs`, fo
 - ``captions``: captioned images of each article, in page order;
 - ``links``: each article's links to other articles, with their kind;
 - ``article_versions``: the earlier texts of articles whose text changed on a re-fetch;
+- ``held_fetches``: re-fetches whose text looked damaged next to the stored one, kept aside
+  (see :func:`newscrawl.damage.refetch_damage`);
 - ``breaking``: one row per distinct ticker line per edition, with when it was first and last
   seen and by how many crawl runs; ``breaking_sightings``: which runs saw which line;
 - ``crawl_runs``: one row per crawl, with its status, counts, arguments and Scrapy stats;
@@ -31,6 +33,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import sqlite3
 from contextlib import contextmanager
@@ -43,6 +46,7 @@ import sqlite_utils
 from sqlite_utils.db import Table, jsonify_if_needed
 
 from newscrawl.coverage import EXPECTED_FIELDS, absent_fields, missing_fields
+from newscrawl.damage import Text, refetch_damage
 from newscrawl.items import ArticleItem
 from newscrawl.schedule import parse_moment
 
@@ -99,6 +103,21 @@ _VERSION_COLUMNS: dict[str, type] = {
     "tags": str,
     "captions": str,
 }
+# A re-fetch whose text looks damaged next to the stored one, kept aside instead of made a version.
+_HELD_COLUMNS: dict[str, type] = {
+    "id": int,
+    "article_id": int,
+    "url": str,
+    "fetched_at": str,
+    "reason": str,
+    "content_hash": str,
+    "headline": str,
+    "lead": str,
+    "body": str,
+    "authors": str,
+    "source": str,
+    "tags": str,
+}
 # Fields a re-fetch refreshes without making a version: where the site files the article, its
 # counters and links.
 _REFRESHED_FIELDS = ("section", "region", "coverage", "content_type", "modified_at", "share_count", "read_time_min")
@@ -139,6 +158,9 @@ FROM articles a""",
 FROM breaking b
 ORDER BY b.first_seen_at, b.id""",
 }
+
+
+logger = logging.getLogger(__name__)
 
 
 class ArchiveError(Exception):
@@ -441,6 +463,10 @@ class Archive:
                 foreign_keys=[("article_id", "articles", "id")],
                 if_not_exists=True,
             )
+            self._table("held_fetches").create(
+                _HELD_COLUMNS, pk="id", foreign_keys=[("article_id", "articles", "id")], if_not_exists=True
+            )
+            self._table("held_fetches").create_index(["article_id"], if_not_exists=True)
             run_columns: dict[str, type] = {
                 "id": int, "spider": str, "edition": str, "started_at": str, "finished_at": str, "status": str,
                 "complete": int, **dict.fromkeys(RUN_COUNTS, int), "args": str, "stats": str,
@@ -591,10 +617,13 @@ class Archive:
 
         A new article is inserted with its tags, captions and links; a known one (same URL, or
         same edition and post id) whose text changed is updated and its child rows replaced;
-        an unchanged one only gets its ``last_fetched_at`` and counters refreshed. Returns
-        counts by outcome: ``new``, ``changed``, ``unchanged``.
+        an unchanged one only gets its ``last_fetched_at`` and counters refreshed. A re-fetch
+        whose text looks damaged next to the stored one (:func:`newscrawl.damage.refetch_damage`)
+        changes nothing, not even ``last_fetched_at`` (so the article stays due for its
+        re-check): it is kept in ``held_fetches``, with a warning. Returns counts by outcome:
+        ``new``, ``changed``, ``unchanged``, ``held``.
         """
-        counts = {"new": 0, "changed": 0, "unchanged": 0}
+        counts = {"new": 0, "changed": 0, "unchanged": 0, "held": 0}
         with self.db.conn:
             for item in items:
                 counts[self._store_article(item, fetched_at)] += 1
@@ -623,6 +652,11 @@ class Archive:
             self.db.execute("DELETE FROM links WHERE article_id = ?", [found["id"]])
             self._store_links(found["id"], item)
             return "unchanged"
+        if found is not None:
+            why = refetch_damage(_stored_text(found), Text(item.headline, item.body, item.authors, item.tags))
+            if why is not None:
+                self._hold(found["id"], item, fetched_at, digest, why)
+                return "held"
         record = _article_record(item)
         record.update(last_fetched_at=fetched_at, content_hash=digest)
         if found is None:
@@ -646,6 +680,23 @@ class Archive:
         article stays as it is but for when it was last fetched."""
         self._update("articles", row["id"], {"last_fetched_at": fetched_at})
         return "unchanged"
+
+    def _hold(self, article_id: int, item: ArticleItem, fetched_at: str, digest: str, why: str) -> None:
+        """Keep a re-fetch that looks damaged in ``held_fetches``, with a warning."""
+        record = _article_record(item)
+        self._insert(
+            "held_fetches",
+            [
+                {
+                    **{name: record[name] for name in ("url", "headline", "lead", "body", "authors", "source", "tags")},
+                    "article_id": article_id,
+                    "fetched_at": fetched_at,
+                    "reason": why,
+                    "content_hash": digest,
+                }
+            ],
+        )
+        logger.warning("article %s re-fetched looking damaged, stored text kept (held_fetches): %s", item.url, why)
 
     def _keep_version(self, row: dict[str, Any]) -> int:
         """Copy an article's current text into ``article_versions``; returns its version number."""
@@ -792,6 +843,10 @@ def _article_record(item: ArticleItem) -> dict[str, Any]:
     data["tags"] = json.dumps(item.tags, ensure_ascii=False)
     data["missing_fields"] = json.dumps(missing_fields(item))
     return {**data, **_sitemap_record(item)}
+
+
+def _stored_text(row: dict[str, Any]) -> Text:
+    return Text(row["headline"], row["body"], json.loads(row["authors"] or "[]"), json.loads(row["tags"] or "[]"))
 
 
 def _sitemap_record(item: ArticleItem) -> dict[str, Any]:

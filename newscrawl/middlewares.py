@@ -27,6 +27,7 @@ from scrapy.utils.httpobj import urlparse_cached
 
 from newscrawl.blocking import MAX_CHALLENGE_BYTES, challenge_reason
 from newscrawl.charset import body_encoding
+from newscrawl.damage import page_damage
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -43,6 +44,21 @@ NOT_BEFORE = "newscrawl_not_before"
 
 class Blocked(IgnoreRequest):
     """The site refuses the crawler; the request is dropped and the crawl is closing."""
+
+
+class DamagedPage(Exception):
+    """A page answered 200 but damaged (:func:`newscrawl.damage.page_damage`), still so after
+    every retry: the request fails, to its errback, as an error."""
+
+
+def fetch_damage(response: Response) -> str | None:
+    """Why a response that answered 200 with an HTML page is damaged, or ``None``."""
+    if response.status != 200 or not isinstance(response, HtmlResponse):
+        return None
+    length = response.headers.get(b"Content-Length")
+    declared = int(length) if length is not None and length.isdigit() else None
+    # a gzipped page's Content-Length is its compressed size: decompressed, the body only outgrows it
+    return page_damage(response.body, declared)
 
 
 def retry_after(value: bytes | str | None, now: float) -> float | None:
@@ -75,7 +91,9 @@ def backoff(attempt: int, base: float, cap: float, rng: random.Random) -> float:
 class BackoffRetryMiddleware(RetryMiddleware):
     """Scrapy's retries (``RETRY_TIMES``, ``RETRY_HTTP_CODES``, ``RETRY_EXCEPTIONS``), spaced out.
 
-    - An empty HTML page with status 200 is retried too.
+    - An HTML page that answered 200 but is damaged (empty, cut short, its tags lost: see
+      :func:`newscrawl.damage.page_damage`) is retried too; when the retries run out, the
+      request fails with :class:`DamagedPage`, to its errback.
     - A retry waits ``RETRY_BACKOFF_BASE`` seconds, doubling per attempt up to
       ``RETRY_BACKOFF_MAX``, with jitter; it waits before it takes a slot of its host.
     - A 429 or 503 with ``Retry-After`` waits what the server asks, up to ``RETRY_AFTER_MAX``.
@@ -83,7 +101,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
       stray 429) pause every request to that host for the longer of its ``Retry-After`` and a
       backoff that doubles with each pause until the host answers something else.
 
-    Stats: ``newscrawl/retry_after`` (retries timed by the server), ``newscrawl/host_pauses``.
+    Stats: ``newscrawl/retry_after`` (retries timed by the server), ``newscrawl/host_pauses``,
+    ``newscrawl/damaged_pages`` (damaged answers, retried or not).
     """
 
     def __init__(self, settings: BaseSettings) -> None:
@@ -117,11 +136,14 @@ class BackoffRetryMiddleware(RetryMiddleware):
             self.in_a_row[host] = self.pauses[host] = 0
         if request.meta.get("dont_retry", False):
             return response
-        if response.status == 200 and not response.body and isinstance(response, HtmlResponse):
-            # an overloaded server or a cache answering with nothing: no page is empty
-            retry = self._retry(request, "empty HTML page")
+        damage = fetch_damage(response)
+        if damage is not None:
+            # an overloaded server or a cache answering with a broken page: lxml reads it all the
+            # same, and what it reads is not the page
+            self._stats_inc("newscrawl/damaged_pages")
+            retry = self._retry(request, DamagedPage(damage))
             if retry is None:
-                return response
+                raise DamagedPage(f"damaged page after {request.meta.get('retry_times', 0)} retries: {damage}")
             retry.meta[NOT_BEFORE] = time.time() + backoff(retry.meta["retry_times"], self.base, self.cap, self.rng)
             return retry
         if response.status not in self.retry_http_codes:

@@ -289,6 +289,31 @@ RELATIONS: tuple[Relation, ...] = (
         ),
     ),
     Relation(
+        "held_fetches",
+        "table",
+        "Re-fetches kept aside: when an article's re-fetched text looks damaged next to the text the archive holds "
+        "(its headline, byline, tags or body gone, a body under 70% of the stored length, fewer than 60% of the stored "
+        "paragraphs), it is kept here instead of made a version, and `articles` keeps the stored text and its "
+        "`last_fetched_at`, so the article's next re-check comes when it was due.",
+        _columns(
+            ("id", "integer", "primary key"),
+            ("article_id", "integer", "the article (`articles.id`)"),
+            ("url", "text", "the URL fetched (canonical, on the real host)"),
+            ("fetched_at", "text", "UTC time of the fetch"),
+            ("reason", "text", "why it looked damaged, e.g. `body much shorter: 812 characters, 4210 stored`"),
+            ("content_hash", "text", "the `content_hash` of the text fetched"),
+            ("headline, lead, body, source", "text", "the text fetched, as in `articles`"),
+            ("authors, tags", "text (JSON array)", "as in `articles`"),
+        ),
+        examples=(
+            Example(
+                "Re-fetches kept aside, newest first, with the stored headline:",
+                "select h.fetched_at, h.url, h.reason, a.headline as stored\n"
+                "from held_fetches h join articles a on a.id = h.article_id order by h.fetched_at desc;",
+            ),
+        ),
+    ),
+    Relation(
         "breaking",
         "table",
         "The BREAKING ticker: one row per distinct line per edition.",
@@ -374,8 +399,10 @@ RELATIONS: tuple[Relation, ...] = (
                 "from one that could not read the site. How the crawl met a hostile web: `retry/count` and "
                 "`retry/reason_count/<reason>` (Scrapy's retries, spaced out by `newscrawl.middlewares`), "
                 "`newscrawl/retry_after` (retries timed by the server's `Retry-After`), `newscrawl/host_pauses` (pauses "
-                "after 429s in a row), `newscrawl/article_errors` and `newscrawl/listing_errors` (pages not fetched after "
-                "retries: the run is not `complete`), `newscrawl/articles_skipped` and `newscrawl/listings_skipped` "
+                "after 429s in a row), `newscrawl/damaged_pages` (pages answered 200 but damaged: empty, cut short, their "
+                "tags lost; retried), `newscrawl/article_errors` and `newscrawl/listing_errors` (pages not fetched, or "
+                "still damaged, after retries: the run is not `complete`), `newscrawl/articles_held` (re-fetches whose "
+                "text looked damaged next to the stored one, kept in `held_fetches`), `newscrawl/articles_skipped` and `newscrawl/listings_skipped` "
                 "(pages that will not get better: oversized, redirected off the host or in a loop, disallowed by "
                 "robots.txt), `newscrawl/offsite_refused` (requests to another host refused) and "
                 "`newscrawl/charset_corrected` (pages whose declared charset was wrong). The `news` spider adds what "

@@ -52,7 +52,7 @@ def counts(archive: Archive) -> dict[str, int]:
 
 
 def test_new_article_with_children(db: Archive) -> None:
-    assert db.store_articles([article()], "2025-01-01T00:00:00+00:00") == {"new": 1, "changed": 0, "unchanged": 0}
+    assert db.store_articles([article()], "2025-01-01T00:00:00+00:00") == {"new": 1, "changed": 0, "unchanged": 0, "held": 0}
     assert counts(db) == {"articles": 1, "tags": 3, "article_tags": 3, "captions": 1, "links": 1}
     row = next(db.db.query("SELECT * FROM articles"))
     assert json.loads(row["tags"]) == ["genocide in Gaza", "Israel", "US"]
@@ -65,7 +65,7 @@ def test_unchanged_article_adds_no_rows(db: Archive) -> None:
     db.store_articles([article()], "2025-01-01T00:00:00+00:00")
     before = counts(db)
     result = db.store_articles([article(share_count=9)], "2025-01-02T00:00:00+00:00")
-    assert result == {"new": 0, "changed": 0, "unchanged": 1}
+    assert result == {"new": 0, "changed": 0, "unchanged": 1, "held": 0}
     assert counts(db) == before
     row = next(db.db.query("SELECT * FROM articles"))
     assert (row["share_count"], row["first_seen_at"], row["last_fetched_at"]) == (
@@ -113,7 +113,7 @@ def test_unchanged_text_refreshes_filing_counters_and_links_without_a_version(db
         modified_at="2025-01-02T08:00:00+02:00",
         related=[RelatedLink(f"{EN}/news/politics/a-newer-story-with-a-long-slug", "related")],
     )
-    assert db.store_articles([moved], "2025-01-02T00:00:00+00:00") == {"new": 0, "changed": 0, "unchanged": 1}
+    assert db.store_articles([moved], "2025-01-02T00:00:00+00:00") == {"new": 0, "changed": 0, "unchanged": 1, "held": 0}
     row = next(db.db.query("SELECT * FROM articles"))
     assert (row["section"], row["modified_at"], row["version"]) == ("Opinion", "2025-01-02T08:00:00+02:00", 1)
     assert [r["kind"] for r in db.db.query("SELECT kind FROM links")] == ["related"]
@@ -133,7 +133,10 @@ def test_full_text_search_follows_writes(db: Archive) -> None:
     db.store_articles([article()], "2025-01-01T00:00:00+00:00")
     hits = list(db.db.query("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'pharisaism'"))
     assert len(hits) == 1
-    db.store_articles([article(body="A rewritten body without the word.")], "2025-01-02T00:00:00+00:00")
+    db.store_articles(
+        [article(body="First paragraph.\n\nThe SVR's press office said, in a rewritten sentence without that word.")],
+        "2025-01-02T00:00:00+00:00",
+    )
     assert list(db.db.query("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'pharisaism'")) == []
 
 
@@ -286,3 +289,47 @@ def test_archive_state_of_an_archive_from_before_gone_articles(db: Archive) -> N
     assert state.gone_at(article().url) is None
     assert state.is_archived(article().url)
     state.close()
+
+
+BODY = "\n\n".join(f"Paragraph {n} of the article, with what happened and who said it." for n in range(1, 7))
+
+
+@pytest.mark.parametrize(
+    ("changes", "outcome", "reason"),
+    [
+        ({"body": BODY.replace("who said it", "who confirmed it")}, "changed", None),
+        ({"body": BODY + "\n\nParagraph 7, added by an update."}, "changed", None),
+        ({"headline": "A corrected headline"}, "changed", None),
+        ({"body": BODY[: len(BODY) // 3]}, "held", f"body much shorter: {len(BODY) // 3} characters, {len(BODY)} stored"),
+        ({"headline": None}, "held", "headline gone"),
+        ({"authors": []}, "held", "byline gone"),
+        ({"body": BODY.replace("\n\n", " ")}, "held", "paragraphs lost: 1, 6 stored"),
+    ],
+    ids=[
+        "sentence-edited",
+        "paragraph-added",
+        "headline-edited",
+        "body-cut",
+        "headline-gone",
+        "byline-gone",
+        "paragraphs-merged",
+    ],
+)
+def test_a_refetch_that_looks_damaged_is_held_not_made_a_version(
+    db: Archive, caplog: pytest.LogCaptureFixture, changes: dict[str, object], outcome: str, reason: str | None
+) -> None:
+    db.store_articles([article(body=BODY)], "2025-01-01T00:00:00+00:00")
+    result = db.store_articles([article(**{"body": BODY, **changes})], "2025-01-02T00:00:00+00:00")
+    assert result == {"new": 0, "changed": 0, "unchanged": 0, "held": 0, outcome: 1}
+    row = next(db.db.query("SELECT * FROM articles"))
+    held = list(db.db.query("SELECT * FROM held_fetches"))
+    if outcome == "changed":
+        assert (row["version"], row["last_fetched_at"], held) == (2, "2025-01-02T00:00:00+00:00", [])
+        return
+    assert (row["version"], row["body"], row["last_fetched_at"]) == (1, BODY, "2025-01-01T00:00:00+00:00")
+    assert db.db["article_versions"].count == 0
+    assert [(h["article_id"], h["url"], h["fetched_at"], h["reason"]) for h in held] == [
+        (row["id"], row["url"], "2025-01-02T00:00:00+00:00", reason)
+    ]
+    assert held[0]["body"] == changes.get("body", BODY)
+    assert f"article {row['url']} re-fetched looking damaged, stored text kept (held_fetches): {reason}" in caplog.messages

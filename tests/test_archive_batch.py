@@ -36,6 +36,6 @@ def test_a_failing_article_leaves_nothing_of_its_batch(tmp_path: Path, monkeypat
     # another connection sees what was committed: nothing of the batch
     reopened = Archive(tmp_path / "archive.db")
     assert counts(reopened) == {"articles": 0, "tags": 0, "article_tags": 0, "captions": 0, "links": 0}
-    assert reopened.store_articles(batch, FETCHED) == {"new": 2, "changed": 0, "unchanged": 0}
+    assert reopened.store_articles(batch, FETCHED) == {"new": 2, "changed": 0, "unchanged": 0, "held": 0}
     assert counts(reopened) == {"articles": 2, "tags": 3, "article_tags": 6, "captions": 2, "links": 2}
     reopened.close()

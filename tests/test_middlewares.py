@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import sys
 import time
 from datetime import datetime, timezone
@@ -24,6 +25,7 @@ from newscrawl.middlewares import (
     Blocked,
     BlockMiddleware,
     CharsetMiddleware,
+    DamagedPage,
     HostGuardMiddleware,
     backoff,
     retry_after,
@@ -259,14 +261,48 @@ def test_charset_middleware_reads_a_utf8_page_declared_latin1() -> None:
     assert middleware.process_response(Request("https://site.test/b"), same) is same
 
 
-def test_an_empty_html_page_is_retried() -> None:
-    middleware, stats = make(BackoffRetryMiddleware)
+WHOLE = (
+    b"<html><head><title>t</title></head><body><div id=page><main><article>"
+    + b"<div><p>text</p></div>" * 20
+    + b"</article></main></div></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "reason"),
+    [
+        (b"", {}, "empty page"),
+        (WHOLE[: len(WHOLE) // 2], {}, "cut short: no </body> or </html>"),
+        (WHOLE.replace(b"</div>", b""), {}, "malformed: 21 <div> opened, 0 closed"),
+        (WHOLE, {"Content-Length": str(len(WHOLE) + 100)}, f"cut short: {len(WHOLE)} of the {len(WHOLE) + 100} bytes"),
+    ],
+    ids=["empty", "cut-html", "malformed", "truncate"],
+)
+def test_a_damaged_page_is_retried_then_fails_as_an_error(body: bytes, headers: dict[str, str], reason: str) -> None:
+    middleware, stats = make(BackoffRetryMiddleware, RETRY_TIMES=2)
     request = Request("https://site.test/a")
-    retry = middleware.process_response(request, response(request.url, 200, b""))
-    assert isinstance(retry, Request)
-    assert stats.get_value("retry/reason_count/empty HTML page") == 1
-    full = response(request.url, 200)
-    assert middleware.process_response(request, full) is full
+    for attempt in (1, 2):
+        request = middleware.process_response(request, response(request.url, 200, body, headers=headers))  # type: ignore[assignment]
+        assert isinstance(request, Request)
+        assert request.meta["retry_times"] == attempt
+    with pytest.raises(DamagedPage, match=f"^damaged page after 2 retries: {re.escape(reason)}"):
+        middleware.process_response(request, response(request.url, 200, body, headers=headers))
+    assert stats.get_value("retry/reason_count/newscrawl.middlewares.DamagedPage") == 2
+    assert stats.get_value("newscrawl/damaged_pages") == 3
+    assert stats.get_value("retry/max_reached") == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [(200, WHOLE), (200, WHOLE.removesuffix(b"</body></html>")), (404, b""), (500, WHOLE[:40])],
+    ids=["whole", "closing-tags-omitted", "404", "500"],
+)
+def test_a_whole_page_or_an_error_status_is_not_damaged(status: int, body: bytes) -> None:
+    middleware, stats = make(BackoffRetryMiddleware, RETRY_HTTP_CODES=[500])
+    request = Request("https://site.test/a", meta={"dont_retry": status == 500})
+    answer = response(request.url, status, body)
+    assert middleware.process_response(request, answer) is answer
+    assert stats.get_value("newscrawl/damaged_pages") is None
 
 
 @pytest.mark.parametrize(

@@ -91,3 +91,16 @@ def test_a_waiting_article_is_committed_by_the_timer(tmp_path: Path) -> None:
     assert state.is_archived(f"{EN}/news/politics/x-y-z-w")
     state.close()
     pipeline.archive.close()
+
+
+def test_a_held_refetch_is_counted_as_held(tmp_path: Path) -> None:
+    crawler = get_crawler(AlMayadeenSpider, {"ARCHIVE_DB": str(tmp_path / "a.db")})
+    pipeline = ArchivePipeline.from_crawler(crawler)
+    url, body = f"{EN}/news/politics/x-y-z-w", "\n\n".join(["A paragraph of the article, as first fetched."] * 4)
+    for fetched in (ArticleItem(url=url, headline="A headline", body=body), ArticleItem(url=url, body=body)):
+        pipeline.process_item(fetched)
+        pipeline.flush()
+    assert crawler.stats is not None
+    stats = crawler.stats.get_stats()
+    assert (stats["newscrawl/articles_new"], stats["newscrawl/articles_held"], stats["newscrawl/articles_changed"]) == (1, 1, 0)
+    pipeline.archive.close()

@@ -88,5 +88,6 @@ def test_json_columns() -> None:
     assert schema_docs.json_columns() == {
         "articles": {"authors", "tags", "sitemap_news", "missing_fields"},
         "article_versions": {"authors", "tags", "captions"},
+        "held_fetches": {"authors", "tags"},
         "crawl_runs": {"args", "stats"},
     }
