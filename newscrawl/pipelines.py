@@ -209,8 +209,14 @@ class ArchivePipeline:
             if len(self.pending) >= self.batch_size or time.monotonic() - self.last_flush >= self.flush_seconds:
                 self.flush()
         elif isinstance(item, GoneItem):
-            self.archive.record_gone(item, self.run_id)
+            self._record_gone(item)
         return item
+
+    def _record_gone(self, item: GoneItem) -> None:
+        try:
+            self.archive.record_gone(item, self.run_id)
+        except sqlite3.OperationalError as exc:
+            logger.error("gone article %s not recorded: %s", item.url, self._fail(exc, []))
 
     def _flush_if_due(self) -> None:
         if self.pending and time.monotonic() - self.last_flush >= self.flush_seconds:

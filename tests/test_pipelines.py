@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 import time
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import pytest
@@ -12,7 +14,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from newscrawl.archive import ArchiveState
-from newscrawl.items import ArticleItem, TickerItem
+from newscrawl.items import ArticleItem, GoneItem, TickerItem
 from newscrawl.pipelines import ArchivePipeline, DedupePipeline, ValidatePipeline
 from newscrawl.spiders.almayadeen import AlMayadeenSpider
 
@@ -104,3 +106,35 @@ def test_a_held_refetch_is_counted_as_held(tmp_path: Path) -> None:
     stats = crawler.stats.get_stats()
     assert (stats["newscrawl/articles_new"], stats["newscrawl/articles_held"], stats["newscrawl/articles_changed"]) == (1, 1, 0)
     pipeline.archive.close()
+
+
+@pytest.mark.parametrize(
+    ("item", "line"),
+    [
+        (TickerItem(edition="en", text="A line", seen_at="2025-01-01T00:00:00+00:00"), "ticker line 'A line' not stored"),
+        (GoneItem(url=f"{EN}/news/politics/a-b-c-d", status=404, seen_at="2025-01-01T00:00:00+00:00"), "gone article"),
+    ],
+    ids=["ticker", "gone"],
+)
+def test_a_line_or_gone_article_meeting_a_busy_archive_stops_the_run_as_busy(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, item: TickerItem | GoneItem, line: str
+) -> None:
+    db = tmp_path / "a.db"
+    crawler = get_crawler(AlMayadeenSpider, {"ARCHIVE_DB": str(db), "ARCHIVE_BUSY_TIMEOUT": 0.05})
+    pipeline = ArchivePipeline.from_crawler(crawler)
+    crawler.engine = SimpleNamespace(running=False)  # type: ignore[assignment]  # a crawl that is closing anyway
+    other = sqlite3.connect(db)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with caplog.at_level(logging.ERROR):
+            pipeline.process_item(item)
+    finally:
+        other.rollback()
+        other.close()
+    pipeline.archive.close()
+    assert crawler.stats is not None
+    message = f"archive {db} is locked by another writer; waited 0.05 s (ARCHIVE_BUSY_TIMEOUT)"
+    assert (pipeline.stopped, crawler.stats.get_value("newscrawl/message")) == ("busy", message)
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR] == [
+        f"{line}{'' if isinstance(item, TickerItem) else f' {item.url} not recorded'}: {message}"
+    ]
