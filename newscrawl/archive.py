@@ -88,6 +88,7 @@ _ARTICLE_COLUMNS: dict[str, type] = {
     "sitemap_news": str,
     "missing_fields": str,
     "truncated": str,
+    "capture_id": int,
 }
 # The article's text as it was, kept in article_versions when a re-fetch changes it.
 _VERSION_COLUMNS: dict[str, type] = {
@@ -102,6 +103,24 @@ _VERSION_COLUMNS: dict[str, type] = {
     "source": str,
     "tags": str,
     "captions": str,
+    "capture_id": int,
+    "reason": str,
+}
+# One row per WARC record of a fetch (a response, or a revisit of an identical payload).
+_CAPTURE_COLUMNS: dict[str, type] = {
+    "id": int,
+    "run_id": int,
+    "url": str,
+    "fetched_at": str,
+    "status": int,
+    "content_type": str,
+    "payload_digest": str,
+    "record_type": str,
+    "refers_to": int,
+    "warc_file": str,
+    "offset": int,
+    "length": int,
+    "record_id": str,
 }
 # A re-fetch whose text looks damaged next to the stored one, kept aside instead of made a version.
 _HELD_COLUMNS: dict[str, type] = {
@@ -463,6 +482,7 @@ class Archive:
                 foreign_keys=[("article_id", "articles", "id")],
                 if_not_exists=True,
             )
+            self._add_missing_columns("article_versions", _VERSION_COLUMNS)
             self._table("held_fetches").create(
                 _HELD_COLUMNS, pk="id", foreign_keys=[("article_id", "articles", "id")], if_not_exists=True
             )
@@ -475,6 +495,16 @@ class Archive:
                 run_columns, pk="id", not_null={"spider", "started_at", "status"}, if_not_exists=True
             )
             self._add_missing_columns("crawl_runs", run_columns)
+            self._table("captures").create(
+                _CAPTURE_COLUMNS,
+                pk="id",
+                not_null={"url", "fetched_at", "record_type", "record_id"},
+                foreign_keys=[("run_id", "crawl_runs", "id"), ("refers_to", "captures", "id")],
+                if_not_exists=True,
+            )
+            self._table("captures").create_index(["url"], if_not_exists=True)
+            self._table("captures").create_index(["run_id"], if_not_exists=True)
+            self._table("captures").create_index(["record_id"], unique=True, if_not_exists=True)
             self._table("breaking_sightings").create(
                 {"breaking_id": int, "run_id": int, "seen_at": str},
                 pk=("breaking_id", "run_id"),

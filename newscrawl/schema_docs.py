@@ -150,6 +150,12 @@ RELATIONS: tuple[Relation, ...] = (
                 "lacks what came after that point, and `missing_fields` names `body`; null when the page was read whole. A "
                 "page read in part never replaces an article read whole (that fetch only moves `last_fetched_at`)",
             ),
+            (
+                "capture_id",
+                "integer",
+                "the capture (`captures.id`) the stored text was read from: the page as fetched, in the WARC files; "
+                "null for an article stored before captures were kept, or whose WARC file was pruned",
+            ),
         ),
         notes=(
             "An article is stored when the spider recognized the page as one and it has a URL and a headline or a body; "
@@ -279,12 +285,52 @@ RELATIONS: tuple[Relation, ...] = (
             ("headline, lead, body, source", "text", "as in `articles`"),
             ("authors, tags", "text (JSON array)", "as in `articles`"),
             ("captions", "text (JSON array)", 'JSON array of `{"text", "credit", "image_url"}`'),
+            ("capture_id", "integer", "the capture (`captures.id`) that text was read from; null when none was kept"),
+            (
+                "reason",
+                "text",
+                "what replaced that text: `fetch` (a re-fetch found the article changed) or `reextract` (`newscrawl "
+                "reextract` read the kept page again with newer extraction); null for versions from before it was recorded",
+            ),
         ),
         examples=(
             Example(
                 "Each revision, newest first:",
                 "select a.url, v.version, v.headline as was, a.headline as now\n"
                 "from article_versions v join articles a on a.id = v.article_id order by v.fetched_at desc;",
+            ),
+        ),
+    ),
+    Relation(
+        "captures",
+        "table",
+        "Every fetch the crawl received (homepage, listings, sitemaps, robots.txt, articles, error pages), as kept in "
+        "the WARC files (ISO 28500) under the archive's WARC folder: one row per `response` record, or per `revisit` "
+        "record when the payload was identical to the URL's previous capture. The exchange itself (status line, "
+        "headers and body as received) is in the WARC record; `offset` and `length` find it.",
+        _columns(
+            ("id", "integer", "primary key"),
+            ("run_id", "integer", "the crawl run that fetched it (`crawl_runs.id`)"),
+            ("url", "text", "the URL fetched (`WARC-Target-URI`): for a crawl of a mirror, the mirror's"),
+            ("fetched_at", "text", "UTC time of the fetch (`WARC-Date`)"),
+            ("status", "integer", "the HTTP status"),
+            ("content_type", "text", "the `Content-Type` header as received"),
+            ("payload_digest", "text", "`WARC-Payload-Digest` of the body as received, e.g. `sha1:2X5...`"),
+            ("record_type", "text", "`response`, or `revisit` (the payload was that of the URL's previous capture)"),
+            ("refers_to", "integer", "for a revisit, the capture holding the payload (`captures.id`); null otherwise"),
+            (
+                "warc_file",
+                "text",
+                "the WARC file holding the record, by name in the WARC folder; null once `newscrawl warc prune` removed it",
+            ),
+            ("offset, length", "integer", "where the record's gzip member starts in the file, and its size in bytes"),
+            ("record_id", "text", "`WARC-Record-ID` of the record, e.g. `<urn:uuid:...>`; unique"),
+        ),
+        examples=(
+            Example(
+                "Where the page each article's stored text was read from is kept:",
+                "select a.url, c.fetched_at, c.record_type, c.warc_file, c.offset, c.length\n"
+                "from articles a join captures c on c.id = a.capture_id order by c.fetched_at desc;",
             ),
         ),
     ),
