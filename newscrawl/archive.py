@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 
     from newscrawl.coverage import FieldCoverage
     from newscrawl.items import GoneItem, TickerItem
+    from newscrawl.warc import Capture
 
 # Fields whose change makes an article a different text (counters are not among them).
 _CONTENT_FIELDS = ("headline", "lead", "body", "authors", "source", "tags", "captions")
@@ -777,6 +778,24 @@ class Archive:
                 [{"article_id": article_id, "url": link.url, "kind": link.kind} for link in item.related],
                 verb="INSERT OR IGNORE",
             )
+
+    # --- captures ---------------------------------------------------------------------------
+
+    def record_captures(self, captures: Iterable[Capture], run_id: int | None = None) -> None:
+        """Record WARC records of fetches (written and flushed to their files before) in one
+        transaction; a revisit's ``refers_to`` is resolved to the capture it names."""
+        with self.db.conn:
+            for capture in captures:
+                self.db.execute(
+                    "INSERT INTO captures (run_id, url, fetched_at, status, content_type, payload_digest, record_type, "
+                    "refers_to, warc_file, offset, length, record_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT id FROM captures WHERE record_id = ?), ?, ?, ?, ?)",
+                    [
+                        run_id, capture.url, capture.fetched_at, capture.status, capture.content_type, capture.payload_digest,
+                        capture.record_type, capture.refers_to, capture.warc_file, capture.offset, capture.length,
+                        capture.record_id,
+                    ],
+                )  # fmt: skip
 
     # --- gone articles --------------------------------------------------------------------
 
