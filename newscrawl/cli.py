@@ -29,6 +29,8 @@ from newscrawl.mirror import FIXTURES, Mirror
 from newscrawl.query import ArticleFilter, parse_day, search_command, stats_command
 from newscrawl.settings import ARCHIVE_DB
 from newscrawl.terminal import json_line, terminal_safe
+from newscrawl.warc import default_warc_dir
+from newscrawl.webarchive import ARCHIVE_FORMATS, export_archive_command
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -146,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser(
         "export",
-        help="export the archive's articles as CSV, JSON lines or Parquet",
+        help="export the archive's articles as CSV, JSON lines or Parquet, or their fetches as WARC or WACZ",
         description=(
             "Write the rows of the archive's articles table (every column, in table order, by id) that the filters "
             "select to OUT, streaming: batches of rows, never the whole table in memory, while a crawl may be writing. "
@@ -154,11 +156,17 @@ def build_parser() -> argparse.ArgumentParser:
             "text in CSV; sitemap_news is an object in JSON lines and its JSON text otherwise. In CSV a NULL is an empty "
             "cell, and a text cell starting with =, +, -, @, tab or carriage return gets a leading ' (a spreadsheet "
             "shows it as text, never runs it as a formula) unless --keep-formulas. A file is written complete or not at "
-            "all. On a terminal, a progress line shows on standard error."
+            "all. On a terminal, a progress line shows on standard error. "
+            "--format warc writes, for the selected articles, the WARC records their text was read from (each response "
+            "or revisit with its request, and for a revisit the response holding its payload) copied as they are, after "
+            "a warcinfo record; --format wacz packages those records for replay (ReplayWeb.page, pywb) with their CDXJ "
+            "index, pages/pages.jsonl (one page per article: the URL fetched, when, the headline) and datapackage.json. "
+            "Both need a file for OUT, and skip (and count) the articles whose record is not kept."
         ),
     )
-    export.add_argument("--format", choices=FORMATS, required=True, help="the file format")
+    export.add_argument("--format", choices=(*FORMATS, *ARCHIVE_FORMATS), required=True, help="the file format")
     _filters(export)
+    _warc_dir_option(export)
     export.add_argument(
         "--keep-formulas",
         action="store_true",
@@ -190,6 +198,12 @@ def _db_path(value: str) -> Path:
     if not Path(value).name:
         raise argparse.ArgumentTypeError(f"{value!r} is not a file name")
     return Path(value)
+
+
+def _warc_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--warc-dir", type=Path, metavar="DIR", help="the archive's WARC folder (default: warc/ beside the archive file)"
+    )
 
 
 def _filters(parser: argparse.ArgumentParser) -> None:
@@ -245,6 +259,11 @@ def main(argv: list[str] | None = None) -> int:
             return search_command(args.db, args.query, where, args.limit, as_json=args.json)
         if args.keep_formulas and args.format != "csv":
             print(f"newscrawl export: --keep-formulas goes with --format csv, not {args.format}", file=sys.stderr)
+            return 2
+        if args.format in ARCHIVE_FORMATS:
+            return export_archive_command(args.db, args.warc_dir or default_warc_dir(args.db), args.format, args.out, where)
+        if args.warc_dir is not None:
+            print(f"newscrawl export: --warc-dir goes with --format warc or wacz, not {args.format}", file=sys.stderr)
             return 2
         return export_command(args.db, args.format, args.out, where, keep_formulas=args.keep_formulas)
     if args.command == "serve":
