@@ -797,6 +797,19 @@ class Archive:
                     ],
                 )  # fmt: skip
 
+    def forget_warc_files(self, names: Iterable[str]) -> int:
+        """Null the ``warc_file``, ``offset`` and ``length`` of every capture in the WARC files
+        ``names``, in one transaction, before those files are deleted (``newscrawl warc prune``);
+        the captures rows and the articles stay. Returns how many captures were changed."""
+        changed = 0
+        with self._transaction():
+            for name in names:
+                cursor = self.db.execute(
+                    "UPDATE captures SET warc_file = NULL, offset = NULL, length = NULL WHERE warc_file = ?", [name]
+                )
+                changed += cursor.rowcount
+        return changed
+
     # --- gone articles --------------------------------------------------------------------
 
     def record_gone(self, item: GoneItem, run_id: int | None = None) -> None:

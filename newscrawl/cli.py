@@ -27,6 +27,7 @@ from newscrawl.export import FORMATS, export_command
 from newscrawl.faults import MODES, FaultRuleError, load_rules
 from newscrawl.mirror import FIXTURES, Mirror
 from newscrawl.query import ArticleFilter, parse_day, search_command, stats_command
+from newscrawl.retention import prune_command
 from newscrawl.settings import ARCHIVE_DB
 from newscrawl.terminal import json_line, terminal_safe
 from newscrawl.warc import default_warc_dir
@@ -174,6 +175,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("out", metavar="OUT", help="the file to write; - for standard output (csv and jsonl)")
 
+    warc = sub.add_parser(
+        "warc",
+        help="manage the archive's WARC files (prune)",
+        description="Manage the WARC files that keep every fetch of the archive's crawls.",
+    )
+    warc_sub = warc.add_subparsers(dest="warc_command", required=True, metavar="ACTION")
+    prune = warc_sub.add_parser(
+        "prune",
+        help="delete the WARC files of fetches before a day, keeping the archive's text",
+        description=(
+            "Delete the WARC files all of whose captures were fetched before DATE (UTC), and files of the crawl named by "
+            "no capture and last written before DATE (left by an interrupted prune). A file holding a response that a "
+            "newer revisit in a kept file replays with stays. The archive first forgets the files (their captures' "
+            "warc_file, offset and length become null, in one transaction), then they are deleted: a crash between "
+            "leaves files the next prune removes. Articles, their text and versions, and the captures rows stay. Holds "
+            "the crawl lock: exit status 4 while a crawl runs. Prints how many files, bytes and captures."
+        ),
+    )
+    _archive_option(prune)
+    _warc_dir_option(prune)
+    prune.add_argument("--before", type=_day, required=True, metavar="DATE", help="fetched before DATE (YYYY-MM-DD, UTC)")
+    prune.add_argument("--dry-run", action="store_true", help="say what would be removed, and remove nothing")
+
     serve = sub.add_parser(
         "serve",
         help="explore an archive in the browser (Datasette, read-only, with a dashboard)",
@@ -266,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"newscrawl export: --warc-dir goes with --format warc or wacz, not {args.format}", file=sys.stderr)
             return 2
         return export_command(args.db, args.format, args.out, where, keep_formulas=args.keep_formulas)
+    if args.command == "warc":
+        return prune_command(args.db, args.warc_dir or default_warc_dir(args.db), args.before, dry_run=args.dry_run)
     if args.command == "serve":
         from newscrawl.serve import serve  # noqa: PLC0415 (Datasette is heavy to import)
 

@@ -1,0 +1,135 @@
+"""``newscrawl warc prune``: drop the WARC files of old fetches, keeping the archive's text.
+
+A file goes when every capture it holds was fetched before the day given (UTC), unless a capture
+kept still needs it: a revisit record replays with the payload of the response it refers to, so
+the file of that response stays as long as the revisit's does. Orphan files (named like the
+crawl's, named by no capture, last written before that day) go too: a prune that stopped
+between its two steps leaves such files.
+
+The two steps, in an order a crash cannot make inconsistent: first the archive forgets the files
+(their captures' ``warc_file``, ``offset`` and ``length`` become NULL, in one transaction), then
+the files are deleted. A crash between leaves files no capture names, which the next prune
+removes; never a capture naming a file that is gone. The archive's crawl lock is held
+throughout, so no crawl writes a file meanwhile. Articles, their text and versions, and the
+captures rows (what was fetched, when, its digest) are never removed.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+from typing import TYPE_CHECKING
+
+from newscrawl.archive import Archive, ArchiveBusyError, ArchiveError
+from newscrawl.query import connect_readonly
+from newscrawl.warc import SUFFIX
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+#: The crawl's WARC file names (:func:`newscrawl.warc.warc_file_name`): only such files are orphans.
+_CRAWL_FILE = re.compile(r"newscrawl-\d+-\d+" + re.escape(SUFFIX))
+
+
+@dataclass
+class Plan:
+    """What a prune removes: files (by name in the WARC folder) with their size, the captures
+    they hold, and the old files kept because a newer revisit needs their responses."""
+
+    files: dict[str, int] = field(default_factory=dict)
+    captures: int = 0
+    kept_for_revisits: list[str] = field(default_factory=list)
+
+    @property
+    def bytes(self) -> int:
+        return sum(self.files.values())
+
+
+def plan_prune(db: Path, warc_dir: Path, before: date) -> Plan:
+    """What :func:`prune` would remove from the archive at ``db`` and its ``warc_dir`` for the
+    day ``before``; reads without writing."""
+    cutoff = before.isoformat()
+    con = connect_readonly(db)
+    try:
+        if not con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'captures'").fetchone():
+            named: dict[str, tuple[str, int]] = {}
+            needs: list[tuple[str, str]] = []
+        else:
+            named = {
+                row[0]: (row[1], row[2])
+                for row in con.execute(
+                    "SELECT warc_file, max(fetched_at), count(*) FROM captures WHERE warc_file IS NOT NULL GROUP BY warc_file"
+                )
+            }
+            needs = con.execute(
+                "SELECT DISTINCT v.warc_file, r.warc_file FROM captures v JOIN captures r ON r.id = v.refers_to "
+                "WHERE v.warc_file IS NOT NULL AND r.warc_file IS NOT NULL AND v.warc_file != r.warc_file"
+            ).fetchall()
+    finally:
+        con.close()
+    # fetched_at is ISO 8601 in UTC: before the day is less than the day's date, as text.
+    old = {name for name, (last, _) in named.items() if last < cutoff}
+    kept = set(named) - old
+    while True:
+        needed = {response for revisit, response in needs if revisit in kept and response in old}
+        if not needed:
+            break
+        old -= needed
+        kept |= needed
+    plan = Plan(captures=sum(named[name][1] for name in old))
+    plan.kept_for_revisits = sorted(name for name in kept if named[name][0] < cutoff)
+    for name in sorted(old):
+        path = warc_dir / name
+        plan.files[name] = path.stat().st_size if path.is_file() else 0
+    start = datetime.combine(before, time(), tzinfo=timezone.utc).timestamp()
+    if warc_dir.is_dir():
+        for path in sorted(warc_dir.iterdir()):
+            if _CRAWL_FILE.fullmatch(path.name) and path.name not in named and path.is_file() and path.stat().st_mtime < start:
+                plan.files[path.name] = path.stat().st_size
+    return plan
+
+
+def prune(db: Path, warc_dir: Path, before: date) -> Plan:
+    """Remove the WARC files of :func:`plan_prune` under the archive's crawl lock: first the
+    archive forgets them, then they are deleted. Returns what was removed. Raises
+    :class:`ArchiveBusyError` when a crawl holds the archive, :class:`ArchiveError` when it
+    cannot be written and ``OSError`` when a file cannot be deleted (the archive has forgotten it
+    already; the next prune deletes it)."""
+    archive = Archive(db, exclusive=True)
+    try:
+        plan = plan_prune(db, warc_dir, before)
+        plan.captures = archive.forget_warc_files(plan.files)
+        for name in plan.files:
+            (warc_dir / name).unlink(missing_ok=True)
+    finally:
+        archive.close()
+    return plan
+
+
+def prune_command(db: Path, warc_dir: Path, before: date, *, dry_run: bool = False) -> int:
+    """``newscrawl warc prune``: returns the exit status: 0; 1 when there is no archive, it cannot
+    be written or a file cannot be deleted; 4 when a crawl holds the archive."""
+    if not db.is_file():
+        print(f"newscrawl warc prune: no archive at {db}", file=sys.stderr)
+        return 1
+    try:
+        plan = plan_prune(db, warc_dir, before) if dry_run else prune(db, warc_dir, before)
+    except ArchiveBusyError as exc:
+        print(f"newscrawl warc prune: {exc}", file=sys.stderr)
+        return 4
+    except ArchiveError as exc:
+        print(f"newscrawl warc prune: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"newscrawl warc prune: cannot delete {exc.filename}: {exc.strerror}; run it again", file=sys.stderr)
+        return 1
+    verb = "would remove" if dry_run else "removed"
+    print(
+        f"{verb} {len(plan.files):,} WARC files ({plan.bytes:,} bytes) from {warc_dir}; "
+        f"{plan.captures:,} captures no longer have their record (the articles' text stays)"
+    )
+    if plan.kept_for_revisits:
+        print(f"kept {len(plan.kept_for_revisits):,} files fetched before {before} whose responses newer revisits replay with")
+    return 0
