@@ -154,7 +154,8 @@ RELATIONS: tuple[Relation, ...] = (
                 "capture_id",
                 "integer",
                 "the capture (`captures.id`) the stored text was read from: the page as fetched, in the WARC files; "
-                "null for an article stored before captures were kept, or whose WARC file was pruned",
+                "null for an article stored before captures were kept (once `newscrawl warc prune` removed its WARC "
+                "file, the capture stays, its `warc_file` null)",
             ),
         ),
         notes=(
