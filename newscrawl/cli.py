@@ -187,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Delete the WARC files all of whose captures were fetched before DATE (UTC), and files of the crawl named by "
             "no capture and last written before DATE (left by an interrupted prune). A file holding a response that a "
-            "newer revisit in a kept file replays with stays. The archive first forgets the files (their captures' "
+            "newer revisit in a kept file replays with stays, and so does the archive's hold on a file not in the folder. The archive first forgets the files (their captures' "
             "warc_file, offset and length become null, in one transaction), then they are deleted: a crash between "
             "leaves files the next prune removes. Articles, their text and versions, and the captures rows stay. Holds "
             "the crawl lock: exit status 4 while a crawl runs. Prints how many files, bytes and captures."

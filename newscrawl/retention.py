@@ -4,7 +4,8 @@ A file goes when every capture it holds was fetched before the day given (UTC), 
 kept still needs it: a revisit record replays with the payload of the response it refers to, so
 the file of that response stays as long as the revisit's does. Orphan files (named like the
 crawl's, named by no capture, last written before that day) go too: a prune that stopped
-between its two steps leaves such files.
+between its two steps leaves such files. A file the captures name that is not in the folder
+(moved by hand, or another folder given) is left alone, its captures as they are.
 
 The two steps, in an order a crash cannot make inconsistent: first the archive forgets the files
 (their captures' ``warc_file``, ``offset`` and ``length`` become NULL, in one transaction), then
@@ -36,11 +37,13 @@ _CRAWL_FILE = re.compile(r"newscrawl-\d+-\d+" + re.escape(SUFFIX))
 @dataclass
 class Plan:
     """What a prune removes: files (by name in the WARC folder) with their size, the captures
-    they hold, and the old files kept because a newer revisit needs their responses."""
+    they hold; and the old files kept because a newer revisit needs their responses."""
 
     files: dict[str, int] = field(default_factory=dict)
     captures: int = 0
     kept_for_revisits: list[str] = field(default_factory=list)
+    #: Old files the captures name that are not in the WARC folder: left alone, captures and all.
+    missing: list[str] = field(default_factory=list)
 
     @property
     def bytes(self) -> int:
@@ -78,11 +81,14 @@ def plan_prune(db: Path, warc_dir: Path, before: date) -> Plan:
             break
         old -= needed
         kept |= needed
-    plan = Plan(captures=sum(named[name][1] for name in old))
+    # A named file not in the folder was moved or deleted by hand, or --warc-dir names another
+    # folder: forgetting it would leave its records, wherever they are, named by no capture.
+    plan = Plan(missing=sorted(name for name in old if not (warc_dir / name).is_file()))
+    old -= set(plan.missing)
+    plan.captures = sum(named[name][1] for name in old)
     plan.kept_for_revisits = sorted(name for name in kept if named[name][0] < cutoff)
     for name in sorted(old):
-        path = warc_dir / name
-        plan.files[name] = path.stat().st_size if path.is_file() else 0
+        plan.files[name] = (warc_dir / name).stat().st_size
     start = datetime.combine(before, time(), tzinfo=timezone.utc).timestamp()
     if warc_dir.is_dir():
         for path in sorted(warc_dir.iterdir()):
@@ -130,6 +136,11 @@ def prune_command(db: Path, warc_dir: Path, before: date, *, dry_run: bool = Fal
         f"{verb} {len(plan.files):,} WARC files ({plan.bytes:,} bytes) from {warc_dir}; "
         f"{plan.captures:,} captures no longer have their record (the articles' text stays)"
     )
+    if plan.missing:
+        print(
+            f"left {len(plan.missing):,} files fetched before {before} that the archive names but {warc_dir} lacks "
+            "(another --warc-dir?), e.g. " + plan.missing[0]
+        )
     if plan.kept_for_revisits:
         print(f"kept {len(plan.kept_for_revisits):,} files fetched before {before} whose responses newer revisits replay with")
     return 0

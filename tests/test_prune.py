@@ -153,3 +153,18 @@ def test_plan_of_an_archive_without_captures(tmp_path: Path) -> None:
     con.close()
     plan = retention.plan_prune(db, default_warc_dir(db), date(2025, 2, 1))
     assert (plan.files, plan.captures, plan.kept_for_revisits) == ({}, 0, [])
+
+
+def test_files_the_archive_names_but_the_folder_lacks_are_left_alone(db: Path, tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    before = state(db)
+    assert main(["warc", "prune", "--before", "2025-02-01", "--db", str(db), "--warc-dir", str(elsewhere)]) == 0
+    assert capsys.readouterr().out == (
+        f"removed 0 WARC files (0 bytes) from {elsewhere}; 0 captures no longer have their record (the articles' text stays)\n"
+        f"left 1 files fetched before 2025-02-01 that the archive names but {elsewhere} lacks (another --warc-dir?), "
+        f"e.g. {warc_file_name(1, 2)}\n"
+        "kept 1 files fetched before 2025-02-01 whose responses newer revisits replay with\n"
+    )
+    assert state(db) == before
