@@ -151,8 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
         "export",
         help="export the archive's articles as CSV, JSON lines or Parquet, or their fetches as WARC or WACZ",
         description=(
-            "Write the rows of the archive's articles table (every column, in table order, by id) that the filters "
-            "select to OUT, streaming: batches of rows, never the whole table in memory, while a crawl may be writing. "
+            "--format csv, jsonl and parquet write the rows of the archive's articles table (every column, in table "
+            "order, by id) that the filters select to OUT, streaming: batches of rows, never the whole table in memory, while a crawl may be writing. "
             "The JSON-array columns (authors, tags, missing_fields) are lists in JSON lines and Parquet and their JSON "
             "text in CSV; sitemap_news is an object in JSON lines and its JSON text otherwise. In CSV a NULL is an empty "
             "cell, and a text cell starting with =, +, -, @, tab or carriage return gets a leading ' (a spreadsheet "
