@@ -1,7 +1,7 @@
 """The ``newscrawl`` command: serve the bundled mirror, crawl it into an archive offline, extract
 a saved page, show an archive's crawl runs, explore an archive in the browser; and at the
 terminal, what an archive holds, full-text search and exports (:mod:`newscrawl.query`,
-:mod:`newscrawl.export`).
+:mod:`newscrawl.export`); and re-extraction of the kept pages (:mod:`newscrawl.reextract`).
 
 Crawling itself is ``scrapy crawl almayadeen`` (see README); these commands wrap what a
 researcher needs around it.
@@ -19,6 +19,7 @@ import threading
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
@@ -29,6 +30,8 @@ from newscrawl.mirror import FIXTURES, Mirror
 from newscrawl.query import ArticleFilter, parse_day, search_command, stats_command
 from newscrawl.settings import ARCHIVE_DB
 from newscrawl.terminal import json_line, terminal_safe
+from newscrawl.urls import canonical
+from newscrawl.warc import default_warc_dir
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -166,6 +169,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("out", metavar="OUT", help="the file to write; - for standard output (csv and jsonl)")
 
+    reextract = sub.add_parser(
+        "reextract",
+        help="read the archive's articles again from the pages the crawl kept (WARC), with today's extraction",
+        description=(
+            "Read each selected article's kept page back from the WARC files (no network), extract it as the crawl "
+            "would today, and store what changed as a crawl stores it: a new text becomes a version whose reason is "
+            "reextract (the earlier text kept in article_versions), other fields missing before and found now are "
+            "filled, corrected ones replaced, and an unchanged article is left as it is (last_fetched_at never moves). "
+            "A new text that looks worse than the stored one (headline, byline, tags or body gone, much shorter) is "
+            "not stored, nor are fields found before and missing now emptied. Prints per field how many articles had "
+            "it filled, changed and lost, then the totals; pages are read on every core, with a progress line on a "
+            "terminal. A missing WARC file is one line on standard error. Exit status: 0 done, 1 no archive or "
+            "nothing readable, 2 bad input (or an archive of a newer newscrawl), 4 the archive is busy (a crawl is "
+            "writing to it)."
+        ),
+    )
+    _archive_option(reextract)
+    reextract.add_argument(
+        "--warc-dir", type=Path, metavar="DIR", help="the folder of the WARC files (default: warc/ beside the archive)"
+    )
+    reextract.add_argument(
+        "--since", type=_day, metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD, the site's date)"
+    )
+    reextract.add_argument("--url", type=_article_url, metavar="URL", help="only the article of this (canonical) URL")
+    reextract.add_argument("--run", type=_positive, metavar="ID", help="only articles whose kept page crawl run ID fetched")
+    reextract.add_argument("--dry-run", action="store_true", help="print the table only: write nothing")
+
     serve = sub.add_parser(
         "serve",
         help="explore an archive in the browser (Datasette, read-only, with a dashboard)",
@@ -208,6 +238,13 @@ def _day(value: str) -> date:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _article_url(value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an http(s) URL")
+    return canonical(value.strip())
+
+
 def _positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"{value!r} is not a positive whole number")
@@ -247,6 +284,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"newscrawl export: --keep-formulas goes with --format csv, not {args.format}", file=sys.stderr)
             return 2
         return export_command(args.db, args.format, args.out, where, keep_formulas=args.keep_formulas)
+    if args.command == "reextract":
+        from newscrawl.reextract import Choice, reextract_command  # noqa: PLC0415 (the extractor is slow to import)
+
+        warc_dir = args.warc_dir if args.warc_dir is not None else default_warc_dir(args.db)
+        choice = Choice(warc_dir, ArticleFilter(args.since), url=args.url, run=args.run, dry_run=args.dry_run)
+        return reextract_command(args.db, choice)
     if args.command == "serve":
         from newscrawl.serve import serve  # noqa: PLC0415 (Datasette is heavy to import)
 
