@@ -11,6 +11,7 @@ the rest, and what it had stored reads as unchanged.
 from __future__ import annotations
 
 import contextlib
+import json
 import multiprocessing
 import os
 import signal
@@ -27,7 +28,6 @@ from newscrawl.archive import (
     ArchiveBusyError,
     ArchiveError,
     ArchiveVersionError,
-    content_hash,
     count_unkept,
     has_captures,
     held_lock_fds,
@@ -36,9 +36,10 @@ from newscrawl.archive import (
     schema_version,
     stored_text,
 )
+from newscrawl.discovery import ArticleHints
 from newscrawl.fieldchanges import ChangeTable, decide, format_table
 from newscrawl.query import ArticleFilter, connect_readonly
-from newscrawl.reextraction import KeptPage, Reread, menus, reread
+from newscrawl.reextraction import KeptPage, Reread, menus, profile_of, reread
 from newscrawl.terminal import terminal_safe
 from newscrawl.urls import origin
 from newscrawl.warc import WarcReadError, read_exchange
@@ -140,7 +141,7 @@ def _reextract(con: sqlite3.Connection, archive: Archive | None, choice: Choice,
             _warn(result.problem or "")
         else:
             stored = stored_text(con, result.article_id)
-            decision = decide(stored, result.item, content_hash(result.item))
+            decision = decide(stored, result.item, result.digest)
             table.add(decision)
             if decision.outcome == "held":
                 _warn(f"{stored['url']}: not stored, the new text looks worse: {decision.why}")
@@ -193,12 +194,18 @@ def _select(con: sqlite3.Connection, choice: Choice, table: ChangeTable) -> _Sel
                 warc_path=str(path),
                 offset=row["offset"],
                 section=row["section"],
-                sitemap_news=row["sitemap_news"],
+                hints=_hints(row) if profile_of(row["url"]) == "news" else ArticleHints(),
                 sections=sections,
                 regions=regions,
             )
         )
     return selection
+
+
+def _hints(row: dict[str, Any]) -> ArticleHints:
+    """The stored headline, publication time and tags, as a ``news`` crawl's hints: they fill
+    only what the page does not give, as the crawl's sitemap and feed hints did."""
+    return ArticleHints(title=row["headline"], published=row["published_at"], keywords=tuple(json.loads(row["tags"] or "[]")))
 
 
 def _menus(

@@ -9,13 +9,13 @@ give is pickled.
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from scrapy.http import HtmlResponse
 
+from newscrawl.archive import content_hash
 from newscrawl.charset import body_encoding
 from newscrawl.discovery import ArticleHints, apply_hints
 from newscrawl.extract import almayadeen as site
@@ -47,8 +47,9 @@ class KeptPage:
     offset: int
     #: The section the archive holds: the crawl's hint, when the page names none.
     section: str | None = None
-    #: What a news sitemap said of the article (``articles.sitemap_news``, JSON), for a ``news`` article.
-    sitemap_news: str | None = None
+    #: For a ``news`` article: what the crawl's sitemap and feed hints gave, where the page gave
+    #: nothing, is what the archive holds (the hints themselves are not kept).
+    hints: ArticleHints = field(default_factory=ArticleHints)
     #: Listing paths → menu labels, from the menus of the homepage the crawl read (when kept).
     sections: dict[str, str] = field(default_factory=dict)
     regions: dict[str, str] = field(default_factory=dict)
@@ -60,6 +61,8 @@ class Reread:
 
     article_id: int
     item: ArticleItem | None = None
+    #: The item's :func:`newscrawl.archive.content_hash` (computed in the worker, which has time for it).
+    digest: str = ""
     #: Why there is no item: the record could not be read (``unreadable``), or the page does
     #: not read as an article.
     problem: str | None = None
@@ -80,7 +83,7 @@ def reread(page: KeptPage) -> Reread:
     item = extract(page, exchange)
     if item is None or not item.url or not (item.headline or item.body):
         return Reread(page.article_id, problem=f"{exchange.url} does not read as an article")
-    return Reread(page.article_id, item)
+    return Reread(page.article_id, item, content_hash(item))
 
 
 def extract(page: KeptPage, exchange: Exchange) -> ArticleItem | None:
@@ -103,7 +106,7 @@ def extract(page: KeptPage, exchange: Exchange) -> ArticleItem | None:
         return read_page(job).article
     parsed = html_page(HtmlResponse(url=exchange.url, body=exchange.body, encoding=encoding))
     assert parsed is not None  # an HtmlResponse is a text response
-    hints = _hints(page.sitemap_news)
+    hints = page.hints
     article = NewsPage(parsed, fallback={"published": [hints.published] if hints.published else []})
     if not article.is_article():
         return None
@@ -139,12 +142,3 @@ def header(exchange: Exchange, name: str) -> str | None:
 def _context(edition: str, fetched_url: str) -> LoadContext:
     # As the spider's: the edition's real host, and the host the page was fetched from (a mirror's).
     return LoadContext(hosts=HostMap(real_origin=site.EDITIONS[edition], fetch_origin=origin(fetched_url)), edition=edition)
-
-
-def _hints(sitemap_news: str | None) -> ArticleHints:
-    data = json.loads(sitemap_news) if sitemap_news else None
-    if not isinstance(data, dict):
-        return ArticleHints()
-    return ArticleHints(
-        title=data.get("title"), published=data.get("publication_date"), keywords=tuple(data.get("keywords") or ())
-    )

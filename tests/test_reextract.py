@@ -20,7 +20,7 @@ from newscrawl.archive import Archive, content_hash, stored_text
 from newscrawl.fieldchanges import ChangeTable, change, decide, format_table
 from newscrawl.items import ArticleItem, Caption
 from newscrawl.warc import Capture
-from tests.conftest import FIXTURES, PROJECT, Server, crawl_env, run_on_terminal
+from tests.conftest import FIXTURES, OTHERSITE, PROJECT, Server, crawl_env, run_on_terminal, run_spider, start_mirror
 
 sys.path.insert(0, str(PROJECT / "benchmarks"))
 from reextract import keep_pages  # benchmarks/reextract.py
@@ -336,3 +336,26 @@ def test_format_table() -> None:
         "not read: 0 unreadable (WARC file or record missing), 1 pruned; 0 articles have no kept page",
         "2 pages in 2.0 s (1 pages/s)",
     ]
+
+
+def test_an_article_of_the_news_spider_is_read_as_that_spider_reads_it(tmp_path: Path) -> None:
+    server = start_mirror(OTHERSITE)
+    try:
+        db = tmp_path / "archive.db"
+        result = run_spider("news", db, f"start_urls={server.base_url}/")
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert keep_pages(db, OTHERSITE, server.base_url) > 5
+    finally:
+        server.stop()
+    clean = articles(db)
+    before = snapshot(db)
+    unchanged = reextract(db)
+    assert unchanged.returncode == 0, unchanged.stderr
+    assert snapshot(db) == before  # what the feed and sitemap hints gave is filled from the archive
+    emptied, renamed = damage(db)
+    restored = reextract(db)
+    assert restored.returncode == 0, restored.stderr
+    assert f"stored: {len(emptied | renamed):,} new versions" in restored.stdout
+    for article_id, article in articles(db).items():
+        bump = 1 if article_id in emptied | renamed else 0
+        assert {**article, "version": article["version"] - bump} == clean[article_id], article["url"]
