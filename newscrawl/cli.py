@@ -182,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
             "it filled, changed and lost, then the totals; pages are read on every core, with a progress line on a "
             "terminal. A missing WARC file is one line on standard error. Exit status: 0 done, 1 no archive or "
             "nothing readable, 2 bad input (or an archive of a newer newscrawl), 4 the archive is busy (a crawl is "
-            "writing to it)."
+            "writing to it), 130 interrupted (Ctrl-C; what was read so far is stored)."
         ),
     )
     _archive_option(reextract)

@@ -88,7 +88,7 @@ def reextract_command(db: Path, choice: Choice, out: IO[str] = sys.stdout) -> in
     """``newscrawl reextract``: read the articles ``choice`` selects again from their kept pages,
     store what changed (unless a dry run) and print the table of changes; returns the exit
     status: 0 done, 1 no archive or nothing readable, 2 an archive of a newer schema, 4 the
-    archive busy."""
+    archive busy, 130 interrupted (Ctrl-C: the batches decided are stored)."""
     dry_run = choice.dry_run
     if not db.is_file():
         return _fail(f"no archive at {db}", 1)
@@ -130,37 +130,60 @@ def _reextract(con: sqlite3.Connection, archive: Archive | None, choice: Choice,
     for problem in selection.problems:
         _warn(problem)
     started = time.monotonic()
-    pending: list[tuple[int, ArticleItem, dict[str, Any], bool]] = []
     progress = _Progress(len(selection.pages)) if sys.stderr.isatty() else None
-    for result in _reread_all(selection.pages, choice.processes):
-        if result.item is None:
-            if result.unreadable:
-                table.unreadable += 1
-            else:
-                table.not_article += 1
-            _warn(result.problem or "")
-        else:
-            stored = stored_text(con, result.article_id)
-            decision = decide(stored, result.item, result.digest)
-            table.add(decision)
-            if decision.outcome == "held":
-                _warn(f"{stored['url']}: not stored, the new text looks worse: {decision.why}")
-            elif decision.values and archive is not None:
-                pending.append((result.article_id, result.item, decision.values, decision.outcome == "version"))
-                if len(pending) >= BATCH:
-                    archive.store_reextracted(pending)
-                    pending = []
-        if progress is not None:
-            progress.step(table.read + table.not_article + table.unreadable)
-    if pending and archive is not None:
-        archive.store_reextracted(pending)
+    interrupted = False
+    try:
+        _read_and_store(con, archive, choice, selection.pages, table, progress=progress)
+    except KeyboardInterrupt:
+        interrupted = True
     if progress is not None:
         progress.clear()
     # Field names and counts only: no crawled text to make inert.
     print(format_table(table, dry_run=choice.dry_run, seconds=time.monotonic() - started), file=out)
+    if interrupted:
+        return _fail("interrupted: what the table counts is stored (unless a dry run); run again for the rest", 130)
     if not table.read and not table.not_article:
         return _fail("no kept page could be read" if table.selected else "no article selected has a kept page", 1)
     return 0
+
+
+def _read_and_store(
+    con: sqlite3.Connection,
+    archive: Archive | None,
+    choice: Choice,
+    pages: list[KeptPage],
+    table: ChangeTable,
+    *,
+    progress: _Progress | None,
+) -> None:
+    """Read ``pages`` again, count what changed in ``table`` and store it with ``archive``, in
+    batches (none without an archive: a dry run)."""
+    pending: list[tuple[int, ArticleItem, dict[str, Any], bool]] = []
+    try:
+        for done, result in enumerate(_reread_all(pages, choice.processes), 1):
+            if result.item is None:
+                if result.unreadable:
+                    table.unreadable += 1
+                else:
+                    table.not_article += 1
+                _warn(result.problem or "")
+            else:
+                stored = stored_text(con, result.article_id)
+                decision = decide(stored, result.item, result.digest)
+                table.add(decision)
+                if decision.outcome == "held":
+                    _warn(f"{stored['url']}: not stored, the new text looks worse: {decision.why}")
+                elif decision.values and archive is not None:
+                    pending.append((result.article_id, result.item, decision.values, decision.outcome == "version"))
+                    if len(pending) >= BATCH:
+                        archive.store_reextracted(pending)
+                        pending = []
+            if progress is not None:
+                progress.step(done)
+    finally:
+        # Decided in full, so stored even when Ctrl-C stops the rest.
+        if pending and archive is not None:
+            archive.store_reextracted(pending)
 
 
 def _select(con: sqlite3.Connection, choice: Choice, table: ChangeTable) -> _Selection:
@@ -168,6 +191,7 @@ def _select(con: sqlite3.Connection, choice: Choice, table: ChangeTable) -> _Sel
     selection = _Selection()
     warc_dir = choice.warc_dir
     menus_of: dict[tuple[int | None, str], tuple[dict[str, str], dict[str, str]]] = {}
+    present: dict[str, bool] = {}
     condition, params = choice.where.where("a")
     for row in kept_pages(con, condition, params, url=choice.url, run=choice.run):
         table.selected += 1
@@ -179,7 +203,9 @@ def _select(con: sqlite3.Connection, choice: Choice, table: ChangeTable) -> _Sel
             table.pruned += 1
             continue
         path = warc_dir / row["warc_file"]
-        if not path.is_file():
+        if row["warc_file"] not in present:
+            present[row["warc_file"]] = path.is_file()
+        if not present[row["warc_file"]]:
             table.unreadable += 1
             selection.missing_files[row["warc_file"]] = selection.missing_files.get(row["warc_file"], 0) + 1
             continue

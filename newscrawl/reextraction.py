@@ -79,10 +79,10 @@ def reread(page: KeptPage) -> Reread:
     try:
         exchange = read_exchange(Path(page.warc_path), page.offset)
     except WarcReadError as exc:
-        return Reread(page.article_id, problem=str(exc), unreadable=True)
+        return Reread(page.article_id, problem=f"{page.url}: {exc}", unreadable=True)
     item = extract(page, exchange)
     if item is None or not item.url or not (item.headline or item.body):
-        return Reread(page.article_id, problem=f"{exchange.url} does not read as an article")
+        return Reread(page.article_id, problem=f"{page.url}: its kept page {exchange.url} does not read as an article")
     return Reread(page.article_id, item, content_hash(item))
 
 

@@ -183,11 +183,16 @@ def test_a_missing_warc_file_and_a_pruned_capture_are_reported_not_fatal(db: Pat
     with sqlite3.connect(db) as con:
         pruned = con.execute("SELECT capture_id FROM articles WHERE id = ?", [min(emptied)]).fetchone()[0]
         con.execute("UPDATE captures SET warc_file = NULL WHERE id = ?", [pruned])
+        misplaced, url = con.execute("SELECT capture_id, url FROM articles WHERE id = ?", [sorted(emptied)[1]]).fetchone()
+        con.execute("UPDATE captures SET offset = offset + 7 WHERE id = ?", [misplaced])
         (name,) = con.execute("SELECT DISTINCT warc_file FROM captures WHERE warc_file IS NOT NULL").fetchone()
     result = reextract(db)
     assert result.returncode == 0, result.stderr
-    assert "1 pruned" in result.stdout
-    assert table_row(result.stdout, "body") == [len(emptied) - 1, 0, 0]
+    assert "1 unreadable (WARC file or record missing), 1 pruned" in result.stdout
+    assert table_row(result.stdout, "body") == [len(emptied) - 2, 0, 0]
+    assert result.stderr.startswith(f"newscrawl reextract: {url}: cannot read {db.parent / 'warc' / name} at offset ")
+    assert len(result.stderr.splitlines()) == 1
+    assert articles(db)[sorted(emptied)[1]]["body"] == ""  # never read: left as it was
 
     (db.parent / "warc" / name).rename(db.parent / "elsewhere.warc.gz")
     missing = reextract(db)
