@@ -6,14 +6,18 @@ Usage (from the repository root)::
     .venv/bin/python benchmarks/reextract.py                  # 500 articles, 3 rounds
     .venv/bin/python benchmarks/reextract.py --quick          # 100 articles, 1 round
 
-It generates a site with ``benchmarks/sitegen.py``, serves it with the project's mirror, and
-crawls it into a fresh archive (``scrapy crawl almayadeen``, the loopback settings: every core);
-its pages/s are its responses over Scrapy's ``elapsed_time_seconds``. Then it keeps each archived
-article's page, as served, as a WARC response record (:func:`keep_pages`, which stands in for
-the crawl's own capture until it writes them), and runs ``newscrawl reextract`` over the archive
-once per round: its pages/s are the pages it read over its own time (interpreter start-up not
-counted), as it prints them; the first round re-stores nothing (it reads what the crawl stored),
-later rounds first empty every body, so each reads every page and makes a version of every article.
+It generates a site with ``benchmarks/sitegen.py`` and serves it with the project's mirror. Each
+round then, in turn (so that other work on the machine weighs on all alike):
+
+1. crawls it into a fresh archive (``scrapy crawl almayadeen``, the loopback settings: every
+   core); its pages/s are its responses over Scrapy's ``elapsed_time_seconds``;
+2. keeps each archived article's page, as served, as a WARC response record, and the homepage
+   (:func:`keep_pages`, standing in for the crawl's own capture until it writes them);
+3. runs ``newscrawl reextract`` over the archive: every page read again, nothing to store;
+4. empties every body and runs it again: every page read again, a version made of each.
+
+The pages/s of (3) and (4) are the pages ``newscrawl reextract`` read over its own time
+(interpreter start-up not counted), as it prints them. The target: (3) at least (1).
 """
 
 from __future__ import annotations

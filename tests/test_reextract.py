@@ -7,6 +7,7 @@ keeps them; ``newscrawl reextract`` runs as a user runs it.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -19,8 +20,10 @@ import pytest
 from newscrawl.archive import Archive, content_hash, stored_text
 from newscrawl.fieldchanges import ChangeTable, change, decide, format_table
 from newscrawl.items import ArticleItem, Caption
+from newscrawl.reextraction import KeptPage, Reread, profile_of, reread
 from newscrawl.warc import Capture
 from tests.conftest import FIXTURES, OTHERSITE, PROJECT, Server, crawl_env, run_on_terminal, run_spider, start_mirror
+from tests.test_warc import write_records
 
 sys.path.insert(0, str(PROJECT / "benchmarks"))
 from reextract import keep_pages  # benchmarks/reextract.py
@@ -364,3 +367,45 @@ def test_an_article_of_the_news_spider_is_read_as_that_spider_reads_it(tmp_path:
     for article_id, article in articles(db).items():
         bump = 1 if article_id in emptied | renamed else 0
         assert {**article, "version": article["version"] - bump} == clean[article_id], article["url"]
+
+
+@pytest.mark.parametrize(
+    ("url", "profile"),
+    [
+        ("https://english.almayadeen.net/news/politics/a-story", "almayadeen"),
+        ("https://www.almayadeen.net/news/politics/a-story", "almayadeen"),
+        ("https://espanol.almayadeen.net/noticias/a-story", "almayadeen"),
+        ("https://almayadeen.net.example/news/a-story", "news"),
+        ("http://127.0.0.1:8001/2025/03/10/story.html", "news"),
+    ],
+)
+def test_profile_of(url: str, profile: str) -> None:
+    assert profile_of(url) == profile
+
+
+def test_reread_says_why_a_page_gives_no_article(tmp_path: Path) -> None:
+    path = tmp_path / "kept.warc.gz"
+    url = "https://english.almayadeen.net/news/politics/a-story-of-many-words-here"
+    (offset,) = write_records(path, [(url, [("Content-Type", "text/html")], b"<html><body><p>Nothing here.</p></body></html>")])
+    page = KeptPage(article_id=7, url=url, warc_path=str(path), offset=offset)
+    assert reread(page) == Reread(7, problem=f"{url}: its kept page {url} does not read as an article")
+    gone = reread(replace(page, warc_path=str(tmp_path / "gone.warc.gz")))
+    assert (gone.item, gone.unreadable) == (None, True)
+    assert gone.problem is not None
+    assert gone.problem.startswith(f"{url}: cannot read {tmp_path / 'gone.warc.gz'} at offset 0")
+
+
+def test_reread_decodes_the_page_as_the_crawl_does(tmp_path: Path) -> None:
+    name = "news/arts-culture/beirut-book-fair-returns-with-focus-on-palestinian-literatur"
+    expected = json.loads((FIXTURES / "expected" / f"{name}.json").read_text(encoding="utf-8"))
+    headline = expected["headline"] + " – café"
+    page = (FIXTURES / "site" / name / "index.html").read_bytes().replace(expected["headline"].encode(), headline.encode())
+    path = tmp_path / "kept.warc.gz"
+    # Fetched from a mirror whose header claims ISO-8859-1 for the UTF-8 page: read as UTF-8, named by the real host.
+    (offset,) = write_records(
+        path, [(f"http://127.0.0.1:8000/{name}", [("Content-Type", "text/html; charset=iso-8859-1")], page)]
+    )
+    got = reread(KeptPage(article_id=1, url=expected["url"], warc_path=str(path), offset=offset))
+    assert got.item is not None
+    assert (got.item.url, got.item.headline, got.item.body) == (expected["url"], headline, expected["body"])
+    assert got.digest == content_hash(got.item)
