@@ -172,8 +172,8 @@ RELATIONS: tuple[Relation, ...] = (
             "`modified_at`, the counters, the filing (`section`, `region`, `coverage`, `content_type`) and the links; "
             "it makes no version.",
             "`newscrawl reextract` reads the page `capture_id` names again with today's extraction: a new text becomes a "
-            "version (`article_versions.reason` `reextract`), fields found that were missing are filled and corrected "
-            "ones replaced, but none is emptied; it is no fetch: `last_fetched_at`, `capture_id` and the links stay.",
+            "version (`article_versions.reason` `reextract`), other fields found that were missing are filled and "
+            "corrected ones replaced, never emptied; it is no fetch: `last_fetched_at`, `capture_id` and the links stay.",
         ),
         examples=(
             Example(
