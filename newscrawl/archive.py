@@ -37,7 +37,7 @@ import logging
 import os
 import sqlite3
 from contextlib import contextmanager
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -729,8 +729,9 @@ class Archive:
         )
         logger.warning("article %s re-fetched looking damaged, stored text kept (held_fetches): %s", item.url, why)
 
-    def _keep_version(self, row: dict[str, Any]) -> int:
-        """Copy an article's current text into ``article_versions``; returns its version number."""
+    def _keep_version(self, row: dict[str, Any], reason: str | None = None) -> int:
+        """Copy an article's current text into ``article_versions``, with the capture it was read
+        from and ``reason``, what replaces it; returns its version number."""
         version = int(row.get("version") or 1)
         captions = [
             {"text": text, "credit": credit, "image_url": image_url}
@@ -747,6 +748,8 @@ class Archive:
                     "version": version,
                     "fetched_at": row["last_fetched_at"],
                     "captions": json.dumps(captions, ensure_ascii=False),
+                    "capture_id": row.get("capture_id"),
+                    "reason": reason,
                 }
             ],
             verb="INSERT OR REPLACE",
@@ -778,6 +781,25 @@ class Archive:
                 [{"article_id": article_id, "url": link.url, "kind": link.kind} for link in item.related],
                 verb="INSERT OR IGNORE",
             )
+
+    def store_reextracted(self, updates: Iterable[tuple[int, ArticleItem, dict[str, Any], bool]]) -> None:
+        """Store what a re-extraction of kept pages changed (``newscrawl reextract``), in one
+        transaction: for each ``(article id, item, values, new_text)``, set the columns ``values``
+        names; when its text changed (``new_text``), first keep the text it replaces as a version
+        whose ``reason`` is ``reextract``, and replace its tags and captions with the item's. A
+        re-extraction is no fetch: ``last_fetched_at``, ``url``, ``capture_id`` and the links stay."""
+        with self.db.conn:
+            for article_id, item, values, new_text in updates:
+                record = dict(values)
+                if new_text:
+                    row = self.db.execute("SELECT * FROM articles WHERE id = ?", [article_id]).fetchone()
+                    found = dict(zip(self._article_columns, row, strict=True))
+                    record["version"] = self._keep_version(found, reason="reextract") + 1
+                    for table in ("article_tags", "captions"):
+                        self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
+                    self._store_children(article_id, replace(item, related=[]))
+                if record:
+                    self._update("articles", article_id, record)
 
     # --- captures ---------------------------------------------------------------------------
 
@@ -960,6 +982,88 @@ def recent_runs(path: str | Path, limit: int = 20) -> list[dict[str, Any]]:
     except sqlite3.Error as exc:
         raise ArchiveError(f"cannot read archive {path}: {exc}") from exc
     return [dict(zip(wanted, row, strict=True)) for row in rows]
+
+
+def kept_pages(
+    con: sqlite3.Connection, condition: str = "1", params: Sequence[Any] = (), *, url: str | None = None, run: int | None = None
+) -> list[dict[str, Any]]:
+    """The articles whose stored text was read from a kept page (``articles.capture_id``),
+    among those ``condition`` on ``articles a`` selects, with ``url`` (canonical) and whose
+    capture is of crawl run ``run`` when given: per article, ``id``, ``url``, ``section``,
+    ``headline``, ``published_at``, ``tags``, the capture's ``capture_id``, ``run_id``, ``fetched_url`` and
+    ``record_type``, and where the payload is (a revisit's is in the response it refers to):
+    ``warc_file`` (``None`` once pruned), ``offset``, ``payload_id`` (``None`` for a revisit whose
+    response is not recorded). In the order of the WARC files, so each is read front to back."""
+    sql = (
+        "SELECT a.id, a.url, a.section, a.headline, a.published_at, a.tags, c.id AS capture_id, c.run_id, c.url AS fetched_url,"
+        " c.record_type, p.id AS payload_id, p.warc_file, p.offset"
+        " FROM articles a JOIN captures c ON c.id = a.capture_id"
+        " LEFT JOIN captures p ON p.id = CASE WHEN c.record_type = 'revisit' THEN c.refers_to ELSE c.id END"
+        f" WHERE {condition}"
+    )
+    values = list(params)
+    if url is not None:
+        sql += " AND a.url = ?"
+        values.append(url)
+    if run is not None:
+        sql += " AND c.run_id = ?"
+        values.append(run)
+    cursor = con.execute(sql + " ORDER BY p.warc_file, p.offset, a.id", values)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
+def count_unkept(con: sqlite3.Connection, condition: str = "1", params: Sequence[Any] = (), *, url: str | None = None) -> int:
+    """How many articles ``condition`` (and ``url``) select have no kept page (no ``capture_id``)."""
+    sql = f"SELECT count(*) FROM articles a WHERE a.capture_id IS NULL AND {condition}"
+    values = list(params)
+    if url is not None:
+        sql += " AND a.url = ?"
+        values.append(url)
+    return int(con.execute(sql, values).fetchone()[0])
+
+
+def homepage_capture(con: sqlite3.Connection, url: str, run: int | None) -> tuple[str, int] | None:
+    """``(warc_file, offset)`` of the page holding the capture of ``url`` (a homepage, whose
+    menus name the sections and regions) that crawl run ``run`` made, else the latest one kept;
+    ``None`` when none is kept."""
+    row = con.execute(
+        "SELECT p.warc_file, p.offset FROM captures c"
+        " JOIN captures p ON p.id = CASE WHEN c.record_type = 'revisit' THEN c.refers_to ELSE c.id END"
+        " WHERE c.url = ? AND c.status = 200 AND p.warc_file IS NOT NULL ORDER BY c.run_id IS ? DESC, c.id DESC LIMIT 1",
+        [url, run],
+    ).fetchone()
+    return (str(row[0]), int(row[1])) if row is not None else None
+
+
+def stored_text(con: sqlite3.Connection, article_id: int) -> dict[str, Any]:
+    """An article's row as stored, with ``authors`` and ``tags`` as lists and its ``captions``
+    (``{"text", "credit", "image_url"}`` in page order)."""
+    cursor = con.execute("SELECT * FROM articles WHERE id = ?", [article_id])
+    names = [column[0] for column in cursor.description]
+    article = dict(zip(names, cursor.fetchone(), strict=True))
+    for name in ("authors", "tags"):
+        article[name] = json.loads(article[name] or "[]")
+    article["captions"] = [
+        {"text": text, "credit": credit, "image_url": image_url}
+        for text, credit, image_url in con.execute(
+            "SELECT text, credit, image_url FROM captions WHERE article_id = ? ORDER BY position", [article_id]
+        )
+    ]
+    return article
+
+
+def schema_version(con: sqlite3.Connection) -> int:
+    """The schema version of the archive open as ``con`` (see :data:`SCHEMA_VERSION`)."""
+    return int(con.execute("PRAGMA user_version").fetchone()[0])
+
+
+def has_captures(con: sqlite3.Connection) -> bool:
+    """Whether the archive keeps captures: its ``articles`` table has ``capture_id``, and it has
+    the ``captures`` table (an archive from before issue 15, read without writing, has neither)."""
+    columns = {row[1] for row in con.execute("PRAGMA table_info(articles)")}
+    table = con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'captures'").fetchone()
+    return "capture_id" in columns and table is not None
 
 
 class ArchiveState:

@@ -1,7 +1,7 @@
 """The ``newscrawl`` command: serve the bundled mirror, crawl it into an archive offline, extract
 a saved page, show an archive's crawl runs, explore an archive in the browser; and at the
 terminal, what an archive holds, full-text search and exports (:mod:`newscrawl.query`,
-:mod:`newscrawl.export`).
+:mod:`newscrawl.export`); and re-extraction of the kept pages (:mod:`newscrawl.reextract`).
 
 Crawling itself is ``scrapy crawl almayadeen`` (see README); these commands wrap what a
 researcher needs around it.
@@ -19,6 +19,7 @@ import threading
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
@@ -30,6 +31,7 @@ from newscrawl.query import ArticleFilter, parse_day, search_command, stats_comm
 from newscrawl.retention import prune_command
 from newscrawl.settings import ARCHIVE_DB
 from newscrawl.terminal import json_line, terminal_safe
+from newscrawl.urls import canonical
 from newscrawl.warc import default_warc_dir
 from newscrawl.webarchive import ARCHIVE_FORMATS, export_archive_command
 
@@ -175,28 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("out", metavar="OUT", help="the file to write; - for standard output (csv and jsonl)")
 
-    warc = sub.add_parser(
-        "warc",
-        help="manage the archive's WARC files (prune)",
-        description="Manage the WARC files that keep every fetch of the archive's crawls.",
-    )
-    warc_sub = warc.add_subparsers(dest="warc_command", required=True, metavar="ACTION")
-    prune = warc_sub.add_parser(
-        "prune",
-        help="delete the WARC files of fetches before a day, keeping the archive's text",
-        description=(
-            "Delete the WARC files all of whose captures were fetched before DATE (UTC), and files of the crawl named by "
-            "no capture and last written before DATE (left by an interrupted prune). A file holding a response that a "
-            "newer revisit in a kept file replays with stays, and so does the archive's hold on a file not in the folder. The archive first forgets the files (their captures' "
-            "warc_file, offset and length become null, in one transaction), then they are deleted: a crash between "
-            "leaves files the next prune removes. Articles, their text and versions, and the captures rows stay. Holds "
-            "the crawl lock: exit status 4 while a crawl runs. Prints how many files, bytes and captures."
-        ),
-    )
-    _archive_option(prune)
-    _warc_dir_option(prune)
-    prune.add_argument("--before", type=_day, required=True, metavar="DATE", help="fetched before DATE (YYYY-MM-DD, UTC)")
-    prune.add_argument("--dry-run", action="store_true", help="say what would be removed, and remove nothing")
+    _add_warc(sub)
+    _add_reextract(sub)
 
     serve = sub.add_parser(
         "serve",
@@ -224,6 +206,59 @@ def _db_path(value: str) -> Path:
     return Path(value)
 
 
+def _add_warc(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    warc = sub.add_parser(
+        "warc",
+        help="manage the archive's WARC files (prune)",
+        description="Manage the WARC files that keep every fetch of the archive's crawls.",
+    )
+    warc_sub = warc.add_subparsers(dest="warc_command", required=True, metavar="ACTION")
+    prune = warc_sub.add_parser(
+        "prune",
+        help="delete the WARC files of fetches before a day, keeping the archive's text",
+        description=(
+            "Delete the WARC files all of whose captures were fetched before DATE (UTC), and files of the crawl named by "
+            "no capture and last written before DATE (left by an interrupted prune). A file holding a response that a "
+            "newer revisit in a kept file replays with stays, and so does the archive's hold on a file not in the folder. The archive first forgets the files (their captures' "
+            "warc_file, offset and length become null, in one transaction), then they are deleted: a crash between "
+            "leaves files the next prune removes. Articles, their text and versions, and the captures rows stay. Holds "
+            "the crawl lock: exit status 4 while a crawl runs. Prints how many files, bytes and captures."
+        ),
+    )
+    _archive_option(prune)
+    _warc_dir_option(prune)
+    prune.add_argument("--before", type=_day, required=True, metavar="DATE", help="fetched before DATE (YYYY-MM-DD, UTC)")
+    prune.add_argument("--dry-run", action="store_true", help="say what would be removed, and remove nothing")
+
+
+def _add_reextract(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    reextract = sub.add_parser(
+        "reextract",
+        help="read the archive's articles again from the pages the crawl kept (WARC), with today's extraction",
+        description=(
+            "Read each selected article's kept page back from the WARC files (no network), extract it as the crawl "
+            "would today, and store what changed as a crawl stores it: a new text becomes a version whose reason is "
+            "reextract (the earlier text kept in article_versions), other fields missing before and found now are "
+            "filled, corrected ones replaced, and an unchanged article is left as it is (last_fetched_at never moves). "
+            "A new text that looks worse than the stored one (headline, byline, tags or body gone, much shorter) is "
+            "not stored; the fields outside the text (dates, section, region...) found before and missing now keep "
+            "their stored value. Prints per field how many articles had "
+            "it filled, changed and lost, then the totals; pages are read on every core, with a progress line on a "
+            "terminal. A missing WARC file is one line on standard error. Exit status: 0 done, 1 no archive or "
+            "nothing readable, 2 bad input (or an archive of a newer newscrawl), 4 the archive is busy (a crawl is "
+            "writing to it), 130 interrupted (Ctrl-C; what was read so far is stored)."
+        ),
+    )
+    _archive_option(reextract)
+    _warc_dir_option(reextract)
+    reextract.add_argument(
+        "--since", type=_day, metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD, the site's date)"
+    )
+    reextract.add_argument("--url", type=_article_url, metavar="URL", help="only the article of this (canonical) URL")
+    reextract.add_argument("--run", type=_positive, metavar="ID", help="only articles whose kept page crawl run ID fetched")
+    reextract.add_argument("--dry-run", action="store_true", help="print the table only: write nothing")
+
+
 def _warc_dir_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--warc-dir", type=Path, metavar="DIR", help="the archive's WARC folder (default: warc/ beside the archive file)"
@@ -244,6 +279,13 @@ def _day(value: str) -> date:
         return parse_day(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _article_url(value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an http(s) URL")
+    return canonical(value.strip())
 
 
 def _positive(value: str) -> int:
@@ -292,6 +334,12 @@ def main(argv: list[str] | None = None) -> int:
         return export_command(args.db, args.format, args.out, where, keep_formulas=args.keep_formulas)
     if args.command == "warc":
         return prune_command(args.db, args.warc_dir or default_warc_dir(args.db), args.before, dry_run=args.dry_run)
+    if args.command == "reextract":
+        from newscrawl.reextract import Choice, reextract_command  # noqa: PLC0415 (the extractor is slow to import)
+
+        warc_dir = args.warc_dir if args.warc_dir is not None else default_warc_dir(args.db)
+        choice = Choice(warc_dir, ArticleFilter(args.since), url=args.url, run=args.run, dry_run=args.dry_run)
+        return reextract_command(args.db, choice)
     if args.command == "serve":
         from newscrawl.serve import serve  # noqa: PLC0415 (Datasette is heavy to import)
 

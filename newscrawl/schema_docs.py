@@ -125,7 +125,11 @@ RELATIONS: tuple[Relation, ...] = (
             ("first_seen_at", "text", "UTC time of the first fetch that stored it"),
             ("last_fetched_at", "text", "UTC time of the latest fetch"),
             ("content_hash", "text", "SHA-256 of headline, lead, body, authors, source, tags and captions"),
-            ("version", "integer", "1 for the text first stored, raised by one each time a re-fetch changes that text"),
+            (
+                "version",
+                "integer",
+                "1 for the text first stored, raised by one each time a re-fetch or a re-extraction changes that text",
+            ),
             (
                 "sitemap_lastmod",
                 "text",
@@ -168,6 +172,9 @@ RELATIONS: tuple[Relation, ...] = (
             "A re-fetch whose text (the fields of `content_hash`) is unchanged refreshes only `last_fetched_at`, "
             "`modified_at`, the counters, the filing (`section`, `region`, `coverage`, `content_type`) and the links; "
             "it makes no version.",
+            "`newscrawl reextract` reads the page `capture_id` names again with today's extraction: a new text becomes a "
+            "version (`article_versions.reason` `reextract`), other fields found that were missing are filled and "
+            "corrected ones replaced, never emptied; it is no fetch: `last_fetched_at`, `capture_id` and the links stay.",
         ),
         examples=(
             Example(
@@ -277,8 +284,8 @@ RELATIONS: tuple[Relation, ...] = (
     Relation(
         "article_versions",
         "table",
-        "The earlier texts of an article: when a re-fetch changes its headline, lead, body, authors, source, tags or "
-        "captions, the text it had goes here and `articles` holds the newest.",
+        "The earlier texts of an article: when a re-fetch (or `newscrawl reextract`) changes its headline, lead, body, "
+        "authors, source, tags or captions, the text it had goes here and `articles` holds the newest.",
         _columns(
             ("article_id, version", "integer", "the article and the number its text had (primary key)"),
             ("fetched_at", "text", "UTC time of the last fetch that found that text"),
