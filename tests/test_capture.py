@@ -3,6 +3,7 @@ killed run's truncated tail cut, and each article naming the capture it was read
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 from collections import Counter
@@ -14,12 +15,14 @@ import pytest
 from scrapy.settings import Settings
 from warcio.archiveiterator import ArchiveIterator
 
+from newscrawl.archive import Archive
 from newscrawl.capture import DEFAULT_MAX_BYTES, WarcSettingError, warc_settings
 from newscrawl.charset import body_encoding
+from newscrawl.items import ArticleItem
 from newscrawl.loaders import LoadContext
 from newscrawl.pagework import PageJob, read_page
 from newscrawl.urls import HostMap
-from newscrawl.warc import Exchange, default_warc_dir, read_exchange, warc_file_name
+from newscrawl.warc import Capture, Exchange, default_warc_dir, read_exchange, warc_file_name
 from newscrawl.warcwrite import Fetch, Previous, RunWarcWriter, complete_end, cut_truncated_tail, payload_digest
 from tests.conftest import build_site, connect, crawl, incomplete_captures, run_stats, start_mirror, warc_check
 
@@ -335,3 +338,39 @@ def test_warc_dir_setting_and_a_bad_setting(mirror: Server, tmp_path: Path) -> N
     assert len(files) > 2
     assert files[:2] == [warc_file_name(1, 1), warc_file_name(1, 2)]
     assert warc_check(folder) == []
+
+
+def test_articles_and_versions_name_the_capture_their_text_was_read_from(tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "a.db")
+    run = archive.start_run("almayadeen", {})
+    url = f"{EN}/news/politics/a-story"
+    archive.record_captures(
+        [
+            Capture(
+                url,
+                f"2026-12-0{n}T10:00:00+00:00",
+                200,
+                "text/html",
+                f"sha1:{n}",
+                "response",
+                f"<urn:uuid:{n}>",
+                warc_file_name(run, 1),
+                n * 1000,
+                900,
+            )
+            for n in (1, 2, 3)
+        ],
+        run,
+    )
+    item = ArticleItem(url=url, headline="First headline", body="A body of some length.")
+
+    def stored(fetched: str, article: ArticleItem, record: str | None) -> tuple[Any, ...]:
+        archive.store_articles([article], fetched, {url: record} if record else {})
+        return tuple(archive.db.execute("SELECT version, capture_id FROM articles").fetchone())
+
+    assert stored("2026-12-01T10:00:00+00:00", item, "<urn:uuid:1>") == (1, 1)
+    assert stored("2026-12-02T10:00:00+00:00", item, "<urn:uuid:2>") == (1, 2)  # unchanged: read from the latest fetch too
+    assert stored("2026-12-03T10:00:00+00:00", dataclasses.replace(item, headline="Second headline"), "<urn:uuid:3>") == (2, 3)
+    versions = archive.db.execute("SELECT version, headline, capture_id, reason FROM article_versions").fetchall()
+    assert versions == [(1, "First headline", 2, "fetch")]
+    archive.close()
