@@ -10,6 +10,8 @@ capture is written as a ``revisit`` record (profile ``identical-payload-digest``
 from __future__ import annotations
 
 import base64
+import contextlib
+import fcntl
 import hashlib
 import logging
 import os
@@ -116,16 +118,15 @@ class RunWarcWriter:
     def _open_next(self) -> None:
         self.close()
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.sequence += 1
-        self._name = warc_file_name(self.run_id, self.sequence)
-        path = self.folder / self._name
-        try:
-            # "x": a name is never reused, so nothing earlier is ever appended to or overwritten.
-            self._file = path.open("xb", buffering=0)
-        except FileExistsError:
-            raise FileExistsError(
-                f"{path} exists: is this WARC folder another archive's? Give each archive its own WARC_DIR"
-            ) from None
+        while self._file is None:
+            self.sequence += 1
+            self._name = warc_file_name(self.run_id, self.sequence)
+            # "x": an existing file (another archive's run of the same id, in a shared folder) is
+            # never appended to nor overwritten: the next sequence number is taken instead.
+            with contextlib.suppress(FileExistsError):
+                self._file = (self.folder / self._name).open("xb", buffering=0)
+        # Held while the file is written: the repair of another run never cuts a file in use.
+        fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         self._size = 0
         self._append(self._builder.create_warcinfo_record(self._name, self.info))
 
@@ -255,12 +256,17 @@ def complete_end(path: Path, start: int = 0) -> int:
 def cut_truncated_tail(path: Path, start: int = 0) -> int:
     """Move aside what follows the last complete record of a WARC file (what a killed crawl left
     of a record it was writing) into ``<name>.cut-<offset>`` beside it, and cut the file there, so
-    it passes ``warcio check``; a file left with nothing whole is removed. Returns the bytes cut."""
-    size = path.stat().st_size
-    end = complete_end(path, start)
-    if end >= size:
-        return 0
+    it passes ``warcio check``; a file left with nothing whole is removed. A file a crawl is
+    writing (it holds its lock) is left as it is. Returns the bytes cut."""
     with path.open("r+b") as stream:
+        try:
+            fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return 0  # a crawl is writing it
+        size = os.fstat(stream.fileno()).st_size
+        end = complete_end(path, start)
+        if end >= size:
+            return 0
         stream.seek(end)
         tail = stream.read()
         aside = path.with_name(f"{path.name}.cut-{end}")

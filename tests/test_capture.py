@@ -137,11 +137,17 @@ def test_writer_rotates_files_keeping_each_response_with_its_request(tmp_path: P
 
 
 def test_writer_never_writes_into_an_existing_file(tmp_path: Path) -> None:
+    # another archive's run 1, in a shared folder: its files are left as they are
     (tmp_path / warc_file_name(1, 1)).write_bytes(b"another archive's")
     writer = RunWarcWriter(tmp_path, 1, INFO, DEFAULT_MAX_BYTES)
-    with pytest.raises(FileExistsError, match="Give each archive its own WARC_DIR"):
-        writer.write(fetch())
+    assert writer.write(fetch()).warc_file == warc_file_name(1, 2)
     assert (tmp_path / warc_file_name(1, 1)).read_bytes() == b"another archive's"
+    # nor cut while a crawl writes it
+    with (tmp_path / warc_file_name(1, 2)).open("ab") as stream:
+        stream.write(b"\x1f\x8b")
+    assert cut_truncated_tail(tmp_path / warc_file_name(1, 2)) == 0
+    writer.close()
+    assert cut_truncated_tail(tmp_path / warc_file_name(1, 2)) == 2
 
 
 def written(folder: Path, count: int) -> tuple[Path, list[int]]:
