@@ -13,8 +13,11 @@ beside ``ARCHIVE_DB``), ``WARC_MAX_BYTES`` (a file is rotated past this size).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
@@ -122,6 +125,8 @@ class CaptureMiddleware:
         #: Per article URL, the record its page was read from (see :class:`CaptureLinkMiddleware`).
         self.article_records: dict[str, str] = {}
         self.failed = False
+        #: The one thread that writes the WARC files.
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc")
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -156,12 +161,16 @@ class CaptureMiddleware:
             "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
         }
 
-    def process_response(self, request: Request, response: Response) -> Response:
+    async def process_response(self, request: Request, response: Response) -> Response:
         if self.failed:
             return response
         fetch = fetch_of(request, response, datetime.now(timezone.utc))
         try:
-            capture = self._writer().write(fetch, self._previous(fetch.url))
+            writer = self._writer()
+            # Compressing a page takes milliseconds (zlib at warcio's level 9) and releases the GIL:
+            # done in the writer's one thread, in order, while the crawl's thread goes on.
+            future = self.thread.submit(writer.write, fetch, self._previous(fetch.url))
+            capture = await asyncio.wrap_future(future)
         except OSError as exc:
             self._fail(exc)
             return response
@@ -190,7 +199,8 @@ class CaptureMiddleware:
             return []
         assert self.writer is not None
         try:
-            self.writer.sync()
+            # in the writer's thread: after every record submitted so far
+            self.thread.submit(self.writer.sync).result()
         except OSError as exc:
             self._fail(exc)
             return []
@@ -212,7 +222,9 @@ class CaptureMiddleware:
 
     def spider_closed(self, spider: Spider) -> None:
         if self.writer is not None:
-            self.writer.close()
+            with contextlib.suppress(OSError):
+                self.thread.submit(self.writer.close).result()
+        self.thread.shutdown()
         if self.state is not None:
             self.state.close()
 

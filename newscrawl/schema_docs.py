@@ -153,8 +153,10 @@ RELATIONS: tuple[Relation, ...] = (
             (
                 "capture_id",
                 "integer",
-                "the capture (`captures.id`) the stored text was read from: the page as fetched, in the WARC files; "
-                "null for an article stored before captures were kept, or whose WARC file was pruned",
+                "the capture (`captures.id`) the stored text was read from: the page as fetched, in the WARC files (a "
+                "`revisit` capture's page is that of the capture its `refers_to` names); the latest fetch when it found the "
+                "text unchanged. Null for an article stored before captures were kept, by a crawl with `WARC_ENABLED=False`, "
+                "or whose WARC file was pruned",
             ),
         ),
         notes=(
