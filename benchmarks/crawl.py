@@ -345,9 +345,16 @@ def run_project(
         found = con.execute("SELECT avg(c.length) FROM articles a JOIN captures c ON c.id = a.capture_id").fetchone()
         record = float(found[0] or 0)
     pages, seconds = _stats_figures(stats)
-    files = (db.parent / "warc").glob(f"newscrawl-{run:06d}-*.warc.gz") if warc and run else []
-    warc_bytes = sum(path.stat().st_size for path in files)
+    warc_bytes = sum(path.stat().st_size for path in _warc_files(db, run))
     return Measure(kind, pages, seconds, wall, cpu, rss, pss, status, articles, warc_bytes, record)
+
+
+def _warc_files(db: Path, run: int) -> list[Path]:
+    """The WARC files of run ``run`` of the archive ``db`` (its folder may hold other archives')."""
+    with contextlib.suppress(sqlite3.Error), contextlib.closing(sqlite3.connect(db)) as con:
+        names = [name for (name,) in con.execute("SELECT DISTINCT warc_file FROM captures WHERE run_id = ?", [run])]
+        return [db.parent / "warc" / name for name in names if name]
+    return []
 
 
 def missing_articles(db: Path, info: sitegen.SiteInfo) -> list[str]:
