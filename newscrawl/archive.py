@@ -1070,6 +1070,15 @@ class ArchiveState:
             return None
         return str(row[0]), str(row[1]), str(row[2]), str(row[3]).replace("+00:00", "Z")
 
+    def has_captures_before(self, run_id: int) -> bool:
+        """Whether runs before ``run_id`` recorded captures."""
+        if self._con is None:
+            return False
+        try:
+            return self._con.execute("SELECT 1 FROM captures WHERE run_id < ? LIMIT 1", [run_id]).fetchone() is not None
+        except sqlite3.OperationalError:
+            return False
+
     def unended_runs(self) -> set[int]:
         """The ids of the runs that never recorded their end (killed, or this one): a killed run's
         WARC files may end with part of a record."""

@@ -125,6 +125,8 @@ class CaptureMiddleware:
         #: Per article URL, the record its page was read from (see :class:`CaptureLinkMiddleware`).
         self.article_records: dict[str, str] = {}
         self.failed = False
+        #: Whether the archive held captures of earlier runs: else no URL is looked up in it.
+        self.earlier_captures = True
         #: The one thread that writes the WARC files.
         self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc")
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -142,6 +144,8 @@ class CaptureMiddleware:
             run_id = int(self.crawler.stats.get_value("newscrawl/run_id") or 0)
             self.state = ArchiveState(self.crawler.settings.get("ARCHIVE_DB"))
             repair_folder(self.folder, self.state, run_id)
+            # An archive without captures before this run (a first crawl) is not asked per URL.
+            self.earlier_captures = self.state.has_captures_before(run_id)
             self.writer = RunWarcWriter(self.folder, run_id, self._info(run_id), self.max_bytes)
         return self.writer
 
@@ -190,6 +194,8 @@ class CaptureMiddleware:
         if url in self.latest:
             return self.latest[url]
         assert self.state is not None
+        if not self.earlier_captures:
+            return None
         found = self.state.last_capture(url)
         return Previous(*found) if found is not None else None
 
