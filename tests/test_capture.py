@@ -380,3 +380,18 @@ def test_articles_and_versions_name_the_capture_their_text_was_read_from(tmp_pat
     versions = archive.db.execute("SELECT version, headline, capture_id, reason FROM article_versions").fetchall()
     assert versions == [(1, "First headline", 2, "fetch")]
     archive.close()
+
+
+def test_a_warc_file_that_cannot_be_written_stops_the_crawl(mirror: Server, tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    (tmp_path / "not-a-folder").write_text("a file")
+    result = crawl(mirror.base_url, db, settings={"WARC_DIR": str(tmp_path / "not-a-folder"), "PROGRESS": "off"})
+    assert result.returncode == 1
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith(f"newscrawl: failed: cannot write WARC files in {tmp_path}/not-a-folder: ")
+    )
+    with connect(db) as con:
+        assert con.execute("SELECT status FROM crawl_runs").fetchone()[0] == "failed"
+        assert con.execute("SELECT count(*) FROM captures").fetchone()[0] == 0
