@@ -159,6 +159,8 @@ class CaptureMiddleware:
             "conformsTo": "http://bibnum.bnf.fr/WARC/WARC_ISO_28500_version1_latestdraft.pdf",
             "isPartOf": f"newscrawl run {run_id}",
             "newscrawl-run-id": str(run_id),
+            # Which archive the run wrote to: a WARC folder may be shared by archives side by side.
+            "newscrawl-archive": str(Path(settings.get("ARCHIVE_DB")).resolve()),
             "newscrawl-spider": spider.name if spider is not None else "",
             "newscrawl-arguments": json.dumps(dict(arguments), sort_keys=True, default=str),
             "http-header-user-agent": str(settings.get("USER_AGENT")),

@@ -276,6 +276,15 @@ def test_a_crawl_keeps_every_response_once(twice: tuple[Path, Server]) -> None:
     assert set(found.values()) == {1}  # one response per URL fetched
     assert sum(found.values()) == stats["downloader/response_count"] == stats["newscrawl/warc_records"]
     assert {f"{server.base_url}/robots.txt", f"{server.base_url}/", f"{server.base_url}/{RECHECKED}"} <= {u for _, u in found}
+    with (first_files / warc_file_name(1, 1)).open("rb") as stream:
+        info = next(iter(ArchiveIterator(stream))).content_stream().read().decode()
+    assert f"newscrawl-run-id: 1\r\nnewscrawl-archive: {db.resolve()}\r\nnewscrawl-spider: almayadeen\r\n" in info
+    assert f'newscrawl-arguments: {{"base_url": "{server.base_url}", "discover": "menus"' in info
+    assert "\r\nrobots: obey\r\n" in info
+    assert (
+        "\r\nhttp-header-user-agent: newscrawl/0.1 (+https://github.com/newscrawl/newscrawl; news archiving for research)\r\n"
+        in info
+    )
     with connect(db) as con:
         rows = con.execute("SELECT url, record_type FROM captures WHERE run_id = 1").fetchall()
     assert Counter((kind, url) for url, kind in rows) == found
