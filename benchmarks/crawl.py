@@ -128,6 +128,8 @@ class Measure:
     pss_mb: float  # peak PSS of the process and its children, summed
     status: int
     articles: int = 0  # new articles archived (project runs)
+    warc_bytes: int = 0  # the run's WARC files on disk (project runs)
+    article_record: float = 0.0  # mean bytes of an article page's response record (gzip member)
 
     @property
     def rate(self) -> float:
@@ -325,20 +327,34 @@ def run_reference(kind: str, base_url: str, urls: Path, *, work: Path, concurren
     return Measure(kind, pages, seconds, wall, cpu, rss, pss, status, articles)
 
 
-def run_project(base_url: str, db: Path, *, work: Path, concurrency: int, n: int, kind: str = "project") -> Measure:
-    """Run (3), ``scrapy crawl almayadeen``, into ``db``."""
+def run_project(
+    base_url: str, db: Path, *, work: Path, concurrency: int, n: int, kind: str = "project", warc: bool = True
+) -> Measure:
+    """Run (3), ``scrapy crawl almayadeen``, into ``db`` (``warc``: keeping every fetch as WARC)."""
     command = [sys.executable, "-m", "scrapy", "crawl", "almayadeen", "-a", f"base_url={base_url}"]
+    command += ["-s", f"WARC_ENABLED={warc}"]
     command += ["-s", f"ARCHIVE_DB={db}", "-s", "PROGRESS=off", "-s", "LOG_LEVEL=INFO"]
     command += ["-s", f"CONCURRENT_REQUESTS={concurrency}", "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}"]
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings"}
     status, wall, cpu, rss, pss = run_measured(command, work / f"{kind}-{n}.log", env)
     stats: dict[str, object] = {}
-    articles = 0
+    articles, run, record = 0, 0, 0.0
     with contextlib.suppress(sqlite3.Error, TypeError), contextlib.closing(sqlite3.connect(db)) as con:
-        row = con.execute("SELECT stats, new_articles FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
-        stats, articles = json.loads(row[0] or "{}"), int(row[1] or 0)
+        row = con.execute("SELECT stats, new_articles, id FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
+        stats, articles, run = json.loads(row[0] or "{}"), int(row[1] or 0), int(row[2])
+        found = con.execute("SELECT avg(c.length) FROM articles a JOIN captures c ON c.id = a.capture_id").fetchone()
+        record = float(found[0] or 0)
     pages, seconds = _stats_figures(stats)
-    return Measure(kind, pages, seconds, wall, cpu, rss, pss, status, articles)
+    warc_bytes = sum(path.stat().st_size for path in _warc_files(db, run))
+    return Measure(kind, pages, seconds, wall, cpu, rss, pss, status, articles, warc_bytes, record)
+
+
+def _warc_files(db: Path, run: int) -> list[Path]:
+    """The WARC files of run ``run`` of the archive ``db`` (its folder may hold other archives')."""
+    with contextlib.suppress(sqlite3.Error), contextlib.closing(sqlite3.connect(db)) as con:
+        names = [name for (name,) in con.execute("SELECT DISTINCT warc_file FROM captures WHERE run_id = ?", [run])]
+        return [db.parent / "warc" / name for name in names if name]
+    return []
 
 
 def missing_articles(db: Path, info: sitegen.SiteInfo) -> list[str]:
@@ -452,6 +468,14 @@ def report(runs: dict[str, list[Measure]], info: sitegen.SiteInfo, missing: list
         f"{'PASS' if memory <= RSS_TARGET_MB else 'FAIL'}: peak memory of (3), its page workers included = "
         f"{memory:.0f} MB {measure} (RSS summed: {rss:.0f} MB) (target <= {RSS_TARGET_MB} MB{note})"
     )
+    if runs.get(WARC_OFF):
+        on, off = runs["3 project"], runs[WARC_OFF]
+        print(
+            f"WARC capture: median {median['3 project']:.0f} pages/s on, {median[WARC_OFF]:.0f} off "
+            f"({median['3 project'] / median[WARC_OFF]:.2f}); CPU {statistics.median(m.cpu for m in on):.1f} s on, "
+            f"{statistics.median(m.cpu for m in off):.1f} s off; {statistics.median(m.warc_bytes for m in on) / 1e6:.1f} MB "
+            f"of WARC, {statistics.median(m.article_record for m in on) / 1000:.1f} KB an article page's response record"
+        )
     full = runs.get(f"3 project, {prefilled:,} archived")
     if full:
         empty = runs["3 project"]
@@ -468,6 +492,10 @@ def report(runs: dict[str, list[Measure]], info: sitegen.SiteInfo, missing: list
             f"{'PASS' if extra <= PREFILL_TOLERANCE else 'FAIL'}: against {prefilled:,} archived articles (3) costs "
             f"{100 * extra:+.1f}% wall per new article (target within {100 * PREFILL_TOLERANCE:.0f}%)"
         )
+
+
+#: (3) without capture (``WARC_ENABLED=False``), to show what keeping every fetch as WARC costs.
+WARC_OFF = "3 project, WARC off"
 
 
 def rounds(
@@ -498,11 +526,24 @@ def rounds(
             sorted(set(missing) | set(missing_articles(db, info))) if db.is_file() else list(map(info.url_of, info.articles))
         )
         print(
-            f"round {n}: (project) {m.pages} pages in {m.seconds:.1f} s = {m.rate:.0f} pages/s, {m.articles} new articles",
+            f"round {n}: (project) {m.pages} pages in {m.seconds:.1f} s = {m.rate:.0f} pages/s, {m.articles} new articles; "
+            f"WARC {m.warc_bytes / 1e6:.1f} MB, {m.warc_bytes / max(1, m.pages) / 1000:.1f} KB a page, "
+            f"{m.article_record / 1000:.1f} KB an article page's response record",
             flush=True,
         )
         if not args.keep:
             for stale in work.glob(f"archive-{n}.db*"):
+                stale.unlink()
+            shutil.rmtree(work / "warc", ignore_errors=True)
+        for stale in work.glob(f"archive-off-{n}.db*"):
+            stale.unlink()
+        m = run_project(
+            base_url, work / f"archive-off-{n}.db", work=work, concurrency=args.concurrency, n=n, kind="off", warc=False
+        )
+        runs[WARC_OFF].append(m)
+        print(f"round {n}: (project, WARC off) {m.pages} pages in {m.seconds:.1f} s = {m.rate:.0f} pages/s", flush=True)
+        if not args.keep:
+            for stale in work.glob(f"archive-off-{n}.db*"):
                 stale.unlink()
         if args.prefill:
             copy = work / f"archive-full-{n}.db"
@@ -553,7 +594,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"== prefilled {full_db} with {args.prefill:,} synthetic articles in {seconds:.0f} s", flush=True)
         base_url, server = stack.enter_context(serve(info.root, work, use_nginx=not args.mirror))
         print(f"server: {server} at {base_url}; concurrency {args.concurrency}", flush=True)
-        runs: dict[str, list[Measure]] = {"1 fetch": [], "2 baseline": [], "3 project": []}
+        runs: dict[str, list[Measure]] = {"1 fetch": [], "2 baseline": [], "3 project": [], WARC_OFF: []}
         if args.prefill:
             runs[f"3 project, {args.prefill:,} archived"] = []
         missing = rounds(runs, args, base_url=base_url, urls=urls, info=info, work=work, repeat=repeat)

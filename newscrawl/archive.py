@@ -643,7 +643,9 @@ class Archive:
 
     # --- articles -------------------------------------------------------------------------
 
-    def store_articles(self, items: Iterable[ArticleItem], fetched_at: str) -> dict[str, int]:
+    def store_articles(
+        self, items: Iterable[ArticleItem], fetched_at: str, records: Mapping[str, str] | None = None
+    ) -> dict[str, int]:
         """Store a batch of articles in one transaction.
 
         A new article is inserted with its tags, captions and links; a known one (same URL, or
@@ -653,11 +655,15 @@ class Archive:
         changes nothing, not even ``last_fetched_at`` (so the article stays due for its
         re-check): it is kept in ``held_fetches``, with a warning. Returns counts by outcome:
         ``new``, ``changed``, ``unchanged``, ``held``.
+
+        ``records`` gives, by article URL, the ``WARC-Record-ID`` of the capture the article was
+        read from (recorded before, :meth:`record_captures`): its ``capture_id``.
         """
         counts = {"new": 0, "changed": 0, "unchanged": 0, "held": 0}
+        records = records or {}
         with self.db.conn:
             for item in items:
-                counts[self._store_article(item, fetched_at)] += 1
+                counts[self._store_article(item, fetched_at, self._capture_id(records.get(item.url)))] += 1
                 self._mark_returned(item.url, fetched_at)
         return counts
 
@@ -671,7 +677,13 @@ class Archive:
             return None
         return dict(zip(self._article_columns, row, strict=True))
 
-    def _store_article(self, item: ArticleItem, fetched_at: str) -> str:
+    def _capture_id(self, record_id: str | None) -> int | None:
+        if record_id is None:
+            return None
+        row = self.db.execute("SELECT id FROM captures WHERE record_id = ?", [record_id]).fetchone()
+        return int(row[0]) if row else None
+
+    def _store_article(self, item: ArticleItem, fetched_at: str, capture_id: int | None = None) -> str:
         digest = content_hash(item)
         found = self._find_article(item)
         if found is not None and item.truncated and not found["truncated"]:
@@ -679,6 +691,8 @@ class Archive:
         if found is not None and found["content_hash"] == digest:
             refreshed = {name: getattr(item, name) for name in _REFRESHED_FIELDS if getattr(item, name) is not None}
             refreshed.update(_sitemap_record(item), missing_fields=json.dumps(missing_fields(item)))
+            if capture_id is not None:
+                refreshed["capture_id"] = capture_id
             self._update("articles", found["id"], {**refreshed, "last_fetched_at": fetched_at})
             self.db.execute("DELETE FROM links WHERE article_id = ?", [found["id"]])
             self._store_links(found["id"], item)
@@ -689,14 +703,14 @@ class Archive:
                 self._hold(found["id"], item, fetched_at, digest, why)
                 return "held"
         record = _article_record(item)
-        record.update(last_fetched_at=fetched_at, content_hash=digest)
+        record.update(last_fetched_at=fetched_at, content_hash=digest, capture_id=capture_id)
         if found is None:
             record.update(first_seen_at=fetched_at, version=1)
             article_id = self._insert("articles", [record])
             outcome = "new"
         else:
             article_id = found["id"]
-            version = self._keep_version(found)
+            version = self._keep_version(found, reason="fetch")
             record.pop("url")  # the first canonical URL stays the article's identity
             record["version"] = version + 1
             self._update("articles", article_id, record)
@@ -729,7 +743,7 @@ class Archive:
         )
         logger.warning("article %s re-fetched looking damaged, stored text kept (held_fetches): %s", item.url, why)
 
-    def _keep_version(self, row: dict[str, Any], reason: str | None = None) -> int:
+    def _keep_version(self, row: dict[str, Any], reason: str) -> int:
         """Copy an article's current text into ``article_versions``, with the capture it was read
         from and ``reason``, what replaces it; returns its version number."""
         version = int(row.get("version") or 1)
@@ -1152,6 +1166,53 @@ class ArchiveState:
         except sqlite3.OperationalError:
             return False  # an archive from before runs recorded it
         return bool(row and row[0])
+
+    def last_capture(self, url: str) -> tuple[str, str, str, str] | None:
+        """``(payload_digest, record_id, url, WARC-Date)`` of the response record holding the last
+        captured payload of ``url`` (a revisit's is the response it refers to), while its WARC
+        file is kept; ``None`` otherwise."""
+        if self._con is None:
+            return None
+        try:
+            row = self._con.execute(
+                "SELECT r.payload_digest, r.record_id, r.url, r.fetched_at, r.warc_file FROM captures c "
+                "JOIN captures r ON r.id = coalesce(c.refers_to, c.id) WHERE c.url = ? ORDER BY c.id DESC LIMIT 1",
+                [url],
+            ).fetchone()
+        except sqlite3.OperationalError:
+            return None  # an archive from before captures were kept
+        if row is None or row[4] is None:
+            return None
+        return str(row[0]), str(row[1]), str(row[2]), str(row[3]).replace("+00:00", "Z")
+
+    def has_captures_before(self, run_id: int) -> bool:
+        """Whether runs before ``run_id`` recorded captures."""
+        if self._con is None:
+            return False
+        try:
+            return self._con.execute("SELECT 1 FROM captures WHERE run_id < ? LIMIT 1", [run_id]).fetchone() is not None
+        except sqlite3.OperationalError:
+            return False
+
+    def unended_runs(self) -> set[int]:
+        """The ids of the runs that never recorded their end (killed, or this one): a killed run's
+        WARC files may end with part of a record."""
+        if self._con is None:
+            return set()
+        return {int(run) for (run,) in self._con.execute("SELECT id FROM crawl_runs WHERE finished_at IS NULL")}
+
+    def captured_end(self, run_id: int, warc_file: str) -> int:
+        """Where the last record the archive points at in run ``run_id``'s WARC file named
+        ``warc_file`` ends (0 when it points at none): everything before it is whole."""
+        if self._con is None:
+            return 0
+        try:
+            row = self._con.execute(
+                "SELECT max(offset + length) FROM captures WHERE run_id = ? AND warc_file = ?", [run_id, warc_file]
+            ).fetchone()
+        except sqlite3.OperationalError:
+            return 0
+        return int(row[0] or 0)
 
 
 def _day_before(timestamp: str) -> str:

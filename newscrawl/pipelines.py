@@ -17,6 +17,7 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from newscrawl.archive import BUSY_TIMEOUT, Archive, ArchiveBusyError, ArchiveError, is_busy, parse_busy_timeout, utcnow
+from newscrawl.capture import CaptureMiddleware
 from newscrawl.coverage import CoverageSettingError, CoverageTally, FieldCoverage, Limits, judge, stored_nothing
 from newscrawl.items import ArticleItem, GoneItem, TickerItem
 
@@ -167,6 +168,8 @@ class ArchivePipeline:
         self.discover: str | None = None
         #: The run's status when the archive could not be written (``busy`` or ``failed``).
         self.stopped: str | None = None
+        #: The run's WARC capture (``None`` with ``WARC_ENABLED=False``); see :meth:`_record_captures`.
+        self.capture: CaptureMiddleware | None = None
         if crawler.spider is not None:
             # Recorded before the engine starts, like the archive's opening: Scrapy cannot stop
             # cleanly once it is opening the spider.
@@ -199,6 +202,8 @@ class ArchivePipeline:
         if not self.run_id:
             self._start_run()
         logger.info("Archiving into %s (run %d)", self.archive.path, self.run_id)
+        if self.crawler.engine is not None:
+            self.capture = self.crawler.get_downloader_middleware(CaptureMiddleware)
         self.timer.start(max(self.flush_seconds / 2, 0.1), now=False)
 
     def process_item(self, item: Any) -> Any:
@@ -219,7 +224,8 @@ class ArchivePipeline:
             logger.error("gone article %s not recorded: %s", item.url, self._fail(exc, []))
 
     def _flush_if_due(self) -> None:
-        if self.pending and time.monotonic() - self.last_flush >= self.flush_seconds:
+        captures = self.capture is not None and self.capture.pending
+        if (self.pending or captures) and time.monotonic() - self.last_flush >= self.flush_seconds:
             self.flush()
 
     def _record_ticker(self, item: TickerItem) -> None:
@@ -240,17 +246,41 @@ class ArchivePipeline:
         """Commit the pending articles; if the batch fails, store them one by one."""
         batch, self.pending = self.pending, []
         self.last_flush = time.monotonic()
-        if not batch:
+        if not self._record_captures(batch) or not batch:
             return
         fetched_at = utcnow()
+        records = self._records(batch)
         try:
-            self._count(self.archive.store_articles(batch, fetched_at), batch)
+            self._count(self.archive.store_articles(batch, fetched_at, records), batch)
         except sqlite3.OperationalError as exc:
             # The file itself is unusable (disk full, read-only, locked): no item can be stored.
             self._fail(exc, batch)
         except Exception:
             for item in batch:
-                self._store_one(item, fetched_at)
+                self._store_one(item, fetched_at, records)
+
+    def _record_captures(self, batch: list[ArticleItem]) -> bool:
+        """Record the captures written since the last batch, their WARC records synced to disk
+        first (a row never points at a record that a crash could lose); ``False`` when the
+        archive cannot be written."""
+        if self.capture is None:
+            return True
+        captures = self.capture.take()
+        if not captures:
+            return True
+        try:
+            self.archive.record_captures(captures, self.run_id)
+        except sqlite3.OperationalError as exc:
+            self._fail(exc, batch)
+            return False
+        return True
+
+    def _records(self, batch: list[ArticleItem]) -> dict[str, str]:
+        """By article URL, the record of the capture each article of ``batch`` was read from."""
+        if self.capture is None:
+            return {}
+        noted = self.capture.article_records
+        return {item.url: noted.pop(item.url) for item in batch if item.url in noted}
 
     def _fail(self, exc: sqlite3.OperationalError, batch: list[ArticleItem]) -> str:
         """Stop the crawl: the archive itself cannot be written, or another writer held it
@@ -268,9 +298,9 @@ class ArchivePipeline:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
         return message
 
-    def _store_one(self, item: ArticleItem, fetched_at: str) -> None:
+    def _store_one(self, item: ArticleItem, fetched_at: str, records: dict[str, str]) -> None:
         try:
-            self._count(self.archive.store_articles([item], fetched_at), [item])
+            self._count(self.archive.store_articles([item], fetched_at, records), [item])
         except Exception as exc:
             assert self.stats is not None
             self.stats.inc_value("newscrawl/store_errors")

@@ -157,9 +157,11 @@ RELATIONS: tuple[Relation, ...] = (
             (
                 "capture_id",
                 "integer",
-                "the capture (`captures.id`) the stored text was read from: the page as fetched, in the WARC files; "
-                "null for an article stored before captures were kept (once `newscrawl warc prune` removed its WARC "
-                "file, the capture stays, its `warc_file` null)",
+                "the capture (`captures.id`) the stored text was read from: the page as fetched, in the WARC files (a "
+                "`revisit` capture's page is that of the capture its `refers_to` names); the latest fetch when it found the "
+                "text unchanged. Null for an article stored before captures were kept, or by a crawl with "
+                "`WARC_ENABLED=False` (once `newscrawl warc prune` removed its WARC file, the capture stays, its "
+                "`warc_file` null)",
             ),
         ),
         notes=(

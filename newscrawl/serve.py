@@ -41,9 +41,16 @@ _FACETS: dict[str, list[Any]] = {
     "links": ["kind"],
     "crawl_runs": ["status", "spider", "edition"],
     "run_coverage": ["field", "content_type"],
+    "captures": ["record_type", "status", "content_type", "run_id"],
 }
-_SORT_DESC = {"articles": "published_at", "breaking": "last_seen_at", "crawl_runs": "id", "article_versions": "fetched_at"}
-_LABELS = {"articles": "headline", "tags": "name", "breaking": "text"}
+_SORT_DESC = {
+    "articles": "published_at",
+    "breaking": "last_seen_at",
+    "crawl_runs": "id",
+    "article_versions": "fetched_at",
+    "captures": "id",
+}
+_LABELS = {"articles": "headline", "tags": "name", "breaking": "text", "captures": "url"}
 
 
 def database_name(path: Path) -> str:
@@ -82,11 +89,19 @@ def metadata(database: str) -> dict[str, Any]:
 _JSON_COLUMNS = json_columns()
 
 
+# Columns naming a capture (captures.id) without a foreign key (added to existing tables by
+# ALTER TABLE, which cannot add one), shown as a link to it all the same.
+_CAPTURE_COLUMNS = {("articles", "capture_id"), ("article_versions", "capture_id"), ("article_details", "capture_id")}
+
+
 @hookimpl
-def render_cell(value: object, column: str, table: str | None) -> Markup | None:
+def render_cell(value: object, column: str, table: str | None, database: str, datasette: Any) -> Markup | None:
     """Datasette hook (this module is registered as the ``newscrawl`` plugin): the archive's JSON
     columns shown readably; lists of names as ``a, b``, anything else indented, non-ASCII text
-    as it is. Returns ``None`` for any other cell (Datasette's own rendering)."""
+    as it is; a ``capture_id`` as a link to its capture. Returns ``None`` for any other cell
+    (Datasette's own rendering)."""
+    if isinstance(value, int) and (table, column) in _CAPTURE_COLUMNS:
+        return Markup('<a href="{}">{}</a>').format(datasette.urls.row(database, "captures", str(value)), value)
     if not isinstance(value, str) or table is None or column not in _JSON_COLUMNS.get(table, ()):
         return None
     try:

@@ -81,7 +81,16 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.BackoffRetryMiddleware": 550,
     "newscrawl.middlewares.BlockMiddleware": 560,
     "newscrawl.middlewares.CharsetMiddleware": 570,
+    # Nearest the downloader (after DownloaderStats, 850): responses as received, requests as sent.
+    "newscrawl.capture.CaptureMiddleware": 950,
 }
+# Which capture each article was read from (newscrawl.capture).
+SPIDER_MIDDLEWARES = {"newscrawl.capture.CaptureLinkMiddleware": 950}
+#: Every response kept as a WARC record (newscrawl.capture): False keeps none. WARC_DIR "" is
+#: warc/ beside ARCHIVE_DB; a file is rotated once it reaches WARC_MAX_BYTES.
+WARC_ENABLED = True
+WARC_DIR = ""
+WARC_MAX_BYTES = 1_000_000_000
 # A news page is well under 4 MB; a bigger answer is dropped with a log line, not archived.
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024

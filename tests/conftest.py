@@ -14,12 +14,15 @@ import subprocess
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from newscrawl.mirror import MirrorProcess
+from newscrawl.warc import SUFFIX, default_warc_dir
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -196,3 +199,46 @@ def expected_articles(root: Path) -> list[tuple[str, dict[str, Any]]]:
         for path in sorted((root / "expected").rglob("*.json"))
         if path.name != "ticker.json"
     ]
+
+
+def warc_check(folder: Path) -> list[str]:
+    """The WARC files in ``folder`` that ``warcio check`` fails, with its output."""
+    failures = []
+    for path in sorted(folder.glob(f"*{SUFFIX}")):
+        result = subprocess.run(
+            [sys.executable, "-m", "warcio.cli", "check", str(path)], capture_output=True, text=True, timeout=120, check=False
+        )
+        if result.returncode != 0:
+            failures.append(f"{path.name}: {result.stdout[-500:]}{result.stderr[-500:]}")
+    return failures
+
+
+def _read_whole(record: Any) -> tuple[str, str]:
+    record.content_stream().read()  # decompressed to its end: a cut member raises
+    return record.rec_type, record.rec_headers.get_header("WARC-Record-ID")
+
+
+def incomplete_captures(db: Path) -> list[str]:
+    """The ``captures`` rows of the archive ``db`` that do not point at a complete record of
+    theirs: its file missing, or the ``length`` bytes at ``offset`` not one whole gzip member
+    holding a record of that id and type."""
+    folder = default_warc_dir(db)
+    problems = []
+    with connect(db) as con:
+        rows = [dict(r) for r in con.execute("SELECT * FROM captures ORDER BY id")]
+    for row in rows:
+        path = folder / row["warc_file"]
+        if not path.is_file():
+            problems.append(f"capture {row['id']}: no file {row['warc_file']}")
+            continue
+        with path.open("rb") as stream:
+            stream.seek(row["offset"])
+            member = stream.read(row["length"])
+        try:
+            records = [_read_whole(record) for record in ArchiveIterator(BytesIO(member))]
+        except Exception as exc:
+            problems.append(f"capture {row['id']}: {type(exc).__name__}: {exc}")
+            continue
+        if records != [(row["record_type"], row["record_id"])]:
+            problems.append(f"capture {row['id']}: {records} at offset {row['offset']}")
+    return problems

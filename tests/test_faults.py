@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import pytest
 
 from newscrawl.mirror import MirrorProcess
-from tests.conftest import build_site, connect, crawl
+from newscrawl.warc import default_warc_dir
+from tests.conftest import build_site, connect, crawl, incomplete_captures, warc_check
 
 if TYPE_CHECKING:
     import sqlite3
@@ -252,6 +253,26 @@ def test_faulty_crawl_archives_every_article_a_clean_crawl_does(faulty: Crawl, c
         assert con.execute("SELECT max(version) FROM articles").fetchone()[0] == 1
     assert faulty.run()["status"] == "finished"
     assert faulty.run()["complete"] == 1  # skipped pages do not leave the run incomplete
+
+
+def test_every_answer_is_captured_retries_and_errors_included(faulty: Crawl) -> None:
+    """Each response the crawl received is a capture, retried answers and error pages too;
+    a reset, a cut body, a timeout or an oversized page (never received) is none."""
+    assert warc_check(default_warc_dir(faulty.db)) == []
+    assert incomplete_captures(faulty.db) == []
+    with connect(faulty.db) as con:
+        captures = [dict(r) for r in con.execute("SELECT * FROM captures ORDER BY id")]
+        article_captures = dict(
+            con.execute("SELECT a.url, c.status FROM articles a JOIN captures c ON c.id = a.capture_id").fetchall()
+        )
+    assert len(captures) == faulty.stats()["downloader/response_count"]
+    base = captures[0]["url"].removesuffix("/robots.txt")
+    for mode, path, times, _ in TRANSIENT:
+        statuses = [c["status"] for c in captures if c["url"] == f"{base}/{path}"]
+        answered = [int(mode)] * times if mode.isdigit() else [200] * times if mode in ("empty", "malformed", "cut-html") else []
+        assert statuses == [*answered, 200], mode
+        assert article_captures[f"{REAL}/{path}"] == 200
+    assert not [c for c in captures if c["url"] == f"{base}/{SKIPPED['oversized']}"]
 
 
 # --- pages that will not get better: skipped with a log line -----------------------------------

@@ -241,7 +241,17 @@ def test_an_archived_article_the_site_deleted_keeps_its_text(tmp_path: Path) -> 
     assert [(r["status"], r["complete"], r["errors"]) for r in runs(db)] == [("finished", 1, 0)] * 4
     assert [(g["url"], g["status"], g["returned_at"]) for g in gone_after_deletion] == [(f"{EN}/{REMOVED}", 404, None)]
     assert row_after_deletion == before
-    assert article_row(db, REMOVED) | {"last_fetched_at": None} == before | {"last_fetched_at": None}
+    # the same text: only when it was last fetched moved, and with it the capture (the same page again;
+    # a response, not a revisit: the URL's last capture was the 404)
+    fetch = {"last_fetched_at": None, "capture_id": None}
+    assert article_row(db, REMOVED) | fetch == before | fetch
+    with connect(db) as con:
+        first, latest = (
+            tuple(con.execute("SELECT record_type, payload_digest FROM captures WHERE id = ?", [capture]).fetchone())
+            for capture in (before["capture_id"], article_row(db, REMOVED)["capture_id"])
+        )
+    assert first == latest
+    assert first[0] == "response"
     [gone] = gone_rows(db)
     assert gone["returned_at"] is not None
     assert gone["returned_at"] >= gone["last_gone_at"]

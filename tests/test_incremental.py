@@ -9,7 +9,19 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
-from tests.conftest import FIXTURES, PROJECT, build_site, connect, crawl, crawl_env, expected_articles, start_mirror
+from newscrawl.warc import default_warc_dir
+from tests.conftest import (
+    FIXTURES,
+    PROJECT,
+    build_site,
+    connect,
+    crawl,
+    crawl_env,
+    expected_articles,
+    incomplete_captures,
+    start_mirror,
+    warc_check,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -114,7 +126,7 @@ def test_full_pass_refetches_everything(mirror: Server, tmp_path: Path) -> None:
 
 def snapshot(db: Path) -> dict[str, Any]:
     """The archive's content, by article URL, without ids and fetch times."""
-    volatile = {"id", "first_seen_at", "last_fetched_at"}
+    volatile = {"id", "first_seen_at", "last_fetched_at", "capture_id"}
     with connect(db) as con:
         articles = {r["url"]: {k: r[k] for k in r.keys() if k not in volatile} for r in con.execute("SELECT * FROM articles")}  # noqa: SIM118
         url = "(SELECT url FROM articles WHERE id = article_id)"
@@ -131,8 +143,8 @@ def test_killed_runs_lose_nothing(archive: Path, tmp_path: Path) -> None:
     clean = snapshot(archive)
     server = start_mirror(FIXTURES / "site", log_requests=True)
     try:
-        for kill_after in (3, 20, 45, 70):
-            db = tmp_path / f"killed-{kill_after}.db"
+        for kill_after in (1, 3, 20, 45, 70):
+            db = tmp_path / f"killed-{kill_after}" / "archive.db"
             mark = len(server.requests)
             command = [sys.executable, "-m", "scrapy", "crawl", "almayadeen", "-a", f"base_url={server.base_url}"]
             command += ["-s", f"ARCHIVE_DB={db}", "-s", "ARCHIVE_BATCH_SIZE=3"]
@@ -154,5 +166,10 @@ def test_killed_runs_lose_nothing(archive: Path, tmp_path: Path) -> None:
                 statuses = [r[0] for r in con.execute("SELECT status FROM crawl_runs ORDER BY id")]
             assert statuses == ["interrupted", "finished"]
             assert snapshot(db) == clean, f"killed after {kill_after} requests"
+            # every WARC record whole, the killed run's truncated tail cut, every capture complete
+            assert warc_check(default_warc_dir(db)) == [], f"killed after {kill_after} requests"
+            assert incomplete_captures(db) == [], f"killed after {kill_after} requests"
+            with connect(db) as con:
+                assert con.execute("SELECT count(*) FROM articles WHERE capture_id IS NULL").fetchone()[0] == 0
     finally:
         server.stop()

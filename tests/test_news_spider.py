@@ -26,7 +26,18 @@ from newscrawl import settings as project_settings
 from newscrawl.discovery import ArticleHints
 from newscrawl.spiders import SpiderArgumentError
 from newscrawl.spiders.news import Candidate, NewsSpider
-from tests.conftest import OTHERSITE, Server, connect, run_spider, run_stats, start_mirror, stored_article
+from newscrawl.warc import default_warc_dir
+from tests.conftest import (
+    OTHERSITE,
+    Server,
+    connect,
+    incomplete_captures,
+    run_spider,
+    run_stats,
+    start_mirror,
+    stored_article,
+    warc_check,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -340,3 +351,16 @@ def test_candidate_hints_merge_by_trust_whatever_their_order() -> None:
     )
     expected = ArticleHints(title="Sitemap title", published="2025-03-01T10:00:00+00:00", keywords=("x",))
     assert first.merged_hints() == second.merged_hints() == expected
+
+
+def test_every_fetch_is_captured_and_each_article_names_its_capture(othersite_crawl: Crawl) -> None:
+    assert warc_check(default_warc_dir(othersite_crawl.db)) == []
+    assert incomplete_captures(othersite_crawl.db) == []
+    with connect(othersite_crawl.db) as con:
+        fetched = {url for (url,) in con.execute("SELECT url FROM captures WHERE record_type = 'response'")}
+        linked = con.execute(
+            "SELECT count(*) FROM articles a JOIN captures c ON c.id = a.capture_id AND c.url = a.url"
+        ).fetchone()[0]
+        articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert {othersite_crawl.base_url + target for _, target, _ in othersite_crawl.requests} == fetched
+    assert linked == articles == len(EXPECTED["articles"])

@@ -98,6 +98,16 @@ def test_json_arrays_are_shown_as_lists(archive: Path) -> None:
     assert "[&#34;genocide in Gaza&#34;" not in page
 
 
+def test_an_article_is_one_click_from_its_capture(archive: Path) -> None:
+    article_id, capture_id = (scalar(archive, f"SELECT {c} FROM articles WHERE url = ?", SEED) for c in ("id", "capture_id"))
+    assert capture_id is not None
+    assert f'<a href="/archive/captures/{capture_id}">{capture_id}</a>' in get_html(archive, f"/archive/articles/{article_id}")
+    page = get_html(archive, f"/archive/captures/{capture_id}")
+    assert "Every fetch the crawl received (homepage, listings, sitemaps, robots.txt, articles, error pages)" in page
+    warc_file = scalar(archive, "SELECT warc_file FROM captures WHERE id = ?", capture_id)
+    assert warc_file in page
+
+
 def test_the_archive_is_opened_read_only(archive: Path) -> None:
     database = make_datasette(archive).get_database("archive")
 

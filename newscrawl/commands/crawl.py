@@ -30,6 +30,7 @@ from scrapy.exceptions import UsageError
 from twisted.internet.defer import Deferred
 
 from newscrawl.archive import ArchiveBusyError, ArchiveError
+from newscrawl.capture import WarcSettingError
 from newscrawl.coverage import CoverageSettingError
 from newscrawl.pipelines import RUN_STATUS
 from newscrawl.spiders import SpiderArgumentError
@@ -59,7 +60,7 @@ class Command(ScrapyCrawlCommand):
         bad_input: list[tuple[int, str]] = []
 
         def is_bad_input(exc: BaseException | None) -> bool:
-            if isinstance(exc, (SpiderArgumentError, ArchiveError, CoverageSettingError)):
+            if isinstance(exc, (SpiderArgumentError, ArchiveError, CoverageSettingError, WarcSettingError)):
                 bad_input.append((EXIT_USAGE, f"error: {exc}"))
                 return True
             if isinstance(exc, ArchiveBusyError):

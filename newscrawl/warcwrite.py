@@ -1,0 +1,297 @@
+"""Writing a crawl run's WARC files, and cutting the truncated tail a killed run left.
+
+Each record is one gzip member, built in memory by warcio (compressed at :data:`GZIP_LEVEL`) and appended to the file in one write,
+so a file only ever grows by whole records; a process killed mid-write leaves at most part of
+one member at the end, which :func:`cut_truncated_tail` finds and moves aside. A response is
+followed by its request record (``WARC-Concurrent-To``); a payload identical to the URL's last
+capture is written as a ``revisit`` record (profile ``identical-payload-digest``) instead.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import fcntl
+import hashlib
+import logging
+import os
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from http import HTTPStatus
+from io import BytesIO, FileIO
+from typing import TYPE_CHECKING
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from newscrawl.warc import SUFFIX, Capture, warc_file_name
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+#: Headers whose transfer encoding the HTTP client already undid: kept under this prefix, so a
+#: reader does not undo it a second time (the body recorded is the one received, dechunked).
+_UNDONE = {"transfer-encoding"}
+_ORIGINAL_PREFIX = "X-Archive-Orig-"
+#: zlib's level for a record's gzip member. On the generated 120 KB article pages (benchmarks/
+#: sitegen.py), a record and the CPU it takes: level 9 (warcio's own) 19.6 KB, 4.2 ms; 6 20.4 KB,
+#: 2.3 ms; 4 22.1 KB, 1.4 ms; 1 25.1 KB, 1.2 ms.
+GZIP_LEVEL = 4
+
+
+@dataclass(frozen=True)
+class Fetch:
+    """One exchange as the crawl received it: what a response record and its request record hold."""
+
+    url: str
+    status: int
+    #: ``HTTP/1.1``, as the server answered.
+    protocol: str
+    #: Response headers as received, in order (a name may repeat).
+    headers: list[tuple[str, str]]
+    #: The body as received: its content encoding (gzip, br...) not undone.
+    body: bytes
+    method: str
+    request_headers: list[tuple[str, str]]
+    request_body: bytes
+    #: When the response arrived, UTC.
+    fetched_at: datetime
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The response record holding a URL's last captured payload."""
+
+    payload_digest: str
+    record_id: str
+    url: str
+    #: Its ``WARC-Date``.
+    date: str
+
+
+def payload_digest(body: bytes) -> str:
+    """``WARC-Payload-Digest`` of a body: SHA-1, base 32, as warcio writes it."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
+def warc_date(moment: datetime) -> str:
+    """``WARC-Date`` (WARC 1.0: seconds, ``Z``)."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _status_line(status: int) -> str:
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return str(status)
+
+
+def _response_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(_ORIGINAL_PREFIX + name if name.lower() in _UNDONE else name, value) for name, value in headers]
+
+
+def _request_target(url: str) -> tuple[str, str]:
+    """``(host, path?query)`` of an absolute URL, for the request record's request line."""
+    rest = url.split("://", 1)[1]
+    host, _, target = rest.partition("/")
+    return host, "/" + target.split("#", 1)[0]
+
+
+class RunWarcWriter:
+    """The WARC files of one crawl run in ``folder``: ``newscrawl-<run>-<n>.warc.gz``, each opened
+    with a ``warcinfo`` record and rotated when it reaches ``max_bytes`` (a response and its request
+    stay in one file). Never appends to another run's file."""
+
+    def __init__(self, folder: Path, run_id: int, info: Mapping[str, str], max_bytes: int) -> None:
+        self.folder = folder
+        self.run_id = run_id
+        self.info = dict(info)
+        self.max_bytes = max_bytes
+        self.sequence = 0
+        self._file: FileIO | None = None
+        self._name = ""
+        self._size = 0
+        self._builder = WARCWriter(BytesIO(), gzip=False)
+        #: Bytes written since the last :meth:`sync`.
+        self._unsynced = False
+
+    def _open_next(self) -> None:
+        self.close()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        while self._file is None:
+            self.sequence += 1
+            self._name = warc_file_name(self.run_id, self.sequence)
+            # "x": an existing file (another archive's run of the same id, in a shared folder) is
+            # never appended to nor overwritten: the next sequence number is taken instead.
+            with contextlib.suppress(FileExistsError):
+                self._file = (self.folder / self._name).open("xb", buffering=0)
+        # Held while the file is written: the repair of another run never cuts a file in use.
+        fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        self._size = 0
+        self._append(self._builder.create_warcinfo_record(self._name, self.info))
+
+    def _encode(self, record: object) -> bytes:
+        """The record as one gzip member."""
+        buffer = BytesIO()
+        self._builder.out = buffer
+        self._builder.write_record(record)
+        # GZIP_LEVEL, not warcio's 9: the crawl is bound by the CPU, and 9 buys a few percent.
+        member = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        return member.compress(buffer.getbuffer()) + member.flush()
+
+    def _append(self, record: object) -> tuple[int, int]:
+        """Append one record as one gzip member; returns its offset and length."""
+        data = self._encode(record)
+        assert self._file is not None
+        offset = self._size
+        # Unbuffered: each record reaches the file in one write, never split across two.
+        written = 0
+        while written < len(data):
+            written += self._file.write(memoryview(data)[written:])
+        self._size += len(data)
+        self._unsynced = True
+        return offset, len(data)
+
+    def write(self, fetch: Fetch, previous: Previous | None = None) -> Capture:
+        """Write the fetch's response record (or a revisit of ``previous`` when the payload is the
+        same), then its request record; returns the capture of the first."""
+        if self._file is None or self._size >= self.max_bytes:
+            self._open_next()
+        digest = payload_digest(fetch.body)
+        date = warc_date(fetch.fetched_at)
+        http = StatusAndHeaders(_status_line(fetch.status), _response_headers(fetch.headers), protocol=fetch.protocol)
+        warc_headers = {"WARC-Date": date}
+        if previous is not None and previous.payload_digest == digest:
+            record = self._builder.create_revisit_record(
+                fetch.url,
+                digest,
+                previous.url,
+                previous.date,
+                http_headers=http,
+                warc_headers_dict={**warc_headers, "WARC-Refers-To": previous.record_id},
+            )
+            refers_to: str | None = previous.record_id
+        else:
+            record = self._builder.create_warc_record(
+                fetch.url,
+                "response",
+                payload=BytesIO(fetch.body),
+                length=len(fetch.body),
+                http_headers=http,
+                warc_headers_dict={**warc_headers, "WARC-Payload-Digest": digest},
+            )
+            refers_to = None
+        record_id = record.rec_headers.get_header("WARC-Record-ID")
+        offset, length = self._append(record)
+        self._append(self._request_record(fetch, date, record_id))
+        content_type = next((value for name, value in fetch.headers if name.lower() == "content-type"), None)
+        return Capture(
+            url=fetch.url,
+            fetched_at=fetch.fetched_at.astimezone(timezone.utc).isoformat(timespec="seconds"),
+            status=fetch.status,
+            content_type=content_type,
+            payload_digest=digest,
+            record_type=record.rec_type,
+            record_id=record_id,
+            warc_file=self._name,
+            offset=offset,
+            length=length,
+            refers_to=refers_to,
+        )
+
+    def _request_record(self, fetch: Fetch, date: str, concurrent_to: str) -> object:
+        host, target = _request_target(fetch.url)
+        headers = fetch.request_headers
+        if not any(name.lower() == "host" for name, _ in headers):
+            headers = [("Host", host), *headers]
+        http = StatusAndHeaders(f"{fetch.method} {target} HTTP/1.1", headers, is_http_request=True)
+        return self._builder.create_warc_record(
+            fetch.url,
+            "request",
+            payload=BytesIO(fetch.request_body),
+            length=len(fetch.request_body),
+            http_headers=http,
+            warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": concurrent_to},
+        )
+
+    def sync(self) -> None:
+        """Make every record written so far durable (flush and ``fsync``): before the archive
+        commits rows that point at them."""
+        if self._file is not None and self._unsynced:
+            os.fsync(self._file.fileno())
+            self._unsynced = False
+
+    def close(self) -> None:
+        """Sync and close the current file."""
+        if self._file is not None:
+            self.sync()
+            self._file.close()
+            self._file = None
+
+
+def complete_end(path: Path, start: int = 0) -> int:
+    """Where the last complete gzip member of the file at ``path`` ends, reading from ``start``
+    (the start of a member known whole: the end of the last record the archive points at)."""
+    end = start
+    with path.open("rb") as stream:
+        stream.seek(start)
+        position = start
+        member = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        data = stream.read(1 << 20)
+        while data:
+            try:
+                member.decompress(data)
+            except zlib.error:
+                return end
+            # Decompressed output is dropped: only where members end matters.
+            if member.eof:
+                tail = member.unused_data
+                position += len(data) - len(tail)
+                end = position
+                member = zlib.decompressobj(zlib.MAX_WBITS | 16)
+                data = tail or stream.read(1 << 20)
+                continue
+            position += len(data)
+            data = stream.read(1 << 20)
+    return end
+
+
+def cut_truncated_tail(path: Path, start: int = 0) -> int:
+    """Move aside what follows the last complete record of a WARC file (what a killed crawl left
+    of a record it was writing) into ``<name>.cut-<offset>`` beside it, and cut the file there, so
+    it passes ``warcio check``; a file left with nothing whole is removed. A file a crawl is
+    writing (it holds its lock) is left as it is. Returns the bytes cut."""
+    with path.open("r+b") as stream:
+        try:
+            fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return 0  # a crawl is writing it
+        size = os.fstat(stream.fileno()).st_size
+        end = complete_end(path, start)
+        if end >= size:
+            return 0
+        stream.seek(end)
+        tail = stream.read()
+        aside = path.with_name(f"{path.name}.cut-{end}")
+        aside.write_bytes(tail)
+        stream.truncate(end)
+        stream.flush()
+        os.fsync(stream.fileno())
+    logger.warning(
+        "WARC file %s ended with %d bytes of an incomplete record (a killed crawl): moved to %s", path, len(tail), aside
+    )
+    if end == 0:
+        path.unlink()
+    return size - end
+
+
+def run_of(name: str) -> int | None:
+    """The run id in a WARC file name (:func:`newscrawl.warc.warc_file_name`), ``None`` for another name."""
+    if not (name.startswith("newscrawl-") and name.endswith(SUFFIX)):
+        return None
+    parts = name.removesuffix(SUFFIX).split("-")
+    return int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else None
