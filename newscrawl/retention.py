@@ -3,7 +3,8 @@
 A file goes when every capture it holds was fetched before the day given (UTC), unless a capture
 kept still needs it: a revisit record replays with the payload of the response it refers to, so
 the file of that response stays as long as the revisit's does. Orphan files (named like the
-crawl's, named by no capture, last written before that day) go too: a prune that stopped
+crawl's, written for this archive as their ``warcinfo`` record says, named by no capture, last
+written before that day) go too: a prune that stopped
 between its two steps leaves such files. A file the captures name that is not in the folder
 (moved by hand, or another folder given) is left alone, its captures as they are.
 
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from newscrawl.archive import Archive, ArchiveBusyError, ArchiveError
 from newscrawl.query import connect_readonly
-from newscrawl.warc import SUFFIX
+from newscrawl.warc import SUFFIX, file_info
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -92,9 +93,22 @@ def plan_prune(db: Path, warc_dir: Path, before: date) -> Plan:
     start = datetime.combine(before, time(), tzinfo=timezone.utc).timestamp()
     if warc_dir.is_dir():
         for path in sorted(warc_dir.iterdir()):
-            if _CRAWL_FILE.fullmatch(path.name) and path.name not in named and path.is_file() and path.stat().st_mtime < start:
+            if (
+                _CRAWL_FILE.fullmatch(path.name)
+                and path.name not in named
+                and path.is_file()
+                and path.stat().st_mtime < start
+                and _written_for(path, db)
+            ):
                 plan.files[path.name] = path.stat().st_size
     return plan
+
+
+def _written_for(path: Path, db: Path) -> bool:
+    """Whether the crawl wrote the WARC file ``path`` for the archive ``db`` (its warcinfo says
+    so): a WARC folder may be shared by archives side by side, and another archive's file is
+    never this one's orphan."""
+    return file_info(path).get("newscrawl-archive") == str(db.resolve())
 
 
 def prune(db: Path, warc_dir: Path, before: date) -> Plan:

@@ -77,6 +77,21 @@ class WarcReadError(Exception):
     its offset."""
 
 
+def file_info(path: Path) -> dict[str, str]:
+    """The fields of the ``warcinfo`` record a WARC file starts with (``software``,
+    ``newscrawl-archive``...); empty when it starts with none or cannot be read."""
+    try:
+        with path.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type != "warcinfo":
+                    break
+                lines = record.content_stream().read().decode("utf-8", "replace").splitlines()
+                return dict(line.split(": ", 1) for line in lines if ": " in line)
+    except (OSError, ArchiveLoadFailed):
+        pass
+    return {}
+
+
 def read_exchange(path: Path, offset: int) -> Exchange:
     """The response whose record starts at ``offset`` in the WARC file ``path``. Raises
     :class:`WarcReadError` when there is none."""

@@ -13,7 +13,7 @@ from newscrawl import retention
 from newscrawl.archive import Archive
 from newscrawl.cli import main
 from newscrawl.warc import Capture, default_warc_dir, warc_file_name
-from tests.warcbuild import Fetch, add_article, write_run
+from tests.warcbuild import Fetch, add_article, write_orphan, write_run
 
 A, B, C = "http://site.example/a", "http://site.example/b", "http://site.example/c"
 OLD = 1735718400  # 2025-01-01T08:00:00Z
@@ -23,7 +23,8 @@ OLD = 1735718400  # 2025-01-01T08:00:00Z
 def db(tmp_path: Path) -> Path:
     """Run 1 (January) wrote A and B to its first file, C to its second; run 2 (March) fetched A
     again, a revisit of run 1's response. Plus an orphan file of the crawl from January, a
-    recent one, and a file that is not the crawl's."""
+    recent one, an old one of another archive sharing the folder, and a file that is not the
+    crawl's."""
     db = tmp_path / "archive.db"
     warc_dir = default_warc_dir(db)
     archive = Archive(db)
@@ -36,10 +37,10 @@ def db(tmp_path: Path) -> Path:
     for capture, headline in ((second[0], "A"), (first[1], "B"), (first[2], "C")):
         add_article(archive, capture, headline)
     archive.close()
-    for name, mtime in ((warc_file_name(9, 1), OLD), (warc_file_name(10, 1), None)):
-        (warc_dir / name).write_bytes(b"orphan")
-        if mtime:
-            os.utime(warc_dir / name, (mtime, mtime))
+    write_orphan(warc_dir / warc_file_name(9, 1), db, OLD)
+    write_orphan(warc_dir / warc_file_name(10, 1), db)
+    # an old file of another archive sharing the folder: never this one's orphan
+    write_orphan(warc_dir / warc_file_name(11, 1), db.with_name("other.db"), OLD)
     (warc_dir / "notes.txt").write_text("mine")
     os.utime(warc_dir / "notes.txt", (OLD, OLD))
     return db
@@ -60,7 +61,7 @@ def state(db: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]],
 def test_prune_removes_old_files_keeps_text_and_the_responses_revisits_need(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     warc_dir = default_warc_dir(db)
     run1, run1b, run2 = warc_file_name(1, 1), warc_file_name(1, 2), warc_file_name(2, 1)
-    sizes = (warc_dir / run1b).stat().st_size + len(b"orphan")
+    sizes = (warc_dir / run1b).stat().st_size + (warc_dir / warc_file_name(9, 1)).stat().st_size
     assert main(["warc", "prune", "--before", "2025-02-01", "--db", str(db)]) == 0
     assert capsys.readouterr().out == (
         f"removed 2 WARC files ({sizes:,} bytes) from {warc_dir}; 1 captures no longer have their record (the articles' text stays)\n"
@@ -75,7 +76,7 @@ def test_prune_removes_old_files_keeps_text_and_the_responses_revisits_need(db: 
         (4, A, "revisit", run2, 1, 1),
     ]
     assert articles == [("A", "text", 4), ("B", "text", 2), ("C", "text", 3)]
-    assert files == [run1, run2, warc_file_name(10, 1), "notes.txt"]
+    assert files == [run1, run2, warc_file_name(10, 1), warc_file_name(11, 1), "notes.txt"]
 
     # Once the revisit's own file is old too, both go.
     assert main(["warc", "prune", "--before", "2025-04-01", "--db", str(db)]) == 0
@@ -83,7 +84,7 @@ def test_prune_removes_old_files_keeps_text_and_the_responses_revisits_need(db: 
     captures, articles, files = state(db)
     assert [c[3:] for c in captures] == [(None, 0, 0)] * 4
     assert articles == [("A", "text", 4), ("B", "text", 2), ("C", "text", 3)]
-    assert files == [warc_file_name(10, 1), "notes.txt"]
+    assert files == [warc_file_name(10, 1), warc_file_name(11, 1), "notes.txt"]
 
 
 def test_dry_run_changes_nothing(db: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -39,6 +39,21 @@ def digest(body: bytes) -> str:
     return "sha1:" + b32encode(hashlib.sha1(body).digest()).decode()
 
 
+def warcinfo(archive: Path) -> dict[str, str]:
+    """The ``warcinfo`` fields of a file the crawl wrote for the archive ``archive``."""
+    return {"software": "newscrawl tests", "newscrawl-archive": str(archive.resolve())}
+
+
+def write_orphan(path: Path, archive: Path, mtime: float | None = None) -> None:
+    """A WARC file the crawl wrote for ``archive`` that no capture names (its run was killed
+    before recording any, or a prune stopped between its steps), last written at ``mtime``."""
+    with path.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=True, warc_version="1.1")
+        writer.write_record(writer.create_warcinfo_record(path.name, warcinfo(archive)))
+    if mtime is not None:
+        os.utime(path, (mtime, mtime))
+
+
 def write_run(
     archive: Archive, warc_dir: Path, fetches: list[list[Fetch]], previous: dict[str, Capture] | None = None
 ) -> list[Capture]:
@@ -53,7 +68,7 @@ def write_run(
         name = warc_file_name(run, sequence)
         with (warc_dir / name).open("wb") as stream:
             writer = WARCWriter(stream, gzip=True, warc_version="1.1")
-            writer.write_record(writer.create_warcinfo_record(name, {"software": "newscrawl tests"}))
+            writer.write_record(writer.create_warcinfo_record(name, warcinfo(archive.path)))
             for fetch in group:
                 capture = _write_fetch(writer, stream, name, fetch, previous.get(fetch.url))
                 captures.append(capture)
