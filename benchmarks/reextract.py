@@ -11,13 +11,12 @@ round then, in turn (so that other work on the machine weighs on all alike):
 
 1. crawls it into a fresh archive (``scrapy crawl almayadeen``, the loopback settings: every
    core); its pages/s are its responses over Scrapy's ``elapsed_time_seconds``;
-2. keeps each archived article's page, as served, as a WARC response record, and the homepage
-   (:func:`keep_pages`, standing in for the crawl's own capture until it writes them);
-3. runs ``newscrawl reextract`` over the archive: every page read again, nothing to store;
-4. empties every body and runs it again: every page read again, a version made of each.
+   its capture keeps every page as a WARC record (``WARC_ENABLED``, on by default);
+2. runs ``newscrawl reextract`` over the archive: every page read again, nothing to store;
+3. empties every body and runs it again: every page read again, a version made of each.
 
-The pages/s of (3) and (4) are the pages ``newscrawl reextract`` read over its own time
-(interpreter start-up not counted), as it prints them. The target: (3) at least (1).
+The pages/s of (2) and (3) are the pages ``newscrawl reextract`` read over its own time
+(interpreter start-up not counted), as it prints them. The target: (2) at least (1).
 """
 
 from __future__ import annotations
@@ -32,79 +31,17 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from io import BytesIO
 from pathlib import Path
-from urllib.parse import urlsplit
 
 # This folder last on the path, not first (where running a script here puts it):
 # benchmarks/incremental.py would shadow Twisted's "incremental" package, which Scrapy imports.
 sys.path.sort(key=lambda entry: Path(entry or ".").resolve() == Path(__file__).resolve().parent)
 
 import sitegen  # benchmarks/sitegen.py, next to this file
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
-from newscrawl.archive import Archive
-from newscrawl.mirror import MirrorProcess, resolve
-from newscrawl.warc import Capture, default_warc_dir, warc_file_name
+from newscrawl.mirror import MirrorProcess
 
 PROJECT = Path(__file__).resolve().parent.parent
-
-
-def keep_pages(db: Path, root: Path, base_url: str, *, warc_dir: Path | None = None) -> int:
-    """Write the page of every article of the archive ``db`` (a crawl of the mirror of ``root``
-    at ``base_url``), and the homepage, as WARC response records of the archive's last crawl run,
-    as the crawl would have kept them; record them as captures and set ``articles.capture_id``.
-    Returns how many articles got one."""
-    warc_dir = warc_dir or default_warc_dir(db)
-    warc_dir.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(db) as con:
-        run = int(con.execute("SELECT max(id) FROM crawl_runs").fetchone()[0])
-        articles = con.execute("SELECT id, url FROM articles ORDER BY id").fetchall()
-    name = warc_file_name(run, 1)
-    captures: list[Capture] = []
-    kept: list[tuple[str, int]] = []
-    with (warc_dir / name).open("wb") as stream:
-        writer = WARCWriter(stream, gzip=True)
-        for article_id, url in [(None, base_url + "/"), *articles]:
-            parts = urlsplit(url)
-            target = parts.path + (f"?{parts.query}" if parts.query else "")
-            page = resolve(root, target)
-            if page is None:
-                continue
-            body = page.read_bytes()
-            fetched = base_url + target
-            http = StatusAndHeaders(
-                "200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))], protocol="HTTP/1.1"
-            )
-            record = writer.create_warc_record(fetched, "response", payload=BytesIO(body), length=len(body), http_headers=http)
-            offset = stream.tell()
-            writer.write_record(record)
-            headers = record.rec_headers
-            captures.append(
-                Capture(
-                    url=fetched,
-                    fetched_at=headers.get_header("WARC-Date").replace("Z", "+00:00"),
-                    status=200,
-                    content_type="text/html; charset=utf-8",
-                    payload_digest=headers.get_header("WARC-Payload-Digest"),
-                    record_type="response",
-                    record_id=headers.get_header("WARC-Record-ID"),
-                    warc_file=name,
-                    offset=offset,
-                    length=stream.tell() - offset,
-                )
-            )
-            if article_id is not None:
-                kept.append((headers.get_header("WARC-Record-ID"), article_id))
-    archive = Archive(db)
-    archive.record_captures(captures, run)
-    with archive.db.conn:
-        archive.db.conn.executemany(
-            "UPDATE articles SET capture_id = (SELECT id FROM captures WHERE record_id = ?) WHERE id = ?", kept
-        )
-    archive.close()
-    return len(kept)
 
 
 def crawl(base_url: str, db: Path) -> float:
@@ -148,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
                 db = work / "a" / "archive.db"
                 db.parent.mkdir()
                 rates["crawl"].append(crawl(server.base_url, db))
-                kept = keep_pages(db, root, server.base_url)
+                kept = _kept(db)
                 rate, table = reextract(db)
                 rates["reextract"].append(rate)
                 with sqlite3.connect(db) as con:
@@ -172,6 +109,14 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(work)
     return 0
+
+
+def _kept(db: Path) -> int:
+    """How many of the archive's articles have their page kept (a capture)."""
+    with sqlite3.connect(db) as con:
+        kept = int(con.execute("SELECT count(capture_id) FROM articles").fetchone()[0])
+    con.close()
+    return kept
 
 
 def _stored(table: str) -> str:
