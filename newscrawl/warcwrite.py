@@ -1,6 +1,6 @@
 """Writing a crawl run's WARC files, and cutting the truncated tail a killed run left.
 
-Each record is one gzip member, built in memory by warcio (compressed at :data:`GZIP_LEVEL`) and appended to the file in one write,
+Each record is one gzip member, built in memory by warcio (compressed by ISA-L at :data:`GZIP_LEVEL`) and appended to the file in one write,
 so a file only ever grows by whole records; a process killed mid-write leaves at most part of
 one member at the end, which :func:`cut_truncated_tail` finds and moves aside. A response is
 followed by its request record (``WARC-Concurrent-To``); a payload identical to the URL's last
@@ -22,6 +22,7 @@ from http import HTTPStatus
 from io import BytesIO, FileIO
 from typing import TYPE_CHECKING
 
+from isal import isal_zlib
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -37,10 +38,11 @@ logger = logging.getLogger(__name__)
 #: reader does not undo it a second time (the body recorded is the one received, dechunked).
 _UNDONE = {"transfer-encoding"}
 _ORIGINAL_PREFIX = "X-Archive-Orig-"
-#: zlib's level for a record's gzip member. On the generated 120 KB article pages (benchmarks/
-#: sitegen.py), a record and the CPU it takes: level 9 (warcio's own) 19.6 KB, 4.2 ms; 6 20.4 KB,
-#: 2.3 ms; 4 22.1 KB, 1.4 ms; 1 25.1 KB, 1.2 ms.
-GZIP_LEVEL = 4
+#: ISA-L's level for a record's gzip member (any gzip reader reads it). On the generated
+#: article pages (benchmarks/sitegen.py, 100 KB on average), a page and the CPU it takes: ISA-L 2
+#: 20.2 KB, 0.13 ms; zlib 4 18.4 KB, 0.80 ms; zlib 6 17.0 KB, 1.7 ms; zlib 9 (warcio's own) about
+#: 4 ms. The crawl is bound by the CPU: a few percent of bytes are not worth six times the time.
+GZIP_LEVEL = 2
 
 
 @dataclass(frozen=True)
@@ -139,8 +141,7 @@ class RunWarcWriter:
         buffer = BytesIO()
         self._builder.out = buffer
         self._builder.write_record(record)
-        # GZIP_LEVEL, not warcio's 9: the crawl is bound by the CPU, and 9 buys a few percent.
-        member = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        member = isal_zlib.compressobj(GZIP_LEVEL, isal_zlib.DEFLATED, isal_zlib.MAX_WBITS | 16)
         return member.compress(buffer.getbuffer()) + member.flush()
 
     def _append(self, record: object) -> tuple[int, int]:
