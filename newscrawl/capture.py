@@ -173,8 +173,8 @@ class CaptureMiddleware:
         fetch = fetch_of(request, response, datetime.now(timezone.utc))
         try:
             writer = self._writer()
-            # Compressing a page takes milliseconds (zlib at warcio's level 9) and releases the GIL:
-            # done in the writer's one thread, in order, while the crawl's thread goes on.
+            # Compressing and appending a record (ISA-L releases the GIL) is done in the writer's
+            # one thread, in order, while the crawl's thread goes on.
             future = self.thread.submit(writer.write, fetch, self._previous(fetch.url))
             capture = await asyncio.wrap_future(future)
         except OSError as exc:

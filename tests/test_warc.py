@@ -59,8 +59,9 @@ def test_read_exchange_says_what_it_cannot_read(tmp_path: Path) -> None:
     (offset,) = write_records(path, [("http://a.example/one", [], PAGE)])
     with pytest.raises(WarcReadError, match="no response record at offset"):
         read_exchange(path, path.stat().st_size)  # past the last record
-    with pytest.raises(WarcReadError, match="cannot read"):
-        read_exchange(path, offset + 7)  # inside a record
+    # inside a record: what warcio makes of the bytes there depends on the gzip header's time
+    with pytest.raises(WarcReadError, match=r"^(cannot read .* at offset 7:|no response record at offset 7 of)"):
+        read_exchange(path, offset + 7)
     with pytest.raises(WarcReadError, match="cannot read"):
         read_exchange(tmp_path / "missing.warc.gz", 0)
 
