@@ -23,6 +23,11 @@ says which. Then, in rounds, alternating, it runs
    loopback ``base_url`` drops the politeness delays: ``LOOPBACK_SETTINGS``) into a fresh archive,
    ``PROGRESS=off``; it discovers the pages itself, from the homepage's menus down.
 
+Each round also runs (3) again with ``-s WARC_ENABLED=False`` (what keeping every fetch as WARC
+costs: the target is (3) with WARC at least 0.90 of (3) without), and ``newscrawl reextract``
+over (3)'s archive (its article pages read again from the WARC files; target: at least (3)'s
+pages/s); it prints the WARC bytes a page and an article page's response record.
+
 All three run with ``--concurrency`` requests at a time (default 16, the project's
 ``CONCURRENT_REQUESTS``), each in its own process. For each it prints pages/s (responses over
 Scrapy's ``elapsed_time_seconds``, so interpreter start-up is not counted) as min/median/max over
@@ -51,6 +56,7 @@ import contextlib
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import socket
@@ -349,6 +355,17 @@ def run_project(
     return Measure(kind, pages, seconds, wall, cpu, rss, pss, status, articles, warc_bytes, record)
 
 
+def run_reextract(db: Path, *, work: Path, n: int) -> Measure:
+    """Run ``newscrawl reextract`` over the archive ``db`` of (3), whose pages its capture kept;
+    its pages/s are the pages it read over its own time, as it prints them (start-up not counted)."""
+    command = [sys.executable, "-m", "newscrawl.cli", "reextract", "--db", str(db)]
+    log = work / f"reextract-{n}.log"
+    status, wall, cpu, rss, pss = run_measured(command, log)
+    found = re.search(r"([\d,]+) pages in ([\d.]+) s", log.read_text(errors="replace"))
+    pages, seconds = (int(found.group(1).replace(",", "")), float(found.group(2))) if found else (0, 0.0)
+    return Measure(REEXTRACT, pages, seconds, wall, cpu, rss, pss, status)
+
+
 def _warc_files(db: Path, run: int) -> list[Path]:
     """The WARC files of run ``run`` of the archive ``db`` (its folder may hold other archives')."""
     with contextlib.suppress(sqlite3.Error), contextlib.closing(sqlite3.connect(db)) as con:
@@ -470,11 +487,21 @@ def report(runs: dict[str, list[Measure]], info: sitegen.SiteInfo, missing: list
     )
     if runs.get(WARC_OFF):
         on, off = runs["3 project"], runs[WARC_OFF]
+        share = median["3 project"] / median[WARC_OFF]
+        print(
+            f"{'PASS' if share >= WARC_TARGET else 'FAIL'}: (3) with WARC / (3) without = {share:.2f} (target >= {WARC_TARGET})"
+        )
         print(
             f"WARC capture: median {median['3 project']:.0f} pages/s on, {median[WARC_OFF]:.0f} off "
             f"({median['3 project'] / median[WARC_OFF]:.2f}); CPU {statistics.median(m.cpu for m in on):.1f} s on, "
             f"{statistics.median(m.cpu for m in off):.1f} s off; {statistics.median(m.warc_bytes for m in on) / 1e6:.1f} MB "
             f"of WARC, {statistics.median(m.article_record for m in on) / 1000:.1f} KB an article page's response record"
+        )
+    if runs.get(REEXTRACT):
+        rate = median[REEXTRACT]
+        print(
+            f"{'PASS' if rate >= project else 'FAIL'}: newscrawl reextract over (3)'s archive {rate:.0f} pages/s, "
+            f"(3) {project:.0f} pages/s (target: at least the crawl's)"
         )
     full = runs.get(f"3 project, {prefilled:,} archived")
     if full:
@@ -496,6 +523,11 @@ def report(runs: dict[str, list[Measure]], info: sitegen.SiteInfo, missing: list
 
 #: (3) without capture (``WARC_ENABLED=False``), to show what keeping every fetch as WARC costs.
 WARC_OFF = "3 project, WARC off"
+#: ``newscrawl reextract`` over (3)'s archive: its article pages read again from the WARC files.
+REEXTRACT = "4 reextract of (3)"
+#: The issue's targets for capture: (3) with WARC at least this share of (3) without, and
+#: re-extraction at least as fast as the crawl.
+WARC_TARGET = 0.90
 
 
 def rounds(
@@ -531,6 +563,9 @@ def rounds(
             f"{m.article_record / 1000:.1f} KB an article page's response record",
             flush=True,
         )
+        m = run_reextract(db, work=work, n=n)
+        runs[REEXTRACT].append(m)
+        print(f"round {n}: (reextract of (3)'s archive) {m.pages} pages in {m.seconds:.1f} s = {m.rate:.0f} pages/s", flush=True)
         if not args.keep:
             for stale in work.glob(f"archive-{n}.db*"):
                 stale.unlink()
@@ -594,7 +629,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"== prefilled {full_db} with {args.prefill:,} synthetic articles in {seconds:.0f} s", flush=True)
         base_url, server = stack.enter_context(serve(info.root, work, use_nginx=not args.mirror))
         print(f"server: {server} at {base_url}; concurrency {args.concurrency}", flush=True)
-        runs: dict[str, list[Measure]] = {"1 fetch": [], "2 baseline": [], "3 project": [], WARC_OFF: []}
+        runs: dict[str, list[Measure]] = {"1 fetch": [], "2 baseline": [], "3 project": [], WARC_OFF: [], REEXTRACT: []}
         if args.prefill:
             runs[f"3 project, {args.prefill:,} archived"] = []
         missing = rounds(runs, args, base_url=base_url, urls=urls, info=info, work=work, repeat=repeat)
