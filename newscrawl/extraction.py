@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
+from newscrawl.discovery import apply_hints
 from newscrawl.extract.generic import NewsPage, Page, fast_main_text
 from newscrawl.extract.maintext import is_doubtful
 from newscrawl.loaders import LoadContext, load_article
@@ -14,6 +16,9 @@ from newscrawl.urls import HostMap, origin
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from newscrawl.discovery import ArticleHints
+    from newscrawl.items import ArticleItem
 
 #: The keys of an extracted article, in output order.
 KEYS = ("headline", "authors", "published", "modified", "source", "tags", "captions", "lead", "body", "language", "truncated")
@@ -37,9 +42,7 @@ def extract_article(html: bytes | str, url: str, *, worker: MainTextWorker | Non
     page = NewsPage(parsed)
     if worker is not None and is_doubtful(parsed):
         parsed.fast_text = worker.submit(html, url)
-    home = origin(url)
-    context = LoadContext(hosts=HostMap(home, home), edition="", timezone=None, site_names=())
-    item = load_article(page, context, only=_FIELDS)
+    item = load_article(page, site_context(origin(url)), only=_FIELDS)
     return {
         "headline": item.headline,
         "authors": item.authors,
@@ -53,6 +56,23 @@ def extract_article(html: bytes | str, url: str, *, worker: MainTextWorker | Non
         "language": item.language,
         "truncated": item.truncated,
     }
+
+
+def site_context(site_origin: str) -> LoadContext:
+    """The loaders' context for any site, at ``site_origin``: no edition, time zone or site names
+    known beforehand (the ``news`` spider sets the edition per article, from its language)."""
+    return LoadContext(hosts=HostMap(site_origin, site_origin), edition="", timezone=None, site_names=())
+
+
+def news_article(page: Page, context: LoadContext, hints: ArticleHints, section: str | None) -> ArticleItem | None:
+    """The article of ``page`` as the ``news`` spider reads it: the generic layers, then what its
+    sitemap or feed ``hints`` say where the page says nothing; its edition is the language the
+    page declares. ``None`` when the page holds no article."""
+    article = NewsPage(page, fallback={"published": [hints.published] if hints.published else []})
+    if not article.is_article():
+        return None
+    item = apply_hints(load_article(article, context, section_hint=section), hints)
+    return dataclasses.replace(item, edition=item.language or "")
 
 
 class MainTextWorker:

@@ -8,7 +8,6 @@ give is pickled.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -17,10 +16,10 @@ from scrapy.http import HtmlResponse
 
 from newscrawl.archive import content_hash
 from newscrawl.charset import body_encoding
-from newscrawl.discovery import ArticleHints, apply_hints
+from newscrawl.discovery import ArticleHints
 from newscrawl.extract import almayadeen as site
-from newscrawl.extract.generic import NewsPage
-from newscrawl.loaders import LoadContext, load_article
+from newscrawl.extraction import news_article, site_context
+from newscrawl.loaders import LoadContext
 from newscrawl.pagework import PageJob, read_page
 from newscrawl.spiders import html_page
 from newscrawl.urls import HostMap, host, origin
@@ -106,14 +105,7 @@ def extract(page: KeptPage, exchange: Exchange) -> ArticleItem | None:
         return read_page(job).article
     parsed = html_page(HtmlResponse(url=exchange.url, body=exchange.body, encoding=encoding))
     assert parsed is not None  # an HtmlResponse is a text response
-    hints = page.hints
-    article = NewsPage(parsed, fallback={"published": [hints.published] if hints.published else []})
-    if not article.is_article():
-        return None
-    home = origin(exchange.url)
-    context = LoadContext(hosts=HostMap(home, home), edition="", timezone=None, site_names=())
-    item = apply_hints(load_article(article, context, section_hint=page.section), hints)
-    return dataclasses.replace(item, edition=item.language or "")
+    return news_article(parsed, site_context(origin(exchange.url)), page.hints, page.section)
 
 
 def menus(exchange: Exchange, url: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -125,12 +117,7 @@ def menus(exchange: Exchange, url: str) -> tuple[dict[str, str], dict[str, str]]
     page = html_page(HtmlResponse(url=exchange.url, body=exchange.body, encoding=encoding))
     assert page is not None
     hosts = _context(_EDITION_OF_HOST[host(url)], exchange.url).hosts
-    sections: dict[str, str] = {}
-    regions: dict[str, str] = {}
-    for link in site.menu_links(page):
-        if hosts.on_site(link.url):
-            (regions if link.is_region else sections)[site.listing_path(link.url)] = link.label
-    return sections, regions
+    return site.menu_labels(link for link in site.menu_links(page) if hosts.on_site(link.url))
 
 
 def header(exchange: Exchange, name: str) -> str | None:

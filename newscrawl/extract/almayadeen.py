@@ -30,7 +30,7 @@ from newscrawl.processors import clean_text, split_keywords
 from newscrawl.urls import is_static
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
     from lxml.html import HtmlElement
 
@@ -222,6 +222,15 @@ class MenuLink:
     url: str
     label: str
     is_region: bool
+
+
+def menu_labels(links: Iterable[MenuLink]) -> tuple[dict[str, str], dict[str, str]]:
+    """``(sections, regions)``: each menu link's listing path (:func:`listing_path`) with its label."""
+    sections: dict[str, str] = {}
+    regions: dict[str, str] = {}
+    for link in links:
+        (regions if link.is_region else sections)[listing_path(link.url)] = link.label
+    return sections, regions
 
 
 def menu_links(page: Page) -> list[MenuLink]:

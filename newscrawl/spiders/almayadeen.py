@@ -201,8 +201,9 @@ class AlMayadeenSpider(scrapy.Spider):
         menu = [m for m in site.menu_links(page) if self.hosts.on_site(m.url)]
         if not menu:
             self._stop("failed", f"no section menu found on {response.url}: the site's layout may have changed")
-        for link in menu:
-            (self.regions if link.is_region else self.sections)[site.listing_path(link.url)] = link.label
+        sections, regions = site.menu_labels(menu)
+        self.sections.update(sections)
+        self.regions.update(regions)
         self.logger.info("Menus: %d sections, %d regions", len(self.sections), len(self.regions))
         if self.discover == "sitemap":
             yield Request(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -18,8 +17,7 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 from newscrawl import discovery
 from newscrawl.archive import ArchiveState
 from newscrawl.discovery import ArticleHints
-from newscrawl.extract.generic import NewsPage
-from newscrawl.loaders import LoadContext, load_article
+from newscrawl.extraction import news_article, site_context
 from newscrawl.schedule import parse_moment
 from newscrawl.spiders import (
     LOOPBACK_SETTINGS,
@@ -33,7 +31,7 @@ from newscrawl.spiders import (
     record_failure,
     start_page_problem,
 )
-from newscrawl.urls import HostMap, host, is_loopback, is_static, origin
+from newscrawl.urls import host, is_loopback, is_static, origin
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Iterator
@@ -104,7 +102,7 @@ class NewsSpider(scrapy.Spider):
         self.start_pages = parse_start_urls(start_urls)
         self.max_articles = parse_max_articles(max_articles)
         # One load context per host: an article's URLs are judged against its own site.
-        self.contexts = {host(url): _context(origin(url)) for url in self.start_pages}
+        self.contexts = {host(url): site_context(origin(url)) for url in self.start_pages}
         # newscrawl.middlewares.HostGuardMiddleware refuses every other host, redirects included.
         self.allowed_domains = sorted(self.contexts)
         self.arguments = {"start_urls": self.start_pages, "max_articles": self.max_articles}
@@ -148,7 +146,7 @@ class NewsSpider(scrapy.Spider):
             self._stop(*problem)
         assert isinstance(response, TextResponse)
         # A redirect to another host of the site (example.net → www.example.net) makes it the site.
-        self.contexts.setdefault(host(response.url), _context(origin(response.url)))
+        self.contexts.setdefault(host(response.url), site_context(origin(response.url)))
         self.requested.add(discovery.url_key(response.url))
         yield from self._follow(origin(response.url) + "/robots.txt", self.parse_robots)
         page = html_page(response)
@@ -240,13 +238,12 @@ class NewsSpider(scrapy.Spider):
         if page is None:
             return
         self._inc("newscrawl/article_pages")
-        article = NewsPage(page, fallback={"published": [hints.published] if hints.published else []})
-        if not article.is_article():
+        context = self.contexts.get(host(response.url)) or site_context(origin(response.url))
+        item = news_article(page, context, hints, section)
+        if item is None:
             self._inc("newscrawl/not_article")
             return
-        context = self.contexts.get(host(response.url)) or _context(origin(response.url))
-        item = discovery.apply_hints(load_article(article, context, section_hint=section), hints)
-        yield dataclasses.replace(item, edition=item.language or "")
+        yield item
 
     def start_failed(self, failure: Failure) -> None:
         """A start page could not be fetched at all (DNS, refused connection, timeout, robots.txt)."""
@@ -386,11 +383,6 @@ def parse_start_urls(value: str | None) -> list[str]:
         if normal not in found:
             found.append(normal)
     return found
-
-
-def _context(site_origin: str) -> LoadContext:
-    # The edition is set per article from the language its page declares.
-    return LoadContext(hosts=HostMap(site_origin, site_origin), edition="", timezone=None, site_names=())
 
 
 def _gone_since(state: ArchiveState, key: str, since: datetime) -> bool:
