@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from typing import TYPE_CHECKING
 
-from newscrawl.archive import Archive, ArchiveBusyError, ArchiveError
+from newscrawl.archive import Archive, ArchiveBusyError, ArchiveError, has_captures
 from newscrawl.query import connect_readonly
 from newscrawl.warc import SUFFIX, file_info
 
@@ -57,7 +57,7 @@ def plan_prune(db: Path, warc_dir: Path, before: date) -> Plan:
     cutoff = before.isoformat()
     con = connect_readonly(db)
     try:
-        if not con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'captures'").fetchone():
+        if not has_captures(con):
             named: dict[str, tuple[str, int]] = {}
             needs: list[tuple[str, str]] = []
         else:

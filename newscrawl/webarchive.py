@@ -27,13 +27,12 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArchiveLoadFailed
 from warcio.warcwriter import WARCWriter
 
-from newscrawl.archive import ArchiveError
+from newscrawl.archive import ArchiveError, has_captures
 from newscrawl.export import _replacing
 from newscrawl.query import ArticleFilter, connect_readonly, has_articles_table
 from newscrawl.warc import WarcReadError
 
 if TYPE_CHECKING:
-    import sqlite3
     from collections.abc import Iterable
 
 #: The formats of ``newscrawl export`` this module writes.
@@ -87,7 +86,7 @@ def select_captures(db: str | Path, where: ArticleFilter | None = None) -> Selec
     responses their revisits need. Raises :class:`ArchiveError` when there is no archive with
     articles and captures."""
     with closing(connect_readonly(db)) as con:
-        if not has_articles_table(con) or not _has_captures(con):
+        if not has_articles_table(con) or not has_captures(con):
             raise ArchiveError(f"archive {db} holds no article with a WARC capture yet")
         condition, params = (where or ArticleFilter()).where("a")
         rows = con.execute(
@@ -109,10 +108,6 @@ def select_captures(db: str | Path, where: ArticleFilter | None = None) -> Selec
         pages.append(Page(row[0], row[2], row[3], row[1]))
         records.update({own, payload})
     return Selection(pages, sorted(records), without)
-
-
-def _has_captures(con: sqlite3.Connection) -> bool:
-    return con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'captures'").fetchone() is not None
 
 
 def _record(
