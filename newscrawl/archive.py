@@ -91,18 +91,15 @@ _ARTICLE_COLUMNS: dict[str, type] = {
     "truncated": str,
     "capture_id": int,
 }
+# An article's text as the articles table holds it (but captions, a table of their own there).
+_TEXT_COLUMNS: dict[str, type] = dict.fromkeys(("headline", "lead", "body", "authors", "source", "tags"), str)
 # The article's text as it was, kept in article_versions when a re-fetch changes it.
 _VERSION_COLUMNS: dict[str, type] = {
     "article_id": int,
     "version": int,
     "fetched_at": str,
     "content_hash": str,
-    "headline": str,
-    "lead": str,
-    "body": str,
-    "authors": str,
-    "source": str,
-    "tags": str,
+    **_TEXT_COLUMNS,
     "captions": str,
     "capture_id": int,
     "reason": str,
@@ -131,12 +128,7 @@ _HELD_COLUMNS: dict[str, type] = {
     "fetched_at": str,
     "reason": str,
     "content_hash": str,
-    "headline": str,
-    "lead": str,
-    "body": str,
-    "authors": str,
-    "source": str,
-    "tags": str,
+    **_TEXT_COLUMNS,
 }
 # Fields a re-fetch refreshes without making a version: where the site files the article, its
 # counters and links.
@@ -733,7 +725,7 @@ class Archive:
             "held_fetches",
             [
                 {
-                    **{name: record[name] for name in ("url", "headline", "lead", "body", "authors", "source", "tags")},
+                    **{name: record[name] for name in ("url", *_TEXT_COLUMNS)},
                     "article_id": article_id,
                     "fetched_at": fetched_at,
                     "reason": why,
@@ -757,7 +749,7 @@ class Archive:
             "article_versions",
             [
                 {
-                    **{name: row[name] for name in ("headline", "lead", "body", "authors", "source", "tags", "content_hash")},
+                    **{name: row[name] for name in (*_TEXT_COLUMNS, "content_hash")},
                     "article_id": row["id"],
                     "version": version,
                     "fetched_at": row["last_fetched_at"],
