@@ -170,7 +170,7 @@ def export_articles(
         if out is None:
             with _stdout() as stream:
                 return _write(batches, _text_writer(fmt, stream, columns, keep_formulas), total, progress)
-        with _replacing(out) as part:
+        with replacing(out) as part:
             if fmt == "parquet":
                 return _write(batches, ParquetWriter(part, columns), total, progress)
             with open(part, "w", encoding="utf-8", newline="") as stream:
@@ -195,7 +195,7 @@ def _write(batches: Iterator[list[sqlite3.Row]], writer: _Writer, total: int, pr
 
 
 @contextmanager
-def _replacing(out: Path) -> Iterator[Path]:
+def replacing(out: Path) -> Iterator[Path]:
     """A temporary path beside ``out``, renamed to ``out`` when the block ends and removed when
     it fails: ``out`` is complete or untouched."""
     part = out.with_name(f".{out.name}.part")

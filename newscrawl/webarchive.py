@@ -28,7 +28,7 @@ from warcio.recordloader import ArchiveLoadFailed
 from warcio.warcwriter import WARCWriter
 
 from newscrawl.archive import ArchiveError, has_captures
-from newscrawl.export import _replacing
+from newscrawl.export import replacing
 from newscrawl.query import ArticleFilter, connect_readonly, has_articles_table
 from newscrawl.warc import WarcReadError
 
@@ -175,7 +175,7 @@ def export_warc(db: str | Path, warc_dir: Path, out: Path, where: ArticleFilter 
     ``out``, complete or not at all; returns the selection and how many records were copied.
     Raises :class:`ArchiveError` when there is nothing to export or a record cannot be read."""
     selection = _nonempty(select_captures(db, where), db)
-    with _replacing(out) as part, part.open("wb") as stream:
+    with replacing(out) as part, part.open("wb") as stream:
         copied = write_warc(warc_dir, selection.records, stream, out.name, _description(db, where))
     return selection, copied
 
@@ -204,7 +204,7 @@ def export_wacz(db: str | Path, warc_dir: Path, out: Path, where: ArticleFilter 
             ).process_all()  # fmt: skip
         files["pages/pages.jsonl"].write_text("".join(pages_lines(selection.pages)), encoding="utf-8")
         package = datapackage(files, created=_now(), title=_description(db, where))
-        with _replacing(out) as part, zipfile.ZipFile(part, "w") as wacz:
+        with replacing(out) as part, zipfile.ZipFile(part, "w") as wacz:
             for name, path in files.items():
                 # The WARC and the index blocks are gzip already, read at offsets: stored as they are.
                 stored = name.endswith(".gz")
