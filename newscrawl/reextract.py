@@ -96,9 +96,10 @@ def reextract_command(db: Path, choice: Choice, out: IO[str] = sys.stdout) -> in
     try:
         if dry_run:
             con = connect_readonly(db)
-            if schema_version(con) > SCHEMA_VERSION:
+            version = schema_version(con)
+            if version > SCHEMA_VERSION:
                 con.close()
-                return _fail(f"archive {db} has schema version {schema_version(con)}; this newscrawl reads {SCHEMA_VERSION}", 2)
+                return _fail(f"archive {db} has schema version {version}; this newscrawl reads {SCHEMA_VERSION}", 2)
         else:
             archive = Archive(db, exclusive=True)
             con = archive.db.conn

@@ -409,3 +409,17 @@ def test_reread_decodes_the_page_as_the_crawl_does(tmp_path: Path) -> None:
     assert got.item is not None
     assert (got.item.url, got.item.headline, got.item.body) == (expected["url"], headline, expected["body"])
     assert got.digest == content_hash(got.item)
+
+
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "stored"])
+def test_an_archive_of_a_newer_newscrawl_is_one_line_and_exit_2(tmp_path: Path, dry_run: bool) -> None:
+    db = tmp_path / "archive.db"
+    Archive(db).close()
+    with sqlite3.connect(db) as con:
+        con.execute("PRAGMA user_version = 9")
+    con.close()
+    result = reextract(db, *(["--dry-run"] if dry_run else []))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"newscrawl reextract: archive {db} has schema version 9; this newscrawl ")
