@@ -176,6 +176,12 @@ def failure_kind(failure: Failure) -> str:
     return "error"
 
 
+def asked_url(failure: Failure) -> str:
+    """The URL a failed request asked for, not its redirects' last hop (``?`` when unknown)."""
+    request = getattr(failure, "request", None)
+    return str(request.meta.get("redirect_urls", [request.url])[0]) if request is not None else "?"
+
+
 def record_failure(spider: Spider, what: str, failure: Failure) -> None:
     """Count and log a page (``what``: ``article``, ``listing``) that failed, by
     :func:`failure_kind`: ``newscrawl/<what>s_skipped`` and a warning for one skipped for good,
@@ -184,8 +190,7 @@ def record_failure(spider: Spider, what: str, failure: Failure) -> None:
     kind = failure_kind(failure)
     if kind == "blocked":
         return
-    request = getattr(failure, "request", None)
-    url = request.meta.get("redirect_urls", [request.url])[0] if request is not None else "?"
+    url = asked_url(failure)
     stats = spider.crawler.stats
     assert stats is not None
     if kind == "skipped":
@@ -218,8 +223,7 @@ def article_gone(spider: Spider, failure: Failure, key: Callable[[str], str]) ->
     status = gone_status(failure)
     if status is None:
         return None
-    request = getattr(failure, "request", None)
-    url = request.meta.get("redirect_urls", [request.url])[0] if request is not None else "?"
+    url = asked_url(failure)
     stats = spider.crawler.stats
     assert stats is not None
     stats.inc_value("newscrawl/articles_gone")
