@@ -47,7 +47,7 @@ from sqlite_utils.db import Table, jsonify_if_needed
 
 from newscrawl.coverage import EXPECTED_FIELDS, absent_fields, missing_fields
 from newscrawl.damage import Text, refetch_damage
-from newscrawl.items import ArticleItem
+from newscrawl.items import CONTENT_FIELDS, ArticleItem
 from newscrawl.schedule import parse_moment
 
 if TYPE_CHECKING:
@@ -58,8 +58,6 @@ if TYPE_CHECKING:
     from newscrawl.items import GoneItem, TickerItem
     from newscrawl.warc import Capture
 
-# Fields whose change makes an article a different text (counters are not among them).
-_CONTENT_FIELDS = ("headline", "lead", "body", "authors", "source", "tags", "captions")
 _ARTICLE_COLUMNS: dict[str, type] = {
     "id": int,
     "url": str,
@@ -285,7 +283,7 @@ def _sql_value(value: Any) -> Any:
 
 def content_hash(item: ArticleItem) -> str:
     """SHA-256 of the article's text fields; equal hashes mean an unchanged article."""
-    data = {key: getattr(item, key) for key in _CONTENT_FIELDS}
+    data = {key: getattr(item, key) for key in CONTENT_FIELDS}
     data["captions"] = [asdict(caption) for caption in item.captions]
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()

@@ -1,7 +1,7 @@
 """What a re-extraction changes in a stored article, field by field, and what is stored of it
 (pure functions): the decisions and the table of ``newscrawl reextract``.
 
-An article's text (:data:`TEXT_FIELDS`) is replaced as a whole, its earlier text kept as a
+An article's text (:data:`CONTENT_FIELDS`) is replaced as a whole, its earlier text kept as a
 version, unless the new one looks damaged next to it (:func:`newscrawl.damage.refetch_damage`,
 the rule a re-fetch meets) or was read only in part: then nothing of it is stored (``held``).
 Its other fields (:data:`OTHER_FIELDS`) are not versioned, so they are filled or corrected but
@@ -16,14 +16,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from newscrawl.coverage import EXPECTED_FIELDS, absent_fields
 from newscrawl.damage import Text, refetch_damage
+from newscrawl.items import CONTENT_FIELDS
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from newscrawl.items import ArticleItem
 
-#: The article's text: a change to any of them makes a version (``articles`` columns).
-TEXT_FIELDS = ("headline", "lead", "body", "authors", "source", "tags", "captions")
 #: The other fields a page gives, by the ``articles`` column that holds each.
 OTHER_FIELDS = (
     "published_at", "modified_at", "published_raw", "section", "region", "coverage", "content_type", "post_id", "language",
@@ -91,7 +90,7 @@ def decide(stored: Mapping[str, Any], item: ArticleItem, digest: str) -> Decisio
     new = item_values(item)
     fields = {name: how for name in FIELDS if (how := change(stored.get(name), new[name])) is not None}
     lost: dict[str, Change] = {name: how for name, how in fields.items() if how == "lost"}
-    new_text = any(name in fields for name in TEXT_FIELDS)
+    new_text = any(name in fields for name in CONTENT_FIELDS)
     if new_text and item.truncated and not stored.get("truncated"):
         return Decision("held", lost, why=f"read only in part: {item.truncated}")
     if new_text:
@@ -103,12 +102,12 @@ def decide(stored: Mapping[str, Any], item: ArticleItem, digest: str) -> Decisio
             return Decision("held", lost, why=why)
     values: dict[str, Any] = {}
     if new_text:
-        values.update({name: new[name] for name in TEXT_FIELDS if name != "captions"})
+        values.update({name: new[name] for name in CONTENT_FIELDS if name != "captions"})
         values.update(authors=_json(item.authors), tags=_json(item.tags), content_hash=digest, truncated=item.truncated)
     for name in OTHER_FIELDS:
         if fields.get(name) in ("filled", "changed"):
             values[name] = new[name]
-    merged = {**stored, **({name: new[name] for name in TEXT_FIELDS} if new_text else {}), **values}
+    merged = {**stored, **({name: new[name] for name in CONTENT_FIELDS} if new_text else {}), **values}
     if merged.get("truncated"):
         merged["body"] = None
     missing = _json(absent_fields(merged, EXPECTED_FIELDS))

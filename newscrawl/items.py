@@ -39,6 +39,11 @@ class RelatedLink:
     kind: LinkKind
 
 
+#: The fields of an article's text: a change to any of them makes a version (counters and where
+#: the site files the article are not among them).
+CONTENT_FIELDS = ("headline", "lead", "body", "authors", "source", "tags", "captions")
+
+
 @dataclass
 class ArticleItem:
     """One article page of an edition, normalized.
