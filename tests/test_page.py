@@ -9,7 +9,7 @@ import pytest
 from parsel import Selector
 from scrapy.http import HtmlResponse
 
-from newscrawl.extract.generic import Page, naming_attributes, text_nodes_with
+from newscrawl.extract.generic import Page, text_nodes_with
 from newscrawl.spiders import html_page
 
 EN = "https://english.almayadeen.net"
@@ -63,6 +63,22 @@ TEXT = """<html><head><title>Source: title</title><script>var source = "Source";
 def test_text_nodes_with(words: tuple[str, ...], expected: list[str]) -> None:
     page = Page.from_html(TEXT, f"{EN}/a")
     assert [el.tag for el in text_nodes_with(page, *words)] == expected
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ("<p>a</p>\n  <p> b </p>", ["a", " b "]),  # white space only between them: left out
+        ("<p>\xa0</p><p>\u2003</p>", ["\xa0", "\u2003"]),  # no-break and em spaces are text to normalize-space()
+        ("<div><script>var a</script>after<style>.x{}</style></div>", ["after"]),  # code left out, its tail kept
+        ("<p>one<br>two</p>", ["one", "two"]),
+    ],
+)
+def test_visible_texts_are_the_nodes_normalize_space_keeps(html: str, expected: list[str]) -> None:
+    for source in (html, html.encode()):  # the text and the UTF-8 bytes read the same
+        texts, starts, joined = Page.from_html(source, f"{EN}/a").visible_texts
+        assert [str(text) for text in texts] == expected
+        assert [joined[start : start + len(text)] for start, text in zip(starts[:-1], texts, strict=True)] == expected
 
 
 def test_text_nodes_with_yields_an_element_once_per_text_node() -> None:
@@ -163,26 +179,11 @@ def test_html_page_parses_a_response_as_its_text_reads(
     assert page.root.xpath("string(//p)") == expected == Selector(text=response.text).xpath("string(//p)").get()
 
 
-@pytest.mark.parametrize(
-    ("source", "expected"),
-    [
-        (b'<div class="a" id="b">', ("class", "id")),
-        (b'<div CLASS="a" Data-Role="nav">', ("class", "data-role")),  # lxml lower-cases attribute names
-        (b"<p>plain</p>", ()),
-        ('<div class="a">', None),  # text: not known, all of them
-    ],
-)
-def test_naming_attributes(source: str | bytes, expected: tuple[str, ...] | None) -> None:
-    assert naming_attributes(source) == expected
-
-
 def test_names_read_from_bytes_equal_names_read_from_text() -> None:
     html = (
         '<html><body><div CLASS="Menu" data-testid="x"><p itemprop="articleBody" id="t">x</p></div><span>y</span></body></html>'
     )
     from_bytes, from_text = Page.from_html(html.encode(), f"{EN}/a"), Page.from_html(html, f"{EN}/a")
-    assert from_bytes.named_by == ("class", "id", "itemprop", "data-testid")
-    assert from_text.named_by is None
     assert [(el.tag, names) for el, names in from_bytes.named] == [(el.tag, names) for el, names in from_text.named]
     assert [(el.tag, names) for el, names in from_bytes.named] == [("div", "menu x"), ("p", "articlebody t")]
     assert Page.from_html(b"<p>x</p>", f"{EN}/a").names == {}

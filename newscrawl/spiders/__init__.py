@@ -19,7 +19,7 @@ from scrapy.utils.response import get_base_url
 
 from newscrawl.archive import utcnow
 from newscrawl.blocking import block_reason
-from newscrawl.extract.generic import Page, naming_attributes, parse_html
+from newscrawl.extract.generic import Page, parse_html
 from newscrawl.items import GoneItem
 from newscrawl.middlewares import Blocked
 
@@ -131,7 +131,7 @@ def html_page(response: Response) -> Page | None:
     source = body if utf8 else text
     root, truncated = parse_html(source, base_url)
     selector = Selector(root=root, type="html", base_url=base_url)
-    return Page(url=response.url, selector=selector, named_by=naming_attributes(source), truncated=truncated)
+    return Page(url=response.url, selector=selector, truncated=truncated)
 
 
 # A byte order mark decides a text's encoding over any declaration.
