@@ -202,6 +202,17 @@ class PageWorkError(RuntimeError):
     """Reading a page failed in a worker process (the message holds the worker's traceback)."""
 
 
+#: Python's collector thresholds in a crawl's processes (its default: 700, 10, 10). A crawl makes
+#: and drops objects by the million and keeps few cycles; at the default, collections took 5% of
+#: the crawl's thread and of each page worker (1.8 s of a 5,000-article crawl; 0.2 s at these).
+GC_THRESHOLDS = (10_000, 20, 20)
+
+
+def collect_less() -> None:
+    """Set :data:`GC_THRESHOLDS` for this process and the workers it forks."""
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 #: Each message: its length, then a pickle.
 _HEADER = struct.Struct("!Q")
 #: A worker's answer: ``("ok", work, logs)`` or ``("error", traceback, logs)``.

@@ -32,6 +32,7 @@ from twisted.internet.defer import Deferred
 from newscrawl.archive import ArchiveBusyError, ArchiveError
 from newscrawl.capture import WarcSettingError
 from newscrawl.coverage import CoverageSettingError
+from newscrawl.pagework import collect_less
 from newscrawl.pipelines import RUN_STATUS
 from newscrawl.spiders import SpiderArgumentError
 
@@ -56,6 +57,7 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1:
             raise UsageError("give exactly one spider name, e.g. 'scrapy crawl almayadeen'")
         assert self.crawler_process is not None
+        collect_less()
         crawler = self._create_crawler(args[0])
         bad_input: list[tuple[int, str]] = []
 
