@@ -7,7 +7,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from newscrawl.spiders import SpiderArgumentError
+from newscrawl.arguments import SpiderArgumentError
 
 
 @dataclass(frozen=True)

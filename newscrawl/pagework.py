@@ -29,8 +29,8 @@ from scrapy.http import HtmlResponse
 from newscrawl.archive import held_lock_fds, utcnow
 from newscrawl.extract import almayadeen as site
 from newscrawl.extract.generic import text_of
+from newscrawl.extract.response import html_page
 from newscrawl.loaders import LoadContext, load_article, load_ticker
-from newscrawl.spiders import html_page
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

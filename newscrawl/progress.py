@@ -14,7 +14,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from newscrawl.spiders import SpiderArgumentError
+from newscrawl.arguments import SpiderArgumentError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

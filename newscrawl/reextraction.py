@@ -18,10 +18,10 @@ from newscrawl.archive import content_hash
 from newscrawl.charset import body_encoding
 from newscrawl.discovery import ArticleHints
 from newscrawl.extract import almayadeen as site
+from newscrawl.extract.response import html_page
 from newscrawl.extraction import news_article, site_context
 from newscrawl.loaders import LoadContext
 from newscrawl.pagework import PageJob, read_page
-from newscrawl.spiders import html_page
 from newscrawl.urls import HostMap, host, origin
 from newscrawl.warc import WarcReadError, read_exchange
 

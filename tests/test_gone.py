@@ -18,9 +18,10 @@ from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
 from newscrawl.archive import Archive
+from newscrawl.arguments import SpiderArgumentError, gone_recheck
 from newscrawl.items import ArticleItem, GoneItem
 from newscrawl.middlewares import Blocked
-from newscrawl.spiders import SpiderArgumentError, gone_recheck, gone_status
+from newscrawl.spiders import gone_status
 from newscrawl.spiders.almayadeen import AlMayadeenSpider
 from tests.conftest import FIXTURES, OTHERSITE, connect, crawl, run_spider, start_mirror
 

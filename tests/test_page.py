@@ -10,7 +10,7 @@ from parsel import Selector
 from scrapy.http import HtmlResponse
 
 from newscrawl.extract.generic import Page, text_nodes_with
-from newscrawl.spiders import html_page
+from newscrawl.extract.response import html_page
 
 EN = "https://english.almayadeen.net"
 

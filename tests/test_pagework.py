@@ -19,9 +19,9 @@ from scrapy.settings import Settings
 
 from newscrawl import pagework
 from newscrawl.archive import Archive
+from newscrawl.arguments import SpiderArgumentError, extract_processes
 from newscrawl.loaders import LoadContext
 from newscrawl.pagework import PageJob, PagePool, PageWork, PageWorkError, read_page
-from newscrawl.spiders import SpiderArgumentError, extract_processes
 from newscrawl.urls import HostMap
 
 if TYPE_CHECKING:

@@ -13,8 +13,8 @@ from scrapy.utils.test import get_crawler
 
 from newscrawl import settings as project_settings
 from newscrawl.archive import Archive, ArchiveState
+from newscrawl.arguments import SpiderArgumentError
 from newscrawl.items import ArticleItem
-from newscrawl.spiders import SpiderArgumentError
 from newscrawl.spiders.almayadeen import AlMayadeenSpider
 
 

@@ -30,11 +30,11 @@ from scrapy.exceptions import UsageError
 from twisted.internet.defer import Deferred
 
 from newscrawl.archive import ArchiveBusyError, ArchiveError
+from newscrawl.arguments import SpiderArgumentError
 from newscrawl.capture import WarcSettingError
 from newscrawl.coverage import CoverageSettingError
 from newscrawl.pagework import collect_less
 from newscrawl.pipelines import RUN_STATUS
-from newscrawl.spiders import SpiderArgumentError
 
 if TYPE_CHECKING:
     import argparse

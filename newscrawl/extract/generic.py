@@ -505,7 +505,7 @@ class Page:
     def from_html(cls, html: str | bytes, url: str) -> Page:
         """Parse a page's HTML: its text, or its bytes in the encoding
         :func:`newscrawl.charset.decode_html` finds (tests and the ``extract`` tool; spiders
-        parse the response, :func:`newscrawl.spiders.html_page`)."""
+        parse the response, :func:`newscrawl.extract.response.html_page`)."""
         if isinstance(html, bytes):
             encoding, text = decoded(html)
             source: str | bytes = html if encoding == "utf-8" else text

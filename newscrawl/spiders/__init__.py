@@ -1,25 +1,17 @@
-"""The project's spiders; ``scrapy list`` names them. Also what they share: argument errors and
-parsing, response headers, what a failed request means, and the settings for crawling a mirror
-on this machine."""
+"""The project's spiders; ``scrapy list`` names them. Also what they share: response headers,
+what a failed request means, and the settings for crawling a mirror on this machine (their
+arguments are parsed in :mod:`newscrawl.arguments`)."""
 
 from __future__ import annotations
 
-import codecs
-import os
-import re
-from datetime import timedelta
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
-from scrapy.http import TextResponse, XmlResponse
-from scrapy.selector import Selector
+from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.response import get_base_url
 
 from newscrawl.archive import utcnow
 from newscrawl.blocking import block_reason
-from newscrawl.extract.generic import Page, parse_html
 from newscrawl.items import GoneItem
 from newscrawl.middlewares import Blocked
 
@@ -28,7 +20,6 @@ if TYPE_CHECKING:
 
     from scrapy import Spider
     from scrapy.http import Response
-    from scrapy.settings import BaseSettings
     from twisted.python.failure import Failure
 
 #: Settings for a crawl of a server on this machine (a mirror, a test server): no politeness
@@ -39,103 +30,6 @@ LOOPBACK_SETTINGS = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
     "EXTRACT_PROCESSES": "auto",
 }
-
-
-class SpiderArgumentError(ValueError):
-    """A spider argument (``-a name=value``) is missing, unknown or malformed."""
-
-
-def parse_max_articles(value: str | int | None) -> int | None:
-    """The ``max_articles`` argument: a positive integer, or ``None`` when not given."""
-    if value is None or value == "":
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = 0
-    if number < 1:
-        raise SpiderArgumentError(f"max_articles={value!r} is not a positive integer")
-    return number
-
-
-def check_url_argument(prefix: str, value: str) -> None:
-    """Refuse a URL argument that cannot be split into its parts (``http://[::1``), or that holds
-    a user name or password (``http://user:password@host``): a crawl sends no credentials, and a
-    run's arguments are stored. ``prefix`` starts the message (``base_url=``), which never shows
-    what comes before the ``@``. Raises :class:`SpiderArgumentError`."""
-    try:
-        netloc = urlsplit(value).netloc
-    except ValueError as exc:
-        raise SpiderArgumentError(f"{prefix}{without_userinfo(value)!r} is not a URL ({exc})") from None
-    if "@" in netloc:
-        raise SpiderArgumentError(
-            f"{prefix}{without_userinfo(value)!r} holds a user name or password (user:password@host), which is not accepted"
-        )
-
-
-def without_userinfo(url: str) -> str:
-    """``url`` with the user name and password it may hold shown as ``***``."""
-    return _USERINFO.sub("***@", url)
-
-
-# Everything between "//" and the host's "@": a password may itself hold an "@".
-_USERINFO = re.compile(r"(?<=//)[^/?#]*@")
-
-
-_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
-
-
-def extract_processes(settings: BaseSettings) -> int:
-    """The ``EXTRACT_PROCESSES`` setting: a count of worker processes (0: none), or ``auto``
-    for one per core."""
-    value = settings.get("EXTRACT_PROCESSES", 0)
-    if str(value).strip().lower() == "auto":
-        return os.cpu_count() or 1
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = -1
-    if number < 0:
-        raise SpiderArgumentError(f"EXTRACT_PROCESSES={value!r} is not a count of processes (0 or more) or auto")
-    return number
-
-
-def parse_flag(name: str, value: str | bool | None) -> bool:
-    """A yes/no argument such as ``full``: ``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off``."""
-    if value is None or isinstance(value, bool):
-        return bool(value)
-    text = str(value).strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise SpiderArgumentError(f"{name}={value!r} is not 1 or 0 (yes or no)")
-
-
-def html_page(response: Response) -> Page | None:
-    """The parsed page of a text response, ``None`` for another kind (blocks never get here:
-    :class:`newscrawl.middlewares.BlockMiddleware` stops them before any callback)."""
-    if not isinstance(response, TextResponse):
-        return None
-    # Not response.selector: the response would keep its selector, and the selector its
-    # response, a cycle that holds the page's parsed tree until a full garbage collection (peak
-    # memory grew as extraction got faster). Freed with the page instead.
-    if isinstance(response, XmlResponse):
-        return Page(url=response.url, selector=Selector(response))
-    # Parsed as Selector(response) would, with lxml.html's element classes looked up in C.
-    base_url = get_base_url(response)
-    text, body = response.text, response.body
-    # Text decoded from UTF-8 without a replacement character is the body's valid UTF-8, which
-    # lxml reads as it is: no copy of the page re-encoded from the text.
-    utf8 = response.encoding == "utf-8" and "\ufffd" not in text and not body.startswith(_UTF16_BOMS)
-    source = body if utf8 else text
-    root, truncated = parse_html(source, base_url)
-    selector = Selector(root=root, type="html", base_url=base_url)
-    return Page(url=response.url, selector=selector, truncated=truncated)
-
-
-# A byte order mark decides a text's encoding over any declaration.
-_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 def response_headers(response: Response) -> dict[str, str]:
@@ -229,16 +123,3 @@ def article_gone(spider: Spider, failure: Failure, key: Callable[[str], str]) ->
     stats.inc_value("newscrawl/articles_gone")
     spider.logger.warning("article %s gone: HTTP %d", url, status)
     return GoneItem(url=key(url), status=status, seen_at=utcnow())
-
-
-def gone_recheck(settings: BaseSettings) -> timedelta:
-    """The ``GONE_RECHECK_DAYS`` setting: how long an incremental run leaves an article the site
-    answered 404 or 410 for before asking again."""
-    value = settings.get("GONE_RECHECK_DAYS", 30)
-    try:
-        interval = timedelta(days=float(value))
-    except (TypeError, ValueError, OverflowError):  # NaN and infinity included
-        interval = timedelta(-1)
-    if interval < timedelta(0):
-        raise SpiderArgumentError(f"GONE_RECHECK_DAYS={value!r} is not a number of days (0 or more)")
-    return interval

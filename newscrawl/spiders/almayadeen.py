@@ -12,26 +12,22 @@ from scrapy.exceptions import CloseSpider
 from scrapy.http import Request, Response, TextResponse
 
 from newscrawl.archive import BUSY_TIMEOUT, ArchiveState, parse_busy_timeout, utcnow
+from newscrawl.arguments import (
+    SpiderArgumentError,
+    check_url_argument,
+    extract_processes,
+    gone_recheck,
+    parse_flag,
+    parse_max_articles,
+)
 from newscrawl.backfill import DateWindow
 from newscrawl.discovery import SitemapLink, parse_sitemap, sitemap_body
 from newscrawl.extract import almayadeen as site
+from newscrawl.extract.response import html_page
 from newscrawl.loaders import LoadContext, load_ticker
 from newscrawl.pagework import PageJob, PagePool
 from newscrawl.schedule import DEFAULT_SCHEDULE, ScheduleError, is_due, max_age, parse_moment, parse_schedule
-from newscrawl.spiders import (
-    LOOPBACK_SETTINGS,
-    SpiderArgumentError,
-    article_gone,
-    check_url_argument,
-    extract_processes,
-    failure_kind,
-    gone_recheck,
-    html_page,
-    parse_flag,
-    parse_max_articles,
-    record_failure,
-    start_page_problem,
-)
+from newscrawl.spiders import LOOPBACK_SETTINGS, article_gone, failure_kind, record_failure, start_page_problem
 from newscrawl.urls import HostMap, canonical, host, is_loopback, origin
 
 if TYPE_CHECKING:

@@ -16,21 +16,12 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from newscrawl import discovery
 from newscrawl.archive import ArchiveState
+from newscrawl.arguments import SpiderArgumentError, check_url_argument, gone_recheck, parse_max_articles
 from newscrawl.discovery import ArticleHints
+from newscrawl.extract.response import html_page
 from newscrawl.extraction import news_article, site_context
 from newscrawl.schedule import parse_moment
-from newscrawl.spiders import (
-    LOOPBACK_SETTINGS,
-    SpiderArgumentError,
-    article_gone,
-    check_url_argument,
-    failure_kind,
-    gone_recheck,
-    html_page,
-    parse_max_articles,
-    record_failure,
-    start_page_problem,
-)
+from newscrawl.spiders import LOOPBACK_SETTINGS, article_gone, failure_kind, record_failure, start_page_problem
 from newscrawl.urls import host, is_loopback, is_static, origin
 
 if TYPE_CHECKING:
