@@ -38,7 +38,6 @@ from newscrawl.archive import (
 )
 from newscrawl.discovery import ArticleHints
 from newscrawl.fieldchanges import ChangeTable, decide, format_table
-from newscrawl.pagework import collect_less
 from newscrawl.query import ArticleFilter, connect_readonly
 from newscrawl.reextraction import KeptPage, Reread, menus, profile_of, reread
 from newscrawl.terminal import terminal_safe
@@ -253,7 +252,6 @@ def _reread_all(pages: list[KeptPage], processes: int | None) -> Iterator[Reread
     """:func:`reread` of every page, in order: in one worker process per core (``processes``
     when given), in this one for 0 or where processes cannot be forked."""
     count = os.cpu_count() or 1 if processes is None else processes
-    collect_less()
     if count <= 0 or len(pages) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(reread, pages)
         return

@@ -1,10 +1,11 @@
 """Writing a crawl run's WARC files, and cutting the truncated tail a killed run left.
 
 Each record is one gzip member (ISA-L at :data:`GZIP_LEVEL`), built in memory and appended to
-the file in one write, so a file only ever grows by whole records; a process killed mid-write leaves at most part of
-one member at the end, which :func:`cut_truncated_tail` finds and moves aside. A response is
-followed by its request record (``WARC-Concurrent-To``); a payload identical to the URL's last
-capture is written as a ``revisit`` record (profile ``identical-payload-digest``) instead.
+the file in one write, so a file only ever grows by whole records; a process killed mid-write
+leaves at most part of one member at the end, which :func:`cut_truncated_tail` finds and moves
+aside. A response is followed by its request record (``WARC-Concurrent-To``); a payload
+identical to the URL's last capture is written as a ``revisit`` record (profile
+``identical-payload-digest``) instead.
 
 warcio writes the ``warcinfo`` record and serializes the HTTP heads (its percent-encoding of a
 header that is not ASCII included); the response, revisit and request records, one per fetch, are
