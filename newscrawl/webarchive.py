@@ -31,6 +31,7 @@ from newscrawl.archive import ArchiveError, has_captures
 from newscrawl.export import replacing
 from newscrawl.query import ArticleFilter, connect_readonly, has_articles_table
 from newscrawl.warc import WarcReadError
+from newscrawl.warcwrite import warc_date as record_date
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -231,7 +232,7 @@ def _description(db: str | Path, where: ArticleFilter | None) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return record_date(datetime.now(timezone.utc))
 
 
 def warc_date(fetched_at: str) -> str:
@@ -240,7 +241,7 @@ def warc_date(fetched_at: str) -> str:
     moment = datetime.fromisoformat(fetched_at.replace("Z", "+00:00"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return record_date(moment)
 
 
 def pages_lines(pages: Iterable[Page]) -> Iterable[str]:

@@ -242,3 +242,8 @@ def incomplete_captures(db: Path) -> list[str]:
         if records != [(row["record_type"], row["record_id"])]:
             problems.append(f"capture {row['id']}: {records} at offset {row['offset']}")
     return problems
+
+
+def said(output: str) -> list[str]:
+    """The lines newscrawl itself printed in ``output`` (``newscrawl: ...``): its one-line messages."""
+    return [line for line in output.splitlines() if line.startswith("newscrawl:")]

@@ -31,7 +31,7 @@ from newscrawl.archive import (
     flock_owner,
 )
 from newscrawl.mirror import MirrorProcess
-from tests.conftest import FIXTURES, PROJECT, crawl, crawl_env, start_mirror
+from tests.conftest import FIXTURES, PROJECT, crawl, crawl_env, said, start_mirror
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -91,7 +91,7 @@ def test_a_refused_crawl_through_a_symlink_exits_4_and_touches_nothing(mirror: S
     with crawl_lock_held(db) as pid:
         result = crawl(mirror.base_url, tmp_path / "link.db")
     assert result.returncode == 4, result.stderr[-2000:]
-    lines = [line for line in result.stderr.splitlines() if line.startswith("newscrawl:")]
+    lines = said(result.stderr)
     assert lines == [f"newscrawl: busy: archive {tmp_path / 'link.db'} is in use by another crawl (pid {pid})"]
     assert dump(db) == before
 
@@ -148,7 +148,7 @@ def test_an_archive_another_program_holds_exits_4_with_one_line(mirror: Server, 
     finally:
         writer.release()
     assert result.returncode == 4, result.stderr[-3000:]
-    lines = [line for line in result.stderr.splitlines() if line.startswith("newscrawl:")]
+    lines = said(result.stderr)
     assert lines == [f"newscrawl: busy: archive {db} is locked by another writer; waited 1 s (ARCHIVE_BUSY_TIMEOUT)"]
     assert "Traceback" not in result.stderr
     assert dump(db) == before  # no run recorded, nothing half-written
@@ -180,7 +180,7 @@ def test_an_archive_taken_mid_crawl_stops_the_run_as_busy(tmp_path: Path) -> Non
     output = "".join(stderr)
     assert process.returncode == 4, output[-3000:]
     message = f"archive {db} is locked by another writer; waited 1 s (ARCHIVE_BUSY_TIMEOUT)"
-    assert [line for line in output.splitlines() if line.startswith("newscrawl:")] == [f"newscrawl: busy: {message}"]
+    assert said(output) == [f"newscrawl: busy: {message}"]
     assert "Traceback" not in output
     not_stored = [line for line in output.splitlines() if " not stored: " in line]
     assert all(line.endswith(f" not stored: {message}") for line in not_stored)
@@ -209,7 +209,7 @@ def test_an_archive_taken_before_the_run_is_recorded_exits_4_without_a_traceback
     command += ["-s", f"ARCHIVE_DB={db}", "-s", "ARCHIVE_BUSY_TIMEOUT=2.5"]
     result = subprocess.run(command, cwd=PROJECT, env=crawl_env(), capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 4, result.stderr[-3000:]
-    lines = [line for line in result.stderr.splitlines() if line.startswith("newscrawl:")]
+    lines = said(result.stderr)
     assert lines == [f"newscrawl: busy: archive {db} is locked by another writer; waited 2.5 s (ARCHIVE_BUSY_TIMEOUT)"]
     assert "Traceback" not in result.stderr
     with closing(sqlite3.connect(db)) as con:
@@ -233,7 +233,7 @@ def wait_for(db: Path, query: str) -> None:
 def test_bad_busy_timeout_is_bad_input(mirror: Server, tmp_path: Path) -> None:
     result = crawl(mirror.base_url, tmp_path / "a.db", settings={"ARCHIVE_BUSY_TIMEOUT": "soon"})
     assert result.returncode == 2
-    lines = [line for line in result.stderr.splitlines() if line.startswith("newscrawl:")]
+    lines = said(result.stderr)
     assert lines == ["newscrawl: error: ARCHIVE_BUSY_TIMEOUT='soon' is not a number of seconds (0 or more)"]
 
 
@@ -354,7 +354,7 @@ def test_a_crawl_on_an_archive_from_a_newer_newscrawl_exits_2_and_writes_nothing
     finally:
         server.stop()
     assert result.returncode == 2, result.stderr[-3000:]
-    lines = [line for line in result.stderr.splitlines() if line.startswith("newscrawl:")]
+    lines = said(result.stderr)
     assert lines == [f"newscrawl: error: archive {db} has schema version 5; this newscrawl writes version 1: upgrade newscrawl"]
     assert "Traceback" not in result.stderr
     assert db.read_bytes() == before

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.conftest import FIXTURES, HELDOUT, Server, connect, crawl, expected_articles, start_mirror, stored_article
+from tests.conftest import FIXTURES, HELDOUT, Server, connect, crawl, expected_articles, said, start_mirror, stored_article
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -142,7 +142,7 @@ def test_bad_argument_is_one_clear_line(tmp_path: Path, argument: str, message: 
     # base_url given twice: the later -a wins, so each row tests its own argument
     result = crawl("http://127.0.0.1:1", tmp_path / "a.db", argument)
     assert result.returncode == 2
-    errors = [line for line in result.stderr.splitlines() if line.startswith("newscrawl:")]
+    errors = said(result.stderr)
     assert len(errors) == 1
     assert message in errors[0]
     assert "Traceback" not in result.stderr
@@ -154,7 +154,7 @@ def test_bad_argument_is_one_clear_line(tmp_path: Path, argument: str, message: 
 def test_base_url_with_a_password_is_refused_and_never_shown_or_stored(tmp_path: Path, base_url: str) -> None:
     result = crawl(base_url, tmp_path / "a.db")
     assert result.returncode == 2
-    errors = [line for line in result.stderr.splitlines() if line.startswith("newscrawl:")]
+    errors = said(result.stderr)
     assert len(errors) == 1
     assert errors[0].startswith("newscrawl: error: base_url='http")
     assert "***@" in errors[0]
@@ -167,7 +167,7 @@ def test_base_url_with_a_password_is_refused_and_never_shown_or_stored(tmp_path:
 def test_archive_db_naming_no_file_is_one_clear_line(mirror: Server, tmp_path: Path, value: str, shown: str) -> None:
     result = crawl(mirror.base_url, tmp_path / "a.db", settings={"ARCHIVE_DB": value})
     assert result.returncode == 2
-    errors = [line for line in result.stderr.splitlines() if line.startswith("newscrawl:")]
+    errors = said(result.stderr)
     assert errors == [f"newscrawl: error: cannot write archive {shown}: not a file name"]
     assert "Traceback" not in result.stderr
 
@@ -191,7 +191,7 @@ def test_unreachable_site_fails_loudly(tmp_path: Path) -> None:
 def test_blocked_site_stops_with_exit_3(refusing_site: str, tmp_path: Path) -> None:
     result = crawl(refusing_site, tmp_path / "a.db", settings={"RETRY_TIMES": 0})
     assert result.returncode == 3
-    lines = [line for line in result.stderr.splitlines() if line.startswith("newscrawl:")]
+    lines = said(result.stderr)
     assert lines == [lines[0]]
     # a challenge is seen on robots.txt already; a 403 is a block on the start page
     assert re.match(rf"newscrawl: blocked: {re.escape(refusing_site)}/(robots\.txt)? refused the crawler: ", lines[0])
@@ -266,7 +266,7 @@ def test_second_crawl_on_a_busy_archive_exits_4_and_touches_nothing(tmp_path: Pa
             result = crawl(mirror.base_url, db)
             holder.kill()  # SIGKILL: the kernel releases the lock with the process, none is left stale
         assert result.returncode == 4, result.stderr[-2000:]
-        lines = [line for line in result.stderr.splitlines() if line.startswith("newscrawl:")]
+        lines = said(result.stderr)
         assert lines == [f"newscrawl: busy: archive {db} is in use by another crawl (pid {holder.pid})"]
         assert "Traceback" not in result.stderr
         assert db.read_bytes() == before

@@ -21,7 +21,7 @@ import pytest
 
 from newscrawl.mirror import MirrorProcess
 from newscrawl.warc import default_warc_dir
-from tests.conftest import build_site, connect, crawl, incomplete_captures, warc_check
+from tests.conftest import build_site, connect, crawl, incomplete_captures, said, warc_check
 
 if TYPE_CHECKING:
     import sqlite3
@@ -409,7 +409,7 @@ def test_challenge_everywhere_stops_the_run_as_blocked(clean: Crawl, site: Path,
     before = snapshot(db)
     run = crawl_mirror(site, db, [{"mode": mode}])
     assert run.result.returncode == 3
-    lines = [line for line in run.result.stderr.splitlines() if line.startswith("newscrawl:")]
+    lines = said(run.result.stderr)
     assert len(lines) == 1
     assert lines[0].startswith("newscrawl: blocked: http://127.0.0.1:")
     assert "/robots.txt refused the crawler: bot-protection challenge" in lines[0]

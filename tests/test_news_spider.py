@@ -34,6 +34,7 @@ from tests.conftest import (
     incomplete_captures,
     run_spider,
     run_stats,
+    said,
     start_mirror,
     stored_article,
     warc_check,
@@ -216,7 +217,7 @@ def test_max_articles_bounds_the_run(othersite: Server, tmp_path: Path) -> None:
 def test_bad_argument_is_one_clear_line(tmp_path: Path, arguments: tuple[str, ...], message: str) -> None:
     result = news(tmp_path / "a.db", *arguments)
     assert result.returncode == 2
-    errors = [line for line in result.stderr.splitlines() if line.startswith("newscrawl:")]
+    errors = said(result.stderr)
     assert len(errors) == 1
     assert message in errors[0]
     assert "Traceback" not in result.stderr
@@ -233,7 +234,7 @@ def test_unreachable_site_fails_loudly(tmp_path: Path) -> None:
 def test_blocked_site_stops_with_exit_3(refusing_site: str, tmp_path: Path) -> None:
     result = news(tmp_path / "a.db", f"start_urls={refusing_site}/", settings={"RETRY_TIMES": 0})
     assert result.returncode == 3
-    lines = [line for line in result.stderr.splitlines() if line.startswith("newscrawl:")]
+    lines = said(result.stderr)
     assert lines == [lines[0]]
     # a challenge is seen on robots.txt already; a 403 is a block on the start page
     assert re.match(rf"newscrawl: blocked: {re.escape(refusing_site)}/(robots\.txt)? refused the crawler: ", lines[0])

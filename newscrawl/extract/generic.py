@@ -372,7 +372,7 @@ _SIMPLE = re.compile(
 )
 _TAG = re.compile(r"[a-z][a-z0-9]*")
 # XPath's normalize-space() splits a class attribute on exactly these.
-_XML_SPACE = re.compile(r"[ \t\n\r]+")
+_XML_SPACE = re.compile(f"[{_XML_SPACE_CHARS}]+")
 
 
 @dataclass(frozen=True)
@@ -440,7 +440,7 @@ def _join(origin: str, href: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _tokens_of(value: str) -> frozenset[str]:
-    return frozenset(_XML_SPACE.split(value.strip(" \t\n\r")))
+    return frozenset(_XML_SPACE.split(value.strip(_XML_SPACE_CHARS)))
 
 
 class _Naming(NamedTuple):
@@ -1568,10 +1568,6 @@ _LABEL = re.compile(
     r"(?:manage|edit|follow) (?:topics|tags))$",
     re.IGNORECASE,
 )
-
-
-# What separates the tokens of a rel attribute (XML whitespace, as XPath's normalize-space()).
-_XML_SPACE = re.compile(r"[ \t\r\n]+")
 
 
 @_once_per_page
