@@ -355,11 +355,12 @@ def ticker(db: Path) -> set[str]:
 def test_a_page_damaged_for_good_is_an_error_naming_it_and_why(damaged: Crawl) -> None:
     assert damaged.requested(CUT) == 3  # retried like a 5xx
     assert damaged.requested(MALFORMED_LISTING.lstrip("/")) == 3
-    errors = [
+    # sorted (the article's line first): the order the crawl meets them is its interleaving's
+    errors = sorted(
         line.split(" ERROR: ", 1)[1]
         for line in damaged.result.stderr.splitlines()
         if " ERROR: " in line and "[scrapy." not in line
-    ]
+    )
     assert len(errors) == 2, errors
     assert re.fullmatch(
         rf"article http://127\.0\.0\.1:\d+/{re.escape(CUT)} not fetched: damaged page after 2 retries: cut short: no "
