@@ -61,9 +61,11 @@ def records(site: Path | None, shared: Path) -> Any:
         found = pages.site_pages(root)
         home = dict(found).get(pages.ORIGIN + "/")
         crawl = pages.Crawl.from_home(home) if home else pages.Crawl.from_home("<html></html>")
+        # Named from the project's folder, so a worktree's output compares with the main one's.
+        name = root.relative_to(PROJECT) if root.is_relative_to(PROJECT) else root
         for url, html in found:
             yield (
-                f"{root}:{url}",
+                f"{name}:{url}",
                 {
                     "article": _plain(pages.article_result(html, url, crawl)),
                     "listing": _plain(pages.listing_result(html, url, crawl)),
