@@ -9,12 +9,11 @@ use, for :func:`apply_hints` to fill in what an article page itself does not sho
 from __future__ import annotations
 
 import dataclasses
-import re
 import struct
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Literal
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from parsel import Selector, SelectorList
@@ -24,7 +23,7 @@ from w3lib.html import remove_tags, replace_entities
 
 from newscrawl.extract.generic import class_words, looks_like_article_url, text_of
 from newscrawl.processors import clean_text, dedupe, parse_datetime, split_keywords
-from newscrawl.urls import canonical, is_static
+from newscrawl.urls import is_static
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -35,8 +34,6 @@ if TYPE_CHECKING:
 SitemapKind = Literal["sitemapindex", "urlset"]
 
 _GZIP_MAGIC = b"\x1f\x8b"
-# Query parameters that only tell analytics where a click came from: the same page without them.
-_TRACKING = re.compile(r"^(?:utm_[a-z_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|ocid|cmpid|ito)$", re.IGNORECASE)
 _MENU_WORDS = frozenset({"nav", "navbar", "navigation", "menu", "menubar"})
 _NOT_MENU_WORDS = frozenset({"footer", "breadcrumb", "breadcrumbs", "pagination", "pager", "social", "share"})
 
@@ -87,22 +84,6 @@ def news_hints(title: str | None, published: str | None, keywords: str | None) -
 
 
 # --- URLs ------------------------------------------------------------------------------------
-
-
-def clean_url(url: str) -> str:
-    """``url`` without its fragment and its click-tracking parameters (``utm_*``, ``fbclid``...).
-
-    ``https://site.example/a?utm_source=rss&id=2#top`` → ``https://site.example/a?id=2``. The
-    other parameters keep their order and spelling.
-    """
-    parts = urlsplit(url)
-    kept = [pair for pair in parts.query.split("&") if pair and not _TRACKING.match(pair.split("=", 1)[0])]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", "&".join(kept), ""))
-
-
-def url_key(url: str) -> str:
-    """The key that tells two links to the same page apart from links to different ones."""
-    return canonical(clean_url(url))
 
 
 def is_article_link(url: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
@@ -53,6 +54,26 @@ def canonical(url: str) -> str:
     parts = urlsplit(canonicalize_url(url, keep_fragments=False))
     path = parts.path.rstrip("/") or "/"
     return urlunsplit((parts.scheme, parts.netloc.lower(), path, parts.query, ""))
+
+
+# Query parameters that only tell analytics where a click came from: the same page without them.
+_TRACKING = re.compile(r"^(?:utm_[a-z_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|ocid|cmpid|ito)$", re.IGNORECASE)
+
+
+def clean_url(url: str) -> str:
+    """``url`` without its fragment and its click-tracking parameters (``utm_*``, ``fbclid``...).
+
+    ``https://site.example/a?utm_source=rss&id=2#top`` → ``https://site.example/a?id=2``. The
+    other parameters keep their order and spelling.
+    """
+    parts = urlsplit(url)
+    kept = [pair for pair in parts.query.split("&") if pair and not _TRACKING.match(pair.split("=", 1)[0])]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", "&".join(kept), ""))
+
+
+def url_key(url: str) -> str:
+    """The key that tells two links to the same page apart from links to different ones."""
+    return canonical(clean_url(url))
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The pure discovery helpers: feeds, sitemaps, menus, URL keys and hints, table by table."""
+"""The pure discovery helpers: feeds, sitemaps, menus and hints, table by table."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from newscrawl.discovery import (
     FeedEntry,
     SitemapLink,
     apply_hints,
-    clean_url,
     feed_links,
     is_article_link,
     menu_links,
@@ -20,7 +19,6 @@ from newscrawl.discovery import (
     parse_sitemap,
     rss_date,
     sitemap_body,
-    url_key,
 )
 from newscrawl.extract.generic import NewsPage, Page
 from newscrawl.items import ArticleItem
@@ -225,33 +223,6 @@ def test_hints_merge_field_by_field() -> None:
     assert first.or_else(second) == ArticleHints("First", "2025-03-14", ("k",))
     assert not ArticleHints()
     assert ArticleHints(keywords=("k",))
-
-
-@pytest.mark.parametrize(
-    ("url", "cleaned"),
-    [
-        (f"{SITE}/a?utm_source=rss&utm_medium=feed", f"{SITE}/a"),
-        (f"{SITE}/a?id=2&utm_campaign=x&fbclid=abc#comments", f"{SITE}/a?id=2"),
-        (f"{SITE}/a?q=a%20b&UTM_Source=x", f"{SITE}/a?q=a%20b"),
-        (SITE, f"{SITE}/"),
-        (f"{SITE}/a?utm=keep", f"{SITE}/a?utm=keep"),
-    ],
-)
-def test_clean_url(url: str, cleaned: str) -> None:
-    assert clean_url(url) == cleaned
-
-
-@pytest.mark.parametrize(
-    ("a", "b"),
-    [
-        (f"{SITE}/world/", f"{SITE}/world"),
-        (f"{SITE}/a?utm_source=rss", f"{SITE}/a#top"),
-        (f"{SITE}/a?b=2&a=1", f"{SITE}/a?a=1&b=2"),
-        ("https://NEWS.example/a", f"{SITE}/a"),
-    ],
-)
-def test_url_key_is_the_same_for_the_same_page(a: str, b: str) -> None:
-    assert url_key(a) == url_key(b)
 
 
 @pytest.mark.parametrize(

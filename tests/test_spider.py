@@ -12,9 +12,7 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from newscrawl import settings as project_settings
-from newscrawl.archive import Archive, ArchiveState
 from newscrawl.arguments import SpiderArgumentError
-from newscrawl.items import ArticleItem
 from newscrawl.spiders.almayadeen import AlMayadeenSpider
 
 
@@ -85,22 +83,6 @@ def test_bad_recheck_schedule_is_a_clear_error() -> None:
 def test_bad_extract_processes_is_a_clear_error() -> None:
     with pytest.raises(SpiderArgumentError, match=r"EXTRACT_PROCESSES='many' is not a count of processes \(0 or more\) or auto"):
         crawler_settings("http://127.0.0.1:8000", {"EXTRACT_PROCESSES": "many"})
-
-
-def test_archived_means_archived_when_the_run_began(tmp_path: Path) -> None:
-    # The run itself stores new articles as it goes; a listing page parsed after that must still
-    # count them as new, or the walk of its listing would stop too early.
-    db = tmp_path / "a.db"
-    archive = Archive(db)
-    spider = AlMayadeenSpider()
-    spider.state = ArchiveState(db)
-    url = "https://english.almayadeen.net/news/politics/a-story-stored-by-this-very-run"
-    assert not spider._is_archived(url)
-    archive.store_articles([ArticleItem(url=url, headline="Stored by this run")], "2025-07-01T00:00:00+00:00")
-    archive.close()
-    assert spider.state.is_archived(url)
-    assert not spider._is_archived(url)
-    spider.state.close()
 
 
 def test_listing_requests_come_in_order_of_need(tmp_path: Path) -> None:

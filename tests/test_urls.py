@@ -6,9 +6,10 @@ import pytest
 
 from newscrawl.blocking import block_reason
 from newscrawl.extract import almayadeen as site
-from newscrawl.urls import HostMap, canonical, is_loopback
+from newscrawl.urls import HostMap, canonical, clean_url, is_loopback, url_key
 
 EN = "https://english.almayadeen.net"
+SITE = "https://news.example"
 
 
 @pytest.mark.parametrize(
@@ -147,3 +148,30 @@ CHALLENGE = "<html><head><title>Just a moment...</title></head><body><div id='cf
 )
 def test_block_reason(status: int, headers: dict[str, str], text: str, expected: str | None) -> None:
     assert block_reason(status, headers, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "cleaned"),
+    [
+        (f"{SITE}/a?utm_source=rss&utm_medium=feed", f"{SITE}/a"),
+        (f"{SITE}/a?id=2&utm_campaign=x&fbclid=abc#comments", f"{SITE}/a?id=2"),
+        (f"{SITE}/a?q=a%20b&UTM_Source=x", f"{SITE}/a?q=a%20b"),
+        (SITE, f"{SITE}/"),
+        (f"{SITE}/a?utm=keep", f"{SITE}/a?utm=keep"),
+    ],
+)
+def test_clean_url(url: str, cleaned: str) -> None:
+    assert clean_url(url) == cleaned
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (f"{SITE}/world/", f"{SITE}/world"),
+        (f"{SITE}/a?utm_source=rss", f"{SITE}/a#top"),
+        (f"{SITE}/a?b=2&a=1", f"{SITE}/a?a=1&b=2"),
+        ("https://NEWS.example/a", f"{SITE}/a"),
+    ],
+)
+def test_url_key_is_the_same_for_the_same_page(a: str, b: str) -> None:
+    assert url_key(a) == url_key(b)

@@ -2,33 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import scrapy
 from scrapy import signals
-from scrapy.exceptions import CloseSpider
 from scrapy.http import Request, Response, TextResponse
 
-from newscrawl.archive import BUSY_TIMEOUT, ArchiveState, parse_busy_timeout, utcnow
-from newscrawl.arguments import (
-    SpiderArgumentError,
-    check_url_argument,
-    extract_processes,
-    gone_recheck,
-    parse_flag,
-    parse_max_articles,
-)
+from newscrawl.archive import utcnow
+from newscrawl.arguments import SpiderArgumentError, check_url_argument, extract_processes, parse_flag, parse_max_articles
 from newscrawl.backfill import DateWindow
 from newscrawl.discovery import SitemapLink, parse_sitemap, sitemap_body
 from newscrawl.extract import almayadeen as site
 from newscrawl.extract.response import html_page
 from newscrawl.loaders import LoadContext, load_ticker
 from newscrawl.pagework import PageJob, PagePool
-from newscrawl.schedule import DEFAULT_SCHEDULE, ScheduleError, is_due, max_age, parse_moment, parse_schedule
-from newscrawl.spiders import LOOPBACK_SETTINGS, article_gone, failure_kind, record_failure, start_page_problem
-from newscrawl.urls import HostMap, canonical, host, is_loopback, origin
+from newscrawl.spiders import start_page_problem
+from newscrawl.spiders.base import ArchiveSpider
+from newscrawl.urls import HostMap, canonical, host, origin
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -39,9 +29,8 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
     from newscrawl.extract.generic import Page
-    from newscrawl.items import ArticleItem, GoneItem, TickerItem
+    from newscrawl.items import ArticleItem, TickerItem
     from newscrawl.pagework import PageKind, PageWork
-    from newscrawl.schedule import Schedule
 
 
 # A listing's first page comes before articles, so the labels its menus give are known before
@@ -51,7 +40,7 @@ _LISTING_PRIORITY = 10
 _PAGINATION_PRIORITY = -10
 
 
-class AlMayadeenSpider(scrapy.Spider):
+class AlMayadeenSpider(ArchiveSpider):
     """Crawl one Al Mayadeen edition into the archive.
 
     Starts at the homepage, takes the sections and regions from its menus, walks every listing
@@ -88,9 +77,6 @@ class AlMayadeenSpider(scrapy.Spider):
     """
 
     name = "almayadeen"
-    # The spider asks for each page once itself (``requested``, by canonical URL): Scrapy's
-    # duplicate filter would only hash every request again and keep every hash in memory.
-    custom_settings: dict[str, Any] | None = {"DUPEFILTER_CLASS": "scrapy.dupefilters.BaseDupeFilter"}  # noqa: RUF012 - Scrapy types it so
 
     def __init__(
         self,
@@ -135,41 +121,22 @@ class AlMayadeenSpider(scrapy.Spider):
         # Listing paths → labels, learnt from the menus and listings as the crawl goes.
         self.sections: dict[str, str] = {}
         self.regions: dict[str, str] = {}
-        self.requested: set[str] = set()
-        # Whether the archive held each article when this run first asked: what the run stores
-        # itself must not make a listing page look as if it held nothing new.
-        self.archived: dict[str, bool] = {}
-        # When the archive last found each article gone (404, 410), as the run began.
-        self.gone: dict[str, datetime | None] = {}
-        self.gone_recheck = timedelta(days=30)
         self.ticker_seen: set[str] = set()
-        self.articles_requested = 0
-        self.state: ArchiveState | None = None
-        self.schedule: Schedule = []
-        # Whether listings are walked only as deep as they hold something new.
-        self.shallow = False
         self.pages = PagePool()
+
+    def fetch_origins(self) -> list[str]:
+        return [self.hosts.fetch_origin]
+
+    def archive_key(self, url: str) -> str:
+        return canonical(self.hosts.to_real(url))
+
+    def run_scope(self) -> dict[str, Any]:
+        # A backfill from the sitemap walks no listing: only a menus run says the listings were walked.
+        return {"edition": self.edition, "discover": "menus"}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        if is_loopback(spider.hosts.fetch_origin):
-            # A mirror on this machine is ours: no politeness delays. "spider" priority, so
-            # settings given with -s still win.
-            for name, value in LOOPBACK_SETTINGS.items():
-                crawler.settings.set(name, value, priority="spider")
-        try:
-            spider.schedule = parse_schedule(crawler.settings.get("RECHECK_SCHEDULE", DEFAULT_SCHEDULE))
-        except ScheduleError as exc:
-            raise SpiderArgumentError(f"RECHECK_SCHEDULE: {exc}") from exc
-        spider.gone_recheck = gone_recheck(crawler.settings)
-        # Read before this run records itself, so the last run is the previous one.
-        spider.state = ArchiveState(
-            crawler.settings.get("ARCHIVE_DB"),
-            busy_timeout=parse_busy_timeout(crawler.settings.get("ARCHIVE_BUSY_TIMEOUT", BUSY_TIMEOUT)),
-        )
-        spider.shallow = not spider.full and spider.state.last_run_complete(spider.name, spider.edition, "menus")
-        crawler.signals.connect(spider.state.close, signal=signals.spider_closed)
         processes = extract_processes(crawler.settings)
         crawler.signals.connect(lambda: spider.pages.start(processes), signal=signals.spider_opened, weak=False)
         crawler.signals.connect(spider.pages.close, signal=signals.spider_closed)
@@ -190,13 +157,13 @@ class AlMayadeenSpider(scrapy.Spider):
         """The homepage: refuse a block, record the ticker, follow menus and teasers."""
         problem = start_page_problem(response, "homepage")
         if problem:
-            self._stop(*problem)
+            self.stop(*problem)
         page = html_page(response)
         assert page is not None  # start_page_problem refuses anything but HTML
         yield from self._ticker(page)
         menu = [m for m in site.menu_links(page) if self.hosts.on_site(m.url)]
         if not menu:
-            self._stop("failed", f"no section menu found on {response.url}: the site's layout may have changed")
+            self.stop("failed", f"no section menu found on {response.url}: the site's layout may have changed")
         sections, regions = site.menu_labels(menu)
         self.sections.update(sections)
         self.regions.update(regions)
@@ -221,7 +188,7 @@ class AlMayadeenSpider(scrapy.Spider):
         parsed = parse_sitemap(sitemap_body(response.body) or b"", response.url)
         if parsed.kind is None:
             if response.url.endswith(site.SITEMAP_INDEX):
-                self._stop("failed", f"no sitemap index at {response.url}: the site's layout may have changed")
+                self.stop("failed", f"no sitemap index at {response.url}: the site's layout may have changed")
             self.logger.error("sitemap %s could not be read", response.url)
             return
         assert self.crawler.stats is not None
@@ -242,10 +209,9 @@ class AlMayadeenSpider(scrapy.Spider):
             published = link.hints.published if link.hints else None
             if site.page_kind(link.url) != "article" or not self.window.may_hold(published, link.lastmod):
                 continue
-            if not self.full and self.state is not None and self.state.has_version(self._key(link.url), link.lastmod):
-                self.crawler.stats.inc_value("newscrawl/sitemap_current")
+            if self.frontier.is_current(link.url, link.lastmod):
                 continue
-            yield from self._follow_article(link.url, recheck=True, sitemap=link)
+            yield from self._follow_article(link.url, newer=True, sitemap=link)
 
     async def parse_listing(self, response: Response) -> AsyncIterator[Request | ArticleItem | TickerItem]:
         """A section or region listing: its articles, its other pages and its subsections.
@@ -269,7 +235,7 @@ class AlMayadeenSpider(scrapy.Spider):
                 # the listing's own items, not a "Most Read" box every page repeats
                 if link.own:
                     self.crawler.stats.inc_value("newscrawl/listing_article_links")
-                holds_new |= self.shallow and link.own and not self._is_known(link.url)
+                holds_new |= self.shallow and link.own and not self.frontier.is_known(link.url)
                 for request in self._follow_article(link.url):
                     yield request
             elif link.kind == "pagination":
@@ -326,96 +292,28 @@ class AlMayadeenSpider(scrapy.Spider):
 
     def home_failed(self, failure: Failure) -> None:
         """The homepage could not be fetched at all (DNS, refused connection, timeout, robots.txt)."""
-        if failure_kind(failure) == "blocked":
-            return  # the block was reported where it was seen
-        request = getattr(failure, "request", None)
-        url = request.url if request is not None else self.hosts.fetch_origin
-        self._stop("failed", f"cannot reach {url}: {failure.getErrorMessage() or repr(failure.value)}")
+        self.cannot_start(failure, self.hosts.fetch_origin)
 
     # --- following ------------------------------------------------------------------------
 
     def _follow_listing(self, url: str, priority: int = _LISTING_PRIORITY) -> Iterator[Request]:
         url = self.hosts.to_fetch(url)
-        key = canonical(url)
-        if key not in self.requested:
-            self.requested.add(key)
+        if self.frontier.take_page(url):
             yield Request(url, callback=self.parse_listing, errback=self.listing_failed, priority=priority)
 
-    def _follow_article(self, url: str, *, recheck: bool = False, sitemap: SitemapLink | None = None) -> Iterator[Request]:
-        """Request an article once per run: unless the run is full, only one the archive does
-        not hold yet, or one whose re-check is due (or whose sitemap entry is newer)."""
+    def _follow_article(
+        self, url: str, *, due: bool = False, newer: bool = False, sitemap: SitemapLink | None = None
+    ) -> Iterator[Request]:
+        """Request an article once per run, if the frontier takes it (see :class:`Frontier`)."""
         url = self.hosts.to_fetch(url)
-        key = canonical(url)
-        if key in self.requested:
-            return
-        assert self.crawler.stats is not None
-        if not (self.full or recheck) and self._is_archived(url):
-            # Not marked requested: a re-check that falls due later in the run still fetches it.
-            self.crawler.stats.inc_value("newscrawl/archived_skipped")
-            return
-        if not self.full and self._gone_recently(url):
-            self.crawler.stats.inc_value("newscrawl/gone_skipped")
-            return
-        if self.max_articles is not None and self.articles_requested >= self.max_articles:
-            self.crawler.stats.set_value("newscrawl/capped", True)
-            return
-        self.requested.add(key)
-        self.articles_requested += 1
-        if recheck and sitemap is None:
-            self.crawler.stats.inc_value("newscrawl/rechecks")
-        meta = {"sitemap": sitemap} if sitemap else {}
-        yield Request(url, callback=self.parse_article, errback=self.article_failed, meta=meta)
+        if self.frontier.take_article(url, due=due, newer=newer):
+            meta = {"sitemap": sitemap} if sitemap else {}
+            yield Request(url, callback=self.parse_article, errback=self.article_failed, meta=meta)
 
     def _due_rechecks(self) -> Iterator[Request]:
         """Archived articles of the edition whose re-check is due, by the schedule."""
-        if self.state is None or not self.schedule:
-            return
-        now = datetime.now(timezone.utc)
-        since = (now - max_age(self.schedule)).isoformat(timespec="seconds")
-        for url, published, first_seen, last_fetched in self.state.recent_articles(self.edition, since):
-            if is_due(self.schedule, published, first_seen, last_fetched, now):
-                yield from self._follow_article(url, recheck=True)
-
-    def _is_archived(self, url: str) -> bool:
-        """Whether the archive held the article when the run began (the first answer is kept)."""
-        key = self._key(url)
-        if key not in self.archived:
-            self.archived[key] = self.state is not None and self.state.is_archived(key)
-        return self.archived[key]
-
-    def _gone_at(self, url: str) -> datetime | None:
-        """When the archive last found the article gone, as the run began (``None``: not gone)."""
-        key = self._key(url)
-        if key not in self.gone:
-            self.gone[key] = parse_moment(self.state.gone_at(key)) if self.state is not None else None
-        return self.gone[key]
-
-    def _is_known(self, url: str) -> bool:
-        """Whether the archive held the article, or knew it gone, when the run began: a listing
-        page of such links holds nothing new."""
-        return self._is_archived(url) or self._gone_at(url) is not None
-
-    def _gone_recently(self, url: str) -> bool:
-        """Whether the archive found the article gone less than ``GONE_RECHECK_DAYS`` ago."""
-        gone = self._gone_at(url)
-        return gone is not None and datetime.now(timezone.utc) - gone < self.gone_recheck
-
-    def _key(self, url: str) -> str:
-        """The archive's key of a link: its canonical URL on the real host."""
-        return canonical(self.hosts.to_real(url))
-
-    def article_failed(self, failure: Failure) -> Iterator[GoneItem]:
-        """An article could not be fetched (after retries): unless it is gone (404, 410: recorded
-        as such) or to be skipped for good, the run is not complete."""
-        gone = article_gone(self, failure, self._key)
-        if gone is not None:
-            yield gone
-        else:
-            record_failure(self, "article", failure)
-
-    def listing_failed(self, failure: Failure) -> None:
-        """A listing page could not be fetched (after retries): the run is not complete."""
-        record_failure(self, "listing", failure)
+        for url in self.frontier.due_rechecks(lambda state, since: state.recent_articles(self.edition, since)):
+            yield from self._follow_article(url, due=True)
 
     def _links(self, page: Page) -> Iterator[tuple[str, HtmlElement]]:
         """Absolute URLs of the page's links on the edition, with their anchors."""
@@ -440,12 +338,6 @@ class AlMayadeenSpider(scrapy.Spider):
     def _section_hint(self, url: str) -> str | None:
         """The label of the listing an article URL sits under (``/news/politics/x`` → ``Politics``)."""
         return site.section_hint(url, self.sections)
-
-    def _stop(self, status: str, message: str) -> NoReturn:
-        assert self.crawler.stats is not None
-        self.crawler.stats.set_value("newscrawl/message", message)
-        self.logger.error(message)
-        raise CloseSpider(status)
 
 
 def _parse_base_url(value: str) -> str:

@@ -22,7 +22,7 @@ from newscrawl.extract.response import html_page
 from newscrawl.extraction import news_article, site_context
 from newscrawl.schedule import parse_moment
 from newscrawl.spiders import LOOPBACK_SETTINGS, article_gone, failure_kind, record_failure, start_page_problem
-from newscrawl.urls import host, is_loopback, is_static, origin
+from newscrawl.urls import clean_url, host, is_loopback, is_static, origin, url_key
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Iterator
@@ -119,7 +119,7 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.start_pages:
-            self.requested.add(discovery.url_key(url))
+            self.requested.add(url_key(url))
             yield Request(
                 url,
                 callback=self.parse_start,
@@ -138,7 +138,7 @@ class NewsSpider(scrapy.Spider):
         assert isinstance(response, TextResponse)
         # A redirect to another host of the site (example.net → www.example.net) makes it the site.
         self.contexts.setdefault(host(response.url), site_context(origin(response.url)))
-        self.requested.add(discovery.url_key(response.url))
+        self.requested.add(url_key(response.url))
         yield from self._follow(origin(response.url) + "/robots.txt", self.parse_robots)
         page = html_page(response)
         assert page is not None
@@ -149,7 +149,7 @@ class NewsSpider(scrapy.Spider):
                 self._add(url, "start_page")
             elif not self._on_site(url):
                 self._skip_offsite(url)
-            elif not is_static(url) and discovery.url_key(url) not in self.requested:
+            elif not is_static(url) and url_key(url) not in self.requested:
                 section = (len(self.sections), label or _path(url))
                 self.sections[_path(url)] = section
                 yield from self._follow(url, self.parse_section, cb_kwargs={"section": section})
@@ -247,7 +247,7 @@ class NewsSpider(scrapy.Spider):
     def article_failed(self, failure: Failure) -> Iterator[GoneItem]:
         """An article could not be fetched (after retries), is gone (404, 410: recorded as
         such), or is skipped for good (oversized, redirected off its host)."""
-        gone = article_gone(self, failure, discovery.url_key)
+        gone = article_gone(self, failure, url_key)
         if gone is not None:
             yield gone
         else:
@@ -273,11 +273,11 @@ class NewsSpider(scrapy.Spider):
         if not self._on_site(url):
             self._skip_offsite(url)
             return
-        key = discovery.url_key(url)
+        key = url_key(url)
         if key in self.requested:
             return
         self.requested.add(key)
-        yield Request(discovery.clean_url(url), callback=callback, errback=self.discovery_failed, cb_kwargs=cb_kwargs)
+        yield Request(clean_url(url), callback=callback, errback=self.discovery_failed, cb_kwargs=cb_kwargs)
 
     def _add(
         self,
@@ -298,13 +298,13 @@ class NewsSpider(scrapy.Spider):
         if not self._on_site(url):
             self._skip_offsite(url)
             return
-        key = discovery.url_key(url)
+        key = url_key(url)
         if key in self.requested:
             return  # a start, section, sitemap or feed page
         if (source, key) not in self.listed:
             self.listed.add((source, key))
             self._inc(f"newscrawl/found/{source}")
-        candidate = self.candidates.setdefault(key, Candidate(discovery.clean_url(url)))
+        candidate = self.candidates.setdefault(key, Candidate(clean_url(url)))
         if hints:
             candidate.hints.append((_HINT_RANK[source], document, hints))
         if section is not None and (candidate.section is None or section < candidate.section):
@@ -315,7 +315,7 @@ class NewsSpider(scrapy.Spider):
         state = ArchiveState(self.settings.get("ARCHIVE_DB"))
         now = datetime.now(timezone.utc)
         try:
-            kept = [c for c in candidates if not _gone_since(state, discovery.url_key(c.url), now - self.gone_recheck)]
+            kept = [c for c in candidates if not _gone_since(state, url_key(c.url), now - self.gone_recheck)]
         finally:
             state.close()
         if len(kept) < len(candidates):
@@ -326,7 +326,7 @@ class NewsSpider(scrapy.Spider):
         return urlsplit(url).scheme in ("http", "https") and host(url) in self.contexts
 
     def _skip_offsite(self, url: str) -> None:
-        key = discovery.url_key(url)
+        key = url_key(url)
         if key not in self.offsite:
             self.offsite.add(key)
             self._inc("newscrawl/offsite_skipped")
