@@ -22,7 +22,9 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 from w3lib.html import remove_tags, replace_entities
 
-from newscrawl.extract.generic import class_words, looks_like_article_url, text_of
+from newscrawl.extract.chrome import class_words
+from newscrawl.extract.generic import looks_like_article_url
+from newscrawl.extract.text import text_of
 from newscrawl.processors import clean_text, dedupe, parse_datetime, split_keywords
 from newscrawl.urls import canonical, is_static
 

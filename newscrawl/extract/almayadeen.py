@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from newscrawl.extract import generic
-from newscrawl.extract.generic import Page, text_of
+from newscrawl.extract.text import text_of
 from newscrawl.processors import clean_text, split_keywords
 from newscrawl.urls import is_static
 
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from lxml.html import HtmlElement
+
+    from newscrawl.extract.generic import Page
 
 #: Real origin of each edition.
 EDITIONS: dict[str, str] = {

@@ -18,23 +18,43 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache, wraps
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html
 from extruct.jsonld import JsonLdExtractor
 from htmldate import find_date
 from lxml import etree
 from parsel import Selector
-from parsel.csstranslator import HTMLTranslator, css2xpath
-from parsel.selector import create_root_node
 from trafilatura import bare_extraction
 
 from newscrawl.charset import decoded
 from newscrawl.extract import maintext
+from newscrawl.extract.chrome import (
+    BLOCK_LABELS,
+    CHROME_TAGS,
+    CHROME_WORDS,
+    HEADINGS,
+    LABEL_WORDS,
+    NAMING_ATTRIBUTES,
+    NAMING_VALUES,
+    NEVER_CHROME_BY_NAME,
+    OTHER_BLOCK_LABELS,
+    WORD,
+    boxes_of,
+    class_words,
+    in_article,
+    longer_than_label,
+    name_words,
+    names_chrome,
+    names_of,
+    own_heading,
+)
+from newscrawl.extract.cssplan import Compound, attribute_values, class_tokens, query_plan
+from newscrawl.extract.jsonld import ARTICLE_TYPES, flatten_jsonld, jsonld_text, node_types
+from newscrawl.extract.parsing import NOT_HTML, parse_html
+from newscrawl.extract.text import NO_TEXT_TAGS, XML_SPACE, XML_SPACE_CHARS, inside, text_of
 from newscrawl.processors import (
     DISPLAYED_DATE,
-    INVISIBLE_CHARS,
     clean_tag,
     clean_text,
     is_byline,
@@ -50,67 +70,17 @@ if TYPE_CHECKING:
 
     from lxml.html import HtmlElement
 
-#: JSON-LD types that describe the article a page is about.
-ARTICLE_TYPES = frozenset(
-    {
-        "Article",
-        "NewsArticle",
-        "ReportageNewsArticle",
-        "AnalysisNewsArticle",
-        "OpinionNewsArticle",
-        "BackgroundNewsArticle",
-        "ReviewNewsArticle",
-        "AskPublicNewsArticle",
-        "SatiricalArticle",
-        "ScholarlyArticle",
-        "BlogPosting",
-        "LiveBlogPosting",
-        "Report",
-        "VideoObject",
-        "ImageGallery",
-        "MediaGallery",
-    }
-)
-
-# Containers whose text is never part of the article: navigation, chrome, teaser boxes.
-_BOILERPLATE_TAGS = frozenset(
-    {"nav", "footer", "aside", "form", "script", "style", "noscript", "template", "iframe", "svg", "button", "select"}
-)
-_BOILERPLATE_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:nav|navbar|menu|footer|sidebar|widget|related|most-?read|read-?next|"
-    r"popular|trending|recommend\w*|teasers?|share|sharing|social|newsletter|ticker|breaking|"
-    r"urgent|comments?|promo|advert\w*|ads?|cookie|modal|breadcrumbs?|pagination|pager)"
-    r"(?:$|[\s_-])",  # of lower-cased names: matching without IGNORECASE is twice as fast
-)
-
-#: Headings that introduce a box of links to other articles, by kind.
-BLOCK_LABELS: dict[str, str] = {
-    "related news": "related",
-    "related": "related",
-    "related articles": "related",
-    "related stories": "related",
-    "see also": "related",
-    "most read": "most_read",
-    "most popular": "most_read",
-    "popular": "most_read",
-    "read next": "read_next",
-    "up next": "read_next",
-    "more stories": "read_next",
-}
-_OTHER_BLOCK_LABELS = frozenset(
-    {"coverage", "tags", "share", "more", "latest", "latest news", "trending", "you may also like", "recommended"}
-)
 
 _READ_MORE = re.compile(r"^\s*(?:read more|read also|also read|see also)\s*[:：]", re.IGNORECASE)
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
 _BODY_BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "pre"})
 _CREDIT_WORDS = frozenset({"credit", "credits", "copyright", "photographer", "source"})
 # Inside a caption, the author named is the photographer ("caption-author", "image__byline"), and
 # the rights named are the credit ("media-rights").
 _CAPTION_CREDIT_WORDS = _CREDIT_WORDS | {"author", "byline", "rights"}
-_CHROME_WORDS = frozenset(
-    {"nav", "navbar", "menu", "footer", "sidebar", "widget", "related", "popular", "trending", "teaser", "teasers"}
-)
+
+
 # Elements that hold one short line of an article header (byline, source, date, counters).
 _LINE_TAGS = ("li", "span", "p", "div", "time", "a", "small", "address", "dd", "dt", "em", "strong", "b", "cite")
 _INLINE_TAGS = frozenset({"a", "em", "strong", "b", "cite"})
@@ -120,79 +90,7 @@ _READ_TIME = re.compile(r"^\s*\d+\s*min(?:ute)?s?\.?\s+read\s*$", re.IGNORECASE)
 _jsonld = JsonLdExtractor()
 
 
-# Attributes that name what an element is: classes, ids, and the role names of component markup.
-_NAMING_ATTRIBUTES = ("class", "id", "itemprop", "data-role", "data-testid", "data-component", "data-type")
-
-
-# one union: the values in document order, each knowing its element
-_NAMING_VALUES = etree.XPath(" | ".join(f"//@{attr}" for attr in _NAMING_ATTRIBUTES))
-
-
-def _classes(el: HtmlElement) -> str:
-    attrib = el.attrib
-    if not attrib:
-        return ""
-    return " ".join(attrib[attr] for attr in _NAMING_ATTRIBUTES if attr in attrib)
-
-
-_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
-
-
-# Pages repeat the same class strings on many elements: each is split once.
-@lru_cache(maxsize=16384)
-def _words(names: str) -> frozenset[str]:
-    return frozenset({word.lower() for word in _WORD.findall(names)})
-
-
-def _in_article(el: HtmlElement) -> bool:
-    return any(a.tag == "article" for a in el.iterancestors())
-
-
-def class_words(el: HtmlElement) -> frozenset[str]:
-    """The words of an element's class, id and role attributes, lower-cased: ``ArticleHeader_lead__Jx0p`` →
-    ``{"article", "header", "lead", "jx", "0", "p"}``, ``lg_para summary`` → ``{"lg", "para", "summary"}``.
-
-    Matching whole words, not substrings, keeps ``lead`` from matching ``leading-7``.
-    """
-    return _words(_classes(el))
-
-
-_TEXT_NODES = etree.XPath(".//text()")
-# Elements that a chrome-sounding class name does not make chrome.
-_NEVER_CHROME_BY_NAME = frozenset({"html", "body", "article", "main"})
-# One tag scan (lxml's iter() filters tags in C), not a predicate over every node.
-_CHROME_TAGS = (*sorted(_BOILERPLATE_TAGS), "header")
 _AUTHOR_MARKED = etree.XPath('//*[@rel="author" or @itemprop="author"]')
-_NO_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
-# Elements whose boundaries separate words; inline elements (a, em, span...) do not.
-_BLOCK_TAGS = frozenset(
-    {"p", "div", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "ul", "ol", "dl", "dd", "dt",
-     "section", "article", "header", "footer", "figure", "figcaption", "blockquote", "nav", "aside", "time", "hr"}
-)  # fmt: skip
-
-
-def text_of(el: HtmlElement, left_out: frozenset[HtmlElement] = frozenset()) -> str:
-    """An element's visible text, whitespace collapsed (scripts and styles, and the text inside
-    ``left_out`` descendants, left out).
-
-    Inline markup joins without a space (``cited by <a>Reuters</a>.`` → ``cited by Reuters.``);
-    block boundaries and ``<br>`` separate words.
-    """
-    if not len(el):  # a leaf, as most are: its own text is all of it
-        return "" if el.tag in _NO_TEXT_TAGS else clean_text(el.text) or ""
-    parts: list[str] = []
-    for text in _TEXT_NODES(el):
-        owner = text.getparent()
-        if owner is None or (not text.is_tail and owner.tag in _NO_TEXT_TAGS):
-            continue
-        if left_out:
-            holder = owner.getparent() if text.is_tail else owner
-            if holder is not None and _inside(holder, left_out):
-                continue
-        if owner.tag in _BLOCK_TAGS:
-            parts.append(" ")
-        parts.append(text)
-    return clean_text("".join(parts)) or ""
 
 
 def text_nodes_with(page: Page, *words: str) -> Iterator[HtmlElement]:
@@ -210,7 +108,7 @@ def text_nodes_with(page: Page, *words: str) -> Iterator[HtmlElement]:
     for index in sorted(found):
         text = texts[index]
         owner = text.getparent()
-        if owner is None or (not text.is_tail and owner.tag in _NO_TEXT_TAGS):
+        if owner is None or (not text.is_tail and owner.tag in NO_TEXT_TAGS):
             continue
         container = owner.getparent() if text.is_tail else owner
         if container is not None:
@@ -226,8 +124,6 @@ def _forms(words: tuple[str, ...]) -> tuple[str, ...]:
 # hundred lines among its thousands of nodes.
 _ALL_TEXT = etree.XPath("//text()")
 _CODE_TAGS = frozenset({"script", "style"})
-#: The white space of XML's ``normalize-space()`` (not a no-break space: that is text).
-_XML_SPACE_CHARS = " \t\r\n"
 
 
 def named_elements(page: Page, word: str) -> Iterator[HtmlElement]:
@@ -237,197 +133,6 @@ def named_elements(page: Page, word: str) -> Iterator[HtmlElement]:
             yield el
 
 
-def own_heading(el: HtmlElement) -> str | None:
-    """The normalized label of a box: its first child's text when that child is a heading.
-
-    The heading may sit in a small wrapper with other controls (``<div><h2>Read Next</h2>
-    <a>All</a></div>``); the wrapper's first heading is then the label.
-    """
-    for child in el.iterchildren():
-        if not isinstance(child.tag, str):
-            continue
-        if child.tag in _HEADINGS or (child.tag in ("div", "span", "p", "strong") and len(child) <= 3 and _is_label(child)):
-            label = text_of(child)
-        elif child.tag in ("div", "header") and len(child) <= 4:
-            heading = next((h for h in child if isinstance(h.tag, str) and h.tag in _HEADINGS), None)
-            label = text_of(heading) if heading is not None else ""
-        else:
-            return None
-        return label.casefold().strip(" :") if label else None
-    return None
-
-
-def _is_label(el: HtmlElement) -> bool:
-    return _is_label_name(_classes(el).lower())
-
-
-_LABEL_WORDS = ("title", "heading", "header", "label")
-_LABEL_NAME = re.compile("|".join(_LABEL_WORDS))
-
-
-@lru_cache(maxsize=8192)
-def _is_label_name(names: str) -> bool:
-    return _LABEL_NAME.search(names) is not None
-
-
-# The most characters a box label has, spaces left out.
-_LABEL_LENGTH = max(len(label.replace(" ", "")) for label in (*BLOCK_LABELS, *_OTHER_BLOCK_LABELS))
-
-
-def _longer_than_label(el: HtmlElement) -> bool:
-    """Whether an element's text is too long to be a box label, told without :func:`text_of`:
-    more characters than any label, whitespace, colons and invisible characters not counted
-    (``text_of`` drops or strips them). Script and style text, which ``text_content`` counts
-    but readers do not see, sends the element to the full check."""
-    raw = el.text_content()
-    if len(raw) <= _LABEL_LENGTH:
-        return False
-    compact = "".join(raw.split())
-    length = len(compact) - compact.count(":") - sum(compact.count(ch) for ch in INVISIBLE_CHARS)
-    return length > _LABEL_LENGTH and next(el.iter(*_NO_TEXT_TAGS), None) is None
-
-
-@lru_cache(maxsize=8192)
-def _names_chrome(names: str) -> bool:
-    # class strings repeat across a page's elements and across a site's pages
-    return _BOILERPLATE_CLASS.search(names) is not None
-
-
-def _boxes_of(label: HtmlElement) -> Iterator[HtmlElement]:
-    """The parent, and the grandparent, that a label element may introduce."""
-    parent = label.getparent()
-    if parent is not None:
-        yield parent
-        grandparent = parent.getparent()
-        if grandparent is not None:
-            yield grandparent
-
-
-class _HtmlParser(lxml.html.HTMLParser):  # type: ignore[misc]
-    """lxml's HTML parser with a class lookup in C: every element an ``HtmlElement``.
-
-    lxml.html's own lookup is a Python call for each element proxy lxml creates (millions per
-    batch, in every walk over a tree and in trafilatura's copies of it), only to give form
-    fields their own classes, whose extra methods no extractor here uses.
-    """
-
-    def __init__(self, **kwargs: Any) -> None:
-        # no table of id attributes: nothing here asks XPath's id(), and filling it costs 5%
-        super().__init__(collect_ids=False, **kwargs)
-        self.set_element_class_lookup(_HTML_CLASSES)
-
-
-def html_root(html: str | bytes, base_url: str | None = None) -> HtmlElement:
-    """An HTML page's tree as parsel builds it, with lxml.html's element classes looked up in C.
-
-    ``html`` is the page's text, or its bytes when they are valid UTF-8: lxml reads those as
-    they are, which spares the copy parsel encodes from the text (a fifth of the parse)."""
-    return parse_html(html, base_url)[0]
-
-
-def parse_html(html: str | bytes, base_url: str | None = None) -> tuple[HtmlElement, str | None]:
-    """:func:`html_root`'s tree, and why the parser stopped before the end of the page (``None``
-    when it read it whole): what it had not read is not in the tree."""
-    parsers: list[_HtmlParser] = []
-
-    def parser(**kwargs: Any) -> _HtmlParser:
-        made = _HtmlParser(**kwargs)
-        parsers.append(made)
-        return made
-
-    factory = cast("type[_HtmlParser]", parser)
-    if isinstance(html, bytes):
-        root: HtmlElement = create_root_node("", factory, base_url=base_url, body=html)
-    else:
-        root = create_root_node(html, factory, base_url=base_url)
-    return root, _stopped(parsers[-1])
-
-
-def _stopped(parser: _HtmlParser) -> str | None:
-    """Why ``parser`` stopped reading early: a fatal error, the last it logged. libxml2 gives up
-    on elements nested deeper than 2048 (256 outside its "huge" mode, which parsel turns on),
-    and reads nothing after them."""
-    error = parser.error_log.last_error
-    if error is None or error.level != etree.ErrorLevels.FATAL:
-        return None
-    message = error.message.removesuffix(", use XML_PARSE_HUGE option")
-    return f"the HTML parser stopped at line {error.line}, column {error.column}: {message}"
-
-
-_HTML_CLASSES = etree.ElementDefaultClassLookup(
-    element=lxml.html.HtmlElement,
-    comment=lxml.html.HtmlComment,
-    pi=lxml.html.HtmlProcessingInstruction,
-    entity=lxml.html.HtmlEntity,
-)
-# Text parsel would not parse as HTML: an XML document, or JSON.
-_NOT_HTML = re.compile(r"[\s\ufeff]*(?:<\?xml\s|[{\[])")
-
-
-# The selectors a page's indexes answer without a walk over the tree: groups of compound
-# selectors joined by descendant combinators, each compound a lower-case tag and class, id and
-# attribute tests ("div.p-content", "#ticker-box ul li .ticker-item", "a[href*='/coverage']").
-_SIMPLE = re.compile(
-    r"""\.(-?[A-Za-z_][\w-]*)|#([\w-]+)|\[([a-z][a-z0-9-]*)(\*?)=(?:"([^"\\]+)"|'([^'\\]+)'|([A-Za-z_][\w-]*))\]"""
-)
-_TAG = re.compile(r"[a-z][a-z0-9]*")
-# XPath's normalize-space() splits a class attribute on exactly these.
-_XML_SPACE = re.compile(f"[{_XML_SPACE_CHARS}]+")
-
-
-@dataclass(frozen=True)
-class _Compound:
-    """One compound selector: ``tag.class#id[attr*=value][attr=value]``."""
-
-    text: str
-    tag: str | None
-    classes: tuple[str, ...]
-    ids: tuple[str, ...]
-    contains: tuple[tuple[str, str], ...]
-    equals: tuple[tuple[str, str], ...]
-
-    @classmethod
-    def parse(cls, text: str) -> _Compound | None:
-        tag_match = _TAG.match(text)
-        pos = tag_match.end() if tag_match else 0
-        classes: list[str] = []
-        ids: list[str] = []
-        contains: list[tuple[str, str]] = []
-        equals: list[tuple[str, str]] = []
-        while pos < len(text):
-            match = _SIMPLE.match(text, pos)
-            if match is None:
-                return None
-            class_name, id_name, attr, star, *quoted = match.groups()
-            if class_name:
-                classes.append(class_name)
-            elif id_name:
-                ids.append(id_name)
-            else:
-                value = next(v for v in quoted if v is not None)
-                (contains if star else equals).append((attr, value))
-            pos = match.end()
-        if pos == 0:
-            return None
-        return cls(text, tag_match[0] if tag_match else None, tuple(classes), tuple(ids), tuple(contains), tuple(equals))
-
-    def matches(self, el: HtmlElement, tokens: frozenset[str]) -> bool:
-        """Whether ``el`` (whose class tokens are ``tokens``) matches, as the XPath would."""
-        if self.tag is not None and el.tag != self.tag:
-            return False
-        if not all(name in tokens for name in self.classes) or not all(el.get("id") == i for i in self.ids):
-            return False
-        if not all(value in (el.get(attr) or "") and el.get(attr) is not None for attr, value in self.contains):
-            return False
-        return all(el.get(attr) == value for attr, value in self.equals)
-
-
-@cache
-def _attribute_values(attr: str) -> etree.XPath:
-    return etree.XPath(f"//@{attr}")
-
-
-_TRANSLATOR = HTMLTranslator()
 # An href with a scheme and an authority ("https://...", "HTTP://..."), as urlsplit reads one.
 _WITH_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
@@ -438,13 +143,8 @@ def _join(origin: str, href: str) -> str:
     return urljoin(origin, href)
 
 
-@lru_cache(maxsize=4096)
-def _tokens_of(value: str) -> frozenset[str]:
-    return frozenset(_XML_SPACE.split(value.strip(_XML_SPACE_CHARS)))
-
-
 class _Naming(NamedTuple):
-    """What one walk over a page's naming attributes (:data:`_NAMING_ATTRIBUTES`) finds."""
+    """What one walk over a page's naming attributes (:data:`NAMING_ATTRIBUTES`) finds."""
 
     #: every named element's names, in document order
     names: dict[HtmlElement, str]
@@ -454,36 +154,6 @@ class _Naming(NamedTuple):
     ids: dict[str, list[HtmlElement]]
     #: each attribute's values
     values: dict[str, list[str]]
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """How :meth:`Page.css` answers a selector: its groups (``None``: the XPath alone), and for a
-    descendant chain the XPath of what follows its first compound, relative to that compound's
-    element."""
-
-    xpath: etree.XPath
-    groups: tuple[tuple[_Compound, ...], ...] | None
-    rest: etree.XPath | None
-
-
-@cache
-def _plan(query: str) -> _Plan:
-    # the site profiles' selectors are constants: each is translated and compiled once
-    full = css2xpath(query)
-    groups: list[tuple[_Compound, ...]] = []
-    for group in query.split(","):
-        compounds = tuple(_Compound.parse(part) for part in group.split())
-        if not compounds or any(c is None for c in compounds) or any(ch in group for ch in ">+~:"):
-            return _Plan(etree.XPath(full), None, None)
-        groups.append(compounds)  # type: ignore[arg-type]
-    rest = None
-    if len(groups) == 1 and len(groups[0]) > 1:
-        first, after = groups[0][0].text, " ".join(c.text for c in groups[0][1:])
-        relative = _TRANSLATOR.css_to_xpath(after, prefix="descendant::")
-        if f"{css2xpath(first)}/{relative}" == full:  # the same steps, from the first compound's element
-            rest = etree.XPath(relative)
-    return _Plan(etree.XPath(full), tuple(groups), rest)
 
 
 @dataclass
@@ -511,7 +181,7 @@ class Page:
             source: str | bytes = html if encoding == "utf-8" else text
         else:
             text = source = html
-        if _NOT_HTML.match(text):
+        if NOT_HTML.match(text):
             return cls(url=url, selector=Selector(text=text, base_url=url))
         root, truncated = parse_html(source, url)
         selector = Selector(root=root, type="html", base_url=url)
@@ -548,7 +218,7 @@ class Page:
             text
             for text in _ALL_TEXT(self.root)
             # normalize-space()'s test, in Python: half the time of the XPath predicates
-            if text.strip(_XML_SPACE_CHARS) and (text.is_tail or text.getparent().tag not in _CODE_TAGS)
+            if text.strip(XML_SPACE_CHARS) and (text.is_tail or text.getparent().tag not in _CODE_TAGS)
         ]
         starts = list(itertools.accumulate((len(text) + 1 for text in texts), initial=0))
         return texts, starts, "\0".join(texts) + "\0"
@@ -561,7 +231,7 @@ class Page:
     def css(self, query: str, within: HtmlElement | None = None) -> list[HtmlElement]:
         """The elements a CSS selector matches in the page (or in ``within``, itself included),
         in document order: ``selector.css`` without a selector object per match."""
-        plan = _plan(query)
+        plan = query_plan(query)
         xpath, node = plan.xpath, self.root if within is None else within
         if within is None and plan.groups is not None:
             # Most of a profile's selectors match nothing on a given page: a class, id or
@@ -579,7 +249,7 @@ class Page:
         found: list[HtmlElement] = xpath(node)
         return found
 
-    def _may_match(self, compound: _Compound) -> bool:
+    def _may_match(self, compound: Compound) -> bool:
         """Whether every class, id and attribute value ``compound`` needs is on the page."""
         index, ids = self._class_index, self._ids
         return (
@@ -588,7 +258,7 @@ class Page:
             and all(value in self._attribute_text(attr, compound.tag) for attr, value in (*compound.contains, *compound.equals))
         )
 
-    def _candidates(self, compound: _Compound) -> list[HtmlElement] | None:
+    def _candidates(self, compound: Compound) -> list[HtmlElement] | None:
         """The elements ``compound`` matches, in document order, when a class, id or class-part
         test lets the indexes find them; ``None`` when only a walk would."""
         tokens = self._class_tokens
@@ -622,7 +292,7 @@ class Page:
         tokens: dict[HtmlElement, frozenset[str]] = {}
         index: dict[str, list[HtmlElement]] = {}
         for el, value in self._class_values:
-            tokens[el] = names = _tokens_of(value)
+            tokens[el] = names = class_tokens(value)
             for name in names:
                 index.setdefault(name, []).append(el)
         return tokens, index
@@ -641,14 +311,14 @@ class Page:
         """The distinct values of an attribute on the page (on ``tag`` elements, when given), one
         a line: what a value test needs."""
         texts: dict[tuple[str, str | None], str] = self.__dict__.setdefault("_attribute_texts", {})
-        key = (attr, None if attr in _NAMING_ATTRIBUTES else tag)
+        key = (attr, None if attr in NAMING_ATTRIBUTES else tag)
         if key not in texts:
-            if attr in _NAMING_ATTRIBUTES:  # read by the names walk
+            if attr in NAMING_ATTRIBUTES:  # read by the names walk
                 values: Iterable[str] = self._naming.values.get(attr, ())
             elif tag is not None:  # lxml finds the elements in C: no walk over every node
                 values = (value for el in self.root.iter(tag) if (value := el.get(attr)) is not None)
             else:
-                values = map(str, _attribute_values(attr)(self.root))
+                values = map(str, attribute_values(attr)(self.root))
             texts[key] = "\n".join(dict.fromkeys(values))
         return texts[key]
 
@@ -674,7 +344,7 @@ class Page:
         values: dict[str, list[str]] = {}
         # One union over every naming attribute: cheaper than a scan of the page's bytes for
         # those it mentions (half the time on the generated pages, 0.7 ms against 1.3 on real ones).
-        for value in _NAMING_VALUES(self.root):  # values that know their element
+        for value in NAMING_VALUES(self.root):  # values that know their element
             el = value.getparent()
             text = str(value)
             names[el] = f"{names[el]} {text}" if el in names else text
@@ -724,14 +394,14 @@ class Page:
                 items = list(_jsonld._extract_items(script))
             except ValueError:
                 continue
-            nodes.extend(_flatten_jsonld(items))
+            nodes.extend(flatten_jsonld(items))
         return nodes
 
     @cached_property
     def article_jsonld(self) -> dict[str, Any]:
         """The JSON-LD node of the article itself (the first article-typed node), or ``{}``."""
         for node in self.jsonld:
-            if _types(node) & ARTICLE_TYPES:
+            if node_types(node) & ARTICLE_TYPES:
                 return node
         return {}
 
@@ -772,17 +442,17 @@ class Page:
         chrome (``menu``, ``sidebar``, ``related``...), and boxes a known label introduces.
         """
         found: set[HtmlElement] = set()
-        for el in self.root.iter(*_CHROME_TAGS):
+        for el in self.root.iter(*CHROME_TAGS):
             if el.tag == "header" and next(el.iterdescendants("h1"), None) is not None:
                 continue
-            if el.tag == "footer" and _in_article(el):
+            if el.tag == "footer" and in_article(el):
                 continue  # an article's own footer: tags, source, author box
             found.add(el)
         holds_text = self._text_holders
         for el, names in self.named:
-            if el.tag in _NEVER_CHROME_BY_NAME or el in holds_text or not _names_chrome(names):
+            if el.tag in NEVER_CHROME_BY_NAME or el in holds_text or not names_chrome(names):
                 continue  # e.g. "sidebar-layout__content" holding the article itself
-            if not (el.tag == "footer" and _in_article(el)):
+            if not (el.tag == "footer" and in_article(el)):
                 found.add(el)
         found.update(box for box in self.box_labels if box.tag in ("section", "div", "ul", "ol"))
         return frozenset(found)
@@ -800,7 +470,7 @@ class Page:
             for el in self.boilerplate
             if el.tag in ("nav", "footer", "aside", "header")
             or labels.get(el, "") in BLOCK_LABELS
-            or _words(names.get(el, "")) & _CHROME_WORDS
+            or name_words(names.get(el, "")) & CHROME_WORDS
         )
 
     @cached_property
@@ -827,16 +497,16 @@ class Page:
         label introduces its parent when it is the parent's first child, or its grandparent when
         it sits in a small wrapper that is (``<div><h2>Read Next</h2><a>All</a></div>``).
         """
-        labels = {**BLOCK_LABELS, **dict.fromkeys(_OTHER_BLOCK_LABELS, "")}
-        candidates = [*self.root.iter(*_HEADINGS), *(el for el, _ in self.named_with(*_LABEL_WORDS))]
+        labels = {**BLOCK_LABELS, **dict.fromkeys(OTHER_BLOCK_LABELS, "")}
+        candidates = [*self.root.iter(*HEADINGS), *(el for el, _ in self.named_with(*LABEL_WORDS))]
         found: dict[HtmlElement, str] = {}
         for el in candidates:
-            if len(el) > 3 or _longer_than_label(el):
+            if len(el) > 3 or longer_than_label(el):
                 continue
             label = text_of(el).casefold().strip(" :")
             if label not in labels:
                 continue
-            for box in _boxes_of(el):
+            for box in boxes_of(el):
                 if own_heading(box) == label:
                     found[box] = label
         return found
@@ -908,73 +578,18 @@ def _subtrees(containers: frozenset[HtmlElement]) -> frozenset[HtmlElement]:
     return frozenset(inside)
 
 
-def _inside(el: HtmlElement, containers: frozenset[HtmlElement]) -> bool:
-    node: HtmlElement | None = el
-    while node is not None:
-        if node in containers:
-            return True
-        node = node.getparent()
-    return False
-
-
-def _types(node: dict[str, Any]) -> set[str]:
-    kind = node.get("@type")
-    if isinstance(kind, str):
-        return {kind.rsplit("/", 1)[-1]}
-    if isinstance(kind, list):
-        return {str(k).rsplit("/", 1)[-1] for k in kind}
-    return set()
-
-
-def _flatten_jsonld(items: Iterable[Any]) -> Iterator[dict[str, Any]]:
-    """Every typed node, outer before inner: ``@graph`` members, array items, and nodes nested
-    as property values (a ``WebPage`` whose ``mainEntity`` is the ``NewsArticle``)."""
-    for item in items:
-        if isinstance(item, list):
-            yield from _flatten_jsonld(item)
-        elif isinstance(item, dict):
-            if "@type" in item:
-                yield item
-            for key, value in item.items():
-                if key in _NESTED_ARTICLE_KEYS or key == "@graph":
-                    yield from _flatten_jsonld(value if isinstance(value, list) else [value])
-
-
-# Properties under which pages nest the article node itself.
-_NESTED_ARTICLE_KEYS = frozenset({"mainEntity", "mainEntityOfPage", "hasPart", "about", "subjectOf", "itemListElement", "item"})
-
-
 def jsonld_type(page: Page) -> str | None:
     """The first article-like ``@type`` of the page's JSON-LD."""
-    types = _types(page.article_jsonld) & ARTICLE_TYPES
+    types = node_types(page.article_jsonld) & ARTICLE_TYPES
     return sorted(types)[0] if types else None
-
-
-def jsonld_text(value: Any) -> list[str]:
-    """Strings of a JSON-LD value: a string, a list of strings, or objects with a ``name``."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        # publishers often put HTML entities in JSON-LD strings (&quot;, &#8216;)
-        return [html.unescape(value)]
-    if isinstance(value, (int, float)):
-        return [str(value)]
-    if isinstance(value, dict):
-        for key in ("name", "@value", "text", "headline"):
-            if isinstance(value.get(key), str):
-                return [html.unescape(value[key])]
-        return []
-    if isinstance(value, list):
-        return [text for item in value for text in jsonld_text(item)]
-    return []
 
 
 def jsonld_authors(page: Page) -> list[str]:
     """Author names from the article's JSON-LD: people first, organizations only if no person."""
     authors = page.article_jsonld.get("author") or page.article_jsonld.get("creator")
     items = authors if isinstance(authors, list) else [authors] if authors else []
-    people = [n for a in items if not (isinstance(a, dict) and "Organization" in _types(a)) for n in jsonld_text(a)]
-    orgs = [n for a in items if isinstance(a, dict) and "Organization" in _types(a) for n in jsonld_text(a)]
+    people = [n for a in items if not (isinstance(a, dict) and "Organization" in node_types(a)) for n in jsonld_text(a)]
+    orgs = [n for a in items if isinstance(a, dict) and "Organization" in node_types(a) for n in jsonld_text(a)]
     return people or orgs
 
 
@@ -1053,7 +668,7 @@ def jsonld_images(page: Page) -> list[tuple[str, str | None]]:
 def breadcrumb_names(page: Page) -> list[str]:
     """Names of the page's breadcrumb trail (JSON-LD ``BreadcrumbList``, else a breadcrumb nav)."""
     for node in page.jsonld:
-        if "BreadcrumbList" in _types(node):
+        if "BreadcrumbList" in node_types(node):
             elements = node.get("itemListElement") or []
             ordered = sorted((e for e in elements if isinstance(e, dict)), key=_position)
             names = [
@@ -1074,8 +689,6 @@ def _position(element: dict[str, Any]) -> int:
     position = element.get("position")
     return position if isinstance(position, int) else 0
 
-
-# --- DOM heuristics --------------------------------------------------------------------------
 
 _T = TypeVar("_T")
 
@@ -1260,7 +873,7 @@ def caption_boxes(page: Page) -> list[HtmlElement]:
                 break
             judged.add(box)
             box_names = page.names.get(box)
-            if box_names and _words(box_names) & _IMAGE_BOX_WORDS and _is_captioned_image(box, page):
+            if box_names and name_words(box_names) & _IMAGE_BOX_WORDS and _is_captioned_image(box, page):
                 candidates.append(box)
                 break
     boxes: set[HtmlElement] = set()
@@ -1287,7 +900,7 @@ def _is_captioned_image(el: HtmlElement, page: Page) -> bool:
     another page."""
     if _text_exceeds(el, 400) or sum(1 for img in el.iter("img") if img.getparent().tag != "noscript") != 1:
         return False
-    if next(el.iter(*_HEADINGS), None) is not None or any(_leads_elsewhere(a, page) for a in el.iter("a")):
+    if next(el.iter(*HEADINGS), None) is not None or any(_leads_elsewhere(a, page) for a in el.iter("a")):
         return False
     return len(text_of(el)) >= 15
 
@@ -1309,11 +922,11 @@ def _in_page_chrome(el: HtmlElement, page: Page) -> bool:
     an ancestor's, say how the CMS builds it (``widget__figure``, ``widget--type-image``), not where;
     an article's own header is no chrome."""
     for ancestor in el.iterancestors():
-        if ancestor not in page.chrome or (ancestor.tag == "header" and _in_article(ancestor)):
+        if ancestor not in page.chrome or (ancestor.tag == "header" and in_article(ancestor)):
             continue  # an <article>'s own <header> holds its lead image
         if ancestor.tag in ("nav", "footer", "aside", "header") or ancestor in page.box_labels:
             return True
-        if _words(page.names.get(ancestor, "")) & _CHROME_WORDS - {"widget"}:
+        if name_words(page.names.get(ancestor, "")) & CHROME_WORDS - {"widget"}:
             return True
     return False
 
@@ -1368,7 +981,7 @@ def _text_exceeds(el: HtmlElement, limit: int) -> bool:
     for node in el.iter():
         if node is not el:
             total += len((node.tail or "").strip())
-        if isinstance(node.tag, str) and node.tag not in _NO_TEXT_TAGS:
+        if isinstance(node.tag, str) and node.tag not in NO_TEXT_TAGS:
             total += len((node.text or "").strip())
         if total > limit:
             return True
@@ -1410,7 +1023,7 @@ def _is_teaser(el: HtmlElement, page: Page) -> bool:
         return _leads_elsewhere(outer, page)
     img = next(el.iter("img"), None)
     link = next(img.iterancestors("a"), None) if img is not None else None
-    return link is not None and _inside(link, frozenset([el])) and _leads_elsewhere(link, page)
+    return link is not None and inside(link, frozenset([el])) and _leads_elsewhere(link, page)
 
 
 def _caption_text_element(box: HtmlElement) -> HtmlElement | None:
@@ -1439,8 +1052,8 @@ def _names_credit(el: HtmlElement) -> bool:
     (``caption-credit__caption``)."""
     if not el.attrib:
         return False
-    for name in _classes(el).split():
-        words = [word.lower() for word in _WORD.findall(name)]
+    for name in names_of(el).split():
+        words = [word.lower() for word in WORD.findall(name)]
         if set(words) & _CAPTION_CREDIT_WORDS and words[-1] not in _CAPTION_PART_WORDS:
             return True
     return False
@@ -1449,7 +1062,7 @@ def _names_credit(el: HtmlElement) -> bool:
 def _text_without(el: HtmlElement, left_out: frozenset[HtmlElement]) -> str:
     """:func:`text_of` an element, the text inside ``left_out`` elements (its credits) left out."""
     within = frozenset([el])
-    return text_of(el, frozenset(e for e in left_out if e is not el and _inside(e, within)))
+    return text_of(el, frozenset(e for e in left_out if e is not el and inside(e, within)))
 
 
 # Where lazy-loading pages keep an image's address while ``src`` holds a placeholder.
@@ -1577,7 +1190,7 @@ def tag_links(page: Page) -> list[str]:
     links read as tags), then the links under a tag-list heading ("Topics", "Mehr lesen über"),
     then a box of links to tag pages whatever its names.
     A label such as "Tags:" and a count beside a tag ("Gaza 398") are not part of it."""
-    links = [a for a in page.root.iter("a") if (rel := a.get("rel")) and "tag" in _XML_SPACE.split(rel)]
+    links = [a for a in page.root.iter("a") if (rel := a.get("rel")) and "tag" in XML_SPACE.split(rel)]
     if not links:
         boxes = dict.fromkeys(el for word in _TAG_WORDS for el in named_elements(page, word))
         named_list: list[HtmlElement] = []
@@ -1636,7 +1249,7 @@ _TAG_HEADING = re.compile(
 def _headed_tag_list(page: Page) -> list[HtmlElement]:
     """The links of the first box that a tag-list heading ("Topics", "Mehr lesen über")
     introduces, when they read as tags: short names, not headlines."""
-    for heading in page.root.iter(*_HEADINGS):
+    for heading in page.root.iter(*HEADINGS):
         if len(heading) > 2 or not _TAG_HEADING.match(text_of(heading)) or page.in_chrome(heading):
             continue
         box = heading.getparent()
@@ -1711,7 +1324,7 @@ def body_blocks(page: Page, container: HtmlElement | None = None) -> list[HtmlEl
             continue
         if (
             page.in_boilerplate(el)
-            or _inside(el, captions)
+            or inside(el, captions)
             or any(a.tag in ("figure", "figcaption") or a in blocks for a in _ancestors_within(el, container))
         ):
             continue
@@ -2021,7 +1634,7 @@ class NewsPage:
         ``profile``. ``og:type`` ``website`` does not count: some sites put it on articles too."""
         if self.declares_article():
             return False
-        types = {kind for node in self.page.jsonld for kind in _types(node)}
+        types = {kind for node in self.page.jsonld for kind in node_types(node)}
         return bool(types & NON_ARTICLE_TYPES) or "profile" in {v.strip().lower() for v in self.page.meta_values("og:type")}
 
     def is_article(self) -> bool:

@@ -14,6 +14,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, NamedTuple
 
 from newscrawl.extract import generic
+from newscrawl.extract.text import text_of
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -157,7 +158,7 @@ def _texts(page: Page) -> dict[HtmlElement, str]:
 
 def _text(el: HtmlElement, texts: dict[HtmlElement, str]) -> str:
     if el not in texts:
-        texts[el] = generic.text_of(el)
+        texts[el] = text_of(el)
     return texts[el]
 
 
