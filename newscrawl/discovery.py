@@ -31,7 +31,7 @@ from newscrawl.urls import canonical, is_static
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-    from newscrawl.extract.generic import Page
+    from newscrawl.extract.document import Page
     from newscrawl.items import ArticleItem
 
 SitemapKind = Literal["sitemapindex", "urlset"]

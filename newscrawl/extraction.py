@@ -9,7 +9,8 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
 from newscrawl.discovery import apply_hints
-from newscrawl.extract.generic import NewsPage, Page, fast_main_text
+from newscrawl.extract.document import Page
+from newscrawl.extract.generic import NewsPage, fast_main_text
 from newscrawl.extract.maintext import is_doubtful
 from newscrawl.loaders import LoadContext, load_article
 from newscrawl.urls import HostMap, origin

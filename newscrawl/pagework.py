@@ -35,7 +35,7 @@ from newscrawl.loaders import LoadContext, load_article, load_ticker
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from newscrawl.extract.generic import Page
+    from newscrawl.extract.document import Page
     from newscrawl.items import ArticleItem, TickerItem
     from newscrawl.urls import HostMap
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from newscrawl.extract.document import Page
 from newscrawl.extract.generic import (
     NewsPage,
-    Page,
     _looks_failed,
     after_headline,
     embedded_posts,

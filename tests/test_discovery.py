@@ -22,7 +22,8 @@ from newscrawl.discovery import (
     sitemap_body,
     url_key,
 )
-from newscrawl.extract.generic import NewsPage, Page
+from newscrawl.extract.document import Page
+from newscrawl.extract.generic import NewsPage
 from newscrawl.items import ArticleItem
 
 SITE = "https://news.example"

@@ -11,7 +11,8 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
-from newscrawl.extract.generic import Page, fast_main_text, main_text
+from newscrawl.extract.document import Page
+from newscrawl.extract.generic import fast_main_text, main_text
 from newscrawl.extract.maintext import is_doubtful
 from newscrawl.extraction import MainTextWorker, extract_article
 

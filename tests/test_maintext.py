@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from newscrawl.extract import generic
-from newscrawl.extract.generic import Page, main_text
+from newscrawl.extract.document import Page
+from newscrawl.extract.generic import main_text
 from newscrawl.extract.maintext import dense_text, is_doubtful, text_boxes
 from newscrawl.extraction import MainTextWorker, extract_article
 

@@ -7,7 +7,8 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from newscrawl.extract.generic import Page, header_lines, main_text
+from newscrawl.extract.document import Page
+from newscrawl.extract.generic import header_lines, main_text
 
 URL = "https://news.example/world/2024/05/30/some-story-about-things"
 STORY = "".join(f"<p>Paragraph {i} of the story, long enough to count as text.</p>" for i in range(4))

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from lxml.html import HtmlElement
 
-    from newscrawl.extract.generic import Page
+    from newscrawl.extract.document import Page
 
 #: Real origin of each edition.
 EDITIONS: dict[str, str] = {

@@ -14,15 +14,13 @@ from collections import Counter
 from typing import TYPE_CHECKING, NamedTuple
 
 from newscrawl.extract import generic
-from newscrawl.extract.text import text_of
+from newscrawl.extract.document import PARAGRAPH, element_text, element_texts, paragraphs
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-    from newscrawl.extract.generic import Page
+    from newscrawl.extract.document import Page
 
-# A paragraph this short is a label, a date or a button, and does not count towards density.
-_PARAGRAPH = 25
 # The text's box is the smallest holding this share of the page's paragraph text ...
 _HOLDS = 0.7
 # ... and boxes of the same class within this many levels above it hold the rest of it.
@@ -67,29 +65,6 @@ def text_boxes(page: Page) -> list[HtmlElement]:
     return sorted([box, *_kin(page, box)], key=page.order.__getitem__)
 
 
-def paragraphs(page: Page) -> list[tuple[HtmlElement, int]]:
-    """The page's paragraphs of at least 25 characters outside boilerplate, with the length of
-    their text, in page order (computed once per page)."""
-    found: list[tuple[HtmlElement, int]] | None = page.__dict__.get("_paragraphs")
-    if found is None:
-        texts, found = _texts(page), []
-        for p in page.root.iter("p"):
-            if not page.in_boilerplate(p) and (length := len(_text(p, texts))) >= _PARAGRAPH and p.getparent() is not None:
-                found.append((p, length))
-        page.__dict__["_paragraphs"] = found
-    return found
-
-
-def densest_box(page: Page) -> HtmlElement | None:
-    """The element whose own paragraphs (:func:`paragraphs`) hold the most text (the first of
-    equals); ``None`` where the page has no such paragraph."""
-    direct: dict[HtmlElement, int] = {}
-    for p, length in paragraphs(page):
-        if (parent := p.getparent()) is not None:  # always: paragraphs() has only those
-            direct[parent] = direct.get(parent, 0) + length
-    return max(direct, key=direct.__getitem__) if direct else None
-
-
 def _kin(page: Page, box: HtmlElement) -> list[HtmlElement]:
     names = page.names.get(box)
     if not names:
@@ -101,12 +76,12 @@ def _kin(page: Page, box: HtmlElement) -> list[HtmlElement]:
             break
         top = parent
     taken = set(box.iter())
-    texts = _texts(page)
+    texts = element_texts(page)
     found: list[HtmlElement] = []
     for el in top.iter(box.tag):
         if el in taken or page.names.get(el) != names:
             continue
-        if any(len(_text(p, texts)) >= _PARAGRAPH for p in el.iter("p")):
+        if any(len(element_text(p, texts)) >= PARAGRAPH for p in el.iter("p")):
             found.append(el)
             taken.update(el.iter())
     return found
@@ -144,22 +119,10 @@ def dense_text(page: Page) -> DenseText:
     computed once per page."""
     found: DenseText | None = page.__dict__.get("_dense_text")
     if found is None:
-        boxes, texts = text_boxes(page), _texts(page)
-        blocks = (_text(el, texts) for box in boxes for el in text_blocks(page, box))
+        boxes, texts = text_boxes(page), element_texts(page)
+        blocks = (element_text(el, texts) for box in boxes for el in text_blocks(page, box))
         found = page.__dict__["_dense_text"] = DenseText([t for t in blocks if t and not generic.is_read_more(t)], boxes)
     return found
-
-
-def _texts(page: Page) -> dict[HtmlElement, str]:
-    # the elements' texts read so far: density, then the lines, read each paragraph once
-    texts: dict[HtmlElement, str] = page.__dict__.setdefault("_dense_texts", {})
-    return texts
-
-
-def _text(el: HtmlElement, texts: dict[HtmlElement, str]) -> str:
-    if el not in texts:
-        texts[el] = text_of(el)
-    return texts[el]
 
 
 def is_doubtful(page: Page) -> bool:

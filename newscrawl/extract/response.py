@@ -10,7 +10,7 @@ from scrapy.http import TextResponse, XmlResponse
 from scrapy.selector import Selector
 from scrapy.utils.response import get_base_url
 
-from newscrawl.extract.generic import Page
+from newscrawl.extract.document import Page
 from newscrawl.extract.parsing import parse_html
 
 if TYPE_CHECKING:
