@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from newscrawl.extract.captions import figure_captions
 from newscrawl.extract.document import Page
-from newscrawl.extract.generic import figure_captions
 from newscrawl.extraction import KEYS, extract_article
 
 if TYPE_CHECKING:

@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from newscrawl.extract import generic
+from newscrawl.extract.body import body_text, labelled_blocks
+from newscrawl.extract.tags import tag_links
 from newscrawl.extract.text import text_of
 from newscrawl.processors import clean_text, split_keywords
 from newscrawl.urls import is_static
@@ -501,7 +503,7 @@ class ArticlePage(generic.NewsPage):
         if not labelled:
             return []
         found = []
-        boxes = {box for _, box in generic.labelled_blocks(self.page)}
+        boxes = {box for _, box in labelled_blocks(self.page)}
         for a, label in labelled:
             if any(anc in boxes or anc.tag == "footer" for anc in a.iterancestors()):
                 continue
@@ -522,12 +524,12 @@ class ArticlePage(generic.NewsPage):
     def tags(self) -> list[str]:
         """The tags shown on the page, in page order (site selectors, tag links), else the
         CMS keywords and the generic layers."""
-        return self._dom("tags") or generic.tag_links(self.page) or super().tags()
+        return self._dom("tags") or tag_links(self.page) or super().tags()
 
     def body(self) -> list[str]:
         """Body paragraphs of the site's body container (or the densest text block), "Read more:"
         lines, captions and boxes left out: exact on every rendering of the site we know."""
-        return generic.body_text(self.body_blocks)
+        return body_text(self.body_blocks)
 
     def related_boxes(self) -> list[tuple[str, HtmlElement]]:
         """Boxes found by their headings, then by the site's class names."""

@@ -13,7 +13,8 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING, NamedTuple
 
-from newscrawl.extract import generic
+from newscrawl.extract.body import is_read_more
+from newscrawl.extract.captions import caption_boxes
 from newscrawl.extract.document import PARAGRAPH, element_text, element_texts, paragraphs
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ def text_blocks(page: Page, box: HtmlElement) -> list[HtmlElement]:
     """The block elements of ``box`` that hold its text (paragraphs, subheadings, quotes, list
     items), outermost only: not those in boilerplate boxes, figures or captions inside it, nor
     those mostly made of link text."""
-    captions = frozenset(generic.caption_boxes(page))
+    captions = frozenset(caption_boxes(page))
     boilerplate = page.boilerplate
     blocks: list[HtmlElement] = []
     taken: set[HtmlElement] = set()
@@ -121,7 +122,7 @@ def dense_text(page: Page) -> DenseText:
     if found is None:
         boxes, texts = text_boxes(page), element_texts(page)
         blocks = (element_text(el, texts) for box in boxes for el in text_blocks(page, box))
-        found = page.__dict__["_dense_text"] = DenseText([t for t in blocks if t and not generic.is_read_more(t)], boxes)
+        found = page.__dict__["_dense_text"] = DenseText([t for t in blocks if t and not is_read_more(t)], boxes)
     return found
 
 
