@@ -23,7 +23,7 @@ from scrapy.utils.sitemap import Sitemap
 from w3lib.html import remove_tags, replace_entities
 
 from newscrawl.extract.chrome import class_words
-from newscrawl.extract.generic import looks_like_article_url
+from newscrawl.extract.newspage import looks_like_article_url
 from newscrawl.extract.text import text_of
 from newscrawl.processors import clean_text, dedupe, parse_datetime, split_keywords
 from newscrawl.urls import canonical, is_static
@@ -109,7 +109,7 @@ def url_key(url: str) -> str:
 
 def is_article_link(url: str) -> bool:
     """Whether a link is worth requesting as an article: an http(s) page (not an asset) whose
-    URL looks like an article's (:func:`newscrawl.extract.generic.looks_like_article_url`)."""
+    URL looks like an article's (:func:`newscrawl.extract.newspage.looks_like_article_url`)."""
     return urlsplit(url).scheme in ("http", "https") and not is_static(url) and looks_like_article_url(url)
 
 

@@ -23,7 +23,7 @@ from newscrawl.discovery import (
     url_key,
 )
 from newscrawl.extract.document import Page
-from newscrawl.extract.generic import NewsPage
+from newscrawl.extract.newspage import NewsPage
 from newscrawl.items import ArticleItem
 
 SITE = "https://news.example"

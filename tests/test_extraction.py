@@ -12,8 +12,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from newscrawl.extract.document import Page
-from newscrawl.extract.generic import fast_main_text, main_text
-from newscrawl.extract.maintext import is_doubtful
+from newscrawl.extract.maintext import fast_main_text, is_doubtful, main_text
 from newscrawl.extraction import MainTextWorker, extract_article
 
 if TYPE_CHECKING:

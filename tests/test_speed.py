@@ -9,7 +9,7 @@ from lxml import etree
 
 from newscrawl.extract.bylines import header_lines
 from newscrawl.extract.document import Page
-from newscrawl.extract.generic import main_text
+from newscrawl.extract.maintext import main_text
 
 URL = "https://news.example/world/2024/05/30/some-story-about-things"
 STORY = "".join(f"<p>Paragraph {i} of the story, long enough to count as text.</p>" for i in range(4))

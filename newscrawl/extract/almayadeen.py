@@ -8,7 +8,7 @@ from successive layers and the first that yields a value wins:
 2. JSON-LD;
 3. OpenGraph, ``article:*`` and other ``<meta>`` tags;
 4. DOM candidates: class names seen in public scrapers and plausible variants;
-5. generic heuristics (:mod:`newscrawl.extract.generic`): a "By ..." line, a "Source: ..." line,
+5. generic heuristics (:mod:`newscrawl.extract.newspage`): a "By ..." line, a "Source: ..." line,
    a date near the headline, ``figcaption``, tag links, the densest text block.
 
 Fields a reader sees but metadata may state differently (tags, captions, related links) take
@@ -24,8 +24,8 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from newscrawl.extract import generic
 from newscrawl.extract.body import body_text, labelled_blocks
+from newscrawl.extract.newspage import NewsPage
 from newscrawl.extract.tags import tag_links
 from newscrawl.extract.text import text_of
 from newscrawl.processors import clean_text, split_keywords
@@ -403,7 +403,7 @@ _RELATED_CLASSES = {
 }
 
 
-class ArticlePage(generic.NewsPage):
+class ArticlePage(NewsPage):
     """The raw fields of an Al Mayadeen article page: the generic layers, with the site's CMS
     metadata block in front of them and its selectors before the generic DOM heuristics.
 

@@ -1,5 +1,5 @@
-"""The article's main text read straight off the parsed page: a density extractor cheap enough
-to run first on every page, and the signs that its result is in doubt.
+"""The article's main text: a density extractor read straight off the parsed page, cheap enough
+to run first on every page, the signs that its result is in doubt, and trafilatura where it is.
 
 It picks the element whose paragraphs hold most of the page's paragraph text (boilerplate left
 out), with the boxes of the same kind beside it where a page splits its text between ads, and
@@ -13,14 +13,16 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING, NamedTuple
 
-from newscrawl.extract.body import is_read_more
+from trafilatura import bare_extraction
+
+from newscrawl.extract.body import body_blocks, body_text, is_read_more
 from newscrawl.extract.captions import caption_boxes
-from newscrawl.extract.document import PARAGRAPH, element_text, element_texts, paragraphs
+from newscrawl.extract.document import PARAGRAPH, Page, element_text, element_texts, paragraphs
+from newscrawl.processors import clean_text
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-    from newscrawl.extract.document import Page
 
 # The text's box is the smallest holding this share of the page's paragraph text ...
 _HOLDS = 0.7
@@ -152,3 +154,56 @@ def _collapsed_length(text: str) -> int:
 
 def _words(text: str) -> Counter[str]:
     return Counter(re.findall(r"\w+", text.casefold()))
+
+
+def main_text(page: Page) -> list[str]:
+    """The page's main text as paragraphs: the page's own densest text where that looks sound,
+    else trafilatura's (which works on its own copy of the tree).
+
+    The density extractor (:func:`dense_text`) reads the tree already parsed and costs about a
+    millisecond; trafilatura earns its place on the pages where that result is in doubt (text outside paragraphs, a short text, one missing much of the declared
+    ``articleBody``): on real pages of many publishers it finds the text better than any density
+    heuristic of ours (see ``benchmarks/realworld.py``). Its fast mode is used, and its full mode
+    (which weighs its own result against readability and jusText) only where the fast result
+    looks like a failed extraction: see :func:`_looks_failed`.
+    """
+    if not is_doubtful(page):
+        return list(dense_text(page).lines)
+    lines = page.fast_text() if page.fast_text is not None else _trafilatura_lines(page, fast=True)
+    if _looks_failed(lines, page):
+        lines = _trafilatura_lines(page, fast=False) or lines
+    return lines
+
+
+def fast_main_text(html: str | bytes, url: str) -> list[str]:
+    """trafilatura's fast-mode main text of a page given as HTML, parsed here as
+    :meth:`Page.from_html` parses it: what :func:`main_text` starts from where the page's dense
+    text is in doubt, for another process to compute while this one runs the other layers
+    (``newscrawl extract --batch``)."""
+    return _trafilatura_lines(Page.from_html(html, url), fast=True)
+
+
+def _trafilatura_lines(page: Page, *, fast: bool) -> list[str]:
+    document = bare_extraction(page.root, url=page.url, fast=fast, with_metadata=False, include_comments=False, as_dict=False)
+    text = getattr(document, "text", None) or ""
+    lines = (clean_text(line) for line in text.split("\n"))
+    return [line for line in lines if line and not is_read_more(line)]
+
+
+# Under this many characters (about 300 words) an extraction may have stopped early.
+_SHORT_TEXT = 2000
+# Lines this short (median) are menu entries and labels, not paragraphs.
+_MENU_LINE = 25
+
+
+def _looks_failed(lines: list[str], page: Page) -> bool:
+    """Whether trafilatura's fast result is implausible as an article's text: a short text while
+    the page's densest paragraph block holds at least twice as much, or a list of mostly
+    menu-length lines (it took the site's navigation)."""
+    if len(lines) >= 10 and sorted(map(len, lines))[len(lines) // 2] < _MENU_LINE:
+        return True
+    length = sum(map(len, lines))
+    if length >= _SHORT_TEXT:
+        return False
+    block = sum(map(len, body_text(body_blocks(page))))
+    return block >= 2 * length and block > 0

@@ -1,4 +1,4 @@
-"""A Scrapy response read as a :class:`newscrawl.extract.generic.Page`: parsed once, from the
+"""A Scrapy response read as a :class:`newscrawl.extract.document.Page`: parsed once, from the
 response's bytes when they are UTF-8."""
 
 from __future__ import annotations

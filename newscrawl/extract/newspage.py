@@ -1,10 +1,11 @@
-"""Generic news-page extraction: JSON-LD, meta tags and DOM heuristics that work on any site.
+"""The generic extractor: :class:`NewsPage`, the raw fields of a news page from layers that work
+on any site (JSON-LD, meta tags, DOM heuristics), each field's layers in order.
 
 Nothing here knows a publisher: no class name, host or path of a particular site. Site profiles
 (:mod:`newscrawl.extract.almayadeen`) put their own selectors in front of these layers.
 
-Every function takes a :class:`Page` (the parsed document, parsed once) and returns raw values
-as the page shows them; cleaning is the loaders' job.
+Every layer takes a :class:`newscrawl.extract.document.Page` (the parsed document, parsed once)
+and returns raw values as the page shows them; cleaning is the loaders' job.
 """
 
 from __future__ import annotations
@@ -15,15 +16,11 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from trafilatura import bare_extraction
-
-from newscrawl.extract import maintext
 from newscrawl.extract.body import (
     after_headline,
     body_blocks,
     body_text,
     embedded_posts,
-    is_read_more,
     is_table_row,
     labelled_blocks,
     lead_candidates,
@@ -43,9 +40,10 @@ from newscrawl.extract.bylines import (
     time_datetimes,
 )
 from newscrawl.extract.captions import figure_captions
-from newscrawl.extract.document import Page, named_elements
+from newscrawl.extract.document import named_elements
 from newscrawl.extract.headline import HEADLINE_PAIRS, completes, drop_section_label, shared_core, title_key
 from newscrawl.extract.jsonld import jsonld_text, node_types
+from newscrawl.extract.maintext import main_text
 from newscrawl.extract.metadata import (
     AUTHOR_LABELS,
     AUTHOR_METAS,
@@ -60,73 +58,14 @@ from newscrawl.extract.metadata import (
 )
 from newscrawl.extract.tags import machine_tags, tag_links, tag_values
 from newscrawl.extract.text import text_of
-from newscrawl.processors import (
-    clean_text,
-    is_byline,
-    parse_datetime,
-    split_authors,
-    split_keywords,
-    strip_title_suffix,
-)
+from newscrawl.processors import is_byline, parse_datetime, split_authors, split_keywords, strip_title_suffix
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
 
     from lxml.html import HtmlElement
 
-
-def main_text(page: Page) -> list[str]:
-    """The page's main text as paragraphs: the page's own densest text where that looks sound,
-    else trafilatura's (which works on its own copy of the tree).
-
-    The density extractor (:mod:`newscrawl.extract.maintext`) reads the tree already parsed and
-    costs about a millisecond; trafilatura earns its place on the pages where that result is in
-    doubt (text outside paragraphs, a short text, one missing much of the declared
-    ``articleBody``): on real pages of many publishers it finds the text better than any density
-    heuristic of ours (see ``benchmarks/realworld.py``). Its fast mode is used, and its full mode
-    (which weighs its own result against readability and jusText) only where the fast result
-    looks like a failed extraction: see :func:`_looks_failed`.
-    """
-    if not maintext.is_doubtful(page):
-        return list(maintext.dense_text(page).lines)
-    lines = page.fast_text() if page.fast_text is not None else _trafilatura_lines(page, fast=True)
-    if _looks_failed(lines, page):
-        lines = _trafilatura_lines(page, fast=False) or lines
-    return lines
-
-
-def fast_main_text(html: str | bytes, url: str) -> list[str]:
-    """trafilatura's fast-mode main text of a page given as HTML, parsed here as
-    :meth:`Page.from_html` parses it: what :func:`main_text` starts from where the page's dense
-    text is in doubt, for another process to compute while this one runs the other layers
-    (``newscrawl extract --batch``)."""
-    return _trafilatura_lines(Page.from_html(html, url), fast=True)
-
-
-def _trafilatura_lines(page: Page, *, fast: bool) -> list[str]:
-    document = bare_extraction(page.root, url=page.url, fast=fast, with_metadata=False, include_comments=False, as_dict=False)
-    text = getattr(document, "text", None) or ""
-    lines = (clean_text(line) for line in text.split("\n"))
-    return [line for line in lines if line and not is_read_more(line)]
-
-
-# Under this many characters (about 300 words) an extraction may have stopped early.
-_SHORT_TEXT = 2000
-# Lines this short (median) are menu entries and labels, not paragraphs.
-_MENU_LINE = 25
-
-
-def _looks_failed(lines: list[str], page: Page) -> bool:
-    """Whether trafilatura's fast result is implausible as an article's text: a short text while
-    the page's densest paragraph block holds at least twice as much, or a list of mostly
-    menu-length lines (it took the site's navigation)."""
-    if len(lines) >= 10 and sorted(map(len, lines))[len(lines) // 2] < _MENU_LINE:
-        return True
-    length = sum(map(len, lines))
-    if length >= _SHORT_TEXT:
-        return False
-    block = sum(map(len, body_text(body_blocks(page))))
-    return block >= 2 * length and block > 0
+    from newscrawl.extract.document import Page
 
 
 def looks_like_article_url(url: str) -> bool:
