@@ -49,7 +49,7 @@ sys.path.sort(key=lambda entry: Path(entry or ".").resolve() == Path(__file__).r
 import sitegen  # benchmarks/sitegen.py, next to this file
 
 from newscrawl.extract import almayadeen as site
-from newscrawl.extract.generic import Page
+from newscrawl.extract.document import Page
 from newscrawl.loaders import LoadContext
 from newscrawl.pagework import PageJob, read_page
 from newscrawl.urls import HostMap

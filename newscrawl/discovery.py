@@ -21,14 +21,16 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 from w3lib.html import remove_tags, replace_entities
 
-from newscrawl.extract.generic import class_words, looks_like_article_url, text_of
+from newscrawl.extract.chrome import class_words
+from newscrawl.extract.newspage import looks_like_article_url
+from newscrawl.extract.text import text_of
 from newscrawl.processors import clean_text, dedupe, parse_datetime, split_keywords
 from newscrawl.urls import is_static
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-    from newscrawl.extract.generic import Page
+    from newscrawl.extract.document import Page
     from newscrawl.items import ArticleItem
 
 SitemapKind = Literal["sitemapindex", "urlset"]
@@ -88,7 +90,7 @@ def news_hints(title: str | None, published: str | None, keywords: str | None) -
 
 def is_article_link(url: str) -> bool:
     """Whether a link is worth requesting as an article: an http(s) page (not an asset) whose
-    URL looks like an article's (:func:`newscrawl.extract.generic.looks_like_article_url`)."""
+    URL looks like an article's (:func:`newscrawl.extract.newspage.looks_like_article_url`)."""
     return urlsplit(url).scheme in ("http", "https") and not is_static(url) and looks_like_article_url(url)
 
 

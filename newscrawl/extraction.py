@@ -9,8 +9,9 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
 from newscrawl.discovery import apply_hints
-from newscrawl.extract.generic import NewsPage, Page, fast_main_text
-from newscrawl.extract.maintext import is_doubtful
+from newscrawl.extract.document import Page
+from newscrawl.extract.maintext import fast_main_text, is_doubtful
+from newscrawl.extract.newspage import NewsPage
 from newscrawl.loaders import LoadContext, load_article
 from newscrawl.urls import HostMap, origin
 

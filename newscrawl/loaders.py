@@ -23,7 +23,7 @@ from newscrawl.items import ArticleItem, Caption, ContentType, LinkKind, Related
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from newscrawl.extract.generic import NewsPage
+    from newscrawl.extract.newspage import NewsPage
     from newscrawl.urls import HostMap
 
 _CONTENT_TYPES: dict[str, ContentType] = {

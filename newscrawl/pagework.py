@@ -28,14 +28,14 @@ from scrapy.http import HtmlResponse
 
 from newscrawl.archive import held_lock_fds, utcnow
 from newscrawl.extract import almayadeen as site
-from newscrawl.extract.generic import text_of
 from newscrawl.extract.response import html_page
+from newscrawl.extract.text import text_of
 from newscrawl.loaders import LoadContext, load_article, load_ticker
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from newscrawl.extract.generic import Page
+    from newscrawl.extract.document import Page
     from newscrawl.items import ArticleItem, TickerItem
     from newscrawl.urls import HostMap
 

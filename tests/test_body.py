@@ -6,16 +6,10 @@ import json
 
 import pytest
 
-from newscrawl.extract.generic import (
-    NewsPage,
-    Page,
-    _looks_failed,
-    after_headline,
-    embedded_posts,
-    is_table_row,
-    until_declared_end,
-    without_trailing_links,
-)
+from newscrawl.extract.body import after_headline, embedded_posts, is_table_row, until_declared_end, without_trailing_links
+from newscrawl.extract.document import Page
+from newscrawl.extract.maintext import _looks_failed
+from newscrawl.extract.newspage import NewsPage
 from newscrawl.extraction import extract_article
 
 URL = "https://news.example/world/2024/05/30/some-story-about-things"

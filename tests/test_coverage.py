@@ -35,7 +35,7 @@ from newscrawl.coverage import (
     stored_nothing,
 )
 from newscrawl.extract.almayadeen import ArticlePage
-from newscrawl.extract.generic import Page
+from newscrawl.extract.document import Page
 from newscrawl.items import ArticleItem, Caption
 from tests.conftest import FIXTURES, build_site, connect, crawl, expected_articles, run_stats, start_mirror
 

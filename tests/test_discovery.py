@@ -20,7 +20,8 @@ from newscrawl.discovery import (
     rss_date,
     sitemap_body,
 )
-from newscrawl.extract.generic import NewsPage, Page
+from newscrawl.extract.document import Page
+from newscrawl.extract.newspage import NewsPage
 from newscrawl.items import ArticleItem
 
 SITE = "https://news.example"

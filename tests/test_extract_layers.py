@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from newscrawl.extract.almayadeen import ArticlePage, menu_links, ticker_lines
-from newscrawl.extract.generic import Page
+from newscrawl.extract.document import Page
 from newscrawl.loaders import LoadContext, load_article
 from newscrawl.urls import HostMap
 

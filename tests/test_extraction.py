@@ -11,8 +11,8 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
-from newscrawl.extract.generic import Page, fast_main_text, main_text
-from newscrawl.extract.maintext import is_doubtful
+from newscrawl.extract.document import Page
+from newscrawl.extract.maintext import fast_main_text, is_doubtful, main_text
 from newscrawl.extraction import MainTextWorker, extract_article
 
 if TYPE_CHECKING:

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from newscrawl.extract.generic import Page, figure_captions
+from newscrawl.extract.captions import figure_captions
+from newscrawl.extract.document import Page
 from newscrawl.extraction import KEYS, extract_article
 
 if TYPE_CHECKING:

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from newscrawl.extract import generic
-from newscrawl.extract.generic import Page, main_text
-from newscrawl.extract.maintext import dense_text, is_doubtful, text_boxes
+from newscrawl.extract import maintext
+from newscrawl.extract.document import Page
+from newscrawl.extract.maintext import dense_text, is_doubtful, main_text, text_boxes
 from newscrawl.extraction import MainTextWorker, extract_article
 
 if TYPE_CHECKING:
@@ -130,12 +130,12 @@ def test_sound_dense_text_is_the_main_text_without_trafilatura(monkeypatch: pyte
     def no_trafilatura(page: Page, *, fast: bool) -> list[str]:
         raise AssertionError("trafilatura was called")
 
-    monkeypatch.setattr(generic, "_trafilatura_lines", no_trafilatura)
+    monkeypatch.setattr(maintext, "_trafilatura_lines", no_trafilatura)
     assert main_text(page(f"{MENU}<article><div class='text'>{paragraphs(0, 12)}</div></article>")) == lines(0, 12)
 
 
 def test_doubtful_dense_text_goes_to_trafilatura(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(generic, "_trafilatura_lines", lambda page, *, fast: ["from trafilatura"] * 20)
+    monkeypatch.setattr(maintext, "_trafilatura_lines", lambda page, *, fast: ["from trafilatura"] * 20)
     assert main_text(page(f"<div class='text'>{paragraphs(0, 3)}</div>")) == ["from trafilatura"] * 20
 
 

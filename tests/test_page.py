@@ -9,7 +9,7 @@ import pytest
 from parsel import Selector
 from scrapy.http import HtmlResponse
 
-from newscrawl.extract.generic import Page, text_nodes_with
+from newscrawl.extract.document import Page, text_nodes_with
 from newscrawl.extract.response import html_page
 
 EN = "https://english.almayadeen.net"

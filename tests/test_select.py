@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from newscrawl.extract.generic import Page
+from newscrawl.extract.document import Page
 
 HTML = """<html><body>
 <div class="post-date big">1 May</div>

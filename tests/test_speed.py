@@ -7,7 +7,9 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from newscrawl.extract.generic import Page, header_lines, main_text
+from newscrawl.extract.bylines import header_lines
+from newscrawl.extract.document import Page
+from newscrawl.extract.maintext import main_text
 
 URL = "https://news.example/world/2024/05/30/some-story-about-things"
 STORY = "".join(f"<p>Paragraph {i} of the story, long enough to count as text.</p>" for i in range(4))

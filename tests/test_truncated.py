@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from newscrawl.coverage import missing_fields
-from newscrawl.extract.generic import Page, parse_html
+from newscrawl.extract.document import Page
+from newscrawl.extract.parsing import parse_html
 from newscrawl.loaders import LoadContext
 from newscrawl.pagework import PageJob, read_page
 from newscrawl.urls import HostMap

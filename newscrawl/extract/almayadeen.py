@@ -8,7 +8,7 @@ from successive layers and the first that yields a value wins:
 2. JSON-LD;
 3. OpenGraph, ``article:*`` and other ``<meta>`` tags;
 4. DOM candidates: class names seen in public scrapers and plausible variants;
-5. generic heuristics (:mod:`newscrawl.extract.generic`): a "By ..." line, a "Source: ..." line,
+5. generic heuristics (:mod:`newscrawl.extract.newspage`): a "By ..." line, a "Source: ..." line,
    a date near the headline, ``figcaption``, tag links, the densest text block.
 
 Fields a reader sees but metadata may state differently (tags, captions, related links) take
@@ -24,8 +24,10 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from newscrawl.extract import generic
-from newscrawl.extract.generic import Page, text_of
+from newscrawl.extract.body import body_text, labelled_blocks
+from newscrawl.extract.newspage import NewsPage
+from newscrawl.extract.tags import tag_links
+from newscrawl.extract.text import text_of
 from newscrawl.processors import clean_text, split_keywords
 from newscrawl.urls import is_static
 
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from lxml.html import HtmlElement
+
+    from newscrawl.extract.document import Page
 
 #: Real origin of each edition.
 EDITIONS: dict[str, str] = {
@@ -399,7 +403,7 @@ _RELATED_CLASSES = {
 }
 
 
-class ArticlePage(generic.NewsPage):
+class ArticlePage(NewsPage):
     """The raw fields of an Al Mayadeen article page: the generic layers, with the site's CMS
     metadata block in front of them and its selectors before the generic DOM heuristics.
 
@@ -499,7 +503,7 @@ class ArticlePage(generic.NewsPage):
         if not labelled:
             return []
         found = []
-        boxes = {box for _, box in generic.labelled_blocks(self.page)}
+        boxes = {box for _, box in labelled_blocks(self.page)}
         for a, label in labelled:
             if any(anc in boxes or anc.tag == "footer" for anc in a.iterancestors()):
                 continue
@@ -520,12 +524,12 @@ class ArticlePage(generic.NewsPage):
     def tags(self) -> list[str]:
         """The tags shown on the page, in page order (site selectors, tag links), else the
         CMS keywords and the generic layers."""
-        return self._dom("tags") or generic.tag_links(self.page) or super().tags()
+        return self._dom("tags") or tag_links(self.page) or super().tags()
 
     def body(self) -> list[str]:
         """Body paragraphs of the site's body container (or the densest text block), "Read more:"
         lines, captions and boxes left out: exact on every rendering of the site we know."""
-        return generic.body_text(self.body_blocks)
+        return body_text(self.body_blocks)
 
     def related_boxes(self) -> list[tuple[str, HtmlElement]]:
         """Boxes found by their headings, then by the site's class names."""

@@ -1,5 +1,5 @@
-"""The article's main text read straight off the parsed page: a density extractor cheap enough
-to run first on every page, and the signs that its result is in doubt.
+"""The article's main text: a density extractor read straight off the parsed page, cheap enough
+to run first on every page, the signs that its result is in doubt, and trafilatura where it is.
 
 It picks the element whose paragraphs hold most of the page's paragraph text (boilerplate left
 out), with the boxes of the same kind beside it where a page splits its text between ads, and
@@ -13,15 +13,17 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING, NamedTuple
 
-from newscrawl.extract import generic
+from trafilatura import bare_extraction
+
+from newscrawl.extract.body import body_blocks, body_text, is_read_more
+from newscrawl.extract.captions import caption_boxes
+from newscrawl.extract.document import PARAGRAPH, Page, element_text, element_texts, paragraphs
+from newscrawl.processors import clean_text
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-    from newscrawl.extract.generic import Page
 
-# A paragraph this short is a label, a date or a button, and does not count towards density.
-_PARAGRAPH = 25
 # The text's box is the smallest holding this share of the page's paragraph text ...
 _HOLDS = 0.7
 # ... and boxes of the same class within this many levels above it hold the rest of it.
@@ -66,29 +68,6 @@ def text_boxes(page: Page) -> list[HtmlElement]:
     return sorted([box, *_kin(page, box)], key=page.order.__getitem__)
 
 
-def paragraphs(page: Page) -> list[tuple[HtmlElement, int]]:
-    """The page's paragraphs of at least 25 characters outside boilerplate, with the length of
-    their text, in page order (computed once per page)."""
-    found: list[tuple[HtmlElement, int]] | None = page.__dict__.get("_paragraphs")
-    if found is None:
-        texts, found = _texts(page), []
-        for p in page.root.iter("p"):
-            if not page.in_boilerplate(p) and (length := len(_text(p, texts))) >= _PARAGRAPH and p.getparent() is not None:
-                found.append((p, length))
-        page.__dict__["_paragraphs"] = found
-    return found
-
-
-def densest_box(page: Page) -> HtmlElement | None:
-    """The element whose own paragraphs (:func:`paragraphs`) hold the most text (the first of
-    equals); ``None`` where the page has no such paragraph."""
-    direct: dict[HtmlElement, int] = {}
-    for p, length in paragraphs(page):
-        if (parent := p.getparent()) is not None:  # always: paragraphs() has only those
-            direct[parent] = direct.get(parent, 0) + length
-    return max(direct, key=direct.__getitem__) if direct else None
-
-
 def _kin(page: Page, box: HtmlElement) -> list[HtmlElement]:
     names = page.names.get(box)
     if not names:
@@ -100,12 +79,12 @@ def _kin(page: Page, box: HtmlElement) -> list[HtmlElement]:
             break
         top = parent
     taken = set(box.iter())
-    texts = _texts(page)
+    texts = element_texts(page)
     found: list[HtmlElement] = []
     for el in top.iter(box.tag):
         if el in taken or page.names.get(el) != names:
             continue
-        if any(len(_text(p, texts)) >= _PARAGRAPH for p in el.iter("p")):
+        if any(len(element_text(p, texts)) >= PARAGRAPH for p in el.iter("p")):
             found.append(el)
             taken.update(el.iter())
     return found
@@ -115,7 +94,7 @@ def text_blocks(page: Page, box: HtmlElement) -> list[HtmlElement]:
     """The block elements of ``box`` that hold its text (paragraphs, subheadings, quotes, list
     items), outermost only: not those in boilerplate boxes, figures or captions inside it, nor
     those mostly made of link text."""
-    captions = frozenset(generic.caption_boxes(page))
+    captions = frozenset(caption_boxes(page))
     boilerplate = page.boilerplate
     blocks: list[HtmlElement] = []
     taken: set[HtmlElement] = set()
@@ -143,22 +122,10 @@ def dense_text(page: Page) -> DenseText:
     computed once per page."""
     found: DenseText | None = page.__dict__.get("_dense_text")
     if found is None:
-        boxes, texts = text_boxes(page), _texts(page)
-        blocks = (_text(el, texts) for box in boxes for el in text_blocks(page, box))
-        found = page.__dict__["_dense_text"] = DenseText([t for t in blocks if t and not generic.is_read_more(t)], boxes)
+        boxes, texts = text_boxes(page), element_texts(page)
+        blocks = (element_text(el, texts) for box in boxes for el in text_blocks(page, box))
+        found = page.__dict__["_dense_text"] = DenseText([t for t in blocks if t and not is_read_more(t)], boxes)
     return found
-
-
-def _texts(page: Page) -> dict[HtmlElement, str]:
-    # the elements' texts read so far: density, then the lines, read each paragraph once
-    texts: dict[HtmlElement, str] = page.__dict__.setdefault("_dense_texts", {})
-    return texts
-
-
-def _text(el: HtmlElement, texts: dict[HtmlElement, str]) -> str:
-    if el not in texts:
-        texts[el] = generic.text_of(el)
-    return texts[el]
 
 
 def is_doubtful(page: Page) -> bool:
@@ -187,3 +154,56 @@ def _collapsed_length(text: str) -> int:
 
 def _words(text: str) -> Counter[str]:
     return Counter(re.findall(r"\w+", text.casefold()))
+
+
+def main_text(page: Page) -> list[str]:
+    """The page's main text as paragraphs: the page's own densest text where that looks sound,
+    else trafilatura's (which works on its own copy of the tree).
+
+    The density extractor (:func:`dense_text`) reads the tree already parsed and costs about a
+    millisecond; trafilatura earns its place on the pages where that result is in doubt (text outside paragraphs, a short text, one missing much of the declared
+    ``articleBody``): on real pages of many publishers it finds the text better than any density
+    heuristic of ours (see ``benchmarks/realworld.py``). Its fast mode is used, and its full mode
+    (which weighs its own result against readability and jusText) only where the fast result
+    looks like a failed extraction: see :func:`_looks_failed`.
+    """
+    if not is_doubtful(page):
+        return list(dense_text(page).lines)
+    lines = page.fast_text() if page.fast_text is not None else _trafilatura_lines(page, fast=True)
+    if _looks_failed(lines, page):
+        lines = _trafilatura_lines(page, fast=False) or lines
+    return lines
+
+
+def fast_main_text(html: str | bytes, url: str) -> list[str]:
+    """trafilatura's fast-mode main text of a page given as HTML, parsed here as
+    :meth:`Page.from_html` parses it: what :func:`main_text` starts from where the page's dense
+    text is in doubt, for another process to compute while this one runs the other layers
+    (``newscrawl extract --batch``)."""
+    return _trafilatura_lines(Page.from_html(html, url), fast=True)
+
+
+def _trafilatura_lines(page: Page, *, fast: bool) -> list[str]:
+    document = bare_extraction(page.root, url=page.url, fast=fast, with_metadata=False, include_comments=False, as_dict=False)
+    text = getattr(document, "text", None) or ""
+    lines = (clean_text(line) for line in text.split("\n"))
+    return [line for line in lines if line and not is_read_more(line)]
+
+
+# Under this many characters (about 300 words) an extraction may have stopped early.
+_SHORT_TEXT = 2000
+# Lines this short (median) are menu entries and labels, not paragraphs.
+_MENU_LINE = 25
+
+
+def _looks_failed(lines: list[str], page: Page) -> bool:
+    """Whether trafilatura's fast result is implausible as an article's text: a short text while
+    the page's densest paragraph block holds at least twice as much, or a list of mostly
+    menu-length lines (it took the site's navigation)."""
+    if len(lines) >= 10 and sorted(map(len, lines))[len(lines) // 2] < _MENU_LINE:
+        return True
+    length = sum(map(len, lines))
+    if length >= _SHORT_TEXT:
+        return False
+    block = sum(map(len, body_text(body_blocks(page))))
+    return block >= 2 * length and block > 0

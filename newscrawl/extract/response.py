@@ -1,4 +1,4 @@
-"""A Scrapy response read as a :class:`newscrawl.extract.generic.Page`: parsed once, from the
+"""A Scrapy response read as a :class:`newscrawl.extract.document.Page`: parsed once, from the
 response's bytes when they are UTF-8."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from scrapy.http import TextResponse, XmlResponse
 from scrapy.selector import Selector
 from scrapy.utils.response import get_base_url
 
-from newscrawl.extract.generic import Page, parse_html
+from newscrawl.extract.document import Page
+from newscrawl.extract.parsing import parse_html
 
 if TYPE_CHECKING:
     from scrapy.http import Response

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
     from typing_extensions import Self
 
-    from newscrawl.extract.generic import Page
+    from newscrawl.extract.document import Page
     from newscrawl.items import ArticleItem, TickerItem
     from newscrawl.pagework import PageKind, PageWork
 

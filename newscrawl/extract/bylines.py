@@ -1,0 +1,204 @@
+"""The article's header read off the page: the short lines under the headline, bylines and the
+checks that a byline part is a person's name rather than the publisher, "Source:" lines,
+labelled values ("Coverage: ..."), displayed and machine-readable dates, htmldate's date search,
+and counters ("5 Shares", "4 Min Read").
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import TYPE_CHECKING
+
+from htmldate import find_date
+from lxml import etree
+
+from newscrawl.extract.chrome import class_words
+from newscrawl.extract.document import named_elements, once_per_page, text_nodes_with
+from newscrawl.extract.text import text_of
+from newscrawl.processors import DISPLAYED_DATE, clean_text, is_byline, is_source_line
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from lxml.html import HtmlElement
+
+    from newscrawl.extract.document import Page
+
+
+# Elements that hold one short line of an article header (byline, source, date, counters).
+_LINE_TAGS = ("li", "span", "p", "div", "time", "a", "small", "address", "dd", "dt", "em", "strong", "b", "cite")
+_INLINE_TAGS = frozenset({"a", "em", "strong", "b", "cite"})
+_SHARES = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*[kKmM]?\s+shares?\s*$", re.IGNORECASE)
+_READ_TIME = re.compile(r"^\s*\d+\s*min(?:ute)?s?\.?\s+read\s*$", re.IGNORECASE)
+
+_AUTHOR_MARKED = etree.XPath('//*[@rel="author" or @itemprop="author"]')
+
+_DOMAIN = re.compile(r"\b[\w-]+\.(?:com|net|org|de|at|ch|fr|it|es|lt|tr|uk|co|info|news|tv)\b|\(www\.", re.IGNORECASE)
+
+
+def looks_like_name(name: str) -> bool:
+    """Whether a byline part can be a name: letters, no digits, one to six words."""
+    return (
+        any(ch.isalpha() for ch in name) and not any(ch.isdigit() for ch in name) and len(name.split()) <= 6 and len(name) <= 60
+    )
+
+
+def is_organization(name: str, publisher: set[str]) -> bool:
+    """Whether an author name is the publisher itself (its site name, or a domain)."""
+    key = name.casefold()
+    return key in publisher or bool(_DOMAIN.search(name)) or any(key in p or p in key for p in publisher if len(p) >= 4)
+
+
+@once_per_page
+def header_lines(page: Page) -> list[str]:
+    """Short text lines between the headline and the main text: bylines, datelines, counters.
+
+    These are the innermost line elements (list items, spans, paragraphs, ``dd``...) after the
+    ``<h1>`` in document order, up to the first paragraph of the main text; an element with
+    text of its own around its children (``<div><span>5</span> Shares</div>``) is one line.
+    """
+    h1 = page.headline_element
+    if h1 is None:
+        return []
+    container = page.main_text_container
+    stop = next((p for p in container.iter("p") if len(text_of(p)) >= 25), None) if container is not None else None
+    lines: list[str] = []
+    for el in _after(h1):
+        if not isinstance(el.tag, str):
+            continue
+        if el is stop or len(lines) > 40:
+            break
+        if el.tag in _LINE_TAGS and not page.in_chrome(el):
+            has_lines = any(isinstance(c.tag, str) and c.tag in _LINE_TAGS and c.tag not in _INLINE_TAGS for c in el)
+            if has_lines and not _own_text(el):
+                continue
+            text = text_of(el)
+            if text and len(text) <= 150:
+                lines.append(text)
+    return lines
+
+
+def _after(el: HtmlElement) -> Iterator[HtmlElement]:
+    """The nodes after ``el`` in document order, its own descendants first: ``root.iter()``
+    from ``el`` on, without walking the page up to it."""
+    yield from el.iterdescendants()
+    node: HtmlElement | None = el
+    while node is not None:
+        for sibling in node.itersiblings():
+            yield sibling
+            yield from sibling.iterdescendants()
+        node = node.getparent()
+
+
+def _own_text(el: HtmlElement) -> bool:
+    return bool((el.text or "").strip() or any((c.tail or "").strip() for c in el))
+
+
+@once_per_page
+def byline_candidates(page: Page) -> list[list[str]]:
+    """Byline candidates in groups, most specific first; the first non-empty group is the byline.
+
+    1. ``rel=author`` / ``itemprop=author`` elements: one name each, several authors apart;
+    2. elements whose class names a byline or an author (the innermost ones);
+    3. "By ..." lines under the headline.
+    """
+    marked = _AUTHOR_MARKED(page.root)
+    classed = [el for el, _ in page.named_with("author", "byline")]
+    groups: list[list[str]] = []
+    for elements, is_class in ((marked, False), (classed, True)):
+        texts = []
+        for el in elements:
+            if page.in_chrome(el) or el.tag in ("meta", "link", "body", "html", "article", "main"):
+                continue
+            if is_class and any(
+                "author" in page.names.get(d, "").lower() or d.get("rel") == "author" for d in el.iterdescendants()
+            ):
+                continue  # a wrapper: its inner author elements speak for it
+            text = text_of(el)
+            if text and len(text) <= 150 and not is_source_line(text):
+                texts.append(text)
+        groups.append(texts)
+    groups.append([line for line in header_lines(page) if is_byline(line)])
+    return groups
+
+
+def source_lines(page: Page) -> list[str]:
+    """ "Source: ..." lines near the headline, then anywhere in the article."""
+    found = [line for line in header_lines(page) if is_source_line(line)]
+    for el in text_nodes_with(page, "source"):
+        text = text_of(el)
+        if len(text) <= 80 and is_source_line(text) and not page.in_boilerplate(el):
+            found.append(text)
+    return found
+
+
+def labelled_values(page: Page, label: str) -> list[str]:
+    """Values the page labels with ``label``: ``"Coverage: War on Gaza"`` lines, then boxes whose
+    class names the label (``<div class="coverage"><span>Coverage</span> <a>War on Gaza</a></div>``),
+    the label word removed. Only the site's chrome and teaser boxes are left out.
+    """
+    line = re.compile(rf"^{re.escape(label)}s?\s*[:：]\s*(.+)$", re.IGNORECASE)
+    prefix = re.compile(rf"^{re.escape(label)}s?\s*[:：]?\s*", re.IGNORECASE)
+    word = label.lower()
+    found = []
+    for el in text_nodes_with(page, word):
+        text = text_of(el)
+        match = line.match(text) if len(text) <= 120 else None
+        if match and not page.in_chrome(el):
+            found.append(match.group(1))
+    for el in named_elements(page, word):
+        if page.in_chrome(el):
+            continue
+        if any(word in class_words(a) for a in el.iterancestors()):
+            continue  # the outermost box speaks for its parts
+        value = clean_text(prefix.sub("", text_of(el)))
+        if value and len(value) <= 80:
+            found.append(value)
+    return found
+
+
+def displayed_dates(page: Page) -> list[str]:
+    """Date texts shown near the headline: ``<time>`` text, then lines that look like a date."""
+    found = [text_of(el) for el in page.article_elements(("time",)) if text_of(el)]
+    found.extend(line for line in header_lines(page) if DISPLAYED_DATE.search(line))
+    return found
+
+
+def time_datetimes(page: Page) -> list[str]:
+    """``datetime`` attributes of ``<time>`` elements in the article, and ``itemprop=datePublished``."""
+    found = [el.get("datetime") for el in page.article_elements(("time",)) if el.get("datetime")]
+    found.extend(  # page.names holds every element with an itemprop, in page order
+        el.get("content") or text_of(el) for el in page.names if el.tag != "meta" and el.get("itemprop") == "datePublished"
+    )
+    return [f for f in found if f]
+
+
+def counter_lines(page: Page, kind: str) -> list[str]:
+    """``"5 Shares"`` (``kind="shares"``) or ``"4 Min Read"`` (``kind="read_time"``) lines of the article.
+
+    Counters often sit in share bars, so only the site's chrome and teaser boxes are left out.
+    """
+    pattern, word = (_SHARES, "share") if kind == "shares" else (_READ_TIME, "read")
+    lines = [line for line in header_lines(page) if pattern.match(line)]
+    if not lines:
+        for el in text_nodes_with(page, word):
+            # the number may sit in its own element: <div><span>5</span> Shares</div>
+            for candidate in (el, el.getparent()):
+                text = text_of(candidate) if candidate is not None else ""
+                if len(text) <= 30 and pattern.match(text) and not page.in_chrome(el):
+                    lines.append(text)
+                    break
+    return lines
+
+
+def original_date(page: Page) -> list[str]:
+    """The publication date htmldate finds (URL, scripts, text in many formats and languages),
+    as a date when it found no time. htmldate is the specialist here, and costs only the pages
+    where every other layer found nothing."""
+    found = find_date(
+        copy.deepcopy(page.root), url=page.url, extensive_search=True, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S%z"
+    )
+    if not found:
+        return []
+    return [found[:10] if found.endswith("T00:00:00") else found]

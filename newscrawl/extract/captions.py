@@ -1,0 +1,298 @@
+"""The article's captioned images: which boxes are figures (a ``<figure>``, a caption-named box
+with an image, caption text beside an image), which are teasers or chrome, and each one's
+caption, credit and image address.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from newscrawl.extract.chrome import CHROME_WORDS, HEADINGS, WORD, class_words, in_article, name_words, names_of
+from newscrawl.extract.document import once_per_page
+from newscrawl.extract.text import NO_TEXT_TAGS, inside, text_of
+from newscrawl.processors import clean_text
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+    from newscrawl.extract.document import Page
+
+
+_CREDIT_WORDS = frozenset({"credit", "credits", "copyright", "photographer", "source"})
+# Inside a caption, the author named is the photographer ("caption-author", "image__byline"), and
+# the rights named are the credit ("media-rights").
+_CAPTION_CREDIT_WORDS = _CREDIT_WORDS | {"author", "byline", "rights"}
+
+# A "legend" (French "légende") is a caption; so is the "description" of an image or a slide.
+_CAPTION_WORDS = frozenset({"caption", "legend"})
+_IMAGE_WORDS = frozenset({"image", "img", "photo", "foto", "picture", "pic", "media", "gallery", "lightbox", "slide", "bild"})
+_CAPTION_BOX_TAGS = frozenset({"figure", "div", "span", "p", "figcaption", "small", "em"})
+
+
+@once_per_page
+def caption_boxes(page: Page) -> list[HtmlElement]:
+    """The article's captioned images: ``<figure>``s, boxes whose class names a caption and
+    hold an image (``div.wp-caption``), and caption text standing on its own (``p.image-caption``,
+    a ``<figcaption>`` placed after its figure), outermost only. Anywhere outside the site's
+    chrome, but not teasers: an image that links to another page."""
+    candidates = list(page.root.iter("figure", "figcaption"))
+    for el, _ in page.named_with("caption", "legend", "description"):
+        words = class_words(el)
+        if "caption" in words or (words & {"legend", "description"} and _describes_image(el, words)):
+            candidates.append(el)
+    judged: set[HtmlElement] = set()
+    for img in page.root.iter("img"):
+        for box in itertools.islice(img.iterancestors("div", "span", "p"), 3):
+            if box in judged:
+                break
+            judged.add(box)
+            box_names = page.names.get(box)
+            if box_names and name_words(box_names) & _IMAGE_BOX_WORDS and _is_captioned_image(box, page):
+                candidates.append(box)
+                break
+    boxes: set[HtmlElement] = set()
+    image_boxes: dict[HtmlElement, bool] = {}
+    for el in sorted(dict.fromkeys(candidates), key=page.order.__getitem__):
+        if el.tag not in _CAPTION_BOX_TAGS or any(a in boxes for a in el.iterancestors()) or _is_teaser(el, page):
+            continue
+        if _in_page_chrome(el, page) or next(el.iterancestors("form"), None) is not None:
+            continue  # the site's chrome, or a sign-up or comment form's picture
+        if el.tag == "figure" and not _has_image(el) and next(el.iter("source"), None) is None:
+            continue  # a figure without an image: a quote, a player, a chart widget
+        if el.tag != "figure" and not _has_image(el) and (len(text_of(el)) < 15 or not _beside_image(el, page, image_boxes)):
+            continue
+        boxes.add(el)
+    return sorted(boxes, key=page.order.__getitem__)
+
+
+_IMAGE_BOX_WORDS = frozenset({"image", "img", "photo", "foto", "picture", "bild", "media"})
+
+
+def _is_captioned_image(el: HtmlElement, page: Page) -> bool:
+    """Whether an image-named box (``div.media``, ``div.image-widget``) is a figure in all but
+    name: one image (its ``<noscript>`` copy aside) and a line of text, no heading, no link to
+    another page."""
+    if _text_exceeds(el, 400) or sum(1 for img in el.iter("img") if img.getparent().tag != "noscript") != 1:
+        return False
+    if next(el.iter(*HEADINGS), None) is not None or any(_leads_elsewhere(a, page) for a in el.iter("a")):
+        return False
+    return len(text_of(el)) >= 15
+
+
+def _describes_image(el: HtmlElement, words: frozenset[str]) -> bool:
+    """Whether a "legend" or "description"-named element (``words``: its class words) is an
+    image's text: a legend always, a description when it or its parent names an image
+    (``image-description``, ``gallery__description``, ``<div class="image-text"><span
+    class="description">``), not the article's or an author's. An image box is no text."""
+    if "legend" not in words:
+        parent = el.getparent()
+        if not (words | (class_words(parent) if parent is not None else set())) & _IMAGE_WORDS:
+            return False
+    return not _has_image(el)
+
+
+def _in_page_chrome(el: HtmlElement, page: Page) -> bool:
+    """Whether an image box sits in the site's chrome. A name on the box itself, and "widget" in
+    an ancestor's, say how the CMS builds it (``widget__figure``, ``widget--type-image``), not where;
+    an article's own header is no chrome."""
+    for ancestor in el.iterancestors():
+        if ancestor not in page.chrome or (ancestor.tag == "header" and in_article(ancestor)):
+            continue  # an <article>'s own <header> holds its lead image
+        if ancestor.tag in ("nav", "footer", "aside", "header") or ancestor in page.box_labels:
+            return True
+        if name_words(page.names.get(ancestor, "")) & CHROME_WORDS - {"widget"}:
+            return True
+    return False
+
+
+# An image: <img>, <picture>, and the custom elements that stand for one (<amp-img>, <brick-image>).
+_IMAGE = etree.XPath(
+    "descendant-or-self::*[self::picture or contains(local-name(), 'img') or contains(local-name(), 'image')][1]"
+)
+
+
+def _has_image(el: HtmlElement) -> bool:
+    return bool(_IMAGE(el))
+
+
+def _beside_image(el: HtmlElement, page: Page, image_boxes: dict[HtmlElement, bool]) -> bool:
+    """Whether caption text without an image of its own sits beside one: a sibling of it, of its
+    parent, or of a wrapper holding little but it (a slide's "info" box with a "3 of 12" counter)
+    is an image box: an ``<img>``, ``<picture>`` or custom ``<brick-image>`` with no caption of
+    its own and no link to another page (a teaser). ``image_boxes`` remembers the judgements."""
+    room = len(text_of(el)) + 40
+    node = el
+    for level in range(5):
+        parent = node.getparent()
+        if parent is None or (level >= 2 and _text_exceeds(parent, room)):
+            return False
+        for child in parent:
+            if child is node or not isinstance(child.tag, str):
+                continue
+            if child not in image_boxes:
+                image_boxes[child] = _is_image_box(child, page)
+            if image_boxes[child]:
+                return True
+        node = parent
+    return False
+
+
+def _is_image_box(el: HtmlElement, page: Page) -> bool:
+    """Whether an element is an image with no caption of its own and no link to another page."""
+    if not _has_image(el) or any(_leads_elsewhere(a, page) for a in el.iter("a")):
+        return False
+    if not _text_exceeds(el, 20):
+        return True
+    # An image with only its credit beside it has no caption of its own either.
+    credits = frozenset(e for e in el.iter() if isinstance(e.tag, str) and _names_credit(e))
+    return bool(credits) and len(_text_without(el, credits)) < 20
+
+
+def _text_exceeds(el: HtmlElement, limit: int) -> bool:
+    """Whether an element's visible text is longer than ``limit`` characters (counted without
+    surrounding blanks, and only as far as needed)."""
+    total = 0
+    for node in el.iter():
+        if node is not el:
+            total += len((node.tail or "").strip())
+        if isinstance(node.tag, str) and node.tag not in NO_TEXT_TAGS:
+            total += len((node.text or "").strip())
+        if total > limit:
+            return True
+    return False
+
+
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)$", re.IGNORECASE)
+
+
+def _leads_elsewhere(anchor: HtmlElement, page: Page) -> bool:
+    """Whether a link takes the reader to another page. A link to the image itself (its file,
+    WordPress's ``rel=attachment`` page), to an anchor, or to the article or a view of it (a URL
+    carrying the article's own identifier: ``/article/123/photo/9``, ``/photos?article_id=123``)
+    is a zoom."""
+    href = page.absolute(anchor.get("href"))
+    if href is None or "attachment" in (anchor.get("rel") or "").lower().split():
+        return False
+    target = urlsplit(href)
+    if _IMAGE_FILE.search(target.path):
+        return False
+    here = urlsplit(page.url)
+    if (target.netloc, target.path.rstrip("/")) == (here.netloc, here.path.rstrip("/")):
+        return False
+    key = _article_key(here.path)
+    return not (key and target.netloc == here.netloc and key in f"{target.path}?{target.query}")
+
+
+def _article_key(path: str) -> str | None:
+    """The identifier an article's URL ends with (``379018``, ``20250121-QBJP5I25``), when it
+    is one: long enough and holding a digit, unlike a section name."""
+    segment = path.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return segment if len(segment) >= 6 and any(ch.isdigit() for ch in segment) else None
+
+
+def _is_teaser(el: HtmlElement, page: Page) -> bool:
+    """Whether an image box is a teaser: inside a link to another page, or its image wrapped in one."""
+    outer = next(el.iterancestors("a"), None)
+    if outer is not None:
+        return _leads_elsewhere(outer, page)
+    img = next(el.iter("img"), None)
+    link = next(img.iterancestors("a"), None) if img is not None else None
+    return link is not None and inside(link, frozenset([el])) and _leads_elsewhere(link, page)
+
+
+def _caption_text_element(box: HtmlElement) -> HtmlElement | None:
+    """The box's caption text: its first ``<figcaption>`` or caption-classed element that has text,
+    holds no image and is not the credit alone."""
+    for el in box.iter():
+        if (
+            el is not box
+            and isinstance(el.tag, str)
+            and (el.tag == "figcaption" or class_words(el) & _CAPTION_WORDS)
+            and el.tag not in ("svg", "button")
+            and not _names_credit(el)
+            and next(el.iter("img"), None) is None
+            and text_of(el)
+        ):
+            return el
+    return None
+
+
+_CAPTION_PART_WORDS = frozenset({"caption", "figcaption", "text", "title", "description", "legend"})
+
+
+def _names_credit(el: HtmlElement) -> bool:
+    """Whether one of an element's names says it is a caption's credit (``image-credit``,
+    ``caption__copyright``, ``copyrightHolder``), not a caption part inside a credit-named block
+    (``caption-credit__caption``)."""
+    if not el.attrib:
+        return False
+    for name in names_of(el).split():
+        words = [word.lower() for word in WORD.findall(name)]
+        if set(words) & _CAPTION_CREDIT_WORDS and words[-1] not in _CAPTION_PART_WORDS:
+            return True
+    return False
+
+
+def _text_without(el: HtmlElement, left_out: frozenset[HtmlElement]) -> str:
+    """:func:`text_of` an element, the text inside ``left_out`` elements (its credits) left out."""
+    within = frozenset([el])
+    return text_of(el, frozenset(e for e in left_out if e is not el and inside(e, within)))
+
+
+# Where lazy-loading pages keep an image's address while ``src`` holds a placeholder.
+_LAZY_SOURCES = ("data-src", "data-lazy-src", "data-original", "data-srcset", "srcset")
+
+
+def _image_url(img: HtmlElement, page: Page) -> str | None:
+    """An image's address: its ``src``, else (a ``data:`` placeholder or none) the first address
+    its lazy-loading attributes give."""
+    for attribute in ("src", *_LAZY_SOURCES):
+        value = (img.get(attribute) or "").strip().split(",")[0].split(" ")[0]
+        url = page.absolute(value)
+        if url:
+            return url
+    return None
+
+
+def figure_captions(page: Page) -> list[tuple[str, str | None, str | None]]:
+    """``(caption, credit, image_url)`` of the article's captioned images, in page order, each
+    caption once. An ``alt`` text is not a caption: readers do not see it, and teaser and
+    stock images carry one as often as article photos do.
+
+    A credit is returned separately only where the markup sets it apart (an element whose class
+    names a credit); otherwise it stays in the caption text for the processors to split.
+    """
+    found: list[tuple[str, str | None, str | None]] = []
+    seen: set[str] = set()
+    for box in caption_boxes(page):
+        img = next(box.iter("img"), None)
+        if box.tag == "figure" or _has_image(box):
+            caption_el = _caption_text_element(box)
+        else:  # caption text: its own caption-named part, where it holds more (a share bar)
+            inner = _caption_text_element(box)
+            caption_el = inner if inner is not None else box
+        if img is None and box.tag != "figure":
+            img = next((i for i in box.itersiblings("img", preceding=True)), None)
+        image = _image_url(img, page) if img is not None else None
+        credits = [el for el in box.iter() if isinstance(el.tag, str) and _names_credit(el)]
+        outermost = [el for el in credits if not any(a in credits for a in el.iterancestors())]
+        credit = " ".join(dict.fromkeys(filter(None, map(text_of, outermost)))) or None
+        if caption_el is not None:
+            # The separator that stood before a left-out credit goes with it: "Text - <credit>".
+            caption = _text_without(caption_el, frozenset(credits)).rstrip(" -–—|/")
+        else:
+            # No element says which text is the caption: the box's own text is, when it reads as one.
+            own = _text_without(box, frozenset(credits))
+            caption = own if len(own) >= 15 and next(box.iter("a"), None) is None else ""
+            caption = caption or (clean_text(img.get("data-caption")) if img is not None else None) or ""
+        if sum(ch.isalnum() for ch in caption) < 3:
+            caption = ""  # a bracket or a "By" left over from the credit and byline is no caption
+        if (caption or credit) and caption not in seen:
+            seen.add(caption)
+            found.append((caption, credit, image))
+    return found

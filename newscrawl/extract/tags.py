@@ -1,0 +1,171 @@
+"""The article's tags: the tags a page shows (``rel=tag`` links, tag boxes, lists under a
+"Topics" heading, links to tag pages), and the cleaning and judging of a layer of tag values
+(split, data-layer entries dropped, values for machines rather than readers told apart).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from newscrawl.extract.chrome import HEADINGS, class_words
+from newscrawl.extract.document import named_elements, once_per_page
+from newscrawl.extract.text import XML_SPACE, text_of
+from newscrawl.processors import clean_tag, split_keywords
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from lxml.html import HtmlElement
+
+    from newscrawl.extract.document import Page
+
+
+# A data-layer entry among keywords: "Day: Friday", "Page Type: Article", "WC: 1000-1999".
+_KEY_VALUE = re.compile(r"^[A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*)?:\s+\S")
+
+
+def tag_values(layer: Sequence[str]) -> list[str]:
+    """The tags of one layer, cleaned: a lone comma-joined value split, data-layer entries
+    (``Day: Friday``) dropped, ids and facet labels cleaned away."""
+    if len(layer) == 1:
+        layer = split_keywords(layer[0])
+    entries = [value for value in layer if _KEY_VALUE.match(value.strip()) and clean_tag(value) == value.strip()]
+    if len(entries) >= 3:
+        layer = [value for value in layer if value not in entries]
+    return [tag for tag in (clean_tag(value) for value in layer) if tag]
+
+
+def _fold(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$")
+_CODE = re.compile(r"^[A-Z0-9]{2,}(?:[:_-][A-Z0-9-]+)?$")
+_URL_WORD = re.compile(r"[^\W_]+")
+
+
+def machine_tags(values: Sequence[str], url: str) -> bool:
+    """Whether a layer holds values for machines rather than readers: slugs (``andy-murray``),
+    wire-service codes (``AERO``, ``INDS08``), or the words of the URL's slug spread as keywords."""
+    if all(" " not in value for value in values) and sum(bool(_SLUG.match(value)) for value in values) * 2 >= len(values):
+        return True
+    if len(values) >= 5 and sum(bool(_CODE.match(value)) for value in values) >= 0.8 * len(values):
+        return True
+    words = [value for value in values if _URL_WORD.fullmatch(value) and value.islower()]
+    if len(values) >= 3 and len(words) == len(values):
+        path = set(_URL_WORD.findall(_fold(urlsplit(url).path.casefold())))
+        return sum(_fold(word) in path for word in words) * 3 >= 2 * len(words)
+    return False
+
+
+_TAG_WORDS = frozenset({"tags", "tag", "keywords", "topics"})
+# A tag box's label ("Tags:") and its controls ("All topics", "Themen bearbeiten") are no tags.
+_LABEL = re.compile(
+    r"^(?:tags?|keywords|topics)\s*:?$|:$|^(?:(?:see |show )?all (?:topics|tags)|alle themen|themen (?:bearbeiten|verwalten|folgen)|"
+    r"(?:manage|edit|follow) (?:topics|tags))$",
+    re.IGNORECASE,
+)
+
+
+@once_per_page
+def tag_links(page: Page) -> list[str]:
+    """Tag names shown on the page: ``a[rel~=tag]``, then the links of a tag box (a box whose
+    class names tags and whose links lead to tag pages, else the first box named ``tags`` whose
+    links read as tags), then the links under a tag-list heading ("Topics", "Mehr lesen über"),
+    then a box of links to tag pages whatever its names.
+    A label such as "Tags:" and a count beside a tag ("Gaza 398") are not part of it."""
+    links = [a for a in page.root.iter("a") if (rel := a.get("rel")) and "tag" in XML_SPACE.split(rel)]
+    if not links:
+        boxes = dict.fromkeys(el for word in _TAG_WORDS for el in named_elements(page, word))
+        named_list: list[HtmlElement] = []
+        for box in sorted(boxes, key=page.order.__getitem__):
+            if box.tag not in ("div", "ul", "ol", "section", "p", "span", "nav") or page.in_chrome(box):
+                continue
+            anchors = [a for a in box.iter("a") if not _LABEL.match(text_of(a))]
+            to_tags = [a for a in anchors if _TAG_PATH.search(a.get("href") or "")]
+            if to_tags and len(to_tags) * 2 >= len(anchors):
+                links = anchors
+                break
+            if not named_list and "tags" in class_words(box) and _read_as_tags(anchors):
+                named_list = anchors
+        links = links or named_list
+    if not links:
+        links = _headed_tag_list(page) or _tag_path_list(page)
+    return [label for label in (_link_label(a) for a in links) if label and not _LABEL.match(label)]
+
+
+def _tag_path_list(page: Page) -> list[HtmlElement]:
+    """The links of the box holding most links to tag pages (``/thema/opcw``), when the box is
+    all links and they read as tags: a tag list whatever its class names."""
+    anchors = [(anchor, anchor.get("href") or "") for anchor in page.root.iter("a")]
+    if not _TAG_PATHS.search("\n".join(href for _, href in anchors)):
+        return []  # one search of all the links says no link goes to a tag page
+    counts: dict[HtmlElement, int] = {}
+    for anchor, href in anchors:
+        if _TAG_PATH.search(href) and not page.in_chrome(anchor):
+            for box in itertools.islice(anchor.iterancestors(), 4):
+                counts[box] = counts.get(box, 0) + 1
+    for box, count in sorted(counts.items(), key=lambda item: (-item[1], page.order[item[0]])):
+        if count < 2:
+            break
+        anchors = list(box.iter("a"))
+        shown = sum(len(text_of(a)) for a in anchors)
+        if count * 2 >= len(anchors) and _read_as_tags(anchors) and len(text_of(box)) <= shown + 2 * len(anchors) + 20:
+            return anchors
+    return []
+
+
+def _read_as_tags(anchors: Sequence[HtmlElement]) -> bool:
+    """Whether links read as tags: a few short names, not headlines."""
+    return 0 < len(anchors) <= 30 and all(0 < len(text) <= 40 and text.count(" ") < 5 for text in map(text_of, anchors))
+
+
+# Headings of a list of tags, in the languages of the sites we meet: "Tags", "Topics", "More on",
+# "Mehr zum Thema", "Mehr lesen über", "Schlagwörter", "Temas", "Sujets", "Argomenti", "Emner".
+_TAG_HEADING = re.compile(
+    r"^(?:tags?|topics?|related topics|keywords|more (?:on|about)(?: this(?: topic| story)?)?|"
+    r"themen?|mehr (?:zum thema|zu diesem thema|über|lesen über|zu)|schlagw[oö]rter|stichw[oö]rter|"
+    r"temas?|etiquetas|sujets?|mots[- ]cl[ée]s|argomenti|tag correlati|tematy|emner|ämnen|aihe(?:et)?)\s*:?$",
+    re.IGNORECASE,
+)
+
+
+def _headed_tag_list(page: Page) -> list[HtmlElement]:
+    """The links of the first box that a tag-list heading ("Topics", "Mehr lesen über")
+    introduces, when they read as tags: short names, not headlines."""
+    for heading in page.root.iter(*HEADINGS):
+        if len(heading) > 2 or not _TAG_HEADING.match(text_of(heading)) or page.in_chrome(heading):
+            continue
+        box = heading.getparent()
+        for _ in range(6):
+            if box is None:
+                break
+            anchors = [a for a in box.iter("a") if heading not in a.iterancestors()]
+            if anchors:
+                if _read_as_tags(anchors):
+                    return anchors
+                break
+            box = box.getparent()
+    return []
+
+
+_TAG_PATH = re.compile(
+    r"/(?:tags?|topics?|themen?|thema|schlagw[oö]rter|stichw[oö]rter|keywords?|etiquetas?|tema|temas|sujet|mots-cles)(?:/|\?|=|$)|[?&](?:tag|tags|keyword)=",
+    re.IGNORECASE,
+)
+# The same over links joined by newlines: it matches wherever it matches one of them.
+_TAG_PATHS = re.compile(_TAG_PATH.pattern, re.IGNORECASE | re.MULTILINE)
+
+
+def _link_label(anchor: HtmlElement) -> str:
+    """A link's text without a counter set in its own element (``Gaza<span>398</span>``)."""
+    text = text_of(anchor)
+    counters = [text_of(el) for el in anchor.iterdescendants() if isinstance(el.tag, str) and text_of(el).isdigit()]
+    for counter in counters:
+        if text.endswith(counter):
+            text = text[: -len(counter)].strip()
+    return text
