@@ -41,7 +41,8 @@ Which module holds what (importers use this package's names, re-exported here):
 - :mod:`~newscrawl.archive.state`: :class:`ArchiveState`, what a crawl reads to decide what to fetch;
 - :mod:`~newscrawl.archive.reading`: what the commands read (:func:`recent_runs`,
   :data:`RUN_COLUMNS`, :func:`kept_pages`, :func:`count_unkept`, :func:`homepage_capture`,
-  :func:`stored_text`, :func:`schema_version`, :func:`has_captures`).
+  :func:`stored_text`, :func:`schema_version`, :func:`has_captures`, and for ``warc prune`` and
+  ``export --format warc`` :func:`warc_files`, :func:`revisit_needs`, :func:`article_captures`).
 """
 
 from newscrawl.archive.connection import (
@@ -58,13 +59,16 @@ from newscrawl.archive.connection import (
 )
 from newscrawl.archive.reading import (
     RUN_COLUMNS,
+    article_captures,
     count_unkept,
     has_captures,
     homepage_capture,
     kept_pages,
     recent_runs,
+    revisit_needs,
     schema_version,
     stored_text,
+    warc_files,
 )
 from newscrawl.archive.schema import RUN_COUNTS, SCHEMA_VERSION, UPGRADES, VIEWS
 from newscrawl.archive.state import ArchiveState
@@ -82,6 +86,7 @@ __all__ = [
     "ArchiveError",
     "ArchiveState",
     "ArchiveVersionError",
+    "article_captures",
     "can_write",
     "content_hash",
     "count_unkept",
@@ -94,7 +99,9 @@ __all__ = [
     "parse_busy_timeout",
     "read_only_uri",
     "recent_runs",
+    "revisit_needs",
     "schema_version",
     "stored_text",
     "utcnow",
+    "warc_files",
 ]

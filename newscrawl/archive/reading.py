@@ -1,8 +1,9 @@
 """What the commands read of an archive besides a crawl's own reads (:mod:`newscrawl.archive.state`),
 each through a connection they open (read-only): the recent crawl runs (``newscrawl runs``), the
 articles whose stored text was read from a kept page and where that page is (``newscrawl
-reextract``), an article's stored text with its captions, the schema version of a file, and
-whether it keeps captures (``export --format warc``, ``warc prune``).
+reextract``), an article's stored text with its captions, the schema version of a file,
+whether it keeps captures, the WARC files its captures name and the articles' captures
+(``export --format warc``, ``warc prune``).
 """
 
 from __future__ import annotations
@@ -125,3 +126,37 @@ def has_captures(con: sqlite3.Connection) -> bool:
     columns = {row[1] for row in con.execute("PRAGMA table_info(articles)")}
     table = con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'captures'").fetchone()
     return "capture_id" in columns and table is not None
+
+
+def warc_files(con: sqlite3.Connection) -> dict[str, tuple[str, int]]:
+    """The WARC files the captures name (``newscrawl warc prune``): per file, when its last
+    capture was fetched and how many captures it holds."""
+    return {
+        row[0]: (row[1], row[2])
+        for row in con.execute(
+            "SELECT warc_file, max(fetched_at), count(*) FROM captures WHERE warc_file IS NOT NULL GROUP BY warc_file"
+        )
+    }
+
+
+def revisit_needs(con: sqlite3.Connection) -> list[tuple[str, str]]:
+    """``(revisit's file, response's file)`` for each two WARC files where a revisit in the first
+    refers to a response in the second: the second must stay while the first does."""
+    return con.execute(
+        "SELECT DISTINCT v.warc_file, r.warc_file FROM captures v JOIN captures r ON r.id = v.refers_to "
+        "WHERE v.warc_file IS NOT NULL AND r.warc_file IS NOT NULL AND v.warc_file != r.warc_file"
+    ).fetchall()
+
+
+def article_captures(con: sqlite3.Connection, condition: str = "1", params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """The articles ``condition`` on ``articles a`` selects, in ``id`` order, each with its capture
+    (``export --format warc``): ``(id, headline, url, fetched_at, record_type, record_id,
+    warc_file, offset, length)`` of the article and its capture, then ``(record_id, url,
+    warc_file, offset, length)`` of the response a revisit refers to; ``None`` where there is none."""
+    return con.execute(
+        "SELECT a.id, a.headline, c.url, c.fetched_at, c.record_type, c.record_id, c.warc_file, c.offset, c.length, "
+        "r.record_id, r.url, r.warc_file, r.offset, r.length "
+        "FROM articles a LEFT JOIN captures c ON c.id = a.capture_id LEFT JOIN captures r ON r.id = c.refers_to "
+        f"WHERE {condition} ORDER BY a.id",
+        params,
+    ).fetchall()
