@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from typing import TYPE_CHECKING
 
-from newscrawl.archive import Archive, ArchiveBusyError, ArchiveError, has_captures
+from newscrawl.archive import Archive, ArchiveBusyError, ArchiveError, has_captures, revisit_needs, warc_files
 from newscrawl.query import connect_readonly
 from newscrawl.warc import SUFFIX, file_info
 
@@ -61,16 +61,8 @@ def plan_prune(db: Path, warc_dir: Path, before: date) -> Plan:
             named: dict[str, tuple[str, int]] = {}
             needs: list[tuple[str, str]] = []
         else:
-            named = {
-                row[0]: (row[1], row[2])
-                for row in con.execute(
-                    "SELECT warc_file, max(fetched_at), count(*) FROM captures WHERE warc_file IS NOT NULL GROUP BY warc_file"
-                )
-            }
-            needs = con.execute(
-                "SELECT DISTINCT v.warc_file, r.warc_file FROM captures v JOIN captures r ON r.id = v.refers_to "
-                "WHERE v.warc_file IS NOT NULL AND r.warc_file IS NOT NULL AND v.warc_file != r.warc_file"
-            ).fetchall()
+            named = warc_files(con)
+            needs = revisit_needs(con)
     finally:
         con.close()
     # fetched_at is ISO 8601 in UTC: before the day is less than the day's date, as text.

@@ -67,7 +67,7 @@ def _columns(*rows: tuple[str, str, str]) -> tuple[Column, ...]:
 
 INTRO = """\
 One SQLite file (default `data/archive.db`) in WAL mode, so it can be read while a crawl writes.
-`newscrawl/archive.py` creates the schema and the views and performs every write. Times are ISO
+`newscrawl/archive/` creates the schema and the views and performs every write. Times are ISO
 8601. Times taken from the site keep the site's own offset (Asia/Beirut: `+02:00` in winter,
 `+03:00` in summer). Times taken from the crawler's clock are UTC (`+00:00`).
 

@@ -27,7 +27,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArchiveLoadFailed
 from warcio.warcwriter import WARCWriter
 
-from newscrawl.archive import ArchiveError, has_captures
+from newscrawl.archive import ArchiveError, article_captures, has_captures
 from newscrawl.export import replacing
 from newscrawl.query import ArticleFilter, connect_readonly, has_articles_table
 from newscrawl.warc import WarcReadError
@@ -90,13 +90,7 @@ def select_captures(db: str | Path, where: ArticleFilter | None = None) -> Selec
         if not has_articles_table(con) or not has_captures(con):
             raise ArchiveError(f"archive {db} holds no article with a WARC capture yet")
         condition, params = (where or ArticleFilter()).where("a")
-        rows = con.execute(
-            "SELECT a.id, a.headline, c.url, c.fetched_at, c.record_type, c.record_id, c.warc_file, c.offset, c.length, "
-            "r.record_id, r.url, r.warc_file, r.offset, r.length "
-            "FROM articles a LEFT JOIN captures c ON c.id = a.capture_id LEFT JOIN captures r ON r.id = c.refers_to "
-            f"WHERE {condition} ORDER BY a.id",
-            params,
-        ).fetchall()
+        rows = article_captures(con, condition, params)
     pages: list[Page] = []
     records: set[Record] = set()
     without = 0

@@ -1,0 +1,338 @@
+"""The archive's schema: the columns of its tables (the ``*_COLUMNS`` definitions), its views
+(:data:`VIEWS`), its version (:data:`SCHEMA_VERSION`) and the migrations that bring an older
+archive to it (:data:`UPGRADES`), in :class:`Schema`, the part of :class:`~newscrawl.archive.Archive`
+that creates the tables, indexes, full-text index and views an archive lacks when it is opened,
+in one write transaction (:meth:`Schema._transaction`).
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from sqlite_utils.db import Table
+
+from newscrawl.archive.connection import ArchiveVersionError
+from newscrawl.coverage import EXPECTED_FIELDS, absent_fields
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
+
+    import sqlite_utils
+
+    from newscrawl.archive.connection import _Connection
+
+_ARTICLE_COLUMNS: dict[str, type] = {
+    "id": int,
+    "url": str,
+    "post_id": str,
+    "edition": str,
+    "content_type": str,
+    "section": str,
+    "region": str,
+    "coverage": str,
+    "headline": str,
+    "lead": str,
+    "body": str,
+    "authors": str,
+    "source": str,
+    "published_at": str,
+    "modified_at": str,
+    "published_raw": str,
+    "tags": str,
+    "read_time_min": int,
+    "share_count": int,
+    "language": str,
+    "first_seen_at": str,
+    "last_fetched_at": str,
+    "content_hash": str,
+    "version": int,
+    "sitemap_lastmod": str,
+    "sitemap_news": str,
+    "missing_fields": str,
+    "truncated": str,
+    "capture_id": int,
+}
+# An article's text as the articles table holds it (but captions, a table of their own there).
+_TEXT_COLUMNS: dict[str, type] = dict.fromkeys(("headline", "lead", "body", "authors", "source", "tags"), str)
+# The article's text as it was, kept in article_versions when a re-fetch changes it.
+_VERSION_COLUMNS: dict[str, type] = {
+    "article_id": int,
+    "version": int,
+    "fetched_at": str,
+    "content_hash": str,
+    **_TEXT_COLUMNS,
+    "captions": str,
+    "capture_id": int,
+    "reason": str,
+}
+# One row per WARC record of a fetch (a response, or a revisit of an identical payload).
+_CAPTURE_COLUMNS: dict[str, type] = {
+    "id": int,
+    "run_id": int,
+    "url": str,
+    "fetched_at": str,
+    "status": int,
+    "content_type": str,
+    "payload_digest": str,
+    "record_type": str,
+    "refers_to": int,
+    "warc_file": str,
+    "offset": int,
+    "length": int,
+    "record_id": str,
+}
+# A re-fetch whose text looks damaged next to the stored one, kept aside instead of made a version.
+_HELD_COLUMNS: dict[str, type] = {
+    "id": int,
+    "article_id": int,
+    "url": str,
+    "fetched_at": str,
+    "reason": str,
+    "content_hash": str,
+    **_TEXT_COLUMNS,
+}
+_RUN_COVERAGE_COLUMNS: dict[str, type] = {"run_id": int, "content_type": str, "field": str, "articles": int, "present": int}
+_GONE_COLUMNS: dict[str, type] = {
+    "url": str, "status": int, "first_gone_at": str, "last_gone_at": str, "times_gone": int, "run_id": int, "returned_at": str,
+}  # fmt: skip
+#: crawl_runs columns counting what a run did, by Scrapy stats key.
+RUN_COUNTS = {
+    "requests": "downloader/request_count",
+    "new_articles": "newscrawl/articles_new",
+    "new_versions": "newscrawl/articles_changed",
+    "unchanged": "newscrawl/articles_unchanged",
+    "errors": "log_count/ERROR",
+    "ticker_lines": "newscrawl/ticker_lines",
+}
+
+
+#: The archive's views, by name: the ``SELECT`` of each. :meth:`Archive._create_views` creates
+#: them when an archive is opened and replaces one whose SQL changed, so old archives get them too.
+#: Their columns are described in :mod:`newscrawl.schema_docs`.
+VIEWS: dict[str, str] = {
+    "article_details": """SELECT a.id, a.url, a.edition, a.content_type, a.section, a.region, a.coverage, a.source,
+  a.published_at, a.headline, a.lead,
+  (SELECT group_concat(value, ', ') FROM (SELECT value FROM json_each(a.authors) ORDER BY key)) AS authors,
+  (SELECT group_concat(value, ', ') FROM (SELECT value FROM json_each(a.tags) ORDER BY key)) AS tags,
+  (SELECT group_concat(caption, ' | ') FROM (
+    SELECT c.text || coalesce(' (' || c.credit || ')', '') AS caption FROM captions c
+    WHERE c.article_id = a.id ORDER BY c.position)) AS captions,
+  (SELECT count(*) FROM captions c WHERE c.article_id = a.id) AS images,
+  a.version, a.first_seen_at, a.last_fetched_at
+FROM articles a""",
+    "ticker_timeline": """SELECT b.id, b.edition, b.text, b.attribution, b.url, b.first_seen_at, b.last_seen_at,
+  round((julianday(b.last_seen_at) - julianday(b.first_seen_at)) * 24, 1) AS hours_seen,
+  coalesce(nullif((SELECT count(*) FROM breaking_sightings s WHERE s.breaking_id = b.id), 0), b.seen_count) AS runs,
+  (SELECT min(s.run_id) FROM breaking_sightings s WHERE s.breaking_id = b.id) AS first_run,
+  (SELECT max(s.run_id) FROM breaking_sightings s WHERE s.breaking_id = b.id) AS last_run
+FROM breaking b
+ORDER BY b.first_seen_at, b.id""",
+}
+
+
+#: The version of the archive's schema this code writes. Raise it with any change to the
+#: schema, and add the step that brings an archive of the previous version to it (:data:`UPGRADES`).
+SCHEMA_VERSION = 1
+
+
+class Schema:
+    """The schema half of :class:`~newscrawl.archive.Archive`, which opens the connection: creating
+    and migrating the schema, and the write transaction that does it."""
+
+    path: Path
+    db: sqlite_utils.Database
+    _conn: _Connection | None
+
+    def _table(self, name: str) -> Table:
+        return Table(self.db, name)
+
+    # --- schema ---------------------------------------------------------------------------
+
+    def _schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _refuse_newer(self, version: int) -> None:
+        if version > SCHEMA_VERSION:
+            raise ArchiveVersionError(
+                f"archive {self.path} has schema version {version}; this newscrawl writes version {SCHEMA_VERSION}: "
+                "upgrade newscrawl"
+            )
+
+    def _open_schema(self) -> None:
+        """Bring the archive to :data:`SCHEMA_VERSION` in one transaction: the :data:`UPGRADES`
+        from its version, then :meth:`_create_schema` (what the schema has and the archive lacks),
+        then the version. Any failure leaves the file as it was."""
+        with self._transaction():
+            found = self._schema_version()  # again: another process may have migrated it meanwhile
+            self._refuse_newer(found)
+            for upgrade in UPGRADES[found:]:
+                upgrade(self)
+            self._create_schema()
+            if found != SCHEMA_VERSION:
+                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction (``BEGIN IMMEDIATE``, waiting up to the busy timeout for another
+        writer) around calls that would commit on their own: it commits at the end of the block,
+        or rolls back if the block raises."""
+        conn = self._conn
+        assert conn is not None
+        conn.execute("BEGIN IMMEDIATE")
+        conn.held = True
+        try:
+            yield
+        except BaseException:
+            conn.held = False
+            conn.rollback()
+            raise
+        conn.held = False
+        conn.commit()
+
+    def _from_version_0(self) -> None:
+        """Version 0 is every archive from before the schema had a version, whatever its shape.
+        Nothing to do beyond :meth:`_create_schema`, which adds the tables, columns and indexes
+        it lacks and fills ``missing_fields`` of the articles stored before that column."""
+
+    def _create_schema(self) -> None:
+        with self.db.conn:
+            self._table("articles").create(
+                _ARTICLE_COLUMNS, pk="id", not_null={"url", "edition", "first_seen_at", "last_fetched_at"}, if_not_exists=True
+            )
+            had_missing_fields = "missing_fields" in self._table("articles").columns_dict
+            self._add_missing_columns("articles", _ARTICLE_COLUMNS)
+            if not had_missing_fields:
+                self._fill_missing_fields()
+            self._table("articles").create_index(["url"], unique=True, if_not_exists=True)
+            self._table("articles").create_index(["edition", "post_id"], if_not_exists=True)
+            self._table("articles").create_index(["published_at"], if_not_exists=True)
+            self._table("tags").create({"id": int, "name": str}, pk="id", not_null={"name"}, if_not_exists=True)
+            self._table("tags").create_index(["name"], unique=True, if_not_exists=True)
+            self._table("article_tags").create(
+                {"article_id": int, "tag_id": int},
+                pk=("article_id", "tag_id"),
+                foreign_keys=[("article_id", "articles", "id"), ("tag_id", "tags", "id")],
+                if_not_exists=True,
+            )
+            self._table("article_tags").create_index(["tag_id"], if_not_exists=True)
+            self._table("captions").create(
+                {"article_id": int, "position": int, "text": str, "credit": str, "image_url": str},
+                pk=("article_id", "position"),
+                foreign_keys=[("article_id", "articles", "id")],
+                if_not_exists=True,
+            )
+            self._table("links").create(
+                {"article_id": int, "url": str, "kind": str},
+                pk=("article_id", "url", "kind"),
+                foreign_keys=[("article_id", "articles", "id")],
+                if_not_exists=True,
+            )
+            self._table("breaking").create(
+                {
+                    "id": int,
+                    "edition": str,
+                    "text": str,
+                    "attribution": str,
+                    "url": str,
+                    "first_seen_at": str,
+                    "last_seen_at": str,
+                    "seen_count": int,
+                },
+                pk="id",
+                not_null={"edition", "text", "first_seen_at", "last_seen_at", "seen_count"},
+                if_not_exists=True,
+            )
+            self._table("breaking").create_index(["edition", "text"], unique=True, if_not_exists=True)
+            self._table("article_versions").create(
+                _VERSION_COLUMNS,
+                pk=("article_id", "version"),
+                foreign_keys=[("article_id", "articles", "id")],
+                if_not_exists=True,
+            )
+            self._add_missing_columns("article_versions", _VERSION_COLUMNS)
+            self._table("held_fetches").create(
+                _HELD_COLUMNS, pk="id", foreign_keys=[("article_id", "articles", "id")], if_not_exists=True
+            )
+            self._table("held_fetches").create_index(["article_id"], if_not_exists=True)
+            run_columns: dict[str, type] = {
+                "id": int, "spider": str, "edition": str, "started_at": str, "finished_at": str, "status": str,
+                "complete": int, **dict.fromkeys(RUN_COUNTS, int), "args": str, "stats": str,
+            }  # fmt: skip
+            self._table("crawl_runs").create(
+                run_columns, pk="id", not_null={"spider", "started_at", "status"}, if_not_exists=True
+            )
+            self._add_missing_columns("crawl_runs", run_columns)
+            self._table("captures").create(
+                _CAPTURE_COLUMNS,
+                pk="id",
+                not_null={"url", "fetched_at", "record_type", "record_id"},
+                foreign_keys=[("run_id", "crawl_runs", "id"), ("refers_to", "captures", "id")],
+                if_not_exists=True,
+            )
+            self._table("captures").create_index(["url"], if_not_exists=True)
+            self._table("captures").create_index(["run_id"], if_not_exists=True)
+            self._table("captures").create_index(["record_id"], unique=True, if_not_exists=True)
+            self._table("breaking_sightings").create(
+                {"breaking_id": int, "run_id": int, "seen_at": str},
+                pk=("breaking_id", "run_id"),
+                foreign_keys=[("breaking_id", "breaking", "id"), ("run_id", "crawl_runs", "id")],
+                if_not_exists=True,
+            )
+            self._table("breaking_sightings").create_index(["run_id"], if_not_exists=True)
+            self._table("run_coverage").create(
+                _RUN_COVERAGE_COLUMNS,
+                pk=("run_id", "content_type", "field"),
+                foreign_keys=[("run_id", "crawl_runs", "id")],
+                if_not_exists=True,
+            )
+            self._table("gone_articles").create(
+                _GONE_COLUMNS,
+                pk="url",
+                not_null={"status", "first_gone_at", "last_gone_at", "times_gone"},
+                foreign_keys=[("run_id", "crawl_runs", "id")],
+                if_not_exists=True,
+            )
+        if self._table("articles").detect_fts() is None:
+            self._table("articles").enable_fts(["headline", "lead", "body"], fts_version="FTS5", create_triggers=True)
+        self._create_views()
+
+    def _create_views(self) -> None:
+        """Create the :data:`VIEWS` an archive lacks, and replace those whose SQL changed."""
+        with self.db.conn:
+            for name, select in VIEWS.items():
+                sql = f"CREATE VIEW {name} AS\n{select}"
+                row = self.db.execute("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?", [name]).fetchone()
+                if row is not None and row[0] == sql:
+                    continue
+                self.db.execute(f"DROP VIEW IF EXISTS {name}")
+                self.db.execute(sql)
+
+    def _add_missing_columns(self, name: str, columns: dict[str, type]) -> None:
+        """Add columns a newer version defines to a table an older version created."""
+        table = self._table(name)
+        existing = table.columns_dict
+        for column, kind in columns.items():
+            if column not in existing:
+                table.add_column(column, kind)
+
+    def _fill_missing_fields(self) -> None:
+        """Record ``missing_fields`` of the articles an archive from before that column holds."""
+        names = ", ".join(EXPECTED_FIELDS)
+        updates = []
+        for row in self.db.execute(f"SELECT id, {names} FROM articles").fetchall():
+            values = dict(zip(EXPECTED_FIELDS, row[1:], strict=True))
+            for name in ("authors", "tags"):
+                values[name] = json.loads(values[name] or "[]")
+            updates.append((json.dumps(absent_fields(values)), row[0]))
+        self.db.conn.executemany("UPDATE articles SET missing_fields = ? WHERE id = ?", updates)
+
+
+#: The steps that migrate an archive, by the version they start from: ``UPGRADES[n]`` brings an
+#: archive of version ``n`` to version ``n + 1``. They run in order, with the version bump, in one
+#: transaction, before :meth:`Archive._create_schema` (which creates any table, column, index
+#: or view an archive lacks: a step is for what that cannot do, such as filling a new column of
+#: the rows already stored). There are :data:`SCHEMA_VERSION` of them.
+UPGRADES: tuple[Callable[[Schema], None], ...] = (Schema._from_version_0,)
