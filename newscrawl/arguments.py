@@ -10,6 +10,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from newscrawl.urls import origin
+
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
@@ -96,3 +98,18 @@ def gone_recheck(settings: BaseSettings) -> timedelta:
     if interval < timedelta(0):
         raise SpiderArgumentError(f"GONE_RECHECK_DAYS={value!r} is not a number of days (0 or more)")
     return interval
+
+
+def parse_base_url(value: str) -> str:
+    """The ``base_url`` argument: an http(s) origin (scheme, host and port), such as a mirror's."""
+    check_url_argument("base_url=", value.strip())
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SpiderArgumentError(f"base_url={value!r} is not an http(s) URL such as https://english.almayadeen.net")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise SpiderArgumentError(f"base_url={value!r} must be an origin only (scheme, host and port), with no path")
+    try:
+        parts.port  # noqa: B018 - validates the port
+    except ValueError as exc:
+        raise SpiderArgumentError(f"base_url={value!r} has an invalid port") from exc
+    return origin(value.strip())

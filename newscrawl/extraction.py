@@ -59,10 +59,12 @@ def extract_article(html: bytes | str, url: str, *, worker: MainTextWorker | Non
     }
 
 
-def site_context(site_origin: str) -> LoadContext:
-    """The loaders' context for any site, at ``site_origin``: no edition, time zone or site names
-    known beforehand (the ``news`` spider sets the edition per article, from its language)."""
-    return LoadContext(hosts=HostMap(site_origin, site_origin), edition="", timezone=None, site_names=())
+def site_context(site: str | HostMap) -> LoadContext:
+    """The loaders' context for any site, at an origin (or fetched from a mirror of it, by a
+    :class:`HostMap`): no edition, time zone or site names known beforehand (the ``news``
+    spider sets the edition per article, from its language)."""
+    hosts = site if isinstance(site, HostMap) else HostMap(site, site)
+    return LoadContext(hosts=hosts, edition="", timezone=None, site_names=())
 
 
 def news_article(page: Page, context: LoadContext, hints: ArticleHints, section: str | None) -> ArticleItem | None:

@@ -32,7 +32,7 @@ class Frontier:
     ``key`` turns a link into the archive's key of the article it names (its canonical URL on
     the real site). What it decides is counted in the run's stats (``stats()``: Scrapy sets a
     crawler's stats only when the crawl starts): ``newscrawl/archived_skipped``,
-    ``gone_skipped``, ``sitemap_current``, ``rechecks``, ``capped``.
+    ``gone_skipped``, ``not_article_skipped``, ``sitemap_current``, ``rechecks``, ``capped``.
     """
 
     def __init__(
@@ -58,6 +58,7 @@ class Frontier:
         self.articles_requested = 0
         self._archived: dict[str, bool] = {}
         self._gone: dict[str, datetime | None] = {}
+        self._not_article: dict[str, datetime | None] = {}
 
     def take_page(self, url: str) -> bool:
         """Whether to request a page that is not an article (a listing, a feed, a sitemap): the
@@ -78,8 +79,11 @@ class Frontier:
         if not (self.full or due or newer) and self.is_archived(url):
             self.stats().inc_value("newscrawl/archived_skipped")
             return False
-        if not self.full and self.gone_recently(url):
+        if not self.full and self._recent(self.gone_at(url)):
             self.stats().inc_value("newscrawl/gone_skipped")
+            return False
+        if not self.full and self._recent(self.not_article_at(url)):
+            self.stats().inc_value("newscrawl/not_article_skipped")
             return False
         if self.max_articles is not None and self.articles_requested >= self.max_articles:
             self.stats().set_value("newscrawl/capped", True)
@@ -118,19 +122,26 @@ class Frontier:
         return self._archived[key]
 
     def gone_at(self, url: str) -> datetime | None:
-        """When the archive last found the page gone (404, 410) or not an article, as the run
-        began (``None``: neither)."""
+        """When the archive last found the article gone (404, 410), as the run began (``None``:
+        it did not)."""
         key = self.key(url)
         if key not in self._gone:
             self._gone[key] = parse_moment(self.state.gone_at(key)) if self.state is not None else None
         return self._gone[key]
 
-    def is_known(self, url: str) -> bool:
-        """Whether the archive held the article, or knew it gone, when the run began: a listing
-        page of such links holds nothing new."""
-        return self.is_archived(url) or self.gone_at(url) is not None
+    def not_article_at(self, url: str) -> datetime | None:
+        """When the archive last found the page holding no article, as the run began (``None``:
+        it did not)."""
+        key = self.key(url)
+        if key not in self._not_article:
+            self._not_article[key] = parse_moment(self.state.not_article_at(key)) if self.state is not None else None
+        return self._not_article[key]
 
-    def gone_recently(self, url: str) -> bool:
-        """Whether the archive found the page gone less than ``GONE_RECHECK_DAYS`` ago."""
-        gone = self.gone_at(url)
-        return gone is not None and datetime.now(timezone.utc) - gone < self.gone_recheck
+    def is_known(self, url: str) -> bool:
+        """Whether the archive held the article, knew it gone, or knew the page for one without
+        an article, when the run began: a listing page of such links holds nothing new."""
+        return self.is_archived(url) or self.gone_at(url) is not None or self.not_article_at(url) is not None
+
+    def _recent(self, moment: datetime | None) -> bool:
+        """Whether ``moment`` is less than ``GONE_RECHECK_DAYS`` ago."""
+        return moment is not None and datetime.now(timezone.utc) - moment < self.gone_recheck

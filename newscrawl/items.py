@@ -139,3 +139,14 @@ class GoneItem:
     status: int
     #: When the answer came, ISO 8601 UTC with seconds.
     seen_at: str
+
+
+@dataclass(frozen=True)
+class NotArticleItem:
+    """A page fetched as an article that holds none (a day archive, a tag page, a page the CMS
+    types as a plain page): later runs leave it alone for ``GONE_RECHECK_DAYS``."""
+
+    #: Canonical URL of the page on the site's real host, as the link named it.
+    url: str
+    #: When the page was read, ISO 8601 UTC with seconds.
+    seen_at: str

@@ -19,6 +19,7 @@ from itemloaders.processors import Identity, MapCompose, TakeFirst
 from newscrawl import processors as p
 from newscrawl.extract.almayadeen import SITE_NAMES, TIMEZONE, TickerLine
 from newscrawl.items import ArticleItem, Caption, ContentType, LinkKind, RelatedLink, TickerItem
+from newscrawl.urls import clean_url
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -74,6 +75,12 @@ def edition_url(value: str | None, loader_context: dict[str, Any]) -> str | None
         return None
     hosts = _ctx(loader_context).hosts
     return hosts.to_real(value) if hosts.on_site(value) else None
+
+
+def article_url(value: str | None, loader_context: dict[str, Any]) -> str | None:
+    """An article's own URL in its archived form: an edition URL without click-tracking
+    parameters (:func:`edition_url`)."""
+    return edition_url(clean_url(value), loader_context) if value else None
 
 
 def content_type(value: str | None) -> ContentType | None:
@@ -135,7 +142,7 @@ class ArticleLoader(ItemLoader):
     default_input_processor = MapCompose(p.clean_text)
     default_output_processor = TakeFirst()
 
-    url_in = MapCompose(edition_url)
+    url_in = MapCompose(article_url)
     content_type_in = MapCompose(content_type)
     headline_in = MapCompose(headline)
     body_out = join_paragraphs

@@ -19,7 +19,7 @@ from twisted.internet import task
 from newscrawl.archive import BUSY_TIMEOUT, Archive, ArchiveBusyError, ArchiveError, is_busy, parse_busy_timeout, utcnow
 from newscrawl.capture import CaptureMiddleware
 from newscrawl.coverage import CoverageSettingError, CoverageTally, FieldCoverage, Limits, judge, stored_nothing
-from newscrawl.items import ArticleItem, GoneItem, TickerItem
+from newscrawl.items import ArticleItem, GoneItem, NotArticleItem, TickerItem
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -215,6 +215,8 @@ class ArchivePipeline:
                 self.flush()
         elif isinstance(item, GoneItem):
             self._record_gone(item)
+        elif isinstance(item, NotArticleItem):
+            self._record_not_article(item)
         return item
 
     def _record_gone(self, item: GoneItem) -> None:
@@ -222,6 +224,12 @@ class ArchivePipeline:
             self.archive.record_gone(item, self.run_id)
         except sqlite3.OperationalError as exc:
             logger.error("gone article %s not recorded: %s", item.url, self._fail(exc, []))
+
+    def _record_not_article(self, item: NotArticleItem) -> None:
+        try:
+            self.archive.record_not_article(item, self.run_id)
+        except sqlite3.OperationalError as exc:
+            logger.error("page %s not recorded as holding no article: %s", item.url, self._fail(exc, []))
 
     def _flush_if_due(self) -> None:
         captures = self.capture is not None and self.capture.pending

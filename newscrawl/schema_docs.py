@@ -464,10 +464,14 @@ RELATIONS: tuple[Relation, ...] = (
                 "`newscrawl/charset_corrected` (pages whose declared charset was wrong). The `news` spider adds what "
                 "discovery found (`newscrawl/found/<source>`, `newscrawl/articles_found`, "
                 "`newscrawl/articles_requested`), the off-host links it declined (`newscrawl/offsite_skipped`) and the "
-                "requested pages that held no article (`newscrawl/not_article`). Articles the site answered 404 or 410 "
-                "for: `newscrawl/articles_gone` (recorded in `gone_articles`; not errors), and those an incremental run "
-                "did not ask for again because they were found gone less than `GONE_RECHECK_DAYS` ago "
-                "(`newscrawl/gone_skipped`).",
+                "menu sections an incremental run did not walk because its start page linked nothing new "
+                "(`newscrawl/sections_skipped`). Both spiders count the requested pages that held no article "
+                "(`newscrawl/not_article`, recorded in `not_articles`), and what an incremental run did not ask for: "
+                "archived articles (`newscrawl/archived_skipped`), those a sitemap names at the archived version "
+                "(`newscrawl/sitemap_current`), pages found without an article (`newscrawl/not_article_skipped`) "
+                "and articles found gone (`newscrawl/gone_skipped`) less than `GONE_RECHECK_DAYS` ago; "
+                "`newscrawl/rechecks` counts the re-checks it made. Articles the site answered 404 or 410 for: "
+                "`newscrawl/articles_gone` (recorded in `gone_articles`; not errors).",
             ),
         ),
         examples=(
@@ -555,6 +559,30 @@ RELATIONS: tuple[Relation, ...] = (
                 "Archived articles the site has deleted since:",
                 "select a.published_at, a.headline, g.status, g.first_gone_at from gone_articles g\n"
                 "join articles a on a.url = g.url where g.returned_at is null order by g.first_gone_at desc;",
+            ),
+        ),
+    ),
+    Relation(
+        "not_articles",
+        "table",
+        "Pages a spider fetched as articles that held none: a day archive, a tag page, a page the CMS types as a "
+        "plain page. Not stored in `articles`; recorded so that later runs leave them alone.",
+        _columns(
+            ("url", "text", "canonical URL as the link named it, on the site's real host; primary key"),
+            ("first_seen_at, last_seen_at", "text", "UTC times the page was first and last read without an article"),
+            ("times_seen", "integer", "how many times it was"),
+            ("run_id", "integer", "the run that read it last (`crawl_runs.id`)"),
+        ),
+        notes=(
+            "An incremental run does not ask again for such a page read less than `GONE_RECHECK_DAYS` (30) days ago "
+            "(`newscrawl/not_article_skipped`), and counts it as known when it judges whether a listing page holds "
+            "something new. A `full=1` pass asks for it again. When the URL later holds an article, the article is "
+            "stored as any other and this row stays as a record of what the page was.",
+        ),
+        examples=(
+            Example(
+                "What the crawl took for articles but were not, most recent first:",
+                "select url, last_seen_at, times_seen from not_articles order by last_seen_at desc;",
             ),
         ),
     ),

@@ -38,6 +38,11 @@ def is_loopback(url: str) -> bool:
         return False
 
 
+def site_host(name: str) -> str:
+    """A host name with its ``www.`` twin folded in: ``www.site.example`` → ``site.example``."""
+    return name.removeprefix("www.")
+
+
 def is_static(url: str) -> bool:
     """Whether a URL names a static asset or data file rather than a page."""
     return urlsplit(url).path.lower().endswith(_STATIC_SUFFIXES)
@@ -97,21 +102,25 @@ class HostMap:
         """Whether a URL is on the edition (its real host or the mirror standing in for it)."""
         if url.startswith((self.fetch_origin + "/", self.real_origin + "/")):
             return True
-        return origin(url) in (self.real_origin, self.fetch_origin) or host(url) == host(self.real_origin)
+        return origin(url) in (self.real_origin, self.fetch_origin) or self._is_real_host(url)
 
     def to_fetch(self, url: str) -> str:
         """The URL to request: an edition URL moved onto the fetch origin."""
         if not self.mirrored or url.startswith(self.fetch_origin + "/"):
             return url
-        if host(url) == host(self.real_origin):
+        if self._is_real_host(url):
             return self.fetch_origin + _rest(url)
         return url
 
     def to_real(self, url: str) -> str:
         """The URL to archive: a fetch-origin URL moved back onto the real origin, canonical."""
-        if (self.mirrored and origin(url) == self.fetch_origin) or host(url) == host(self.real_origin):
+        if (self.mirrored and origin(url) == self.fetch_origin) or self._is_real_host(url):
             url = self.real_origin + _rest(url)
         return canonical(url)
+
+    def _is_real_host(self, url: str) -> bool:
+        """Whether a URL names the real site's host, by either scheme, ``www.`` or not."""
+        return site_host(host(url)) == site_host(host(self.real_origin))
 
 
 def _rest(url: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -169,12 +170,12 @@ def test_run_stats_count_discovery_and_pages_that_are_not_articles(othersite_cra
     }
 
 
-def test_second_crawl_adds_no_rows(othersite: Server, tmp_path: Path) -> None:
+def test_a_full_second_crawl_adds_no_rows(othersite: Server, tmp_path: Path) -> None:
     db = tmp_path / "twice.db"
     assert news(db, f"start_urls={othersite.base_url}/").returncode == 0
     with connect(db) as con:
         first = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
-    assert news(db, f"start_urls={othersite.base_url}/").returncode == 0
+    assert news(db, f"start_urls={othersite.base_url}/", "full=1").returncode == 0
     with connect(db) as con:
         second = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
         runs = [r[0] for r in con.execute("SELECT status FROM crawl_runs ORDER BY id")]
@@ -182,6 +183,108 @@ def test_second_crawl_adds_no_rows(othersite: Server, tmp_path: Path) -> None:
     assert second == first
     assert runs == ["finished", "finished"]
     assert run_stats(db)[1]["newscrawl/articles_unchanged"] == len(EXPECTED["articles"])
+
+
+DISCOVERY = {
+    "/robots.txt",
+    "/",
+    "/sitemap_index.xml",
+    "/sitemaps/pages.xml",
+    "/sitemaps/news.xml",
+    "/feeds/latest.rss",
+    "/feeds/atom.xml",
+}
+NEW_STORIES = {
+    "/world/lighthouse-keepers-cottage-opens-to-visitors-50001": "/world/harbour-strike-ends-after-nine-day-standoff-40117",
+    "/business/bakery-chain-adds-forty-jobs-on-the-quay-50002": "/business/regional-bank-posts-first-loss-in-a-decade-40131",
+}
+
+
+def add_stories(site: Path) -> None:
+    """Two new articles on a copy of the second fixture site, named only by its page sitemap
+    (each a copy of an older story's page under a new URL and headline)."""
+    sitemap = site / "sitemaps" / "pages.xml"
+    entries = []
+    for path, like in NEW_STORIES.items():
+        html = (site / like.lstrip("/") / "index.html").read_text(encoding="utf-8")
+        headline = path.rsplit("/", 1)[1].rsplit("-", 1)[0].replace("-", " ").capitalize()
+        html = html.replace(f'"{like}"', f'"{path}"')
+        match = re.search(r"<h1[^>]*>([^<]*)", html)
+        assert match is not None
+        html = html.replace(match[1], headline)
+        (site / path.lstrip("/")).mkdir(parents=True)
+        (site / path.lstrip("/") / "index.html").write_text(html, encoding="utf-8")
+        entries.append(f"<url><loc>{path}</loc><lastmod>2025-03-15</lastmod></url>")
+    xml = sitemap.read_text(encoding="utf-8")
+    sitemap.write_text(xml.replace("</urlset>", "\n".join(entries) + "\n</urlset>"), encoding="utf-8")
+
+
+def rerun_requests(server: Server, db: Path, *args: str) -> Counter[str]:
+    before = len(server.requests)
+    result = news(db, f"start_urls={server.base_url}/", *args)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return Counter(target for _, target, _ in server.requests_since(before))
+
+
+def test_rerun_with_nothing_new_asks_for_discovery_pages_only(othersite: Server, tmp_path: Path) -> None:
+    db = tmp_path / "rerun.db"
+    first = rerun_requests(othersite, db)
+    assert set(EXPECTED["articles"]) <= set(first)
+    second = rerun_requests(othersite, db)
+    assert set(second) == DISCOVERY
+    _, stats = run_stats(db)
+    assert stats["newscrawl/articles_requested"] == 0
+    assert stats["newscrawl/sections_skipped"] == 3
+    # every article found is accounted for: archived, current by its sitemap, or the day archive
+    skipped = ("newscrawl/archived_skipped", "newscrawl/sitemap_current", "newscrawl/not_article_skipped")
+    assert sum(stats.get(key, 0) for key in skipped) == stats["newscrawl/articles_found"]
+    assert stats["newscrawl/not_article_skipped"] == 1
+    with connect(db) as con:
+        assert [r[0] for r in con.execute("SELECT complete FROM crawl_runs ORDER BY id")] == [1, 1]
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == len(EXPECTED["articles"])
+
+
+def test_rerun_fetches_exactly_the_new_articles_and_full_fetches_all(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(OTHERSITE, site)
+    db = tmp_path / "grow.db"
+    server = start_mirror(site, log_requests=True)
+    try:
+        rerun_requests(server, db)
+        add_stories(site)
+        grown = rerun_requests(server, db)
+        full = rerun_requests(server, db, "full=1")
+    finally:
+        server.stop()
+    assert set(grown) - DISCOVERY == set(NEW_STORIES)
+    with connect(db) as con:
+        headlines = {r[0].removeprefix(server.base_url): r[1] for r in con.execute("SELECT url, headline FROM articles")}
+    assert len(headlines) == len(EXPECTED["articles"]) + 2
+    assert (
+        headlines["/world/lighthouse-keepers-cottage-opens-to-visitors-50001"] == "Lighthouse keepers cottage opens to visitors"
+    )
+    articles = set(EXPECTED["articles"]) | set(NEW_STORIES)
+    assert articles <= set(full)
+    assert {"/world/", "/business/", "/culture/"} <= set(full)
+    assert run_stats(db)[1]["newscrawl/articles_unchanged"] == len(articles)
+
+
+def test_a_site_through_two_mirrors_is_one_site(tmp_path: Path) -> None:
+    db = tmp_path / "mirrors.db"
+    real = "https://www.meridianpost.example"
+    for _ in range(2):  # each time on another free port
+        server = start_mirror(OTHERSITE)
+        try:
+            result = news(db, f"start_urls={real}/", f"base_url={server.base_url}", "full=1")
+        finally:
+            server.stop()
+        assert result.returncode == 0, result.stderr[-3000:]
+    with connect(db) as con:
+        urls = {r[0] for r in con.execute("SELECT url FROM articles")}
+        versions = con.execute("SELECT count(*) FROM article_versions").fetchone()[0]
+    assert urls == {real + path.rstrip("/") for path in EXPECTED["articles"]}
+    assert versions == 0  # the second pass found every article as the first stored it
+    assert run_stats(db)[1]["newscrawl/articles_unchanged"] == len(urls)
 
 
 def test_max_articles_bounds_the_run(othersite: Server, tmp_path: Path) -> None:
@@ -211,7 +314,13 @@ def test_max_articles_bounds_the_run(othersite: Server, tmp_path: Path) -> None:
         ),
         (("start_urls=http://127.0.0.1:9/", "max_articles=0"), "max_articles='0' is not a positive integer"),
         (("start_urls=http://127.0.0.1:9/", "max_articles=many"), "max_articles='many' is not a positive integer"),
-        (("start_urls=http://127.0.0.1:9/", "base_url=http://127.0.0.1:9"), "unknown argument(s) base_url"),
+        (("start_urls=http://127.0.0.1:9/", "edition=en"), "unknown argument(s) edition"),
+        (("start_urls=http://127.0.0.1:9/", "full=maybe"), "full='maybe' is not 1 or 0 (yes or no)"),
+        (
+            ("start_urls=https://a.example/,https://b.example/", "base_url=http://127.0.0.1:9"),
+            "base_url names a mirror of one site: give start_urls on one origin with it",
+        ),
+        (("start_urls=https://a.example/", "base_url=http://127.0.0.1:9/news"), "must be an origin only"),
     ],
 )
 def test_bad_argument_is_one_clear_line(tmp_path: Path, arguments: tuple[str, ...], message: str) -> None:
@@ -271,11 +380,42 @@ def spider_with_crawler(**kwargs: Any) -> NewsSpider:
     return NewsSpider.from_crawler(crawler, **kwargs)
 
 
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://www.site.example/world/a-story-1",
+        "http://www.site.example/world/a-story-1",
+        "https://site.example/world/a-story-1/",
+        "https://www.site.example/world/a-story-1?utm_source=rss&fbclid=x#comments",
+        "http://127.0.0.1:8123/world/a-story-1",
+    ],
+)
+def test_url_variants_of_an_article_are_one_article(link: str) -> None:
+    spider = NewsSpider(start_urls="https://www.site.example/", base_url="http://127.0.0.1:8123")
+    assert spider.archive_key(link) == "https://www.site.example/world/a-story-1"
+    assert spider._to_fetch(link) in {"http://127.0.0.1:8123/world/a-story-1", "http://127.0.0.1:8123/world/a-story-1/"}
+
+
+def test_an_article_page_names_itself_by_its_canonical_link_without_tracking(tmp_path: Path) -> None:
+    html = b"""<html><head><title>A story</title><link rel="canonical" href="https://site.example/world/a-story-1">
+    </head><body><article><h1>A story</h1><p>One paragraph of the story, long enough to count as a body.</p>
+    <p>Another paragraph of the story, long enough to count as a body too.</p></article></body></html>"""
+    crawler = get_crawler(NewsSpider, settings_dict={"ARCHIVE_DB": str(tmp_path / "a.db")})
+    spider = NewsSpider.from_crawler(crawler, start_urls="https://www.site.example/")
+    for fetched in ("https://www.site.example/world/a-story-1?utm_medium=social", "http://site.example/world/a-story-1"):
+        response = TextResponse(fetched, body=html, encoding="utf-8")
+        assert [item.url for item in spider.parse_article(response, ArticleHints(), None)] == [
+            "https://www.site.example/world/a-story-1"
+        ]
+    assert spider.state is not None
+    spider.state.close()
+
+
 def test_arguments_are_recorded_and_hosts_allowed() -> None:
     spider = NewsSpider(start_urls=" HTTPS://News.Example/world/#top, http://other.example, https://news.example/world/ ")
     assert spider.start_pages == ["https://news.example/world/", "http://other.example/"]
     assert spider.allowed_domains == ["news.example", "other.example"]
-    assert spider.arguments == {"start_urls": spider.start_pages, "max_articles": None}
+    assert spider.arguments == {"start_urls": spider.start_pages, "max_articles": None, "full": False, "base_url": None}
 
 
 def test_loopback_start_urls_are_crawled_without_delays() -> None:

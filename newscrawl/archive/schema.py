@@ -98,6 +98,7 @@ _RUN_COVERAGE_COLUMNS: dict[str, type] = {"run_id": int, "content_type": str, "f
 _GONE_COLUMNS: dict[str, type] = {
     "url": str, "status": int, "first_gone_at": str, "last_gone_at": str, "times_gone": int, "run_id": int, "returned_at": str,
 }  # fmt: skip
+_NOT_ARTICLE_COLUMNS: dict[str, type] = {"url": str, "first_seen_at": str, "last_seen_at": str, "times_seen": int, "run_id": int}
 #: crawl_runs columns counting what a run did, by Scrapy stats key.
 RUN_COUNTS = {
     "requests": "downloader/request_count",
@@ -292,6 +293,13 @@ class Schema:
                 _GONE_COLUMNS,
                 pk="url",
                 not_null={"status", "first_gone_at", "last_gone_at", "times_gone"},
+                foreign_keys=[("run_id", "crawl_runs", "id")],
+                if_not_exists=True,
+            )
+            self._table("not_articles").create(
+                _NOT_ARTICLE_COLUMNS,
+                pk="url",
+                not_null={"first_seen_at", "last_seen_at", "times_seen"},
                 foreign_keys=[("run_id", "crawl_runs", "id")],
                 if_not_exists=True,
             )

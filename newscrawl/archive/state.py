@@ -1,17 +1,22 @@
 """What a crawl reads of the archive to decide what to fetch (:class:`ArchiveState`): whether
-an article is archived, gone, or held at the version a sitemap names, the candidates of a
+an article is archived, gone, known for a page without one, or held at the version a sitemap names, the candidates of a
 re-check schedule, whether the last run was complete, the last capture of a URL (for revisit
 records) and what the WARC files of unended runs hold, all through a read-only connection.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newscrawl.archive.connection import BUSY_TIMEOUT
 from newscrawl.schedule import parse_moment
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 class ArchiveState:
@@ -72,30 +77,52 @@ class ArchiveState:
         modified, fetched = parse_moment(lastmod), parse_moment(row[1])
         return modified is not None and fetched is not None and fetched >= modified + timedelta(hours=1)
 
-    def recent_articles(self, edition: str, since: str) -> list[tuple[str, str | None, str, str]]:
-        """``(url, published_at, first_seen_at, last_fetched_at)`` of the edition's articles
-        published (or, without a date, first seen) on or after ``since`` (ISO 8601 UTC), give
-        or take a day of time-zone offsets: the candidates of a re-check schedule."""
+    def not_article_at(self, url: str) -> str | None:
+        """When a page fetched as an article at this canonical URL last held none (ISO 8601
+        UTC); ``None`` if it never did."""
+        if self._con is None:
+            return None
+        try:
+            row = self._con.execute("SELECT last_seen_at FROM not_articles WHERE url = ?", [url]).fetchone()
+        except sqlite3.OperationalError:
+            return None  # an archive from before such pages were recorded
+        return str(row[0]) if row else None
+
+    def recent_articles(
+        self, edition: str | None, since: str, *, origins: Sequence[str] = ()
+    ) -> list[tuple[str, str | None, str, str]]:
+        """``(url, published_at, first_seen_at, last_fetched_at)`` of the articles published (or,
+        without a date, first seen) on or after ``since`` (ISO 8601 UTC), give or take a day of
+        time-zone offsets: the candidates of a re-check schedule. Only the ``edition``'s unless
+        it is ``None``; only those on one of ``origins`` (``https://site.example``) if any."""
         if self._con is None:
             return []
+        where: list[str] = ["coalesce(published_at, first_seen_at) >= ?"]
+        params: list[object] = [_day_before(since)]
+        if edition is not None:
+            where.append("edition = ?")
+            params.append(edition)
+        if origins:
+            where.append("(" + " OR ".join("substr(url, 1, ?) = ?" for _ in origins) + ")")
+            params += [value for origin in origins for value in (len(origin) + 1, origin + "/")]
         rows = self._con.execute(
-            "SELECT url, published_at, first_seen_at, last_fetched_at FROM articles "
-            "WHERE edition = ? AND coalesce(published_at, first_seen_at) >= ?",
-            [edition, _day_before(since)],
+            f"SELECT url, published_at, first_seen_at, last_fetched_at FROM articles WHERE {' AND '.join(where)}", params
         )
         return [(str(url), published, str(first), str(last)) for url, published, first, last in rows]
 
-    def last_run_complete(self, spider: str, edition: str | None, discover: str) -> bool:
-        """Whether the latest run of ``spider`` on ``edition`` that discovered articles the same
-        way (its ``discover`` argument, ``menus`` when it had none) fetched everything it had to
-        (finished, not capped, no article lost). A run killed midway never recorded that."""
+    def last_run_complete(self, spider: str, edition: str | None, discover: str, start_urls: Sequence[str] | None = None) -> bool:
+        """Whether the latest run of ``spider`` on ``edition`` (and on the same ``start_urls``)
+        that discovered articles the same way (its ``discover`` argument, ``menus`` when it had
+        none) fetched everything it had to (finished, not capped, no article lost). A run
+        killed midway never recorded that."""
         if self._con is None:
             return False
         try:
             row = self._con.execute(
                 "SELECT complete FROM crawl_runs WHERE spider = ? AND edition IS ? "
-                "AND coalesce(json_extract(args, '$.discover'), 'menus') = ? ORDER BY id DESC LIMIT 1",
-                [spider, edition, discover],
+                "AND coalesce(json_extract(args, '$.discover'), 'menus') = ? "
+                "AND json_extract(args, '$.start_urls') IS json(?) ORDER BY id DESC LIMIT 1",
+                [spider, edition, discover, None if start_urls is None else json.dumps(list(start_urls))],
             ).fetchone()
         except sqlite3.OperationalError:
             return False  # an archive from before runs recorded it

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
     from newscrawl.coverage import FieldCoverage
-    from newscrawl.items import GoneItem, TickerItem
+    from newscrawl.items import GoneItem, NotArticleItem, TickerItem
     from newscrawl.warc import Capture
 
 # Fields a re-fetch refreshes without making a version: where the site files the article, its
@@ -435,6 +435,17 @@ class Archive(Schema):
                 "times_gone = CASE WHEN returned_at IS NULL THEN times_gone + 1 ELSE 1 END, "
                 "status = excluded.status, last_gone_at = excluded.last_gone_at, run_id = excluded.run_id, returned_at = NULL",
                 [item.url, item.status, item.seen_at, item.seen_at, run_id],
+            )
+
+    def record_not_article(self, item: NotArticleItem, run_id: int | None = None) -> None:
+        """Record that a page fetched as an article held none (seen again: its ``last_seen_at``,
+        count and run move forward)."""
+        with self.db.conn:
+            self.db.execute(
+                "INSERT INTO not_articles (url, first_seen_at, last_seen_at, times_seen, run_id) VALUES (?, ?, ?, 1, ?) "
+                "ON CONFLICT (url) DO UPDATE SET last_seen_at = excluded.last_seen_at, times_seen = times_seen + 1, "
+                "run_id = excluded.run_id",
+                [item.url, item.seen_at, item.seen_at, run_id],
             )
 
     def _mark_returned(self, url: str, fetched_at: str) -> None:

@@ -70,6 +70,11 @@ def failure_kind(failure: Failure) -> str:
     return "error"
 
 
+def asked(response: Response) -> str:
+    """The URL the spider asked for that gave ``response``: before any redirect."""
+    return str(response.meta.get("redirect_urls", [response.url])[0])
+
+
 def asked_url(failure: Failure) -> str:
     """The URL a failed request asked for, not its redirects' last hop (``?`` when unknown)."""
     request = getattr(failure, "request", None)

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.http import Request, Response, TextResponse
 
 from newscrawl.archive import utcnow
-from newscrawl.arguments import SpiderArgumentError, check_url_argument, extract_processes, parse_flag, parse_max_articles
+from newscrawl.arguments import SpiderArgumentError, extract_processes, parse_base_url, parse_flag, parse_max_articles
 from newscrawl.backfill import DateWindow
 from newscrawl.discovery import SitemapLink, parse_sitemap, sitemap_body
 from newscrawl.extract import almayadeen as site
 from newscrawl.extract.response import html_page
+from newscrawl.items import NotArticleItem
 from newscrawl.loaders import LoadContext, load_ticker
 from newscrawl.pagework import PageJob, PagePool
-from newscrawl.spiders import start_page_problem
+from newscrawl.spiders import asked, start_page_problem
 from newscrawl.spiders.base import ArchiveSpider
-from newscrawl.urls import HostMap, canonical, host, origin
+from newscrawl.urls import HostMap, canonical, host
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -104,7 +104,7 @@ class AlMayadeenSpider(ArchiveSpider):
         if edition not in site.EDITIONS:
             raise SpiderArgumentError(f"edition={edition!r} is not one of {', '.join(site.EDITIONS)}")
         real_origin = site.EDITIONS[edition]
-        self.hosts = HostMap(real_origin=real_origin, fetch_origin=_parse_base_url(base_url or real_origin))
+        self.hosts = HostMap(real_origin=real_origin, fetch_origin=parse_base_url(base_url or real_origin))
         # Only the host fetched from: a crawl of a mirror never reaches the real site, even by a
         # redirect (newscrawl.middlewares.HostGuardMiddleware refuses every other host).
         self.allowed_domains = [host(self.hosts.fetch_origin)]
@@ -253,7 +253,7 @@ class AlMayadeenSpider(ArchiveSpider):
             for request in self._follow_listing(url, _PAGINATION_PRIORITY):
                 yield request
 
-    async def parse_article(self, response: Response) -> AsyncIterator[ArticleItem | TickerItem]:
+    async def parse_article(self, response: Response) -> AsyncIterator[ArticleItem | NotArticleItem | TickerItem]:
         """An article page: its ticker, then the article itself."""
         work = await self._read(response, "article")
         if work is None:
@@ -264,6 +264,7 @@ class AlMayadeenSpider(ArchiveSpider):
         self.crawler.stats.inc_value("newscrawl/article_pages")
         if work.not_article or work.article is None:
             self.crawler.stats.inc_value("newscrawl/not_article")
+            yield NotArticleItem(url=self.archive_key(asked(response)), seen_at=utcnow())
             return
         item = work.article
         entry: SitemapLink | None = response.meta.get("sitemap")
@@ -338,17 +339,3 @@ class AlMayadeenSpider(ArchiveSpider):
     def _section_hint(self, url: str) -> str | None:
         """The label of the listing an article URL sits under (``/news/politics/x`` → ``Politics``)."""
         return site.section_hint(url, self.sections)
-
-
-def _parse_base_url(value: str) -> str:
-    check_url_argument("base_url=", value.strip())
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SpiderArgumentError(f"base_url={value!r} is not an http(s) URL such as https://english.almayadeen.net")
-    if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise SpiderArgumentError(f"base_url={value!r} must be an origin only (scheme, host and port), with no path")
-    try:
-        parts.port  # noqa: B018 - validates the port
-    except ValueError as exc:
-        raise SpiderArgumentError(f"base_url={value!r} has an invalid port") from exc
-    return origin(value.strip())

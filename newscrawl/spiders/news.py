@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-import scrapy
 from scrapy import signals
-from scrapy.exceptions import CloseSpider, DontCloseSpider
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from newscrawl import discovery
-from newscrawl.archive import ArchiveState
-from newscrawl.arguments import SpiderArgumentError, check_url_argument, gone_recheck, parse_max_articles
+from newscrawl.archive import utcnow
+from newscrawl.arguments import SpiderArgumentError, check_url_argument, parse_base_url, parse_flag, parse_max_articles
 from newscrawl.discovery import ArticleHints
 from newscrawl.extract.response import html_page
 from newscrawl.extraction import news_article, site_context
+from newscrawl.items import NotArticleItem
 from newscrawl.schedule import parse_moment
-from newscrawl.spiders import LOOPBACK_SETTINGS, article_gone, failure_kind, record_failure, start_page_problem
-from newscrawl.urls import clean_url, host, is_loopback, is_static, origin, url_key
+from newscrawl.spiders import asked, failure_kind, start_page_problem
+from newscrawl.spiders.base import ArchiveSpider
+from newscrawl.urls import HostMap, clean_url, host, is_static, origin, site_host, url_key
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Iterator
@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
     from typing_extensions import Self
 
-    from newscrawl.items import ArticleItem, GoneItem
+    from newscrawl.archive import ArchiveState
+    from newscrawl.items import ArticleItem
 
 
 # Whose hints win when several sources describe an article: a news sitemap's, then a feed's.
@@ -47,6 +48,8 @@ class Candidate:
     hints: list[tuple[int, str, ArticleHints]] = field(default_factory=list)
     #: ``(menu position, label)`` of the first section page that listed it.
     section: tuple[int, str] | None = None
+    #: The latest ``<lastmod>`` a sitemap gave it, as given.
+    lastmod: str | None = None
 
     def merged_hints(self) -> ArticleHints:
         """Every source's hints, field by field in order of trust (the same whatever order they came in)."""
@@ -56,24 +59,41 @@ class Candidate:
         return merged
 
 
-class NewsSpider(scrapy.Spider):
+class NewsSpider(ArchiveSpider):
     """Archive any news site, from the start URLs given.
 
     The crawl has two phases. Discovery fetches each start page, its robots.txt and the
     sitemaps (and sitemap indexes, gzipped or not) named there, the RSS and Atom feeds the start
     page links, and the section pages of its menus (one level). It collects article URLs from all
     of them, deduplicated, together with what news sitemaps and feeds say about each article
-    (title, publication time, keywords). When discovery is done, each article is requested once;
-    a page that does not hold an article is counted (``newscrawl/not_article``) and not stored.
-    Sitemap and feed hints fill only the fields an article page does not show.
+    (title, publication time, keywords, the sitemap's ``lastmod``). When discovery is done, each
+    article the run takes (see below) is requested once; a page that does not hold an article
+    is counted (``newscrawl/not_article``), not stored, and recorded so that later runs leave it
+    alone for ``GONE_RECHECK_DAYS``. Sitemap and feed hints fill only the fields an article
+    page does not show.
 
-    Links are followed only on the start URLs' hosts (and the hosts they redirect to).
+    Links are followed only on the start URLs' hosts (and the hosts they redirect to); a host
+    and its ``www.`` twin are one site. An article is its canonical URL on its site: the page's
+    ``rel=canonical`` or ``og:url`` when it names the same site, else the URL fetched, without
+    click-tracking parameters.
 
     Arguments (``-a name=value``):
 
     - ``start_urls``: one or more http(s) URLs, comma-separated (required);
     - ``max_articles``: request at most this many articles (a positive integer), start-page
-      links first.
+      links first;
+    - ``full``: ``1`` re-fetches every article found and every section page; by default
+      (``0``) a run is incremental;
+    - ``base_url``: fetch from this origin instead (a mirror such as
+      ``http://127.0.0.1:8000``), crawled as if it were the site of the one start URL's
+      origin: archived URLs name the real host.
+
+    An incremental run requests the articles the archive does not hold, those whose re-check is
+    due (``RECHECK_SCHEDULE``), and those whose sitemap ``lastmod`` is newer than the archive's
+    copy. When the previous run on the same start URLs was complete, the start page's menu
+    sections are fetched only if the start page links an article the archive does not know:
+    a rerun on a site with nothing new asks for robots.txt, the sitemaps, the feeds and the
+    start page, and nothing else.
 
     A 403 or a challenge page on a start page, or a start page that cannot be fetched, stops the
     crawl with a one-line reason and a non-zero exit (see ``newscrawl.commands``), as does a
@@ -85,43 +105,67 @@ class NewsSpider(scrapy.Spider):
 
     name = "news"
 
-    def __init__(self, start_urls: str | None = None, max_articles: str | int | None = None, **unknown: Any) -> None:
+    def __init__(
+        self,
+        start_urls: str | None = None,
+        max_articles: str | int | None = None,
+        full: str | bool | None = None,
+        base_url: str | None = None,
+        **unknown: Any,
+    ) -> None:
         unknown.pop("_job", None)  # set by scrapyd, harmless
         if unknown:
-            raise SpiderArgumentError(f"unknown argument(s) {', '.join(sorted(unknown))}; news takes start_urls, max_articles")
+            raise SpiderArgumentError(
+                f"unknown argument(s) {', '.join(sorted(unknown))}; news takes start_urls, max_articles, full, base_url"
+            )
         super().__init__()
         self.start_pages = parse_start_urls(start_urls)
         self.max_articles = parse_max_articles(max_articles)
-        # One load context per host: an article's URLs are judged against its own site.
-        self.contexts = {host(url): site_context(origin(url)) for url in self.start_pages}
+        self.full = parse_flag("full", full)
+        #: How each site's URLs map between where they are fetched and what they are archived as,
+        #: by the fetched host (its ``www.`` twin folded in).
+        self.sites: dict[str, HostMap] = {}
+        if base_url:
+            origins = {origin(url) for url in self.start_pages}
+            if len(origins) > 1:
+                raise SpiderArgumentError("base_url names a mirror of one site: give start_urls on one origin with it")
+            self._add_site(HostMap(real_origin=origins.pop(), fetch_origin=parse_base_url(base_url)))
+        for url in self.start_pages:
+            if self._site_of(url) is None:
+                self._add_site(HostMap(origin(url), origin(url)))
         # newscrawl.middlewares.HostGuardMiddleware refuses every other host, redirects included.
-        self.allowed_domains = sorted(self.contexts)
-        self.arguments = {"start_urls": self.start_pages, "max_articles": self.max_articles}
-        self.requested: set[str] = set()
+        self.allowed_domains = sorted({host(hosts.fetch_origin) for hosts in self.sites.values()})
+        self.arguments = {
+            "start_urls": self.start_pages, "max_articles": self.max_articles, "full": self.full, "base_url": base_url or None,
+        }  # fmt: skip
         self.candidates: dict[str, Candidate] = {}
         self.sections: dict[str, tuple[int, str]] = {}
         self.listed: set[tuple[str, str]] = set()
         self.offsite: set[str] = set()
         self.articles_scheduled = False
-        self.gone_recheck = timedelta(days=30)
+
+    def fetch_origins(self) -> list[str]:
+        return sorted({hosts.fetch_origin for hosts in self.sites.values()})
+
+    def archive_key(self, url: str) -> str:
+        hosts = self._site_of(url)
+        return hosts.to_real(clean_url(url)) if hosts is not None else url_key(url)
+
+    def run_scope(self) -> dict[str, Any]:
+        return {"edition": None, "discover": "menus", "start_urls": self.start_pages}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        if all(is_loopback(url) for url in spider.start_pages):
-            # A server on this machine is ours: no politeness delays. "spider" priority, so
-            # settings given with -s still win.
-            for name, value in LOOPBACK_SETTINGS.items():
-                crawler.settings.set(name, value, priority="spider")
         crawler.signals.connect(spider.discovery_done, signal=signals.spider_idle)
-        spider.gone_recheck = gone_recheck(crawler.settings)
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.start_pages:
-            self.requested.add(url_key(url))
+            fetch = self._to_fetch(url)
+            self.frontier.take_page(fetch)
             yield Request(
-                url,
+                fetch,
                 callback=self.parse_start,
                 errback=self.start_failed,
                 meta={"handle_httpstatus_all": True},
@@ -134,28 +178,39 @@ class NewsSpider(scrapy.Spider):
         """A start page: refuse a block, then its robots.txt, feeds, menu sections and article links."""
         problem = start_page_problem(response, "start page")
         if problem:
-            self._stop(*problem)
+            self.stop(*problem)
         assert isinstance(response, TextResponse)
-        # A redirect to another host of the site (example.net → www.example.net) makes it the site.
-        self.contexts.setdefault(host(response.url), site_context(origin(response.url)))
-        self.requested.add(url_key(response.url))
+        if self._site_of(response.url) is None:
+            # A redirect to another host (site.example → site.example.com) makes it the site.
+            self._add_site(HostMap(origin(response.url), origin(response.url)))
+        self.frontier.take_page(response.url)
         yield from self._follow(origin(response.url) + "/robots.txt", self.parse_robots)
         page = html_page(response)
         assert page is not None
         for url in discovery.feed_links(page):
             yield from self._follow(url, self.parse_feed)
+        articles = [url for url in discovery.page_links(page) if discovery.is_article_link(url)]
+        # Past a start page that links nothing new, its sections hold nothing new either (the
+        # sitemaps and feeds still name what is).
+        walk_sections = not self.shallow or any(not self.frontier.is_known(url) for url in articles if self._on_site(url))
         for url, label in discovery.menu_links(page):
             if discovery.is_article_link(url):
                 self._add(url, "start_page")
             elif not self._on_site(url):
                 self._skip_offsite(url)
-            elif not is_static(url) and url_key(url) not in self.requested:
+            elif (
+                not is_static(url)
+                and url_key(self._to_fetch(url)) not in self.frontier.requested
+                and _path(url) not in self.sections
+            ):
                 section = (len(self.sections), label or _path(url))
                 self.sections[_path(url)] = section
-                yield from self._follow(url, self.parse_section, cb_kwargs={"section": section})
-        for url in discovery.page_links(page):
-            if discovery.is_article_link(url):
-                self._add(url, "start_page")
+                if walk_sections:
+                    yield from self._follow(url, self.parse_section, cb_kwargs={"section": section})
+                else:
+                    self.inc("newscrawl/sections_skipped")
+        for url in articles:
+            self._add(url, "start_page")
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
         """robots.txt: the sitemaps its ``Sitemap:`` lines name."""
@@ -167,7 +222,7 @@ class NewsSpider(scrapy.Spider):
         body = discovery.sitemap_body(response.body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
         sitemap = discovery.parse_sitemap(body, response.url) if body is not None else None
         if sitemap is None or sitemap.kind is None:
-            self._inc("newscrawl/bad_sitemaps")
+            self.inc("newscrawl/bad_sitemaps")
             self.logger.warning("Ignoring %s: not a sitemap", response.url)
             return
         for link in sitemap.links:
@@ -175,9 +230,9 @@ class NewsSpider(scrapy.Spider):
                 yield from self._follow(link.url, self.parse_sitemap)
             elif link.hints is not None:
                 # Google News sitemaps list articles only, whatever their URLs look like.
-                self._add(link.url, "news_sitemap", hints=link.hints, document=response.url, declared=True)
+                self._add(link.url, "news_sitemap", hints=link.hints, document=response.url, declared=True, lastmod=link.lastmod)
             else:
-                self._add(link.url, "sitemap")
+                self._add(link.url, "sitemap", lastmod=link.lastmod)
 
     def parse_feed(self, response: Response) -> None:
         """An RSS or Atom feed: its entries' links, with their titles and dates as hints."""
@@ -198,60 +253,64 @@ class NewsSpider(scrapy.Spider):
                 self._add(url, "section", section=section)
 
     def discovery_done(self) -> None:
-        """``spider_idle``: discovery is over, so request every article found, once."""
+        """``spider_idle``: discovery is over, so request the articles the run takes, once each:
+        those found, then the archived ones whose re-check is due."""
         if self.articles_scheduled:
             return
         self.articles_scheduled = True
-        self._set("newscrawl/articles_found", len(self.candidates))
+        self.set_stat("newscrawl/articles_found", len(self.candidates))
         if not self.candidates:
-            self._stop("failed", f"found no article links, feeds or sitemaps from {', '.join(self.start_pages)}")
+            self.stop("failed", f"found no article links, feeds or sitemaps from {', '.join(self.start_pages)}")
         assert self.crawler.engine is not None
-        chosen = self._not_gone(list(self.candidates.values()))[: self.max_articles]
-        for candidate in chosen:
-            hints = candidate.merged_hints()
-            section = candidate.section[1] if candidate.section else self._section_of(candidate.url)
-            self.crawler.engine.crawl(
-                Request(
-                    candidate.url,
-                    callback=self.parse_article,
-                    errback=self.article_failed,
-                    cb_kwargs={"hints": hints, "section": section},
-                )
-            )
-        self._set("newscrawl/articles_requested", len(chosen))
+        for candidate in self.candidates.values():
+            newer = False
+            if candidate.lastmod is not None:
+                if self.frontier.is_current(candidate.url, candidate.lastmod):
+                    continue
+                newer = self.frontier.is_archived(candidate.url)
+            if self.frontier.take_article(candidate.url, newer=newer):
+                self.crawler.engine.crawl(self._article_request(candidate))
+        found = {self.archive_key(c.url): c for c in self.candidates.values()}
+        for url in self.frontier.due_rechecks(self._recent_articles):
+            if self.frontier.take_article(self._to_fetch(url), due=True):
+                self.crawler.engine.crawl(self._article_request(found.get(url) or Candidate(self._to_fetch(url))))
+        self.set_stat("newscrawl/articles_requested", self.frontier.articles_requested)
         raise DontCloseSpider
+
+    def _article_request(self, candidate: Candidate) -> Request:
+        section = candidate.section[1] if candidate.section else self._section_of(candidate.url)
+        return Request(
+            candidate.url,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            cb_kwargs={"hints": candidate.merged_hints(), "section": section, "lastmod": candidate.lastmod},
+        )
+
+    def _recent_articles(self, state: ArchiveState, since: str) -> list[tuple[str, str | None, str, str]]:
+        return state.recent_articles(None, since, origins=sorted({hosts.real_origin for hosts in self.sites.values()}))
 
     # --- articles -------------------------------------------------------------------------
 
-    def parse_article(self, response: Response, hints: ArticleHints, section: str | None) -> Iterator[ArticleItem]:
+    def parse_article(
+        self, response: Response, hints: ArticleHints, section: str | None, lastmod: str | None = None
+    ) -> Iterator[ArticleItem | NotArticleItem]:
         """An article page: stored if it holds an article, sitemap and feed hints filling its gaps."""
         page = html_page(response)
         if page is None:
             return
-        self._inc("newscrawl/article_pages")
-        context = self.contexts.get(host(response.url)) or site_context(origin(response.url))
-        item = news_article(page, context, hints, section)
+        self.inc("newscrawl/article_pages")
+        hosts = self._site_of(response.url) or HostMap(origin(response.url), origin(response.url))
+        item = news_article(page, site_context(hosts), hints, section)
         if item is None:
-            self._inc("newscrawl/not_article")
+            self.inc("newscrawl/not_article")
+            yield NotArticleItem(url=self.archive_key(asked(response)), seen_at=utcnow())
             return
+        item.sitemap_lastmod = lastmod
         yield item
 
     def start_failed(self, failure: Failure) -> None:
         """A start page could not be fetched at all (DNS, refused connection, timeout, robots.txt)."""
-        if failure_kind(failure) == "blocked":
-            return  # the block was reported where it was seen
-        request = getattr(failure, "request", None)
-        url = request.url if request is not None else ", ".join(self.start_pages)
-        self._stop("failed", f"cannot reach {url}: {failure.getErrorMessage() or repr(failure.value)}")
-
-    def article_failed(self, failure: Failure) -> Iterator[GoneItem]:
-        """An article could not be fetched (after retries), is gone (404, 410: recorded as
-        such), or is skipped for good (oversized, redirected off its host)."""
-        gone = article_gone(self, failure, url_key)
-        if gone is not None:
-            yield gone
-        else:
-            record_failure(self, "article", failure)
+        self.cannot_start(failure, ", ".join(self.start_pages))
 
     def discovery_failed(self, failure: Failure) -> None:
         """A robots.txt, sitemap, feed or section page could not be fetched: the crawl goes on without it."""
@@ -259,7 +318,7 @@ class NewsSpider(scrapy.Spider):
             return  # the block was reported where it was seen
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
-        self._inc("newscrawl/discovery_errors")
+        self.inc("newscrawl/discovery_errors")
         if isinstance(failure.value, HttpError):
             # A site without robots.txt, or a feed that moved: worth a line, not an alarm.
             self.logger.info("Discovery: %s answered HTTP %s", url, failure.value.response.status)
@@ -273,11 +332,9 @@ class NewsSpider(scrapy.Spider):
         if not self._on_site(url):
             self._skip_offsite(url)
             return
-        key = url_key(url)
-        if key in self.requested:
-            return
-        self.requested.add(key)
-        yield Request(clean_url(url), callback=callback, errback=self.discovery_failed, cb_kwargs=cb_kwargs)
+        fetch = self._to_fetch(url)
+        if self.frontier.take_page(fetch):
+            yield Request(fetch, callback=callback, errback=self.discovery_failed, cb_kwargs=cb_kwargs)
 
     def _add(
         self,
@@ -288,6 +345,7 @@ class NewsSpider(scrapy.Spider):
         document: str = "",
         section: tuple[int, str] | None = None,
         declared: bool = False,
+        lastmod: str | None = None,
     ) -> None:
         """Record an article URL found by ``source`` (``declared``: listed as an article, whatever its URL)."""
         if declared:
@@ -298,59 +356,46 @@ class NewsSpider(scrapy.Spider):
         if not self._on_site(url):
             self._skip_offsite(url)
             return
-        key = url_key(url)
-        if key in self.requested:
+        fetch = self._to_fetch(url)
+        key = url_key(fetch)
+        if key in self.frontier.requested:
             return  # a start, section, sitemap or feed page
         if (source, key) not in self.listed:
             self.listed.add((source, key))
-            self._inc(f"newscrawl/found/{source}")
-        candidate = self.candidates.setdefault(key, Candidate(clean_url(url)))
+            self.inc(f"newscrawl/found/{source}")
+        candidate = self.candidates.setdefault(key, Candidate(fetch))
         if hints:
             candidate.hints.append((_HINT_RANK[source], document, hints))
         if section is not None and (candidate.section is None or section < candidate.section):
             candidate.section = section
+        if lastmod and (candidate.lastmod is None or _later(lastmod, candidate.lastmod)):
+            candidate.lastmod = lastmod
 
-    def _not_gone(self, candidates: list[Candidate]) -> list[Candidate]:
-        """The candidates the archive did not find gone (404, 410) less than ``GONE_RECHECK_DAYS`` ago."""
-        state = ArchiveState(self.settings.get("ARCHIVE_DB"))
-        now = datetime.now(timezone.utc)
-        try:
-            kept = [c for c in candidates if not _gone_since(state, url_key(c.url), now - self.gone_recheck)]
-        finally:
-            state.close()
-        if len(kept) < len(candidates):
-            self._inc("newscrawl/gone_skipped", len(candidates) - len(kept))
-        return kept
+    def _add_site(self, hosts: HostMap) -> None:
+        self.sites[site_host(host(hosts.fetch_origin))] = hosts
+        self.sites.setdefault(site_host(host(hosts.real_origin)), hosts)
+
+    def _site_of(self, url: str) -> HostMap | None:
+        return self.sites.get(site_host(host(url)))
+
+    def _to_fetch(self, url: str) -> str:
+        hosts = self._site_of(url)
+        return hosts.to_fetch(clean_url(url)) if hosts is not None else clean_url(url)
 
     def _on_site(self, url: str) -> bool:
-        return urlsplit(url).scheme in ("http", "https") and host(url) in self.contexts
+        return urlsplit(url).scheme in ("http", "https") and self._site_of(url) is not None
 
     def _skip_offsite(self, url: str) -> None:
         key = url_key(url)
         if key not in self.offsite:
             self.offsite.add(key)
-            self._inc("newscrawl/offsite_skipped")
+            self.inc("newscrawl/offsite_skipped")
 
     def _section_of(self, url: str) -> str | None:
         """The label of the deepest menu section whose path an article's path sits under."""
         path = _path(url)
         parents = [p for p in self.sections if p != "/" and path.startswith(p + "/")]
         return self.sections[max(parents, key=len)][1] if parents else None
-
-    # --- helpers --------------------------------------------------------------------------
-
-    def _inc(self, key: str, count: int = 1) -> None:
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(key, count)
-
-    def _set(self, key: str, value: object) -> None:
-        assert self.crawler.stats is not None
-        self.crawler.stats.set_value(key, value)
-
-    def _stop(self, status: str, message: str) -> NoReturn:
-        self._set("newscrawl/message", message)
-        self.logger.error(message)
-        raise CloseSpider(status)
 
 
 def parse_start_urls(value: str | None) -> list[str]:
@@ -376,9 +421,10 @@ def parse_start_urls(value: str | None) -> list[str]:
     return found
 
 
-def _gone_since(state: ArchiveState, key: str, since: datetime) -> bool:
-    gone = parse_moment(state.gone_at(key))
-    return gone is not None and gone > since
+def _later(a: str, b: str) -> bool:
+    """Whether sitemap ``lastmod`` ``a`` is later than ``b`` (a value that does not parse is not)."""
+    first, second = parse_moment(a), parse_moment(b)
+    return first is not None and (second is None or first > second)
 
 
 def _path(url: str) -> str:
