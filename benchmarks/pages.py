@@ -13,9 +13,9 @@ memory, learns the menus from the homepage as the spider does, then times, page 
 process's CPU clock, what the spider's page workers do with a page
 (:func:`newscrawl.pagework.read_page`), without Scrapy around it:
 
-- an article page (``parse_article``): parse, ``site.ticker_lines``,
-  ``site.ArticlePage(...).is_article()``, ``load_article``;
-- a listing page (``parse_listing``): parse, ``site.ticker_lines``, ``declares_article``, and the
+- an article page (``parse_article``): parse, the profile's ``ticker_lines``,
+  ``article_page(...).is_article()``, ``load_article``;
+- a listing page (``parse_listing``): parse, ``ticker_lines``, ``declares_article``, and the
   classification of every link (each reported, as on the first page a worker reads).
 
 It prints, per page kind, milliseconds per page (min/median/mean over the pages of a round) for
@@ -48,11 +48,10 @@ sys.path.sort(key=lambda entry: Path(entry or ".").resolve() == Path(__file__).r
 
 import sitegen  # benchmarks/sitegen.py, next to this file
 
-from newscrawl.extract import almayadeen as site
 from newscrawl.extract.document import Page
 from newscrawl.loaders import LoadContext
 from newscrawl.pagework import PageJob, read_page
-from newscrawl.urls import HostMap
+from newscrawl.sites import registry
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -60,7 +59,8 @@ if TYPE_CHECKING:
     from newscrawl.items import TickerItem
     from newscrawl.pagework import PageKind, PageWork
 
-ORIGIN = site.EDITIONS["en"]
+site = registry.by_name("almayadeen")
+ORIGIN = site.editions["en"].origin
 
 
 @dataclasses.dataclass
@@ -74,7 +74,7 @@ class Crawl:
     @classmethod
     def from_home(cls, html: str) -> Crawl:
         """The state after ``parse_home`` on the homepage ``html``."""
-        crawl = cls(LoadContext(hosts=HostMap(real_origin=ORIGIN, fetch_origin=ORIGIN)), {}, {})
+        crawl = cls(LoadContext.for_edition(site.editions["en"]), {}, {})
         for link in site.menu_links(Page.from_html(html, ORIGIN + "/")):
             (crawl.regions if link.is_region else crawl.sections)[site.listing_path(link.url)] = link.label
         return crawl
@@ -108,7 +108,7 @@ def item_dict(item: Any) -> dict[str, Any]:
 def _read(html: str, url: str, crawl: Crawl, kind: PageKind) -> PageWork:
     # a fresh memory of reported links: every link of the page is reported, as on a first sighting
     job = PageJob(
-        url=url, body=html.encode("utf-8"), encoding="utf-8", kind=kind, regions=crawl.regions,
+        url=url, body=html.encode("utf-8"), encoding="utf-8", kind=kind, site=site.name, regions=crawl.regions,
         context=crawl.context, section_hint=crawl.section_hint(url),
     )  # fmt: skip
     return read_page(job, set())

@@ -13,6 +13,7 @@ from newscrawl.extract.document import Page
 from newscrawl.extract.maintext import fast_main_text, is_doubtful
 from newscrawl.extract.newspage import NewsPage
 from newscrawl.loaders import LoadContext, load_article
+from newscrawl.sites.generic import PROFILE as GENERIC
 from newscrawl.urls import HostMap, origin
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
     from newscrawl.discovery import ArticleHints
     from newscrawl.items import ArticleItem
+    from newscrawl.sites.profile import SiteProfile
 
 #: The keys of an extracted article, in output order.
 KEYS = ("headline", "authors", "published", "modified", "source", "tags", "captions", "lead", "body", "language", "truncated")
@@ -67,15 +69,18 @@ def site_context(site: str | HostMap) -> LoadContext:
     return LoadContext(hosts=hosts, edition="", timezone=None, site_names=())
 
 
-def news_article(page: Page, context: LoadContext, hints: ArticleHints, section: str | None) -> ArticleItem | None:
-    """The article of ``page`` as the ``news`` spider reads it: the generic layers, then what its
-    sitemap or feed ``hints`` say where the page says nothing; its edition is the language the
-    page declares. ``None`` when the page holds no article."""
-    article = NewsPage(page, fallback={"published": [hints.published] if hints.published else []})
+def news_article(
+    page: Page, context: LoadContext, hints: ArticleHints, section: str | None, profile: SiteProfile = GENERIC
+) -> ArticleItem | None:
+    """The article of ``page`` as the ``news`` spider reads it: the layers of the site's
+    ``profile`` (the generic ones for a site without a profile), then what its sitemap or feed
+    ``hints`` say where the page says nothing; its edition is the context's (the profile's
+    edition), else the language the page declares. ``None`` when the page holds no article."""
+    article = profile.article_page(page, fallback={"published": [hints.published] if hints.published else []})
     if not article.is_article():
         return None
     item = apply_hints(load_article(article, context, section_hint=section), hints)
-    return dataclasses.replace(item, edition=item.language or "")
+    return dataclasses.replace(item, edition=context.edition or item.language or "")
 
 
 class MainTextWorker:

@@ -17,15 +17,14 @@ from itemloaders import ItemLoader
 from itemloaders.processors import Identity, MapCompose, TakeFirst
 
 from newscrawl import processors as p
-from newscrawl.extract.almayadeen import SITE_NAMES, TIMEZONE, TickerLine
 from newscrawl.items import ArticleItem, Caption, ContentType, LinkKind, RelatedLink, TickerItem
-from newscrawl.urls import clean_url
+from newscrawl.urls import HostMap, clean_url
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from newscrawl.extract.newspage import NewsPage
-    from newscrawl.urls import HostMap
+    from newscrawl.sites.profile import Edition, TickerLine
 
 _CONTENT_TYPES: dict[str, ContentType] = {
     "news": "news",
@@ -60,9 +59,20 @@ class LoadContext:
     """
 
     hosts: HostMap
-    edition: str = "en"
-    timezone: str | None = TIMEZONE
-    site_names: tuple[str, ...] = SITE_NAMES
+    edition: str = ""
+    timezone: str | None = None
+    site_names: tuple[str, ...] = ()
+
+    @classmethod
+    def for_edition(cls, edition: Edition, hosts: HostMap | None = None) -> LoadContext:
+        """The context of a crawl of a site's ``edition``, fetched through ``hosts`` (by default
+        from the edition's own origin)."""
+        return cls(
+            hosts=hosts or HostMap(edition.origin, edition.origin),
+            edition=edition.code,
+            timezone=edition.timezone,
+            site_names=edition.site_names,
+        )
 
 
 def _ctx(loader_context: dict[str, Any]) -> LoadContext:

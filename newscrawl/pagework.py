@@ -27,16 +27,17 @@ from typing import TYPE_CHECKING, Literal, cast
 from scrapy.http import HtmlResponse
 
 from newscrawl.archive import held_lock_fds, utcnow
-from newscrawl.extract import almayadeen as site
 from newscrawl.extract.response import html_page
 from newscrawl.extract.text import text_of
 from newscrawl.loaders import LoadContext, load_article, load_ticker
+from newscrawl.sites import registry
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from newscrawl.extract.document import Page
     from newscrawl.items import ArticleItem, TickerItem
+    from newscrawl.sites.profile import SiteProfile
     from newscrawl.urls import HostMap
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,8 @@ class PageJob:
     encoding: str
     #: ``"article"`` (an article page) or ``"listing"`` (a section, region or its other pages).
     kind: PageKind
+    #: The name of the site's profile (:mod:`newscrawl.sites.registry`), which reads the page.
+    site: str
     #: Region listing paths → menu labels, as the spider has learnt them.
     regions: dict[str, str]
     #: The crawl's hosts and edition.
@@ -112,8 +115,9 @@ def read_page(job: PageJob, seen: set[tuple[str, str, str]] | None = None) -> Pa
     response = HtmlResponse(url=job.url, body=job.body, encoding=job.encoding)
     page = html_page(response)
     assert page is not None  # an HtmlResponse is a text response
-    work = PageWork(ticker=load_ticker(site.ticker_lines(page), job.context, seen_at=utcnow()))
-    article = site.ArticlePage(page, regions=job.regions)
+    profile = registry.by_name(job.site)
+    work = PageWork(ticker=load_ticker(profile.ticker_lines(page), job.context, seen_at=utcnow()))
+    article = profile.article_page(page, regions=job.regions)
     if job.kind == "article":
         if article.is_article():
             work.article = load_article(article, job.context, section_hint=job.section_hint)
@@ -122,15 +126,15 @@ def read_page(job: PageJob, seen: set[tuple[str, str, str]] | None = None) -> Pa
         return work
     if article.declares_article():
         work.article = load_article(article, job.context, section_hint=job.section_hint)
-    work.links = list(_listing_links(page, job, seen if seen is not None else set()))
+    work.links = list(_listing_links(page, job, profile, seen if seen is not None else set()))
     return work
 
 
-def _listing_links(page: Page, job: PageJob, seen: set[tuple[str, str, str]]) -> Iterator[ListingLink]:
+def _listing_links(page: Page, job: PageJob, profile: SiteProfile, seen: set[tuple[str, str, str]]) -> Iterator[ListingLink]:
     if len(seen) > SEEN_LINKS_MAX:
         seen.clear()
-    following = site.page_number(page.url) + 1
-    links = _links_memo(job.context.hosts)
+    following = profile.page_number(page.url) + 1
+    links = _links_memo(profile, job.context.hosts)
     # an href means the same link on every page of the same path (a relative one included)
     path = page.url.split("#", 1)[0].split("?", 1)[0]
     on_page: set[tuple[str, str, str]] = set()
@@ -142,7 +146,7 @@ def _listing_links(page: Page, job: PageJob, seen: set[tuple[str, str, str]]) ->
         if known is None:
             if len(links) > LINK_MEMO_MAX:
                 links.clear()
-            known = links[path, href] = _link_kind(page, href, job.context.hosts)
+            known = links[path, href] = _link_kind(page, href, job.context.hosts, profile)
         url, kind, number = known
         if kind == "article":
             own = not page.in_chrome(anchor)
@@ -172,28 +176,28 @@ def _listing_links(page: Page, job: PageJob, seen: set[tuple[str, str, str]]) ->
 #: all. A listing's pagination can link every other page of it: thousands of links, the same on
 #: each of its pages.
 LINK_MEMO_MAX = 65_536
-_link_memo: tuple[HostMap | None, dict[tuple[str, str], tuple[str, LinkKind | None, int]]] = (None, {})
+_link_memo: tuple[tuple[SiteProfile, HostMap] | None, dict[tuple[str, str], tuple[str, LinkKind | None, int]]] = (None, {})
 
 
-def _links_memo(hosts: HostMap) -> dict[tuple[str, str], tuple[str, LinkKind | None, int]]:
-    """The link memo of a crawl's hosts (another crawl in this process starts a new one)."""
+def _links_memo(profile: SiteProfile, hosts: HostMap) -> dict[tuple[str, str], tuple[str, LinkKind | None, int]]:
+    """The link memo of a crawl's site and hosts (another crawl in this process starts a new one)."""
     global _link_memo  # noqa: PLW0603 - one memo per process, bounded
-    if _link_memo[0] != hosts:
-        _link_memo = (hosts, {})
+    if _link_memo[0] != (profile, hosts):
+        _link_memo = ((profile, hosts), {})
     return _link_memo[1]
 
 
-def _link_kind(page: Page, href: str, hosts: HostMap) -> tuple[str, LinkKind | None, int]:
+def _link_kind(page: Page, href: str, hosts: HostMap, profile: SiteProfile) -> tuple[str, LinkKind | None, int]:
     """What an href of a listing page links to: its absolute URL, its kind (``None``: nothing to
     follow) and, for another page of the listing, its page number."""
     url = page.absolute(href)
     if not url or not hosts.on_site(url):
         return "", None, 0
-    if site.page_kind(url) == "article":
+    if profile.page_kind(url) == "article":
         return url, "article", 0
-    if site.is_pagination(url, page.url):
-        return url, "pagination", site.page_number(url)
-    if site.is_subsection(url, page.url):
+    if profile.is_pagination(url, page.url):
+        return url, "pagination", profile.page_number(url)
+    if profile.is_subsection(url, page.url):
         return url, "subsection", 0
     return "", None, 0
 

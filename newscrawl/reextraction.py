@@ -17,11 +17,11 @@ from scrapy.http import HtmlResponse
 from newscrawl.archive import content_hash
 from newscrawl.charset import body_encoding
 from newscrawl.discovery import ArticleHints
-from newscrawl.extract import almayadeen as site
 from newscrawl.extract.response import html_page
 from newscrawl.extraction import news_article, site_context
 from newscrawl.loaders import LoadContext
 from newscrawl.pagework import PageJob, read_page
+from newscrawl.sites import registry
 from newscrawl.urls import HostMap, host, origin
 from newscrawl.warc import WarcReadError, read_exchange
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 #: The extraction that reads a page: the spider's that would crawl it.
 Profile = Literal["almayadeen", "news"]
-_EDITION_OF_HOST = {host(url): edition for edition, url in site.EDITIONS.items()}
+_ALMAYADEEN = registry.by_name("almayadeen")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +70,7 @@ class Reread:
 
 def profile_of(url: str) -> Profile:
     """The extraction that reads the article at ``url`` (its canonical URL)."""
-    return "almayadeen" if host(url) in _EDITION_OF_HOST else "news"
+    return "almayadeen" if _ALMAYADEEN.edition_for_host(host(url)) is not None else "news"
 
 
 def reread(page: KeptPage) -> Reread:
@@ -90,17 +90,17 @@ def extract(page: KeptPage, exchange: Exchange) -> ArticleItem | None:
     the spider that crawls such a page reads it; ``None`` when it reads no article."""
     encoding = body_encoding(exchange.body, header(exchange, "content-type"))
     if profile_of(page.url) == "almayadeen":
-        edition = _EDITION_OF_HOST[host(page.url)]
         job = PageJob(
             url=exchange.url,
             body=exchange.body,
             encoding=encoding,
             kind="article",
+            site=_ALMAYADEEN.name,
             regions=page.regions,
-            context=_context(edition, exchange.url),
+            context=_context(page.url, exchange.url),
             # Offline there are no menus to learn a label from: the section stored is the one
             # the crawl's hint gave (or a layer of the page, which comes before the hint).
-            section_hint=page.section or site.section_hint(exchange.url, page.sections),
+            section_hint=page.section or _ALMAYADEEN.section_hint(exchange.url, page.sections),
         )
         return read_page(job).article
     parsed = html_page(HtmlResponse(url=exchange.url, body=exchange.body, encoding=encoding))
@@ -116,8 +116,8 @@ def menus(exchange: Exchange, url: str) -> tuple[dict[str, str], dict[str, str]]
     encoding = body_encoding(exchange.body, header(exchange, "content-type"))
     page = html_page(HtmlResponse(url=exchange.url, body=exchange.body, encoding=encoding))
     assert page is not None
-    hosts = _context(_EDITION_OF_HOST[host(url)], exchange.url).hosts
-    return site.menu_labels(link for link in site.menu_links(page) if hosts.on_site(link.url))
+    hosts = _context(url, exchange.url).hosts
+    return _ALMAYADEEN.menu_labels(link for link in _ALMAYADEEN.menu_links(page) if hosts.on_site(link.url))
 
 
 def header(exchange: Exchange, name: str) -> str | None:
@@ -126,6 +126,9 @@ def header(exchange: Exchange, name: str) -> str | None:
     return values[-1] if values else None
 
 
-def _context(edition: str, fetched_url: str) -> LoadContext:
-    # As the spider's: the edition's real host, and the host the page was fetched from (a mirror's).
-    return LoadContext(hosts=HostMap(real_origin=site.EDITIONS[edition], fetch_origin=origin(fetched_url)), edition=edition)
+def _context(url: str, fetched_url: str) -> LoadContext:
+    # As the spider's: the real host of the edition of the article at ``url``, and the host the
+    # page was fetched from (a mirror's).
+    edition = _ALMAYADEEN.edition_for_host(host(url))
+    assert edition is not None
+    return LoadContext.for_edition(edition, HostMap(real_origin=edition.origin, fetch_origin=origin(fetched_url)))

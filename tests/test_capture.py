@@ -21,6 +21,7 @@ from newscrawl.charset import body_encoding
 from newscrawl.items import ArticleItem
 from newscrawl.loaders import LoadContext
 from newscrawl.pagework import PageJob, read_page
+from newscrawl.sites.almayadeen.editions import EDITIONS
 from newscrawl.urls import HostMap
 from newscrawl.warc import Capture, Exchange, default_warc_dir, read_exchange, warc_file_name
 from newscrawl.warcwrite import Fetch, Previous, RunWarcWriter, complete_end, cut_truncated_tail, payload_digest
@@ -222,9 +223,16 @@ def reextracted(db: Path, article: dict[str, Any], base_url: str) -> dict[str, A
             [article["capture_id"]],
         ).fetchone()
     exchange = read_exchange(default_warc_dir(db) / row["warc_file"], row["offset"])
-    context = LoadContext(hosts=HostMap(real_origin=EN, fetch_origin=base_url), edition="en")
+    context = LoadContext.for_edition(EDITIONS["en"], HostMap(real_origin=EN, fetch_origin=base_url))
     job = PageJob(
-        exchange.url, exchange.body, body_encoding(exchange.body, row["content_type"] or ""), "article", {}, context, None
+        exchange.url,
+        exchange.body,
+        body_encoding(exchange.body, row["content_type"] or ""),
+        "article",
+        "almayadeen",
+        {},
+        context,
+        None,
     )
     item = read_page(job).article
     assert item is not None, exchange.url

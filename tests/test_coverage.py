@@ -34,9 +34,9 @@ from newscrawl.coverage import (
     missing_fields,
     stored_nothing,
 )
-from newscrawl.extract.almayadeen import ArticlePage
 from newscrawl.extract.document import Page
 from newscrawl.items import ArticleItem, Caption
+from newscrawl.sites.almayadeen.page import ArticlePage
 from tests.conftest import FIXTURES, build_site, connect, crawl, expected_articles, run_stats, start_mirror
 
 if TYPE_CHECKING:

@@ -11,14 +11,15 @@ from typing import Any
 
 import pytest
 
-from newscrawl.extract.almayadeen import ArticlePage, menu_links, ticker_lines
 from newscrawl.extract.document import Page
 from newscrawl.loaders import LoadContext, load_article
+from newscrawl.sites.almayadeen.editions import EDITIONS
+from newscrawl.sites.almayadeen.page import ArticlePage, menu_links, ticker_lines
 from newscrawl.urls import HostMap
 
 EN = "https://english.almayadeen.net"
 URL = f"{EN}/news/politics/some-article-about-events-in-the-region"
-CONTEXT = LoadContext(hosts=HostMap(real_origin=EN, fetch_origin=EN))
+CONTEXT = LoadContext.for_edition(EDITIONS["en"])
 BODY = "<div class='text'><p>" + "A first paragraph long enough to be body text. " * 3 + "</p></div>"
 
 CMS = """<script id="tawsiyat-metadata" type="text/tawsiyat">\r\n{\r\n  "type": "article",\r\n  "postid": "1864628",\r\n
@@ -195,7 +196,7 @@ def test_region_from_link_to_a_known_region_listing() -> None:
 
 
 def test_canonical_on_a_mirror_names_the_real_host() -> None:
-    mirror = LoadContext(hosts=HostMap(real_origin=EN, fetch_origin="http://127.0.0.1:9999"))
+    mirror = LoadContext.for_edition(EDITIONS["en"], HostMap(real_origin=EN, fetch_origin="http://127.0.0.1:9999"))
     html = f"<html><body>{GENERIC}</body></html>"
     page = ArticlePage(Page.from_html(html, "http://127.0.0.1:9999/news/politics/some-article-about-events-in-the-region"))
     item = load_article(page, mirror)

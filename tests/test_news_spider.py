@@ -269,7 +269,9 @@ def test_rerun_fetches_exactly_the_new_articles_and_full_fetches_all(tmp_path: P
     assert run_stats(db)[1]["newscrawl/articles_unchanged"] == len(articles)
 
 
-def test_a_site_through_two_mirrors_is_one_site(tmp_path: Path) -> None:
+def test_the_example_profile_reads_its_site_through_two_mirrors_as_one_site(tmp_path: Path) -> None:
+    # start_urls on the real host: the registry picks the Meridian Post's profile (the README's
+    # "Adding a site" example), and base_url fetches from the mirror.
     db = tmp_path / "mirrors.db"
     real = "https://www.meridianpost.example"
     for _ in range(2):  # each time on another free port
@@ -285,6 +287,16 @@ def test_a_site_through_two_mirrors_is_one_site(tmp_path: Path) -> None:
     assert urls == {real + path.rstrip("/") for path in EXPECTED["articles"]}
     assert versions == 0  # the second pass found every article as the first stored it
     assert run_stats(db)[1]["newscrawl/articles_unchanged"] == len(urls)
+    with connect(db) as con:
+        wind = stored_article(con, real + NO_TAGS)
+        museum = stored_article(con, real + "/2025/03/10/museum-returns-carved-figurehead-to-shipwrights-guild.html")
+        types = {r[0] for r in con.execute("SELECT content_type FROM articles")}
+    assert wind is not None
+    assert museum is not None
+    # what the profile knows and the generic reading does not (see test_article_fields)
+    assert wind["published_at"] == "2025-03-12T09:00:00+00:00"  # its edition's time zone
+    assert museum["edition"] == "en"  # the page declares no language; the edition is English
+    assert types == {"news"}  # its own layer: the legacy template says nothing of the kind
 
 
 def test_max_articles_bounds_the_run(othersite: Server, tmp_path: Path) -> None:

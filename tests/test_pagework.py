@@ -22,6 +22,7 @@ from newscrawl.archive import Archive
 from newscrawl.arguments import SpiderArgumentError, extract_processes
 from newscrawl.loaders import LoadContext
 from newscrawl.pagework import PageJob, PagePool, PageWork, PageWorkError, read_page
+from newscrawl.sites.almayadeen.editions import EDITIONS
 from newscrawl.urls import HostMap
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 SITE = Path(__file__).resolve().parent.parent / "fixtures" / "site"
 REAL = "https://english.almayadeen.net"
 MIRROR = "http://127.0.0.1:8000"
-CONTEXT = LoadContext(hosts=HostMap(real_origin=REAL, fetch_origin=MIRROR), edition="en")
+CONTEXT = LoadContext.for_edition(EDITIONS["en"], HostMap(real_origin=REAL, fetch_origin=MIRROR))
 ARTICLE = "news/politics/freedom-flotilla-s-handala-departs-sicily-in-bid-to-break-ga"
 
 
@@ -41,7 +42,7 @@ def job(path: str, kind: pagework.PageKind, *, shallow: bool = False) -> PageJob
     if not file.is_file():
         file = SITE / name
     return PageJob(
-        url=f"{MIRROR}/{path}", body=file.read_bytes(), encoding="utf-8", kind=kind,
+        url=f"{MIRROR}/{path}", body=file.read_bytes(), encoding="utf-8", kind=kind, site="almayadeen",
         regions={"/regions/palestine": "Palestine"}, context=CONTEXT, section_hint="Politics", shallow=shallow,
     )  # fmt: skip
 

@@ -19,6 +19,7 @@ from newscrawl.extract.document import Page
 from newscrawl.extract.parsing import parse_html
 from newscrawl.loaders import LoadContext
 from newscrawl.pagework import PageJob, read_page
+from newscrawl.sites.almayadeen.editions import EDITIONS
 from newscrawl.urls import HostMap
 from tests.conftest import FIXTURES, connect, crawl, run_stats, start_mirror
 
@@ -68,9 +69,9 @@ def test_page_from_html_carries_it() -> None:
 
 
 def test_the_site_profile_marks_the_article_and_its_body_missing() -> None:
-    context = LoadContext(hosts=HostMap(real_origin=REAL, fetch_origin="http://127.0.0.1:8000"), edition="en")
+    context = LoadContext.for_edition(EDITIONS["en"], HostMap(real_origin=REAL, fetch_origin="http://127.0.0.1:8000"))
     job = PageJob(
-        url=f"http://127.0.0.1:8000/{ARTICLE}", body=deep_article(), encoding="utf-8", kind="article", regions={},
+        url=f"http://127.0.0.1:8000/{ARTICLE}", body=deep_article(), encoding="utf-8", kind="article", site="almayadeen", regions={},
         context=context, section_hint="Politics",
     )  # fmt: skip
     work = read_page(job)

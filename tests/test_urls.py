@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newscrawl.blocking import block_reason
-from newscrawl.extract import almayadeen as site
+from newscrawl.sites.almayadeen import urls as site
 from newscrawl.urls import HostMap, canonical, clean_url, is_loopback, url_key
 
 EN = "https://english.almayadeen.net"

@@ -2,7 +2,7 @@
 on any site (JSON-LD, meta tags, DOM heuristics), each field's layers in order.
 
 Nothing here knows a publisher: no class name, host or path of a particular site. Site profiles
-(:mod:`newscrawl.extract.almayadeen`) put their own selectors in front of these layers.
+(:mod:`newscrawl.sites`) put their own selectors in front of these layers.
 
 Every layer takes a :class:`newscrawl.extract.document.Page` (the parsed document, parsed once)
 and returns raw values as the page shows them; cleaning is the loaders' job.

@@ -11,11 +11,11 @@ from newscrawl.archive import utcnow
 from newscrawl.arguments import SpiderArgumentError, extract_processes, parse_base_url, parse_flag, parse_max_articles
 from newscrawl.backfill import DateWindow
 from newscrawl.discovery import SitemapLink, parse_sitemap, sitemap_body
-from newscrawl.extract import almayadeen as site
 from newscrawl.extract.response import html_page
 from newscrawl.items import NotArticleItem
 from newscrawl.loaders import LoadContext, load_ticker
 from newscrawl.pagework import PageJob, PagePool
+from newscrawl.sites import registry
 from newscrawl.spiders import asked, start_page_problem
 from newscrawl.spiders.base import ArchiveSpider
 from newscrawl.urls import HostMap, canonical, host
@@ -77,6 +77,8 @@ class AlMayadeenSpider(ArchiveSpider):
     """
 
     name = "almayadeen"
+    #: The site this spider walks (:mod:`newscrawl.sites`).
+    profile = registry.by_name("almayadeen")
 
     def __init__(
         self,
@@ -101,9 +103,9 @@ class AlMayadeenSpider(ArchiveSpider):
         if discover != "sitemap" and (since or until):
             raise SpiderArgumentError("since and until go with discover=sitemap")
         super().__init__()
-        if edition not in site.EDITIONS:
-            raise SpiderArgumentError(f"edition={edition!r} is not one of {', '.join(site.EDITIONS)}")
-        real_origin = site.EDITIONS[edition]
+        if edition not in self.profile.editions:
+            raise SpiderArgumentError(f"edition={edition!r} is not one of {', '.join(self.profile.editions)}")
+        real_origin = self.profile.editions[edition].origin
         self.hosts = HostMap(real_origin=real_origin, fetch_origin=parse_base_url(base_url or real_origin))
         # Only the host fetched from: a crawl of a mirror never reaches the real site, even by a
         # redirect (newscrawl.middlewares.HostGuardMiddleware refuses every other host).
@@ -117,7 +119,8 @@ class AlMayadeenSpider(ArchiveSpider):
             "base_url": self.hosts.fetch_origin, "edition": edition, "max_articles": self.max_articles, "full": self.full,
             "discover": discover, "since": since or None, "until": until or None,
         }  # fmt: skip
-        self.context = LoadContext(hosts=self.hosts, edition=edition)
+        self.context = LoadContext.for_edition(self.profile.editions[edition], self.hosts)
+        self.sitemap_index = self.profile.sitemap_index or "/sitemap.xml"
         # Listing paths → labels, learnt from the menus and listings as the crawl goes.
         self.sections: dict[str, str] = {}
         self.regions: dict[str, str] = {}
@@ -161,16 +164,16 @@ class AlMayadeenSpider(ArchiveSpider):
         page = html_page(response)
         assert page is not None  # start_page_problem refuses anything but HTML
         yield from self._ticker(page)
-        menu = [m for m in site.menu_links(page) if self.hosts.on_site(m.url)]
+        menu = [m for m in self.profile.menu_links(page) if self.hosts.on_site(m.url)]
         if not menu:
             self.stop("failed", f"no section menu found on {response.url}: the site's layout may have changed")
-        sections, regions = site.menu_labels(menu)
+        sections, regions = self.profile.menu_labels(menu)
         self.sections.update(sections)
         self.regions.update(regions)
         self.logger.info("Menus: %d sections, %d regions", len(self.sections), len(self.regions))
         if self.discover == "sitemap":
             yield Request(
-                self.hosts.fetch_origin + site.SITEMAP_INDEX,
+                self.hosts.fetch_origin + self.sitemap_index,
                 callback=self.parse_sitemap,
                 errback=self.listing_failed,
                 priority=_LISTING_PRIORITY,
@@ -179,7 +182,7 @@ class AlMayadeenSpider(ArchiveSpider):
         for link in menu:
             yield from self._follow_listing(link.url)
         for url, _ in self._links(page):
-            if site.page_kind(url) == "article":
+            if self.profile.page_kind(url) == "article":
                 yield from self._follow_article(url)
         yield from self._due_rechecks()
 
@@ -187,7 +190,7 @@ class AlMayadeenSpider(ArchiveSpider):
         """The sitemap index or one of its monthly children: the months and articles of the window."""
         parsed = parse_sitemap(sitemap_body(response.body) or b"", response.url)
         if parsed.kind is None:
-            if response.url.endswith(site.SITEMAP_INDEX):
+            if response.url.endswith(self.sitemap_index):
                 self.stop("failed", f"no sitemap index at {response.url}: the site's layout may have changed")
             self.logger.error("sitemap %s could not be read", response.url)
             return
@@ -196,7 +199,7 @@ class AlMayadeenSpider(ArchiveSpider):
             if not self.hosts.on_site(link.url):
                 continue
             if parsed.kind == "sitemapindex":
-                month = site.sitemap_month(link.url)
+                month = self.profile.sitemap_month(link.url)
                 if (month and not self.window.holds_month(*month)) or not self.window.may_hold(None, link.lastmod):
                     continue
                 yield Request(
@@ -207,7 +210,7 @@ class AlMayadeenSpider(ArchiveSpider):
                 )
                 continue
             published = link.hints.published if link.hints else None
-            if site.page_kind(link.url) != "article" or not self.window.may_hold(published, link.lastmod):
+            if self.profile.page_kind(link.url) != "article" or not self.window.may_hold(published, link.lastmod):
                 continue
             if self.frontier.is_current(link.url, link.lastmod):
                 continue
@@ -241,8 +244,8 @@ class AlMayadeenSpider(ArchiveSpider):
             elif link.kind == "pagination":
                 pages.append(link.url)
             else:
-                if link.label and site.listing_path(link.url) not in self.regions:
-                    self.sections.setdefault(site.listing_path(link.url), link.label)
+                if link.label and self.profile.listing_path(link.url) not in self.regions:
+                    self.sections.setdefault(self.profile.listing_path(link.url), link.label)
                 for request in self._follow_listing(link.url):
                     yield request
         if self.shallow and not holds_new:
@@ -284,6 +287,7 @@ class AlMayadeenSpider(ArchiveSpider):
             body=response.body,
             encoding=response.encoding,
             kind=kind,
+            site=self.profile.name,
             regions=self.regions,
             context=self.context,
             section_hint=self._section_hint(response.url),
@@ -327,7 +331,7 @@ class AlMayadeenSpider(ArchiveSpider):
 
     def _ticker(self, page: Page) -> Iterator[TickerItem]:
         """The ticker lines of a page read here (the homepage) that this run has not seen yet."""
-        yield from self._new_ticker(load_ticker(site.ticker_lines(page), self.context, seen_at=utcnow()))
+        yield from self._new_ticker(load_ticker(self.profile.ticker_lines(page), self.context, seen_at=utcnow()))
 
     def _new_ticker(self, items: list[TickerItem]) -> Iterator[TickerItem]:
         """The ticker items whose line this run has not seen yet (every page repeats them)."""
@@ -338,4 +342,4 @@ class AlMayadeenSpider(ArchiveSpider):
 
     def _section_hint(self, url: str) -> str | None:
         """The label of the listing an article URL sits under (``/news/politics/x`` → ``Politics``)."""
-        return site.section_hint(url, self.sections)
+        return self.profile.section_hint(url, self.sections)

@@ -19,7 +19,9 @@ from newscrawl.discovery import ArticleHints
 from newscrawl.extract.response import html_page
 from newscrawl.extraction import news_article, site_context
 from newscrawl.items import NotArticleItem
+from newscrawl.loaders import LoadContext
 from newscrawl.schedule import parse_moment
+from newscrawl.sites import registry
 from newscrawl.spiders import asked, failure_kind, start_page_problem
 from newscrawl.spiders.base import ArchiveSpider
 from newscrawl.urls import HostMap, clean_url, host, is_static, origin, site_host, url_key
@@ -73,7 +75,9 @@ class NewsSpider(ArchiveSpider):
     page does not show.
 
     Links are followed only on the start URLs' hosts (and the hosts they redirect to); a host
-    and its ``www.`` twin are one site. An article is its canonical URL on its site: the page's
+    and its ``www.`` twin are one site. A site that has a profile (:mod:`newscrawl.sites.registry`,
+    by host) is read with its layers and its edition's time zone and language; any other with
+    the generic layers. An article is its canonical URL on its site: the page's
     ``rel=canonical`` or ``og:url`` when it names the same site, else the URL fetched, without
     click-tracking parameters.
 
@@ -300,7 +304,9 @@ class NewsSpider(ArchiveSpider):
             return
         self.inc("newscrawl/article_pages")
         hosts = self._site_of(response.url) or HostMap(origin(response.url), origin(response.url))
-        item = news_article(page, site_context(hosts), hints, section)
+        profile, edition = registry.for_url(hosts.real_origin)
+        context = LoadContext.for_edition(edition, hosts) if edition is not None else site_context(hosts)
+        item = news_article(page, context, hints, section, profile)
         if item is None:
             self.inc("newscrawl/not_article")
             yield NotArticleItem(url=self.archive_key(asked(response)), seen_at=utcnow())

@@ -1,4 +1,4 @@
-"""The Al Mayadeen site profile: every selector, URL shape and name specific to the site.
+"""Al Mayadeen's pages: its menus, its BREAKING ticker and the layers of its article pages.
 
 The real English markup is unknown (see ``docs`` and the site notes), so each field is read
 from successive layers and the first that yields a value wins:
@@ -19,197 +19,24 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlsplit
 
 from newscrawl.extract.body import body_text, labelled_blocks
 from newscrawl.extract.newspage import NewsPage
 from newscrawl.extract.tags import tag_links
 from newscrawl.extract.text import text_of
 from newscrawl.processors import clean_text, split_keywords
-from newscrawl.urls import is_static
+from newscrawl.sites.almayadeen.editions import REGION_NAMES, SITE_NAMES
+from newscrawl.sites.almayadeen.urls import content_type_of, page_kind, path_and_query
+from newscrawl.sites.profile import MenuLink, TickerLine
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterator, Mapping, Sequence
 
     from lxml.html import HtmlElement
 
     from newscrawl.extract.document import Page
-
-#: Real origin of each edition.
-EDITIONS: dict[str, str] = {
-    "en": "https://english.almayadeen.net",
-    "ar": "https://www.almayadeen.net",
-    "es": "https://espanol.almayadeen.net",
-}
-#: The names the site appends to titles ("Headline | Al Mayadeen English").
-SITE_NAMES = ("Al Mayadeen English", "Al Mayadeen Español", "Al Mayadeen", "الميادين")
-#: Displayed times carry no offset; they are Beirut local time.
-TIMEZONE = "Asia/Beirut"
-
-# Region names of the menu, from the site notes; a link labelled so is a region, not a section.
-REGION_NAMES = frozenset({"africa", "asia", "asia-pacific", "europe", "latin america", "mena", "palestine", "us & canada"})
-
-# --- URLs --------------------------------------------------------------------------------------
-
-# First path segments that never hold articles or listings worth crawling.
-_NOT_CONTENT = frozenset(
-    {
-        "assets", "static", "media", "images", "img", "css", "js", "fonts", "sitemaps", "search",
-        "tags", "tag", "authors", "author", "user", "users", "login", "api", "rss", "feed",
-        "about-us", "contact-us", "privacy-policy", "terms", "cdn-cgi",
-    }
-)  # fmt: skip
-#: Content type by the first path segment of an article URL.
-CONTENT_TYPES: dict[str, str] = {
-    "news": "news",
-    "shortnews": "news",
-    "articles": "article",
-    "article": "article",
-    "videos": "video",
-    "video": "video",
-    "tv-reports": "video",
-    "newscast": "video",
-    "programs": "video",
-    "infographs": "infograph",
-    "infographics": "infograph",
-    "infograph": "infograph",
-    "in-pictures": "gallery",
-    "pictures": "gallery",
-    "gallery": "gallery",
-    "galleries": "gallery",
-    "photos": "gallery",
-}
-_PAGE_SEGMENT = re.compile(r"^(?:page|p)$", re.IGNORECASE)
-# Query keys that name a listing's page (``?page=2``).
-_PAGE_KEYS = ("page", "p", "pg", "pagenumber")
-# What follows a listing's path in the path of another of its pages.
-_PAGE_PATH = re.compile(r"(?:page|p)/\d+")
-
-
-# Every page repeats the site's menus and teasers: their URLs are judged once (bounded memos,
-# about 2 MB each when full).
-@lru_cache(maxsize=4096)
-def _path_segments(url: str) -> tuple[str, ...]:
-    return tuple(s for s in urlsplit(url).path.split("/") if s)
-
-
-@lru_cache(maxsize=4096)
-def _path_and_query(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    return parts.path.rstrip("/"), parts.query
-
-
-def is_slug(segment: str) -> bool:
-    """Whether a path segment is an article slug rather than a section name.
-
-    Slugs are headlines cut at 60 characters (``russian-intel-reveals-us-urging--israel--to-expedite-genocid``);
-    section names are one to three words (``foreign-press``, ``video-features``).
-    """
-    words = [w for w in re.split(r"[-_]+", segment) if w]
-    return len(words) >= 4 or len(segment) >= 30 or "--" in segment or ":" in segment
-
-
-@lru_cache(maxsize=4096)
-def page_kind(url: str) -> str | None:
-    """``"article"``, ``"listing"`` or ``None`` (home, assets, utility pages) for an edition URL.
-
-    Article shapes, from the site notes: ``/news/<section>/<slug>``, ``/articles/<sub>/<slug>``,
-    ``/articles/<slug>``, ``/video/<slug>``, ``/newscast/2024/5/30/<slug>``: a path of three or
-    more segments, or of two whose last is a slug. One- and two-segment paths of short names are
-    listings (``/news``, ``/news/politics``, ``/articles/foreign-press``).
-    """
-    segments = _path_segments(url)
-    if not segments or segments[0].lower() in _NOT_CONTENT:
-        return None
-    last = segments[-1]
-    if is_static(url):
-        return None
-    if len(segments) >= 2 and _PAGE_SEGMENT.match(segments[-2]) and last.isdigit():
-        return "listing"
-    if len(segments) >= 3 or (len(segments) == 2 and is_slug(last)):
-        return "article"
-    return "listing"
-
-
-def listing_path(url: str) -> str:
-    """A URL's path without its trailing slash (``/`` for the homepage): how listings are keyed."""
-    return urlsplit(url).path.rstrip("/") or "/"
-
-
-def section_hint(url: str, sections: dict[str, str]) -> str | None:
-    """The label of the listing an article URL sits under (``/news/politics/x`` → ``Politics``):
-    the one ``sections`` (listing paths → menu labels) gives, else its last segment, titled."""
-    parent = listing_path(url).rsplit("/", 1)[0]
-    if parent in sections:
-        return sections[parent]
-    segment = parent.rsplit("/", 1)[-1]
-    return segment.replace("-", " ").title() if segment else None
-
-
-def content_type_of(url: str) -> str | None:
-    """Content type named by an article URL's first path segment (``/news/...`` → ``news``)."""
-    segments = _path_segments(url)
-    return CONTENT_TYPES.get(segments[0].lower()) if segments else None
-
-
-def is_pagination(url: str, listing_url: str) -> bool:
-    """Whether ``url`` is another page of the listing at ``listing_url``.
-
-    ``/news/politics?page=2`` and ``/news/politics/page/2`` are pages of ``/news/politics``.
-    """
-    (path, query), listing_path = _path_and_query(url), _path_and_query(listing_url)[0]
-    if path == listing_path:
-        return _names_a_page(query)
-    return path.startswith(f"{listing_path}/") and _PAGE_PATH.fullmatch(path, len(listing_path) + 1) is not None
-
-
-@lru_cache(maxsize=4096)
-def _names_a_page(query: str) -> bool:
-    return any(key.lower() in _PAGE_KEYS for key in dict(parse_qsl(query)))
-
-
-def page_number(url: str) -> int:
-    """The page of a listing a URL shows: ``?page=3`` and ``/page/3`` are 3, the first page 1."""
-    query = dict(parse_qsl(urlsplit(url).query))
-    for key, value in query.items():
-        if key.lower() in _PAGE_KEYS and value.isdigit():
-            return int(value)
-    segments = _path_segments(url)
-    if len(segments) >= 2 and _PAGE_SEGMENT.match(segments[-2]) and segments[-1].isdigit():
-        return int(segments[-1])
-    return 1
-
-
-#: The sitemap index of an edition (the site notes: one child per month).
-SITEMAP_INDEX = "/sitemaps/all.xml"
-_SITEMAP_MONTH = re.compile(r"sitemap-(\d{4})-(\d{1,2})\.xml(?:\.gz)?$")
-
-
-def sitemap_month(url: str) -> tuple[int, int] | None:
-    """The ``(year, month)`` a child of the sitemap index covers (``sitemap-2025-7.xml`` → ``(2025, 7)``)."""
-    match = _SITEMAP_MONTH.search(urlsplit(url).path)
-    return (int(match[1]), int(match[2])) if match and 1 <= int(match[2]) <= 12 else None
-
-
-def is_subsection(url: str, listing_url: str) -> bool:
-    """Whether ``url`` is a listing under the same top section as ``listing_url``.
-
-    ``/articles/foreign-press`` is a subsection met on ``/articles``; it is crawled even though
-    the main menu does not name it.
-    """
-    segments, listing = _path_segments(url), _path_segments(listing_url)
-    return (
-        page_kind(url) == "listing"
-        and bool(segments)
-        and bool(listing)
-        and segments[0] == listing[0]
-        and segments != listing
-        and not is_pagination(url, listing_url)
-    )
-
 
 # --- the homepage ------------------------------------------------------------------------------
 
@@ -217,24 +44,6 @@ _MENU_CONTAINERS = (
     "nav, header, [class*=menu], [class*=Menu], [id*=menu], [class*=nav], [class*=Nav], [id*=nav], [id*=Nav], "
     "[role=navigation], [class*=region], [class*=Region], [class*=countr]"
 )
-
-
-@dataclass(frozen=True)
-class MenuLink:
-    """A link of the site's menus: a section, a region or a landing page."""
-
-    url: str
-    label: str
-    is_region: bool
-
-
-def menu_labels(links: Iterable[MenuLink]) -> tuple[dict[str, str], dict[str, str]]:
-    """``(sections, regions)``: each menu link's listing path (:func:`listing_path`) with its label."""
-    sections: dict[str, str] = {}
-    regions: dict[str, str] = {}
-    for link in links:
-        (regions if link.is_region else sections)[listing_path(link.url)] = link.label
-    return sections, regions
 
 
 def menu_links(page: Page) -> list[MenuLink]:
@@ -274,14 +83,6 @@ _TICKER_ITEMS = (
     "[class*=urgent] li",
 )
 _TICKER_LABELS = frozenset({"breaking", "breaking news", "عاجل", "urgente", "última hora", "ultima hora"})
-
-
-@dataclass(frozen=True)
-class TickerLine:
-    """A raw ticker line: its text and the link it carries, if any."""
-
-    text: str
-    href: str | None
 
 
 def ticker_lines(page: Page) -> list[TickerLine]:
@@ -411,8 +212,10 @@ class ArticlePage(NewsPage):
     menus give them; the spider passes what it discovered, so labels need no hard-coded list.
     """
 
-    def __init__(self, page: Page, regions: dict[str, str] | None = None) -> None:
-        super().__init__(page)
+    def __init__(
+        self, page: Page, regions: dict[str, str] | None = None, fallback: Mapping[str, Sequence[str]] | None = None
+    ) -> None:
+        super().__init__(page, fallback)
         self.regions = regions or {}
 
     @cached_property
@@ -498,7 +301,7 @@ class ArticlePage(NewsPage):
         paths: dict[HtmlElement, str] = {}
         for a in self.page.root.iter("a"):  # a page's every link: inline, no call per link
             href = a.get("href")
-            paths[a] = _path_and_query(self.page.absolute(href) or "")[0] if href and names.search(href) else ""
+            paths[a] = path_and_query(self.page.absolute(href) or "")[0] if href and names.search(href) else ""
         labelled = [(a, label) for a, path in paths.items() if (label := self.regions.get(path))]
         if not labelled:
             return []

@@ -1,0 +1,44 @@
+"""The Meridian Post, the invented regional paper of ``fixtures/othersite``: the short example
+of a profile that the README's "Adding a site" walks through.
+
+What the generic layers cannot know, it says: the paper's one edition (its host, English, the
+time zone of the times it shows without an offset, the name it appends to titles), and one
+layer of its own in front of the generic ones: every article of the paper is a news story,
+which its legacy template (``/YYYY/MM/DD/slug.html``, no JSON-LD) does not say.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from newscrawl.extract.newspage import NewsPage
+from newscrawl.sites.profile import Edition, SiteProfile
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from newscrawl.extract.document import Page
+
+
+class MeridianPage(NewsPage):
+    """An article page of The Meridian Post: the generic layers, with what the paper's own
+    metadata would say in front of them."""
+
+    def _metadata(self, field: str) -> list[str]:
+        return ["news"] if field == "content_type" else []
+
+
+class MeridianPost(SiteProfile):
+    """The Meridian Post (www.meridianpost.example)."""
+
+    name = "meridianpost"
+    editions = {"en": Edition("en", "https://www.meridianpost.example", "en", "Europe/London", ("The Meridian Post",))}  # noqa: RUF012 - read-only
+    default_edition = "en"
+
+    def article_page(
+        self, page: Page, *, regions: dict[str, str] | None = None, fallback: Mapping[str, Sequence[str]] | None = None
+    ) -> NewsPage:
+        return MeridianPage(page, fallback=fallback)
+
+
+PROFILE = MeridianPost()
