@@ -12,7 +12,7 @@ not make a listing page look as if it held nothing new.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from newscrawl.schedule import is_due, max_age, parse_moment
 from newscrawl.urls import url_key
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
     from newscrawl.archive import ArchiveState
     from newscrawl.schedule import Schedule
+
+_T = TypeVar("_T")
 
 
 class Frontier:
@@ -56,9 +58,8 @@ class Frontier:
         #: The pages asked for in this run, by :func:`newscrawl.urls.url_key` of the URL fetched.
         self.requested: set[str] = set()
         self.articles_requested = 0
-        self._archived: dict[str, bool] = {}
-        self._gone: dict[str, datetime | None] = {}
-        self._not_article: dict[str, datetime | None] = {}
+        # (question, archive key) → the archive's answer when the run first asked.
+        self._answers: dict[tuple[str, str], object] = {}
 
     def take_page(self, url: str) -> bool:
         """Whether to request a page that is not an article (a listing, a feed, a sitemap): the
@@ -115,27 +116,26 @@ class Frontier:
         return True
 
     def is_archived(self, url: str) -> bool:
-        """Whether the archive held the article when the run began (the first answer is kept)."""
-        key = self.key(url)
-        if key not in self._archived:
-            self._archived[key] = self.state is not None and self.state.is_archived(key)
-        return self._archived[key]
+        """Whether the archive held the article when the run began."""
+        return bool(self._as_run_began("archived", url, lambda state, key: state.is_archived(key)))
 
     def gone_at(self, url: str) -> datetime | None:
         """When the archive last found the article gone (404, 410), as the run began (``None``:
         it did not)."""
-        key = self.key(url)
-        if key not in self._gone:
-            self._gone[key] = parse_moment(self.state.gone_at(key)) if self.state is not None else None
-        return self._gone[key]
+        return self._as_run_began("gone", url, lambda state, key: parse_moment(state.gone_at(key)))
 
     def not_article_at(self, url: str) -> datetime | None:
         """When the archive last found the page holding no article, as the run began (``None``:
         it did not)."""
-        key = self.key(url)
-        if key not in self._not_article:
-            self._not_article[key] = parse_moment(self.state.not_article_at(key)) if self.state is not None else None
-        return self._not_article[key]
+        return self._as_run_began("not_article", url, lambda state, key: parse_moment(state.not_article_at(key)))
+
+    def _as_run_began(self, question: str, url: str, ask: Callable[[ArchiveState, str], _T]) -> _T | None:
+        """The archive's answer to ``question`` on the article ``url`` names, the first time the
+        run asked (``None`` without an archive)."""
+        asked = (question, self.key(url))
+        if asked not in self._answers:
+            self._answers[asked] = ask(self.state, asked[1]) if self.state is not None else None
+        return cast("_T | None", self._answers[asked])
 
     def is_known(self, url: str) -> bool:
         """Whether the archive held the article, knew it gone, or knew the page for one without
