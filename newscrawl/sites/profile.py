@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from newscrawl.coverage import EXPECTED_FIELDS
 from newscrawl.discovery import is_article_link
+from newscrawl.discovery import menu_links as nav_links
 from newscrawl.extract.newspage import NewsPage
 from newscrawl.urls import host, site_host
 
@@ -133,8 +134,9 @@ class SiteProfile:
     # --- pages ----------------------------------------------------------------------------
 
     def menu_links(self, page: Page) -> list[MenuLink]:
-        """The listing links of the page's menus, in page order (none known generically)."""
-        return []
+        """The links of the page's menus, in page order. Generic: every link of its navigation
+        menus (:func:`newscrawl.discovery.menu_links`), none taken for a region."""
+        return [MenuLink(url, label, is_region=False) for url, label in nav_links(page)]
 
     def menu_labels(self, links: Iterable[MenuLink]) -> tuple[dict[str, str], dict[str, str]]:
         """``(sections, regions)``: each menu link's listing path (:meth:`listing_path`) with its label."""

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
     from newscrawl.archive import ArchiveState
     from newscrawl.items import ArticleItem
+    from newscrawl.sites.profile import Edition, SiteProfile
 
 
 # Whose hints win when several sources describe an article: a news sitemap's, then a feed's.
@@ -142,6 +143,7 @@ class NewsSpider(ArchiveSpider):
         self.arguments = {
             "start_urls": self.start_pages, "max_articles": self.max_articles, "full": self.full, "base_url": base_url or None,
         }  # fmt: skip
+        self.profiles: dict[str, tuple[SiteProfile, Edition | None]] = {}
         self.candidates: dict[str, Candidate] = {}
         self.sections: dict[str, tuple[int, str]] = {}
         self.listed: set[tuple[str, str]] = set()
@@ -193,12 +195,14 @@ class NewsSpider(ArchiveSpider):
         assert page is not None
         for url in discovery.feed_links(page):
             yield from self._follow(url, self.parse_feed)
-        articles = [url for url in discovery.page_links(page) if discovery.is_article_link(url)]
+        profile = self._profile(response.url)
+        articles = [url for url in discovery.page_links(page) if profile.page_kind(url) == "article"]
         # Past a start page that links nothing new, its sections hold nothing new either (the
         # sitemaps and feeds still name what is).
         walk_sections = not self.shallow or any(not self.frontier.is_known(url) for url in articles if self._on_site(url))
-        for url, label in discovery.menu_links(page):
-            if discovery.is_article_link(url):
+        for link in profile.menu_links(page):
+            url, label = link.url, link.label
+            if profile.page_kind(url) == "article":
                 self._add(url, "start_page")
             elif not self._on_site(url):
                 self._skip_offsite(url)
@@ -252,8 +256,9 @@ class NewsSpider(ArchiveSpider):
         page = html_page(response)
         if page is None:
             return
+        profile = self._profile(response.url)
         for url in discovery.page_links(page):
-            if discovery.is_article_link(url):
+            if profile.page_kind(url) == "article":
                 self._add(url, "section", section=section)
 
     def discovery_done(self) -> None:
@@ -304,7 +309,7 @@ class NewsSpider(ArchiveSpider):
             return
         self.inc("newscrawl/article_pages")
         hosts = self._site_of(response.url) or HostMap(origin(response.url), origin(response.url))
-        profile, edition = registry.for_url(hosts.real_origin)
+        profile, edition = self._reading(hosts)
         context = LoadContext.for_edition(edition, hosts) if edition is not None else site_context(hosts)
         item = news_article(page, context, hints, section, profile)
         if item is None:
@@ -357,7 +362,7 @@ class NewsSpider(ArchiveSpider):
         if declared:
             if urlsplit(url).scheme not in ("http", "https") or is_static(url):
                 return
-        elif not discovery.is_article_link(url):
+        elif self._profile(url).page_kind(url) != "article":
             return
         if not self._on_site(url):
             self._skip_offsite(url)
@@ -380,6 +385,18 @@ class NewsSpider(ArchiveSpider):
     def _add_site(self, hosts: HostMap) -> None:
         self.sites[site_host(host(hosts.fetch_origin))] = hosts
         self.sites.setdefault(site_host(host(hosts.real_origin)), hosts)
+
+    def _reading(self, hosts: HostMap) -> tuple[SiteProfile, Edition | None]:
+        """The profile (and edition) that reads the site at ``hosts``, by its real host."""
+        found = self.profiles.get(hosts.real_origin)
+        if found is None:
+            found = self.profiles[hosts.real_origin] = registry.for_url(hosts.real_origin)
+        return found
+
+    def _profile(self, url: str) -> SiteProfile:
+        """The profile of the site of ``url`` (the generic one off the crawl's sites)."""
+        hosts = self._site_of(url)
+        return self._reading(hosts)[0] if hosts is not None else registry.by_name("generic")
 
     def _site_of(self, url: str) -> HostMap | None:
         return self.sites.get(site_host(host(url)))
