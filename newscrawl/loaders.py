@@ -17,7 +17,7 @@ from itemloaders import ItemLoader
 from itemloaders.processors import Identity, MapCompose, TakeFirst
 
 from newscrawl import processors as p
-from newscrawl.items import ArticleItem, Caption, ContentType, LinkKind, RelatedLink, TickerItem
+from newscrawl.items import ArticleItem, Caption, LinkKind, RelatedLink, TickerItem
 from newscrawl.urls import HostMap, clean_url
 
 if TYPE_CHECKING:
@@ -26,24 +26,6 @@ if TYPE_CHECKING:
     from newscrawl.extract.newspage import NewsPage
     from newscrawl.sites.profile import Edition, TickerLine
 
-_CONTENT_TYPES: dict[str, ContentType] = {
-    "news": "news",
-    "newsarticle": "news",
-    "article": "article",
-    "articles": "article",
-    "opinionnewsarticle": "article",
-    "analysisnewsarticle": "article",
-    "video": "video",
-    "videos": "video",
-    "videoobject": "video",
-    "infograph": "infograph",
-    "infographs": "infograph",
-    "infographic": "infograph",
-    "gallery": "gallery",
-    "in pictures": "gallery",
-    "imagegallery": "gallery",
-    "mediagallery": "gallery",
-}
 logger = logging.getLogger(__name__)
 
 _LINK_KINDS = frozenset({"read_more", "related", "read_next", "most_read"})
@@ -91,12 +73,6 @@ def article_url(value: str | None, loader_context: dict[str, Any]) -> str | None
     """An article's own URL in its archived form: an edition URL without click-tracking
     parameters (:func:`edition_url`)."""
     return edition_url(clean_url(value), loader_context) if value else None
-
-
-def content_type(value: str | None) -> ContentType | None:
-    """``"VideoObject"``, ``"Videos"``, ``"video"`` → ``"video"``; unknown names give ``None``."""
-    text = p.clean_text(value)
-    return _CONTENT_TYPES.get(text.casefold()) if text else None
 
 
 def headline(value: str | None, loader_context: dict[str, Any]) -> str | None:
@@ -153,7 +129,7 @@ class ArticleLoader(ItemLoader):
     default_output_processor = TakeFirst()
 
     url_in = MapCompose(article_url)
-    content_type_in = MapCompose(content_type)
+    content_type_in = MapCompose(p.content_type)
     headline_in = MapCompose(headline)
     body_out = join_paragraphs
     authors_in = MapCompose(p.split_authors)

@@ -18,6 +18,8 @@ from dateutil import parser as dateutil_parser
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from newscrawl.items import ContentType
+
 T = TypeVar("T")
 
 # Zero-width characters and the BOM show up in CMS text and break equality of otherwise equal lines.
@@ -399,3 +401,30 @@ def displayed_date(value: str | None) -> str | None:
         return None
     match = DISPLAYED_DATE.search(text)
     return match.group(0) if match else None
+
+
+#: Content-type names (JSON-LD types, CMS post types, section words) → the archive's content types.
+CONTENT_TYPES: dict[str, ContentType] = {
+    "news": "news",
+    "newsarticle": "news",
+    "article": "article",
+    "articles": "article",
+    "opinionnewsarticle": "article",
+    "analysisnewsarticle": "article",
+    "video": "video",
+    "videos": "video",
+    "videoobject": "video",
+    "infograph": "infograph",
+    "infographs": "infograph",
+    "infographic": "infograph",
+    "gallery": "gallery",
+    "in pictures": "gallery",
+    "imagegallery": "gallery",
+    "mediagallery": "gallery",
+}
+
+
+def content_type(value: str | None) -> ContentType | None:
+    """``"VideoObject"``, ``"Videos"``, ``"video"`` → ``"video"``; unknown names give ``None``."""
+    text = clean_text(value)
+    return CONTENT_TYPES.get(text.casefold()) if text else None

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
+from newscrawl.processors import content_type
 from newscrawl.urls import is_static
+
+if TYPE_CHECKING:
+    from newscrawl.items import ContentType
 
 # First path segments that never hold articles or listings worth crawling.
 _NOT_CONTENT = frozenset(
@@ -17,23 +22,16 @@ _NOT_CONTENT = frozenset(
         "about-us", "contact-us", "privacy-policy", "terms", "cdn-cgi",
     }
 )  # fmt: skip
-#: Content type by the first path segment of an article URL.
-CONTENT_TYPES: dict[str, str] = {
-    "news": "news",
+# The site's own words for a content type in the first path segment of an article URL, besides
+# the names every site uses (newscrawl.processors.CONTENT_TYPES: news, articles, videos...).
+_SECTION_TYPES: dict[str, ContentType] = {
     "shortnews": "news",
-    "articles": "article",
-    "article": "article",
-    "videos": "video",
-    "video": "video",
     "tv-reports": "video",
     "newscast": "video",
     "programs": "video",
-    "infographs": "infograph",
     "infographics": "infograph",
-    "infograph": "infograph",
     "in-pictures": "gallery",
     "pictures": "gallery",
-    "gallery": "gallery",
     "galleries": "gallery",
     "photos": "gallery",
 }
@@ -105,10 +103,13 @@ def section_hint(url: str, sections: dict[str, str]) -> str | None:
     return segment.replace("-", " ").title() if segment else None
 
 
-def content_type_of(url: str) -> str | None:
+def content_type_of(url: str) -> ContentType | None:
     """Content type named by an article URL's first path segment (``/news/...`` → ``news``)."""
     segments = _path_segments(url)
-    return CONTENT_TYPES.get(segments[0].lower()) if segments else None
+    if not segments:
+        return None
+    first = segments[0].lower()
+    return _SECTION_TYPES.get(first) or content_type(first)
 
 
 def is_pagination(url: str, listing_url: str) -> bool:
