@@ -10,6 +10,9 @@ engine.
   ``parse_article`` runs it, with the hints and section its discovery would hand over (read here
   from the site's robots.txt, sitemaps, feeds and homepage menus with :mod:`newscrawl.discovery`).
 
+The crawl tests check that a crawl archives each fixture article as it reads here
+(:func:`differences`), so a reading here that strays from the spider's fails there.
+
 These belong in the package, next to the spiders they mirror (what a spider knows of a site
 before it reads an article); they live here while the spiders are being restructured.
 """
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy.http import HtmlResponse
@@ -34,6 +37,7 @@ from newscrawl.loaders import LoadContext
 from newscrawl.mirror import resolve
 from newscrawl.pagework import PageJob, read_page
 from newscrawl.urls import HostMap, is_static, origin, url_key
+from tests.conftest import item_article
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -193,3 +197,20 @@ CRAWL_ONLY = frozenset(
     {"id", "first_seen_at", "last_fetched_at", "content_hash", "version", "capture_id", "missing_fields"}
     | {"sitemap_lastmod", "sitemap_news"}
 )
+
+
+def differences(name: str, archived: dict[str, Any] | None, read: ArticleItem | None) -> list[str]:
+    """How an archived article (:func:`tests.conftest.stored_article`) differs from the article
+    read in process from its page, but for :data:`CRAWL_ONLY`: a line a field."""
+    if archived is None or read is None:
+        return [f"{name}: {'not archived' if archived is None else 'archived'}, {'no' if read is None else 'an'} article read"]
+    article = item_article(read)
+    return [
+        f"{name}.{field}: archived {archived.get(field, _ABSENT)!r} != read {article.get(field, _ABSENT)!r}"
+        for field in sorted((archived.keys() | article.keys()) - CRAWL_ONLY)
+        if archived.get(field, _ABSENT) != article.get(field, _ABSENT)
+    ]
+
+
+#: A field one side lacks.
+_ABSENT = "(no such field)"
