@@ -10,6 +10,7 @@ import json
 import os
 import pty
 import select
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -113,6 +114,13 @@ def archive(mirror: Server, tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = crawl(mirror.base_url, db)
     assert result.returncode == 0, result.stderr[-3000:]
     return db
+
+
+def archive_copy(db: Path, folder: Path) -> Path:
+    """A copy, in the new folder ``folder``, of the archive ``db`` and all beside it (its WARC
+    files): a crawl fixture's archive to run another crawl on, leaving the fixture's as it is."""
+    shutil.copytree(db.parent, folder)
+    return folder / db.name
 
 
 class _Refusing(BaseHTTPRequestHandler):

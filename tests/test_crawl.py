@@ -18,7 +18,18 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.conftest import FIXTURES, HELDOUT, Server, connect, crawl, expected_articles, said, start_mirror, stored_article
+from tests.conftest import (
+    FIXTURES,
+    HELDOUT,
+    Server,
+    archive_copy,
+    connect,
+    crawl,
+    expected_articles,
+    said,
+    start_mirror,
+    stored_article,
+)
 from tests.readings import CRAWL_ONLY, almayadeen_article, differences
 
 if TYPE_CHECKING:
@@ -80,10 +91,9 @@ def test_every_article_stored_once_and_nothing_else(archive: Path) -> None:
     assert stats.get("downloader/response_status_count/404", 0) == 0
 
 
-def test_second_crawl_adds_no_rows(mirror: Server, tmp_path: Path) -> None:
-    db = tmp_path / "twice.db"
+def test_second_crawl_adds_no_rows(archive: Path, mirror: Server, tmp_path: Path) -> None:
+    db = archive_copy(archive, tmp_path / "twice")  # after a first crawl
     tables = ("articles", "tags", "article_tags", "captions", "links", "breaking")
-    assert crawl(mirror.base_url, db).returncode == 0
     with connect(db) as con:
         first = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
     assert crawl(mirror.base_url, db).returncode == 0

@@ -33,6 +33,7 @@ from newscrawl.warc import default_warc_dir
 from tests.conftest import (
     OTHERSITE,
     Server,
+    archive_copy,
     connect,
     incomplete_captures,
     run_spider,
@@ -147,9 +148,8 @@ def test_run_stats_count_discovery_and_pages_that_are_not_articles(othersite_cra
     }
 
 
-def test_a_full_second_crawl_adds_no_rows(othersite: Server, tmp_path: Path) -> None:
-    db = tmp_path / "twice.db"
-    assert news(db, f"start_urls={othersite.base_url}/").returncode == 0
+def test_a_full_second_crawl_adds_no_rows(othersite: Server, othersite_crawl: Crawl, tmp_path: Path) -> None:
+    db = archive_copy(othersite_crawl.db, tmp_path / "twice")  # after a first crawl
     with connect(db) as con:
         first = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
     assert news(db, f"start_urls={othersite.base_url}/", "full=1").returncode == 0
@@ -203,10 +203,9 @@ def rerun_requests(server: Server, db: Path, *args: str) -> Counter[str]:
     return Counter(target for _, target, _ in server.requests_since(before))
 
 
-def test_rerun_with_nothing_new_asks_for_discovery_pages_only(othersite: Server, tmp_path: Path) -> None:
-    db = tmp_path / "rerun.db"
-    first = rerun_requests(othersite, db)
-    assert set(EXPECTED["articles"]) <= set(first)
+def test_rerun_with_nothing_new_asks_for_discovery_pages_only(othersite: Server, othersite_crawl: Crawl, tmp_path: Path) -> None:
+    db = archive_copy(othersite_crawl.db, tmp_path / "rerun")  # after a first crawl
+    assert set(EXPECTED["articles"]) <= {target for _, target, _ in othersite_crawl.requests}
     second = rerun_requests(othersite, db)
     assert set(second) == DISCOVERY
     _, stats = run_stats(db)
