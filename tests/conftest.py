@@ -5,10 +5,12 @@ Nothing here touches the internet: every server listens on 127.0.0.1 on a free p
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import pty
 import select
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -25,7 +27,9 @@ from newscrawl.mirror import MirrorProcess
 from newscrawl.warc import SUFFIX, default_warc_dir
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator, Mapping
+
+    from newscrawl.items import ArticleItem
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "fixtures"
@@ -112,6 +116,13 @@ def archive(mirror: Server, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
+def archive_copy(db: Path, folder: Path) -> Path:
+    """A copy, in the new folder ``folder``, of the archive ``db`` and all beside it (its WARC
+    files): a crawl fixture's archive to run another crawl on, leaving the fixture's as it is."""
+    shutil.copytree(db.parent, folder)
+    return folder / db.name
+
+
 class _Refusing(BaseHTTPRequestHandler):
     body = b""
     status = 403
@@ -174,22 +185,37 @@ def connect(db: Path) -> sqlite3.Connection:
 
 
 def stored_article(con: sqlite3.Connection, url: str) -> dict[str, Any] | None:
-    """An article as the archive holds it, in the shape of the expected JSON files."""
+    """An article as the archive holds it, in the shape of the expected JSON files (with the
+    archive's own columns too: ``id``, ``first_seen_at``...)."""
     row = con.execute("SELECT * FROM articles WHERE url = ?", [url]).fetchone()
     if row is None:
         return None
-    article = dict(row)
-    article["authors"] = json.loads(article["authors"])
-    article["tags"] = json.loads(article["tags"])
-    article["captions"] = [
-        {"text": c["text"], "credit": c["credit"], "image_url": c["image_url"]}
-        for c in con.execute("SELECT * FROM captions WHERE article_id = ? ORDER BY position", [row["id"]])
-    ]
-    article["related"] = [
-        {"url": link["url"], "kind": link["kind"]}
-        for link in con.execute("SELECT url, kind FROM links WHERE article_id = ? ORDER BY rowid", [row["id"]])
-    ]
+    captions = con.execute("SELECT * FROM captions WHERE article_id = ? ORDER BY position", [row["id"]])
+    links = con.execute("SELECT url, kind FROM links WHERE article_id = ? ORDER BY rowid", [row["id"]])
+    return article_shape(dict(row), captions, links)
+
+
+def article_shape(
+    values: Mapping[str, Any], captions: Iterable[Mapping[str, Any]], related: Iterable[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """An article in the shape of the expected JSON files: ``values`` (an archive row, or an
+    item's fields) with ``authors``, ``tags`` and ``sitemap_news`` decoded where they are JSON
+    text (as the archive stores them), its ``captions`` as ``text``/``credit``/``image_url`` and
+    its ``related`` links as ``url``/``kind``, in the order given."""
+    article = dict(values)
+    for name in ("authors", "tags", "sitemap_news"):
+        if isinstance(article.get(name), str):
+            article[name] = json.loads(article[name])
+    article["captions"] = [{"text": c["text"], "credit": c["credit"], "image_url": c["image_url"]} for c in captions]
+    article["related"] = [{"url": link["url"], "kind": link["kind"]} for link in related]
     return article
+
+
+def item_article(item: ArticleItem) -> dict[str, Any]:
+    """An article item (as extraction gives it) in the shape of the expected JSON files, by the
+    same conversion as :func:`stored_article`'s."""
+    values = {f.name: getattr(item, f.name) for f in dataclasses.fields(item)}
+    return article_shape(values, map(dataclasses.asdict, item.captions), map(dataclasses.asdict, item.related))
 
 
 def expected_articles(root: Path) -> list[tuple[str, dict[str, Any]]]:
