@@ -74,13 +74,13 @@ def news_article(
 ) -> ArticleItem | None:
     """The article of ``page`` as the ``news`` spider reads it: the layers of the site's
     ``profile`` (the generic ones for a site without a profile), then what its sitemap or feed
-    ``hints`` say where the page says nothing; its edition is the context's (the profile's
-    edition), else the language the page declares. ``None`` when the page holds no article."""
+    ``hints`` say where the page says nothing; its edition is the language the page declares,
+    else the context's (the profile's edition). ``None`` when the page holds no article."""
     article = profile.article_page(page, fallback={"published": [hints.published] if hints.published else []})
     if not article.is_article():
         return None
     item = apply_hints(load_article(article, context, section_hint=section), hints)
-    return dataclasses.replace(item, edition=context.edition or item.language or "")
+    return dataclasses.replace(item, edition=item.language or context.edition or "")
 
 
 class MainTextWorker:

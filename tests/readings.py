@@ -30,12 +30,12 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 from newscrawl import discovery
 from newscrawl.charset import body_encoding
 from newscrawl.discovery import ArticleHints
-from newscrawl.extract import almayadeen as site
 from newscrawl.extract.response import html_page
 from newscrawl.extraction import news_article, site_context
 from newscrawl.loaders import LoadContext
 from newscrawl.mirror import resolve
 from newscrawl.pagework import PageJob, read_page
+from newscrawl.sites import registry
 from newscrawl.urls import HostMap, is_static, origin, url_key
 from tests.conftest import item_article
 
@@ -44,6 +44,9 @@ if TYPE_CHECKING:
 
     from newscrawl.extract.document import Page
     from newscrawl.items import ArticleItem
+
+#: The profile the ``almayadeen`` spider reads its site with.
+site = registry.by_name("almayadeen")
 
 #: The origin an in-process reading says its pages came from: a local mirror's, as in a crawl
 #: of one (the ``almayadeen`` spider maps it back onto the real host).
@@ -76,7 +79,7 @@ class Edition:
     """What the ``almayadeen`` spider knows of an edition once it has read its homepage: where
     its URLs belong, and the labels of the menus' sections and regions. (A crawl also learns the
     labels of subsections that listings link, such as ``/articles/foreign-press``; on the fixture
-    sites :func:`newscrawl.extract.almayadeen.section_hint` gives their articles the same label
+    sites :func:`newscrawl.sites.almayadeen.urls.section_hint` gives their articles the same label
     without them.)"""
 
     context: LoadContext
@@ -87,10 +90,10 @@ class Edition:
 @functools.cache
 def edition(root: Path, fetch_origin: str) -> Edition:
     """The English edition mirrored in ``root``, fetched from ``fetch_origin``, after ``parse_home``."""
-    hosts = HostMap(real_origin=site.EDITIONS["en"], fetch_origin=fetch_origin)
+    hosts = HostMap(real_origin=site.editions["en"].origin, fetch_origin=fetch_origin)
     menu = [link for link in site.menu_links(page_at(root, fetch_origin + "/")) if hosts.on_site(link.url)]
     sections, regions = site.menu_labels(menu)
-    return Edition(LoadContext(hosts=hosts, edition="en"), sections, regions)
+    return Edition(LoadContext.for_edition(site.editions["en"], hosts), sections, regions)
 
 
 @functools.cache
@@ -105,6 +108,7 @@ def almayadeen_article(root: Path, url: str, fetch_origin: str = MIRROR) -> Arti
         body=body,
         encoding=body_encoding(body, HTML),
         kind="article" if site.page_kind(fetched) == "article" else "listing",
+        site=site.name,
         regions=known.regions,
         context=known.context,
         section_hint=site.section_hint(fetched, known.sections),

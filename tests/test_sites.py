@@ -3,13 +3,25 @@ hosts, and reads its fixture pages; the registry finds a profile by name and by 
 
 from __future__ import annotations
 
+import functools
+import json
+from typing import TYPE_CHECKING, Any
+
 import pytest
 
 from newscrawl.extract.document import Page
+from newscrawl.extraction import news_article
+from newscrawl.loaders import LoadContext
 from newscrawl.sites import registry
 from newscrawl.sites.profile import SiteProfile
-from newscrawl.urls import origin
-from tests.conftest import FIXTURES, OTHERSITE
+from newscrawl.urls import HostMap, origin, url_key
+from tests.conftest import FIXTURES, OTHERSITE, expected_articles, item_article
+from tests.readings import CRAWL_ONLY, MIRROR, almayadeen_article, news_article_of, news_discovery, page_at
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from newscrawl.items import ArticleItem
 
 #: One article page of each profile's fixture site, and a field the profile reads from it.
 FIXTURE_PAGE = {
@@ -81,3 +93,75 @@ def test_the_profile_classifies_its_urls() -> None:
     assert almayadeen.page_number(listing + "/page/3") == 3
     assert generic.page_number(listing + "/page/3") == 1
     assert generic.page_kind("https://news.example/2025/03/14/a-story.html") == "article"
+
+
+# --- every profile against its fixture pages' expected JSON ----------------------------------
+
+OTHERSITE_DETAILS: dict[str, dict[str, Any]] = json.loads((OTHERSITE / "expected.json").read_text(encoding="utf-8"))["details"]
+MERIDIAN = "https://www.meridianpost.example"
+#: Where the Meridian Post's profile reads a page otherwise than the generic one, by design (the
+#: fixture's expected values are the generic reading's): times in its edition's zone (a time
+#: shown without an offset read in it, one with an offset moved into it), the edition of a page
+#: that declares no language.
+MERIDIAN_READS = {
+    "/2025/03/12/offshore-wind-farm-clears-final-planning-hurdle.html": {"published_at": "2025-03-12T09:00:00+00:00"},
+    "/2025/03/10/museum-returns-carved-figurehead-to-shipwrights-guild.html": {"edition": "en"},
+    "/culture/le-festival-de-jazz-revient-sur-les-quais-40145": {"published_at": "2025-03-10T17:00:00+00:00"},
+}
+
+
+def meridian_article(path: str) -> dict[str, Any]:
+    """The article the ``news`` spider, started on the Meridian Post's real host with the
+    othersite mirror as ``base_url``, reads from the page at ``path``."""
+    url = MIRROR + path
+    found = news_discovery(OTHERSITE, MIRROR + "/")
+    profile, edition = registry.for_url(MERIDIAN)
+    assert edition is not None
+    context = LoadContext.for_edition(edition, HostMap(MERIDIAN, MIRROR))
+    item = news_article(page_at(OTHERSITE, url), context, found.merged_hints(url_key(url)), found.section(url), profile)
+    assert item is not None
+    return item_article(item)
+
+
+#: A fixture page of a profile: its name, its expected fields, and how the profile reads it.
+Case = tuple[str, dict[str, Any], "Callable[[], dict[str, Any] | None]"]
+
+
+def _shape(item: ArticleItem | None) -> dict[str, Any] | None:
+    return item_article(item) if item is not None else None
+
+
+def almayadeen_cases() -> list[Case]:
+    read = lambda url: _shape(almayadeen_article(FIXTURES / "site", url))  # noqa: E731
+    return [
+        (name, {k: v for k, v in expected.items() if k not in CRAWL_ONLY}, functools.partial(read, expected["url"]))
+        for name, expected in expected_articles(FIXTURES)
+    ]
+
+
+def othersite_cases(read: Callable[[str], dict[str, Any] | None], reads: dict[str, dict[str, Any]]) -> list[Case]:
+    return [
+        (path, {k: v for k, v in {**details, **reads.get(path, {})}.items() if k != "why"}, functools.partial(read, path))
+        for path, details in sorted(OTHERSITE_DETAILS.items())
+    ]
+
+
+#: Each profile's fixture pages.
+PROFILE_FIXTURES: dict[str, Callable[[], list[Case]]] = {
+    "almayadeen": almayadeen_cases,
+    "meridianpost": functools.partial(othersite_cases, meridian_article, MERIDIAN_READS),
+    "generic": functools.partial(othersite_cases, lambda path: _shape(news_article_of(OTHERSITE, path)), {}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(registry.PROFILES))
+def test_every_profile_reads_its_fixture_pages_as_expected(name: str) -> None:
+    cases = PROFILE_FIXTURES[name]()
+    assert len(cases) >= 5
+    wrong = {}
+    for page, expected, read in cases:
+        found = read()
+        assert found is not None, f"{name}: {page} reads as no article"
+        if differ := {field: (found[field], value) for field, value in expected.items() if found[field] != value}:
+            wrong[page] = differ
+    assert wrong == {}
