@@ -46,7 +46,7 @@ class CoverageSettingError(ValueError):
 def absent_fields(values: Mapping[str, Any], fields: Iterable[str] = EXPECTED_FIELDS) -> list[str]:
     """The ``fields`` whose value in ``values`` is missing, ``None``, empty or blank, in the
     order of ``fields``."""
-    return [name for name in fields if not _present(values.get(name))]
+    return [name for name in fields if not present(values.get(name))]
 
 
 def missing_fields(item: ArticleItem) -> list[str]:
@@ -56,7 +56,8 @@ def missing_fields(item: ArticleItem) -> list[str]:
     return absent_fields({**values, "body": None} if item.truncated else values)
 
 
-def _present(value: Any) -> bool:
+def present(value: Any) -> bool:
+    """Whether a field holds something: not ``None``, nor blank text, nor an empty list."""
     if isinstance(value, str):
         return bool(value.strip())
     if isinstance(value, (list, tuple, dict)):

@@ -14,7 +14,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from newscrawl.coverage import EXPECTED_FIELDS, absent_fields
+from newscrawl.coverage import EXPECTED_FIELDS, absent_fields, present
 from newscrawl.damage import Text, refetch_damage
 from newscrawl.items import CONTENT_FIELDS
 
@@ -53,15 +53,6 @@ class Decision:
     values: dict[str, Any] = field(default_factory=dict)
     #: Why the new text was held: it looks damaged, or was read only in part.
     why: str | None = None
-
-
-def present(value: Any) -> bool:
-    """Whether a field holds something: not ``None``, nor blank text, nor an empty list."""
-    if isinstance(value, str):
-        return bool(value.strip())
-    if isinstance(value, (list, tuple, dict)):
-        return bool(value)
-    return value is not None
 
 
 def change(was: Any, now: Any) -> Change | None:

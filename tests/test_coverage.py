@@ -34,6 +34,7 @@ from newscrawl.coverage import (
     missing_fields,
     stored_nothing,
 )
+from newscrawl.coverage import present as field_present
 from newscrawl.extract.document import Page
 from newscrawl.items import ArticleItem, Caption
 from newscrawl.sites.almayadeen.page import ArticlePage
@@ -87,6 +88,26 @@ def test_missing_fields(item: ArticleItem, missing: list[str]) -> None:
 )
 def test_absent_fields(values: dict[str, Any], fields: tuple[str, ...], absent: list[str]) -> None:
     assert absent_fields(values, fields) == absent
+
+
+@pytest.mark.parametrize(
+    ("value", "held"),
+    [
+        (None, False),
+        ("", False),
+        (" \n\t", False),
+        ("x", True),
+        ([], False),
+        ((), False),
+        ({}, False),
+        (["x"], True),
+        ({"k": None}, True),
+        (0, True),
+        (False, True),
+    ],
+)
+def test_field_present(value: Any, held: bool) -> None:
+    assert field_present(value) is held
 
 
 def test_tally_counts_present_fields_per_content_type() -> None:
