@@ -242,17 +242,21 @@ def export_command(
     except ValueError as exc:
         print(f"newscrawl export: {exc}", file=sys.stderr)
         return 2
-    except ArchiveError as exc:
-        print(f"newscrawl export: {exc}", file=sys.stderr)
-        return 1
     except BrokenPipeError:
         # The reader stopped (``| head``): not an error; keep Python from reporting it at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except OSError as exc:
-        print(f"newscrawl export: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
+    except (ArchiveError, OSError) as exc:
+        return export_failed(exc, out)
     if show:
         where_to = "standard output" if target is None else str(target)
         sys.stderr.write(f"\rnewscrawl export: {written:,} articles to {where_to}\x1b[K\n")
     return 0
+
+
+def export_failed(exc: ArchiveError | OSError, out: str) -> int:
+    """Say on standard error why ``newscrawl export`` (of any format) failed: the archive could not
+    be read (``ArchiveError``), or ``out`` could not be written; returns the exit status, 1."""
+    why = str(exc) if isinstance(exc, ArchiveError) else f"cannot write {out}: {exc.strerror or exc}"
+    print(f"newscrawl export: {why}", file=sys.stderr)
+    return 1

@@ -28,7 +28,7 @@ from warcio.recordloader import ArchiveLoadFailed
 from warcio.warcwriter import WARCWriter
 
 from newscrawl.archive import ArchiveError, article_captures, has_captures
-from newscrawl.export import replacing
+from newscrawl.export import export_failed, replacing
 from newscrawl.query import ArticleFilter, connect_readonly, has_articles_table
 from newscrawl.warc import WarcReadError
 from newscrawl.warcwrite import warc_date as record_date
@@ -279,12 +279,8 @@ def export_archive_command(db: Path, warc_dir: Path, fmt: str, out: str, where: 
     target = Path(out)
     try:
         selection, copied = (export_wacz if fmt == "wacz" else export_warc)(db, warc_dir, target, where)
-    except ArchiveError as exc:
-        print(f"newscrawl export: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"newscrawl export: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
+    except (ArchiveError, OSError) as exc:
+        return export_failed(exc, out)
     lacking = f"; {selection.without_record:,} selected articles have no WARC record kept" if selection.without_record else ""
     print(f"newscrawl export: {len(selection.pages):,} articles, {copied:,} WARC records to {target}{lacking}", file=sys.stderr)
     return 0

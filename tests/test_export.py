@@ -4,6 +4,7 @@ filters, on an archive of the fixture mirror; streaming in batches; clear refusa
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import subprocess
@@ -14,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 import pyarrow.parquet as pq
 import pytest
 
-from newscrawl.export import export_articles, progress_line
+from newscrawl.archive import ArchiveError
+from newscrawl.export import export_articles, export_failed, progress_line
 from newscrawl.query import ArticleFilter
 from tests.conftest import connect, run_on_terminal
 
@@ -161,6 +163,19 @@ def test_export_shows_progress_on_a_terminal(archive: Path, tmp_path: Path) -> N
 )
 def test_progress_line(done: int, total: int, line: str) -> None:
     assert progress_line(done, total) == line
+
+
+@pytest.mark.parametrize(
+    ("exc", "shown"),
+    [
+        (ArchiveError("no archive at a.db"), "newscrawl export: no archive at a.db\n"),
+        (OSError(errno.EISDIR, "Is a directory"), "newscrawl export: cannot write out.csv: Is a directory\n"),
+        (OSError("disk gone"), "newscrawl export: cannot write out.csv: disk gone\n"),
+    ],
+)
+def test_export_failed(capsys: pytest.CaptureFixture[str], exc: ArchiveError | OSError, shown: str) -> None:
+    assert export_failed(exc, "out.csv") == 1
+    assert capsys.readouterr() == ("", shown)
 
 
 @pytest.mark.parametrize(
