@@ -20,6 +20,13 @@ class SpiderArgumentError(ValueError):
     """A spider argument (``-a name=value``) is missing, unknown or malformed."""
 
 
+def refuse_unknown(spider: str, unknown: dict[str, object], takes: str) -> None:
+    """Refuse the arguments a spider does not take (``_job``, which scrapyd sets, is ignored)."""
+    names = sorted(name for name in unknown if name != "_job")
+    if names:
+        raise SpiderArgumentError(f"unknown argument(s) {', '.join(names)}; {spider} takes {takes}")
+
+
 def parse_max_articles(value: str | int | None) -> int | None:
     """The ``max_articles`` argument: a positive integer, or ``None`` when not given."""
     if value is None or value == "":

@@ -8,7 +8,14 @@ from scrapy import signals
 from scrapy.http import Request, Response, TextResponse
 
 from newscrawl.archive import utcnow
-from newscrawl.arguments import SpiderArgumentError, extract_processes, parse_base_url, parse_flag, parse_max_articles
+from newscrawl.arguments import (
+    SpiderArgumentError,
+    extract_processes,
+    parse_base_url,
+    parse_flag,
+    parse_max_articles,
+    refuse_unknown,
+)
 from newscrawl.backfill import DateWindow
 from newscrawl.discovery import SitemapLink, parse_sitemap, sitemap_body
 from newscrawl.extract.response import html_page
@@ -92,12 +99,7 @@ class AlMayadeenSpider(ArchiveSpider):
         until: str | None = None,
         **unknown: Any,
     ) -> None:
-        unknown.pop("_job", None)  # set by scrapyd, harmless
-        if unknown:
-            raise SpiderArgumentError(
-                f"unknown argument(s) {', '.join(sorted(unknown))}; almayadeen takes base_url, edition, max_articles, "
-                "full, discover, since, until"
-            )
+        refuse_unknown("almayadeen", unknown, "base_url, edition, max_articles, full, discover, since, until")
         if discover not in ("menus", "sitemap"):
             raise SpiderArgumentError(f"discover={discover!r} is not one of menus, sitemap")
         if discover != "sitemap" and (since or until):
@@ -227,8 +229,6 @@ class AlMayadeenSpider(ArchiveSpider):
             return
         for ticker in self._new_ticker(work.ticker):
             yield ticker
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value("newscrawl/listing_pages")
         if work.article is not None:
             yield work.article
         pages: list[str] = []
@@ -237,7 +237,7 @@ class AlMayadeenSpider(ArchiveSpider):
             if link.kind == "article":
                 # the listing's own items, not a "Most Read" box every page repeats
                 if link.own:
-                    self.crawler.stats.inc_value("newscrawl/listing_article_links")
+                    self.inc("newscrawl/listing_article_links")
                 holds_new |= self.shallow and link.own and not self.frontier.is_known(link.url)
                 for request in self._follow_article(link.url):
                     yield request
@@ -263,10 +263,8 @@ class AlMayadeenSpider(ArchiveSpider):
             return
         for ticker in self._new_ticker(work.ticker):
             yield ticker
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value("newscrawl/article_pages")
         if work.not_article or work.article is None:
-            self.crawler.stats.inc_value("newscrawl/not_article")
+            self.inc("newscrawl/not_article")
             yield NotArticleItem(url=self.archive_key(asked(response)), seen_at=utcnow())
             return
         item = work.article
@@ -279,9 +277,11 @@ class AlMayadeenSpider(ArchiveSpider):
         yield item
 
     async def _read(self, response: Response, kind: PageKind) -> PageWork | None:
-        """The page's ticker, article and links, read by the page pool (``None``: not HTML)."""
+        """The page's ticker, article and links, read by the page pool (``None``: not HTML); counted
+        as ``newscrawl/listing_pages`` or ``newscrawl/article_pages``."""
         if not isinstance(response, TextResponse):
             return None
+        self.inc(f"newscrawl/{kind}_pages")
         job = PageJob(
             url=response.url,
             body=response.body,

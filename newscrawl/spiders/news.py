@@ -14,7 +14,14 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from newscrawl import discovery
 from newscrawl.archive import utcnow
-from newscrawl.arguments import SpiderArgumentError, check_url_argument, parse_base_url, parse_flag, parse_max_articles
+from newscrawl.arguments import (
+    SpiderArgumentError,
+    check_url_argument,
+    parse_base_url,
+    parse_flag,
+    parse_max_articles,
+    refuse_unknown,
+)
 from newscrawl.discovery import ArticleHints
 from newscrawl.extract.response import html_page
 from newscrawl.extraction import news_article, site_context
@@ -118,11 +125,7 @@ class NewsSpider(ArchiveSpider):
         base_url: str | None = None,
         **unknown: Any,
     ) -> None:
-        unknown.pop("_job", None)  # set by scrapyd, harmless
-        if unknown:
-            raise SpiderArgumentError(
-                f"unknown argument(s) {', '.join(sorted(unknown))}; news takes start_urls, max_articles, full, base_url"
-            )
+        refuse_unknown("news", unknown, "start_urls, max_articles, full, base_url")
         super().__init__()
         self.start_pages = parse_start_urls(start_urls)
         self.max_articles = parse_max_articles(max_articles)
