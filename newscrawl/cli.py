@@ -335,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "warc":
         return prune_command(args.db, args.warc_dir or default_warc_dir(args.db), args.before, dry_run=args.dry_run)
     if args.command == "reextract":
-        from newscrawl.pagework import collect_less  # noqa: PLC0415 (the extractor is slow to import)
+        from newscrawl.pool import collect_less  # noqa: PLC0415 (imported with the command)
         from newscrawl.reextract import Choice, reextract_command  # noqa: PLC0415
 
         collect_less()  # for this process and the page workers it forks
