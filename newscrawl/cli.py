@@ -335,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "warc":
         return prune_command(args.db, args.warc_dir or default_warc_dir(args.db), args.before, dry_run=args.dry_run)
     if args.command == "reextract":
-        from newscrawl.pagework import collect_less  # noqa: PLC0415 (the extractor is slow to import)
+        from newscrawl.pool import collect_less  # noqa: PLC0415 (imported with the command)
         from newscrawl.reextract import Choice, reextract_command  # noqa: PLC0415
 
         collect_less()  # for this process and the page workers it forks
@@ -419,19 +419,21 @@ def extract_batch(lines: TextIO, out: TextIO) -> int:
     """Extract each page named on ``lines``; one JSON line out per line in, flushed as done.
 
     A second process computes trafilatura's main text meanwhile where a page needs it
-    (:class:`MainTextWorker`)."""
-    from newscrawl.extraction import MainTextWorker, extract_article  # noqa: PLC0415 (slow to import)
+    (:func:`newscrawl.extraction.main_text_pool`)."""
+    from newscrawl.extraction import extract_article, main_text_pool  # noqa: PLC0415 (slow to import)
+    from newscrawl.pool import WorkerError  # noqa: PLC0415
 
-    with MainTextWorker() as worker:
+    with main_text_pool() as pool:
         for line in lines:
             if not line.strip():
                 continue
             try:
                 request = json.loads(line)
                 html = Path(request["file"]).read_bytes()
-                result = extract_article(html, request["url"], worker=worker)
+                result = extract_article(html, request["url"], pool=pool)
             except Exception as exc:
-                result = {"error": f"{type(exc).__name__}: {exc}"}
+                cause = exc.__cause__ if isinstance(exc, WorkerError) and isinstance(exc.__cause__, Exception) else exc
+                result = {"error": f"{type(cause).__name__}: {cause}"}
             out.write(json.dumps(result, ensure_ascii=False) + "\n")
             out.flush()
     return 0

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
 from newscrawl.discovery import apply_hints
@@ -13,12 +10,11 @@ from newscrawl.extract.document import Page
 from newscrawl.extract.maintext import fast_main_text, is_doubtful
 from newscrawl.extract.newspage import NewsPage
 from newscrawl.loaders import LoadContext, load_article
+from newscrawl.pool import WorkerPool
 from newscrawl.sites.generic import PROFILE as GENERIC
 from newscrawl.urls import HostMap, origin
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from newscrawl.discovery import ArticleHints
     from newscrawl.items import ArticleItem
     from newscrawl.sites.profile import SiteProfile
@@ -31,7 +27,11 @@ KEYS = ("headline", "authors", "published", "modified", "source", "tags", "capti
 _FIELDS = ("url", "headline", "authors", "published_at", "modified_at", "source", "tags", "captions", "lead", "body", "language")
 
 
-def extract_article(html: bytes | str, url: str, *, worker: MainTextWorker | None = None) -> dict[str, Any]:
+#: A page for :func:`main_text_pool`: its HTML (as :meth:`Page.from_html` takes it) and URL.
+MainTextJob = tuple[str | bytes, str]
+
+
+def extract_article(html: bytes | str, url: str, *, pool: WorkerPool[MainTextJob, list[str]] | None = None) -> dict[str, Any]:
     """The generic extraction of one article page, as a JSON-ready dict with :data:`KEYS`.
 
     Times keep the offset the page gives (``published`` is never a modification time); lists
@@ -39,12 +39,13 @@ def extract_article(html: bytes | str, url: str, *, worker: MainTextWorker | Non
     page could be read only in part (its fields lack what came after), ``None`` when it was read
     whole. Where the page's own dense
     text is in doubt and trafilatura's is needed (:func:`newscrawl.extract.maintext.is_doubtful`),
-    ``worker`` computes it in another process while this one reads the other fields.
+    ``pool`` (:func:`main_text_pool`) computes it in another process while this one reads the
+    other fields.
     """
     parsed = Page.from_html(html, url)
     page = NewsPage(parsed)
-    if worker is not None and is_doubtful(parsed):
-        parsed.fast_text = worker.submit(html, url)
+    if pool is not None and is_doubtful(parsed):
+        parsed.fast_text = pool.submit((html, url))
     item = load_article(page, site_context(origin(url)), only=_FIELDS)
     return {
         "headline": item.headline,
@@ -83,49 +84,20 @@ def news_article(
     return dataclasses.replace(item, edition=item.language or context.edition or "")
 
 
-class MainTextWorker:
+def main_text_pool() -> WorkerPool[MainTextJob, list[str]]:
     """A second process that computes trafilatura's fast main text of a page (the costliest
     layer, more than the others together) while this process runs the other layers, so such a
-    page's result comes sooner; only pages whose own dense text is in doubt need it. The output
-    is the same as in one process. A worker that dies is replaced, and its page's text computed
-    here.
-    """
+    page's result comes sooner (:func:`extract_article`); only pages whose own dense text is in
+    doubt need it. The output is the same as in one process. A worker that dies is replaced, and
+    its page's text computed here. Started; close it when done (it is a context manager)."""
+    pool = WorkerPool(_fast_main_text, describe=_main_text_of)
+    pool.start(1)
+    return pool
 
-    def __init__(self) -> None:
-        self._pool: ProcessPoolExecutor | None = None
 
-    def submit(self, html: str | bytes, url: str) -> Callable[[], list[str]]:
-        """Start on a page (its HTML, as :meth:`Page.from_html` takes it); returns what gives its
-        lines when they are needed."""
-        try:
-            future = self._running().submit(fast_main_text, html, url)
-        except BrokenProcessPool:  # the worker died since the last page
-            self.close()
-            future = self._running().submit(fast_main_text, html, url)
+def _fast_main_text(job: MainTextJob) -> list[str]:
+    return fast_main_text(*job)
 
-        def lines() -> list[str]:
-            try:
-                return future.result()
-            except BrokenProcessPool:
-                self.close()
-                return fast_main_text(html, url)
 
-        return lines
-
-    def _running(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            # spawn: a clean process whatever threads this one has
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        return self._pool
-
-    def close(self) -> None:
-        """Stop the worker process."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-
-    def __enter__(self) -> MainTextWorker:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+def _main_text_of(job: MainTextJob) -> str:
+    return f"{job[1]}: the main text"

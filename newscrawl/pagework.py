@@ -2,34 +2,24 @@
 
 One response's bytes in; its ticker items, its article item and its links out (:class:`PageWork`).
 Extraction is pure CPU work: against a mirror or in a fast backfill it holds the crawl at one
-core, so with ``EXTRACT_PROCESSES`` > 0 it runs in that many processes (:class:`PagePool`) and
-the spider's own process only downloads, schedules and stores. With 0 it runs in the spider's
-process, the same functions, the same results.
+core, so with ``EXTRACT_PROCESSES`` > 0 it runs in that many processes (:func:`page_pool`, a
+:class:`newscrawl.pool.WorkerPool`) and the spider's own process only downloads, schedules and
+stores. With 0 it runs in the spider's process, the same functions, the same results.
 """
 
 from __future__ import annotations
 
-import asyncio
-import collections
-import contextlib
-import gc
-import logging
-import os
-import pickle
-import signal
-import socket
-import struct
-import time
-import traceback
+import functools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal
 
 from scrapy.http import HtmlResponse
 
-from newscrawl.archive import held_lock_fds, utcnow
+from newscrawl.archive import utcnow
 from newscrawl.extract.response import html_page
 from newscrawl.extract.text import text_of
 from newscrawl.loaders import LoadContext, load_article, load_ticker
+from newscrawl.pool import WorkerPool
 from newscrawl.sites import registry
 
 if TYPE_CHECKING:
@@ -39,8 +29,6 @@ if TYPE_CHECKING:
     from newscrawl.items import ArticleItem, TickerItem
     from newscrawl.sites.profile import SiteProfile
     from newscrawl.urls import HostMap
-
-logger = logging.getLogger(__name__)
 
 PageKind = Literal["article", "listing"]
 LinkKind = Literal["article", "pagination", "subsection"]
@@ -202,241 +190,13 @@ def _link_kind(page: Page, href: str, hosts: HostMap, profile: SiteProfile) -> t
     return "", None, 0
 
 
-class PageWorkError(RuntimeError):
-    """Reading a page failed in a worker process (the message holds the worker's traceback)."""
+def page_pool() -> WorkerPool[PageJob, PageWork]:
+    """The spider's pool of :func:`read_page`: each worker keeps its own memory of the links it
+    reported, and so does the spider's process for the pages it reads itself. A worker that dies
+    is not replaced (a fork in the midst of a crawl would copy its threads' state): the pool
+    says so and reads every later page in the spider's process."""
+    return WorkerPool(functools.partial(read_page, seen=set()), describe=_reading, replace=False)
 
 
-#: Python's collector thresholds in a crawl's processes (its default: 700, 10, 10). A crawl makes
-#: and drops objects by the million and keeps few cycles; at the default, collections took 5% of
-#: the crawl's thread and of each page worker (1.8 s of a 5,000-article crawl; 0.2 s at these).
-GC_THRESHOLDS = (10_000, 20, 20)
-
-
-def collect_less() -> None:
-    """Set :data:`GC_THRESHOLDS` for this process and the workers it forks."""
-    gc.set_threshold(*GC_THRESHOLDS)
-
-
-#: Each message: its length, then a pickle.
-_HEADER = struct.Struct("!Q")
-#: A worker's answer: ``("ok", work, logs)`` or ``("error", traceback, logs)``.
-_Answer = tuple[str, object, list[logging.LogRecord]]
-
-
-@dataclass(slots=True)
-class _Worker:
-    pid: int
-    #: The crawl's end of the socket pair (non-blocking, used on the event loop).
-    sock: socket.socket
-    #: The answers awaited, in the order the worker got the pages.
-    waiting: collections.deque[asyncio.Future[_Answer]] = field(default_factory=collections.deque)
-    sending: asyncio.Lock | None = None
-    reader: asyncio.Task[None] | None = None
-
-
-#: Pages sent to a worker before its answer to the first: the next page waits in its socket
-#: while it reads one, so it never idles waiting for the crawl's process.
-PAGES_IN_FLIGHT = 2
-
-
-class PagePool:
-    """Runs :func:`read_page` for the spider: in worker processes once :meth:`start` has made
-    them, in the spider's own process until then (or with 0 of them).
-
-    Workers are forked from a process that has imported the extractors already, so they cost no
-    start-up. Each reads pages from a socket pair, in order, and answers each; the crawl writes and
-    reads the sockets on its event loop: no thread, and a few pickles' worth of the crawl's CPU per
-    page (a ``ProcessPoolExecutor`` spent four times as much, in two threads that took the GIL
-    from the crawl). Workers ignore Ctrl-C (the crawl shuts down gracefully and stops them) and
-    exit when the crawl's end of their socket closes, as it does when the crawl dies. If a worker
-    dies, the pool says so and reads every later page in the spider's process.
-    """
-
-    def __init__(self) -> None:
-        self._seen: set[tuple[str, str, str]] = set()
-        self._workers: list[_Worker] = []
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._slots: asyncio.Semaphore | None = None
-        #: How many worker processes read pages (0: the spider's process does).
-        self.processes = 0
-
-    @property
-    def pids(self) -> list[int]:
-        """The workers' process ids."""
-        return [worker.pid for worker in self._workers]
-
-    def start(self, processes: int) -> None:
-        """Start ``processes`` workers (none for 0)."""
-        self.close()
-        if processes <= 0:
-            return
-        if not hasattr(os, "fork"):
-            logger.warning("EXTRACT_PROCESSES=%d: this system cannot fork; pages are read in the crawl's process", processes)
-            return
-        # What exists now lives as long as the crawl: kept out of the collector's scans, in the
-        # workers too, whose copies of it then stay shared with this process.
-        gc.collect()
-        gc.freeze()
-        for _ in range(processes):
-            ours, theirs = socket.socketpair()
-            pid = os.fork()
-            if pid == 0:  # the worker: it never returns to the crawl's code
-                status = 1
-                try:
-                    ours.close()
-                    for worker in self._workers:
-                        worker.sock.close()
-                    _serve(theirs)
-                    status = 0
-                finally:
-                    os._exit(status)
-            theirs.close()
-            ours.setblocking(False)
-            self._workers.append(_Worker(pid, ours))
-        self.processes = processes
-
-    async def read(self, job: PageJob) -> PageWork:
-        """The page's work, from a worker when there are workers."""
-        if self._workers:
-            slots = self._bind(asyncio.get_running_loop())
-            async with slots:
-                worker = min(self._workers, key=lambda w: len(w.waiting)) if self._workers else None
-                answer = await self._ask(worker, job) if worker is not None else None
-            if answer is not None:
-                status, payload, logs = answer
-                for record in logs:
-                    logging.getLogger(record.name).handle(record)
-                if status == "error":
-                    raise PageWorkError(f"{job.url}: reading the page failed in a worker:\n{payload}")
-                return cast("PageWork", payload)
-        return read_page(job, self._seen)
-
-    def _bind(self, loop: asyncio.AbstractEventLoop) -> asyncio.Semaphore:
-        """The pool's asyncio state, on the running loop (a test may run several loops)."""
-        if self._slots is None or self._loop is not loop:
-            self._loop, self._slots = loop, asyncio.Semaphore(PAGES_IN_FLIGHT * len(self._workers))
-            for worker in self._workers:
-                worker.waiting.clear()
-                worker.sending = asyncio.Lock()
-                worker.reader = loop.create_task(self._answers(worker))
-        return self._slots
-
-    async def _ask(self, worker: _Worker, job: PageJob) -> _Answer | None:
-        """Send ``job`` to ``worker``; its answer, or ``None`` when the worker died."""
-        assert self._loop is not None
-        assert worker.sending is not None
-        answer: asyncio.Future[_Answer] = self._loop.create_future()
-        data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
-        try:
-            async with worker.sending:
-                worker.waiting.append(answer)
-                await self._loop.sock_sendall(worker.sock, _HEADER.pack(len(data)) + data)
-            return await answer
-        except (OSError, EOFError) as exc:
-            if self._workers:
-                logger.error("an extraction process died (%s): pages are read in the crawl's own process from now on", exc)
-                self.close()
-            return None
-
-    async def _answers(self, worker: _Worker) -> None:
-        """Read ``worker``'s answers, in order, for the pages waiting on them."""
-        assert self._loop is not None
-        try:
-            while True:
-                (size,) = _HEADER.unpack(await _receive(self._loop, worker.sock, _HEADER.size))
-                answer: _Answer = pickle.loads(await _receive(self._loop, worker.sock, size))
-                worker.waiting.popleft().set_result(answer)
-        except (OSError, EOFError) as exc:
-            while worker.waiting:
-                waiting = worker.waiting.popleft()
-                if not waiting.done():
-                    waiting.set_exception(exc if isinstance(exc, EOFError) else EOFError(str(exc)))
-
-    def close(self) -> None:
-        """Stop the workers and wait for them to exit."""
-        workers, self._workers = self._workers, []
-        self.processes = 0
-        for worker in workers:
-            if worker.reader is not None and not worker.reader.done():
-                with contextlib.suppress(RuntimeError):  # its loop is gone already
-                    worker.reader.cancel()
-            for waiting in worker.waiting:
-                if not waiting.done():
-                    with contextlib.suppress(RuntimeError):
-                        waiting.set_exception(EOFError("the pool closed"))
-            worker.sock.close()  # the worker reads the end of its input and exits
-        for worker in workers:
-            _reap(worker.pid)
-
-
-def _reap(pid: int, wait: float = 5.0) -> None:
-    """Collect a worker's exit (killing it if it has not exited within ``wait`` seconds)."""
-    deadline = time.monotonic() + wait
-    with contextlib.suppress(ChildProcessError):
-        while os.waitpid(pid, os.WNOHANG) == (0, 0):
-            if time.monotonic() > deadline:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                return
-            time.sleep(0.005)
-
-
-async def _receive(loop: asyncio.AbstractEventLoop, sock: socket.socket, size: int) -> bytearray:
-    buffer = bytearray(size)
-    view, got = memoryview(buffer), 0
-    while got < size:
-        count = await loop.sock_recv_into(sock, view[got:])
-        if not count:
-            raise EOFError("the extraction process closed its end")
-        got += count
-    return buffer
-
-
-# --- in a worker process ----------------------------------------------------------------------
-
-_worker_seen: set[tuple[str, str, str]] = set()
-_worker_logs: list[logging.LogRecord] = []
-
-
-class _Collect(logging.Handler):
-    """Keeps a worker's log records, to hand them to the spider's process with the page."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        # Formatted here: the arguments and traceback may not survive pickling.
-        record.msg, record.args = record.getMessage(), None
-        if record.exc_info:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-            record.exc_info = None
-        _worker_logs.append(record)
-
-
-def _serve(sock: socket.socket) -> None:
-    """A worker's life: read jobs from ``sock``, answer each, until the crawl closes its end."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for fd in held_lock_fds():
-        with contextlib.suppress(OSError):
-            os.close(fd)
-    root = logging.getLogger()
-    level = min((handler.level for handler in root.handlers), default=logging.WARNING)
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    root.addHandler(_Collect(level))
-    _worker_seen.clear()
-    sock.setblocking(True)
-    stream = sock.makefile("rb")
-    while True:
-        head = stream.read(_HEADER.size)
-        if len(head) < _HEADER.size:
-            return  # the crawl closed its end, or died
-        (size,) = _HEADER.unpack(head)
-        job = pickle.loads(stream.read(size))  # from the crawl that forked this process
-        _worker_logs.clear()
-        answer: tuple[str, object, list[logging.LogRecord]]
-        try:
-            answer = ("ok", read_page(job, _worker_seen), [])
-        except Exception:
-            answer = ("error", traceback.format_exc(), [])
-        answer[2].extend(_worker_logs)
-        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-        sock.sendall(_HEADER.pack(len(data)))
-        sock.sendall(data)
+def _reading(job: PageJob) -> str:
+    return f"{job.url}: reading the page"

@@ -1,7 +1,8 @@
 """``newscrawl reextract``: the archive's articles read again from the pages the crawl kept (its
 WARC files, no network) with today's extraction, and what changed stored as the crawl stores it.
 
-The pages are read in worker processes, one per core (forked, as the crawl's page workers);
+The pages are read in worker processes, one per core (:class:`newscrawl.pool.WorkerPool`, as
+the crawl's pages);
 this process selects the articles, decides what to store of each (:mod:`newscrawl.fieldchanges`)
 and writes in batches, one transaction each, holding the archive's crawl lock: a crawl cannot
 write meanwhile. A run that stops midway has stored its batches so far; running again finishes
@@ -12,9 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import multiprocessing
 import os
-import signal
 import sqlite3
 import sys
 import time
@@ -30,7 +29,6 @@ from newscrawl.archive import (
     ArchiveVersionError,
     count_unkept,
     has_captures,
-    held_lock_fds,
     homepage_capture,
     kept_pages,
     schema_version,
@@ -38,6 +36,7 @@ from newscrawl.archive import (
 )
 from newscrawl.discovery import ArticleHints
 from newscrawl.fieldchanges import ChangeTable, decide, format_table
+from newscrawl.pool import WorkerPool
 from newscrawl.query import ArticleFilter, connect_readonly
 from newscrawl.reextraction import KeptPage, Reread, menus, profile_of, reread
 from newscrawl.terminal import terminal_safe
@@ -52,9 +51,6 @@ if TYPE_CHECKING:
 
 #: Articles stored per transaction.
 BATCH = 100
-#: Pages a worker takes at a time: few enough that the progress line moves, enough that
-#: handing them over costs little.
-CHUNK = 4
 
 
 @dataclass(frozen=True)
@@ -252,20 +248,14 @@ def _reread_all(pages: list[KeptPage], processes: int | None) -> Iterator[Reread
     """:func:`reread` of every page, in order: in one worker process per core (``processes``
     when given), in this one for 0 or where processes cannot be forked."""
     count = os.cpu_count() or 1 if processes is None else processes
-    if count <= 0 or len(pages) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from map(reread, pages)
-        return
-    with multiprocessing.get_context("fork").Pool(min(count, len(pages)), initializer=_worker_started) as pool:
-        yield from pool.imap(reread, pages, chunksize=CHUNK)
+    with WorkerPool(reread, describe=_rereading) as pool:
+        if len(pages) >= 2:
+            pool.start(min(count, len(pages)))
+        yield from pool.map(pages)
 
 
-def _worker_started() -> None:
-    """In a worker: Ctrl-C is for this process, which stops the workers; the crawl lock is not
-    the worker's to keep (a ``flock`` lasts while any descriptor of it is open)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for fd in held_lock_fds():
-        with contextlib.suppress(OSError):
-            os.close(fd)
+def _rereading(page: KeptPage) -> str:
+    return f"{page.url}: reading the kept page again"
 
 
 class _Progress:

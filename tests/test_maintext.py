@@ -11,7 +11,8 @@ import pytest
 from newscrawl.extract import maintext
 from newscrawl.extract.document import Page
 from newscrawl.extract.maintext import dense_text, is_doubtful, main_text, text_boxes
-from newscrawl.extraction import MainTextWorker, extract_article
+from newscrawl.extraction import MainTextJob, extract_article
+from newscrawl.pool import WorkerPool
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -139,11 +140,11 @@ def test_doubtful_dense_text_goes_to_trafilatura(monkeypatch: pytest.MonkeyPatch
     assert main_text(page(f"<div class='text'>{paragraphs(0, 3)}</div>")) == ["from trafilatura"] * 20
 
 
-class _NoWorker(MainTextWorker):
-    def submit(self, html: str | bytes, url: str) -> Callable[[], list[str]]:
+class _NoWorker(WorkerPool[MainTextJob, list[str]]):
+    def submit(self, job: MainTextJob) -> Callable[[], list[str]]:
         raise AssertionError("a page with sound dense text was sent to the worker")
 
 
 def test_the_worker_only_gets_doubtful_pages() -> None:
     html = f"<html><head><title>Harbour</title></head><body><article><h1>Harbour</h1>{paragraphs(0, 12)}</article></body></html>"
-    assert extract_article(html, URL, worker=_NoWorker())["body"] == "\n\n".join(lines(0, 12))
+    assert extract_article(html, URL, pool=_NoWorker(lambda job: []))["body"] == "\n\n".join(lines(0, 12))

@@ -21,7 +21,8 @@ from newscrawl import pagework
 from newscrawl.archive import Archive
 from newscrawl.arguments import SpiderArgumentError, extract_processes
 from newscrawl.loaders import LoadContext
-from newscrawl.pagework import PageJob, PagePool, PageWork, PageWorkError, read_page
+from newscrawl.pagework import PageJob, PageWork, page_pool, read_page
+from newscrawl.pool import WorkerError, WorkerPool
 from newscrawl.sites.almayadeen.editions import EDITIONS
 from newscrawl.urls import HostMap
 
@@ -55,8 +56,8 @@ def without_times(work: PageWork) -> dict[str, object]:
 
 
 @pytest.fixture
-def pool() -> Iterator[PagePool]:
-    pool = PagePool()
+def pool() -> Iterator[WorkerPool[PageJob, PageWork]]:
+    pool = page_pool()
     pool.start(2)
     yield pool
     pool.close()
@@ -110,11 +111,11 @@ def test_a_shallow_walk_gets_only_the_next_page() -> None:
 
 def test_workers_give_what_the_spiders_process_gives() -> None:
     jobs = [job(ARTICLE, "article"), job("news/politics", "listing"), job("regions/palestine", "listing")] * 2
-    pool = PagePool()
+    pool = page_pool()
     pool.start(1)  # one worker, so its memory of reported links is that of one process here
 
     async def read_all() -> list[PageWork]:
-        return list(await asyncio.gather(*(pool.read(j) for j in jobs)))
+        return list(await asyncio.gather(*(pool.run(j) for j in jobs)))
 
     try:
         assert pool.processes == 1
@@ -134,11 +135,11 @@ def test_what_a_worker_logs_is_logged_here(monkeypatch: pytest.MonkeyPatch, capl
         return PageWork()
 
     monkeypatch.setattr(pagework, "read_page", failing_field)  # the fork below inherits it
-    pool = PagePool()
+    pool = page_pool()
     pool.start(1)
     try:
         with caplog.at_level(logging.ERROR):
-            asyncio.run(pool.read(job(ARTICLE, "article")))
+            asyncio.run(pool.run(job(ARTICLE, "article")))
     finally:
         pool.close()
     assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
@@ -151,24 +152,26 @@ def test_a_page_that_fails_in_a_worker_fails_with_its_traceback(monkeypatch: pyt
         raise ValueError("no such markup")
 
     monkeypatch.setattr(pagework, "read_page", broken)  # the fork below inherits it
-    pool = PagePool()
+    pool = page_pool()
     pool.start(1)
     try:
         with pytest.raises(
-            PageWorkError, match=r"(?s)freedom-flotilla.*reading the page failed in a worker.*ValueError: no such markup"
+            WorkerError, match=r"(?s)freedom-flotilla.*reading the page failed in a worker.*ValueError: no such markup"
         ):
-            asyncio.run(pool.read(job(ARTICLE, "article")))
+            asyncio.run(pool.run(job(ARTICLE, "article")))
         assert pool.processes == 1  # the worker lives on
     finally:
         pool.close()
 
 
-def test_a_dead_worker_is_reported_and_pages_are_read_here(pool: PagePool, caplog: pytest.LogCaptureFixture) -> None:
-    asyncio.run(pool.read(job(ARTICLE, "article")))
+def test_a_dead_worker_is_reported_and_pages_are_read_here(
+    pool: WorkerPool[PageJob, PageWork], caplog: pytest.LogCaptureFixture
+) -> None:
+    asyncio.run(pool.run(job(ARTICLE, "article")))
     for pid in pool.pids:
         os.kill(pid, signal.SIGKILL)
     with caplog.at_level(logging.ERROR):
-        work = asyncio.run(pool.read(job(ARTICLE, "article")))
+        work = asyncio.run(pool.run(job(ARTICLE, "article")))
     assert work.article is not None
     assert work.article.headline
     assert pool.processes == 0
@@ -179,10 +182,10 @@ def test_a_released_archive_lock_is_free_while_workers_live(tmp_path: Path) -> N
     # Workers are forked while the pipeline holds the crawl lock; a flock lasts while any process
     # keeps its descriptor, so they must not keep it.
     archive = Archive(tmp_path / "a.db", exclusive=True)
-    pool = PagePool()
+    pool = page_pool()
     pool.start(1)
     try:
-        asyncio.run(pool.read(job(ARTICLE, "article")))  # the worker is up
+        asyncio.run(pool.run(job(ARTICLE, "article")))  # the worker is up
         archive.close()
         Archive(tmp_path / "a.db", exclusive=True).close()
     finally:
@@ -192,8 +195,8 @@ def test_a_released_archive_lock_is_free_while_workers_live(tmp_path: Path) -> N
 def test_workers_exit_when_the_crawl_is_killed(tmp_path: Path) -> None:
     script = (
         "import os, sys, time\n"
-        "from newscrawl.pagework import PagePool\n"
-        "pool = PagePool(); pool.start(2)\n"
+        "from newscrawl.pagework import page_pool\n"
+        "pool = page_pool(); pool.start(2)\n"
         "time.sleep(0.5)\n"
         "print(' '.join(map(str, pool.pids)), flush=True)\n"
         "time.sleep(60)\n"

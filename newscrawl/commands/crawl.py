@@ -33,8 +33,8 @@ from newscrawl.archive import ArchiveBusyError, ArchiveError
 from newscrawl.arguments import SpiderArgumentError
 from newscrawl.capture import WarcSettingError
 from newscrawl.coverage import CoverageSettingError
-from newscrawl.pagework import collect_less
 from newscrawl.pipelines import RUN_STATUS
+from newscrawl.pool import collect_less
 
 if TYPE_CHECKING:
     import argparse

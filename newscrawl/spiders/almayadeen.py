@@ -21,7 +21,7 @@ from newscrawl.discovery import SitemapLink, parse_sitemap, sitemap_body
 from newscrawl.extract.response import html_page
 from newscrawl.items import NotArticleItem
 from newscrawl.loaders import LoadContext, load_ticker
-from newscrawl.pagework import PageJob, PagePool
+from newscrawl.pagework import PageJob, page_pool
 from newscrawl.sites import registry
 from newscrawl.spiders import asked, start_page_problem
 from newscrawl.spiders.base import ArchiveSpider
@@ -127,7 +127,7 @@ class AlMayadeenSpider(ArchiveSpider):
         self.sections: dict[str, str] = {}
         self.regions: dict[str, str] = {}
         self.ticker_seen: set[str] = set()
-        self.pages = PagePool()
+        self.pages = page_pool()
 
     def fetch_origins(self) -> list[str]:
         return [self.hosts.fetch_origin]
@@ -293,7 +293,7 @@ class AlMayadeenSpider(ArchiveSpider):
             section_hint=self._section_hint(response.url),
             shallow=self.shallow,
         )
-        return await self.pages.read(job)
+        return await self.pages.run(job)
 
     def home_failed(self, failure: Failure) -> None:
         """The homepage could not be fetched at all (DNS, refused connection, timeout, robots.txt)."""
