@@ -10,8 +10,8 @@ Usage (from the repository root)::
 
 It generates a site of N articles with ``benchmarks/sitegen.py`` and serves it with nginx when
 the machine has it (its own process in the foreground, a generated config in the work folder,
-a free port on 127.0.0.1, the URL → file mapping of ``newscrawl/mirror.py``), else with the
-project's mirror (``newscrawl.mirror.MirrorProcess``, much slower: one Python thread); the output
+a free port on 127.0.0.1, the URL → file mapping of ``newscrawl/mirror/server.py``), else with the
+project's mirror (``newscrawl.mirror.server.MirrorProcess``, much slower: one Python thread); the output
 says which. Then, in rounds, alternating, it runs
 
 1. ``fetch``: a spider that requests every page of the site (the targets come from the
@@ -77,7 +77,7 @@ import sitegen  # benchmarks/sitegen.py, next to this file
 
 from newscrawl.archive import Archive
 from newscrawl.items import ArticleItem
-from newscrawl.mirror import MirrorProcess
+from newscrawl.mirror.server import MirrorProcess
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -111,7 +111,7 @@ http {{
     server {{
         listen 127.0.0.1:{port};
         root {root};
-        # newscrawl/mirror.py's mapping: /a/b?Q -> a/b/index@Q.html, /a/b -> a/b/index.html, a
+        # newscrawl/mirror/server.py's mapping: /a/b?Q -> a/b/index@Q.html, /a/b -> a/b/index.html, a
         # file as itself. The "if" stays at server level: inside a location it would drop try_files.
         set $page "";
         if ($args != "") {{ set $page "@$args"; }}
@@ -147,7 +147,7 @@ class Measure:
 
 
 def site_targets(root: Path) -> list[str]:
-    """Every request target the site serves (homepage first), by ``newscrawl/mirror.py``'s mapping
+    """Every request target the site serves (homepage first), by ``newscrawl/mirror/server.py``'s mapping
     read backwards: ``a/b/index.html`` → ``/a/b``, ``a/b/index@Q.html`` → ``/a/b?Q``."""
     targets: list[str] = []
     for path in sorted(root.rglob("*")):

@@ -10,7 +10,7 @@ Usage (from the repository root)::
 
 It generates a mirror of N articles with ``benchmarks/sitegen.py`` and crawls it twice with
 ``scrapy crawl almayadeen``, each time into a fresh archive: once from a clean mirror, once from
-a mirror whose fault rule (``newscrawl mirror --faults``, see ``newscrawl/faults.py``) fails a
+a mirror whose fault rule (``newscrawl mirror --faults``, see ``newscrawl/mirror/faults.py``) fails a
 share ``--share`` of the responses (20% by default) with one of the transient modes 500, 502,
 503, 429 (``Retry-After: 1``), reset, truncate, slow (past the download timeout) and empty, each target
 at most twice. Both crawls run with ``DOWNLOAD_TIMEOUT=2`` and ``RETRY_TIMES=3``, so every page can
@@ -52,7 +52,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sitegen  # benchmarks/sitegen.py, next to this file
 
-from newscrawl.mirror import MirrorProcess
+from newscrawl.mirror.server import MirrorProcess
 
 PROJECT = Path(__file__).resolve().parent.parent
 #: The transient modes injected (an empty HTML page is retried like an error status).

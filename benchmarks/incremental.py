@@ -43,7 +43,7 @@ from urllib.parse import parse_qsl, urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sitegen  # benchmarks/sitegen.py, next to this file
 
-from newscrawl.mirror import MirrorProcess
+from newscrawl.mirror.server import MirrorProcess
 
 PROJECT = Path(__file__).resolve().parent.parent
 

@@ -39,7 +39,7 @@ sys.path.sort(key=lambda entry: Path(entry or ".").resolve() == Path(__file__).r
 
 import sitegen  # benchmarks/sitegen.py, next to this file
 
-from newscrawl.mirror import MirrorProcess
+from newscrawl.mirror.server import MirrorProcess
 
 PROJECT = Path(__file__).resolve().parent.parent
 

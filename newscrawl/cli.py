@@ -1,7 +1,7 @@
 """The ``newscrawl`` command: serve the bundled mirror, crawl it into an archive offline, extract
 a saved page, show an archive's crawl runs, explore an archive in the browser; and at the
-terminal, what an archive holds, full-text search and exports (:mod:`newscrawl.query`,
-:mod:`newscrawl.export`); and re-extraction of the kept pages (:mod:`newscrawl.reextract`).
+terminal, what an archive holds, full-text search and exports (:mod:`newscrawl.desk.query`,
+:mod:`newscrawl.desk.export`); and re-extraction of the kept pages (:mod:`newscrawl.reextract`).
 
 Crawling itself is ``scrapy crawl almayadeen`` (see README); these commands wrap what a
 researcher needs around it.
@@ -24,13 +24,13 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from newscrawl.archive import ArchiveError, recent_runs
-from newscrawl.export import FORMATS, export_command
-from newscrawl.faults import MODES, FaultRuleError, load_rules
-from newscrawl.mirror import FIXTURES, Mirror
-from newscrawl.query import ArticleFilter, parse_day, search_command, stats_command
+from newscrawl.desk.export import FORMATS, export_command
+from newscrawl.desk.query import ArticleFilter, parse_day, search_command, stats_command
+from newscrawl.desk.terminal import json_line, terminal_safe
+from newscrawl.mirror.faults import MODES, FaultRuleError, load_rules
+from newscrawl.mirror.server import FIXTURES, Mirror
 from newscrawl.retention import prune_command
 from newscrawl.settings import ARCHIVE_DB
-from newscrawl.terminal import json_line, terminal_safe
 from newscrawl.urls import canonical
 from newscrawl.warc import default_warc_dir
 from newscrawl.webarchive import ARCHIVE_FORMATS, export_archive_command
@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help=(
             f"inject faults: a JSON list of rules, each with a 'mode' ({', '.join(MODES)}) and optionally 'match', "
-            "'after', 'times', 'rate', 'seed' and mode parameters (see newscrawl/faults.py); GET /__mirror/faults "
+            "'after', 'times', 'rate', 'seed' and mode parameters (see newscrawl/mirror/faults.py); GET /__mirror/faults "
             "answers the counts"
         ),
     )
@@ -335,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "warc":
         return prune_command(args.db, args.warc_dir or default_warc_dir(args.db), args.before, dry_run=args.dry_run)
     if args.command == "reextract":
-        from newscrawl.pool import collect_less  # noqa: PLC0415 (imported with the command)
+        from newscrawl.crawl.pool import collect_less  # noqa: PLC0415 (imported with the command)
         from newscrawl.reextract import Choice, reextract_command  # noqa: PLC0415
 
         collect_less()  # for this process and the page workers it forks
@@ -344,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
         choice = Choice(warc_dir, ArticleFilter(args.since), url=args.url, run=args.run, dry_run=args.dry_run)
         return reextract_command(args.db, choice)
     if args.command == "serve":
-        from newscrawl.serve import serve  # noqa: PLC0415 (Datasette is heavy to import)
+        from newscrawl.desk.serve import serve  # noqa: PLC0415 (Datasette is heavy to import)
 
         return serve(args.db, args.host, args.port)
     return demo(args.db)
@@ -420,8 +420,8 @@ def extract_batch(lines: TextIO, out: TextIO) -> int:
 
     A second process computes trafilatura's main text meanwhile where a page needs it
     (:func:`newscrawl.extraction.main_text_pool`)."""
+    from newscrawl.crawl.pool import WorkerError  # noqa: PLC0415
     from newscrawl.extraction import extract_article, main_text_pool  # noqa: PLC0415 (slow to import)
-    from newscrawl.pool import WorkerError  # noqa: PLC0415
 
     with main_text_pool() as pool:
         for line in lines:

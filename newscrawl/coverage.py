@@ -1,7 +1,7 @@
 """Field coverage: which fields an article lacks, how many of a run's articles had each field, and
 whether that share fell so far below the archive's history that a selector has probably broken.
 
-Pure functions and a counter; the pipeline (:class:`newscrawl.pipelines.ArchivePipeline`) feeds
+Pure functions and a counter; the pipeline (:class:`newscrawl.crawl.pipelines.ArchivePipeline`) feeds
 them and the archive (:mod:`newscrawl.archive`) stores what they compute.
 
 The fields, named as :class:`newscrawl.items.ArticleItem` names them:

@@ -25,7 +25,7 @@ from datetime import date, datetime, time, timezone
 from typing import TYPE_CHECKING
 
 from newscrawl.archive import Archive, ArchiveBusyError, ArchiveError, has_captures, revisit_needs, warc_files
-from newscrawl.query import connect_readonly
+from newscrawl.desk.query import connect_readonly
 from newscrawl.warc import SUFFIX, file_info
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@
 Override any of them with ``-s NAME=value``.
 """
 
-from newscrawl.schedule import DEFAULT_SCHEDULE
+from newscrawl.crawl.schedule import DEFAULT_SCHEDULE
 
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
@@ -21,7 +21,7 @@ ARCHIVE_FLUSH_SECONDS = 5.0
 ARCHIVE_BUSY_TIMEOUT = 60.0
 #: How often a rerun re-fetches archived articles to catch edits, by their age ("age:interval"
 #: steps, youngest first): hourly for 6 hours, every 6 hours for 2 days, daily for 2 weeks,
-#: monthly for 3 months, then never (see newscrawl.schedule). "" never re-checks.
+#: monthly for 3 months, then never (see newscrawl.crawl.schedule). "" never re-checks.
 RECHECK_SCHEDULE = DEFAULT_SCHEDULE
 #: Days an incremental run leaves an article the site answered 404 or 410 for (deleted, or
 #: never there) before asking for it again; 0 asks every run. Such an article is recorded in
@@ -64,7 +64,7 @@ EXTRACT_PROCESSES = 0
 #: Items of a page processed at once: the pipelines are synchronous, so Scrapy's default (100)
 #: only costs 100 tasks per page.
 CONCURRENT_ITEMS = 1
-# A hostile web (newscrawl.middlewares): retries spaced out by a doubling backoff, or by the
+# A hostile web (newscrawl.crawl.middlewares): retries spaced out by a doubling backoff, or by the
 # server's Retry-After (up to RETRY_AFTER_MAX seconds); a host that answers 429 this many times
 # in a row is paused; a challenge page, or BLOCK_AFTER_403S 403s in a row, stops the run
 # as "blocked"; no request, redirects and retries included, leaves the spider's hosts.
@@ -76,17 +76,17 @@ HOST_PAUSE_AFTER_429S = 3
 BLOCK_AFTER_403S = 3
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
-    "newscrawl.middlewares.HostGuardMiddleware": 50,
+    "newscrawl.crawl.middlewares.HostGuardMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "newscrawl.middlewares.BackoffRetryMiddleware": 550,
-    "newscrawl.middlewares.BlockMiddleware": 560,
-    "newscrawl.middlewares.CharsetMiddleware": 570,
+    "newscrawl.crawl.middlewares.BackoffRetryMiddleware": 550,
+    "newscrawl.crawl.middlewares.BlockMiddleware": 560,
+    "newscrawl.crawl.middlewares.CharsetMiddleware": 570,
     # Nearest the downloader (after DownloaderStats, 850): responses as received, requests as sent.
-    "newscrawl.capture.CaptureMiddleware": 950,
+    "newscrawl.crawl.capture.CaptureMiddleware": 950,
 }
-# Which capture each article was read from (newscrawl.capture).
-SPIDER_MIDDLEWARES = {"newscrawl.capture.CaptureLinkMiddleware": 950}
-#: Every response kept as a WARC record (newscrawl.capture): False keeps none. WARC_DIR "" is
+# Which capture each article was read from (newscrawl.crawl.capture).
+SPIDER_MIDDLEWARES = {"newscrawl.crawl.capture.CaptureLinkMiddleware": 950}
+#: Every response kept as a WARC record (newscrawl.crawl.capture): False keeps none. WARC_DIR "" is
 #: warc/ beside ARCHIVE_DB; a file is rotated once it reaches WARC_MAX_BYTES.
 WARC_ENABLED = True
 WARC_DIR = ""
@@ -98,13 +98,13 @@ DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 
 ITEM_PIPELINES = {
-    "newscrawl.pipelines.ValidatePipeline": 100,
-    "newscrawl.pipelines.DedupePipeline": 200,
-    "newscrawl.pipelines.ArchivePipeline": 300,
+    "newscrawl.crawl.pipelines.ValidatePipeline": 100,
+    "newscrawl.crawl.pipelines.DedupePipeline": 200,
+    "newscrawl.crawl.pipelines.ArchivePipeline": 300,
 }
 
 # One progress line on a terminal (PROGRESS = "auto", "on" or "off"); nothing under cron.
-EXTENSIONS = {"newscrawl.progress.Progress": 500}
+EXTENSIONS = {"newscrawl.crawl.progress.Progress": 500}
 PROGRESS = "auto"
 
 # Nothing listens on a port: no telnet console, and no remote-control server (on by default since

@@ -28,8 +28,8 @@ from warcio.recordloader import ArchiveLoadFailed
 from warcio.warcwriter import WARCWriter
 
 from newscrawl.archive import ArchiveError, article_captures, has_captures
-from newscrawl.export import export_failed, replacing
-from newscrawl.query import ArticleFilter, connect_readonly, has_articles_table
+from newscrawl.desk.export import export_failed, replacing
+from newscrawl.desk.query import ArticleFilter, connect_readonly, has_articles_table
 from newscrawl.warc import WarcReadError
 from newscrawl.warcwrite import warc_date as record_date
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from newscrawl.mirror import MirrorProcess
+from newscrawl.mirror.server import MirrorProcess
 from newscrawl.warc import SUFFIX, default_warc_dir
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ local mirror: the page's bytes and what the spider knows when the page arrives (
 labels; for the ``news`` spider, the sitemaps' and feeds' hints), without a server or Scrapy's
 engine.
 
-- :func:`almayadeen_article`: :func:`newscrawl.pagework.read_page`, as the ``almayadeen``
+- :func:`almayadeen_article`: :func:`newscrawl.crawl.pagework.read_page`, as the ``almayadeen``
   spider's page workers run it, with the sections and regions its ``parse_home`` learns from the
   homepage's menus.
 - :func:`news_article_of`: :func:`newscrawl.extraction.news_article`, as the ``news`` spider's
@@ -28,13 +28,13 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from newscrawl import discovery
-from newscrawl.charset import body_encoding
+from newscrawl.crawl.charset import body_encoding
+from newscrawl.crawl.pagework import PageJob, read_page
 from newscrawl.discovery import ArticleHints
 from newscrawl.extract.response import html_page
 from newscrawl.extraction import news_article, site_context
 from newscrawl.loaders import LoadContext
-from newscrawl.mirror import resolve
-from newscrawl.pagework import PageJob, read_page
+from newscrawl.mirror.server import resolve
 from newscrawl.sites import registry
 from newscrawl.urls import HostMap, is_static, origin, url_key
 from tests.conftest import item_article
@@ -51,7 +51,7 @@ site = registry.by_name("almayadeen")
 #: The origin an in-process reading says its pages came from: a local mirror's, as in a crawl
 #: of one (the ``almayadeen`` spider maps it back onto the real host).
 MIRROR = "http://127.0.0.1:8000"
-#: What the mirror (``newscrawl/mirror.py``) says an HTML page is.
+#: What the mirror (``newscrawl/mirror/server.py``) says an HTML page is.
 HTML = "text/html; charset=utf-8"
 
 

@@ -30,7 +30,7 @@ from newscrawl.archive import (
     ArchiveVersionError,
     flock_owner,
 )
-from newscrawl.mirror import MirrorProcess
+from newscrawl.mirror.server import MirrorProcess
 from tests.conftest import FIXTURES, PROJECT, crawl, crawl_env, said, start_mirror
 
 if TYPE_CHECKING:

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from newscrawl.arguments import SpiderArgumentError
-from newscrawl.backfill import DateWindow
+from newscrawl.crawl.arguments import SpiderArgumentError
+from newscrawl.crawl.backfill import DateWindow
 from newscrawl.spiders.almayadeen import AlMayadeenSpider
 from tests.conftest import FIXTURES, build_site, connect, crawl, expected_articles, start_mirror
 

@@ -16,11 +16,11 @@ from scrapy.settings import Settings
 from warcio.archiveiterator import ArchiveIterator
 
 from newscrawl.archive import Archive
-from newscrawl.capture import DEFAULT_MAX_BYTES, WarcSettingError, warc_settings
-from newscrawl.charset import body_encoding
+from newscrawl.crawl.capture import DEFAULT_MAX_BYTES, WarcSettingError, warc_settings
+from newscrawl.crawl.charset import body_encoding
+from newscrawl.crawl.pagework import PageJob, read_page
 from newscrawl.items import ArticleItem
 from newscrawl.loaders import LoadContext
-from newscrawl.pagework import PageJob, read_page
 from newscrawl.sites.almayadeen.editions import EDITIONS
 from newscrawl.urls import HostMap
 from newscrawl.warc import Capture, Exchange, default_warc_dir, read_exchange, warc_file_name

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from newscrawl.mirror import resolve
+from newscrawl.mirror.server import resolve
 from tests.conftest import PROJECT
 
 sys.path.insert(0, str(PROJECT / "benchmarks"))

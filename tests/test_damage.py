@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.damage import Text, page_damage, refetch_damage
-from newscrawl.faults import Rule, Served, cut_html, malformed
+from newscrawl.crawl.damage import Text, page_damage, refetch_damage
+from newscrawl.mirror.faults import Rule, Served, cut_html, malformed
 
 ROOT = Path(__file__).resolve().parent.parent
 REALWORLD = ROOT.parent / "shared" / "realworld" / "html"

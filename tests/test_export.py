@@ -16,8 +16,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from newscrawl.archive import ArchiveError
-from newscrawl.export import export_articles, export_failed, progress_line
-from newscrawl.query import ArticleFilter
+from newscrawl.desk.export import export_articles, export_failed, progress_line
+from newscrawl.desk.query import ArticleFilter
 from tests.conftest import connect, run_on_terminal
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from newscrawl.faults import MODES, parse_rules
+from newscrawl.mirror.faults import MODES, parse_rules
 from tests.conftest import PROJECT
 
 sys.path.insert(0, str(PROJECT / "benchmarks"))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import pytest
 
-from newscrawl.mirror import MirrorProcess
+from newscrawl.mirror.server import MirrorProcess
 from newscrawl.warc import default_warc_dir
 from tests.conftest import build_site, connect, crawl, incomplete_captures, said, warc_check
 
@@ -229,7 +229,7 @@ def test_retries_are_counted_by_reason(faulty: Crawl) -> None:
         "scrapy.exceptions.DownloadFailedError": 2,  # reset
         "scrapy.exceptions.ResponseDataLossError": 1,  # truncate
         "scrapy.exceptions.DownloadTimeoutError": 1,  # slow
-        "newscrawl.middlewares.DamagedPage": 4,  # empty once, malformed once, cut-html twice
+        "newscrawl.crawl.middlewares.DamagedPage": 4,  # empty once, malformed once, cut-html twice
     }
     assert stats["retry/count"] == sum(reasons.values())
     assert stats["newscrawl/retry_after"] == 2  # the 429s' Retry-After

@@ -1,4 +1,4 @@
-"""The run's frontier (newscrawl.incremental.Frontier): what an incremental run requests, over a
+"""The run's frontier (newscrawl.crawl.incremental.Frontier): what an incremental run requests, over a
 real archive, without crawling."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
 from newscrawl.archive import Archive, ArchiveState
-from newscrawl.incremental import Frontier
+from newscrawl.crawl.incremental import Frontier
+from newscrawl.crawl.schedule import parse_schedule
 from newscrawl.items import ArticleItem, GoneItem
-from newscrawl.schedule import parse_schedule
 from newscrawl.urls import canonical
 
 if TYPE_CHECKING:

@@ -18,9 +18,9 @@ from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
 from newscrawl.archive import Archive
-from newscrawl.arguments import SpiderArgumentError, gone_recheck
+from newscrawl.crawl.arguments import SpiderArgumentError, gone_recheck
+from newscrawl.crawl.middlewares import Blocked
 from newscrawl.items import ArticleItem, GoneItem
-from newscrawl.middlewares import Blocked
 from newscrawl.spiders import gone_status
 from newscrawl.spiders.almayadeen import AlMayadeenSpider
 from tests.conftest import FIXTURES, OTHERSITE, connect, crawl, run_spider, start_mirror

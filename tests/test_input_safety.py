@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from newscrawl.query import ArticleFilter, search_command
+from newscrawl.desk.query import ArticleFilter, search_command
 from tests.conftest import build_site, connect, crawl, start_mirror
 
 if TYPE_CHECKING:

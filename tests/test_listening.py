@@ -10,7 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from newscrawl.mirror import COUNTERS, MirrorProcess
+from newscrawl.mirror.server import COUNTERS, MirrorProcess
 from tests.conftest import FIXTURES, PROJECT, crawl_env
 
 # /proc/net/tcp's state of a listening socket, and /proc/net/unix's flag of one (__SO_ACCEPTCON).

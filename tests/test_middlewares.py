@@ -18,8 +18,8 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.test import get_crawler
 
-from newscrawl.charset import body_encoding, decode_html
-from newscrawl.middlewares import (
+from newscrawl.crawl.charset import body_encoding, decode_html
+from newscrawl.crawl.middlewares import (
     NOT_BEFORE,
     BackoffRetryMiddleware,
     Blocked,
@@ -185,7 +185,7 @@ def test_unreadable_retry_after_is_ignored_for_the_normal_backoff(caplog: pytest
     middleware, stats = make(BackoffRetryMiddleware)
     request = Request("https://site.test/a")
     answer = HtmlResponse(request.url, status=503, body=b"busy", headers={b"Retry-After": b"\xb2"}, request=request)
-    with caplog.at_level(logging.DEBUG, logger="newscrawl.middlewares"):
+    with caplog.at_level(logging.DEBUG, logger="newscrawl.crawl.middlewares"):
         retry = middleware.process_response(request, answer)
     assert isinstance(retry, Request)
     assert retry.meta["retry_times"] == 1
@@ -287,7 +287,7 @@ def test_a_damaged_page_is_retried_then_fails_as_an_error(body: bytes, headers: 
         assert request.meta["retry_times"] == attempt
     with pytest.raises(DamagedPage, match=f"^damaged page after 2 retries: {re.escape(reason)}"):
         middleware.process_response(request, response(request.url, 200, body, headers=headers))
-    assert stats.get_value("retry/reason_count/newscrawl.middlewares.DamagedPage") == 2
+    assert stats.get_value("retry/reason_count/newscrawl.crawl.middlewares.DamagedPage") == 2
     assert stats.get_value("newscrawl/damaged_pages") == 3
     assert stats.get_value("retry/max_reached") == 1
 

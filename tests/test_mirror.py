@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from newscrawl.mirror import FIXTURES, BadTarget, Mirror, resolve
+from newscrawl.mirror.server import FIXTURES, BadTarget, Mirror, resolve
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -21,8 +21,8 @@ from urllib.parse import urlsplit
 import parsel
 import pytest
 
-from newscrawl.blocking import block_reason
-from newscrawl.faults import (
+from newscrawl.crawl.blocking import block_reason
+from newscrawl.mirror.faults import (
     CHALLENGE_PAGE,
     FaultRuleError,
     Rule,
@@ -32,7 +32,7 @@ from newscrawl.faults import (
     retry_after_value,
     windows_1256,
 )
-from newscrawl.mirror import FIXTURES, Mirror, MirrorProcess
+from newscrawl.mirror.server import FIXTURES, Mirror, MirrorProcess
 from tests.conftest import PROJECT
 
 if TYPE_CHECKING:

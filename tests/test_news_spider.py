@@ -26,7 +26,7 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from newscrawl import settings as project_settings
-from newscrawl.arguments import SpiderArgumentError
+from newscrawl.crawl.arguments import SpiderArgumentError
 from newscrawl.discovery import ArticleHints
 from newscrawl.spiders.news import Candidate, NewsSpider
 from newscrawl.warc import default_warc_dir

@@ -1,4 +1,4 @@
-"""Page work (newscrawl.pagework): the same results in worker processes as in the spider's own,
+"""Page work (newscrawl.crawl.pagework): the same results in worker processes as in the spider's own,
 links reported once, a shallow walk's next page, logs carried home, and dying workers."""
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 import pytest
 from scrapy.settings import Settings
 
-from newscrawl import pagework
 from newscrawl.archive import Archive
-from newscrawl.arguments import SpiderArgumentError, extract_processes
+from newscrawl.crawl import pagework
+from newscrawl.crawl.arguments import SpiderArgumentError, extract_processes
+from newscrawl.crawl.pagework import PageJob, PageWork, page_pool, read_page
+from newscrawl.crawl.pool import WorkerError, WorkerPool
 from newscrawl.loaders import LoadContext
-from newscrawl.pagework import PageJob, PageWork, page_pool, read_page
-from newscrawl.pool import WorkerError, WorkerPool
 from newscrawl.sites.almayadeen.editions import EDITIONS
 from newscrawl.urls import HostMap
 
@@ -195,7 +195,7 @@ def test_a_released_archive_lock_is_free_while_workers_live(tmp_path: Path) -> N
 def test_workers_exit_when_the_crawl_is_killed(tmp_path: Path) -> None:
     script = (
         "import os, sys, time\n"
-        "from newscrawl.pagework import page_pool\n"
+        "from newscrawl.crawl.pagework import page_pool\n"
         "pool = page_pool(); pool.start(2)\n"
         "time.sleep(0.5)\n"
         "print(' '.join(map(str, pool.pids)), flush=True)\n"

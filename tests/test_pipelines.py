@@ -14,8 +14,8 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from newscrawl.archive import ArchiveState
+from newscrawl.crawl.pipelines import ArchivePipeline, DedupePipeline, ValidatePipeline
 from newscrawl.items import ArticleItem, GoneItem, TickerItem
-from newscrawl.pipelines import ArchivePipeline, DedupePipeline, ValidatePipeline
 from newscrawl.spiders.almayadeen import AlMayadeenSpider
 
 if TYPE_CHECKING:

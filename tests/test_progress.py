@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from newscrawl.progress import progress_line
+from newscrawl.crawl.progress import progress_line
 from tests.conftest import crawl, crawl_env, run_on_terminal
 
 if TYPE_CHECKING:

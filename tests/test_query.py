@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from newscrawl.archive import Archive
-from newscrawl.query import (
+from newscrawl.desk.query import (
     ArticleFilter,
     Hit,
     connect_readonly,

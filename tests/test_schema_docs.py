@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from newscrawl import schema_docs
-from newscrawl.schema_docs import INTERNAL_TABLES, RELATIONS, relation
+from newscrawl.desk import schema_docs
+from newscrawl.desk.schema_docs import INTERNAL_TABLES, RELATIONS, relation
 from tests.conftest import connect
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def test_docs_archive_md_is_generated_and_current() -> None:
-    assert schema_docs.main(["--check"]) == 0, "docs/archive.md is stale: run python -m newscrawl.schema_docs"
+    assert schema_docs.main(["--check"]) == 0, "docs/archive.md is stale: run python -m newscrawl.desk.schema_docs"
 
 
 def test_check_fails_on_a_stale_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

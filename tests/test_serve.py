@@ -16,9 +16,9 @@ import pytest
 from datasette_dashboards import replace_opts_in_query
 
 from newscrawl.archive import Archive
-from newscrawl.dashboard import CANNED_QUERIES, DASHBOARD, dashboard_config
-from newscrawl.schema_docs import RELATIONS, column_descriptions
-from newscrawl.serve import make_datasette, metadata
+from newscrawl.desk.dashboard import CANNED_QUERIES, DASHBOARD, dashboard_config
+from newscrawl.desk.schema_docs import RELATIONS, column_descriptions
+from newscrawl.desk.serve import make_datasette, metadata
 from tests.conftest import PROJECT, connect
 from tests.test_archive import article
 

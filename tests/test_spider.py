@@ -12,7 +12,7 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from newscrawl import settings as project_settings
-from newscrawl.arguments import SpiderArgumentError
+from newscrawl.crawl.arguments import SpiderArgumentError
 from newscrawl.spiders.almayadeen import AlMayadeenSpider
 
 

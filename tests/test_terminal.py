@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from newscrawl.query import Hit, format_hits, format_stats
-from newscrawl.terminal import json_line, terminal_safe
+from newscrawl.desk.query import Hit, format_hits, format_stats
+from newscrawl.desk.terminal import json_line, terminal_safe
 
 
 @pytest.mark.parametrize(

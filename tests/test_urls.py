@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newscrawl.blocking import block_reason
+from newscrawl.crawl.blocking import block_reason
 from newscrawl.sites.almayadeen import urls as site
 from newscrawl.urls import HostMap, canonical, clean_url, is_loopback, url_key
 

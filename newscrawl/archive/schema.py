@@ -112,7 +112,7 @@ RUN_COUNTS = {
 
 #: The archive's views, by name: the ``SELECT`` of each. :meth:`Archive._create_views` creates
 #: them when an archive is opened and replaces one whose SQL changed, so old archives get them too.
-#: Their columns are described in :mod:`newscrawl.schema_docs`.
+#: Their columns are described in :mod:`newscrawl.desk.schema_docs`.
 VIEWS: dict[str, str] = {
     "article_details": """SELECT a.id, a.url, a.edition, a.content_type, a.section, a.region, a.coverage, a.source,
   a.published_at, a.headline, a.lead,

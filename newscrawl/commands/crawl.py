@@ -30,11 +30,11 @@ from scrapy.exceptions import UsageError
 from twisted.internet.defer import Deferred
 
 from newscrawl.archive import ArchiveBusyError, ArchiveError
-from newscrawl.arguments import SpiderArgumentError
-from newscrawl.capture import WarcSettingError
 from newscrawl.coverage import CoverageSettingError
-from newscrawl.pipelines import RUN_STATUS
-from newscrawl.pool import collect_less
+from newscrawl.crawl.arguments import SpiderArgumentError
+from newscrawl.crawl.capture import WarcSettingError
+from newscrawl.crawl.pipelines import RUN_STATUS
+from newscrawl.crawl.pool import collect_less
 
 if TYPE_CHECKING:
     import argparse

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def html_page(response: Response) -> Page | None:
     """The parsed page of a text response, ``None`` for another kind (blocks never get here:
-    :class:`newscrawl.middlewares.BlockMiddleware` stops them before any callback)."""
+    :class:`newscrawl.crawl.middlewares.BlockMiddleware` stops them before any callback)."""
     if not isinstance(response, TextResponse):
         return None
     # Not response.selector: the response would keep its selector, and the selector its

@@ -1,6 +1,6 @@
 """The project's spiders; ``scrapy list`` names them. Also what they share: response headers,
 what a failed request means, and the settings for crawling a mirror on this machine (their
-arguments are parsed in :mod:`newscrawl.arguments`)."""
+arguments are parsed in :mod:`newscrawl.crawl.arguments`)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from newscrawl.archive import utcnow
-from newscrawl.blocking import block_reason
+from newscrawl.crawl.blocking import block_reason
+from newscrawl.crawl.middlewares import Blocked
 from newscrawl.items import GoneItem
-from newscrawl.middlewares import Blocked
 
 if TYPE_CHECKING:
     from collections.abc import Callable

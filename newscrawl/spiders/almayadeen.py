@@ -8,7 +8,7 @@ from scrapy import signals
 from scrapy.http import Request, Response, TextResponse
 
 from newscrawl.archive import utcnow
-from newscrawl.arguments import (
+from newscrawl.crawl.arguments import (
     SpiderArgumentError,
     extract_processes,
     parse_base_url,
@@ -16,12 +16,12 @@ from newscrawl.arguments import (
     parse_max_articles,
     refuse_unknown,
 )
-from newscrawl.backfill import DateWindow
+from newscrawl.crawl.backfill import DateWindow
+from newscrawl.crawl.pagework import PageJob, page_pool
 from newscrawl.discovery import SitemapLink, parse_sitemap, sitemap_body
 from newscrawl.extract.response import html_page
 from newscrawl.items import NotArticleItem
 from newscrawl.loaders import LoadContext, load_ticker
-from newscrawl.pagework import PageJob, page_pool
 from newscrawl.sites import registry
 from newscrawl.spiders import asked, start_page_problem
 from newscrawl.spiders.base import ArchiveSpider
@@ -35,9 +35,9 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
     from typing_extensions import Self
 
+    from newscrawl.crawl.pagework import PageKind, PageWork
     from newscrawl.extract.document import Page
     from newscrawl.items import ArticleItem, TickerItem
-    from newscrawl.pagework import PageKind, PageWork
 
 
 # A listing's first page comes before articles, so the labels its menus give are known before
@@ -69,7 +69,7 @@ class AlMayadeenSpider(ArchiveSpider):
       sitemap's ``lastmod`` names. Each article keeps what its sitemap entry said of it.
 
     An incremental run fetches the articles the archive does not hold, and those whose re-check
-    is due (``RECHECK_SCHEDULE``, see :mod:`newscrawl.schedule`). It stops walking a listing's
+    is due (``RECHECK_SCHEDULE``, see :mod:`newscrawl.crawl.schedule`). It stops walking a listing's
     pagination at the first page that holds nothing new, unless the edition's previous run did
     not complete (killed, capped, or an article lost): then it walks every listing page, so the
     work an interrupted run left is done.
@@ -110,7 +110,7 @@ class AlMayadeenSpider(ArchiveSpider):
         real_origin = self.profile.editions[edition].origin
         self.hosts = HostMap(real_origin=real_origin, fetch_origin=parse_base_url(base_url or real_origin))
         # Only the host fetched from: a crawl of a mirror never reaches the real site, even by a
-        # redirect (newscrawl.middlewares.HostGuardMiddleware refuses every other host).
+        # redirect (newscrawl.crawl.middlewares.HostGuardMiddleware refuses every other host).
         self.allowed_domains = [host(self.hosts.fetch_origin)]
         self.edition = edition
         self.max_articles = parse_max_articles(max_articles)

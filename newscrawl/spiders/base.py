@@ -15,9 +15,9 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider
 
 from newscrawl.archive import BUSY_TIMEOUT, ArchiveState, parse_busy_timeout
-from newscrawl.arguments import SpiderArgumentError, gone_recheck
-from newscrawl.incremental import Frontier
-from newscrawl.schedule import DEFAULT_SCHEDULE, ScheduleError, parse_schedule
+from newscrawl.crawl.arguments import SpiderArgumentError, gone_recheck
+from newscrawl.crawl.incremental import Frontier
+from newscrawl.crawl.schedule import DEFAULT_SCHEDULE, ScheduleError, parse_schedule
 from newscrawl.spiders import LOOPBACK_SETTINGS, article_gone, failure_kind, record_failure
 from newscrawl.urls import is_loopback
 

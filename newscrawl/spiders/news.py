@@ -14,7 +14,7 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from newscrawl import discovery
 from newscrawl.archive import utcnow
-from newscrawl.arguments import (
+from newscrawl.crawl.arguments import (
     SpiderArgumentError,
     check_url_argument,
     parse_base_url,
@@ -22,12 +22,12 @@ from newscrawl.arguments import (
     parse_max_articles,
     refuse_unknown,
 )
+from newscrawl.crawl.schedule import parse_moment
 from newscrawl.discovery import ArticleHints
 from newscrawl.extract.response import html_page
 from newscrawl.extraction import news_article, site_context
 from newscrawl.items import NotArticleItem
 from newscrawl.loaders import LoadContext
-from newscrawl.schedule import parse_moment
 from newscrawl.sites import registry
 from newscrawl.spiders import asked, failure_kind, start_page_problem
 from newscrawl.spiders.base import ArchiveSpider
@@ -141,7 +141,7 @@ class NewsSpider(ArchiveSpider):
         for url in self.start_pages:
             if self._site_of(url) is None:
                 self._add_site(HostMap(origin(url), origin(url)))
-        # newscrawl.middlewares.HostGuardMiddleware refuses every other host, redirects included.
+        # newscrawl.crawl.middlewares.HostGuardMiddleware refuses every other host, redirects included.
         self.allowed_domains = sorted({host(hosts.fetch_origin) for hosts in self.sites.values()})
         self.arguments = {
             "start_urls": self.start_pages, "max_articles": self.max_articles, "full": self.full, "base_url": base_url or None,

@@ -7,7 +7,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from newscrawl.arguments import SpiderArgumentError
+from newscrawl.crawl.arguments import SpiderArgumentError
 
 
 @dataclass(frozen=True)

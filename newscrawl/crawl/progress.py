@@ -14,7 +14,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from newscrawl.arguments import SpiderArgumentError
+from newscrawl.crawl.arguments import SpiderArgumentError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

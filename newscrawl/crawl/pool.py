@@ -1,4 +1,4 @@
-"""Worker processes for the CPU-heavy page jobs: the crawl's pages (:mod:`newscrawl.pagework`),
+"""Worker processes for the CPU-heavy page jobs: the crawl's pages (:mod:`newscrawl.crawl.pagework`),
 ``newscrawl reextract``'s kept pages and ``newscrawl extract``'s main text, in one pool.
 
 A :class:`WorkerPool` runs a function on jobs in worker processes forked from this one (so they

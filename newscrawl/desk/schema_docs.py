@@ -1,6 +1,6 @@
 """What every table, view and column of the archive means, written once.
 
-``docs/archive.md`` is generated from :data:`RELATIONS` (``python -m newscrawl.schema_docs``;
+``docs/archive.md`` is generated from :data:`RELATIONS` (``python -m newscrawl.desk.schema_docs``;
 ``--check`` fails when the file is stale), and ``newscrawl serve`` gives Datasette the same
 descriptions (:func:`table_description`, :func:`column_descriptions`). Descriptions are Markdown;
 Datasette shows them as plain text (:func:`plain`).
@@ -18,7 +18,7 @@ from pathlib import Path
 from newscrawl.archive import SCHEMA_VERSION
 
 #: Where the generated reference lives.
-DOCS_PATH = Path(__file__).resolve().parent.parent / "docs" / "archive.md"
+DOCS_PATH = Path(__file__).resolve().parents[2] / "docs" / "archive.md"
 
 
 @dataclass(frozen=True)
@@ -71,9 +71,9 @@ One SQLite file (default `data/archive.db`) in WAL mode, so it can be read while
 8601. Times taken from the site keep the site's own offset (Asia/Beirut: `+02:00` in winter,
 `+03:00` in summer). Times taken from the crawler's clock are UTC (`+00:00`).
 
-This file is generated from `newscrawl/schema_docs.py`, which also gives `newscrawl serve`
+This file is generated from `newscrawl/desk/schema_docs.py`, which also gives `newscrawl serve`
 (Datasette) its table and column descriptions: edit that module, then run
-`.venv/bin/python -m newscrawl.schema_docs` (a test fails while this file is stale)."""
+`.venv/bin/python -m newscrawl.desk.schema_docs` (a test fails while this file is stale)."""
 
 #: The schema's version, after the intro.
 VERSIONS = f"""\
@@ -453,7 +453,7 @@ RELATIONS: tuple[Relation, ...] = (
                 "`newscrawl/listing_pages`, `newscrawl/listing_article_links` (a listing's own links to articles, not its "
                 '"Most Read" box) and `newscrawl/article_pages` (article pages fetched) tell a run that had nothing new '
                 "from one that could not read the site. How the crawl met a hostile web: `retry/count` and "
-                "`retry/reason_count/<reason>` (Scrapy's retries, spaced out by `newscrawl.middlewares`), "
+                "`retry/reason_count/<reason>` (Scrapy's retries, spaced out by `newscrawl.crawl.middlewares`), "
                 "`newscrawl/retry_after` (retries timed by the server's `Retry-After`), `newscrawl/host_pauses` (pauses "
                 "after 429s in a row), `newscrawl/damaged_pages` (pages answered 200 but damaged: empty, cut short, their "
                 "tags lost; retried), `newscrawl/article_errors` and `newscrawl/listing_errors` (pages not fetched, or "
@@ -697,7 +697,7 @@ def _wrap(paragraph: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Write ``docs/archive.md``, or with ``--check`` exit 1 when it differs from what would be written."""
-    parser = argparse.ArgumentParser(prog="python -m newscrawl.schema_docs", description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m newscrawl.desk.schema_docs", description=main.__doc__)
     parser.add_argument("--check", action="store_true", help="fail when docs/archive.md is stale instead of writing it")
     parser.add_argument("--out", type=Path, default=DOCS_PATH, help="the file (default: docs/archive.md)")
     args = parser.parse_args(argv)
@@ -705,7 +705,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         current = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
         if current != text:
-            print(f"{args.out} is stale: run python -m newscrawl.schema_docs", file=sys.stderr)
+            print(f"{args.out} is stale: run python -m newscrawl.desk.schema_docs", file=sys.stderr)
             return 1
         return 0
     args.out.write_text(text, encoding="utf-8")

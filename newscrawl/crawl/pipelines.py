@@ -17,8 +17,8 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from newscrawl.archive import BUSY_TIMEOUT, Archive, ArchiveBusyError, ArchiveError, is_busy, parse_busy_timeout, utcnow
-from newscrawl.capture import CaptureMiddleware
 from newscrawl.coverage import CoverageSettingError, CoverageTally, FieldCoverage, Limits, judge, stored_nothing
+from newscrawl.crawl.capture import CaptureMiddleware
 from newscrawl.items import ArticleItem, GoneItem, NotArticleItem, TickerItem
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from newscrawl.archive import ArchiveError
-from newscrawl.query import ArticleFilter, connect_readonly, has_articles_table
+from newscrawl.desk.query import ArticleFilter, connect_readonly, has_articles_table
 
 if TYPE_CHECKING:
     import sqlite3

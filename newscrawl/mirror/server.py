@@ -9,7 +9,7 @@ URL → file mapping (``fixtures/README.md`` explains why):
 Anything else is a 404 (a name too long for the file system too); a target with a NUL byte
 (``%00``) is a 400. Paths never leave ``ROOT``.
 
-With fault rules (``newscrawl mirror --faults FILE``, see :mod:`newscrawl.faults`) it answers
+With fault rules (``newscrawl mirror --faults FILE``, see :mod:`newscrawl.mirror.faults`) it answers
 some requests with errors, resets, slow or damaged pages instead; ``GET /__mirror/faults`` answers
 ``{"requests": N, "injected": {mode: n}}`` as JSON.
 """
@@ -39,13 +39,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from newscrawl.faults import Faults, Reply, Rule, Served, fault_reply, loop_origin
+from newscrawl.mirror.faults import Faults, Reply, Rule, Served, fault_reply, loop_origin
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
 #: The bundled mirror of english.almayadeen.net.
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "site"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "site"
 #: The target that answers the fault counters, and the prefix of the log's marker requests:
 #: neither is counted nor ever faulty.
 COUNTERS = "/__mirror/faults"
@@ -95,7 +95,7 @@ def _existing(root: Path, relative: str, query: str) -> Path | None:
 
 class MirrorHandler(BaseHTTPRequestHandler):
     """Serves files under ``root`` by the mapping above, with the faults of ``faults`` injected
-    (see :mod:`newscrawl.faults`). ``GET /__mirror/faults`` answers the counters as JSON."""
+    (see :mod:`newscrawl.mirror.faults`). ``GET /__mirror/faults`` answers the counters as JSON."""
 
     server_version = "newscrawl-mirror"
 
@@ -241,7 +241,7 @@ class MirrorProcess:
     @classmethod
     def start(cls, root: Path, *, log_requests: bool = False, faults: list[dict[str, Any]] | Path | None = None) -> MirrorProcess:
         """Start ``newscrawl mirror --port 0 --root ROOT``, with the fault rules ``faults`` (a rule
-        file, or rules to write to one: see :mod:`newscrawl.faults`) if given; returns it running.
+        file, or rules to write to one: see :mod:`newscrawl.mirror.faults`) if given; returns it running.
         Raises :class:`RuntimeError` if it does not start (a bad rule, say)."""
         command = [sys.executable, "-m", "newscrawl.cli", "mirror", "--port", "0", "--root", str(root)]
         rule_file = None

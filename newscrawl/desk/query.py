@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from newscrawl.archive import ArchiveError, read_only_uri
-from newscrawl.terminal import json_line, terminal_safe
+from newscrawl.desk.terminal import json_line, terminal_safe
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -1,8 +1,8 @@
 """``newscrawl serve``: Datasette on an archive, read-only, described and with a dashboard.
 
 Datasette runs in this process (its Python API, served by uvicorn, as ``datasette serve``
-does). Its metadata is built here from :mod:`newscrawl.schema_docs` (table and column
-descriptions) and :mod:`newscrawl.dashboard` (canned queries and the dashboard): nothing about the
+does). Its metadata is built here from :mod:`newscrawl.desk.schema_docs` (table and column
+descriptions) and :mod:`newscrawl.desk.dashboard` (canned queries and the dashboard): nothing about the
 archive is written twice.
 """
 
@@ -19,8 +19,8 @@ from markupsafe import Markup, escape
 from pluggy import HookimplMarker
 
 from newscrawl.archive import can_write
-from newscrawl.dashboard import CANNED_QUERIES, DASHBOARD, dashboard_config
-from newscrawl.schema_docs import RELATIONS, column_descriptions, json_columns, plain
+from newscrawl.desk.dashboard import CANNED_QUERIES, DASHBOARD, dashboard_config
+from newscrawl.desk.schema_docs import RELATIONS, column_descriptions, json_columns, plain
 
 if TYPE_CHECKING:
     from pathlib import Path
