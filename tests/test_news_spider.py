@@ -245,6 +245,28 @@ def test_rerun_fetches_exactly_the_new_articles_and_full_fetches_all(tmp_path: P
     assert run_stats(db)[1]["newscrawl/articles_unchanged"] == len(articles)
 
 
+def test_a_backfill_takes_the_articles_its_sitemaps_and_feeds_date_in_the_window(othersite: Server, tmp_path: Path) -> None:
+    db = tmp_path / "backfill.db"
+    requested = rerun_requests(othersite, db, "since=2025-03-13", "until=2025-03-14")
+    with connect(db) as con:
+        dates = {r[0].removeprefix(othersite.base_url): r[1][:10] for r in con.execute("SELECT url, published_at FROM articles")}
+        args = json.loads(con.execute("SELECT args FROM crawl_runs").fetchone()[0])
+    # dated in the window by the news sitemap, the feeds or the page sitemap's lastmod
+    assert dates == {
+        "/world/harbour-strike-ends-after-nine-day-standoff-40117": "2025-03-14",
+        "/2025/03/14/city-council-votes-to-pedestrianise-old-town.html": "2025-03-14",
+        "/world/coastal-towns-brace-for-record-spring-tides-40122": "2025-03-13",
+        "/business/regional-bank-posts-first-loss-in-a-decade-40131": "2025-03-13",
+        "/2025/03/13/library-reopens-after-flood-repairs.html": "2025-03-13",
+        "/culture/open-air-theatre-season-announced-for-the-bay-40152": "2025-03-14",
+    }
+    assert not {"/world/", "/business/", "/culture/"} & set(requested)  # no section page
+    _, stats = run_stats(db)
+    assert stats["newscrawl/outside_window"] == stats["newscrawl/articles_found"] - stats["newscrawl/articles_requested"]
+    assert args["discover"] == "sitemap"
+    assert (args["since"], args["until"]) == ("2025-03-13", "2025-03-14")
+
+
 def test_the_example_profile_reads_its_site_through_two_mirrors_as_one_site(tmp_path: Path) -> None:
     # start_urls on the real host: the registry picks the Meridian Post's profile (the README's
     # "Adding a site" example), and base_url fetches from the mirror.
@@ -304,6 +326,8 @@ def test_max_articles_bounds_the_run(othersite: Server, tmp_path: Path) -> None:
         (("start_urls=http://127.0.0.1:9/", "max_articles=many"), "max_articles='many' is not a positive integer"),
         (("start_urls=http://127.0.0.1:9/", "edition=en"), "unknown argument(s) edition"),
         (("start_urls=http://127.0.0.1:9/", "full=maybe"), "full='maybe' is not 1 or 0 (yes or no)"),
+        (("start_urls=http://127.0.0.1:9/", "since=13 March"), "since='13 March' is not a date YYYY-MM-DD"),
+        (("start_urls=http://127.0.0.1:9/", "since=2025-03-14", "until=2025-03-13"), "since='2025-03-14' is after until"),
         (
             ("start_urls=https://a.example/,https://b.example/", "base_url=http://127.0.0.1:9"),
             "base_url names a mirror of one site: give start_urls on one origin with it",

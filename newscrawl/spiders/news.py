@@ -22,6 +22,7 @@ from newscrawl.crawl.arguments import (
     parse_max_articles,
     refuse_unknown,
 )
+from newscrawl.crawl.backfill import DateWindow
 from newscrawl.crawl.schedule import parse_moment
 from newscrawl.discovery import ArticleHints
 from newscrawl.extract.response import html_page
@@ -98,7 +99,11 @@ class NewsSpider(ArchiveSpider):
       (``0``) a run is incremental;
     - ``base_url``: fetch from this origin instead (a mirror such as
       ``http://127.0.0.1:8000``), crawled as if it were the site of the one start URL's
-      origin: archived URLs name the real host.
+      origin: archived URLs name the real host;
+    - ``since``, ``until``: a backfill of the articles published from ``since`` to ``until``
+      (``YYYY-MM-DD``, both included, either optional): only articles a sitemap or feed dates in
+      the window are requested (by their publication date, else a sitemap's ``lastmod`` before
+      ``since`` rules one out), and sitemaps an index dates before ``since`` are not read.
 
     An incremental run requests the articles the archive does not hold, those whose re-check is
     due (``RECHECK_SCHEDULE``), and those whose sitemap ``lastmod`` is newer than the archive's
@@ -120,12 +125,15 @@ class NewsSpider(ArchiveSpider):
     def __init__(
         self,
         start_urls: str | None = None,
+        *,
         max_articles: str | int | None = None,
         full: str | bool | None = None,
         base_url: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
         **unknown: Any,
     ) -> None:
-        refuse_unknown("news", unknown, "start_urls, max_articles, full, base_url")
+        refuse_unknown("news", unknown, "start_urls, max_articles, full, base_url, since, until")
         super().__init__()
         self.start_pages = parse_start_urls(start_urls)
         self.max_articles = parse_max_articles(max_articles)
@@ -143,9 +151,14 @@ class NewsSpider(ArchiveSpider):
                 self._add_site(HostMap(origin(url), origin(url)))
         # newscrawl.crawl.middlewares.HostGuardMiddleware refuses every other host, redirects included.
         self.allowed_domains = sorted({host(hosts.fetch_origin) for hosts in self.sites.values()})
+        #: A backfill's window (``since``/``until``); ``None``: every article found.
+        self.window = DateWindow.parse(since, until) if since or until else None
         self.arguments = {
             "start_urls": self.start_pages, "max_articles": self.max_articles, "full": self.full, "base_url": base_url or None,
         }  # fmt: skip
+        if self.window is not None:
+            # A backfill is its own kind of run: it walks no section, so it says nothing of them.
+            self.arguments |= {"discover": "sitemap", "since": since or None, "until": until or None}
         self.profiles: dict[str, tuple[SiteProfile, Edition | None]] = {}
         self.candidates: dict[str, Candidate] = {}
         self.sections: dict[str, tuple[int, str]] = {}
@@ -161,7 +174,7 @@ class NewsSpider(ArchiveSpider):
         return hosts.to_real(clean_url(url)) if hosts is not None else url_key(url)
 
     def run_scope(self) -> dict[str, Any]:
-        return {"edition": None, "discover": "menus", "start_urls": self.start_pages}
+        return {"edition": None, "discover": self.arguments.get("discover", "menus"), "start_urls": self.start_pages}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -202,7 +215,10 @@ class NewsSpider(ArchiveSpider):
         articles = [url for url in discovery.page_links(page) if profile.page_kind(url) == "article"]
         # Past a start page that links nothing new, its sections hold nothing new either (the
         # sitemaps and feeds still name what is).
-        walk_sections = not self.shallow or any(not self.frontier.is_known(url) for url in articles if self._on_site(url))
+        # A backfill takes only what sitemaps and feeds date: section pages date nothing.
+        walk_sections = self.window is None and (
+            not self.shallow or any(not self.frontier.is_known(url) for url in articles if self._on_site(url))
+        )
         for link in profile.menu_links(page):
             url, label = link.url, link.label
             if profile.page_kind(url) == "article":
@@ -238,7 +254,8 @@ class NewsSpider(ArchiveSpider):
             return
         for link in sitemap.links:
             if sitemap.kind == "sitemapindex":
-                yield from self._follow(link.url, self.parse_sitemap)
+                if self.window is None or self.window.may_hold(None, link.lastmod):
+                    yield from self._follow(link.url, self.parse_sitemap)
             elif link.hints is not None:
                 # Google News sitemaps list articles only, whatever their URLs look like.
                 self._add(link.url, "news_sitemap", hints=link.hints, document=response.url, declared=True, lastmod=link.lastmod)
@@ -275,6 +292,9 @@ class NewsSpider(ArchiveSpider):
             self.stop("failed", f"found no article links, feeds or sitemaps from {', '.join(self.start_pages)}")
         assert self.crawler.engine is not None
         for candidate in self.candidates.values():
+            if self.window is not None and not self._in_window(candidate):
+                self.inc("newscrawl/outside_window")
+                continue
             newer = False
             if candidate.lastmod is not None:
                 if self.frontier.is_current(candidate.url, candidate.lastmod):
@@ -288,6 +308,13 @@ class NewsSpider(ArchiveSpider):
                 self.crawler.engine.crawl(self._article_request(found.get(url) or Candidate(self._to_fetch(url))))
         self.set_stat("newscrawl/articles_requested", self.frontier.articles_requested)
         raise DontCloseSpider
+
+    def _in_window(self, candidate: Candidate) -> bool:
+        """Whether what the sitemaps and feeds say of a candidate puts it in the backfill's window
+        (one they do not date is not requested)."""
+        assert self.window is not None
+        published = candidate.merged_hints().published
+        return (published or candidate.lastmod) is not None and self.window.may_hold(published, candidate.lastmod)
 
     def _article_request(self, candidate: Candidate) -> Request:
         section = candidate.section[1] if candidate.section else self._section_of(candidate.url)
