@@ -10,6 +10,7 @@ store each article as its page reads in process.
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 import re
@@ -414,11 +415,13 @@ def test_an_article_page_names_itself_by_its_canonical_link_without_tracking(tmp
     <p>Another paragraph of the story, long enough to count as a body too.</p></article></body></html>"""
     crawler = get_crawler(NewsSpider, settings_dict={"ARCHIVE_DB": str(tmp_path / "a.db")})
     spider = NewsSpider.from_crawler(crawler, start_urls="https://www.site.example/")
+
+    async def urls(response: TextResponse) -> list[str]:
+        return [item.url async for item in spider.parse_article(response, ArticleHints(), None)]
+
     for fetched in ("https://www.site.example/world/a-story-1?utm_medium=social", "http://site.example/world/a-story-1"):
         response = TextResponse(fetched, body=html, encoding="utf-8")
-        assert [item.url for item in spider.parse_article(response, ArticleHints(), None)] == [
-            "https://www.site.example/world/a-story-1"
-        ]
+        assert asyncio.run(urls(response)) == ["https://www.site.example/world/a-story-1"]
     assert spider.state is not None
     spider.state.close()
 

@@ -13,18 +13,20 @@ import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from scrapy.http import HtmlResponse
+from scrapy.http import HtmlResponse, XmlResponse
 
 from newscrawl.archive import utcnow
 from newscrawl.crawl.pool import WorkerPool
 from newscrawl.extract.response import html_page
 from newscrawl.extract.text import text_of
+from newscrawl.extraction import news_article
 from newscrawl.loaders import LoadContext, load_article, load_ticker
 from newscrawl.sites import registry
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from newscrawl.discovery import ArticleHints
     from newscrawl.extract.document import Page
     from newscrawl.items import ArticleItem, TickerItem
     from newscrawl.sites.profile import SiteProfile
@@ -198,5 +200,37 @@ def page_pool() -> WorkerPool[PageJob, PageWork]:
     return WorkerPool(functools.partial(read_page, seen=set()), describe=_reading, replace=False)
 
 
-def _reading(job: PageJob) -> str:
+def _reading(job: PageJob | NewsJob) -> str:
     return f"{job.url}: reading the page"
+
+
+@dataclass(frozen=True, slots=True)
+class NewsJob:
+    """An article page the ``news`` spider fetched, with what its discovery said of it."""
+
+    url: str
+    body: bytes
+    encoding: str
+    #: Whether Scrapy took the response for XML (the page is then read as XML, as in a callback).
+    xml: bool
+    #: The name of the site's profile (:mod:`newscrawl.sites.registry`).
+    site: str
+    context: LoadContext
+    #: What the sitemaps and feeds said of the article; the menu section that listed it.
+    hints: ArticleHints
+    section: str | None
+
+
+def read_news(job: NewsJob) -> ArticleItem | None:
+    """The article of a page the ``news`` spider fetched (:func:`newscrawl.extraction.news_article`);
+    ``None`` when the page holds none."""
+    response = (XmlResponse if job.xml else HtmlResponse)(url=job.url, body=job.body, encoding=job.encoding)
+    page = html_page(response)
+    assert page is not None  # a text response
+    return news_article(page, job.context, job.hints, job.section, registry.by_name(job.site))
+
+
+def news_pool() -> WorkerPool[NewsJob, ArticleItem | None]:
+    """The ``news`` spider's pool of :func:`read_news` (a dead worker not replaced, as in
+    :func:`page_pool`)."""
+    return WorkerPool(read_news, describe=_reading, replace=False)

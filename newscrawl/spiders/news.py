@@ -8,7 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
-from scrapy.http import Request, Response, TextResponse
+from scrapy.http import Request, Response, TextResponse, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
@@ -17,16 +17,18 @@ from newscrawl.archive import utcnow
 from newscrawl.crawl.arguments import (
     SpiderArgumentError,
     check_url_argument,
+    extract_processes,
     parse_base_url,
     parse_flag,
     parse_max_articles,
     refuse_unknown,
 )
 from newscrawl.crawl.backfill import DateWindow
+from newscrawl.crawl.pagework import NewsJob, news_pool
 from newscrawl.crawl.schedule import parse_moment
 from newscrawl.discovery import ArticleHints
 from newscrawl.extract.response import html_page
-from newscrawl.extraction import news_article, site_context
+from newscrawl.extraction import site_context
 from newscrawl.items import NotArticleItem
 from newscrawl.loaders import LoadContext
 from newscrawl.sites import registry
@@ -165,6 +167,7 @@ class NewsSpider(ArchiveSpider):
         self.listed: set[tuple[str, str]] = set()
         self.offsite: set[str] = set()
         self.articles_scheduled = False
+        self.pages = news_pool()
 
     def fetch_origins(self) -> list[str]:
         return sorted({hosts.fetch_origin for hosts in self.sites.values()})
@@ -180,6 +183,9 @@ class NewsSpider(ArchiveSpider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.discovery_done, signal=signals.spider_idle)
+        processes = extract_processes(crawler.settings)
+        crawler.signals.connect(lambda: spider.pages.start(processes), signal=signals.spider_opened, weak=False)
+        crawler.signals.connect(spider.pages.close, signal=signals.spider_closed)
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -330,18 +336,28 @@ class NewsSpider(ArchiveSpider):
 
     # --- articles -------------------------------------------------------------------------
 
-    def parse_article(
+    async def parse_article(
         self, response: Response, hints: ArticleHints, section: str | None, lastmod: str | None = None
-    ) -> Iterator[ArticleItem | NotArticleItem]:
-        """An article page: stored if it holds an article, sitemap and feed hints filling its gaps."""
-        page = html_page(response)
-        if page is None:
+    ) -> AsyncIterator[ArticleItem | NotArticleItem]:
+        """An article page, read by the page pool: stored if it holds an article, sitemap and
+        feed hints filling its gaps."""
+        if not isinstance(response, TextResponse):
             return
         self.inc("newscrawl/article_pages")
         hosts = self._site_of(response.url) or HostMap(origin(response.url), origin(response.url))
         profile, edition = self._reading(hosts)
         context = LoadContext.for_edition(edition, hosts) if edition is not None else site_context(hosts)
-        item = news_article(page, context, hints, section, profile)
+        job = NewsJob(
+            url=response.url,
+            body=response.body,
+            encoding=response.encoding,
+            xml=isinstance(response, XmlResponse),
+            site=profile.name,
+            context=context,
+            hints=hints,
+            section=section,
+        )
+        item = await self.pages.run(job)
         if item is None:
             self.inc("newscrawl/not_article")
             yield NotArticleItem(url=self.archive_key(asked(response)), seen_at=utcnow())
