@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal
 from urllib.parse import urlsplit
 
-from newscrawl.coverage import EXPECTED_FIELDS
 from newscrawl.discovery import is_article_link
 from newscrawl.discovery import menu_links as nav_links
 from newscrawl.extract.newspage import NewsPage
@@ -85,8 +84,6 @@ class SiteProfile:
     default_edition: ClassVar[str] = ""
     #: The path of the sitemap index of an edition, when the site has one at a known place.
     sitemap_index: ClassVar[str | None] = None
-    #: The fields every article page of the site shows (the coverage monitor's baseline).
-    expected_fields: ClassVar[Sequence[str]] = EXPECTED_FIELDS
 
     # --- editions -------------------------------------------------------------------------
 
