@@ -1,7 +1,7 @@
 """The ``newscrawl`` command: serve the bundled mirror, crawl it into an archive offline, extract
 a saved page, show an archive's crawl runs, explore an archive in the browser; and at the
 terminal, what an archive holds, full-text search and exports (:mod:`newscrawl.desk.query`,
-:mod:`newscrawl.desk.export`); and re-extraction of the kept pages (:mod:`newscrawl.reextract`).
+:mod:`newscrawl.desk.export`); and re-extraction of the kept pages (:mod:`newscrawl.record.reextract`).
 
 Crawling itself is ``scrapy crawl almayadeen`` (see README); these commands wrap what a
 researcher needs around it.
@@ -29,11 +29,11 @@ from newscrawl.desk.query import ArticleFilter, parse_day, search_command, stats
 from newscrawl.desk.terminal import json_line, terminal_safe
 from newscrawl.mirror.faults import MODES, FaultRuleError, load_rules
 from newscrawl.mirror.server import FIXTURES, Mirror
-from newscrawl.retention import prune_command
+from newscrawl.record.retention import prune_command
+from newscrawl.record.warc import default_warc_dir
+from newscrawl.record.webarchive import ARCHIVE_FORMATS, export_archive_command
 from newscrawl.settings import ARCHIVE_DB
 from newscrawl.urls import canonical
-from newscrawl.warc import default_warc_dir
-from newscrawl.webarchive import ARCHIVE_FORMATS, export_archive_command
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -336,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
         return prune_command(args.db, args.warc_dir or default_warc_dir(args.db), args.before, dry_run=args.dry_run)
     if args.command == "reextract":
         from newscrawl.crawl.pool import collect_less  # noqa: PLC0415 (imported with the command)
-        from newscrawl.reextract import Choice, reextract_command  # noqa: PLC0415
+        from newscrawl.record.reextract import Choice, reextract_command  # noqa: PLC0415
 
         collect_less()  # for this process and the page workers it forks
 

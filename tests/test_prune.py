@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl import retention
 from newscrawl.archive import Archive
 from newscrawl.cli import main
-from newscrawl.warc import Capture, default_warc_dir, warc_file_name
+from newscrawl.record import retention
+from newscrawl.record.warc import Capture, default_warc_dir, warc_file_name
 from tests.warcbuild import Fetch, add_article, write_orphan, write_run
 
 A, B, C = "http://site.example/a", "http://site.example/b", "http://site.example/c"

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
     from newscrawl.coverage import FieldCoverage
     from newscrawl.items import GoneItem, NotArticleItem, TickerItem
-    from newscrawl.warc import Capture
+    from newscrawl.record.warc import Capture
 
 # Fields a re-fetch refreshes without making a version: where the site files the article, its
 # counters and links.

@@ -3,7 +3,7 @@
 :class:`CaptureMiddleware`, the downloader middleware nearest the downloader, sees each response
 as received (before its content encoding is undone, headers as sent) and each request with its
 final headers: robots.txt, redirects, retried answers and error pages included. It writes them
-into the run's WARC files (:class:`newscrawl.warcwrite.RunWarcWriter`) and keeps the captures
+into the run's WARC files (:class:`newscrawl.record.warcwrite.RunWarcWriter`) and keeps the captures
 until the archive pipeline, the archive's one writer, syncs the files and records them.
 :class:`CaptureLinkMiddleware` tells the pipeline which capture each article was read from.
 
@@ -30,8 +30,8 @@ from scrapy.utils.python import to_unicode
 
 from newscrawl.archive import ArchiveState
 from newscrawl.items import ArticleItem
-from newscrawl.warc import SUFFIX, Capture, default_warc_dir
-from newscrawl.warcwrite import Fetch, Previous, RunWarcWriter, cut_truncated_tail, run_of
+from newscrawl.record.warc import SUFFIX, Capture, default_warc_dir
+from newscrawl.record.warcwrite import Fetch, Previous, RunWarcWriter, cut_truncated_tail, run_of
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterable, Iterator

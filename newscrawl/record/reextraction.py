@@ -21,13 +21,13 @@ from newscrawl.discovery import ArticleHints
 from newscrawl.extract.response import html_page
 from newscrawl.extraction import news_article, site_context
 from newscrawl.loaders import LoadContext
+from newscrawl.record.warc import WarcReadError, read_exchange
 from newscrawl.sites import registry
 from newscrawl.urls import HostMap, host, origin
-from newscrawl.warc import WarcReadError, read_exchange
 
 if TYPE_CHECKING:
     from newscrawl.items import ArticleItem
-    from newscrawl.warc import Exchange
+    from newscrawl.record.warc import Exchange
 
 #: The extraction that reads a page: the spider's that would crawl it.
 Profile = Literal["almayadeen", "news"]

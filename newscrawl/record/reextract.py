@@ -3,7 +3,7 @@ WARC files, no network) with today's extraction, and what changed stored as the 
 
 The pages are read in worker processes, one per core (:class:`newscrawl.crawl.pool.WorkerPool`, as
 the crawl's pages);
-this process selects the articles, decides what to store of each (:mod:`newscrawl.fieldchanges`)
+this process selects the articles, decides what to store of each (:mod:`newscrawl.record.fieldchanges`)
 and writes in batches, one transaction each, holding the archive's crawl lock: a crawl cannot
 write meanwhile. A run that stops midway has stored its batches so far; running again finishes
 the rest, and what it had stored reads as unchanged.
@@ -38,10 +38,10 @@ from newscrawl.crawl.pool import WorkerPool
 from newscrawl.desk.query import ArticleFilter, connect_readonly
 from newscrawl.desk.terminal import terminal_safe
 from newscrawl.discovery import ArticleHints
-from newscrawl.fieldchanges import ChangeTable, decide, format_table
-from newscrawl.reextraction import KeptPage, Reread, menus, profile_of, reread
+from newscrawl.record.fieldchanges import ChangeTable, decide, format_table
+from newscrawl.record.reextraction import KeptPage, Reread, menus, profile_of, reread
+from newscrawl.record.warc import WarcReadError, read_exchange
 from newscrawl.urls import origin
-from newscrawl.warc import WarcReadError, read_exchange
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
