@@ -7,6 +7,7 @@ crawl's capture; ``newscrawl reextract`` runs as a user runs it.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -192,7 +193,13 @@ def test_a_missing_warc_file_and_a_pruned_capture_are_reported_not_fatal(db: Pat
     assert result.returncode == 0, result.stderr
     assert "1 unreadable (WARC file or record missing), 1 pruned" in result.stdout
     assert table_row(result.stdout, "body") == [len(emptied) - 2, 0, 0]
-    assert result.stderr.startswith(f"newscrawl reextract: {url}: cannot read {db.parent / 'warc' / name} at offset ")
+    # 7 bytes into a gzip member, warcio either fails to read or reads no record: which depends on
+    # the compressed bytes there, which differ from crawl to crawl.
+    path = re.escape(str(db.parent / "warc" / name))
+    assert re.match(
+        rf"newscrawl reextract: {re.escape(url)}: (cannot read {path} at offset \d+|no response record at offset \d+ of {path})",
+        result.stderr,
+    ), result.stderr
     assert len(result.stderr.splitlines()) == 1
     assert articles(db)[sorted(emptied)[1]]["body"] == ""  # never read: left as it was
 
