@@ -352,11 +352,17 @@ def test_format_table() -> None:
     ]
 
 
-def test_an_article_of_the_news_spider_is_read_as_that_spider_reads_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("through", ["mirror", "profile"])
+def test_an_article_of_the_news_spider_is_read_as_that_spider_reads_it(tmp_path: Path, through: str) -> None:
+    # "profile": the real host's start URL with the mirror as base_url, so the site's profile
+    # reads it and its articles are archived under the real host (tests/test_news_spider.py)
     server = start_mirror(OTHERSITE)
     try:
         db = tmp_path / "archive.db"
-        result = run_spider("news", db, f"start_urls={server.base_url}/")
+        start = f"start_urls={server.base_url}/"
+        if through == "profile":
+            start = f"start_urls=https://www.meridianpost.example/ base_url={server.base_url}"
+        result = run_spider("news", db, *start.split(" "))
         assert result.returncode == 0, result.stderr[-3000:]
     finally:
         server.stop()

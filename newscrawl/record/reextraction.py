@@ -105,7 +105,12 @@ def extract(page: KeptPage, exchange: Exchange) -> ArticleItem | None:
         return read_page(job).article
     parsed = html_page(HtmlResponse(url=exchange.url, body=exchange.body, encoding=encoding))
     assert parsed is not None  # an HtmlResponse is a text response
-    return news_article(parsed, site_context(origin(exchange.url)), page.hints, page.section)
+    # As the spider read it: the archived URL's site (a mirror's page mapped back onto it), by
+    # that site's profile and edition when it has one.
+    hosts = HostMap(real_origin=origin(page.url), fetch_origin=origin(exchange.url))
+    profile, edition = registry.for_url(page.url)
+    context = LoadContext.for_edition(edition, hosts) if edition is not None else site_context(hosts)
+    return news_article(parsed, context, page.hints, page.section, profile)
 
 
 def menus(exchange: Exchange, url: str) -> tuple[dict[str, str], dict[str, str]]:
