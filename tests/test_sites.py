@@ -93,6 +93,8 @@ def test_the_profile_classifies_its_urls() -> None:
     assert almayadeen.page_number(listing + "/page/3") == 3
     assert generic.page_number(listing + "/page/3") == 1
     assert generic.page_kind("https://news.example/2025/03/14/a-story.html") == "article"
+    assert almayadeen.content_type_of("https://english.almayadeen.net/tv-reports/a-report-of-the-day") == "video"
+    assert generic.content_type_of("https://news.example/videos/a-report") is None
 
 
 # --- every profile against its fixture pages' expected JSON ----------------------------------

@@ -76,11 +76,11 @@ class SiteProfile:
     method is pure: a URL or a parsed page in, values out.
     """
 
-    #: The name the registry and ``-a site=`` know it by.
+    #: The name the registry knows it by (and a page worker's job names it by).
     name: ClassVar[str] = "generic"
     #: The site's editions by code (none for the generic profile: any host).
     editions: ClassVar[Mapping[str, Edition]] = {}
-    #: The edition a crawl takes when none is named.
+    #: The edition a crawl takes when its ``edition`` argument names none.
     default_edition: ClassVar[str] = ""
     #: The path of the sitemap index of an edition, when the site has one at a known place.
     sitemap_index: ClassVar[str | None] = None

@@ -91,7 +91,7 @@ class AlMayadeenSpider(ArchiveSpider):
         self,
         *,
         base_url: str | None = None,
-        edition: str = "en",
+        edition: str | None = None,
         max_articles: str | int | None = None,
         full: str | bool | None = None,
         discover: str = "menus",
@@ -105,6 +105,7 @@ class AlMayadeenSpider(ArchiveSpider):
         if discover != "sitemap" and (since or until):
             raise SpiderArgumentError("since and until go with discover=sitemap")
         super().__init__()
+        edition = self.profile.default_edition if edition is None else edition
         if edition not in self.profile.editions:
             raise SpiderArgumentError(f"edition={edition!r} is not one of {', '.join(self.profile.editions)}")
         real_origin = self.profile.editions[edition].origin
