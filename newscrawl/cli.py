@@ -30,10 +30,10 @@ from newscrawl.desk.terminal import json_line, terminal_safe
 from newscrawl.mirror.faults import MODES, FaultRuleError, load_rules
 from newscrawl.mirror.server import FIXTURES, Mirror
 from newscrawl.record.retention import prune_command
-from newscrawl.record.warc import default_warc_dir
 from newscrawl.record.webarchive import ARCHIVE_FORMATS, export_archive_command
 from newscrawl.settings import ARCHIVE_DB
 from newscrawl.urls import canonical
+from newscrawl.warc import default_warc_dir
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -335,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "warc":
         return prune_command(args.db, args.warc_dir or default_warc_dir(args.db), args.before, dry_run=args.dry_run)
     if args.command == "reextract":
-        from newscrawl.crawl.pool import collect_less  # noqa: PLC0415 (imported with the command)
+        from newscrawl.pool import collect_less  # noqa: PLC0415 (imported with the command)
         from newscrawl.record.reextract import Choice, reextract_command  # noqa: PLC0415
 
         collect_less()  # for this process and the page workers it forks
@@ -420,8 +420,8 @@ def extract_batch(lines: TextIO, out: TextIO) -> int:
 
     A second process computes trafilatura's main text meanwhile where a page needs it
     (:func:`newscrawl.extraction.main_text_pool`)."""
-    from newscrawl.crawl.pool import WorkerError  # noqa: PLC0415
     from newscrawl.extraction import extract_article, main_text_pool  # noqa: PLC0415 (slow to import)
+    from newscrawl.pool import WorkerError  # noqa: PLC0415
 
     with main_text_pool() as pool:
         for line in lines:

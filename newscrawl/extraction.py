@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from newscrawl.crawl.pool import WorkerPool
 from newscrawl.discovery import apply_hints
 from newscrawl.extract.document import Page
 from newscrawl.extract.maintext import fast_main_text, is_doubtful
 from newscrawl.extract.newspage import NewsPage
 from newscrawl.loaders import LoadContext, load_article
+from newscrawl.pool import WorkerPool
 from newscrawl.sites.generic import PROFILE as GENERIC
 from newscrawl.urls import HostMap, origin
 

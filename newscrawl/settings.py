@@ -3,7 +3,7 @@
 Override any of them with ``-s NAME=value``.
 """
 
-from newscrawl.crawl.schedule import DEFAULT_SCHEDULE
+from newscrawl.schedule import DEFAULT_SCHEDULE
 
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
@@ -21,7 +21,7 @@ ARCHIVE_FLUSH_SECONDS = 5.0
 ARCHIVE_BUSY_TIMEOUT = 60.0
 #: How often a rerun re-fetches archived articles to catch edits, by their age ("age:interval"
 #: steps, youngest first): hourly for 6 hours, every 6 hours for 2 days, daily for 2 weeks,
-#: monthly for 3 months, then never (see newscrawl.crawl.schedule). "" never re-checks.
+#: monthly for 3 months, then never (see newscrawl.schedule). "" never re-checks.
 RECHECK_SCHEDULE = DEFAULT_SCHEDULE
 #: Days an incremental run leaves an article the site answered 404 or 410 for (deleted, or
 #: never there) before asking for it again; 0 asks every run. Such an article is recorded in

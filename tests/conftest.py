@@ -24,7 +24,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from newscrawl.mirror.server import MirrorProcess
-from newscrawl.record.warc import SUFFIX, default_warc_dir
+from newscrawl.warc import SUFFIX, default_warc_dir
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping

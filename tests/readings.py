@@ -28,9 +28,9 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from newscrawl import discovery
-from newscrawl.crawl.charset import body_encoding
 from newscrawl.crawl.pagework import PageJob, read_page
 from newscrawl.discovery import ArticleHints
+from newscrawl.extract.charset import body_encoding
 from newscrawl.extract.response import html_page
 from newscrawl.extraction import news_article, site_context
 from newscrawl.loaders import LoadContext

@@ -17,14 +17,14 @@ from warcio.archiveiterator import ArchiveIterator
 
 from newscrawl.archive import Archive
 from newscrawl.crawl.capture import DEFAULT_MAX_BYTES, WarcSettingError, warc_settings
-from newscrawl.crawl.charset import body_encoding
 from newscrawl.crawl.pagework import PageJob, read_page
+from newscrawl.extract.charset import body_encoding
 from newscrawl.items import ArticleItem
 from newscrawl.loaders import LoadContext
-from newscrawl.record.warc import Capture, Exchange, default_warc_dir, read_exchange, warc_file_name
 from newscrawl.record.warcwrite import Fetch, Previous, RunWarcWriter, complete_end, cut_truncated_tail, payload_digest
 from newscrawl.sites.almayadeen.editions import EDITIONS
 from newscrawl.urls import HostMap
+from newscrawl.warc import Capture, Exchange, default_warc_dir, read_exchange, warc_file_name
 from tests.conftest import build_site, connect, crawl, incomplete_captures, run_stats, start_mirror, warc_check
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.crawl.damage import Text, page_damage, refetch_damage
+from newscrawl.damage import Text, page_damage, refetch_damage
 from newscrawl.mirror.faults import Rule, Served, cut_html, malformed
 
 ROOT = Path(__file__).resolve().parent.parent

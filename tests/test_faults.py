@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import pytest
 
 from newscrawl.mirror.server import MirrorProcess
-from newscrawl.record.warc import default_warc_dir
+from newscrawl.warc import default_warc_dir
 from tests.conftest import build_site, connect, crawl, incomplete_captures, said, warc_check
 
 if TYPE_CHECKING:

@@ -12,8 +12,8 @@ from scrapy.utils.test import get_crawler
 
 from newscrawl.archive import Archive, ArchiveState
 from newscrawl.crawl.incremental import Frontier
-from newscrawl.crawl.schedule import parse_schedule
 from newscrawl.items import ArticleItem, GoneItem
+from newscrawl.schedule import parse_schedule
 from newscrawl.urls import canonical
 
 if TYPE_CHECKING:

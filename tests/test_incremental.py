@@ -9,7 +9,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
-from newscrawl.record.warc import default_warc_dir
+from newscrawl.warc import default_warc_dir
 from tests.conftest import (
     FIXTURES,
     PROJECT,

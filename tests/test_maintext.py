@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from newscrawl.crawl.pool import WorkerPool
 from newscrawl.extract import maintext
 from newscrawl.extract.document import Page
 from newscrawl.extract.maintext import dense_text, is_doubtful, main_text, text_boxes
 from newscrawl.extraction import MainTextJob, extract_article
+from newscrawl.pool import WorkerPool
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -18,7 +18,6 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.test import get_crawler
 
-from newscrawl.crawl.charset import body_encoding, decode_html
 from newscrawl.crawl.middlewares import (
     NOT_BEFORE,
     BackoffRetryMiddleware,
@@ -30,6 +29,7 @@ from newscrawl.crawl.middlewares import (
     backoff,
     retry_after,
 )
+from newscrawl.extract.charset import body_encoding, decode_html
 
 if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector

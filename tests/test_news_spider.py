@@ -29,8 +29,8 @@ from scrapy.utils.test import get_crawler
 from newscrawl import settings as project_settings
 from newscrawl.crawl.arguments import SpiderArgumentError
 from newscrawl.discovery import ArticleHints
-from newscrawl.record.warc import default_warc_dir
 from newscrawl.spiders.news import Candidate, NewsSpider
+from newscrawl.warc import default_warc_dir
 from tests.conftest import (
     OTHERSITE,
     Server,

@@ -21,8 +21,8 @@ from newscrawl.archive import Archive
 from newscrawl.crawl import pagework
 from newscrawl.crawl.arguments import SpiderArgumentError, extract_processes
 from newscrawl.crawl.pagework import PageJob, PageWork, page_pool, read_page
-from newscrawl.crawl.pool import WorkerError, WorkerPool
 from newscrawl.loaders import LoadContext
+from newscrawl.pool import WorkerError, WorkerPool
 from newscrawl.sites.almayadeen.editions import EDITIONS
 from newscrawl.urls import HostMap
 

@@ -1,4 +1,4 @@
-"""The worker pool (newscrawl.crawl.pool): the same results in workers as in this process, in order, by
+"""The worker pool (newscrawl.pool): the same results in workers as in this process, in order, by
 each of its three ways (asyncio, map, submit); a job's exception reported with its message; a
 worker killed mid-job; and no child process left behind."""
 
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from newscrawl.crawl.pool import WorkerError, WorkerPool
+from newscrawl.pool import WorkerError, WorkerPool
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -12,7 +12,7 @@ import pytest
 from newscrawl.archive import Archive
 from newscrawl.cli import main
 from newscrawl.record import retention
-from newscrawl.record.warc import Capture, default_warc_dir, warc_file_name
+from newscrawl.warc import Capture, default_warc_dir, warc_file_name
 from tests.warcbuild import Fetch, add_article, write_orphan, write_run
 
 A, B, C = "http://site.example/a", "http://site.example/b", "http://site.example/c"

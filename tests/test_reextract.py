@@ -21,7 +21,7 @@ from newscrawl.archive import Archive, content_hash, stored_text
 from newscrawl.items import ArticleItem, Caption
 from newscrawl.record.fieldchanges import ChangeTable, change, decide, format_table
 from newscrawl.record.reextraction import KeptPage, Reread, profile_of, reread
-from newscrawl.record.warc import Capture
+from newscrawl.warc import Capture
 from tests.conftest import FIXTURES, OTHERSITE, PROJECT, crawl_env, run_on_terminal, run_spider, start_mirror
 from tests.test_warc import write_records
 

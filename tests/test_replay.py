@@ -14,8 +14,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from newscrawl.archive import Archive
 from newscrawl.cli import main
-from newscrawl.record.warc import Capture, default_warc_dir, warc_file_name
 from newscrawl.record.webarchive import warc_date
+from newscrawl.warc import Capture, default_warc_dir, warc_file_name
 from tests.warcbuild import Fetch, add_article, write_run
 
 BIN = Path(sys.executable).parent
@@ -85,10 +85,10 @@ def test_wacz_validates_and_holds_the_records_index_and_pages(archive: tuple[Pat
 
     with zipfile.ZipFile(out) as wacz:
         assert sorted(wacz.namelist()) == [
-            "archive/newscrawl.record.warc.gz", "datapackage-digest.json", "datapackage.json",
+            "archive/newscrawl.warc.gz", "datapackage-digest.json", "datapackage.json",
             "indexes/index.cdx.gz", "indexes/index.idx", "pages/pages.jsonl",
         ]  # fmt: skip
-        assert wacz.getinfo("archive/newscrawl.record.warc.gz").compress_type == zipfile.ZIP_STORED
+        assert wacz.getinfo("archive/newscrawl.warc.gz").compress_type == zipfile.ZIP_STORED
         index = gzip.decompress(wacz.read("indexes/index.cdx.gz")).decode().splitlines()
         pages = [json.loads(line) for line in wacz.read("pages/pages.jsonl").decode().splitlines()]
         package = json.loads(wacz.read("datapackage.json"))
@@ -110,7 +110,7 @@ def test_wacz_validates_and_holds_the_records_index_and_pages(archive: tuple[Pat
     ]
     assert package["wacz_version"] == "1.1.1"
     assert sorted(resource["path"] for resource in package["resources"]) == [
-        "archive/newscrawl.record.warc.gz", "indexes/index.cdx.gz", "indexes/index.idx", "pages/pages.jsonl",
+        "archive/newscrawl.warc.gz", "indexes/index.cdx.gz", "indexes/index.idx", "pages/pages.jsonl",
     ]  # fmt: skip
     assert not list(tmp_path.glob(".out.wacz*")), "the work folder and part file are gone"
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from newscrawl.crawl.schedule import DEFAULT_SCHEDULE, ScheduleError, is_due, max_age, parse_schedule, recheck_interval
+from newscrawl.schedule import DEFAULT_SCHEDULE, ScheduleError, is_due, max_age, parse_schedule, recheck_interval
 
 H, D = timedelta(hours=1), timedelta(days=1)
 NOW = datetime(2025, 7, 9, 12, 0, tzinfo=timezone.utc)

@@ -12,7 +12,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newscrawl.archive import Archive
-from newscrawl.record.warc import Capture, Exchange, WarcReadError, default_warc_dir, read_exchange, warc_file_name
+from newscrawl.warc import Capture, Exchange, WarcReadError, default_warc_dir, read_exchange, warc_file_name
 
 if TYPE_CHECKING:
     from pathlib import Path

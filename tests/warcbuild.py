@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from newscrawl.record.warc import Capture, warc_file_name
+from newscrawl.warc import Capture, warc_file_name
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -9,7 +9,7 @@ Tables (see ``docs/archive.md``, generated from :mod:`newscrawl.desk.schema_docs
 - ``links``: each article's links to other articles, with their kind;
 - ``article_versions``: the earlier texts of articles whose text changed on a re-fetch;
 - ``held_fetches``: re-fetches whose text looked damaged next to the stored one, kept aside
-  (see :func:`newscrawl.crawl.damage.refetch_damage`);
+  (see :func:`newscrawl.damage.refetch_damage`);
 - ``breaking``: one row per distinct ticker line per edition, with when it was first and last
   seen and by how many crawl runs; ``breaking_sightings``: which runs saw which line;
 - ``crawl_runs``: one row per crawl, with its status, counts, arguments and Scrapy stats;

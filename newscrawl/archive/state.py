@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newscrawl.archive.connection import BUSY_TIMEOUT
-from newscrawl.crawl.schedule import parse_moment
+from newscrawl.schedule import parse_moment
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -32,7 +32,7 @@ from newscrawl.archive.connection import (
 )
 from newscrawl.archive.schema import _TEXT_COLUMNS, RUN_COUNTS, Schema
 from newscrawl.coverage import missing_fields
-from newscrawl.crawl.damage import Text, refetch_damage
+from newscrawl.damage import Text, refetch_damage
 from newscrawl.items import CONTENT_FIELDS, ArticleItem
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
     from newscrawl.coverage import FieldCoverage
     from newscrawl.items import GoneItem, NotArticleItem, TickerItem
-    from newscrawl.record.warc import Capture
+    from newscrawl.warc import Capture
 
 # Fields a re-fetch refreshes without making a version: where the site files the article, its
 # counters and links.
@@ -226,7 +226,7 @@ class Archive(Schema):
         A new article is inserted with its tags, captions and links; a known one (same URL, or
         same edition and post id) whose text changed is updated and its child rows replaced;
         an unchanged one only gets its ``last_fetched_at`` and counters refreshed. A re-fetch
-        whose text looks damaged next to the stored one (:func:`newscrawl.crawl.damage.refetch_damage`)
+        whose text looks damaged next to the stored one (:func:`newscrawl.damage.refetch_damage`)
         changes nothing, not even ``last_fetched_at`` (so the article stays due for its
         re-check): it is kept in ``held_fetches``, with a warning. Returns counts by outcome:
         ``new``, ``changed``, ``unchanged``, ``held``.

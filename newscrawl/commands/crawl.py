@@ -34,7 +34,7 @@ from newscrawl.coverage import CoverageSettingError
 from newscrawl.crawl.arguments import SpiderArgumentError
 from newscrawl.crawl.capture import WarcSettingError
 from newscrawl.crawl.pipelines import RUN_STATUS
-from newscrawl.crawl.pool import collect_less
+from newscrawl.pool import collect_less
 
 if TYPE_CHECKING:
     import argparse

@@ -30,8 +30,8 @@ from scrapy.utils.python import to_unicode
 
 from newscrawl.archive import ArchiveState
 from newscrawl.items import ArticleItem
-from newscrawl.record.warc import SUFFIX, Capture, default_warc_dir
 from newscrawl.record.warcwrite import Fetch, Previous, RunWarcWriter, cut_truncated_tail, run_of
+from newscrawl.warc import SUFFIX, Capture, default_warc_dir
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterable, Iterator

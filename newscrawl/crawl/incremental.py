@@ -2,7 +2,7 @@
 
 A run asks for each page once. Unless it is full (``-a full=1``), it asks for an article only
 when the archive does not hold it, when its re-check is due by the schedule
-(``RECHECK_SCHEDULE``, :mod:`newscrawl.crawl.schedule`), or when its sitemap entry names a version
+(``RECHECK_SCHEDULE``, :mod:`newscrawl.schedule`), or when its sitemap entry names a version
 newer than the archive's; an article the site answered 404 or 410 for, or a page that turned
 out not to hold an article, waits ``GONE_RECHECK_DAYS`` before it is asked for again.
 Everything is judged as the archive stood when the run began: what the run stores itself does
@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, TypeVar, cast
 
-from newscrawl.crawl.schedule import is_due, max_age, parse_moment
+from newscrawl.schedule import is_due, max_age, parse_moment
 from newscrawl.urls import url_key
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
     from newscrawl.archive import ArchiveState
-    from newscrawl.crawl.schedule import Schedule
+    from newscrawl.schedule import Schedule
 
 _T = TypeVar("_T")
 

@@ -26,8 +26,8 @@ from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.httpobj import urlparse_cached
 
 from newscrawl.crawl.blocking import MAX_CHALLENGE_BYTES, challenge_reason
-from newscrawl.crawl.charset import body_encoding
-from newscrawl.crawl.damage import page_damage
+from newscrawl.damage import page_damage
+from newscrawl.extract.charset import body_encoding
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -47,7 +47,7 @@ class Blocked(IgnoreRequest):
 
 
 class DamagedPage(Exception):
-    """A page answered 200 but damaged (:func:`newscrawl.crawl.damage.page_damage`), still so after
+    """A page answered 200 but damaged (:func:`newscrawl.damage.page_damage`), still so after
     every retry: the request fails, to its errback, as an error."""
 
 
@@ -92,7 +92,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
     """Scrapy's retries (``RETRY_TIMES``, ``RETRY_HTTP_CODES``, ``RETRY_EXCEPTIONS``), spaced out.
 
     - An HTML page that answered 200 but is damaged (empty, cut short, its tags lost: see
-      :func:`newscrawl.crawl.damage.page_damage`) is retried too; when the retries run out, the
+      :func:`newscrawl.damage.page_damage`) is retried too; when the retries run out, the
       request fails with :class:`DamagedPage`, to its errback.
     - A retry waits ``RETRY_BACKOFF_BASE`` seconds, doubling per attempt up to
       ``RETRY_BACKOFF_MAX``, with jitter; it waits before it takes a slot of its host.
@@ -277,7 +277,7 @@ class HostGuardMiddleware:
 
 
 class CharsetMiddleware:
-    """Reads an HTML page in the encoding it is really in (:func:`newscrawl.crawl.charset.body_encoding`),
+    """Reads an HTML page in the encoding it is really in (:func:`newscrawl.extract.charset.body_encoding`),
     not the one a server wrongly declares. Stat: ``newscrawl/charset_corrected``."""
 
     def __init__(self, crawler: Crawler) -> None:

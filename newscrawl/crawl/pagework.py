@@ -3,7 +3,7 @@
 One response's bytes in; its ticker items, its article item and its links out (:class:`PageWork`).
 Extraction is pure CPU work: against a mirror or in a fast backfill it holds the crawl at one
 core, so with ``EXTRACT_PROCESSES`` > 0 it runs in that many processes (:func:`page_pool`, a
-:class:`newscrawl.crawl.pool.WorkerPool`) and the spider's own process only downloads, schedules and
+:class:`newscrawl.pool.WorkerPool`) and the spider's own process only downloads, schedules and
 stores. With 0 it runs in the spider's process, the same functions, the same results.
 """
 
@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Literal
 from scrapy.http import HtmlResponse, XmlResponse
 
 from newscrawl.archive import utcnow
-from newscrawl.crawl.pool import WorkerPool
 from newscrawl.extract.response import html_page
 from newscrawl.extract.text import text_of
 from newscrawl.extraction import news_article
 from newscrawl.loaders import LoadContext, load_article, load_ticker
+from newscrawl.pool import WorkerPool
 from newscrawl.sites import registry
 
 if TYPE_CHECKING:

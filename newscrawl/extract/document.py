@@ -21,7 +21,7 @@ from extruct.jsonld import JsonLdExtractor
 from lxml import etree
 from parsel import Selector
 
-from newscrawl.crawl.charset import decoded
+from newscrawl.extract.charset import decoded
 from newscrawl.extract.chrome import (
     BLOCK_LABELS,
     CHROME_TAGS,
@@ -136,7 +136,7 @@ class Page:
     @classmethod
     def from_html(cls, html: str | bytes, url: str) -> Page:
         """Parse a page's HTML: its text, or its bytes in the encoding
-        :func:`newscrawl.crawl.charset.decode_html` finds (tests and the ``extract`` tool; spiders
+        :func:`newscrawl.extract.charset.decode_html` finds (tests and the ``extract`` tool; spiders
         parse the response, :func:`newscrawl.extract.response.html_page`)."""
         if isinstance(html, bytes):
             encoding, text = decoded(html)

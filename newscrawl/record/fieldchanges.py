@@ -2,7 +2,7 @@
 (pure functions): the decisions and the table of ``newscrawl reextract``.
 
 An article's text (:data:`CONTENT_FIELDS`) is replaced as a whole, its earlier text kept as a
-version, unless the new one looks damaged next to it (:func:`newscrawl.crawl.damage.refetch_damage`,
+version, unless the new one looks damaged next to it (:func:`newscrawl.damage.refetch_damage`,
 the rule a re-fetch meets) or was read only in part: then nothing of it is stored (``held``).
 Its other fields (:data:`OTHER_FIELDS`) are not versioned, so they are filled or corrected but
 never emptied: a field found before and not now keeps its stored value and is counted ``lost``.
@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from newscrawl.coverage import EXPECTED_FIELDS, absent_fields, present
-from newscrawl.crawl.damage import Text, refetch_damage
+from newscrawl.damage import Text, refetch_damage
 from newscrawl.items import CONTENT_FIELDS
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """``newscrawl reextract``: the archive's articles read again from the pages the crawl kept (its
 WARC files, no network) with today's extraction, and what changed stored as the crawl stores it.
 
-The pages are read in worker processes, one per core (:class:`newscrawl.crawl.pool.WorkerPool`, as
+The pages are read in worker processes, one per core (:class:`newscrawl.pool.WorkerPool`, as
 the crawl's pages);
 this process selects the articles, decides what to store of each (:mod:`newscrawl.record.fieldchanges`)
 and writes in batches, one transaction each, holding the archive's crawl lock: a crawl cannot
@@ -34,14 +34,14 @@ from newscrawl.archive import (
     schema_version,
     stored_text,
 )
-from newscrawl.crawl.pool import WorkerPool
 from newscrawl.desk.query import ArticleFilter, connect_readonly
 from newscrawl.desk.terminal import terminal_safe
 from newscrawl.discovery import ArticleHints
+from newscrawl.pool import WorkerPool
 from newscrawl.record.fieldchanges import ChangeTable, decide, format_table
 from newscrawl.record.reextraction import KeptPage, Reread, menus, profile_of, reread
-from newscrawl.record.warc import WarcReadError, read_exchange
 from newscrawl.urls import origin
+from newscrawl.warc import WarcReadError, read_exchange
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

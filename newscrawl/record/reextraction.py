@@ -15,19 +15,19 @@ from typing import TYPE_CHECKING, Literal
 from scrapy.http import HtmlResponse
 
 from newscrawl.archive import content_hash
-from newscrawl.crawl.charset import body_encoding
 from newscrawl.crawl.pagework import PageJob, read_page
 from newscrawl.discovery import ArticleHints
+from newscrawl.extract.charset import body_encoding
 from newscrawl.extract.response import html_page
 from newscrawl.extraction import news_article, site_context
 from newscrawl.loaders import LoadContext
-from newscrawl.record.warc import WarcReadError, read_exchange
 from newscrawl.sites import registry
 from newscrawl.urls import HostMap, host, origin
+from newscrawl.warc import WarcReadError, read_exchange
 
 if TYPE_CHECKING:
     from newscrawl.items import ArticleItem
-    from newscrawl.record.warc import Exchange
+    from newscrawl.warc import Exchange
 
 #: The extraction that reads a page: the spider's that would crawl it.
 Profile = Literal["almayadeen", "news"]

@@ -26,12 +26,12 @@ from typing import TYPE_CHECKING
 
 from newscrawl.archive import Archive, ArchiveBusyError, ArchiveError, has_captures, revisit_needs, warc_files
 from newscrawl.desk.query import connect_readonly
-from newscrawl.record.warc import SUFFIX, file_info
+from newscrawl.warc import SUFFIX, file_info
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-#: The crawl's WARC file names (:func:`newscrawl.record.warc.warc_file_name`): only such files are orphans.
+#: The crawl's WARC file names (:func:`newscrawl.warc.warc_file_name`): only such files are orphans.
 _CRAWL_FILE = re.compile(r"newscrawl-\d+-\d+" + re.escape(SUFFIX))
 
 

@@ -36,7 +36,7 @@ from isal import isal_zlib
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from newscrawl.record.warc import SUFFIX, Capture, warc_file_name
+from newscrawl.warc import SUFFIX, Capture, warc_file_name
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -325,7 +325,7 @@ def cut_truncated_tail(path: Path, start: int = 0) -> int:
 
 
 def run_of(name: str) -> int | None:
-    """The run id in a WARC file name (:func:`newscrawl.record.warc.warc_file_name`), ``None`` for another name."""
+    """The run id in a WARC file name (:func:`newscrawl.warc.warc_file_name`), ``None`` for another name."""
     if not (name.startswith("newscrawl-") and name.endswith(SUFFIX)):
         return None
     parts = name.removesuffix(SUFFIX).split("-")

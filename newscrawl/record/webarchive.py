@@ -30,8 +30,8 @@ from warcio.warcwriter import WARCWriter
 from newscrawl.archive import ArchiveError, article_captures, has_captures
 from newscrawl.desk.export import export_failed, replacing
 from newscrawl.desk.query import ArticleFilter, connect_readonly, has_articles_table
-from newscrawl.record.warc import WarcReadError
 from newscrawl.record.warcwrite import warc_date as record_date
+from newscrawl.warc import WarcReadError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -41,7 +41,7 @@ ARCHIVE_FORMATS = ("warc", "wacz")
 #: The WACZ version written (the one ``wacz validate`` of py-wacz 0.5 and 0.6 checks).
 WACZ_VERSION = "1.1.1"
 #: The name of the WARC file inside a WACZ (``archive/``).
-WACZ_WARC = "newscrawl.record.warc.gz"
+WACZ_WARC = "newscrawl.warc.gz"
 #: Index lines per compressed block of ``indexes/index.cdx.gz``: ReplayWeb.page's own default.
 INDEX_BLOCK = 1024
 _CHUNK = 1 << 16

@@ -69,7 +69,7 @@ class AlMayadeenSpider(ArchiveSpider):
       sitemap's ``lastmod`` names. Each article keeps what its sitemap entry said of it.
 
     An incremental run fetches the articles the archive does not hold, and those whose re-check
-    is due (``RECHECK_SCHEDULE``, see :mod:`newscrawl.crawl.schedule`). It stops walking a listing's
+    is due (``RECHECK_SCHEDULE``, see :mod:`newscrawl.schedule`). It stops walking a listing's
     pagination at the first page that holds nothing new, unless the edition's previous run did
     not complete (killed, capped, or an article lost): then it walks every listing page, so the
     work an interrupted run left is done.

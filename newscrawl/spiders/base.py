@@ -17,7 +17,7 @@ from scrapy.exceptions import CloseSpider
 from newscrawl.archive import BUSY_TIMEOUT, ArchiveState, parse_busy_timeout
 from newscrawl.crawl.arguments import SpiderArgumentError, gone_recheck
 from newscrawl.crawl.incremental import Frontier
-from newscrawl.crawl.schedule import DEFAULT_SCHEDULE, ScheduleError, parse_schedule
+from newscrawl.schedule import DEFAULT_SCHEDULE, ScheduleError, parse_schedule
 from newscrawl.spiders import LOOPBACK_SETTINGS, article_gone, failure_kind, record_failure
 from newscrawl.urls import is_loopback
 

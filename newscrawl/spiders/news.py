@@ -25,12 +25,12 @@ from newscrawl.crawl.arguments import (
 )
 from newscrawl.crawl.backfill import DateWindow
 from newscrawl.crawl.pagework import NewsJob, news_pool
-from newscrawl.crawl.schedule import parse_moment
 from newscrawl.discovery import ArticleHints
 from newscrawl.extract.response import html_page
 from newscrawl.extraction import site_context
 from newscrawl.items import NotArticleItem
 from newscrawl.loaders import LoadContext
+from newscrawl.schedule import parse_moment
 from newscrawl.sites import registry
 from newscrawl.spiders import asked, failure_kind, start_page_problem
 from newscrawl.spiders.base import ArchiveSpider
