@@ -6,12 +6,14 @@ them and the archive (:mod:`newscrawl.archive`) stores what they compute.
 
 The fields, named as :class:`newscrawl.items.ArticleItem` names them:
 
-- :data:`EXPECTED_FIELDS`: what every article page of a news site shows: headline, byline
-  (``authors``), publication time, section, lead, body and tags. An article without one of them
-  records it in ``articles.missing_fields``.
-- :data:`MONITORED_FIELDS`: those, plus fields only some pages have by nature (a wire
-  ``source``, ``captions``, a ``region``): their absence on one page says nothing, but a fall
-  of their share over a whole run does.
+- expected fields: what every article page of a site shows. A site's profile names them
+  (:attr:`newscrawl.sites.profile.SiteProfile.expected_fields`, handed to these functions by
+  whoever knows the article's site); :data:`EXPECTED_FIELDS`, those of any news site, is the
+  default: headline, byline (``authors``), publication time, section, lead, body and tags. An
+  article without one of them records it in ``articles.missing_fields``.
+- monitored fields (:func:`monitored_fields`): those, plus fields only some pages have by nature
+  (:data:`OCCASIONAL_FIELDS`: a wire ``source``, ``captions``, a ``region``): their absence on
+  one page says nothing, but a fall of their share over a whole run does.
 """
 
 from __future__ import annotations
@@ -27,10 +29,21 @@ if TYPE_CHECKING:
 
     from newscrawl.items import ArticleItem
 
-#: Fields every article should have; a stored article lists the ones it lacks.
+#: Fields every article of a news site should have, unless its profile names others; a stored
+#: article lists the ones it lacks.
 EXPECTED_FIELDS = ("headline", "authors", "published_at", "section", "lead", "body", "tags")
-#: Fields whose share of a run's articles is recorded and judged against the archive's history.
-MONITORED_FIELDS = (*EXPECTED_FIELDS, "source", "captions", "region")
+#: Fields only some articles have by nature: monitored over a run, never missing on one page.
+OCCASIONAL_FIELDS = ("source", "captions", "region")
+
+
+def monitored_fields(expected: Sequence[str] = EXPECTED_FIELDS) -> tuple[str, ...]:
+    """The fields whose share of a run's articles is recorded and judged against the archive's
+    history, for a site whose articles should have ``expected``: those, then the occasional ones."""
+    return (*expected, *(name for name in OCCASIONAL_FIELDS if name not in expected))
+
+
+#: The monitored fields of a site with the default expected fields.
+MONITORED_FIELDS = monitored_fields()
 
 #: Spider stats the "stored nothing although listings were reachable" check reads.
 LISTING_PAGES = "newscrawl/listing_pages"
@@ -49,11 +62,11 @@ def absent_fields(values: Mapping[str, Any], fields: Iterable[str] = EXPECTED_FI
     return [name for name in fields if not present(values.get(name))]
 
 
-def missing_fields(item: ArticleItem) -> list[str]:
-    """The :data:`EXPECTED_FIELDS` an article lacks, e.g. ``["authors", "tags"]``; the body of
-    a page read only in part (``truncated``) counts as missing, whatever part of it was read."""
+def missing_fields(item: ArticleItem, expected: Sequence[str] = EXPECTED_FIELDS) -> list[str]:
+    """The ``expected`` fields (its site's) an article lacks, e.g. ``["authors", "tags"]``; the
+    body of a page read only in part (``truncated``) counts as missing, whatever part of it was read."""
     values = vars(item)
-    return absent_fields({**values, "body": None} if item.truncated else values)
+    return absent_fields({**values, "body": None} if item.truncated else values, expected)
 
 
 def present(value: Any) -> bool:
@@ -83,29 +96,40 @@ class FieldCoverage:
 class CoverageTally:
     """Counts the articles a run stored, per content type, and how many had each monitored field.
 
-    Articles without a content type count under ``""``.
+    A field counts only the articles it is monitored on: one that an article's site does not
+    expect (nor is occasional) neither raises nor lowers its share. Articles without a content
+    type count under ``""``.
     """
 
     def __init__(self, fields: Sequence[str] = MONITORED_FIELDS) -> None:
+        #: The fields monitored on an article added without its own.
         self.fields = tuple(fields)
-        self.articles: Counter[str] = Counter()
+        #: Every field monitored on an article so far, :attr:`fields` first: the rows' order.
+        self.seen = dict.fromkeys(self.fields)
+        self.articles: Counter[tuple[str, str]] = Counter()
         self.present: Counter[tuple[str, str]] = Counter()
 
-    def add(self, item: ArticleItem) -> None:
-        """Count one stored article."""
+    def add(self, item: ArticleItem, fields: Sequence[str] | None = None) -> None:
+        """Count one stored article on ``fields``, those monitored on its site's articles
+        (:func:`monitored_fields`); :attr:`fields` when ``None``."""
+        watched = self.fields if fields is None else fields
+        self.seen.update(dict.fromkeys(watched))
         kind = item.content_type or ""
-        self.articles[kind] += 1
-        missing = set(absent_fields(vars(item), self.fields))
-        for name in self.fields:
+        missing = set(absent_fields(vars(item), watched))
+        for name in watched:
+            self.articles[kind, name] += 1
             if name not in missing:
                 self.present[kind, name] += 1
 
     def rows(self) -> list[FieldCoverage]:
-        """One :class:`FieldCoverage` per content type seen and monitored field, sorted."""
+        """One :class:`FieldCoverage` per content type seen and field monitored on one of its
+        articles, by content type, then in the order of :attr:`seen`."""
+        kinds = sorted({kind for kind, _ in self.articles})
         return [
-            FieldCoverage(kind, name, self.articles[kind], self.present[kind, name])
-            for kind in sorted(self.articles)
-            for name in self.fields
+            FieldCoverage(kind, name, self.articles[kind, name], self.present[kind, name])
+            for kind in kinds
+            for name in self.seen
+            if self.articles[kind, name]
         ]
 
 

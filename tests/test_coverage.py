@@ -32,6 +32,7 @@ from newscrawl.coverage import (
     binomial_lower_tail,
     judge,
     missing_fields,
+    monitored_fields,
     stored_nothing,
 )
 from newscrawl.coverage import present as field_present
@@ -76,6 +77,38 @@ FULL = ArticleItem(
 )
 def test_missing_fields(item: ArticleItem, missing: list[str]) -> None:
     assert missing_fields(item) == missing
+
+
+NO_TAGS = ("headline", "authors", "published_at", "section", "lead", "body")
+
+
+@pytest.mark.parametrize(
+    ("item", "expected", "missing"),
+    [
+        # A site whose profile expects no tags: a tag-less article lacks nothing.
+        (replace(FULL, tags=[]), NO_TAGS, []),
+        (replace(FULL, tags=[], authors=[]), NO_TAGS, ["authors"]),
+        (replace(FULL, modified_at=None), (*NO_TAGS, "modified_at"), ["modified_at"]),
+        (replace(FULL, truncated="cut"), ("headline", "body"), ["body"]),
+        (ArticleItem(url=URL), ("lead", "headline"), ["lead", "headline"]),
+    ],
+)
+def test_missing_fields_of_a_site_with_its_own_expected_fields(
+    item: ArticleItem, expected: tuple[str, ...], missing: list[str]
+) -> None:
+    assert missing_fields(item, expected) == missing
+
+
+@pytest.mark.parametrize(
+    ("expected", "monitored"),
+    [
+        ((), ("source", "captions", "region")),
+        (NO_TAGS, (*NO_TAGS, "source", "captions", "region")),
+        (("headline", "region"), ("headline", "region", "source", "captions")),
+    ],
+)
+def test_monitored_fields(expected: tuple[str, ...], monitored: tuple[str, ...]) -> None:
+    assert monitored_fields(expected) == monitored
 
 
 @pytest.mark.parametrize(
@@ -124,6 +157,21 @@ def test_tally_counts_present_fields_per_content_type() -> None:
         FieldCoverage("video", "authors", 1, 1),
         FieldCoverage("video", "captions", 1, 0),
     ]
+
+
+def test_tally_counts_each_field_on_the_articles_it_is_monitored_on() -> None:
+    tally = CoverageTally(fields=("authors", "tags"))
+    tally.add(replace(FULL, tags=[]), fields=("authors",))  # a site that expects no tags
+    tally.add(replace(FULL, tags=[]))
+    tally.add(FULL, fields=("authors", "tags", "modified_at"))
+    tally.add(replace(FULL, content_type="video", tags=[]), fields=("authors",))
+    assert tally.rows() == [
+        FieldCoverage("news", "authors", 3, 3),
+        FieldCoverage("news", "tags", 2, 1),
+        FieldCoverage("news", "modified_at", 1, 0),
+        FieldCoverage("video", "authors", 1, 1),
+    ]
+    assert tally.fields == ("authors", "tags")
 
 
 # --- judging ----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from newscrawl.archive import Archive, content_hash, stored_text
+from newscrawl.coverage import EXPECTED_FIELDS
 from newscrawl.items import ArticleItem, Caption
 from newscrawl.record.fieldchanges import ChangeTable, change, decide, format_table
 from newscrawl.record.reextraction import KeptPage, Reread, profile_of, reread
@@ -334,6 +335,21 @@ def test_decide(stored: dict[str, Any], item: ArticleItem, outcome: str, fields:
     assert (decision.outcome, decision.fields, set(decision.values)) == (outcome, fields, values)
     if outcome == "held":
         assert decision.why
+
+
+@pytest.mark.parametrize(
+    ("expected", "missing"),
+    [
+        (EXPECTED_FIELDS, None),  # as stored: nothing to set
+        (("headline", "authors", "published_at", "section", "lead", "body"), '["section"]'),  # a site without tags
+        (("headline", "body"), "[]"),
+    ],
+)
+def test_decide_names_the_fields_the_articles_site_expects(expected: tuple[str, ...], missing: str | None) -> None:
+    stored = _stored(ITEM, section=None, tags=[], missing_fields='["section", "tags"]')
+    decision = decide(stored, replace(ITEM, section=None, tags=[], region="Palestine"), "", expected)
+    assert decision.outcome == "updated"
+    assert decision.values.get("missing_fields") == missing
 
 
 def test_format_table() -> None:

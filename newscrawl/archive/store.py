@@ -31,7 +31,7 @@ from newscrawl.archive.connection import (
     is_busy,
 )
 from newscrawl.archive.schema import _TEXT_COLUMNS, RUN_COUNTS, Schema
-from newscrawl.coverage import missing_fields
+from newscrawl.coverage import EXPECTED_FIELDS, missing_fields
 from newscrawl.damage import Text, refetch_damage
 from newscrawl.items import CONTENT_FIELDS, ArticleItem
 
@@ -219,7 +219,11 @@ class Archive(Schema):
     # --- articles -------------------------------------------------------------------------
 
     def store_articles(
-        self, items: Iterable[ArticleItem], fetched_at: str, records: Mapping[str, str] | None = None
+        self,
+        items: Iterable[ArticleItem],
+        fetched_at: str,
+        records: Mapping[str, str] | None = None,
+        expected: Mapping[str, Sequence[str]] | None = None,
     ) -> dict[str, int]:
         """Store a batch of articles in one transaction.
 
@@ -232,13 +236,17 @@ class Archive(Schema):
         ``new``, ``changed``, ``unchanged``, ``held``.
 
         ``records`` gives, by article URL, the ``WARC-Record-ID`` of the capture the article was
-        read from (recorded before, :meth:`record_captures`): its ``capture_id``.
+        read from (recorded before, :meth:`record_captures`): its ``capture_id``. ``expected``
+        gives, by article URL, the fields every article of its site shows (its site profile's),
+        which ``missing_fields`` is computed against; :data:`newscrawl.coverage.EXPECTED_FIELDS`
+        for an article it does not name.
         """
         counts = {"new": 0, "changed": 0, "unchanged": 0, "held": 0}
-        records = records or {}
+        records, expected = records or {}, expected or {}
         with self.db.conn:
             for item in items:
-                counts[self._store_article(item, fetched_at, self._capture_id(records.get(item.url)))] += 1
+                capture_id = self._capture_id(records.get(item.url))
+                counts[self._store_article(item, fetched_at, capture_id, expected.get(item.url, EXPECTED_FIELDS))] += 1
                 self._mark_returned(item.url, fetched_at)
         return counts
 
@@ -258,14 +266,14 @@ class Archive(Schema):
         row = self.db.execute("SELECT id FROM captures WHERE record_id = ?", [record_id]).fetchone()
         return int(row[0]) if row else None
 
-    def _store_article(self, item: ArticleItem, fetched_at: str, capture_id: int | None = None) -> str:
+    def _store_article(self, item: ArticleItem, fetched_at: str, capture_id: int | None, expected: Sequence[str]) -> str:
         digest = content_hash(item)
         found = self._find_article(item)
         if found is not None and item.truncated and not found["truncated"]:
             return self._keep_whole_text(found, fetched_at)
         if found is not None and found["content_hash"] == digest:
             refreshed = {name: getattr(item, name) for name in _REFRESHED_FIELDS if getattr(item, name) is not None}
-            refreshed.update(_sitemap_record(item), missing_fields=json.dumps(missing_fields(item)))
+            refreshed.update(_sitemap_record(item), missing_fields=json.dumps(missing_fields(item, expected)))
             if capture_id is not None:
                 refreshed["capture_id"] = capture_id
             self._update("articles", found["id"], {**refreshed, "last_fetched_at": fetched_at})
@@ -277,7 +285,7 @@ class Archive(Schema):
             if why is not None:
                 self._hold(found["id"], item, fetched_at, digest, why)
                 return "held"
-        record = _article_record(item)
+        record = _article_record(item, expected)
         record.update(last_fetched_at=fetched_at, content_hash=digest, capture_id=capture_id)
         if found is None:
             record.update(first_seen_at=fetched_at, version=1)
@@ -512,12 +520,12 @@ _RECORD_FIELDS = tuple(
 )
 
 
-def _article_record(item: ArticleItem) -> dict[str, Any]:
+def _article_record(item: ArticleItem, expected: Sequence[str] = EXPECTED_FIELDS) -> dict[str, Any]:
     # Not asdict(): it deep-copies every paragraph of the body, for nothing.
     data = {key: getattr(item, key) for key in _RECORD_FIELDS}
     data["authors"] = json.dumps(item.authors, ensure_ascii=False)
     data["tags"] = json.dumps(item.tags, ensure_ascii=False)
-    data["missing_fields"] = json.dumps(missing_fields(item))
+    data["missing_fields"] = json.dumps(missing_fields(item, expected))
     return {**data, **_sitemap_record(item)}
 
 

@@ -19,7 +19,7 @@ from newscrawl.damage import Text, refetch_damage
 from newscrawl.items import CONTENT_FIELDS
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     from newscrawl.items import ArticleItem
 
@@ -74,10 +74,11 @@ def item_values(item: ArticleItem) -> dict[str, Any]:
     return values
 
 
-def decide(stored: Mapping[str, Any], item: ArticleItem, digest: str) -> Decision:
+def decide(stored: Mapping[str, Any], item: ArticleItem, digest: str, expected: Sequence[str] = EXPECTED_FIELDS) -> Decision:
     """What to store of ``item``, today's extraction of the page the article ``stored`` (as
     :func:`newscrawl.archive.stored_text` reads it) was read from; ``digest`` is the item's
-    :func:`newscrawl.archive.content_hash`."""
+    :func:`newscrawl.archive.content_hash`, ``expected`` the fields every article of its site
+    shows (``missing_fields`` names those it lacks)."""
     new = item_values(item)
     fields = {name: how for name in FIELDS if (how := change(stored.get(name), new[name])) is not None}
     lost: dict[str, Change] = {name: how for name, how in fields.items() if how == "lost"}
@@ -101,7 +102,7 @@ def decide(stored: Mapping[str, Any], item: ArticleItem, digest: str) -> Decisio
     merged = {**stored, **({name: new[name] for name in CONTENT_FIELDS} if new_text else {}), **values}
     if merged.get("truncated"):
         merged["body"] = None
-    missing = _json(absent_fields(merged, EXPECTED_FIELDS))
+    missing = _json(absent_fields(merged, expected))
     if values and missing != stored.get("missing_fields"):
         values["missing_fields"] = missing
     return Decision("version" if new_text else "updated" if values else "unchanged", fields, values)
