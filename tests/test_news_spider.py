@@ -290,12 +290,26 @@ def test_the_example_profile_reads_its_site_through_two_mirrors_as_one_site(tmp_
         wind = stored_article(con, real + "/2025/03/12/offshore-wind-farm-clears-final-planning-hurdle.html")
         museum = stored_article(con, real + "/2025/03/10/museum-returns-carved-figurehead-to-shipwrights-guild.html")
         types = {r[0] for r in con.execute("SELECT content_type FROM articles")}
+        missing = {r[0] for r in con.execute("SELECT missing_fields FROM articles")}
+        monitored = {r[0] for r in con.execute("SELECT DISTINCT field FROM run_coverage")}
     assert wind is not None
     assert museum is not None
     # what the profile knows and the generic reading does not (see test_article_fields)
     assert wind["published_at"] == "2025-03-12T09:00:00+00:00"  # its edition's time zone
     assert museum["edition"] == "en"  # the page declares no language; the edition is English
     assert types == {"news"}  # its own layer: the legacy template says nothing of the kind
+    # the legacy template shows no section, which the profile does not expect of its articles
+    assert missing == {"[]"}
+    assert "section" not in monitored
+    assert {"headline", "tags", "source"} <= monitored
+
+
+def test_without_its_profile_the_legacy_articles_lack_their_section(othersite_crawl: Crawl) -> None:
+    with connect(othersite_crawl.db) as con:
+        missing = {url: json.loads(fields) for url, fields in con.execute("SELECT url, missing_fields FROM articles")}
+    legacy = {path for path in EXPECTED["articles"] if path.startswith("/2025/")}
+    assert len(legacy) == 5
+    assert missing == {othersite_crawl.base_url + path: ["section"] if path in legacy else [] for path in EXPECTED["articles"]}
 
 
 def test_max_articles_bounds_the_run(othersite: Server, tmp_path: Path) -> None:

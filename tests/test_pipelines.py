@@ -13,10 +13,14 @@ import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from newscrawl.archive import ArchiveState
+from newscrawl.archive import Archive, ArchiveState
+from newscrawl.coverage import FieldCoverage
 from newscrawl.crawl.pipelines import ArchivePipeline, DedupePipeline, ValidatePipeline
 from newscrawl.items import ArticleItem, GoneItem, TickerItem
+from newscrawl.sites import registry
+from newscrawl.sites.profile import Edition, SiteProfile
 from newscrawl.spiders.almayadeen import AlMayadeenSpider
+from newscrawl.spiders.news import NewsSpider
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -138,3 +142,68 @@ def test_a_line_or_gone_article_meeting_a_busy_archive_stops_the_run_as_busy(
     assert [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR] == [
         f"{line}{'' if isinstance(item, TickerItem) else f' {item.url} not recorded'}: {message}"
     ]
+
+
+class Tagless(SiteProfile):
+    """A site whose articles show no tags, by design."""
+
+    name = "tagless"
+    editions = {"en": Edition("en", "https://tagless.example", "en")}  # noqa: RUF012 - read-only
+    expected_fields = ("headline", "authors", "published_at", "section", "lead", "body")
+
+
+#: What a run stores of ten tag-less articles: their ``missing_fields``, the run's status and its
+#: coverage rows of ``tags``.
+Outcome = tuple[str, str, list[tuple[str, str, int, int]]]
+
+
+@pytest.mark.parametrize(
+    ("site", "outcome"),
+    [
+        # Its profile expects no tags: none missing, the tag coverage neither counted nor judged.
+        ("https://tagless.example", ("[]", "finished", [])),
+        # The same articles on a site of the generic profile: tags missing, and their fall judged.
+        ("https://news.example", ('["tags"]', "degraded", [("news", "tags", 10, 0)])),
+    ],
+    ids=["tags-not-expected", "tags-expected"],
+)
+def test_an_article_is_judged_on_its_site_profiles_expected_fields(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, site: str, outcome: Outcome
+) -> None:
+    monkeypatch.setitem(registry.PROFILES, Tagless.name, Tagless())
+    db = tmp_path / "a.db"
+    arguments = {"edition": None, "discover": "menus", "start_urls": [f"{site}/"]}
+    archive = Archive(db)
+    for _ in range(2):  # the history: every article of earlier runs had tags
+        run = archive.start_run("news", arguments)
+        archive.finish_run(run, "finished", {}, coverage=[FieldCoverage("news", "tags", 10, 10)])
+    archive.close()
+    crawler = get_crawler(NewsSpider, {"ARCHIVE_DB": str(db)})
+    crawler.spider = SimpleNamespace(name="news", arguments=arguments)  # type: ignore[assignment]
+    pipeline = ArchivePipeline.from_crawler(crawler)
+    for n in range(10):
+        pipeline.process_item(
+            ArticleItem(
+                url=f"{site}/world/a-story-without-tags-{n}",
+                headline="A headline",
+                content_type="news",
+                section="World",
+                lead="A lead.",
+                body="A body.",
+                authors=["A. Writer"],
+                published_at="2025-03-14T08:10:00+00:00",
+            )
+        )
+    pipeline.flush()
+    pipeline.spider_closed(crawler.spider, "finished")  # type: ignore[arg-type]
+    with sqlite3.connect(db) as con:
+        stored = {row[0] for row in con.execute("SELECT missing_fields FROM articles")}
+        (run_status,) = con.execute("SELECT status FROM crawl_runs WHERE id = ?", [pipeline.run_id]).fetchone()
+        rows = con.execute(
+            "SELECT content_type, field, articles, present FROM run_coverage WHERE run_id = ? AND field = 'tags'",
+            [pipeline.run_id],
+        ).fetchall()
+        (authors,) = con.execute("SELECT present FROM run_coverage WHERE run_id = ? AND field = 'authors'", [pipeline.run_id])
+    con.close()
+    assert (stored, run_status, rows) == ({outcome[0]}, outcome[1], outcome[2])
+    assert authors == (10,)  # the fields the site expects are counted either way

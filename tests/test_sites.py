@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from newscrawl.coverage import EXPECTED_FIELDS
 from newscrawl.extract.document import Page
 from newscrawl.extraction import news_article
 from newscrawl.loaders import LoadContext
@@ -78,6 +79,47 @@ def test_the_registry_finds_a_profile_by_host(url: str, profile: str, edition: s
     found, found_edition = registry.for_url(url)
     assert found.name == profile
     assert (found_edition.code if found_edition else None) == edition
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("generic", EXPECTED_FIELDS),
+        ("almayadeen", EXPECTED_FIELDS),
+        # its legacy template shows no section
+        ("meridianpost", ("headline", "authors", "published_at", "lead", "body", "tags")),
+    ],
+)
+def test_each_profile_names_the_fields_its_articles_show(name: str, expected: tuple[str, ...]) -> None:
+    assert registry.by_name(name).expected_fields == expected
+    assert set(expected) <= registry.ITEM_FIELDS
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://english.almayadeen.net/news/politics/x", EXPECTED_FIELDS),
+        ("https://meridianpost.example/2025/03/14/a.html", ("headline", "authors", "published_at", "lead", "body", "tags")),
+        ("https://news.example/world/a-story-12345", EXPECTED_FIELDS),
+    ],
+)
+def test_the_expected_fields_of_an_articles_site(url: str, expected: tuple[str, ...]) -> None:
+    assert registry.expected_fields(url) == expected
+
+
+class Misnamed(SiteProfile):
+    name = "misnamed"
+    expected_fields = ("headline", "byline", "body", "keywords")
+
+
+def test_a_profile_expecting_a_field_no_article_has_is_refused_at_load() -> None:
+    with pytest.raises(registry.ProfileError) as refused:
+        registry.checked((registry.by_name("generic"), Misnamed()))
+    assert str(refused.value).startswith(
+        "site profile 'misnamed': expected_fields names 'byline', 'keywords', not a field of an article "
+        "(ArticleItem: authors, body, captions, "
+    )
+    assert list(registry.checked((SiteProfile(),))) == ["generic"]
 
 
 def test_an_unknown_profile_name_is_a_clear_error() -> None:

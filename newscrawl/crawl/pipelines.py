@@ -17,9 +17,10 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from newscrawl.archive import BUSY_TIMEOUT, Archive, ArchiveBusyError, ArchiveError, is_busy, parse_busy_timeout, utcnow
-from newscrawl.coverage import CoverageSettingError, CoverageTally, FieldCoverage, Limits, judge, stored_nothing
+from newscrawl.coverage import CoverageSettingError, CoverageTally, FieldCoverage, Limits, judge, monitored_fields, stored_nothing
 from newscrawl.crawl.capture import CaptureMiddleware
 from newscrawl.items import ArticleItem, GoneItem, NotArticleItem, TickerItem
+from newscrawl.sites import registry
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -134,7 +135,9 @@ class ArchivePipeline:
     The coverage monitor (``COVERAGE_*`` settings, see :mod:`newscrawl.coverage`) counts the
     fields of the articles stored; a run that would finish is ``degraded`` instead when a field's
     share fell well below its history, or when it stored no article although it read listings or
-    article pages. Its articles stay stored.
+    article pages. Its articles stay stored. An article's site is its URL's (its profile in
+    :mod:`newscrawl.sites.registry`), whose expected fields are those the archive records it
+    lacking and the monitor counts it on.
 
     A write waits up to ``ARCHIVE_BUSY_TIMEOUT`` seconds for another program writing to the
     archive; then the run stops with status ``busy``, each article not stored is logged with its
@@ -258,14 +261,15 @@ class ArchivePipeline:
             return
         fetched_at = utcnow()
         records = self._records(batch)
+        expected = {item.url: registry.expected_fields(item.url) for item in batch}
         try:
-            self._count(self.archive.store_articles(batch, fetched_at, records), batch)
+            self._count(self.archive.store_articles(batch, fetched_at, records, expected), batch, expected)
         except sqlite3.OperationalError as exc:
             # The file itself is unusable (disk full, read-only, locked): no item can be stored.
             self._fail(exc, batch)
         except Exception:
             for item in batch:
-                self._store_one(item, fetched_at, records)
+                self._store_one(item, fetched_at, records, expected)
 
     def _record_captures(self, batch: list[ArticleItem]) -> bool:
         """Record the captures written since the last batch, their WARC records synced to disk
@@ -306,20 +310,22 @@ class ArchivePipeline:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
         return message
 
-    def _store_one(self, item: ArticleItem, fetched_at: str, records: dict[str, str]) -> None:
+    def _store_one(
+        self, item: ArticleItem, fetched_at: str, records: dict[str, str], expected: dict[str, tuple[str, ...]]
+    ) -> None:
         try:
-            self._count(self.archive.store_articles([item], fetched_at, records), [item])
+            self._count(self.archive.store_articles([item], fetched_at, records, expected), [item], expected)
         except Exception as exc:
             assert self.stats is not None
             self.stats.inc_value("newscrawl/store_errors")
             logger.error("article %s not stored: %s: %s", item.url, type(exc).__name__, exc)
 
-    def _count(self, counts: dict[str, int], stored: list[ArticleItem]) -> None:
+    def _count(self, counts: dict[str, int], stored: list[ArticleItem], expected: dict[str, tuple[str, ...]]) -> None:
         assert self.stats is not None
         for outcome, number in counts.items():
             self.stats.inc_value(f"newscrawl/articles_{outcome}", number)
         for item in stored:
-            self.tally.add(item)
+            self.tally.add(item, monitored_fields(expected[item.url]))
 
     def close_spider(self) -> None:
         if self.timer.running:

@@ -166,8 +166,9 @@ RELATIONS: tuple[Relation, ...] = (
         ),
         notes=(
             "An article is stored when the spider recognized the page as one and it has a URL and a headline or a body; "
-            "whatever else it lacks is stored empty and named in `missing_fields`. The expected fields "
-            "(`newscrawl.coverage.EXPECTED_FIELDS`) are those every article page shows: `headline`, `authors` (the "
+            "whatever else it lacks is stored empty and named in `missing_fields`. The expected fields are those every "
+            "article page of its site shows, as the site's profile names them (`SiteProfile.expected_fields`); by default "
+            "(`newscrawl.coverage.EXPECTED_FIELDS`) `headline`, `authors` (the "
             "byline), `published_at`, `section`, `lead`, `body` and `tags`. Fields only some pages have by nature "
             "(`source`, captions, `region`, the sitemap columns) are never missing. An archive from before this column "
             "gets it filled from the stored values when a crawl first opens it.",

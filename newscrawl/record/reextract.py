@@ -40,6 +40,7 @@ from newscrawl.discovery import ArticleHints
 from newscrawl.pool import WorkerPool
 from newscrawl.record.fieldchanges import ChangeTable, decide, format_table
 from newscrawl.record.reextraction import KeptPage, Reread, menus, profile_of, reread
+from newscrawl.sites import registry
 from newscrawl.urls import origin
 from newscrawl.warc import WarcReadError, read_exchange
 
@@ -166,7 +167,7 @@ def _read_and_store(
                 _warn(result.problem or "")
             else:
                 stored = stored_text(con, result.article_id)
-                decision = decide(stored, result.item, result.digest)
+                decision = decide(stored, result.item, result.digest, registry.expected_fields(stored["url"]))
                 table.add(decision)
                 if decision.outcome == "held":
                     _warn(f"{stored['url']}: not stored, the new text looks worse: {decision.why}")

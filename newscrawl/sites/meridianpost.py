@@ -4,7 +4,8 @@ of a profile that the README's "Adding a site" walks through.
 What the generic layers cannot know, it says: the paper's one edition (its host, English, the
 time zone of the times it shows without an offset, the name it appends to titles), and one
 layer of its own in front of the generic ones: every article of the paper is a news story,
-which its legacy template (``/YYYY/MM/DD/slug.html``, no JSON-LD) does not say.
+which its legacy template (``/YYYY/MM/DD/slug.html``, no JSON-LD) does not say. That template
+shows no section either, so the section is not among the fields every article shows.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class MeridianPost(SiteProfile):
     name = "meridianpost"
     editions = {"en": Edition("en", "https://www.meridianpost.example", "en", "Europe/London", ("The Meridian Post",))}  # noqa: RUF012 - read-only
     default_edition = "en"
+    expected_fields = ("headline", "authors", "published_at", "lead", "body", "tags")
 
     def article_page(
         self, page: Page, *, regions: dict[str, str] | None = None, fallback: Mapping[str, Sequence[str]] | None = None

@@ -4,7 +4,8 @@ A profile names the site's editions (:class:`Edition`: host, language, direction
 the names the site gives itself), says how its URLs classify (article, listing, a listing's
 further pages and subsections, the content type a path names), how to navigate it (menus,
 the sitemap index and its monthly children), what it shows besides articles (a breaking-news
-ticker), and which layers its article pages add over the generic ones (:meth:`article_page`).
+ticker), which layers its article pages add over the generic ones (:meth:`article_page`), and
+which fields every one of its article pages shows (:attr:`SiteProfile.expected_fields`).
 The base class is the generic profile: any news site, with nothing known beforehand. A site
 is one module that subclasses it and one line in :mod:`newscrawl.sites.registry`.
 """
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal
 from urllib.parse import urlsplit
 
+from newscrawl.coverage import EXPECTED_FIELDS
 from newscrawl.discovery import is_article_link
 from newscrawl.discovery import menu_links as nav_links
 from newscrawl.extract.newspage import NewsPage
@@ -84,6 +86,14 @@ class SiteProfile:
     default_edition: ClassVar[str] = ""
     #: The path of the sitemap index of an edition, when the site has one at a known place.
     sitemap_index: ClassVar[str | None] = None
+    #: The fields every article page of the site shows, as :class:`newscrawl.items.ArticleItem`
+    #: names them (the registry refuses a profile naming another). An article stored without
+    #: one lists it in ``articles.missing_fields``, and the coverage monitor judges a run on
+    #: them (with the occasional ``source``, ``captions`` and ``region``): a field its articles
+    #: stop showing makes the run ``degraded``. A site whose pages lack one by design (no
+    #: section on its older template, say) leaves it out. Generic: what any news site shows
+    #: (:data:`newscrawl.coverage.EXPECTED_FIELDS`).
+    expected_fields: ClassVar[tuple[str, ...]] = EXPECTED_FIELDS
 
     # --- editions -------------------------------------------------------------------------
 
