@@ -11,7 +11,7 @@ Usage (from the repository root)::
 It generates a site with ``benchmarks/sitegen.py`` (or reads ``--site``), reads every page into
 memory, learns the menus from the homepage as the spider does, then times, page by page with the
 process's CPU clock, what the spider's page workers do with a page
-(:func:`newscrawl.crawl.pagework.read_page`), without Scrapy around it:
+(:func:`newscrawl.pagereading.read_page`), without Scrapy around it:
 
 - an article page (``parse_article``): parse, the profile's ``ticker_lines``,
   ``article_page(...).is_article()``, ``load_article``;
@@ -48,16 +48,17 @@ sys.path.sort(key=lambda entry: Path(entry or ".").resolve() == Path(__file__).r
 
 import sitegen  # benchmarks/sitegen.py, next to this file
 
-from newscrawl.crawl.pagework import PageJob, read_page
 from newscrawl.extract.document import Page
 from newscrawl.loaders import LoadContext
+from newscrawl.pagereading import PageJob, read_page
 from newscrawl.sites import registry
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from newscrawl.crawl.pagework import PageKind, PageWork
     from newscrawl.items import TickerItem
+    from newscrawl.pagereading import PageWork
+    from newscrawl.sites.profile import PageKind
 
 site = registry.by_name("almayadeen")
 ORIGIN = site.editions["en"].origin
@@ -119,7 +120,7 @@ def _ticker(work: PageWork) -> list[TickerItem]:
 
 
 def article_result(html: str, url: str, crawl: Crawl) -> dict[str, Any]:
-    """What ``parse_article`` keeps from a page (:func:`newscrawl.crawl.pagework.read_page`, as a page
+    """What ``parse_article`` keeps from a page (:func:`newscrawl.pagereading.read_page`, as a page
     worker runs it): its ticker items, and its article (or ``None``)."""
     work = _read(html, url, crawl, "article")
     return {"ticker": _ticker(work), "article": work.article}

@@ -3,7 +3,7 @@ local mirror: the page's bytes and what the spider knows when the page arrives (
 labels; for the ``news`` spider, the sitemaps' and feeds' hints), without a server or Scrapy's
 engine.
 
-- :func:`almayadeen_article`: :func:`newscrawl.crawl.pagework.read_page`, as the ``almayadeen``
+- :func:`almayadeen_article`: :func:`newscrawl.pagereading.read_page`, as the ``almayadeen``
   spider's page workers run it, with the sections and regions its ``parse_home`` learns from the
   homepage's menus.
 - :func:`news_article_of`: :func:`newscrawl.extraction.news_article`, as the ``news`` spider's
@@ -28,13 +28,13 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from newscrawl import discovery
-from newscrawl.crawl.pagework import PageJob, read_page
 from newscrawl.discovery import ArticleHints
 from newscrawl.extract.charset import body_encoding
 from newscrawl.extract.response import html_page
 from newscrawl.extraction import news_article, site_context
 from newscrawl.loaders import LoadContext
 from newscrawl.mirror.server import resolve
+from newscrawl.pagereading import PageJob, read_page
 from newscrawl.sites import registry
 from newscrawl.urls import HostMap, is_static, origin, url_key
 from tests.conftest import item_article

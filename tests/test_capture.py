@@ -17,10 +17,10 @@ from warcio.archiveiterator import ArchiveIterator
 
 from newscrawl.archive import Archive
 from newscrawl.crawl.capture import DEFAULT_MAX_BYTES, WarcSettingError, warc_settings
-from newscrawl.crawl.pagework import PageJob, read_page
 from newscrawl.extract.charset import body_encoding
 from newscrawl.items import ArticleItem
 from newscrawl.loaders import LoadContext
+from newscrawl.pagereading import PageJob, read_page
 from newscrawl.record.warcwrite import Fetch, Previous, RunWarcWriter, complete_end, cut_truncated_tail, payload_digest
 from newscrawl.sites.almayadeen.editions import EDITIONS
 from newscrawl.urls import HostMap

@@ -1,6 +1,7 @@
 """The project's layering, read from its imports: the spiders sit on top, and nothing below them
 imports from them (issue 16: modules below the spiders never import from ``spiders/``); no two
-modules import each other, however roundabout the way; and no module grows past 800 lines."""
+modules import each other, however roundabout the way, nor two places (the top-level folders and
+modules of ``newscrawl/``); and no module grows past 800 lines."""
 
 from __future__ import annotations
 
@@ -128,6 +129,54 @@ def test_import_cycle_names_the_modules_along_it() -> None:
 def test_no_import_cycle_among_the_modules() -> None:
     cycle = import_cycle({name: imported_modules(path) for name, path in MODULES.items()})
     assert cycle is None, f"import cycle: {' -> '.join(cycle)}"
+
+
+def place_of(module: str) -> str:
+    """The place a module belongs to: its top-level folder of ``newscrawl/``, or itself for a
+    module at the top (``newscrawl.crawl.pagework`` -> ``newscrawl.crawl``)."""
+    return ".".join(module.split(".")[:2])
+
+
+def place_graph(graph: Mapping[str, set[str]]) -> dict[str, set[str]]:
+    """``graph`` (module -> the modules it imports) between places: each place -> the other
+    places its modules import."""
+    places: dict[str, set[str]] = {}
+    for module, targets in graph.items():
+        here = place_of(module)
+        places.setdefault(here, set()).update(place for target in targets if (place := place_of(target)) != here)
+    return places
+
+
+@pytest.mark.parametrize(
+    ("module", "place"),
+    [
+        ("newscrawl.crawl.pagework", "newscrawl.crawl"),
+        ("newscrawl.sites.almayadeen.page", "newscrawl.sites"),
+        ("newscrawl.pagereading", "newscrawl.pagereading"),
+        ("newscrawl", "newscrawl"),
+    ],
+)
+def test_place_of(module: str, place: str) -> None:
+    assert place_of(module) == place
+
+
+def test_place_graph_joins_a_folders_modules_and_drops_imports_within_it() -> None:
+    graph = {
+        "newscrawl.a.x": {"newscrawl.a.y", "newscrawl.b.z"},
+        "newscrawl.a.y": {"newscrawl.top"},
+        "newscrawl.b.z": {"newscrawl.a.y"},
+        "newscrawl.top": set(),
+    }
+    places = place_graph(graph)
+    assert places == {"newscrawl.a": {"newscrawl.b", "newscrawl.top"}, "newscrawl.b": {"newscrawl.a"}, "newscrawl.top": set()}
+    # no two modules import each other, but two folders do
+    assert import_cycle(graph) is None
+    assert import_cycle(places) == ["newscrawl.a", "newscrawl.b", "newscrawl.a"]
+
+
+def test_no_two_places_import_each_other() -> None:
+    cycle = import_cycle(place_graph({name: imported_modules(path) for name, path in MODULES.items()}))
+    assert cycle is None, f"places that import each other: {' -> '.join(cycle)}"
 
 
 def test_no_module_over_800_lines() -> None:

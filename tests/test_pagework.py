@@ -1,5 +1,6 @@
-"""Page work (newscrawl.crawl.pagework): the same results in worker processes as in the spider's own,
-links reported once, a shallow walk's next page, logs carried home, and dying workers."""
+"""Page work (newscrawl.pagereading, in the pools of newscrawl.crawl.pagework): the same results in
+worker processes as in the spider's own, links reported once, a shallow walk's next page, logs
+carried home, and dying workers."""
 
 from __future__ import annotations
 
@@ -20,14 +21,17 @@ from scrapy.settings import Settings
 from newscrawl.archive import Archive
 from newscrawl.crawl import pagework
 from newscrawl.crawl.arguments import SpiderArgumentError, extract_processes
-from newscrawl.crawl.pagework import PageJob, PageWork, page_pool, read_page
+from newscrawl.crawl.pagework import page_pool
 from newscrawl.loaders import LoadContext
+from newscrawl.pagereading import PageJob, PageWork, read_page
 from newscrawl.pool import WorkerError, WorkerPool
 from newscrawl.sites.almayadeen.editions import EDITIONS
 from newscrawl.urls import HostMap
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from newscrawl.sites.profile import PageKind
 
 SITE = Path(__file__).resolve().parent.parent / "fixtures" / "site"
 REAL = "https://english.almayadeen.net"
@@ -36,7 +40,7 @@ CONTEXT = LoadContext.for_edition(EDITIONS["en"], HostMap(real_origin=REAL, fetc
 ARTICLE = "news/politics/freedom-flotilla-s-handala-departs-sicily-in-bid-to-break-ga"
 
 
-def job(path: str, kind: pagework.PageKind, *, shallow: bool = False) -> PageJob:
+def job(path: str, kind: PageKind, *, shallow: bool = False) -> PageJob:
     """The fixture page at ``path`` (``news/politics?page=2``), as fetched from a mirror."""
     name, _, query = path.partition("?")
     file = SITE / name / (f"index@{query}.html" if query else "index.html")

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 import pytest
 
 from newscrawl.coverage import missing_fields
-from newscrawl.crawl.pagework import PageJob, read_page
 from newscrawl.extract.document import Page
 from newscrawl.extract.parsing import parse_html
 from newscrawl.loaders import LoadContext
+from newscrawl.pagereading import PageJob, read_page
 from newscrawl.sites.almayadeen.editions import EDITIONS
 from newscrawl.urls import HostMap
 from tests.conftest import FIXTURES, connect, crawl, run_stats, start_mirror

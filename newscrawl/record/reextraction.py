@@ -1,7 +1,7 @@
 """A kept page read again with today's extraction, as the crawl that fetched it would read it now.
 
 Which extraction reads a page is decided here, once (:func:`profile_of`): an article of an Al
-Mayadeen edition is read as the ``almayadeen`` spider reads it (:func:`newscrawl.crawl.pagework.read_page`),
+Mayadeen edition is read as the ``almayadeen`` spider reads it (:func:`newscrawl.pagereading.read_page`),
 any other as the ``news`` spider does. The functions run in worker processes: what they get and
 give is pickled.
 """
@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Literal
 from scrapy.http import HtmlResponse
 
 from newscrawl.archive import content_hash
-from newscrawl.crawl.pagework import PageJob, read_page
 from newscrawl.discovery import ArticleHints
 from newscrawl.extract.charset import body_encoding
 from newscrawl.extract.response import html_page
 from newscrawl.extraction import news_article, site_context
 from newscrawl.loaders import LoadContext
+from newscrawl.pagereading import PageJob, read_page
 from newscrawl.sites import registry
 from newscrawl.urls import HostMap, host, origin
 from newscrawl.warc import WarcReadError, read_exchange

@@ -17,11 +17,12 @@ from newscrawl.crawl.arguments import (
     refuse_unknown,
 )
 from newscrawl.crawl.backfill import DateWindow
-from newscrawl.crawl.pagework import PageJob, page_pool
+from newscrawl.crawl.pagework import page_pool
 from newscrawl.discovery import SitemapLink, parse_sitemap, sitemap_body
 from newscrawl.extract.response import html_page
 from newscrawl.items import NotArticleItem
 from newscrawl.loaders import LoadContext, load_ticker
+from newscrawl.pagereading import PageJob
 from newscrawl.sites import registry
 from newscrawl.spiders import asked, start_page_problem
 from newscrawl.spiders.base import ArchiveSpider
@@ -35,9 +36,10 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
     from typing_extensions import Self
 
-    from newscrawl.crawl.pagework import PageKind, PageWork
     from newscrawl.extract.document import Page
     from newscrawl.items import ArticleItem, TickerItem
+    from newscrawl.pagereading import PageWork
+    from newscrawl.sites.profile import PageKind
 
 
 # A listing's first page comes before articles, so the labels its menus give are known before

@@ -24,12 +24,13 @@ from newscrawl.crawl.arguments import (
     refuse_unknown,
 )
 from newscrawl.crawl.backfill import DateWindow
-from newscrawl.crawl.pagework import NewsJob, news_pool
+from newscrawl.crawl.pagework import news_pool
 from newscrawl.discovery import ArticleHints
 from newscrawl.extract.response import html_page
 from newscrawl.extraction import site_context
 from newscrawl.items import NotArticleItem
 from newscrawl.loaders import LoadContext
+from newscrawl.pagereading import NewsJob
 from newscrawl.schedule import parse_moment
 from newscrawl.sites import registry
 from newscrawl.spiders import asked, failure_kind, start_page_problem
