@@ -73,8 +73,8 @@ One SQLite file (default `data/archive.db`) in WAL mode, so it can be read while
 8601. Times taken from the site keep the site's own offset (Asia/Beirut: `+02:00` in winter,
 `+03:00` in summer). Times taken from the crawler's clock are UTC (`+00:00`).
 
-This file is generated from `newscrawl/desk/schema_docs.py`, which also gives `newscrawl serve`
-(Datasette) its table and column descriptions: edit that module, then run
+This file is generated from the descriptions in `newscrawl/desk/archive_schema.toml`, which also
+give `newscrawl serve` (Datasette) its table and column descriptions: edit that file, then run
 `.venv/bin/python -m newscrawl.desk.schema_docs` (a test fails while this file is stale)."""
 
 #: The schema's version, after the intro.
