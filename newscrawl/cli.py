@@ -26,7 +26,7 @@ import sqlite_utils
 from newscrawl.archive import ArchiveError, recent_runs
 from newscrawl.desk.export import FORMATS, export_command
 from newscrawl.desk.query import ArticleFilter, parse_day, search_command, stats_command
-from newscrawl.desk.terminal import json_line, terminal_safe
+from newscrawl.desk.terminal import fail, json_line, terminal_safe
 from newscrawl.mirror.faults import MODES, FaultRuleError, load_rules
 from newscrawl.mirror.server import FIXTURES, Mirror
 from newscrawl.record.retention import prune_command
@@ -319,18 +319,15 @@ def main(argv: list[str] | None = None) -> int:
         try:
             where = ArticleFilter(args.since, args.until, args.section)
         except ValueError as exc:
-            print(f"newscrawl {args.command}: {exc}", file=sys.stderr)
-            return 2
+            return fail(args.command, exc, 2)
         if args.command == "search":
             return search_command(args.db, args.query, where, args.limit, as_json=args.json)
         if args.keep_formulas and args.format != "csv":
-            print(f"newscrawl export: --keep-formulas goes with --format csv, not {args.format}", file=sys.stderr)
-            return 2
+            return fail("export", f"--keep-formulas goes with --format csv, not {args.format}", 2)
         if args.format in ARCHIVE_FORMATS:
             return export_archive_command(args.db, args.warc_dir or default_warc_dir(args.db), args.format, args.out, where)
         if args.warc_dir is not None:
-            print(f"newscrawl export: --warc-dir goes with --format warc or wacz, not {args.format}", file=sys.stderr)
-            return 2
+            return fail("export", f"--warc-dir goes with --format warc or wacz, not {args.format}", 2)
         return export_command(args.db, args.format, args.out, where, keep_formulas=args.keep_formulas)
     if args.command == "warc":
         return prune_command(args.db, args.warc_dir or default_warc_dir(args.db), args.before, dry_run=args.dry_run)
@@ -363,8 +360,7 @@ def show_runs(db: Path, limit: int, *, as_json: bool = False) -> int:
     try:
         runs = recent_runs(db, limit)
     except ArchiveError as exc:
-        print(f"newscrawl runs: {exc}", file=sys.stderr)
-        return 1
+        return fail("runs", exc, 1)
     if as_json:
         for run in runs:
             print(json_line({**run, "args": json.loads(run.get("args") or "{}")}))
@@ -407,8 +403,7 @@ def extract_file(path: Path | None, url: str) -> int:
     try:
         html = path.read_bytes()
     except OSError as exc:
-        print(f"newscrawl extract: cannot read {path}: {exc.strerror}", file=sys.stderr)
-        return 2
+        return fail("extract", f"cannot read {path}: {exc.strerror}", 2)
     from newscrawl.extraction import extract_article  # noqa: PLC0415 (the extractor is slow to import)
 
     print(json.dumps(extract_article(html, url), ensure_ascii=False))
@@ -446,8 +441,7 @@ def serve_mirror(root: Path, host: str, port: int, *, verbose: bool = False, fau
         rules = load_rules(faults) if faults is not None else []
         mirror = Mirror(root, host, port, quiet=not verbose, faults=rules)
     except (OSError, FileNotFoundError, FaultRuleError) as exc:
-        print(f"newscrawl mirror: {exc}", file=sys.stderr)
-        return 2
+        return fail("mirror", exc, 2)
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
