@@ -52,8 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve the bundled mirror of english.almayadeen.net over HTTP",
         description="Serve a site mirror over HTTP until SIGINT or SIGTERM. The first line printed is the base URL.",
     )
-    mirror.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
-    mirror.add_argument("--port", type=_port, default=0, help="port to listen on; 0 picks a free one (default: %(default)s)")
+    _listen_options(mirror, port=0)
     mirror.add_argument("--root", type=Path, default=FIXTURES, help="the mirror's document root (default: the bundled fixtures)")
     mirror.add_argument(
         "--verbose", action="store_true", help="log every request to standard error (a reset one with status 000)"
@@ -107,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _archive_option(runs)
     runs.add_argument("--limit", type=_positive, default=20, help="how many runs (default: %(default)s)")
-    runs.add_argument("--json", action="store_true", help="one JSON object per run instead of a table")
+    _json_option(runs, "one JSON object per run instead of a table")
 
     stats = sub.add_parser(
         "stats",
@@ -120,10 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     _archive_option(stats)
-    stats.add_argument(
-        "--json",
-        action="store_true",
-        help="one JSON object instead (keys: db, articles, by_content_type, by_section, by_edition, first_published, "
+    _json_option(
+        stats,
+        "one JSON object instead (keys: db, articles, by_content_type, by_section, by_edition, first_published, "
         "last_published, versions, revised_articles, ticker_lines, tags, runs, last_run)",
     )
 
@@ -143,10 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument(
         "--limit", type=_positive, default=10, metavar="N", help="how many matches at most (default: %(default)s)"
     )
-    search.add_argument(
-        "--json",
-        action="store_true",
-        help="one JSON object per match instead: rank, published_at, section, headline, url, snippet (matches in [brackets])",
+    _json_option(
+        search, "one JSON object per match instead: rank, published_at, section, headline, url, snippet (matches in [brackets])"
     )
 
     export = sub.add_parser(
@@ -190,8 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     _archive_option(serve)
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
-    serve.add_argument("--port", type=_port, default=8001, help="port to listen on; 0 picks a free one (default: %(default)s)")
+    _listen_options(serve, port=8001)
     return parser
 
 
@@ -251,9 +246,7 @@ def _add_reextract(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     )
     _archive_option(reextract)
     _warc_dir_option(reextract)
-    reextract.add_argument(
-        "--since", type=_day, metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD, the site's date)"
-    )
+    _since_option(reextract)
     reextract.add_argument("--url", type=_article_url, metavar="URL", help="only the article of this (canonical) URL")
     reextract.add_argument("--run", type=_positive, metavar="ID", help="only articles whose kept page crawl run ID fetched")
     reextract.add_argument("--dry-run", action="store_true", help="print the table only: write nothing")
@@ -267,11 +260,25 @@ def _warc_dir_option(parser: argparse.ArgumentParser) -> None:
 
 def _filters(parser: argparse.ArgumentParser) -> None:
     _archive_option(parser)
+    _since_option(parser)
+    parser.add_argument("--until", type=_day, metavar="DATE", help="only articles published on or before DATE (YYYY-MM-DD)")
+    parser.add_argument("--section", metavar="NAME", help="only articles of this section, as the site names it (any case)")
+
+
+def _json_option(parser: argparse.ArgumentParser, what: str) -> None:
+    """The readers' ``--json``: JSON lines for programs instead of text for a person (``what`` says what each line holds)."""
+    parser.add_argument("--json", action="store_true", help=what)
+
+
+def _since_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--since", type=_day, metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD, the site's date)"
     )
-    parser.add_argument("--until", type=_day, metavar="DATE", help="only articles published on or before DATE (YYYY-MM-DD)")
-    parser.add_argument("--section", metavar="NAME", help="only articles of this section, as the site names it (any case)")
+
+
+def _listen_options(parser: argparse.ArgumentParser, port: int) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    parser.add_argument("--port", type=_port, default=port, help="port to listen on; 0 picks a free one (default: %(default)s)")
 
 
 def _day(value: str) -> date:
