@@ -26,7 +26,7 @@ import sqlite_utils
 from newscrawl.archive import ArchiveError, recent_runs
 from newscrawl.desk.export import FORMATS, export_command
 from newscrawl.desk.query import ArticleFilter, parse_day, search_command, stats_command
-from newscrawl.desk.terminal import json_line, terminal_safe
+from newscrawl.desk.terminal import fail, json_line, terminal_safe
 from newscrawl.mirror.faults import MODES, FaultRuleError, load_rules
 from newscrawl.mirror.server import FIXTURES, Mirror
 from newscrawl.record.retention import prune_command
@@ -52,8 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve the bundled mirror of english.almayadeen.net over HTTP",
         description="Serve a site mirror over HTTP until SIGINT or SIGTERM. The first line printed is the base URL.",
     )
-    mirror.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
-    mirror.add_argument("--port", type=_port, default=0, help="port to listen on; 0 picks a free one (default: %(default)s)")
+    _listen_options(mirror, port=0)
     mirror.add_argument("--root", type=Path, default=FIXTURES, help="the mirror's document root (default: the bundled fixtures)")
     mirror.add_argument(
         "--verbose", action="store_true", help="log every request to standard error (a reset one with status 000)"
@@ -107,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _archive_option(runs)
     runs.add_argument("--limit", type=_positive, default=20, help="how many runs (default: %(default)s)")
-    runs.add_argument("--json", action="store_true", help="one JSON object per run instead of a table")
+    _json_option(runs, "one JSON object per run instead of a table")
 
     stats = sub.add_parser(
         "stats",
@@ -120,10 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     _archive_option(stats)
-    stats.add_argument(
-        "--json",
-        action="store_true",
-        help="one JSON object instead (keys: db, articles, by_content_type, by_section, by_edition, first_published, "
+    _json_option(
+        stats,
+        "one JSON object instead (keys: db, articles, by_content_type, by_section, by_edition, first_published, "
         "last_published, versions, revised_articles, ticker_lines, tags, runs, last_run)",
     )
 
@@ -143,10 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument(
         "--limit", type=_positive, default=10, metavar="N", help="how many matches at most (default: %(default)s)"
     )
-    search.add_argument(
-        "--json",
-        action="store_true",
-        help="one JSON object per match instead: rank, published_at, section, headline, url, snippet (matches in [brackets])",
+    _json_option(
+        search, "one JSON object per match instead: rank, published_at, section, headline, url, snippet (matches in [brackets])"
     )
 
     export = sub.add_parser(
@@ -190,8 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     _archive_option(serve)
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
-    serve.add_argument("--port", type=_port, default=8001, help="port to listen on; 0 picks a free one (default: %(default)s)")
+    _listen_options(serve, port=8001)
     return parser
 
 
@@ -251,9 +246,7 @@ def _add_reextract(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     )
     _archive_option(reextract)
     _warc_dir_option(reextract)
-    reextract.add_argument(
-        "--since", type=_day, metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD, the site's date)"
-    )
+    _since_option(reextract)
     reextract.add_argument("--url", type=_article_url, metavar="URL", help="only the article of this (canonical) URL")
     reextract.add_argument("--run", type=_positive, metavar="ID", help="only articles whose kept page crawl run ID fetched")
     reextract.add_argument("--dry-run", action="store_true", help="print the table only: write nothing")
@@ -267,11 +260,25 @@ def _warc_dir_option(parser: argparse.ArgumentParser) -> None:
 
 def _filters(parser: argparse.ArgumentParser) -> None:
     _archive_option(parser)
+    _since_option(parser)
+    parser.add_argument("--until", type=_day, metavar="DATE", help="only articles published on or before DATE (YYYY-MM-DD)")
+    parser.add_argument("--section", metavar="NAME", help="only articles of this section, as the site names it (any case)")
+
+
+def _json_option(parser: argparse.ArgumentParser, what: str) -> None:
+    """The readers' ``--json``: JSON lines for programs instead of text for a person (``what`` says what each line holds)."""
+    parser.add_argument("--json", action="store_true", help=what)
+
+
+def _since_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--since", type=_day, metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD, the site's date)"
     )
-    parser.add_argument("--until", type=_day, metavar="DATE", help="only articles published on or before DATE (YYYY-MM-DD)")
-    parser.add_argument("--section", metavar="NAME", help="only articles of this section, as the site names it (any case)")
+
+
+def _listen_options(parser: argparse.ArgumentParser, port: int) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    parser.add_argument("--port", type=_port, default=port, help="port to listen on; 0 picks a free one (default: %(default)s)")
 
 
 def _day(value: str) -> date:
@@ -319,18 +326,15 @@ def main(argv: list[str] | None = None) -> int:
         try:
             where = ArticleFilter(args.since, args.until, args.section)
         except ValueError as exc:
-            print(f"newscrawl {args.command}: {exc}", file=sys.stderr)
-            return 2
+            return fail(args.command, exc, 2)
         if args.command == "search":
             return search_command(args.db, args.query, where, args.limit, as_json=args.json)
         if args.keep_formulas and args.format != "csv":
-            print(f"newscrawl export: --keep-formulas goes with --format csv, not {args.format}", file=sys.stderr)
-            return 2
+            return fail("export", f"--keep-formulas goes with --format csv, not {args.format}", 2)
         if args.format in ARCHIVE_FORMATS:
             return export_archive_command(args.db, args.warc_dir or default_warc_dir(args.db), args.format, args.out, where)
         if args.warc_dir is not None:
-            print(f"newscrawl export: --warc-dir goes with --format warc or wacz, not {args.format}", file=sys.stderr)
-            return 2
+            return fail("export", f"--warc-dir goes with --format warc or wacz, not {args.format}", 2)
         return export_command(args.db, args.format, args.out, where, keep_formulas=args.keep_formulas)
     if args.command == "warc":
         return prune_command(args.db, args.warc_dir or default_warc_dir(args.db), args.before, dry_run=args.dry_run)
@@ -363,8 +367,7 @@ def show_runs(db: Path, limit: int, *, as_json: bool = False) -> int:
     try:
         runs = recent_runs(db, limit)
     except ArchiveError as exc:
-        print(f"newscrawl runs: {exc}", file=sys.stderr)
-        return 1
+        return fail("runs", exc, 1)
     if as_json:
         for run in runs:
             print(json_line({**run, "args": json.loads(run.get("args") or "{}")}))
@@ -407,8 +410,7 @@ def extract_file(path: Path | None, url: str) -> int:
     try:
         html = path.read_bytes()
     except OSError as exc:
-        print(f"newscrawl extract: cannot read {path}: {exc.strerror}", file=sys.stderr)
-        return 2
+        return fail("extract", f"cannot read {path}: {exc.strerror}", 2)
     from newscrawl.extraction import extract_article  # noqa: PLC0415 (the extractor is slow to import)
 
     print(json.dumps(extract_article(html, url), ensure_ascii=False))
@@ -446,8 +448,7 @@ def serve_mirror(root: Path, host: str, port: int, *, verbose: bool = False, fau
         rules = load_rules(faults) if faults is not None else []
         mirror = Mirror(root, host, port, quiet=not verbose, faults=rules)
     except (OSError, FileNotFoundError, FaultRuleError) as exc:
-        print(f"newscrawl mirror: {exc}", file=sys.stderr)
-        return 2
+        return fail("mirror", exc, 2)
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:

@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from newscrawl.archive import ArchiveError
 from newscrawl.desk.query import ArticleFilter, connect_readonly, has_articles_table
+from newscrawl.desk.terminal import fail
 
 if TYPE_CHECKING:
     import sqlite3
@@ -240,8 +241,7 @@ def export_command(
             db, fmt, target, where, batch=batch, progress=progress if show else None, keep_formulas=keep_formulas
         )
     except ValueError as exc:
-        print(f"newscrawl export: {exc}", file=sys.stderr)
-        return 2
+        return fail("export", exc, 2)
     except BrokenPipeError:
         # The reader stopped (``| head``): not an error; keep Python from reporting it at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -258,5 +258,4 @@ def export_failed(exc: ArchiveError | OSError, out: str) -> int:
     """Say on standard error why ``newscrawl export`` (of any format) failed: the archive could not
     be read (``ArchiveError``), or ``out`` could not be written; returns the exit status, 1."""
     why = str(exc) if isinstance(exc, ArchiveError) else f"cannot write {out}: {exc.strerror or exc}"
-    print(f"newscrawl export: {why}", file=sys.stderr)
-    return 1
+    return fail("export", why, 1)

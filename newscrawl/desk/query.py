@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from newscrawl.archive import ArchiveError, read_only_uri
-from newscrawl.desk.terminal import json_line, terminal_safe
+from newscrawl.desk.terminal import fail, json_line, terminal_safe
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -338,8 +338,7 @@ def stats_command(db: Path, *, as_json: bool = False, out: IO[str] = sys.stdout)
     try:
         stats = archive_stats(db)
     except ArchiveError as exc:
-        print(f"newscrawl stats: {exc}", file=sys.stderr)
-        return 1
+        return fail("stats", exc, 1)
     print(json_line(stats) if as_json else format_stats(stats), file=out)
     return 0
 
@@ -352,11 +351,9 @@ def search_command(
     try:
         hits = search(db, query, where, limit)
     except QueryError as exc:
-        print(f"newscrawl search: {exc}", file=sys.stderr)
-        return 2
+        return fail("search", exc, 2)
     except ArchiveError as exc:
-        print(f"newscrawl search: {exc}", file=sys.stderr)
-        return 1
+        return fail("search", exc, 1)
     if as_json:
         for hit in hits:
             print(json_line(hit.as_json()), file=out)

@@ -21,6 +21,7 @@ from pluggy import HookimplMarker
 from newscrawl.archive import can_write
 from newscrawl.desk.dashboard import CANNED_QUERIES, DASHBOARD, dashboard_config
 from newscrawl.desk.schema_docs import RELATIONS, column_descriptions, json_columns, plain
+from newscrawl.desk.terminal import fail
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -139,15 +140,13 @@ def serve(path: Path, host: str, port: int) -> int:
     import uvicorn  # noqa: PLC0415
 
     if not path.is_file():
-        print(f"newscrawl serve: no archive at {path} (crawl first: newscrawl demo, or scrapy crawl almayadeen)", file=sys.stderr)
-        return 1
+        return fail("serve", f"no archive at {path} (crawl first: newscrawl demo, or scrapy crawl almayadeen)", 1)
     datasette = make_datasette(path)
     asyncio.run(datasette.invoke_startup())
     try:
         listener = socket.create_server((host, port))
     except OSError as exc:
-        print(f"newscrawl serve: cannot listen on {host}:{port}: {exc.strerror}", file=sys.stderr)
-        return 2
+        return fail("serve", f"cannot listen on {host}:{port}: {exc.strerror}", 2)
     bound = listener.getsockname()[1]
     print(f"http://{host}:{bound}/", flush=True)
     config = uvicorn.Config(datasette.app(), log_level="warning", access_log=False)

@@ -9,11 +9,14 @@ and line wrapping count it as it shows.
 
 ``--json`` output is for programs and keeps the text itself: JSON escapes C0 controls
 (``\\u001b``), and :func:`json_line` escapes DEL and the C1 controls too, which JSON may carry raw.
+
+A command that fails says why in one line on standard error (:func:`fail`).
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 # C0 controls (newline and tab included: a shown field is one line), DEL, and C1 controls.
@@ -32,3 +35,10 @@ def json_line(value: Any) -> str:
     (``\\u009b``): the same JSON value, inert on a terminal."""
     # Outside strings JSON holds only ASCII, so the escapes land inside strings, where they are valid.
     return json.dumps(value, ensure_ascii=False).translate(_JSON)
+
+
+def fail(command: str, why: object, status: int) -> int:
+    """Say on standard error why ``newscrawl <command>`` failed, in one line (``newscrawl search:
+    <why>``); returns ``status``, the exit status the command documents for that failure."""
+    print(f"newscrawl {command}: {why}", file=sys.stderr)
+    return status

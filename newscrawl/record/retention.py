@@ -19,13 +19,13 @@ captures rows (what was fetched, when, its digest) are never removed.
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from typing import TYPE_CHECKING
 
 from newscrawl.archive import Archive, ArchiveBusyError, ArchiveError, has_captures, revisit_needs, warc_files
 from newscrawl.desk.query import connect_readonly
+from newscrawl.desk.terminal import fail
 from newscrawl.warc import SUFFIX, file_info
 
 if TYPE_CHECKING:
@@ -124,19 +124,15 @@ def prune_command(db: Path, warc_dir: Path, before: date, *, dry_run: bool = Fal
     """``newscrawl warc prune``: returns the exit status: 0; 1 when there is no archive, it cannot
     be written or a file cannot be deleted; 4 when a crawl holds the archive."""
     if not db.is_file():
-        print(f"newscrawl warc prune: no archive at {db}", file=sys.stderr)
-        return 1
+        return fail("warc prune", f"no archive at {db}", 1)
     try:
         plan = plan_prune(db, warc_dir, before) if dry_run else prune(db, warc_dir, before)
     except ArchiveBusyError as exc:
-        print(f"newscrawl warc prune: {exc}", file=sys.stderr)
-        return 4
+        return fail("warc prune", exc, 4)
     except ArchiveError as exc:
-        print(f"newscrawl warc prune: {exc}", file=sys.stderr)
-        return 1
+        return fail("warc prune", exc, 1)
     except OSError as exc:
-        print(f"newscrawl warc prune: cannot delete {exc.filename}: {exc.strerror}; run it again", file=sys.stderr)
-        return 1
+        return fail("warc prune", f"cannot delete {exc.filename}: {exc.strerror}; run it again", 1)
     verb = "would remove" if dry_run else "removed"
     print(
         f"{verb} {len(plan.files):,} WARC files ({plan.bytes:,} bytes) from {warc_dir}; "

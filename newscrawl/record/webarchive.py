@@ -30,6 +30,7 @@ from warcio.warcwriter import WARCWriter
 from newscrawl.archive import ArchiveError, article_captures, has_captures
 from newscrawl.desk.export import export_failed, replacing
 from newscrawl.desk.query import ArticleFilter, connect_readonly, has_articles_table
+from newscrawl.desk.terminal import fail
 from newscrawl.record.warcwrite import warc_date as record_date
 from newscrawl.warc import WarcReadError
 
@@ -274,8 +275,7 @@ def export_archive_command(db: Path, warc_dir: Path, fmt: str, out: str, where: 
     """``newscrawl export --format warc|wacz``: returns the exit status: 0; 1 when there is
     nothing to export, a record cannot be read or ``out`` cannot be written; 2 for standard output."""
     if out == "-":
-        print(f"newscrawl export: {fmt} needs a file to write, not standard output", file=sys.stderr)
-        return 2
+        return fail("export", f"{fmt} needs a file to write, not standard output", 2)
     target = Path(out)
     try:
         selection, copied = (export_wacz if fmt == "wacz" else export_warc)(db, warc_dir, target, where)

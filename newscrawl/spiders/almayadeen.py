@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from scrapy import signals
 from scrapy.http import Request, Response, TextResponse
 
 from newscrawl.archive import utcnow
 from newscrawl.crawl.arguments import (
     SpiderArgumentError,
-    extract_processes,
     parse_base_url,
     parse_flag,
     parse_max_articles,
@@ -20,11 +18,10 @@ from newscrawl.crawl.backfill import DateWindow
 from newscrawl.crawl.pagework import page_pool
 from newscrawl.discovery import SitemapLink, parse_sitemap, sitemap_body
 from newscrawl.extract.response import html_page
-from newscrawl.items import NotArticleItem
 from newscrawl.loaders import LoadContext, load_ticker
 from newscrawl.pagereading import PageJob
 from newscrawl.sites import registry
-from newscrawl.spiders import asked, start_page_problem
+from newscrawl.spiders import start_page_problem
 from newscrawl.spiders.base import ArchiveSpider
 from newscrawl.urls import HostMap, canonical, host
 
@@ -32,13 +29,12 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
 
     from lxml.html import HtmlElement
-    from scrapy.crawler import Crawler
     from twisted.python.failure import Failure
-    from typing_extensions import Self
 
     from newscrawl.extract.document import Page
-    from newscrawl.items import ArticleItem, TickerItem
+    from newscrawl.items import ArticleItem, NotArticleItem, TickerItem
     from newscrawl.pagereading import PageWork
+    from newscrawl.pool import WorkerPool
     from newscrawl.sites.profile import PageKind
 
 
@@ -88,6 +84,7 @@ class AlMayadeenSpider(ArchiveSpider):
     name = "almayadeen"
     #: The site this spider walks (:mod:`newscrawl.sites`).
     profile = registry.by_name("almayadeen")
+    pages: WorkerPool[PageJob, PageWork]
 
     def __init__(
         self,
@@ -141,14 +138,6 @@ class AlMayadeenSpider(ArchiveSpider):
     def run_scope(self) -> dict[str, Any]:
         # A backfill from the sitemap walks no listing: only a menus run says the listings were walked.
         return {"edition": self.edition, "discover": "menus"}
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        processes = extract_processes(crawler.settings)
-        crawler.signals.connect(lambda: spider.pages.start(processes), signal=signals.spider_opened, weak=False)
-        crawler.signals.connect(spider.pages.close, signal=signals.spider_closed)
-        return spider
 
     async def start(self) -> AsyncIterator[Request]:
         yield Request(
@@ -267,8 +256,7 @@ class AlMayadeenSpider(ArchiveSpider):
         for ticker in self._new_ticker(work.ticker):
             yield ticker
         if work.not_article or work.article is None:
-            self.inc("newscrawl/not_article")
-            yield NotArticleItem(url=self.archive_key(asked(response)), seen_at=utcnow())
+            yield self.not_article(response)
             return
         item = work.article
         entry: SitemapLink | None = response.meta.get("sitemap")

@@ -1,9 +1,10 @@
 """What every newscrawl spider shares: the archive as its state, the run's frontier, the
-settings for a mirror on this machine, and how a run stops or records a failed page.
+settings for a mirror on this machine, the pool of processes that reads its pages, and how a
+run stops or records a failed page or a page without an article.
 
 A spider subclass navigates its site; it says where it fetches from (:meth:`ArchiveSpider.fetch_origins`)
-and how its runs are scoped (:meth:`ArchiveSpider.run_scope`), and asks :attr:`frontier` which
-pages to request.
+and how its runs are scoped (:meth:`ArchiveSpider.run_scope`), asks :attr:`frontier` which
+pages to request, and has :attr:`pages` read them.
 """
 
 from __future__ import annotations
@@ -14,29 +15,32 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
 
-from newscrawl.archive import BUSY_TIMEOUT, ArchiveState, parse_busy_timeout
-from newscrawl.crawl.arguments import SpiderArgumentError, gone_recheck
+from newscrawl.archive import BUSY_TIMEOUT, ArchiveState, parse_busy_timeout, utcnow
+from newscrawl.crawl.arguments import SpiderArgumentError, extract_processes, gone_recheck
 from newscrawl.crawl.incremental import Frontier
+from newscrawl.items import NotArticleItem
 from newscrawl.schedule import DEFAULT_SCHEDULE, ScheduleError, parse_schedule
-from newscrawl.spiders import LOOPBACK_SETTINGS, article_gone, failure_kind, record_failure
+from newscrawl.spiders import LOOPBACK_SETTINGS, article_gone, asked, failure_kind, record_failure
 from newscrawl.urls import is_loopback
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from scrapy.crawler import Crawler
+    from scrapy.http import Response
     from twisted.python.failure import Failure
     from typing_extensions import Self
 
     from newscrawl.items import GoneItem
+    from newscrawl.pool import WorkerPool
 
 
 class ArchiveSpider(scrapy.Spider):
     """A spider whose runs add to an archive (``ARCHIVE_DB``) and read it to skip what it holds.
 
-    Subclasses set :attr:`full` and :attr:`max_articles` from their arguments before
-    :meth:`from_crawler` returns, and implement :meth:`fetch_origins`, :meth:`archive_key` and
-    :meth:`run_scope`.
+    Subclasses set :attr:`full`, :attr:`max_articles` (from their arguments) and :attr:`pages`
+    before :meth:`from_crawler` returns, and implement :meth:`fetch_origins`, :meth:`archive_key`
+    and :meth:`run_scope`.
     """
 
     # The spider asks for each page once itself (Frontier.requested): Scrapy's duplicate filter
@@ -50,6 +54,9 @@ class ArchiveSpider(scrapy.Spider):
     #: Whether listings are walked only as deep as they hold something new: the last run of the
     #: same scope fetched everything it had to.
     shallow = False
+    #: The pool that reads the fetched pages: its ``EXTRACT_PROCESSES`` workers start when the
+    #: spider opens and stop when it closes.
+    pages: WorkerPool[Any, Any]
 
     def fetch_origins(self) -> list[str]:
         """The origins this run fetches from."""
@@ -93,6 +100,9 @@ class ArchiveSpider(scrapy.Spider):
             gone_recheck=gone_recheck(settings),
         )
         spider.shallow = not spider.full and state.last_run_complete(spider.name, **spider.run_scope())
+        processes = extract_processes(settings)
+        crawler.signals.connect(lambda: spider.pages.start(processes), signal=signals.spider_opened, weak=False)
+        crawler.signals.connect(spider.pages.close, signal=signals.spider_closed)
         return spider
 
     @property
@@ -124,6 +134,12 @@ class ArchiveSpider(scrapy.Spider):
     def listing_failed(self, failure: Failure) -> None:
         """A listing page could not be fetched (after retries): the run is not complete."""
         record_failure(self, "listing", failure)
+
+    def not_article(self, response: Response) -> NotArticleItem:
+        """A page requested as an article holds none: counted (``newscrawl/not_article``), and
+        recorded (``not_articles``) under the URL the spider asked for."""
+        self.inc("newscrawl/not_article")
+        return NotArticleItem(url=self.archive_key(asked(response)), seen_at=utcnow())
 
     # --- stats and stopping ---------------------------------------------------------------
 

@@ -13,11 +13,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from newscrawl import discovery
-from newscrawl.archive import utcnow
 from newscrawl.crawl.arguments import (
     SpiderArgumentError,
     check_url_argument,
-    extract_processes,
     parse_base_url,
     parse_flag,
     parse_max_articles,
@@ -28,12 +26,11 @@ from newscrawl.crawl.pagework import news_pool
 from newscrawl.discovery import ArticleHints
 from newscrawl.extract.response import html_page
 from newscrawl.extraction import site_context
-from newscrawl.items import NotArticleItem
 from newscrawl.loaders import LoadContext
 from newscrawl.pagereading import NewsJob
 from newscrawl.schedule import parse_moment
 from newscrawl.sites import registry
-from newscrawl.spiders import asked, failure_kind, start_page_problem
+from newscrawl.spiders import failure_kind, start_page_problem
 from newscrawl.spiders.base import ArchiveSpider
 from newscrawl.urls import HostMap, clean_url, host, is_static, origin, site_host, url_key
 
@@ -45,7 +42,8 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
     from newscrawl.archive import ArchiveState
-    from newscrawl.items import ArticleItem
+    from newscrawl.items import ArticleItem, NotArticleItem
+    from newscrawl.pool import WorkerPool
     from newscrawl.sites.profile import Edition, SiteProfile
 
 
@@ -124,6 +122,7 @@ class NewsSpider(ArchiveSpider):
     """
 
     name = "news"
+    pages: WorkerPool[NewsJob, ArticleItem | None]
 
     def __init__(
         self,
@@ -184,9 +183,6 @@ class NewsSpider(ArchiveSpider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.discovery_done, signal=signals.spider_idle)
-        processes = extract_processes(crawler.settings)
-        crawler.signals.connect(lambda: spider.pages.start(processes), signal=signals.spider_opened, weak=False)
-        crawler.signals.connect(spider.pages.close, signal=signals.spider_closed)
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -360,8 +356,7 @@ class NewsSpider(ArchiveSpider):
         )
         item = await self.pages.run(job)
         if item is None:
-            self.inc("newscrawl/not_article")
-            yield NotArticleItem(url=self.archive_key(asked(response)), seen_at=utcnow())
+            yield self.not_article(response)
             return
         item.sitemap_lastmod = lastmod
         yield item
