@@ -58,8 +58,11 @@ class Edition:
 class MenuLink:
     """A link of the site's menus: a section, a region or a landing page."""
 
+    #: Absolute URL, as the menu links it (on the host the page was fetched from).
     url: str
+    #: The link's text, whitespace collapsed, e.g. ``Politics``.
     label: str
+    #: Whether it leads to a region's listing (else a section's or a landing page).
     is_region: bool
 
 
@@ -67,7 +70,9 @@ class MenuLink:
 class TickerLine:
     """A raw ticker line: its text and the link it carries, if any."""
 
+    #: The line as shown, whitespace collapsed (its attribution not yet split off).
     text: str
+    #: Absolute URL its link leads to, ``None`` when it links nowhere.
     href: str | None
 
 
