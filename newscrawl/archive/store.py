@@ -403,18 +403,21 @@ class Archive(Schema):
     def record_captures(self, captures: Iterable[Capture], run_id: int | None = None) -> None:
         """Record WARC records of fetches (written and flushed to their files before) in one
         transaction; a revisit's ``refers_to`` is resolved to the capture it names."""
+        rows = [
+            (
+                run_id, capture.url, capture.fetched_at, capture.status, capture.content_type, capture.payload_digest,
+                capture.record_type, capture.refers_to, capture.warc_file, capture.offset, capture.length,
+                capture.record_id,
+            )
+            for capture in captures
+        ]  # fmt: skip
         with self.db.conn:
-            for capture in captures:
-                self.db.execute(
-                    "INSERT INTO captures (run_id, url, fetched_at, status, content_type, payload_digest, record_type, "
-                    "refers_to, warc_file, offset, length, record_id) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT id FROM captures WHERE record_id = ?), ?, ?, ?, ?)",
-                    [
-                        run_id, capture.url, capture.fetched_at, capture.status, capture.content_type, capture.payload_digest,
-                        capture.record_type, capture.refers_to, capture.warc_file, capture.offset, capture.length,
-                        capture.record_id,
-                    ],
-                )  # fmt: skip
+            self.db.conn.executemany(
+                "INSERT INTO captures (run_id, url, fetched_at, status, content_type, payload_digest, record_type, "
+                "refers_to, warc_file, offset, length, record_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT id FROM captures WHERE record_id = ?), ?, ?, ?, ?)",
+                rows,
+            )
 
     def forget_warc_files(self, names: Iterable[str]) -> int:
         """Null the ``warc_file``, ``offset`` and ``length`` of every capture in the WARC files

@@ -13,7 +13,6 @@ beside ``ARCHIVE_DB``), ``WARC_MAX_BYTES`` (a file is rotated past this size).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
@@ -30,7 +29,7 @@ from scrapy.utils.python import to_unicode
 
 from newscrawl.archive import ArchiveState
 from newscrawl.items import ArticleItem
-from newscrawl.record.warcwrite import Fetch, Previous, RunWarcWriter, cut_truncated_tail, run_of
+from newscrawl.record.warcwrite import Fetch, Previous, RunWarcWriter, cut_truncated_tail, new_record_id, run_of
 from newscrawl.warc import SUFFIX, Capture, default_warc_dir
 
 if TYPE_CHECKING:
@@ -107,10 +106,19 @@ def repair_folder(folder: Path, state: ArchiveState, current_run: int) -> int:
     return cut
 
 
+#: Responses handed to the writer's thread together. A hand-over wakes the thread, which then
+#: takes the GIL from the crawl's thread: once for this many responses instead of once for each.
+BATCH = 32
+
+
 class CaptureMiddleware:
     """Writes each response, and its request, into the run's WARC files; a re-fetch whose payload
     is the URL's last capture's is written as a revisit. Stats: ``newscrawl/warc_records``,
-    ``newscrawl/warc_revisits``, ``newscrawl/warc_bytes``."""
+    ``newscrawl/warc_revisits``, ``newscrawl/warc_bytes``.
+
+    The crawl's thread only names each response's record (its id goes into ``Request.meta``) and
+    queues it; the writer's one thread digests, compresses and appends the records, in order, a
+    batch at a time, and :meth:`take` waits for it."""
 
     def __init__(self, crawler: Crawler, folder: Path, max_bytes: int) -> None:
         self.crawler = crawler
@@ -118,13 +126,17 @@ class CaptureMiddleware:
         self.max_bytes = max_bytes
         self.writer: RunWarcWriter | None = None
         self.state: ArchiveState | None = None
-        #: Captures written and not yet handed to the archive pipeline, in order.
-        self.pending: list[Capture] = []
-        #: Per URL, this run's last response record.
+        #: Exchanges not yet handed to the writer's thread, each with its record id.
+        self.queued: list[tuple[Fetch, str]] = []
+        #: Captures the writer's thread wrote and :meth:`take` has not returned, in order.
+        self.written: list[Capture] = []
+        #: Per URL, this run's last response record (the writer's thread's own).
         self.latest: dict[str, Previous] = {}
         #: Per article URL, the record its page was read from (see :class:`CaptureLinkMiddleware`).
         self.article_records: dict[str, str] = {}
         self.failed = False
+        #: What stopped the writer's thread (a full disk...); the crawl's thread stops the crawl.
+        self.error: OSError | None = None
         #: Whether the archive held captures of earlier runs: else no URL is looked up in it.
         self.earlier_captures = True
         #: The one thread that writes the WARC files.
@@ -138,15 +150,19 @@ class CaptureMiddleware:
             raise NotConfigured("WARC_ENABLED is False")
         return cls(crawler, folder, max_bytes)
 
-    def _writer(self) -> RunWarcWriter:
+    @property
+    def pending(self) -> bool:
+        """Whether responses were captured that :meth:`take` has not returned."""
+        return bool(self.queued or self.written)
+
+    def _open(self, run_id: int, info: dict[str, str]) -> RunWarcWriter:
+        """In the writer's thread: the run's writer, the folder repaired first."""
         if self.writer is None:
-            assert self.crawler.stats is not None
-            run_id = int(self.crawler.stats.get_value("newscrawl/run_id") or 0)
             self.state = ArchiveState(self.crawler.settings.get("ARCHIVE_DB"))
             repair_folder(self.folder, self.state, run_id)
             # An archive without captures before this run (a first crawl) is not asked per URL.
             self.earlier_captures = self.state.has_captures_before(run_id)
-            self.writer = RunWarcWriter(self.folder, run_id, self._info(run_id), self.max_bytes)
+            self.writer = RunWarcWriter(self.folder, run_id, info, self.max_bytes)
         return self.writer
 
     def _info(self, run_id: int) -> dict[str, str]:
@@ -167,30 +183,43 @@ class CaptureMiddleware:
             "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
         }
 
-    async def process_response(self, request: Request, response: Response) -> Response:
+    def process_response(self, request: Request, response: Response) -> Response:
         if self.failed:
             return response
-        fetch = fetch_of(request, response, datetime.now(timezone.utc))
-        try:
-            writer = self._writer()
-            # Compressing and appending a record (ISA-L releases the GIL) is done in the writer's
-            # one thread, in order, while the crawl's thread goes on.
-            future = self.thread.submit(writer.write, fetch, self._previous(fetch.url))
-            capture = await asyncio.wrap_future(future)
-        except OSError as exc:
-            self._fail(exc)
+        if self.error is not None:
+            self._fail(self.error)
             return response
-        if capture.record_type == "response":
-            self.latest[fetch.url] = Previous(capture.payload_digest, capture.record_id, fetch.url, _date(capture))
-        self.pending.append(capture)
-        request.meta[RECORD_ID] = capture.record_id
-        stats = self.crawler.stats
-        assert stats is not None
-        stats.inc_value("newscrawl/warc_records")
-        stats.inc_value("newscrawl/warc_bytes", capture.length)
-        if capture.record_type == "revisit":
-            stats.inc_value("newscrawl/warc_revisits")
+        record_id = new_record_id()
+        # Read now: a middleware nearer the engine may change the headers (HTTP compression
+        # drops Content-Encoding once it has decoded the body).
+        self.queued.append((fetch_of(request, response, datetime.now(timezone.utc)), record_id))
+        request.meta[RECORD_ID] = record_id
+        if len(self.queued) >= BATCH:
+            self._hand_over()
         return response
+
+    def _hand_over(self) -> None:
+        batch, self.queued = self.queued, []
+        if not batch:
+            return
+        assert self.crawler.stats is not None
+        run_id = int(self.crawler.stats.get_value("newscrawl/run_id") or 0)
+        info = self._info(run_id) if self.writer is None else {}
+        self.thread.submit(self._write, batch, run_id, info)
+
+    def _write(self, batch: list[tuple[Fetch, str]], run_id: int, info: dict[str, str]) -> None:
+        """In the writer's thread: write ``batch``; the first error stops every later write."""
+        if self.error is not None:
+            return
+        try:
+            writer = self._open(run_id, info)
+            for fetch, record_id in batch:
+                capture = writer.write(fetch, self._previous(fetch.url), record_id)
+                if capture.record_type == "response":
+                    self.latest[fetch.url] = Previous(capture.payload_digest, capture.record_id, fetch.url, _date(capture))
+                self.written.append(capture)
+        except OSError as exc:
+            self.error = exc
 
     def _previous(self, url: str) -> Previous | None:
         if url in self.latest:
@@ -201,25 +230,42 @@ class CaptureMiddleware:
         found = self.state.last_capture(url)
         return Previous(*found) if found is not None else None
 
+    def _sync(self) -> list[Capture]:
+        """In the writer's thread, after every batch handed over: sync the files and return
+        what was written since the last call."""
+        if self.error is not None:
+            raise self.error
+        if self.writer is not None:
+            self.writer.sync()
+        taken, self.written = self.written, []
+        return taken
+
     def take(self) -> list[Capture]:
         """The captures written since the last call, their records made durable first."""
-        if not self.pending:
+        if self.failed or not self.pending:
             return []
-        assert self.writer is not None
+        self._hand_over()
         try:
-            # in the writer's thread: after every record submitted so far
-            self.thread.submit(self.writer.sync).result()
+            return self._counted(self.thread.submit(self._sync).result())
         except OSError as exc:
             self._fail(exc)
             return []
-        taken, self.pending = self.pending, []
-        return taken
+
+    def _counted(self, captures: list[Capture]) -> list[Capture]:
+        stats = self.crawler.stats
+        assert stats is not None
+        for capture in captures:
+            stats.inc_value("newscrawl/warc_records")
+            stats.inc_value("newscrawl/warc_bytes", capture.length)
+            if capture.record_type == "revisit":
+                stats.inc_value("newscrawl/warc_revisits")
+        return captures
 
     def _fail(self, exc: OSError) -> None:
         """Stop the crawl: its fetches can no longer be kept (a full disk, a WARC folder shared
         with another archive). What the archive holds points only at records synced before."""
         self.failed = True
-        self.pending = []
+        self.queued = []
         message = f"cannot write WARC files in {self.folder}: {exc}"
         logger.error(message)
         stats = self.crawler.stats
@@ -229,12 +275,21 @@ class CaptureMiddleware:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="warc_error"))
 
     def spider_closed(self, spider: Spider) -> None:
-        if self.writer is not None:
-            with contextlib.suppress(OSError):
-                self.thread.submit(self.writer.close).result()
+        if not self.failed:
+            self._hand_over()
+        with contextlib.suppress(OSError):
+            # Captures no batch took (no archive pipeline) are counted all the same.
+            self._counted(self.thread.submit(self._close).result())
         self.thread.shutdown()
         if self.state is not None:
             self.state.close()
+
+    def _close(self) -> list[Capture]:
+        """In the writer's thread: close the files; returns the captures :meth:`take` did not."""
+        if self.writer is not None:
+            self.writer.close()
+        taken, self.written = self.written, []
+        return taken
 
 
 def _date(capture: Capture) -> str:

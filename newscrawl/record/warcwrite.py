@@ -117,7 +117,8 @@ def _request_target(url: str) -> tuple[str, str]:
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.0/revisit/identical-payload-digest"
 
 
-def _record_id() -> str:
+def new_record_id() -> str:
+    """A ``WARC-Record-ID``: a URN of a random UUID, in angle brackets."""
     return f"<urn:uuid:{uuid.uuid4()}>"
 
 
@@ -196,14 +197,15 @@ class RunWarcWriter:
         self._unsynced = True
         return offset, len(data)
 
-    def write(self, fetch: Fetch, previous: Previous | None = None) -> Capture:
+    def write(self, fetch: Fetch, previous: Previous | None = None, record_id: str | None = None) -> Capture:
         """Write the fetch's response record (or a revisit of ``previous`` when the payload is the
-        same), then its request record; returns the capture of the first."""
+        same), then its request record; returns the capture of the first, whose record id is
+        ``record_id`` when given (a new one otherwise)."""
         if self._file is None or self._size >= self.max_bytes:
             self._open_next()
         digest = payload_digest(fetch.body)
         date = warc_date(fetch.fetched_at)
-        record_id = _record_id()
+        record_id = record_id or new_record_id()
         http = StatusAndHeaders(_status_line(fetch.status), _response_headers(fetch.headers), protocol=fetch.protocol)
         head = http.to_ascii_bytes()
         fields = [("WARC-Record-ID", record_id), ("WARC-Date", date), ("WARC-Target-URI", fetch.url)]
@@ -245,7 +247,7 @@ class RunWarcWriter:
             headers = [("Host", host), *headers]
         head = StatusAndHeaders(f"{fetch.method} {target} HTTP/1.1", headers, is_http_request=True).to_ascii_bytes()
         fields = [
-            ("WARC-Record-ID", _record_id()),
+            ("WARC-Record-ID", new_record_id()),
             ("WARC-Date", date),
             ("WARC-Target-URI", fetch.url),
             ("WARC-Concurrent-To", concurrent_to),
