@@ -129,24 +129,26 @@ class TickerItem:
     url: str | None = None
 
 
-@dataclass(frozen=True)
-class GoneItem:
-    """An article the site answered 404 (Not Found) or 410 (Gone) for: deleted, or never there."""
+@dataclass(frozen=True, kw_only=True)
+class NoArticleItem:
+    """A URL fetched as an article that gave none: later runs leave it alone for
+    ``GONE_RECHECK_DAYS``. A crawl yields one of its two kinds, :class:`GoneItem` or
+    :class:`NotArticleItem`, each kept in a table of its own."""
 
-    #: Canonical URL of the article on the edition's real host, as the link named it.
+    #: Canonical URL on the site's real host, as the link named it.
     url: str
-    #: The HTTP status, 404 or 410.
-    status: int
     #: When the answer came, ISO 8601 UTC with seconds.
     seen_at: str
 
 
-@dataclass(frozen=True)
-class NotArticleItem:
-    """A page fetched as an article that holds none (a day archive, a tag page, a page the CMS
-    types as a plain page): later runs leave it alone for ``GONE_RECHECK_DAYS``."""
+@dataclass(frozen=True, kw_only=True)
+class GoneItem(NoArticleItem):
+    """The site answered 404 (Not Found) or 410 (Gone): the article was deleted, or never there."""
 
-    #: Canonical URL of the page on the site's real host, as the link named it.
-    url: str
-    #: When the page was read, ISO 8601 UTC with seconds.
-    seen_at: str
+    #: The HTTP status, 404 or 410.
+    status: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotArticleItem(NoArticleItem):
+    """The page holds no article (a day archive, a tag page, a page the CMS types as a plain page)."""

@@ -266,10 +266,10 @@ def test_gone_articles_are_recorded_spell_by_spell(db: Archive) -> None:
         finally:
             state.close()
 
-    db.record_gone(GoneItem(url, 404, "2025-07-15T00:00:00+00:00"), runs[0])
+    db.record_gone(GoneItem(url=url, status=404, seen_at="2025-07-15T00:00:00+00:00"), runs[0])
     assert gone() == (404, "2025-07-15T00:00:00+00:00", "2025-07-15T00:00:00+00:00", 1, runs[0], None)
     assert state_says() == "2025-07-15T00:00:00+00:00"
-    db.record_gone(GoneItem(url, 410, "2025-08-15T00:00:00+00:00"), runs[1])
+    db.record_gone(GoneItem(url=url, status=410, seen_at="2025-08-15T00:00:00+00:00"), runs[1])
     assert gone() == (410, "2025-07-15T00:00:00+00:00", "2025-08-15T00:00:00+00:00", 2, runs[1], None)
     assert next(db.db.query("SELECT * FROM articles")) == stored  # what was archived stays
     # it answers again: stored as any re-fetch, and no longer gone
@@ -277,7 +277,7 @@ def test_gone_articles_are_recorded_spell_by_spell(db: Archive) -> None:
     assert gone() == (410, "2025-07-15T00:00:00+00:00", "2025-08-15T00:00:00+00:00", 2, runs[1], "2025-09-15T00:00:00+00:00")
     assert state_says() is None
     # deleted again: a new spell
-    db.record_gone(GoneItem(url, 404, "2025-10-15T00:00:00+00:00"), runs[2])
+    db.record_gone(GoneItem(url=url, status=404, seen_at="2025-10-15T00:00:00+00:00"), runs[2])
     assert gone() == (404, "2025-10-15T00:00:00+00:00", "2025-10-15T00:00:00+00:00", 1, runs[2], None)
     assert state_says() == "2025-10-15T00:00:00+00:00"
 
