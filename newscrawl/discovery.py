@@ -148,18 +148,22 @@ def _in_menu(anchor: HtmlElement) -> bool:
 class SitemapLink:
     """One ``<loc>`` of a sitemap: a child sitemap of an index, or a page of a urlset."""
 
+    #: The ``<loc>``, resolved against the sitemap's URL.
     url: str
-    #: For an entry of a Google News sitemap (``<news:news>``): its title, date and keywords.
-    hints: ArticleHints | None = None
-    #: The entry's ``<lastmod>`` as given (a W3C datetime or date), if any.
-    lastmod: str | None = None
+    #: For an entry of a Google News sitemap (``<news:news>``): its title, date and keywords;
+    #: ``None`` for any other entry.
+    hints: ArticleHints | None
+    #: The entry's ``<lastmod>`` as given (a W3C datetime or date), ``None`` without one.
+    lastmod: str | None
 
 
 @dataclass(frozen=True)
 class ParsedSitemap:
-    """A sitemap's kind (``None`` when the document is not a sitemap) and its links in order."""
+    """A sitemap's kind and its links."""
 
+    #: ``sitemapindex`` or ``urlset``; ``None`` when the document is not a sitemap.
     kind: SitemapKind | None
+    #: Its entries with a ``<loc>``, in document order.
     links: list[SitemapLink]
 
 

@@ -146,18 +146,18 @@ URLSET = b"""<?xml version="1.0" encoding="UTF-8"?>
                     ),
                     lastmod="2025-03-14",
                 ),
-                SitemapLink(f"{SITE}/about"),
+                SitemapLink(f"{SITE}/about", None, None),
             ],
         ),
         (
             b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>https://news.example/s1.xml</loc>'
             b"<lastmod>2025-03-14</lastmod></sitemap><sitemap><loc>/s2.xml.gz</loc></sitemap></sitemapindex>",
             "sitemapindex",
-            [SitemapLink(f"{SITE}/s1.xml", lastmod="2025-03-14"), SitemapLink(f"{SITE}/s2.xml.gz")],
+            [SitemapLink(f"{SITE}/s1.xml", None, "2025-03-14"), SitemapLink(f"{SITE}/s2.xml.gz", None, None)],
         ),
         (b"<html><body><p>Not found</p></body></html>", None, []),
         (b"", None, []),
-        (b"<urlset><url><loc>https://news.example/broken", "urlset", [SitemapLink(f"{SITE}/broken")]),
+        (b"<urlset><url><loc>https://news.example/broken", "urlset", [SitemapLink(f"{SITE}/broken", None, None)]),
     ],
     ids=["news-urlset", "index", "html", "empty", "truncated"],
 )
