@@ -139,6 +139,8 @@ class CaptureMiddleware:
         self.error: OSError | None = None
         #: Whether the archive held captures of earlier runs: else no URL is looked up in it.
         self.earlier_captures = True
+        #: The run id and the ``warcinfo`` fields, read in the crawl's thread before the first batch.
+        self.run_info: tuple[int, dict[str, str]] | None = None
         #: The one thread that writes the WARC files.
         self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc")
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -202,10 +204,11 @@ class CaptureMiddleware:
         batch, self.queued = self.queued, []
         if not batch:
             return
-        assert self.crawler.stats is not None
-        run_id = int(self.crawler.stats.get_value("newscrawl/run_id") or 0)
-        info = self._info(run_id) if self.writer is None else {}
-        self.thread.submit(self._write, batch, run_id, info)
+        if self.run_info is None:
+            assert self.crawler.stats is not None
+            run_id = int(self.crawler.stats.get_value("newscrawl/run_id") or 0)
+            self.run_info = (run_id, self._info(run_id))
+        self.thread.submit(self._write, batch, *self.run_info)
 
     def _write(self, batch: list[tuple[Fetch, str]], run_id: int, info: dict[str, str]) -> None:
         """In the writer's thread: write ``batch``; the first error stops every later write."""
