@@ -17,7 +17,8 @@ def body_encoding(body: bytes, content_type: str | None = None) -> str:
     valid UTF-8 is vanishingly rare once it holds a non-ASCII byte, while a wrong declaration is
     common. Otherwise the declaration decides as in a browser (the ``Content-Type`` header, a
     BOM, ``<meta charset>``), except that a header claiming UTF-8 for bytes that are not UTF-8
-    is ignored in favour of the page's own declaration.
+    is ignored in favour of the page's own declaration; a page that declares nothing is read in
+    the encoding its bytes suggest, as Firefox guesses it (w3lib's ``html_to_unicode``).
     """
     return decoded(body, content_type)[0]
 
