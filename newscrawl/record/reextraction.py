@@ -122,7 +122,9 @@ def menus(exchange: Exchange, url: str) -> tuple[dict[str, str], dict[str, str]]
     page = html_page(HtmlResponse(url=exchange.url, body=exchange.body, encoding=encoding))
     assert page is not None
     hosts = _context(url, exchange.url).hosts
-    return _ALMAYADEEN.menu_labels(link for link in _ALMAYADEEN.menu_links(page) if hosts.on_site(link.url))
+    edition = _ALMAYADEEN.edition_for_host(host(url))
+    links = _ALMAYADEEN.menu_links(page, edition)
+    return _ALMAYADEEN.menu_labels(link for link in links if hosts.on_site(link.url))
 
 
 def header(exchange: Exchange, name: str) -> str | None:
