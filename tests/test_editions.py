@@ -13,10 +13,12 @@ from newscrawl import processors as p
 from newscrawl.extract.bylines import counter_pattern
 from newscrawl.extract.document import Page
 from newscrawl.loaders import LoadContext, load_article
+from newscrawl.record.reextraction import fetch_time
 from newscrawl.sites.almayadeen import urls
 from newscrawl.sites.almayadeen.editions import EDITIONS
 from newscrawl.sites.almayadeen.page import ArticlePage, menu_links
 from newscrawl.sites.almayadeen.profile import PROFILE
+from newscrawl.warc import Exchange
 from newscrawl.words import ENGLISH
 
 AR, ES, EN = EDITIONS["ar"], EDITIONS["es"], EDITIONS["en"]
@@ -214,3 +216,16 @@ def test_an_arabic_article_in_its_words() -> None:
     assert (item["published_raw"], item["published_at"]) == ("الخميس، ٣٠ أيار ٢٠٢٤ ٢٣:٤٩", "2024-05-30T23:49:00+03:00")
     assert (item["share_count"], item["view_count"], item["read_time_min"]) == (5, 120, 1)
     assert item["post_id"] is None  # an Arabic URL carries no id
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ([("Date", "Sat, 10 Jan 2026 08:00:00 GMT")], datetime(2026, 1, 10, 8, tzinfo=timezone.utc)),
+        ([("content-type", "text/html")], None),
+        ([("date", "not a date")], None),
+    ],
+)
+def test_a_kept_page_is_read_against_its_fetch_time(headers: list[tuple[str, str]], expected: datetime | None) -> None:
+    exchange = Exchange(url=ES_URL, status=200, headers=headers, body=b"")
+    assert fetch_time(exchange) == expected
