@@ -77,7 +77,11 @@ def news_article(
     ``profile`` (the generic ones for a site without a profile), then what its sitemap or feed
     ``hints`` say where the page says nothing; its edition is the language the page declares,
     else the context's (the profile's edition). ``None`` when the page holds no article."""
-    article = profile.article_page(page, fallback={"published": [hints.published] if hints.published else []})
+    article = profile.article_page(
+        page,
+        fallback={"published": [hints.published] if hints.published else []},
+        edition=profile.editions.get(context.edition),
+    )
     if not article.is_article():
         return None
     item = apply_hints(load_article(article, context, section_hint=section), hints)

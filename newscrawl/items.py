@@ -96,8 +96,10 @@ class ArticleItem:
     related: list[RelatedLink] = field(default_factory=list)
     #: Read time in minutes, from "4 Min Read".
     read_time_min: int | None = None
-    #: Share counter, from "5 Shares".
+    #: Share counter, from "5 Shares" ("٥ مشاركات").
     share_count: int | None = None
+    #: View counter, from "20 Visualizaciones" ("١٢٠ مشاهدة"); ``None`` where the edition shows none.
+    view_count: int | None = None
     #: Language the page declares, as a lower-case primary subtag, e.g. ``en`` (from ``en-US``).
     language: str | None = None
     #: The ``<lastmod>`` of the sitemap entry the crawl found the article by (a sitemap

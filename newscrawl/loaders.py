@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -17,11 +18,14 @@ from itemloaders import ItemLoader
 from itemloaders.processors import Identity, MapCompose, TakeFirst
 
 from newscrawl import processors as p
+from newscrawl.dates import date_of, find_displayed_date, parse_displayed_date
 from newscrawl.items import ArticleItem, Caption, LinkKind, RelatedLink, TickerItem
 from newscrawl.urls import HostMap, clean_url
+from newscrawl.words import ENGLISH, Words
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
+    from datetime import datetime
 
     from newscrawl.extract.newspage import NewsPage
     from newscrawl.sites.profile import Edition, TickerLine
@@ -29,6 +33,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _LINK_KINDS = frozenset({"read_more", "related", "read_next", "most_read"})
+_ISO_LIKE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -38,12 +43,18 @@ class LoadContext:
     ``timezone`` is the site's zone, for displayed times without offset; ``None`` (a site whose
     zone is unknown) keeps every time as the page gives it. ``site_names`` are stripped from
     the end of titles, besides the names the page itself declares (``og:site_name``).
+    ``words`` are the edition's labels, counters and month names (:class:`newscrawl.words.Words`).
+    A displayed date without a year takes it from ``year_anchor`` (the page's metadata date),
+    else from ``fetched_at`` (now when not given): see :func:`newscrawl.dates.parse_displayed_date`.
     """
 
     hosts: HostMap
     edition: str = ""
     timezone: str | None = None
     site_names: tuple[str, ...] = ()
+    words: Words = ENGLISH
+    fetched_at: datetime | None = None
+    year_anchor: datetime | None = None
 
     @classmethod
     def for_edition(cls, edition: Edition, hosts: HostMap | None = None) -> LoadContext:
@@ -54,6 +65,7 @@ class LoadContext:
             edition=edition.code,
             timezone=edition.timezone,
             site_names=edition.site_names,
+            words=edition.words,
         )
 
 
@@ -81,13 +93,40 @@ def headline(value: str | None, loader_context: dict[str, Any]) -> str | None:
 
 
 def timestamp(value: str | None, loader_context: dict[str, Any]) -> str | None:
-    """ISO 8601 in the site's time zone."""
-    return p.parse_datetime(value, _ctx(loader_context).timezone)
+    """ISO 8601 in the site's time zone; a displayed date in the edition's month names
+    (:func:`newscrawl.dates.parse_displayed_date`) or, without them, in English ones."""
+    ctx = _ctx(loader_context)
+    words = ctx.words
+    if value and words.months and not _ISO_LIKE.match(value):
+        found = parse_displayed_date(
+            value, words.months, ctx.timezone, anchor=ctx.year_anchor, fetched=ctx.fetched_at, weekdays=words.weekdays
+        )
+        if found:
+            return found
+    return p.parse_datetime(value, ctx.timezone)
 
 
-def raw_date(value: str | None) -> str | None:
+def raw_date(value: str | None, loader_context: dict[str, Any]) -> str | None:
     """The displayed date string, cut out of a longer line when needed."""
+    words = _ctx(loader_context).words
+    if value and words.months and (found := find_displayed_date(value, words.months, words.weekdays)):
+        return found
     return p.displayed_date(value)
+
+
+def authors(value: str | None, loader_context: dict[str, Any]) -> list[str]:
+    """Author names of a byline, its prefix in the edition's words removed."""
+    return p.split_authors(value, _ctx(loader_context).words)
+
+
+def read_time(value: str | None, loader_context: dict[str, Any]) -> int | None:
+    """Minutes of a read-time line, in the edition's words."""
+    return p.parse_read_time(value, _ctx(loader_context).words)
+
+
+def source(value: str | None, loader_context: dict[str, Any]) -> str | None:
+    """The wire agency of a source line, its label in the edition's words removed."""
+    return p.parse_source(value, _ctx(loader_context).words)
 
 
 def caption(raw: tuple[str | None, str | None, str | None], loader_context: dict[str, Any]) -> Caption | None:
@@ -132,9 +171,9 @@ class ArticleLoader(ItemLoader):
     content_type_in = MapCompose(p.content_type)
     headline_in = MapCompose(headline)
     body_out = join_paragraphs
-    authors_in = MapCompose(p.split_authors)
+    authors_in = MapCompose(authors)
     authors_out = p.dedupe_casefold
-    source_in = MapCompose(p.parse_source)
+    source_in = MapCompose(source)
     published_at_in = MapCompose(timestamp)
     modified_at_in = MapCompose(timestamp)
     published_raw_in = MapCompose(raw_date)
@@ -144,8 +183,9 @@ class ArticleLoader(ItemLoader):
     captions_out = Identity()
     related_in = MapCompose(related_link)
     related_out = p.dedupe
-    read_time_min_in = MapCompose(p.parse_count)
+    read_time_min_in = MapCompose(read_time)
     share_count_in = MapCompose(p.parse_count)
+    view_count_in = MapCompose(p.parse_count)
     language_in = MapCompose(p.language_code)
 
 
@@ -159,7 +199,11 @@ def load_article(
     article is still loaded.
     """
     names = tuple(dict.fromkeys((*context.site_names, *page.site_names())))
-    loader = ArticleLoader(load=dataclasses.replace(context, site_names=names))
+    fields_wanted = set(only) if only is not None else None
+    anchor = context.year_anchor
+    if context.words.months and anchor is None and (fields_wanted is None or "published_at" in fields_wanted):
+        anchor = next(filter(None, map(date_of, page.metadata_dates())), None)
+    loader = ArticleLoader(load=dataclasses.replace(context, site_names=names, year_anchor=anchor))
     fields: dict[str, Callable[[], Any]] = {
         "url": page.url,
         "post_id": page.post_id,
@@ -179,11 +223,12 @@ def load_article(
         "related": page.related,
         "read_time_min": lambda: page.counters("read_time"),
         "share_count": lambda: page.counters("shares"),
+        "view_count": lambda: page.counters("views"),
         "language": page.language,
         # last: its main text may come from another process, working while the rest is read
         "body": page.body,
     }
-    wanted = set(only) if only is not None else fields.keys()
+    wanted = fields_wanted if fields_wanted is not None else fields.keys()
     for name, candidates in fields.items():
         if name not in wanted:
             continue

@@ -107,7 +107,7 @@ def read_page(job: PageJob, seen: set[tuple[str, str, str]] | None = None) -> Pa
     assert page is not None  # an HtmlResponse is a text response
     profile = registry.by_name(job.site)
     work = PageWork(ticker=load_ticker(profile.ticker_lines(page), job.context, seen_at=utcnow()))
-    article = profile.article_page(page, regions=job.regions)
+    article = profile.article_page(page, regions=job.regions, edition=profile.editions.get(job.context.edition))
     if job.kind == "article":
         if article.is_article():
             work.article = load_article(article, job.context, section_hint=job.section_hint)

@@ -10,10 +10,14 @@ from __future__ import annotations
 import re
 import warnings
 from datetime import date, datetime, tzinfo
+from functools import lru_cache
 from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateutil_parser
+
+from newscrawl.dates import western_digits
+from newscrawl.words import ENGLISH, Words
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -143,8 +147,15 @@ def clean_tag(value: str | None) -> str | None:
 
 # --- bylines -------------------------------------------------------------------------------
 
-# "By" in the languages of the sites we meet: by, von, par, por, di, door, av, af.
-_BY_PREFIX = re.compile(r"^\s*(?:(?:written|reported)\s+)?(?:by|von|par|por|di|door|av|af)\b[:\s]*", re.IGNORECASE)
+
+@lru_cache(maxsize=16)
+def _by_prefix(words: Words) -> re.Pattern[str]:
+    """The byline prefix of ``words``: ``By``, ``Written by``, ``بقلم:``..., with what follows it."""
+    lead_ins = "|".join(map(re.escape, words.byline_lead_ins))
+    prefixes = "|".join(map(re.escape, words.byline_prefixes))
+    return re.compile(rf"^\s*(?:(?:{lead_ins})\s+)?(?:{prefixes})\b[:\s]*", re.IGNORECASE)
+
+
 # Joiners between names: "and" in several languages, commas, semicolons, "&", "|", "·", "、".
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\||·|、|，|\s(?:and|und|og|och|et|y|e|en|i|ve|oraz|és)\s)\s*", re.IGNORECASE)
 # Initials or a desk code after a name: "Elena Oberholzer (obe)".
@@ -153,28 +164,33 @@ _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _UPDATED = re.compile(r"\b(?:updated|published|posted)\b.*$", re.IGNORECASE)
 
 
-def is_byline(value: str | None) -> bool:
-    """Whether a short line is a byline: "By ...", "Von ...", "Par ...", followed by a name."""
+def is_byline(value: str | None, words: Words = ENGLISH) -> bool:
+    """Whether a short line is a byline: "By ...", "Von ...", "Par ..." (a prefix of ``words``),
+    followed by a name: a capital, or a letter of a script without case (``بقلم: محمد``)."""
     text = clean_text(value)
-    return bool(text and len(text) <= 150 and _BY_PREFIX.match(text) and _BY_PREFIX.sub("", text)[:1].isupper())
+    if not text or len(text) > 150:
+        return False
+    prefix = _by_prefix(words)
+    first = prefix.sub("", text)[:1] if prefix.match(text) else ""
+    return first.isupper() or (first.isalpha() and first.lower() == first.upper())
 
 
-def strip_by(value: str | None) -> str | None:
-    """``"By Al Mayadeen English"`` → ``"Al Mayadeen English"``."""
+def strip_by(value: str | None, words: Words = ENGLISH) -> str | None:
+    """``"By Al Mayadeen English"`` → ``"Al Mayadeen English"`` (the prefixes of ``words``)."""
     text = clean_text(value)
     if text is None:
         return None
-    return clean_text(_BY_PREFIX.sub("", text))
+    return clean_text(_by_prefix(words).sub("", text))
 
 
-def split_authors(value: str | None) -> list[str]:
+def split_authors(value: str | None, words: Words = ENGLISH) -> list[str]:
     """One byline string → author names, in order.
 
     Removes "By", e-mail addresses and trailing "Updated ..." noise, and splits on commas,
     semicolons, "and", "&" and "|": ``"By Jane Doe, John Roe and Ann Poe"`` →
-    ``["Jane Doe", "John Roe", "Ann Poe"]``.
+    ``["Jane Doe", "John Roe", "Ann Poe"]``. ``words`` gives the prefixes ("By", "Por", "بقلم").
     """
-    text = strip_by(value)
+    text = strip_by(value, words)
     if text is None:
         return []
     text = _UPDATED.sub("", _EMAIL.sub("", text))
@@ -184,21 +200,26 @@ def split_authors(value: str | None) -> list[str]:
 
 # --- labelled lines ------------------------------------------------------------------------
 
-_SOURCE = re.compile(r"^\s*(?:source|sources)\s*[:：]\s*(.+)$", re.IGNORECASE)
+
+@lru_cache(maxsize=16)
+def _source_line(words: Words) -> re.Pattern[str]:
+    labels = "|".join(map(re.escape, words.source_labels))
+    return re.compile(rf"^\s*(?:{labels})\s*[:：]\s*(.+)$", re.IGNORECASE)
 
 
-def parse_source(value: str | None) -> str | None:
-    """``"Source: TASS"`` → ``"TASS"``; a line without the label is taken as the agency."""
+def parse_source(value: str | None, words: Words = ENGLISH) -> str | None:
+    """``"Source: TASS"`` → ``"TASS"`` (``"Fuente: EFE"``, ``"المصدر: وكالات"`` with their
+    edition's ``words``); a line without the label is taken as the agency."""
     text = clean_text(value)
     if text is None:
         return None
-    match = _SOURCE.match(text)
+    match = _source_line(words).match(text)
     return clean_text(match.group(1)) if match else text
 
 
-def is_source_line(value: str | None) -> bool:
-    """Whether a line is a "Source: ..." line."""
-    return bool(value and _SOURCE.match(value))
+def is_source_line(value: str | None, words: Words = ENGLISH) -> bool:
+    """Whether a line is a "Source: ..." line (a source label of ``words``)."""
+    return bool(value and _source_line(words).match(value))
 
 
 # A k/M suffix scales only when it stands alone: "1.2K Shares", not the M of "4 Min Read".
@@ -206,12 +227,13 @@ _COUNT = re.compile(r"(\d+(?:[.,]\d+)*)\s*(?:([kKmM])(?![A-Za-z]))?")
 
 
 def parse_count(value: str | int | None) -> int | None:
-    """``"5 Shares"`` → 5, ``"1.2K Shares"`` → 1200, ``"1,234"`` → 1234, ``"4 Min Read"`` → 4."""
+    """``"5 Shares"`` → 5, ``"1.2K Shares"`` → 1200, ``"1,234"`` → 1234, ``"4 Min Read"`` → 4,
+    ``"٥ مشاركات"`` → 5 (Eastern Arabic digits)."""
     if value is None:
         return None
     if isinstance(value, int):
         return value
-    match = _COUNT.search(value)
+    match = _COUNT.search(western_digits(value))
     if match is None:
         return None
     number, suffix = match.groups()
@@ -219,6 +241,16 @@ def parse_count(value: str | int | None) -> int | None:
         scaled = float(number.replace(",", ".")) * (1_000 if suffix in "kK" else 1_000_000)
         return round(scaled)
     return int(number.replace(",", "").replace(".", ""))
+
+
+def parse_read_time(value: str | int | None, words: Words = ENGLISH) -> int | None:
+    """Minutes of a read-time line: ``"4 Min Read"`` → 4; a phrase of ``words`` that means one
+    minute without a number (``"دقيقة قراءة"``) → 1."""
+    count = parse_count(value)
+    if count is None and isinstance(value, str):
+        text = (clean_text(value) or "").casefold()
+        return 1 if text and text in {phrase.casefold() for phrase in words.read_time_one} else None
+    return count
 
 
 # --- captions ------------------------------------------------------------------------------

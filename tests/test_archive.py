@@ -75,6 +75,14 @@ def test_unchanged_article_adds_no_rows(db: Archive) -> None:
     )
 
 
+def test_view_count_is_stored_and_refreshed_like_shares(db: Archive) -> None:
+    db.store_articles([article(edition="es", view_count=20)], "2025-01-01T00:00:00+00:00")
+    assert next(db.db.query("SELECT view_count FROM articles"))["view_count"] == 20
+    result = db.store_articles([article(edition="es", view_count=25)], "2025-01-02T00:00:00+00:00")
+    assert result["unchanged"] == 1
+    assert next(db.db.query("SELECT view_count FROM articles"))["view_count"] == 25
+
+
 def test_changed_article_replaces_children(db: Archive) -> None:
     db.store_articles([article()], "2025-01-01T00:00:00+00:00")
     result = db.store_articles([article(tags=["Israel"], captions=[])], "2025-01-02T00:00:00+00:00")

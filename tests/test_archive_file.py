@@ -406,6 +406,7 @@ def test_an_older_archive_is_migrated_in_place(tmp_path: Path, name: str) -> Non
         "2025-01-01T00:00:00+00:00",
     )
     assert json.loads(row["missing_fields"]) == ["section"]
+    assert row["view_count"] is None  # a column added since: empty for the rows stored before
     assert (run["status"], run["started_at"]) == ("finished", "2025-01-01T00:00:00+00:00")
     assert [tuple(h) for h in hits] == [(1,)]
     assert [tuple(d) for d in details] == [("An article archived before schema versions", "Gaza")]

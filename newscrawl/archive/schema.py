@@ -44,6 +44,7 @@ _ARTICLE_COLUMNS: dict[str, type] = {
     "tags": str,
     "read_time_min": int,
     "share_count": int,
+    "view_count": int,
     "language": str,
     "first_seen_at": str,
     "last_fetched_at": str,

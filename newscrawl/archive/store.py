@@ -44,7 +44,9 @@ if TYPE_CHECKING:
 
 # Fields a re-fetch refreshes without making a version: where the site files the article, its
 # counters and links.
-_REFRESHED_FIELDS = ("section", "region", "coverage", "content_type", "modified_at", "share_count", "read_time_min")
+_REFRESHED_FIELDS = (
+    "section", "region", "coverage", "content_type", "modified_at", "share_count", "view_count", "read_time_min",
+)  # fmt: skip
 
 # Named as the module was before it became a package, so its log lines read as they did.
 logger = logging.getLogger("newscrawl.archive")

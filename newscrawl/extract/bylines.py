@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import copy
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from htmldate import find_date
 from lxml import etree
 
+from newscrawl.dates import displayed_date_pattern, western_digits
 from newscrawl.extract.chrome import class_words
 from newscrawl.extract.document import named_elements, once_per_page, text_nodes_with
 from newscrawl.extract.text import text_of
 from newscrawl.processors import DISPLAYED_DATE, clean_text, is_byline, is_source_line
+from newscrawl.words import ENGLISH, Words
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -29,8 +32,6 @@ if TYPE_CHECKING:
 # Elements that hold one short line of an article header (byline, source, date, counters).
 _LINE_TAGS = ("li", "span", "p", "div", "time", "a", "small", "address", "dd", "dt", "em", "strong", "b", "cite")
 _INLINE_TAGS = frozenset({"a", "em", "strong", "b", "cite"})
-_SHARES = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*[kKmM]?\s+shares?\s*$", re.IGNORECASE)
-_READ_TIME = re.compile(r"^\s*\d+\s*min(?:ute)?s?\.?\s+read\s*$", re.IGNORECASE)
 
 _AUTHOR_MARKED = etree.XPath('//*[@rel="author" or @itemprop="author"]')
 
@@ -95,14 +96,23 @@ def _own_text(el: HtmlElement) -> bool:
     return bool((el.text or "").strip() or any((c.tail or "").strip() for c in el))
 
 
-@once_per_page
-def byline_candidates(page: Page) -> list[list[str]]:
+def byline_candidates(page: Page, words: Words = ENGLISH) -> list[list[str]]:
     """Byline candidates in groups, most specific first; the first non-empty group is the byline.
 
     1. ``rel=author`` / ``itemprop=author`` elements: one name each, several authors apart;
     2. elements whose class names a byline or an author (the innermost ones);
-    3. "By ..." lines under the headline.
+    3. "By ..." lines under the headline (the byline prefixes of ``words``).
+
+    "Source: ..." lines (the source labels of ``words``) are no bylines.
     """
+    groups = [[text for text in texts if not is_source_line(text, words)] for texts in _author_elements(page)]
+    groups.append([line for line in header_lines(page) if is_byline(line, words)])
+    return groups
+
+
+@once_per_page
+def _author_elements(page: Page) -> list[list[str]]:
+    """Texts of the ``rel``/``itemprop`` author elements and of the author- and byline-classed ones."""
     marked = _AUTHOR_MARKED(page.root)
     classed = [el for el, _ in page.named_with("author", "byline")]
     groups: list[list[str]] = []
@@ -116,19 +126,18 @@ def byline_candidates(page: Page) -> list[list[str]]:
             ):
                 continue  # a wrapper: its inner author elements speak for it
             text = text_of(el)
-            if text and len(text) <= 150 and not is_source_line(text):
+            if text and len(text) <= 150:
                 texts.append(text)
         groups.append(texts)
-    groups.append([line for line in header_lines(page) if is_byline(line)])
     return groups
 
 
-def source_lines(page: Page) -> list[str]:
-    """ "Source: ..." lines near the headline, then anywhere in the article."""
-    found = [line for line in header_lines(page) if is_source_line(line)]
-    for el in text_nodes_with(page, "source"):
+def source_lines(page: Page, words: Words = ENGLISH) -> list[str]:
+    """ "Source: ..." lines (a source label of ``words``) near the headline, then anywhere in the article."""
+    found = [line for line in header_lines(page) if is_source_line(line, words)]
+    for el in text_nodes_with(page, *(label.casefold() for label in words.source_labels)):
         text = text_of(el)
-        if len(text) <= 80 and is_source_line(text) and not page.in_boilerplate(el):
+        if len(text) <= 80 and is_source_line(text, words) and not page.in_boilerplate(el):
             found.append(text)
     return found
 
@@ -158,10 +167,15 @@ def labelled_values(page: Page, label: str) -> list[str]:
     return found
 
 
-def displayed_dates(page: Page) -> list[str]:
-    """Date texts shown near the headline: ``<time>`` text, then lines that look like a date."""
+def displayed_dates(page: Page, words: Words = ENGLISH) -> list[str]:
+    """Date texts shown near the headline: ``<time>`` text, then lines that look like a date (in
+    the month names of ``words``, else English ones)."""
     found = [text_of(el) for el in page.article_elements(("time",)) if text_of(el)]
-    found.extend(line for line in header_lines(page) if DISPLAYED_DATE.search(line))
+    if words.months:
+        pattern = displayed_date_pattern(words.months, words.weekdays)
+        found.extend(line for line in header_lines(page) if pattern.search(western_digits(line)))
+    else:
+        found.extend(line for line in header_lines(page) if DISPLAYED_DATE.search(line))
     return found
 
 
@@ -174,15 +188,22 @@ def time_datetimes(page: Page) -> list[str]:
     return [f for f in found if f]
 
 
-def counter_lines(page: Page, kind: str) -> list[str]:
-    """``"5 Shares"`` (``kind="shares"``) or ``"4 Min Read"`` (``kind="read_time"``) lines of the article.
+#: The kinds of counters :func:`counter_lines` reads.
+COUNTER_KINDS = ("shares", "views", "read_time")
+
+
+def counter_lines(page: Page, kind: str, words: Words = ENGLISH) -> list[str]:
+    """``"5 Shares"`` (``kind="shares"``), ``"20 Visualizaciones"`` (``"views"``) or ``"4 Min Read"``
+    (``"read_time"``) lines of the article, in the counter words of ``words``.
 
     Counters often sit in share bars, so only the site's chrome and teaser boxes are left out.
     """
-    pattern, word = (_SHARES, "share") if kind == "shares" else (_READ_TIME, "read")
+    pattern = counter_pattern(words, kind)
+    if pattern is None:
+        return []
     lines = [line for line in header_lines(page) if pattern.match(line)]
     if not lines:
-        for el in text_nodes_with(page, word):
+        for el in text_nodes_with(page, _search_word(words, kind)):
             # the number may sit in its own element: <div><span>5</span> Shares</div>
             for candidate in (el, el.getparent()):
                 text = text_of(candidate) if candidate is not None else ""
@@ -190,6 +211,41 @@ def counter_lines(page: Page, kind: str) -> list[str]:
                     lines.append(text)
                     break
     return lines
+
+
+def _phrases(words: Words, kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A counter's phrases after a number, and those that mean one without a number."""
+    if kind == "shares":
+        return words.shares, ()
+    if kind == "views":
+        return words.views, ()
+    return words.read_time, words.read_time_one
+
+
+@lru_cache(maxsize=32)
+def counter_pattern(words: Words, kind: str) -> re.Pattern[str] | None:
+    """The pattern of a counter line of ``kind`` in ``words``; ``None`` when they have no word for it."""
+    after, alone = _phrases(words, kind)
+    if not after and not alone:
+        return None
+
+    def alternatives(phrases: tuple[str, ...]) -> str:
+        ordered = sorted(phrases, key=len, reverse=True)
+        return "|".join(re.escape(p).replace(r"\ ", r"\.?\s+") for p in ordered) or "(?!)"
+
+    # a share count may be scaled (1.2K Shares); a read time is whole minutes
+    number = r"\d+\s*" if kind == "read_time" else r"\d+(?:[.,]\d+)?\s*[kKmM]?\s+"
+    return re.compile(rf"^\s*(?:{number}(?:{alternatives(after)})|(?:{alternatives(alone)}))\s*$", re.IGNORECASE)
+
+
+def _search_word(words: Words, kind: str) -> str:
+    """The word every counter line of ``kind`` contains: the common start of its phrases' last words."""
+    after, alone = _phrases(words, kind)
+    last = [phrase.split()[-1].casefold() for phrase in (*after, *alone)]
+    common = last[0]
+    while not all(word.startswith(common) for word in last):
+        common = common[:-1]
+    return common
 
 
 def original_date(page: Page) -> list[str]:

@@ -59,6 +59,7 @@ from newscrawl.extract.metadata import (
 from newscrawl.extract.tags import machine_tags, tag_links, tag_values
 from newscrawl.extract.text import text_of
 from newscrawl.processors import is_byline, parse_datetime, split_authors, split_keywords, strip_title_suffix
+from newscrawl.words import ENGLISH, Words
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
@@ -91,8 +92,10 @@ class NewsPage:
     site's selectors, after the meta tags and before the generic heuristics).
     """
 
-    def __init__(self, page: Page, fallback: Mapping[str, Sequence[str]] | None = None) -> None:
+    def __init__(self, page: Page, fallback: Mapping[str, Sequence[str]] | None = None, words: Words = ENGLISH) -> None:
         self.page = page
+        #: The words of the page's edition: its labels, counters and month names.
+        self.words = words
         # Made now, the proxy of every element lives as long as the page: the layers' walks
         # over the tree then reuse them instead of making and freeing their own (2% faster).
         page.order  # noqa: B018
@@ -213,7 +216,7 @@ class NewsPage:
         publisher = {name.casefold() for name in (*self.site_names(), *jsonld_publisher(self.page))}
         fallback: list[str] = []
         for layer in self._author_layers():
-            names = [name for raw in layer for name in split_authors(raw) if looks_like_name(name)]
+            names = [name for raw in layer for name in split_authors(raw, self.words) if looks_like_name(name)]
             if not names:
                 continue
             if all(is_organization(name, publisher) for name in names):
@@ -228,12 +231,12 @@ class NewsPage:
         yield jsonld_authors(self.page)
         yield [v for v in self.page.meta_values(*AUTHOR_METAS) if not v.startswith("http")]
         yield labelled_metas(self.page, AUTHOR_LABELS)
-        yield from byline_candidates(self.page)
+        yield from byline_candidates(self.page, self.words)
 
     def source(self) -> Iterator[str]:
         """The wire agency's "Source:" line: site selectors, then the generic line search."""
         yield from self._dom("source")
-        yield from source_lines(self.page)
+        yield from source_lines(self.page, self.words)
 
     def published(self) -> Iterator[str]:
         """Publication time: site metadata, JSON-LD, meta tags, ``<time datetime>``, the displayed
@@ -252,7 +255,7 @@ class NewsPage:
             modified = {value[:10] for value in (parse_datetime(v, None) for v in self.modified()) if value}
             yield from (date for date in original_date(self.page) if date[:10] not in modified)
 
-    def _published_layers(self) -> Iterator[str]:
+    def _published_layers(self, *, displayed: bool = True) -> Iterator[str]:
         yield from self._metadata("published")
         yield from jsonld_text(self.ld.get("datePublished"))
         yield from self.page.meta_values(
@@ -260,7 +263,14 @@ class NewsPage:
             "parsely-pub-date", "dc.date.issued", "dc.date", "pubdate", "publishdate",
         )  # fmt: skip
         yield from time_datetimes(self.page)
-        yield from self.published_raw()
+        if displayed:
+            yield from self.published_raw()
+
+    def metadata_dates(self) -> Iterator[str]:
+        """The publication and modification times the page's metadata states (not its displayed
+        date): what dates the page shows without a year take it from."""
+        yield from (value for value in self._published_layers(displayed=False))
+        yield from self.modified()
 
     def modified(self) -> Iterator[str]:
         """Modification time: site metadata, JSON-LD, then meta tags (never the published time)."""
@@ -271,7 +281,7 @@ class NewsPage:
     def published_raw(self) -> Iterator[str]:
         """The date as displayed: site selectors, then a date-like line near the headline."""
         yield from self._dom("published_raw")
-        yield from displayed_dates(self.page)
+        yield from displayed_dates(self.page, self.words)
 
     def section(self, hint: str | None = None) -> Iterator[str]:
         """Site metadata, JSON-LD/meta section, site selectors, the breadcrumb, then ``hint``."""
@@ -328,8 +338,9 @@ class NewsPage:
         return [shown.get(tag.casefold(), tag) for tag in values]
 
     def counters(self, kind: str) -> list[str]:
-        """``"5 Shares"`` (``kind="shares"``) or ``"4 Min Read"`` (``kind="read_time"``) lines."""
-        return counter_lines(self.page, kind)
+        """``"5 Shares"`` (``kind="shares"``), ``"20 Visualizaciones"`` (``"views"``) or
+        ``"4 Min Read"`` (``"read_time"``) lines, in the edition's words."""
+        return counter_lines(self.page, kind, self.words)
 
     def body_container(self) -> HtmlElement | None:
         """The element holding the main text (the densest text block)."""
@@ -378,7 +389,7 @@ class NewsPage:
         captions. An author's photo ("Jane Doe", "By Jane Doe") is not an article image."""
         found = figure_captions(self.page) or [(caption, None, url) for caption, url in jsonld_images(self.page)]
         people = {name.casefold() for name in self.authors()}
-        return [c for c in found if not is_byline(c[0]) and c[0].casefold().strip(" .") not in people]
+        return [c for c in found if not is_byline(c[0], self.words) and c[0].casefold().strip(" .") not in people]
 
     def related_boxes(self) -> list[tuple[str, HtmlElement]]:
         """``(kind, box)`` of the boxes of links to other articles."""

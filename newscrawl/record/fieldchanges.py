@@ -26,12 +26,13 @@ if TYPE_CHECKING:
 #: The other fields a page gives, by the ``articles`` column that holds each.
 OTHER_FIELDS = (
     "published_at", "modified_at", "published_raw", "section", "region", "coverage", "content_type", "post_id", "language",
-    "read_time_min", "share_count",
+    "read_time_min", "share_count", "view_count",
 )  # fmt: skip
 #: The table's rows, in order.
 FIELDS = (
     "headline", "authors", "published_at", "modified_at", "published_raw", "source", "tags", "captions", "lead", "body",
     "section", "region", "coverage", "content_type", "post_id", "language", "read_time_min", "share_count",
+    "view_count",
 )  # fmt: skip
 #: What happened to one field: it was missing and is found, it differs, it was there and is missing.
 Change = Literal["filled", "changed", "lost"]

@@ -8,7 +8,9 @@ give is pickled.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -26,6 +28,8 @@ from newscrawl.urls import HostMap, host, origin
 from newscrawl.warc import WarcReadError, read_exchange
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from newscrawl.items import ArticleItem
     from newscrawl.warc import Exchange
 
@@ -97,7 +101,7 @@ def extract(page: KeptPage, exchange: Exchange) -> ArticleItem | None:
             kind="article",
             site=_ALMAYADEEN.name,
             regions=page.regions,
-            context=_context(page.url, exchange.url),
+            context=dataclasses.replace(_context(page.url, exchange.url), fetched_at=fetch_time(exchange)),
             # Offline there are no menus to learn a label from: the section stored is the one
             # the crawl's hint gave (or a layer of the page, which comes before the hint).
             section_hint=page.section or _ALMAYADEEN.section_hint(exchange.url, page.sections),
@@ -110,6 +114,7 @@ def extract(page: KeptPage, exchange: Exchange) -> ArticleItem | None:
     hosts = HostMap(real_origin=origin(page.url), fetch_origin=origin(exchange.url))
     profile, edition = registry.for_url(page.url)
     context = LoadContext.for_edition(edition, hosts) if edition is not None else site_context(hosts)
+    context = dataclasses.replace(context, fetched_at=fetch_time(exchange))
     return news_article(parsed, context, page.hints, page.section, profile)
 
 
@@ -122,7 +127,19 @@ def menus(exchange: Exchange, url: str) -> tuple[dict[str, str], dict[str, str]]
     page = html_page(HtmlResponse(url=exchange.url, body=exchange.body, encoding=encoding))
     assert page is not None
     hosts = _context(url, exchange.url).hosts
-    return _ALMAYADEEN.menu_labels(link for link in _ALMAYADEEN.menu_links(page) if hosts.on_site(link.url))
+    edition = _ALMAYADEEN.edition_for_host(host(url))
+    links = _ALMAYADEEN.menu_links(page, edition)
+    return _ALMAYADEEN.menu_labels(link for link in links if hosts.on_site(link.url))
+
+
+def fetch_time(exchange: Exchange) -> datetime | None:
+    """When the kept response was sent (its ``Date`` header): the fetch a date shown without its
+    year is read against (:func:`newscrawl.dates.parse_displayed_date`), not today."""
+    value = header(exchange, "date")
+    try:
+        return parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 def header(exchange: Exchange, name: str) -> str | None:

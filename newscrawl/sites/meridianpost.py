@@ -38,7 +38,12 @@ class MeridianPost(SiteProfile):
     expected_fields = ("headline", "authors", "published_at", "lead", "body", "tags")
 
     def article_page(
-        self, page: Page, *, regions: dict[str, str] | None = None, fallback: Mapping[str, Sequence[str]] | None = None
+        self,
+        page: Page,
+        *,
+        regions: dict[str, str] | None = None,
+        fallback: Mapping[str, Sequence[str]] | None = None,
+        edition: Edition | None = None,
     ) -> NewsPage:
         return MeridianPage(page, fallback=fallback)
 

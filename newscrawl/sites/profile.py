@@ -21,6 +21,7 @@ from newscrawl.discovery import is_article_link
 from newscrawl.discovery import menu_links as nav_links
 from newscrawl.extract.newspage import NewsPage
 from newscrawl.urls import host, site_host
+from newscrawl.words import ENGLISH, Words
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -47,6 +48,10 @@ class Edition:
     site_names: tuple[str, ...] = ()
     #: The script's direction.
     direction: Literal["ltr", "rtl"] = "ltr"
+    #: The words its pages label their parts with: source and byline labels, counters, the
+    #: ticker's label, month names of displayed dates, section and region names. The generic
+    #: layers read the edition's pages with them (default: English).
+    words: Words = ENGLISH
 
     @property
     def host(self) -> str:
@@ -145,9 +150,10 @@ class SiteProfile:
 
     # --- pages ----------------------------------------------------------------------------
 
-    def menu_links(self, page: Page) -> list[MenuLink]:
-        """The links of the page's menus, in page order. Generic: every link of its navigation
-        menus (:func:`newscrawl.discovery.menu_links`), none taken for a region."""
+    def menu_links(self, page: Page, edition: Edition | None = None) -> list[MenuLink]:
+        """The links of the page's menus, in page order (on a page of ``edition``, the
+        default edition's when ``None``). Generic: every link of its navigation menus
+        (:func:`newscrawl.discovery.menu_links`), none taken for a region."""
         return [MenuLink(url, label, is_region=False) for url, label in nav_links(page)]
 
     def menu_labels(self, links: Iterable[MenuLink]) -> tuple[dict[str, str], dict[str, str]]:
@@ -163,9 +169,15 @@ class SiteProfile:
         return []
 
     def article_page(
-        self, page: Page, *, regions: dict[str, str] | None = None, fallback: Mapping[str, Sequence[str]] | None = None
+        self,
+        page: Page,
+        *,
+        regions: dict[str, str] | None = None,
+        fallback: Mapping[str, Sequence[str]] | None = None,
+        edition: Edition | None = None,
     ) -> NewsPage:
         """The article page object: the generic layers, with what this site adds in front.
         ``regions``: region listing paths → menu labels learnt by the crawl; ``fallback``:
-        values from a sitemap or feed for fields the page does not state."""
-        return NewsPage(page, fallback=fallback)
+        values from a sitemap or feed for fields the page does not state; ``edition``: the
+        edition the page is of (its words), the default edition's when ``None``."""
+        return NewsPage(page, fallback=fallback, words=edition.words if edition else ENGLISH)

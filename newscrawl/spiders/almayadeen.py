@@ -123,9 +123,11 @@ class AlMayadeenSpider(ArchiveSpider):
         }  # fmt: skip
         self.context = LoadContext.for_edition(self.profile.editions[edition], self.hosts)
         self.sitemap_index = self.profile.sitemap_index or "/sitemap.xml"
-        # Listing paths → labels, learnt from the menus and listings as the crawl goes.
-        self.sections: dict[str, str] = {}
-        self.regions: dict[str, str] = {}
+        # Listing paths → labels: the edition's own words, then what the menus and listings
+        # teach as the crawl goes.
+        words = self.profile.editions[edition].words
+        self.sections: dict[str, str] = dict(words.sections)
+        self.regions: dict[str, str] = dict(words.regions)
         self.ticker_seen: set[str] = set()
         self.pages = page_pool()
 
@@ -158,7 +160,7 @@ class AlMayadeenSpider(ArchiveSpider):
         page = html_page(response)
         assert page is not None  # start_page_problem refuses anything but HTML
         yield from self._ticker(page)
-        menu = [m for m in self.profile.menu_links(page) if self.hosts.on_site(m.url)]
+        menu = [m for m in self.profile.menu_links(page, self.profile.editions[self.edition]) if self.hosts.on_site(m.url)]
         if not menu:
             self.stop("failed", f"no section menu found on {response.url}: the site's layout may have changed")
         sections, regions = self.profile.menu_labels(menu)

@@ -27,9 +27,9 @@ from newscrawl.extract.newspage import NewsPage
 from newscrawl.extract.tags import tag_links
 from newscrawl.extract.text import text_of
 from newscrawl.processors import clean_text, split_keywords
-from newscrawl.sites.almayadeen.editions import REGION_NAMES, SITE_NAMES
-from newscrawl.sites.almayadeen.urls import content_type_of, page_kind, path_and_query
-from newscrawl.sites.profile import MenuLink, TickerLine
+from newscrawl.sites.almayadeen.editions import EDITIONS
+from newscrawl.sites.almayadeen.urls import EDITIONS_WITH_PATH_IDS, content_type_of, page_kind, path_and_query, post_id_of
+from newscrawl.sites.profile import Edition, MenuLink, TickerLine
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
@@ -46,18 +46,22 @@ _MENU_CONTAINERS = (
 )
 
 
-def menu_links(page: Page) -> list[MenuLink]:
+def menu_links(page: Page, edition: Edition | None = None) -> list[MenuLink]:
     """Listing links of the page's menus (desktop and mobile copies merged), in page order.
+    A link is a region's when its box, its path or its label (a region name of the ``edition``,
+    English by default) says so.
 
     Falls back to every listing-shaped link of the page when no menu container holds one.
     """
-    links = _listing_links(page, page.selector.css(_MENU_CONTAINERS))
+    words = (edition or EDITIONS["en"]).words
+    region_names, region_paths = words.all_region_names(), {path for path, _ in words.regions}
+    links = _listing_links(page, page.selector.css(_MENU_CONTAINERS), region_names, region_paths)
     if not links:
-        links = _listing_links(page, [page.selector])
+        links = _listing_links(page, [page.selector], region_names, region_paths)
     return links
 
 
-def _listing_links(page: Page, containers: Any) -> list[MenuLink]:
+def _listing_links(page: Page, containers: Any, region_names: frozenset[str], region_paths: set[str]) -> list[MenuLink]:
     seen: dict[str, MenuLink] = {}
     for box in containers:
         region_box = bool(re.search(r"region|countr", f"{box.attrib.get('class', '')} {box.attrib.get('id', '')}", re.I))
@@ -66,7 +70,12 @@ def _listing_links(page: Page, containers: Any) -> list[MenuLink]:
             label = text_of(a.root)
             if not url or not label or page_kind(url) != "listing" or url in seen:
                 continue
-            is_region = region_box or "region" in url.lower() or label.casefold() in REGION_NAMES
+            is_region = (
+                region_box
+                or "region" in url.lower()
+                or label.casefold() in region_names
+                or path_and_query(url)[0] in region_paths
+            )
             seen[url] = MenuLink(url=url, label=label, is_region=is_region)
     return list(seen.values())
 
@@ -82,7 +91,8 @@ _TICKER_ITEMS = (
     "[class*=breaking] li",
     "[class*=urgent] li",
 )
-_TICKER_LABELS = frozenset({"breaking", "breaking news", "عاجل", "urgente", "última hora", "ultima hora"})
+# Any edition's: a page is read before its edition is known.
+_TICKER_LABELS = frozenset(label.casefold() for e in EDITIONS.values() for label in e.words.ticker_labels)
 
 
 def ticker_lines(page: Page) -> list[TickerLine]:
@@ -209,14 +219,21 @@ class ArticlePage(NewsPage):
     metadata block in front of them and its selectors before the generic DOM heuristics.
 
     ``regions`` maps region listing paths (``/regions/palestine``) to the labels the homepage
-    menus give them; the spider passes what it discovered, so labels need no hard-coded list.
+    menus give them; the spider passes what it discovered, in front of the regions the
+    ``edition``'s words name (English: none, the labels are learnt).
     """
 
     def __init__(
-        self, page: Page, regions: dict[str, str] | None = None, fallback: Mapping[str, Sequence[str]] | None = None
+        self,
+        page: Page,
+        regions: dict[str, str] | None = None,
+        fallback: Mapping[str, Sequence[str]] | None = None,
+        edition: Edition | None = None,
     ) -> None:
-        super().__init__(page, fallback)
-        self.regions = regions or {}
+        self.edition = edition or EDITIONS["en"]
+        super().__init__(page, fallback, self.edition.words)
+        self.regions = {**dict(self.words.regions), **(regions or {})}
+        self._region_names = self.words.all_region_names()
 
     @cached_property
     def cms(self) -> dict[str, Any]:
@@ -248,7 +265,7 @@ class ArticlePage(NewsPage):
         if field == "authors":
             return self._cms("author") or self.cms_class("author")
         if field == "site_name":
-            return list(SITE_NAMES)
+            return list(self.edition.site_names)
         if field in _CMS_CLASSES:
             return self.cms_class(_CMS_CLASSES[field])
         return self._cms(_CMS_KEYS[field]) if field in _CMS_KEYS else []
@@ -274,6 +291,13 @@ class ArticlePage(NewsPage):
                 return values
         return []
 
+    def post_id(self) -> Iterator[str]:
+        """As the generic layers, then the id the URL carries before its slug, in the editions
+        whose URLs carry one (the Spanish: ``/entrevistas/2046797/<slug>``)."""
+        yield from super().post_id()
+        if self.edition.code in EDITIONS_WITH_PATH_IDS and (found := post_id_of(self.page.url)):
+            yield found
+
     def is_article_url(self, url: str) -> bool:
         return page_kind(url) == "article"
 
@@ -289,7 +313,8 @@ class ArticlePage(NewsPage):
 
     def section(self, hint: str | None = None) -> Iterator[str]:
         """As the generic layers, but a breadcrumb ending in a region is not a section."""
-        return (c for c in super().section(hint) if c.casefold() not in REGION_NAMES and c not in SITE_NAMES)
+        names = self.edition.site_names
+        return (c for c in super().section(hint) if c.casefold() not in self._region_names and c not in names)
 
     def _region_links(self) -> list[str]:
         """Labels of links to region listings, leaving out the region bar and teaser boxes.

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from newscrawl.extract.document import Page
-    from newscrawl.sites.profile import MenuLink, PageKind, TickerLine
+    from newscrawl.sites.profile import Edition, MenuLink, PageKind, TickerLine
 
 
 class AlMayadeen(SiteProfile):
@@ -49,16 +49,21 @@ class AlMayadeen(SiteProfile):
     def sitemap_month(self, url: str) -> tuple[int, int] | None:
         return urls.sitemap_month(url)
 
-    def menu_links(self, page: Page) -> list[MenuLink]:
-        return pages.menu_links(page)
+    def menu_links(self, page: Page, edition: Edition | None = None) -> list[MenuLink]:
+        return pages.menu_links(page, edition)
 
     def ticker_lines(self, page: Page) -> list[TickerLine]:
         return pages.ticker_lines(page)
 
     def article_page(
-        self, page: Page, *, regions: dict[str, str] | None = None, fallback: Mapping[str, Sequence[str]] | None = None
+        self,
+        page: Page,
+        *,
+        regions: dict[str, str] | None = None,
+        fallback: Mapping[str, Sequence[str]] | None = None,
+        edition: Edition | None = None,
     ) -> pages.ArticlePage:
-        return pages.ArticlePage(page, regions=regions, fallback=fallback)
+        return pages.ArticlePage(page, regions=regions, fallback=fallback, edition=edition)
 
 
 PROFILE = AlMayadeen()

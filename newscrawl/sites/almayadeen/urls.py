@@ -20,6 +20,7 @@ _NOT_CONTENT = frozenset(
         "assets", "static", "media", "images", "img", "css", "js", "fonts", "sitemaps", "search",
         "tags", "tag", "authors", "author", "user", "users", "login", "api", "rss", "feed",
         "about-us", "contact-us", "privacy-policy", "terms", "cdn-cgi",
+        "etiquetas", "autor", "autores", "buscar", "contacto", "quienes-somos",
     }
 )  # fmt: skip
 # The site's own words for a content type in the first path segment of an article URL, besides
@@ -34,8 +35,18 @@ _SECTION_TYPES: dict[str, ContentType] = {
     "pictures": "gallery",
     "galleries": "gallery",
     "photos": "gallery",
+    # the Spanish edition's sections
+    "noticias": "news",
+    "articulos": "article",
+    "articulos-exclusivos": "article",
+    "entrevistas": "article",
+    "a-profundidad": "article",
 }
 _PAGE_SEGMENT = re.compile(r"^(?:page|p)$", re.IGNORECASE)
+_ASCII_NAME = re.compile(r"^[\x20-\x24\x26-\x7e]*$")  # printable ASCII without "%"
+# A post id in an article's path (the Spanish edition: ``/entrevistas/2046797/<slug>``); shorter
+# numbers are parts of a date (``/newscast/2024/5/30/<slug>``).
+_POST_ID = re.compile(r"^\d{5,}$")
 # Query keys that name a listing's page (``?page=2``).
 _PAGE_KEYS = ("page", "p", "pg", "pagenumber")
 # What follows a listing's path in the path of another of its pages.
@@ -60,10 +71,11 @@ def is_slug(segment: str) -> bool:
     """Whether a path segment is an article slug rather than a section name.
 
     Slugs are headlines cut at 60 characters (``russian-intel-reveals-us-urging--israel--to-expedite-genocid``);
-    section names are one to three words (``foreign-press``, ``video-features``).
+    section names are one to three ASCII words (``foreign-press``, ``video-features``), so an
+    Arabic slug (as written or percent-encoded) is one however short.
     """
     words = [w for w in re.split(r"[-_]+", segment) if w]
-    return len(words) >= 4 or len(segment) >= 30 or "--" in segment or ":" in segment
+    return len(words) >= 4 or len(segment) >= 30 or "--" in segment or ":" in segment or not _ASCII_NAME.match(segment)
 
 
 @lru_cache(maxsize=4096)
@@ -93,10 +105,27 @@ def listing_path(url: str) -> str:
     return urlsplit(url).path.rstrip("/") or "/"
 
 
+#: The editions whose article URLs carry the post id before the slug.
+EDITIONS_WITH_PATH_IDS = frozenset({"es"})
+
+
+def post_id_of(url: str) -> str | None:
+    """The post id an article URL carries before its slug (``/entrevistas/2046797/<slug>`` →
+    ``2046797``), if it has one."""
+    segments = _path_segments(url)
+    if len(segments) >= 3 and _POST_ID.match(segments[-2]) and not segments[-3].isdigit():
+        return segments[-2]
+    return None
+
+
 def section_hint(url: str, sections: dict[str, str]) -> str | None:
     """The label of the listing an article URL sits under (``/news/politics/x`` → ``Politics``):
-    the one ``sections`` (listing paths → menu labels) gives, else its last segment, titled."""
+    the one ``sections`` (listing paths → menu labels) gives, else its last segment, titled. A
+    post id before the slug is passed over to a listing ``sections`` names
+    (``/entrevistas/2046797/x`` → ``Entrevistas``)."""
     parent = listing_path(url).rsplit("/", 1)[0]
+    if post_id_of(url) and (listing := parent.rsplit("/", 1)[0]) in sections:
+        return sections[listing]
     if parent in sections:
         return sections[parent]
     segment = parent.rsplit("/", 1)[-1]
