@@ -6,7 +6,14 @@ import json
 
 import pytest
 
-from newscrawl.extract.body import after_headline, embedded_posts, is_table_row, until_declared_end, without_trailing_links
+from newscrawl.extract.body import (
+    after_headline,
+    embedded_posts,
+    is_read_more,
+    is_table_row,
+    until_declared_end,
+    without_trailing_links,
+)
 from newscrawl.extract.document import Page
 from newscrawl.extract.maintext import _looks_failed
 from newscrawl.extract.newspage import NewsPage
@@ -202,3 +209,24 @@ def test_body_leaves_out_embedded_posts() -> None:
     assert "see you next year" not in body
     assert "@janedoe" not in body
     assert body.count(PARAGRAPH) == 6
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Read more: Gaza ceasefire talks resume", True),
+        ("See also: the full timeline", True),
+        ("Lea también: Marruecos se prepara para la fase final", True),
+        ("Leer más: la flotilla zarpa", True),
+        ("Lire aussi : la COP29", True),
+        ("Lesen Sie auch: Die Lage in Gaza", True),
+        ("اقرأ أيضاً: أوروبا وصفقات السلاح", True),
+        ("اقرأ ايضا: خطة الإعمار", True),
+        ("إقرأ أيضا : الحرب على غزة", True),
+        ("Lea también la entrevista completa en nuestra web.", False),  # no label: a sentence
+        ("اقرأ المزيد عن الخطة في التقرير.", False),
+        ("We read more reports: none confirmed it.", False),
+    ],
+)
+def test_read_more_lines_in_the_languages_of_the_editions(line: str, expected: bool) -> None:
+    assert is_read_more(line) is expected

@@ -24,7 +24,13 @@ if TYPE_CHECKING:
     from newscrawl.extract.document import Page
 
 
-_READ_MORE = re.compile(r"^\s*(?:read more|read also|also read|see also)\s*[:：]", re.IGNORECASE)
+# "Read more:" as news sites write it in English, Spanish, French, German, Italian and Arabic
+# (اقرأ أيضاً, with or without its hamza and tanween).
+_READ_MORE = re.compile(
+    r"^\s*(?:read more|read also|also read|see also|lea también|lee también|leer más|ver también|lire aussi"
+    r"|à lire aussi|lesen sie auch|leggi anche|[اإ]قر[أا]\s+[أا]يضا\u064b?)\s*[:：]",
+    re.IGNORECASE,
+)
 
 _BODY_BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "pre"})
 
