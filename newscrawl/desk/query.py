@@ -20,6 +20,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from newscrawl.archive import ArchiveError, read_only_uri
 from newscrawl.desk.terminal import fail, json_line, terminal_safe
+from newscrawl.textnorm import search_form
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -267,7 +268,10 @@ def search(path: str | Path, query: str, where: ArticleFilter | None = None, lim
     """The articles of the archive at ``path`` that match the FTS5 ``query`` (its full syntax:
     words, ``"phrases"``, ``prefix*``, ``AND``/``OR``/``NOT``, ``NEAR``, ``headline:word``) in
     their headline, lead or body, best first by bm25 (headline matches weigh most), at most
-    ``limit``, among the articles ``where`` selects (all by default). Raises :class:`QueryError` for a query FTS5 cannot parse and
+    ``limit``, among the articles ``where`` selects (all by default). The query is matched in its
+    search form (:func:`newscrawl.textnorm.search_form`), as the index holds the text's: with or
+    without Arabic marks, whatever the alef, ``educacion`` or ``educación``; the snippets show the
+    text as written. Raises :class:`QueryError` for a query FTS5 cannot parse and
     :class:`ArchiveError` when there is no archive to read."""
     condition, params = (where or ArticleFilter()).where("a")
     weights = ", ".join(str(w) for w in _WEIGHTS)
@@ -281,7 +285,7 @@ def search(path: str | Path, query: str, where: ArticleFilter | None = None, lim
         if not has_articles_table(con):
             return []
         try:
-            rows = con.execute(sql, [query, *params, limit]).fetchall()
+            rows = con.execute(sql, [search_form(query), *params, limit]).fetchall()
         except sqlite3.OperationalError as exc:
             if _BAD_QUERY.search(str(exc)):
                 raise QueryError(f"cannot search for {query!r}: {exc}") from None
