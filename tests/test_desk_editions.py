@@ -6,6 +6,7 @@ schema version 1 migrated to the search form's index."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import sqlite3
 import subprocess
@@ -204,7 +205,7 @@ def test_an_archive_of_version_1_gets_the_search_form_index(tmp_path: Path) -> N
     assert [hit["url"] for hit in search_json(db, "pharisaism")] == [SEED_EN]
     # and a text changed afterwards is indexed anew, the one it replaced gone from the index
     archive = Archive(db, exclusive=True)
-    archive.store_articles([ARTICLES[1].__class__(**{**ARTICLES[1].__dict__, "headline": "المقاومةُ تردّ"})], FETCHED)
+    archive.store_articles([dataclasses.replace(ARTICLES[1], headline="المقاومةُ تردّ")], FETCHED)
     archive.close()
     assert [hit["headline"] for hit in search_json(db, "المقاومه")] == ["المقاومةُ تردّ"]
     assert search_json(db, "headline:يصعد") == []
