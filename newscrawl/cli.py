@@ -25,7 +25,7 @@ import sqlite_utils
 
 from newscrawl.archive import ArchiveError, recent_runs
 from newscrawl.desk.export import FORMATS, export_command
-from newscrawl.desk.query import ArticleFilter, parse_day, search_command, stats_command
+from newscrawl.desk.query import ArticleFilter, EditionError, check_edition, parse_day, search_command, stats_command
 from newscrawl.desk.terminal import fail, json_line, terminal_safe
 from newscrawl.mirror.faults import MODES, FaultRuleError, load_rules
 from newscrawl.mirror.server import FIXTURES, Mirror
@@ -113,15 +113,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="show what an archive holds",
         description=(
             "Print what an archive holds: articles, the span of their publication dates, earlier versions kept, ticker "
-            "lines, tags, the last crawl run, and articles by content type, edition and section. Reads without "
-            "writing: a crawl may be running. A missing archive is one line on standard error and exit status 1; an "
-            "archive without articles is the one line 'archive PATH holds no article yet'."
+            "lines, tags, the last crawl run, and articles by content type, edition and section; with --edition, of "
+            "that edition's articles (their versions and tags, its ticker lines; the runs stay the archive's). Reads "
+            "without writing: a crawl may be running. A missing archive is one line on standard error and exit status "
+            "1; an --edition the archive holds no article of, exit status 2; an archive without articles is the one "
+            "line 'archive PATH holds no article yet'."
         ),
     )
     _archive_option(stats)
+    _edition_option(stats)
     _json_option(
         stats,
-        "one JSON object instead (keys: db, articles, by_content_type, by_section, by_edition, first_published, "
+        "one JSON object instead (keys: db, edition, articles, by_content_type, by_section, by_edition, first_published, "
         "last_published, versions, revised_articles, ticker_lines, tags, runs, last_run)",
     )
 
@@ -132,8 +135,10 @@ def build_parser() -> argparse.ArgumentParser:
             'Search the headline, lead and body of the archive\'s articles (SQLite FTS5: words, "a phrase", prefix*, '
             "AND, OR, NOT, NEAR(a b), headline:word) and print the best matches first (bm25; a match in the headline "
             "weighs most): date, section, headline, URL and a snippet with the matches in bold on a terminal, in "
-            "[brackets] otherwise. Exit status 0 with matches, 1 with none or no archive, 2 for a query FTS5 cannot "
-            "parse or a bad date."
+            "[brackets] otherwise. Words match in any letter case, with or without accents (educacion finds "
+            "educación) and, in Arabic, with or without their marks (tashkeel, tatweel) and whatever the alef "
+            "(أ إ آ ٱ ا), ya (ى ي) or ta marbuta (ة ه). Exit status 0 with matches, 1 with none or no archive, 2 for a "
+            "query FTS5 cannot parse, a bad date or an --edition the archive holds no article of."
         ),
     )
     search.add_argument("query", help="the FTS5 query; quote it for the shell")
@@ -160,7 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
             "or revisit with its request, and for a revisit the response holding its payload) copied as they are, after "
             "a warcinfo record; --format wacz packages those records for replay (ReplayWeb.page, pywb) with their CDXJ "
             "index, pages/pages.jsonl (one page per article: the URL fetched, when, the headline) and datapackage.json. "
-            "Both need a file for OUT, and skip (and count) the articles whose record is not kept."
+            "Both need a file for OUT, and skip (and count) the articles whose record is not kept. "
+            "An --edition the archive holds no article of is one line on standard error and exit status 2."
         ),
     )
     export.add_argument("--format", choices=(*FORMATS, *ARCHIVE_FORMATS), required=True, help="the file format")
@@ -263,6 +269,11 @@ def _filters(parser: argparse.ArgumentParser) -> None:
     _since_option(parser)
     parser.add_argument("--until", type=_day, metavar="DATE", help="only articles published on or before DATE (YYYY-MM-DD)")
     parser.add_argument("--section", metavar="NAME", help="only articles of this section, as the site names it (any case)")
+    _edition_option(parser)
+
+
+def _edition_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--edition", metavar="CODE", help="only articles of this edition (en, ar, es...: one the archive holds)")
 
 
 def _json_option(parser: argparse.ArgumentParser, what: str) -> None:
@@ -320,11 +331,16 @@ def main(argv: list[str] | None = None) -> int:
         return extract_batch(sys.stdin, sys.stdout) if args.batch else extract_file(args.file, args.url)
     if args.command == "runs":
         return show_runs(args.db, args.limit, as_json=args.json)
+    if args.command in ("stats", "search", "export") and args.edition is not None:
+        try:
+            check_edition(args.db, args.edition)
+        except EditionError as exc:
+            return fail(args.command, exc, 2)
     if args.command == "stats":
-        return stats_command(args.db, as_json=args.json)
+        return stats_command(args.db, edition=args.edition, as_json=args.json)
     if args.command in ("search", "export"):
         try:
-            where = ArticleFilter(args.since, args.until, args.section)
+            where = ArticleFilter(args.since, args.until, args.section, args.edition)
         except ValueError as exc:
             return fail(args.command, exc, 2)
         if args.command == "search":

@@ -19,8 +19,10 @@ from newscrawl.archive import Archive
 from newscrawl.desk.dashboard import CANNED_QUERIES, DASHBOARD, dashboard_config
 from newscrawl.desk.schema_docs import RELATIONS, column_descriptions
 from newscrawl.desk.serve import make_datasette, metadata
+from newscrawl.textnorm import search_form
 from tests.conftest import PROJECT, connect
 from tests.test_archive import article
+from tests.test_desk_editions import ARTICLES, FETCHED, GAZA_AR, SCHOOLS_ES
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -153,6 +155,41 @@ def test_search_query_ranks_the_seed_first_with_a_highlighted_snippet(archive: P
     assert canned(archive, "search") == []  # no query yet: no rows, no error
 
 
+@pytest.fixture(scope="module")
+def editions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An archive of the three editions (tests.test_desk_editions.ARTICLES), named ``archive``."""
+    db = tmp_path_factory.mktemp("editions") / "archive.db"
+    archive = Archive(db)
+    archive.store_articles(ARTICLES, FETCHED)
+    archive.close()
+    return db
+
+
+@pytest.mark.parametrize(
+    ("params", "urls"),
+    [({"q": "الاحتلال"}, [GAZA_AR]), ({"q": "الإحتلالُ"}, [GAZA_AR]), ({"q": "educacion"}, [SCHOOLS_ES]),
+     ({"q": "gaza", "edition": "es"}, [SCHOOLS_ES]), ({"q": "غزه", "edition": "en"}, [])],
+)  # fmt: skip
+def test_search_query_in_each_language_and_edition(editions: Path, params: dict[str, str], urls: list[str]) -> None:
+    rows = canned(editions, "search", **params)
+    assert [row["url"] for row in rows] == urls
+    assert [row["edition"] for row in rows] == [{GAZA_AR: "ar", SCHOOLS_ES: "es"}[url] for url in urls]
+    if urls == [GAZA_AR]:  # the text as written, the word matched marked
+        assert rows[0]["snippet"] == "<mark>الإحتلالُ</mark> يُصعِّد في غزّة"
+
+
+@pytest.mark.parametrize("query", ["الاحتلال", "الإحتلالُ", "غزه"])
+def test_the_search_box_matches_arabic_as_newscrawl_search_does(editions: Path, query: str) -> None:
+    rows = get_json(editions, f"/archive/articles.json?_shape=array&_search={query}")
+    assert [row["url"] for row in rows] == [GAZA_AR]
+
+
+def test_every_page_gives_its_cells_a_direction_of_their_own(editions: Path) -> None:
+    page = get_html(editions, "/archive/articles")
+    assert 'cell.dir = "auto"' in page
+    assert "الإحتلالُ يُصعِّد في غزّة" in page
+
+
 @pytest.mark.parametrize(("since", "until"), [("", ""), ("2025-07-01", ""), ("", "2024-12-31"), ("2025-06-01", "2025-06-30")])
 def test_articles_per_day_by_section_counts_every_article_in_range(archive: Path, since: str, until: str) -> None:
     rows = canned(archive, "articles_per_day_by_section", since=since, until=until)
@@ -270,6 +307,17 @@ def test_serve_without_an_archive_says_so(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def served(archive: Path) -> Iterator[str]:
     """``newscrawl serve --port 0`` on the crawled archive; its base URL."""
+    yield from serving(archive)
+
+
+@pytest.fixture(scope="module")
+def served_editions(editions: Path) -> Iterator[str]:
+    """``newscrawl serve --port 0`` on the archive of the three editions; its base URL."""
+    yield from serving(editions)
+
+
+def serving(archive: Path) -> Iterator[str]:
+    """Run ``newscrawl serve --port 0`` on ``archive``; yields its base URL, then stops it."""
     process = subprocess.Popen(
         [sys.executable, "-m", "newscrawl.cli", "serve", "--db", str(archive), "--port", "0"],
         cwd=PROJECT,
@@ -367,9 +415,9 @@ def test_canned_query_pages(served: str, page: Page, archive: Path, name: str) -
     page.page.goto(f"{served}archive/{name}?" + "&".join(f"{k}={v}" for k, v in params.items()))
     assert page.page.locator(".message-error").count() == 0
     with sqlite3.connect(f"{archive.resolve().as_uri()}?mode=ro", uri=True) as con:
-        expected = len(
-            con.execute(CANNED_QUERIES[name]["sql"], {"q": "", "section": "", "since": "", "until": "", **params}).fetchall()
-        )
+        con.create_function("search_form", 1, search_form)  # as the newscrawl plugin gives Datasette
+        blank = {"q": "", "section": "", "edition": "", "since": "", "until": ""}
+        expected = len(con.execute(CANNED_QUERIES[name]["sql"], {**blank, **params}).fetchall())
     assert page.page.locator("table.rows-and-columns tbody tr").count() == expected
     assert page.page.locator("h1").inner_text() == CANNED_QUERIES[name]["title"]
     page.shoot(f"query-{name}")
@@ -400,3 +448,20 @@ def test_article_details_page_shows_readable_lists(served: str, page: Page, tmp_
     shot = page.shoot("article-details")
     assert shot.parent == tmp_path
     assert page.page.locator("td.col-tags").first.inner_text().startswith("genocide in Gaza, Israel")
+
+
+def test_cells_show_each_text_in_its_own_direction(served_editions: str, page: Page) -> None:
+    page.page.goto(f"{served_editions}archive/articles?_sort=id")
+    headlines = page.page.locator("table.rows-and-columns td.col-headline")
+    assert headlines.all_inner_texts() == [ARTICLES[0].headline, "الإحتلالُ يُصعِّد في غزّة", ARTICLES[2].headline]
+    assert [cell.get_attribute("dir") for cell in headlines.all()] == ["auto"] * 3
+    directions = [cell.evaluate("(td) => getComputedStyle(td).direction") for cell in headlines.all()]
+    assert directions == ["ltr", "rtl", "ltr"]
+    page.shoot("articles-three-editions")
+
+    page.page.goto(f"{served_editions}archive/search?q=غزه&section=&edition=")
+    snippet = page.page.locator("td.col-snippet").first
+    assert (snippet.get_attribute("dir"), snippet.evaluate("(td) => getComputedStyle(td).direction")) == ("auto", "rtl")
+    assert page.page.locator("td.col-snippet mark").first.inner_text() == "غزّة"
+    page.shoot("search-arabic")
+    assert page.problems == []

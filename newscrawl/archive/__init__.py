@@ -16,7 +16,8 @@ Tables (see ``docs/archive.md``, generated from :mod:`newscrawl.desk.schema_docs
 - ``run_coverage``: per crawl run, content type and monitored field, how many of the articles
   the run stored had the field (see :mod:`newscrawl.coverage`);
 - ``gone_articles``: article URLs the site answered 404 or 410 for, with when and by which run;
-- ``articles_fts``: FTS5 index over headline, lead and body, kept in sync by triggers;
+- ``articles_fts``: FTS5 index over the search form (:func:`newscrawl.textnorm.search_form`) of
+  headline, lead and body, kept in sync by triggers; snippets show the text as written;
 - views (:data:`VIEWS`): ``article_details`` (each article with readable lists of its authors,
   tags and captions) and ``ticker_timeline`` (each ticker line with its first and last sighting).
 

@@ -15,6 +15,7 @@ from sqlite_utils.db import Table
 
 from newscrawl.archive.connection import ArchiveVersionError
 from newscrawl.coverage import EXPECTED_FIELDS, absent_fields
+from newscrawl.textnorm import TOKENIZE, search_form_sql
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -137,7 +138,10 @@ ORDER BY b.first_seen_at, b.id""",
 
 #: The version of the archive's schema this code writes. Raise it with any change to the
 #: schema, and add the step that brings an archive of the previous version to it (:data:`UPGRADES`).
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+#: The columns of ``articles`` that ``articles_fts`` indexes, in its order.
+FTS_COLUMNS = ("headline", "lead", "body")
 
 
 class Schema:
@@ -198,6 +202,14 @@ class Schema:
         """Version 0 is every archive from before the schema had a version, whatever its shape.
         Nothing to do beyond :meth:`_create_schema`, which adds the tables, columns and indexes
         it lacks and fills ``missing_fields`` of the articles stored before that column."""
+
+    def _from_version_1(self) -> None:
+        """Version 2 indexes the search form of the text (:func:`newscrawl.textnorm.search_form`),
+        with a tokenizer that takes Arabic marks for letters: drop the index of the text as written
+        (and its triggers), which :meth:`_create_schema` then creates anew and fills, once."""
+        for trigger in ("articles_ai", "articles_ad", "articles_au"):
+            self.db.execute(f"DROP TRIGGER IF EXISTS [{trigger}]")
+        self.db.execute("DROP TABLE IF EXISTS [articles_fts]")
 
     def _create_schema(self) -> None:
         with self.db.conn:
@@ -305,8 +317,38 @@ class Schema:
                 if_not_exists=True,
             )
         if self._table("articles").detect_fts() is None:
-            self._table("articles").enable_fts(["headline", "lead", "body"], fts_version="FTS5", create_triggers=True)
+            self._create_search_index()
         self._create_views()
+
+    def _create_search_index(self) -> None:
+        """Create ``articles_fts``, an FTS5 index of the search form
+        (:func:`newscrawl.textnorm.search_form`) of each article's headline, lead and body, whose
+        content is ``articles`` itself (external content: snippets and highlights show the text
+        as written), kept by triggers in plain SQL; and index the articles already stored.
+
+        FTS5's ``rebuild`` would index the text as written, not its search form: this
+        ``INSERT ... SELECT`` is the rebuild."""
+        columns = ", ".join(f"[{name}]" for name in FTS_COLUMNS)
+
+        def folded(prefix: str) -> str:
+            return ", ".join(search_form_sql(f"{prefix}[{name}]") for name in FTS_COLUMNS)
+
+        add = f"INSERT INTO [articles_fts] (rowid, {columns}) VALUES (new.[id], {folded('new.')});"
+        remove = f"INSERT INTO [articles_fts] ([articles_fts], rowid, {columns}) VALUES ('delete', old.[id], {folded('old.')});"
+        tokenize = TOKENIZE.replace("'", "''")
+        with self.db.conn:
+            self.db.execute(
+                f"CREATE VIRTUAL TABLE [articles_fts] USING FTS5 ({columns}, tokenize='{tokenize}', content=[articles], "
+                "content_rowid=[id])"
+            )
+            self.db.execute(f"CREATE TRIGGER [articles_ai] AFTER INSERT ON [articles] BEGIN\n  {add}\nEND")
+            self.db.execute(f"CREATE TRIGGER [articles_ad] AFTER DELETE ON [articles] BEGIN\n  {remove}\nEND")
+            # Only a change of the indexed text (or of the id) touches the index: re-storing an
+            # unchanged article, which updates when it was fetched, does not rewrite it.
+            self.db.execute(
+                f"CREATE TRIGGER [articles_au] AFTER UPDATE OF [id], {columns} ON [articles] BEGIN\n  {remove}\n  {add}\nEND"
+            )
+            self.db.execute(f"INSERT INTO [articles_fts] (rowid, {columns}) SELECT [id], {folded('')} FROM [articles]")
 
     def _create_views(self) -> None:
         """Create the :data:`VIEWS` an archive lacks, and replace those whose SQL changed."""
@@ -344,4 +386,4 @@ class Schema:
 #: transaction, before :meth:`Archive._create_schema` (which creates any table, column, index
 #: or view an archive lacks: a step is for what that cannot do, such as filling a new column of
 #: the rows already stored). There are :data:`SCHEMA_VERSION` of them.
-UPGRADES: tuple[Callable[[Schema], None], ...] = (Schema._from_version_0,)
+UPGRADES: tuple[Callable[[Schema], None], ...] = (Schema._from_version_0, Schema._from_version_1)

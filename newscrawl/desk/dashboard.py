@@ -185,14 +185,16 @@ CANNED_QUERIES: dict[str, dict[str, str]] = {
     "search": {
         "title": "Full-text search",
         "description": (
-            'FTS5 syntax: words, "a phrase", OR, NOT, prefix*. Best match first, with the matched words highlighted; '
-            "section is optional."
+            'FTS5 syntax: words, "a phrase", OR, NOT, prefix*; Arabic with or without its marks and whatever the '
+            "alef, Latin letters with or without accents. Best match first, with the matched words highlighted; "
+            "section and edition are optional."
         ),
         "sql": (
-            "SELECT a.url, a.headline, a.published_at, a.section,\n"
+            "SELECT a.url, a.edition, a.headline, a.published_at, a.section,\n"
             "  snippet(articles_fts, -1, '<mark>', '</mark>', ' … ', 24) AS snippet\n"
             "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid\n"
-            "WHERE articles_fts MATCH coalesce(nullif(:q, ''), '\"\"') AND (:section = '' OR a.section = :section)\n"
+            "WHERE articles_fts MATCH search_form(coalesce(nullif(:q, ''), '\"\"')) AND (:section = '' OR a.section = :section)\n"
+            "  AND (:edition = '' OR a.edition = :edition)\n"
             "ORDER BY rank LIMIT 50"
         ),
     },

@@ -20,6 +20,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from newscrawl.archive import ArchiveError, read_only_uri
 from newscrawl.desk.terminal import fail, json_line, terminal_safe
+from newscrawl.textnorm import search_form
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -45,6 +46,10 @@ class QueryError(ValueError):
     """A search query that FTS5 cannot parse; the message says why."""
 
 
+class EditionError(ValueError):
+    """An ``--edition`` the archive holds no article of; the message names the editions it holds."""
+
+
 def parse_day(value: str) -> date:
     """A ``--since``/``--until`` value, ``YYYY-MM-DD``, as a date; raises ``ValueError`` with a
     message fit for the user otherwise."""
@@ -60,12 +65,13 @@ def parse_day(value: str) -> date:
 class ArticleFilter:
     """Which articles a command looks at: published from ``since`` to ``until`` (both included,
     each optional, by the date the site gives in its own time zone) in ``section`` (the site's
-    name for it, any letter case). Without a date bound, articles without a publication date count
-    too; with one, they do not."""
+    name for it, any letter case) of ``edition`` (its code: ``en``, ``ar``, ``es``). Without a
+    date bound, articles without a publication date count too; with one, they do not."""
 
     since: date | None = None
     until: date | None = None
     section: str | None = None
+    edition: str | None = None
 
     def __post_init__(self) -> None:
         if self.since and self.until and self.since > self.until:
@@ -85,6 +91,9 @@ class ArticleFilter:
         if self.section is not None:
             conditions.append(f"{table}.section = ? COLLATE NOCASE")
             params.append(self.section)
+        if self.edition is not None:
+            conditions.append(f"{table}.edition = ?")
+            params.append(self.edition)
         return " AND ".join(conditions) or "1", params
 
 
@@ -109,46 +118,79 @@ def has_articles_table(con: sqlite3.Connection) -> bool:
     return con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles'").fetchone() is not None
 
 
+def archive_editions(con: sqlite3.Connection) -> list[str]:
+    """The editions the archive's articles are of, in order."""
+    if not has_articles_table(con):
+        return []
+    return [row[0] for row in con.execute("SELECT DISTINCT edition FROM articles WHERE edition IS NOT NULL ORDER BY 1")]
+
+
+def check_edition(path: str | Path, edition: str) -> None:
+    """Raise :class:`EditionError` when the archive at ``path`` holds no article of ``edition``;
+    return when it does, or when there is no archive to read (the command then says so)."""
+    try:
+        con = connect_readonly(path)
+    except ArchiveError:
+        return
+    with closing(con):
+        editions = archive_editions(con)
+    if edition not in editions:
+        held = f"its editions: {', '.join(editions)}" if editions else "it holds no article yet"
+        raise EditionError(f"no article of edition {edition!r} in {path} ({held})")
+
+
 # --- stats --------------------------------------------------------------------------------------
 
 
-def archive_stats(path: str | Path) -> dict[str, Any]:
-    """What the archive at ``path`` holds; returns the dict ``newscrawl stats --json`` prints:
-    ``articles`` (total), ``by_content_type``, ``by_section`` and ``by_edition`` (name to count,
+def archive_stats(path: str | Path, edition: str | None = None) -> dict[str, Any]:
+    """What the archive at ``path`` holds, or of it the articles of ``edition`` (their versions,
+    tags and the edition's ticker lines; the runs stay the archive's); returns the dict
+    ``newscrawl stats --json`` prints: ``edition`` (``null`` for all), ``articles`` (total), ``by_content_type``, ``by_section`` and ``by_edition`` (name to count,
     largest first; an article without one counts under ``""``), ``first_published`` and
     ``last_published`` (as stored, ordered in time across offsets), ``versions`` (earlier texts
     kept), ``revised_articles`` (articles with one or more), ``ticker_lines`` (distinct lines),
     ``tags`` (distinct), ``runs`` (crawl runs) and ``last_run`` (the latest crawl run's ``id``,
     ``spider``, ``status``, ``started_at``, ``finished_at`` and counts, or ``None``). Raises
     :class:`ArchiveError` when there is no archive to read."""
+    # An edition's articles, and its rows of the tables that count its articles' things.
+    mine = "edition = :edition" if edition is not None else "1"
+    of_mine = f"article_id IN (SELECT id FROM articles WHERE {mine})" if edition is not None else "1"
+    counted = {
+        "versions": ("article_versions", f"SELECT count(*) FROM article_versions WHERE {of_mine}"),
+        "ticker_lines": ("breaking", f"SELECT count(*) FROM breaking WHERE {mine}"),
+        "tags": ("tags", "SELECT count(*) FROM tags" if edition is None else
+                 f"SELECT count(DISTINCT tag_id) FROM article_tags WHERE {of_mine}"),
+        "runs": ("crawl_runs", "SELECT count(*) FROM crawl_runs"),
+    }  # fmt: skip
+    bound = {"edition": edition}
     with closing(connect_readonly(path)) as con:
         tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        stats: dict[str, Any] = {"db": str(path), "articles": 0}
+        stats: dict[str, Any] = {"db": str(path), "edition": edition, "articles": 0}
         if "articles" in tables:
-            stats["articles"] = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+            stats["articles"] = con.execute(f"SELECT count(*) FROM articles WHERE {mine}", bound).fetchone()[0]
             for key, column in (("by_content_type", "content_type"), ("by_section", "section"), ("by_edition", "edition")):
                 rows = con.execute(
-                    f"SELECT coalesce({column}, ''), count(*) AS n FROM articles GROUP BY 1 ORDER BY n DESC, 1"
+                    f"SELECT coalesce({column}, ''), count(*) AS n FROM articles WHERE {mine} GROUP BY 1 ORDER BY n DESC, 1",
+                    bound,
                 ).fetchall()
                 stats[key] = dict(rows)
             span = con.execute(
-                "SELECT (SELECT published_at FROM articles WHERE julianday(published_at) IS NOT NULL"
+                f"SELECT (SELECT published_at FROM articles WHERE julianday(published_at) IS NOT NULL AND {mine}"
                 "        ORDER BY julianday(published_at) LIMIT 1),"
-                "       (SELECT published_at FROM articles WHERE julianday(published_at) IS NOT NULL"
-                "        ORDER BY julianday(published_at) DESC LIMIT 1)"
+                f"       (SELECT published_at FROM articles WHERE julianday(published_at) IS NOT NULL AND {mine}"
+                "        ORDER BY julianday(published_at) DESC LIMIT 1)",
+                bound,
             ).fetchone()
             stats["first_published"], stats["last_published"] = span[0], span[1]
-            stats["revised_articles"] = con.execute("SELECT count(*) FROM articles WHERE version > 1").fetchone()[0]
+            stats["revised_articles"] = con.execute(
+                f"SELECT count(*) FROM articles WHERE version > 1 AND {mine}", bound
+            ).fetchone()[0]
         else:
             stats.update(by_content_type={}, by_section={}, by_edition={}, first_published=None, last_published=None)
             stats["revised_articles"] = 0
-        for key, table in (
-            ("versions", "article_versions"),
-            ("ticker_lines", "breaking"),
-            ("tags", "tags"),
-            ("runs", "crawl_runs"),
-        ):
-            stats[key] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] if table in tables else 0
+        for key, (table, sql) in counted.items():
+            readable = table in tables and (edition is None or "articles" in tables)
+            stats[key] = con.execute(sql, bound).fetchone()[0] if readable else 0
         stats["last_run"] = None
         if "crawl_runs" in tables:
             columns = [row[1] for row in con.execute("PRAGMA table_info(crawl_runs)")]
@@ -170,9 +212,10 @@ def format_stats(stats: dict[str, Any], width: int = WIDTH) -> str:
     article yet``."""
     if not stats["articles"]:
         return f"archive {stats['db']} holds no article yet"
+    edition = stats.get("edition")
     span = f"{_moment(stats['first_published'])} to {_moment(stats['last_published'])}" if stats["first_published"] else "no date"
     lines = [
-        ("archive", stats["db"]),
+        ("archive", stats["db"] + (f", edition {edition}" if edition else "")),
         ("articles", f"{stats['articles']:,}"),
         ("published", span),
         ("versions", f"{stats['versions']:,} earlier texts of {stats['revised_articles']:,} revised articles"),
@@ -267,7 +310,10 @@ def search(path: str | Path, query: str, where: ArticleFilter | None = None, lim
     """The articles of the archive at ``path`` that match the FTS5 ``query`` (its full syntax:
     words, ``"phrases"``, ``prefix*``, ``AND``/``OR``/``NOT``, ``NEAR``, ``headline:word``) in
     their headline, lead or body, best first by bm25 (headline matches weigh most), at most
-    ``limit``, among the articles ``where`` selects (all by default). Raises :class:`QueryError` for a query FTS5 cannot parse and
+    ``limit``, among the articles ``where`` selects (all by default). The query is matched in its
+    search form (:func:`newscrawl.textnorm.search_form`), as the index holds the text's: with or
+    without Arabic marks, whatever the alef, ``educacion`` or ``educación``; the snippets show the
+    text as written. Raises :class:`QueryError` for a query FTS5 cannot parse and
     :class:`ArchiveError` when there is no archive to read."""
     condition, params = (where or ArticleFilter()).where("a")
     weights = ", ".join(str(w) for w in _WEIGHTS)
@@ -281,7 +327,7 @@ def search(path: str | Path, query: str, where: ArticleFilter | None = None, lim
         if not has_articles_table(con):
             return []
         try:
-            rows = con.execute(sql, [query, *params, limit]).fetchall()
+            rows = con.execute(sql, [search_form(query), *params, limit]).fetchall()
         except sqlite3.OperationalError as exc:
             if _BAD_QUERY.search(str(exc)):
                 raise QueryError(f"cannot search for {query!r}: {exc}") from None
@@ -332,11 +378,11 @@ def _one_line(text: str | None) -> str:
 # --- the commands -------------------------------------------------------------------------------
 
 
-def stats_command(db: Path, *, as_json: bool = False, out: IO[str] = sys.stdout) -> int:
-    """``newscrawl stats``: print what the archive holds; returns the exit status (1 when
-    there is no archive to read)."""
+def stats_command(db: Path, *, edition: str | None = None, as_json: bool = False, out: IO[str] = sys.stdout) -> int:
+    """``newscrawl stats``: print what the archive holds (of ``edition``: see :func:`archive_stats`);
+    returns the exit status (1 when there is no archive to read)."""
     try:
-        stats = archive_stats(db)
+        stats = archive_stats(db, edition)
     except ArchiveError as exc:
         return fail("stats", exc, 1)
     print(json_line(stats) if as_json else format_stats(stats), file=out)

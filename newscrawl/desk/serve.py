@@ -22,8 +22,10 @@ from newscrawl.archive import can_write
 from newscrawl.desk.dashboard import CANNED_QUERIES, DASHBOARD, dashboard_config
 from newscrawl.desk.schema_docs import RELATIONS, column_descriptions, json_columns, plain
 from newscrawl.desk.terminal import fail
+from newscrawl.textnorm import search_form
 
 if TYPE_CHECKING:
+    import sqlite3
     from pathlib import Path
     from types import FrameType
 
@@ -112,6 +114,32 @@ def render_cell(value: object, column: str, table: str | None, database: str, da
     if isinstance(data, list) and all(isinstance(item, str) for item in data):
         return Markup(escape(", ".join(data)))
     return Markup('<pre style="white-space: pre-wrap">{}</pre>').format(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+# Arabic text reads right to left: every cell of a page's table of rows (a table, a row, a query's
+# results, the search's snippets) takes its direction from its own text, as ``dir="auto"`` says.
+# Datasette's templates have no hook for a cell's attributes, so the page sets them when loaded.
+_CELL_DIRECTION = 'document.querySelectorAll("table.rows-and-columns td").forEach((cell) => { cell.dir = "auto"; });'
+
+
+@hookimpl
+def extra_body_script() -> str:
+    """Datasette hook: the script at the end of every page, which gives each cell of its table of
+    rows ``dir="auto"``."""
+    return _CELL_DIRECTION
+
+
+# Last, after Datasette's own escape_fts, which this one replaces.
+@hookimpl(trylast=True)
+def prepare_connection(conn: sqlite3.Connection) -> None:
+    """Datasette hook: the SQL function ``search_form`` (:func:`newscrawl.textnorm.search_form`,
+    which the canned ``search`` query matches in), and the articles' search box matching the
+    search form of what is typed, as ``newscrawl search`` does (Datasette's ``escape_fts`` applied
+    after it)."""
+    from datasette.utils import escape_fts  # noqa: PLC0415 (imported when serving: heavy)
+
+    conn.create_function("search_form", 1, search_form, deterministic=True)
+    conn.create_function("escape_fts", 1, lambda query: escape_fts(search_form(query)), deterministic=True)
 
 
 def make_datasette(path: Path) -> Datasette:
