@@ -12,6 +12,7 @@ from newscrawl.extract.newspage import NewsPage
 from newscrawl.loaders import LoadContext, load_article
 from newscrawl.pool import WorkerPool
 from newscrawl.sites.generic import PROFILE as GENERIC
+from newscrawl.sites.profile import PageContext
 from newscrawl.urls import HostMap, origin
 
 if TYPE_CHECKING:
@@ -77,11 +78,8 @@ def news_article(
     ``profile`` (the generic ones for a site without a profile), then what its sitemap or feed
     ``hints`` say where the page says nothing; its edition is the language the page declares,
     else the context's (the profile's edition). ``None`` when the page holds no article."""
-    article = profile.article_page(
-        page,
-        fallback={"published": [hints.published] if hints.published else []},
-        edition=profile.editions.get(context.edition),
-    )
+    fallback = {"published": [hints.published] if hints.published else []}
+    article = profile.article_page(page, PageContext(fallback=fallback, edition=profile.editions.get(context.edition)))
     if not article.is_article():
         return None
     item = apply_hints(load_article(article, context, section_hint=section), hints)

@@ -23,6 +23,7 @@ from newscrawl.extract.text import text_of
 from newscrawl.extraction import news_article
 from newscrawl.loaders import LoadContext, load_article, load_ticker
 from newscrawl.sites import registry
+from newscrawl.sites.profile import PageContext
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -107,7 +108,7 @@ def read_page(job: PageJob, seen: set[tuple[str, str, str]] | None = None) -> Pa
     assert page is not None  # an HtmlResponse is a text response
     profile = registry.by_name(job.site)
     work = PageWork(ticker=load_ticker(profile.ticker_lines(page), job.context, seen_at=utcnow()))
-    article = profile.article_page(page, regions=job.regions, edition=profile.editions.get(job.context.edition))
+    article = profile.article_page(page, PageContext(job.regions, edition=profile.editions.get(job.context.edition)))
     if job.kind == "article":
         if article.is_article():
             work.article = load_article(article, job.context, section_hint=job.section_hint)

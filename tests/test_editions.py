@@ -18,6 +18,7 @@ from newscrawl.sites.almayadeen import urls
 from newscrawl.sites.almayadeen.editions import EDITIONS
 from newscrawl.sites.almayadeen.page import ArticlePage, menu_links
 from newscrawl.sites.almayadeen.profile import PROFILE
+from newscrawl.sites.profile import PageContext
 from newscrawl.warc import Exchange
 from newscrawl.words import ENGLISH
 
@@ -188,7 +189,7 @@ AR_PAGE = """<html lang="ar" dir="rtl"><head><title>عنوان الخبر | ال
 
 
 def _article(html: str, url: str, edition: Any, fetched: datetime) -> dict[str, Any]:
-    page = PROFILE.article_page(Page.from_html(html, url), edition=edition)
+    page = PROFILE.article_page(Page.from_html(html, url), PageContext(edition=edition))
     assert isinstance(page, ArticlePage)
     context = LoadContext.for_edition(edition)
     context = LoadContext(context.hosts, context.edition, context.timezone, context.site_names, context.words, fetched)

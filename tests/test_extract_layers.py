@@ -15,6 +15,7 @@ from newscrawl.extract.document import Page
 from newscrawl.loaders import LoadContext, load_article
 from newscrawl.sites.almayadeen.editions import EDITIONS
 from newscrawl.sites.almayadeen.page import ArticlePage, menu_links, ticker_lines
+from newscrawl.sites.profile import PageContext
 from newscrawl.urls import HostMap
 
 EN = "https://english.almayadeen.net"
@@ -74,7 +75,7 @@ GENERIC = """<article><h1>Headline from a bare h1</h1>
 
 def extract(head: str, body: str, url: str = URL, regions: dict[str, str] | None = None) -> dict[str, Any]:
     html = f"<html><head><title>Document title | Al Mayadeen English</title>{head}</head><body>{body}</body></html>"
-    page = ArticlePage(Page.from_html(html, url), regions=regions or {})
+    page = ArticlePage(Page.from_html(html, url), PageContext(regions or {}))
     return asdict(load_article(page, CONTEXT, section_hint="Hinted"))
 
 

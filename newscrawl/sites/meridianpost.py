@@ -13,11 +13,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from newscrawl.extract.newspage import NewsPage
-from newscrawl.sites.profile import Edition, SiteProfile
+from newscrawl.sites.profile import NO_CONTEXT, Edition, PageContext, SiteProfile
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
-
     from newscrawl.extract.document import Page
 
 
@@ -37,15 +35,8 @@ class MeridianPost(SiteProfile):
     default_edition = "en"
     expected_fields = ("headline", "authors", "published_at", "lead", "body", "tags")
 
-    def article_page(
-        self,
-        page: Page,
-        *,
-        regions: dict[str, str] | None = None,
-        fallback: Mapping[str, Sequence[str]] | None = None,
-        edition: Edition | None = None,
-    ) -> NewsPage:
-        return MeridianPage(page, fallback=fallback)
+    def article_page(self, page: Page, context: PageContext = NO_CONTEXT) -> NewsPage:
+        return MeridianPage(page, context.fallback)
 
 
 PROFILE = MeridianPost()

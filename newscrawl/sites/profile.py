@@ -12,7 +12,7 @@ is one module that subclasses it and one line in :mod:`newscrawl.sites.registry`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Literal
 from urllib.parse import urlsplit
 
@@ -79,6 +79,22 @@ class TickerLine:
     text: str
     #: Absolute URL its link leads to, ``None`` when it links nowhere.
     href: str | None
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What the crawl knows of an article page beyond its HTML (:meth:`SiteProfile.article_page`)."""
+
+    #: Region listing paths → the labels the site's menus give them, as the crawl learnt them.
+    regions: Mapping[str, str] = field(default_factory=dict)
+    #: Values from a sitemap or feed for fields the page does not state, e.g. ``{"published": [...]}``.
+    fallback: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    #: The edition the page is of (its words); ``None``: the profile's default edition.
+    edition: Edition | None = None
+
+
+#: No more than the page itself.
+NO_CONTEXT = PageContext()
 
 
 class SiteProfile:
@@ -168,16 +184,7 @@ class SiteProfile:
         """The lines of the page's breaking-news ticker, in order (none on most sites)."""
         return []
 
-    def article_page(
-        self,
-        page: Page,
-        *,
-        regions: dict[str, str] | None = None,
-        fallback: Mapping[str, Sequence[str]] | None = None,
-        edition: Edition | None = None,
-    ) -> NewsPage:
-        """The article page object: the generic layers, with what this site adds in front.
-        ``regions``: region listing paths → menu labels learnt by the crawl; ``fallback``:
-        values from a sitemap or feed for fields the page does not state; ``edition``: the
-        edition the page is of (its words), the default edition's when ``None``."""
-        return NewsPage(page, fallback=fallback, words=edition.words if edition else ENGLISH)
+    def article_page(self, page: Page, context: PageContext = NO_CONTEXT) -> NewsPage:
+        """The article page object: the generic layers, with what this site adds in front, read
+        with what the crawl knows of the page (``context``)."""
+        return NewsPage(page, context.fallback, context.edition.words if context.edition else ENGLISH)

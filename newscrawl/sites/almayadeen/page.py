@@ -29,10 +29,10 @@ from newscrawl.extract.text import text_of
 from newscrawl.processors import clean_text, split_keywords
 from newscrawl.sites.almayadeen.editions import EDITIONS
 from newscrawl.sites.almayadeen.urls import EDITIONS_WITH_PATH_IDS, content_type_of, page_kind, path_and_query, post_id_of
-from newscrawl.sites.profile import Edition, MenuLink, TickerLine
+from newscrawl.sites.profile import NO_CONTEXT, Edition, MenuLink, PageContext, TickerLine
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping, Sequence
+    from collections.abc import Iterator
 
     from lxml.html import HtmlElement
 
@@ -218,21 +218,15 @@ class ArticlePage(NewsPage):
     """The raw fields of an Al Mayadeen article page: the generic layers, with the site's CMS
     metadata block in front of them and its selectors before the generic DOM heuristics.
 
-    ``regions`` maps region listing paths (``/regions/palestine``) to the labels the homepage
-    menus give them; the spider passes what it discovered, in front of the regions the
-    ``edition``'s words name (English: none, the labels are learnt).
+    The context's ``regions`` map region listing paths (``/regions/palestine``) to the labels
+    the homepage menus give them; the spider passes what it discovered, in front of the regions
+    the ``edition``'s words name (English: none, the labels are learnt).
     """
 
-    def __init__(
-        self,
-        page: Page,
-        regions: dict[str, str] | None = None,
-        fallback: Mapping[str, Sequence[str]] | None = None,
-        edition: Edition | None = None,
-    ) -> None:
-        self.edition = edition or EDITIONS["en"]
-        super().__init__(page, fallback, self.edition.words)
-        self.regions = {**dict(self.words.regions), **(regions or {})}
+    def __init__(self, page: Page, context: PageContext = NO_CONTEXT) -> None:
+        self.edition = context.edition or EDITIONS["en"]
+        super().__init__(page, context.fallback, self.edition.words)
+        self.regions = {**dict(self.words.regions), **context.regions}
         self._region_names = self.words.all_region_names()
 
     @cached_property

@@ -8,11 +8,9 @@ from typing import TYPE_CHECKING, cast
 from newscrawl.sites.almayadeen import page as pages
 from newscrawl.sites.almayadeen import urls
 from newscrawl.sites.almayadeen.editions import EDITIONS
-from newscrawl.sites.profile import SiteProfile
+from newscrawl.sites.profile import NO_CONTEXT, PageContext, SiteProfile
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
-
     from newscrawl.extract.document import Page
     from newscrawl.sites.profile import Edition, MenuLink, PageKind, TickerLine
 
@@ -55,15 +53,8 @@ class AlMayadeen(SiteProfile):
     def ticker_lines(self, page: Page) -> list[TickerLine]:
         return pages.ticker_lines(page)
 
-    def article_page(
-        self,
-        page: Page,
-        *,
-        regions: dict[str, str] | None = None,
-        fallback: Mapping[str, Sequence[str]] | None = None,
-        edition: Edition | None = None,
-    ) -> pages.ArticlePage:
-        return pages.ArticlePage(page, regions=regions, fallback=fallback, edition=edition)
+    def article_page(self, page: Page, context: PageContext = NO_CONTEXT) -> pages.ArticlePage:
+        return pages.ArticlePage(page, context)
 
 
 PROFILE = AlMayadeen()
