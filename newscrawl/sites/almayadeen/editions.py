@@ -1,8 +1,18 @@
-"""Al Mayadeen's editions and the words each speaks: hosts, languages, time zone, site names,
-labels, counters, month names, sections and regions (English from the site notes, Arabic and
-Spanish from the pages seen of those editions)."""
+"""Al Mayadeen's editions: hosts, languages, time zone, site names, and the words each speaks
+(labels, counters, month names, sections and regions), kept as data in ``words.toml`` beside
+this module (English from the site notes, Arabic and Spanish from the pages seen of those
+editions)."""
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
 
 from newscrawl import dates
 from newscrawl.sites.profile import Edition
@@ -13,63 +23,37 @@ SITE_NAMES = ("Al Mayadeen English", "Al Mayadeen Español", "Al Mayadeen", "ا�
 #: Displayed times carry no offset; they are Beirut local time.
 TIMEZONE = "Asia/Beirut"
 
-_ENGLISH = Words(
-    ticker_labels=("Breaking", "Breaking News"),
-    region_names=("Africa", "Asia", "Asia-Pacific", "Europe", "Latin America", "MENA", "Palestine", "US & Canada"),
-)
-_ARABIC = Words(
-    source_labels=("المصدر", "مصدر"),
-    byline_prefixes=("بقلم", "كتب", "كتبت", *ENGLISH.byline_prefixes),
-    shares=("مشاركة", "مشاركات"),
-    views=("مشاهدة", "مشاهدات"),
-    read_time=("دقائق قراءة", "دقيقة قراءة"),
-    read_time_one=("دقيقة قراءة",),
-    ticker_labels=("عاجل",),
-    months=dates.ARABIC,
-    weekdays=dates.ARABIC_WEEKDAYS,
-    sections=(
-        ("/news/politics", "سياسة"), ("/news/economic", "اقتصاد"), ("/news/sport", "رياضة"),
-        ("/news/culture", "ثقافة وفنون"), ("/news/health", "صحة"), ("/news/technology", "تكنولوجيا"),
-        ("/articles/opinion", "رأي"), ("/articles/analysis", "تحليل"), ("/tv-reports", "تقارير مصورة"),
-    ),
-    regions=(
-        ("/regions/palestine", "فلسطين"), ("/regions/lebanon", "لبنان"), ("/regions/syria", "سوريا"),
-        ("/regions/iraq", "العراق"), ("/regions/yemen", "اليمن"), ("/regions/iran", "إيران"), ("/regions/gulf", "الخليج"),
-        ("/regions/egypt", "مصر"), ("/regions/maghreb", "المغرب العربي"), ("/regions/africa", "أفريقيا"),
-        ("/regions/asia", "آسيا"), ("/regions/europe", "أوروبا"), ("/regions/latin-america", "أميركا اللاتينية"),
-        ("/regions/north-america", "أميركا الشمالية"),
-    ),
-)  # fmt: skip
-_SPANISH = Words(
-    source_labels=("fuente", "fuentes"),
-    byline_prefixes=ENGLISH.byline_prefixes,
-    byline_lead_ins=("escrito", "publicado"),
-    shares=("compartido", "compartidos", "compartir"),
-    views=("visualización", "visualizaciones", "visualizacion"),
-    read_time=("min de lectura", "mins de lectura", "minuto de lectura", "minutos de lectura"),
-    ticker_labels=("Última Hora", "Ultima Hora", "Urgente"),
-    months=dates.SPANISH,
-    weekdays=dates.SPANISH_WEEKDAYS,
-    sections=(
-        ("/noticias/politica", "Política"), ("/noticias/cultura", "Cultura y Arte"), ("/noticias/deportes", "Deportes"),
-        ("/noticias/salud", "Salud"), ("/noticias/tecnologia", "Tecnología"), ("/noticias/medio-ambiente", "Medio Ambiente"),
-        ("/articulos", "Artículos"), ("/articulos-exclusivos", "Artículos Exclusivos"), ("/entrevistas", "Entrevistas"),
-        ("/a-profundidad", "A Profundidad"),
-    ),
-    regions=(
-        ("/regiones/medio-oriente", "Medio Oriente"), ("/regiones/america-latina", "América Latina"),
-        ("/regiones/eeuu-canada", "EE.UU.-Canadá"), ("/regiones/europa", "Europa"), ("/regiones/africa", "África"),
-        ("/regiones/asia", "Asia"), ("/regiones/oceania", "Oceanía"),
-    ),
-)  # fmt: skip
+#: The month and weekday names a ``calendar`` of words.toml names.
+_CALENDARS = {"arabic": (dates.ARABIC, dates.ARABIC_WEEKDAYS), "spanish": (dates.SPANISH, dates.SPANISH_WEEKDAYS)}
+
+
+def _words(table: dict[str, Any]) -> Words:
+    """An edition's :class:`Words` from its table of ``words.toml``."""
+    values = dict(table)
+    months, weekdays = _CALENDARS[values.pop("calendar")] if "calendar" in values else ((), ())
+    own = tuple(values.pop("byline_prefixes", ()))
+    return Words(
+        **{name: tuple(value) for name, value in values.items() if name not in ("sections", "regions")},
+        byline_prefixes=(*own, *(prefix for prefix in ENGLISH.byline_prefixes if prefix not in own)),
+        months=months,
+        weekdays=weekdays,
+        sections=tuple(values.get("sections", {}).items()),
+        regions=tuple(values.get("regions", {}).items()),
+    )
+
+
+_WORDS = {
+    code: _words(table)
+    for code, table in tomllib.loads((Path(__file__).parent / "words.toml").read_text(encoding="utf-8")).items()
+}
 
 #: The editions, by code.
 EDITIONS: dict[str, Edition] = {
-    "en": Edition("en", "https://english.almayadeen.net", "en", TIMEZONE, SITE_NAMES, words=_ENGLISH),
+    "en": Edition("en", "https://english.almayadeen.net", "en", TIMEZONE, SITE_NAMES, words=_WORDS["en"]),
     "ar": Edition(
-        "ar", "https://www.almayadeen.net", "ar", TIMEZONE, ("قناة الميادين", "الميادين نت", "الميادين"), "rtl", _ARABIC
+        "ar", "https://www.almayadeen.net", "ar", TIMEZONE, ("قناة الميادين", "الميادين نت", "الميادين"), "rtl", _WORDS["ar"]
     ),
     "es": Edition(
-        "es", "https://espanol.almayadeen.net", "es", TIMEZONE, ("Red El Mayadeen", "Al Mayadeen Español"), words=_SPANISH
+        "es", "https://espanol.almayadeen.net", "es", TIMEZONE, ("Red El Mayadeen", "Al Mayadeen Español"), words=_WORDS["es"]
     ),
 }
