@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from newscrawl.archive import Archive
 from newscrawl.mirror.server import MirrorProcess
 from newscrawl.warc import SUFFIX, default_warc_dir
 
@@ -113,6 +114,19 @@ def archive(mirror: Server, tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("archive") / "archive.db"
     result = crawl(mirror.base_url, db)
     assert result.returncode == 0, result.stderr[-3000:]
+    return db
+
+
+@pytest.fixture(scope="module")
+def editions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An archive of the three editions (:data:`tests.test_desk_editions.ARTICLES`): one article
+    each, the English one the seed's."""
+    from tests.test_desk_editions import ARTICLES, FETCHED  # noqa: PLC0415 - a test module's data, imported when used
+
+    db = tmp_path_factory.mktemp("editions") / "archive.db"
+    archive = Archive(db)
+    archive.store_articles(ARTICLES, FETCHED)
+    archive.close()
     return db
 
 

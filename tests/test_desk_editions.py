@@ -51,16 +51,6 @@ ARTICLES = [
 ]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def editions(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An archive of the three editions: one article each, the English one the seed's."""
-    db = tmp_path_factory.mktemp("editions") / "archive.db"
-    archive = Archive(db)
-    archive.store_articles(ARTICLES, FETCHED)
-    archive.close()
-    return db
-
-
 def newscrawl(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "newscrawl.cli", *args], capture_output=True, text=True, timeout=60, check=False)
 

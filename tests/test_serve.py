@@ -22,7 +22,7 @@ from newscrawl.desk.serve import make_datasette, metadata
 from newscrawl.textnorm import search_form
 from tests.conftest import PROJECT, connect
 from tests.test_archive import article
-from tests.test_desk_editions import ARTICLES, FETCHED, GAZA_AR, SCHOOLS_ES
+from tests.test_desk_editions import ARTICLES, GAZA_AR, SCHOOLS_ES
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -153,16 +153,6 @@ def test_search_query_ranks_the_seed_first_with_a_highlighted_snippet(archive: P
     assert "<mark>pharisaism</mark>" in rows[0]["snippet"]
     assert canned(archive, "search", q="pharisaism", section="Opinion") == []
     assert canned(archive, "search") == []  # no query yet: no rows, no error
-
-
-@pytest.fixture(scope="module")
-def editions(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An archive of the three editions (tests.test_desk_editions.ARTICLES), named ``archive``."""
-    db = tmp_path_factory.mktemp("editions") / "archive.db"
-    archive = Archive(db)
-    archive.store_articles(ARTICLES, FETCHED)
-    archive.close()
-    return db
 
 
 @pytest.mark.parametrize(
