@@ -9,7 +9,7 @@ the profile knows a site's words. All matching is case-insensitive.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class Words:
     #: Listing paths of its regions → their labels (``/regiones/europa`` → ``Europa``).
     regions: tuple[tuple[str, str], ...] = ()
     #: Region labels of its menus, for a menu link whose path does not say it is a region.
-    region_names: tuple[str, ...] = field(default=())
+    region_names: tuple[str, ...] = ()
 
     def all_region_names(self) -> frozenset[str]:
         """Every region label, case-folded: :attr:`region_names` and the labels of :attr:`regions`."""
