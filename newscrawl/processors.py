@@ -257,7 +257,13 @@ def parse_read_time(value: str | int | None, words: Words = ENGLISH) -> int | No
 
 # A credit is the last bracketed group of a caption: "... 2023 (AP Photo/Mohammed Dahman)"; one
 # without letters is part of the text: "Full video (1:02:45)".
-_TRAILING_CREDIT = re.compile(r"^(?P<text>.*?)[\s.,;:]*[(\[](?P<credit>[^()\[\]]*[^\W\d_][^()\[\]]*)[)\]]\s*\.?\s*$", re.S)
+_TRAILING_CREDIT = re.compile(r"^(?P<text>.*?)[\s,;:]*[(\[](?P<credit>[^()\[\]]*[^\W\d_][^()\[\]]*)[)\]]\s*\.?\s*$", re.S)
+# A bracketed part of a series is the title's, not a credit: "... Naim Qassem (Parte 2)".
+_SERIES_PART = re.compile(
+    r"^(?:part|parte|partie|teil|deel|episode|episodio|épisode|folge|chapter|capítulo|chapitre|kapitel|الجزء|الحلقة)"
+    r"\s*[\divxlc٠-٩]+$",
+    re.IGNORECASE,
+)
 _CREDIT_LABEL = re.compile(
     r"^(?:(?:photo|image|picture)\s+)?(?:photo|foto|bild|image|picture|credit|credits|source)\s*[:：]\s*", re.I
 )
@@ -276,7 +282,7 @@ def clean_credit(value: str | None) -> str | None:
 # "... Credit: Oliver Lane", "... Photo by Jane Doe", "... Foto: AFP", in the languages of the
 # news the crawler reads ("Фото: Дмитрий Азаров", "Ảnh: Bệnh viện cung cấp").
 _MARKED_CREDIT = re.compile(
-    r"^(?P<text>.*?)[\s.,;:|—–-]*(?:(?:©|\(c\)|copyright)\s*|\b(?:(?:photo|image|picture)\s+)?(?:photo|foto|bild|image|picture|"
+    r"^(?P<text>.*?)[\s,;:|—–-]*(?:(?:©|\(c\)|copyright)\s*|\b(?:(?:photo|image|picture)\s+)?(?:photo|foto|bild|image|picture|"
     r"credit|credits|crédit|crédito|quelle|source|fotograf[ií]a|фото|ảnh|kuva|beeld|zdjęcie)s?\s*(?:by|:)\s*)"
     r"(?P<credit>[^©]{2,120}?)\s*\.?$",
     re.IGNORECASE | re.S,
@@ -296,6 +302,8 @@ def split_caption(value: str | None) -> tuple[str | None, str | None]:
     ``("... 2023", "AP Photo/Mohammed Dahman")``), or what follows a credit marker at the end
     (``"... © dpa | Jens Kalaene"``, ``"... Credit: Oliver Lane"``, ``"... Photo by Jane Doe"``),
     or a marked credit in front (``"BILD: SN/APA/X Text"``). A caption without one has no credit.
+    The text keeps its own punctuation (``"A crowd in Gaza. (AFP)"`` → ``"A crowd in Gaza."``), as
+    :func:`remove_credit` does for a credit marked up apart.
     """
     text = clean_text(value)
     if text is None:
@@ -305,7 +313,7 @@ def split_caption(value: str | None) -> tuple[str | None, str | None]:
         return clean_text(match.group("text")), clean_credit(match.group("credit"))
     for pattern in (_TRAILING_CREDIT, _MARKED_CREDIT):
         match = pattern.match(text)
-        if match:
+        if match and not (pattern is _TRAILING_CREDIT and _SERIES_PART.match(match.group("credit").strip())):
             caption = clean_text(match.group("text").rstrip(" -–—|,;:"))
             if caption or pattern is _MARKED_CREDIT:  # a marked credit alone is a credit, no caption
                 return caption, clean_credit(match.group("credit"))

@@ -159,7 +159,7 @@ def test_dom_rules(rule: str, body: str, field: str, expected: Any) -> None:
         (
             "copyright mark",
             "<figure><img src='/a.jpg'><figcaption>Ministers arrive. © dpa | Jan Meier</figcaption></figure>",
-            [{"text": "Ministers arrive", "credit": "dpa | Jan Meier"}],
+            [{"text": "Ministers arrive.", "credit": "dpa | Jan Meier"}],
         ),
         (
             "wordpress box",
