@@ -58,6 +58,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--verbose", action="store_true", help="log every request to standard error (a reset one with status 000)"
     )
     mirror.add_argument(
+        "--as-of",
+        type=_moment,
+        metavar="MOMENT",
+        help=(
+            "send MOMENT (ISO 8601 with its offset, e.g. 2025-08-01T12:00+03:00) as every reply's Date header: the pages "
+            "replayed as of the day they were taken (default: now)"
+        ),
+    )
+    mirror.add_argument(
         "--faults",
         type=Path,
         metavar="FILE",
@@ -306,6 +315,16 @@ def _article_url(value: str) -> str:
     return canonical(value.strip())
 
 
+def _moment(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an ISO 8601 time") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{value!r} has no offset (write +00:00 for UTC)")
+    return moment
+
+
 def _positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"{value!r} is not a positive whole number")
@@ -326,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``newscrawl`` console script."""
     args = build_parser().parse_args(argv)
     if args.command == "mirror":
-        return serve_mirror(args.root, args.host, args.port, verbose=args.verbose, faults=args.faults)
+        return serve_mirror(args.root, args.host, args.port, verbose=args.verbose, faults=args.faults, as_of=args.as_of)
     if args.command == "extract":
         return extract_batch(sys.stdin, sys.stdout) if args.batch else extract_file(args.file, args.url)
     if args.command == "runs":
@@ -457,12 +476,15 @@ def extract_batch(lines: TextIO, out: TextIO) -> int:
     return 0
 
 
-def serve_mirror(root: Path, host: str, port: int, *, verbose: bool = False, faults: Path | None = None) -> int:
-    """Serve ``root`` until SIGINT/SIGTERM, with the fault rules of the file ``faults``; print the
-    base URL first. Returns the exit status: 0, or 2 for a bad root, port or rule file."""
+def serve_mirror(
+    root: Path, host: str, port: int, *, verbose: bool = False, faults: Path | None = None, as_of: datetime | None = None
+) -> int:
+    """Serve ``root`` until SIGINT/SIGTERM, with the fault rules of the file ``faults``, its replies
+    dated ``as_of`` (default: now); print the base URL first. Returns the exit status: 0, or 2 for
+    a bad root, port or rule file."""
     try:
         rules = load_rules(faults) if faults is not None else []
-        mirror = Mirror(root, host, port, quiet=not verbose, faults=rules)
+        mirror = Mirror(root, host, port, quiet=not verbose, faults=rules, as_of=as_of)
     except (OSError, FileNotFoundError, FaultRuleError) as exc:
         return fail("mirror", exc, 2)
     stop = threading.Event()

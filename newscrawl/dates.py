@@ -4,13 +4,14 @@ and dates shown without a year.
 :func:`parse_displayed_date` reads ``30 أيار 2024 23:49``, ``الخميس، ٣٠ مايو ٢٠٢٤ ٢٣:٤٩``,
 ``23 de julio de 2025 19:20`` or ``23 Julio 19:20`` with the month names it is given (the
 tables here, as an edition's :attr:`newscrawl.words.Words.months` names them). Pure: the time
-of the fetch is a parameter.
+of the fetch is a parameter (:func:`http_date` reads it from the response's ``Date`` header).
 """
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -112,8 +113,9 @@ def parse_displayed_date(
 
     - from ``anchor``, the page's metadata date, when there is one: the year that puts the date
       nearest to it (the anchor's own year, except across a new year's night);
-    - else the latest such date not after ``fetched``, the time of the fetch (UTC now when
-      not given): 23 December read on 10 January is last year's.
+    - else the latest such date not after ``fetched``, when the page was sent (its ``Date``
+      header, :func:`http_date`; UTC now when not given): 23 December read on 10 January is
+      last year's.
 
     ``None`` when no date in these words is found, or it does not exist (30 February).
     """
@@ -173,3 +175,17 @@ def date_of(value: str | None) -> datetime | None:
     except ValueError:
         return None
     return parsed if isinstance(parsed, datetime) else datetime.combine(parsed, datetime.min.time())
+
+
+def http_date(value: str | bytes | None) -> datetime | None:
+    """An HTTP ``Date`` header (``Sat, 10 Jan 2026 08:00:00 GMT``) as an aware datetime: when the
+    server sent the page, the moment a date it shows without a year was written against.
+    ``None`` when there is none or it cannot be read."""
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    try:
+        moment = parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError):
+        return None
+    # an HTTP-date is GMT; an obsolete form without a zone still means it
+    return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment

@@ -13,8 +13,10 @@ from typing import Any, Literal
 #: Infographs, In Pictures.
 ContentType = Literal["news", "article", "video", "infograph", "gallery"]
 
-#: Where on an article page a related link was found.
-LinkKind = Literal["read_more", "related", "read_next", "most_read"]
+#: Where on an article page a related link was found: inline "Read more:" (``read_more``), a
+#: related, most-read or read-next box; ``edition``: the same article in another edition or
+#: language of the site (an ``hreflang`` alternate or a language link).
+LinkKind = Literal["read_more", "related", "read_next", "most_read", "edition"]
 
 
 @dataclass(frozen=True)
@@ -31,9 +33,10 @@ class Caption:
 
 @dataclass(frozen=True)
 class RelatedLink:
-    """A link from an article to another article of the edition."""
+    """A link from an article to another article of the edition, or to itself in another
+    edition (kind ``edition``)."""
 
-    #: Canonical URL of the linked article (on the edition's real host).
+    #: Canonical URL of the linked article (on its edition's real host).
     url: str
     #: Which block of the page the link sits in.
     kind: LinkKind

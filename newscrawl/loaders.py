@@ -12,7 +12,8 @@ import dataclasses
 import logging
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, cast, get_args
+from urllib.parse import urlsplit
 
 from itemloaders import ItemLoader
 from itemloaders.processors import Identity, MapCompose, TakeFirst
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_LINK_KINDS = frozenset({"read_more", "related", "read_next", "most_read"})
+_LINK_KINDS = frozenset(get_args(LinkKind))
 _ISO_LIKE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
 
 
@@ -45,7 +46,8 @@ class LoadContext:
     the end of titles, besides the names the page itself declares (``og:site_name``).
     ``words`` are the edition's labels, counters and month names (:class:`newscrawl.words.Words`).
     A displayed date without a year takes it from ``year_anchor`` (the page's metadata date),
-    else from ``fetched_at`` (now when not given): see :func:`newscrawl.dates.parse_displayed_date`.
+    else from ``fetched_at``, when the page was sent (now when not given; :meth:`at`): see
+    :func:`newscrawl.dates.parse_displayed_date`.
     """
 
     hosts: HostMap
@@ -67,6 +69,11 @@ class LoadContext:
             site_names=edition.site_names,
             words=edition.words,
         )
+
+    def at(self, sent: datetime | None) -> LoadContext:
+        """This context for a page sent at ``sent`` (its ``Date`` header, :func:`newscrawl.dates.http_date`);
+        itself when the moment is unknown (the page is read against now)."""
+        return self if sent is None else dataclasses.replace(self, fetched_at=sent)
 
 
 def _ctx(loader_context: dict[str, Any]) -> LoadContext:
@@ -146,12 +153,25 @@ def caption(raw: tuple[str | None, str | None, str | None], loader_context: dict
 
 
 def related_link(raw: tuple[str, str], loader_context: dict[str, Any]) -> RelatedLink | None:
-    """``(url, kind)`` → :class:`RelatedLink` on the edition's real host; other hosts dropped."""
+    """``(url, kind)`` → :class:`RelatedLink` on the edition's real host; other hosts dropped,
+    but for an ``edition`` link (:func:`sister_url`)."""
     url, kind = raw
-    real = edition_url(url, loader_context)
+    real = sister_url(url, loader_context) if kind == "edition" else edition_url(url, loader_context)
     if real is None or kind not in _LINK_KINDS:
         return None
     return RelatedLink(url=real, kind=cast("LinkKind", kind))
+
+
+def sister_url(value: str, loader_context: dict[str, Any]) -> str | None:
+    """The URL of an article in another edition, on any host (this crawl's in their archived
+    form); ``None`` for what is not an http(s) URL, and for an edition's homepage, which says
+    nothing about the article."""
+    url = clean_url(value)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or (parts.path in ("", "/") and not parts.query):
+        return None
+    hosts = _ctx(loader_context).hosts
+    return hosts.to_real(url) if hosts.on_site(url) else url
 
 
 def join_paragraphs(paragraphs: Iterable[str]) -> str | None:
@@ -220,7 +240,7 @@ def load_article(
         "published_raw": page.published_raw,
         "tags": page.tags,
         "captions": page.captions,
-        "related": page.related,
+        "related": lambda: [*page.related(), *((url, "edition") for url in page.edition_links())],
         "read_time_min": lambda: page.counters("read_time"),
         "share_count": lambda: page.counters("shares"),
         "view_count": lambda: page.counters("views"),

@@ -29,6 +29,7 @@ from newscrawl.warc import SUFFIX, default_warc_dir
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
+    from datetime import datetime
 
     from newscrawl.items import ArticleItem
 
@@ -42,10 +43,10 @@ OTHERSITE = FIXTURES / "othersite"
 Server = MirrorProcess
 
 
-def start_mirror(root: Path, *, log_requests: bool = False) -> Server:
+def start_mirror(root: Path, *, log_requests: bool = False, as_of: datetime | None = None) -> Server:
     """Start ``newscrawl mirror --port 0 --root ROOT`` (see :class:`MirrorProcess`)."""
     try:
-        return Server.start(root, log_requests=log_requests)
+        return Server.start(root, log_requests=log_requests, as_of=as_of)
     except RuntimeError as exc:
         pytest.fail(str(exc))
 

@@ -16,6 +16,7 @@ from newscrawl.dates import (
     SPANISH,
     SPANISH_WEEKDAYS,
     find_displayed_date,
+    http_date,
     parse_displayed_date,
     western_digits,
 )
@@ -156,3 +157,20 @@ def test_find_displayed_date_keeps_the_page_s_writing(
 
 def test_western_digits() -> None:
     assert western_digits("٣٠ أيار ٢٠٢٤، ٢٣:٤٩ ۱۲") == "30 أيار 2024, 23:49 12"
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("Fri, 01 Aug 2025 09:00:00 GMT", datetime(2025, 8, 1, 9, tzinfo=timezone.utc)),
+        (b"Fri, 01 Aug 2025 09:00:00 GMT", datetime(2025, 8, 1, 9, tzinfo=timezone.utc)),
+        # the obsolete asctime form has no zone: an HTTP-date is GMT
+        ("Fri Aug  1 09:00:00 2025", datetime(2025, 8, 1, 9, tzinfo=timezone.utc)),
+        ("Friday, 01-Aug-25 09:00:00 GMT", datetime(2025, 8, 1, 9, tzinfo=timezone.utc)),
+        ("yesterday", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_http_date(header: str | bytes | None, expected: datetime | None) -> None:
+    assert http_date(header) == expected

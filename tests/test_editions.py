@@ -12,6 +12,8 @@ import pytest
 from newscrawl import processors as p
 from newscrawl.extract.bylines import counter_pattern
 from newscrawl.extract.document import Page
+from newscrawl.extract.newspage import NewsPage
+from newscrawl.extraction import site_context
 from newscrawl.loaders import LoadContext, load_article
 from newscrawl.record.reextraction import fetch_time
 from newscrawl.sites.almayadeen import urls
@@ -219,14 +221,83 @@ def test_an_arabic_article_in_its_words() -> None:
     assert item["post_id"] is None  # an Arabic URL carries no id
 
 
+CRAWLED = datetime(2026, 1, 10, 8, 0, 3, tzinfo=timezone.utc)
+
+
 @pytest.mark.parametrize(
-    ("headers", "expected"),
+    ("headers", "fetched_at", "expected"),
     [
-        ([("Date", "Sat, 10 Jan 2026 08:00:00 GMT")], datetime(2026, 1, 10, 8, tzinfo=timezone.utc)),
-        ([("content-type", "text/html")], None),
-        ([("date", "not a date")], None),
+        ([("Date", "Sat, 10 Jan 2026 08:00:00 GMT")], CRAWLED, datetime(2026, 1, 10, 8, tzinfo=timezone.utc)),
+        # without a Date the crawl read it against its clock: the capture's time
+        ([("content-type", "text/html")], CRAWLED, CRAWLED),
+        ([("date", "not a date")], CRAWLED, CRAWLED),
+        ([("content-type", "text/html")], None, None),
     ],
 )
-def test_a_kept_page_is_read_against_its_fetch_time(headers: list[tuple[str, str]], expected: datetime | None) -> None:
+def test_a_kept_page_is_read_against_its_fetch_time(
+    headers: list[tuple[str, str]], fetched_at: datetime | None, expected: datetime | None
+) -> None:
     exchange = Exchange(url=ES_URL, status=200, headers=headers, body=b"")
-    assert fetch_time(exchange) == expected
+    assert fetch_time(exchange, fetched_at) == expected
+
+
+EN_URL = f"{EN.origin}/news/politics/yemen-strikes-a-ship-in-the-red-sea"
+ES_STORY = f"{ES_ORIGIN}/noticias/politica/2046502/yemen-anuncia-un-nuevo-ataque"
+AR_STORY = f"{AR_ORIGIN}/news/politics/%D8%A7%D9%84%D9%82%D9%88%D8%A7%D8%AA"
+
+
+@pytest.mark.parametrize(
+    ("rule", "head", "body", "expected"),
+    [
+        ("an hreflang alternate", f'<link rel="alternate" hreflang="es" href="{ES_STORY}">', "", [ES_STORY]),
+        (
+            "its own language and x-default left out",
+            f'<link rel="alternate" hreflang="en" href="{EN_URL}"><link rel="alternate" hreflang="x-default" href="{EN_URL}">',
+            "",
+            [],
+        ),
+        ("a language link with hreflang", "", f'<a href="{AR_STORY}" hreflang="ar">Ar</a>', [AR_STORY]),
+        (
+            "a plain link to a sister edition's host",
+            "",
+            f'<ul class="lang"><li><a href="{AR_STORY}">Ar</a></li></ul>',
+            [AR_STORY],
+        ),
+        (
+            "an edition's homepage says nothing of the article",
+            "",
+            f'<a href="{ES_ORIGIN}/">Es</a><a href="{AR_ORIGIN}">Ar</a>',
+            [],
+        ),
+        (
+            "both signals give one link",
+            f'<link rel="alternate" hreflang="es" href="{ES_STORY}">',
+            f'<a href="{ES_STORY}" hreflang="es">Es</a>',
+            [ES_STORY],
+        ),
+        ("a link to another site is no edition", "", '<a href="https://x.com/MayadeenEnglish">x</a>', []),
+    ],
+)
+def test_links_to_the_article_in_the_sister_editions(rule: str, head: str, body: str, expected: list[str]) -> None:
+    html = f"<html lang='en'><head><title>Yemen strikes a ship</title>{head}</head><body>{body}<h1>Yemen strikes a ship</h1></body></html>"
+    page = PROFILE.article_page(Page.from_html(html, EN_URL), PageContext(edition=EN))
+    assert isinstance(page, ArticlePage)
+    item = load_article(page, LoadContext.for_edition(EN), only=("related",))
+    assert [link.url for link in item.related if link.kind == "edition"] == expected
+
+
+def test_a_generic_page_s_language_versions() -> None:
+    html = """<html lang="en-GB"><head><title>Story</title>
+<link rel="canonical" href="https://news.example/world/story">
+<link rel="alternate" hreflang="en-GB" href="https://news.example/world/story">
+<link rel="alternate" hreflang="de" href="https://news.example/de/welt/geschichte">
+<link rel="alternate" hreflang="fr" href="https://fr.news.example/monde/histoire"></head>
+<body><a href="https://es.news.example/mundo/historia" hreflang="es">ES</a>
+<a href="https://corporate.news.example/en/about" hreflang="en">About us</a><h1>Story</h1></body></html>"""
+    page = NewsPage(Page.from_html(html, "https://news.example/world/story"))
+    item = load_article(page, site_context("https://news.example"), only=("related",))
+    # its alternates only: an a[hreflang] may lead anywhere in another language
+    assert [(link.url, link.kind) for link in item.related] == [
+        ("https://news.example/de/welt/geschichte", "edition"),
+        ("https://fr.news.example/monde/histoire", "edition"),
+    ]

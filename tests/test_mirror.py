@@ -4,6 +4,10 @@ the connection is never dropped, and the server goes on serving."""
 from __future__ import annotations
 
 import http.client
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 import pytest
@@ -80,3 +84,30 @@ def test_mirror_answers_every_target_and_goes_on(base_url: str, target: str, exp
     answer, body = status(base_url, ARTICLE)
     assert answer == 200
     assert body == (FIXTURES / ARTICLE[1:] / "index.html").read_bytes()
+
+
+def _date_header(mirror: Mirror) -> str:
+    with mirror as url:
+        connection = http.client.HTTPConnection(url.removeprefix("http://"), timeout=30)
+        try:
+            connection.request("GET", "/")
+            return connection.getresponse().getheader("Date") or ""
+        finally:
+            connection.close()
+
+
+def test_as_of_dates_every_reply_at_the_moment_replayed() -> None:
+    taken = datetime(2025, 8, 1, 12, tzinfo=timezone(timedelta(hours=3)))
+    assert _date_header(Mirror(FIXTURES, as_of=taken)) == "Fri, 01 Aug 2025 09:00:00 GMT"
+    # without it, now
+    now = parsedate_to_datetime(_date_header(Mirror(FIXTURES)))
+    assert abs(now - datetime.now(timezone.utc)) < timedelta(minutes=5)
+
+
+@pytest.mark.parametrize(("value", "problem"), [("2025-08-01T12:00", "has no offset"), ("1 August", "is not an ISO 8601 time")])
+def test_as_of_needs_a_moment_with_its_offset(value: str, problem: str) -> None:
+    command = [sys.executable, "-m", "newscrawl.cli", "mirror", "--port", "0", "--as-of", value]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert problem in result.stderr

@@ -393,6 +393,19 @@ class Page:
                 return self.absolute(el.get("href"))
         return None
 
+    @cached_property
+    def alternates(self) -> list[tuple[str, str]]:
+        """``(hreflang, URL)`` of ``link[rel=alternate][hreflang]``: the page in other languages
+        or regions, resolved against the page URL (``x-default`` left out)."""
+        found = []
+        for el in self.root.iter("link"):
+            language = (el.get("hreflang") or "").strip()
+            if language and language.lower() != "x-default" and "alternate" in (el.get("rel") or "").lower().split():
+                url = self.absolute(el.get("href"))
+                if url:
+                    found.append((language, url))
+        return found
+
     # --- the DOM ----------------------------------------------------------------------------
 
     @cached_property

@@ -412,6 +412,16 @@ class NewsPage:
         found.sort(key=lambda entry: entry[0])
         return [(url, kind) for _, url, kind in found]
 
+    def edition_links(self) -> list[str]:
+        """URLs of this article in the site's other languages or editions: its ``hreflang``
+        alternates, without the page's own URLs (its address, its canonical, the alternate in its
+        own language). Not ``a[hreflang]``: sites mark any link to a page in another language so,
+        a corporate page as well as a translation; a profile knows its language links."""
+        own_language = " ".join(self.page.root.xpath("/html/@lang")).strip().lower()
+        own = {self.page.url, self.page.canonical}
+        found = [url for language, url in self.page.alternates if language.lower() != own_language]
+        return [url for url in dict.fromkeys(found) if url not in own]
+
     def site_names(self) -> list[str]:
         """Names the page gives its site (``og:site_name``, ``application-name``, the JSON-LD
         publisher), which titles often carry as a suffix."""

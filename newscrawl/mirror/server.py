@@ -9,7 +9,9 @@ URL → file mapping (``fixtures/README.md`` explains why):
 Anything else is a 404 (a name too long for the file system too); a target with a NUL byte
 (``%00``) is a 400. Paths never leave ``ROOT``.
 
-With fault rules (``newscrawl mirror --faults FILE``, see :mod:`newscrawl.mirror.faults`) it answers
+With ``--as-of MOMENT`` every reply's ``Date`` header says ``MOMENT``: the mirror replays its pages
+as of the day they were taken, as a web archive does (a date a page shows without its year is read
+against it). With fault rules (``newscrawl mirror --faults FILE``, see :mod:`newscrawl.mirror.faults`) it answers
 some requests with errors, resets, slow or damaged pages instead; ``GET /__mirror/faults`` answers
 ``{"requests": N, "injected": {mode: n}}`` as JSON.
 """
@@ -32,6 +34,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from email.utils import format_datetime
 from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -99,11 +102,20 @@ class MirrorHandler(BaseHTTPRequestHandler):
 
     server_version = "newscrawl-mirror"
 
-    def __init__(self, *args: object, root: Path, faults: Faults, quiet: bool = True, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, root: Path, faults: Faults, quiet: bool = True, as_of: datetime | None = None, **kwargs: object
+    ) -> None:
         self.root = root
         self.faults = faults
         self.quiet = quiet
+        self.as_of = as_of
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header: ``as_of`` when the mirror replays a moment, else now."""
+        if timestamp is None and self.as_of is not None:
+            return format_datetime(self.as_of.astimezone(timezone.utc), usegmt=True)
+        return super().date_time_string(timestamp)
 
     def do_GET(self) -> None:
         self._serve(with_body=True)
@@ -186,15 +198,24 @@ def _content_type(path: Path) -> str:
 
 
 class Mirror:
-    """A mirror server running in a background thread (``with Mirror(root) as base_url: ...``)."""
+    """A mirror server running in a background thread (``with Mirror(root) as base_url: ...``);
+    ``as_of``: the moment every reply's ``Date`` header gives (default: now)."""
 
     def __init__(
-        self, root: Path = FIXTURES, host: str = "127.0.0.1", port: int = 0, *, quiet: bool = True, faults: Sequence[Rule] = ()
+        self,
+        root: Path = FIXTURES,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        quiet: bool = True,
+        faults: Sequence[Rule] = (),
+        as_of: datetime | None = None,
     ) -> None:
         if not (root / "index.html").is_file():
             raise FileNotFoundError(f"{root} holds no index.html: not a site mirror")
         self.faults = Faults(faults)
-        self.server = _Server((host, port), partial(MirrorHandler, root=root.resolve(), faults=self.faults, quiet=quiet))
+        handler = partial(MirrorHandler, root=root.resolve(), faults=self.faults, quiet=quiet, as_of=as_of)
+        self.server = _Server((host, port), handler)
         self.thread = threading.Thread(target=self.server.serve_forever, name="mirror", daemon=True)
 
     @property
@@ -239,11 +260,21 @@ class MirrorProcess:
     rule_file: Path | None = None
 
     @classmethod
-    def start(cls, root: Path, *, log_requests: bool = False, faults: list[dict[str, Any]] | Path | None = None) -> MirrorProcess:
+    def start(
+        cls,
+        root: Path,
+        *,
+        log_requests: bool = False,
+        faults: list[dict[str, Any]] | Path | None = None,
+        as_of: datetime | None = None,
+    ) -> MirrorProcess:
         """Start ``newscrawl mirror --port 0 --root ROOT``, with the fault rules ``faults`` (a rule
-        file, or rules to write to one: see :mod:`newscrawl.mirror.faults`) if given; returns it running.
-        Raises :class:`RuntimeError` if it does not start (a bad rule, say)."""
+        file, or rules to write to one: see :mod:`newscrawl.mirror.faults`) if given, replaying the
+        moment ``as_of`` if given; returns it running. Raises :class:`RuntimeError` if it does not
+        start (a bad rule, say)."""
         command = [sys.executable, "-m", "newscrawl.cli", "mirror", "--port", "0", "--root", str(root)]
+        if as_of is not None:
+            command += ["--as-of", as_of.isoformat()]
         rule_file = None
         if isinstance(faults, list):
             with tempfile.NamedTemporaryFile("w", suffix=".json", prefix="faults-", delete=False, encoding="utf-8") as out:

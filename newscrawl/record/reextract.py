@@ -19,6 +19,7 @@ import sys
 import time
 from contextlib import closing
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
 
 from newscrawl.archive import (
@@ -221,6 +222,7 @@ def _select(con: sqlite3.Connection, choice: Choice, table: ChangeTable) -> _Sel
                 hints=_hints(row) if profile_of(row["url"]) == "news" else ArticleHints(),
                 sections=sections,
                 regions=regions,
+                fetched_at=datetime.fromisoformat(row["fetched_at"]),
             )
         )
     return selection

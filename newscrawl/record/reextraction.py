@@ -8,15 +8,14 @@ give is pickled.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from scrapy.http import HtmlResponse
 
 from newscrawl.archive import content_hash
+from newscrawl.dates import http_date
 from newscrawl.discovery import ArticleHints
 from newscrawl.extract.charset import body_encoding
 from newscrawl.extract.response import html_page
@@ -56,6 +55,8 @@ class KeptPage:
     #: Listing paths → menu labels, from the menus of the homepage the crawl read (when kept).
     sections: dict[str, str] = field(default_factory=dict)
     regions: dict[str, str] = field(default_factory=dict)
+    #: When the crawl fetched the page (its capture's time).
+    fetched_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +102,7 @@ def extract(page: KeptPage, exchange: Exchange) -> ArticleItem | None:
             kind="article",
             site=_ALMAYADEEN.name,
             regions=page.regions,
-            context=dataclasses.replace(_context(page.url, exchange.url), fetched_at=fetch_time(exchange)),
+            context=_context(page.url, exchange.url).at(fetch_time(exchange, page.fetched_at)),
             # Offline there are no menus to learn a label from: the section stored is the one
             # the crawl's hint gave (or a layer of the page, which comes before the hint).
             section_hint=page.section or _ALMAYADEEN.section_hint(exchange.url, page.sections),
@@ -114,8 +115,7 @@ def extract(page: KeptPage, exchange: Exchange) -> ArticleItem | None:
     hosts = HostMap(real_origin=origin(page.url), fetch_origin=origin(exchange.url))
     profile, edition = registry.for_url(page.url)
     context = LoadContext.for_edition(edition, hosts) if edition is not None else site_context(hosts)
-    context = dataclasses.replace(context, fetched_at=fetch_time(exchange))
-    return news_article(parsed, context, page.hints, page.section, profile)
+    return news_article(parsed, context.at(fetch_time(exchange, page.fetched_at)), page.hints, page.section, profile)
 
 
 def menus(exchange: Exchange, url: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -132,14 +132,12 @@ def menus(exchange: Exchange, url: str) -> tuple[dict[str, str], dict[str, str]]
     return _ALMAYADEEN.menu_labels(link for link in links if hosts.on_site(link.url))
 
 
-def fetch_time(exchange: Exchange) -> datetime | None:
-    """When the kept response was sent (its ``Date`` header): the fetch a date shown without its
-    year is read against (:func:`newscrawl.dates.parse_displayed_date`), not today."""
-    value = header(exchange, "date")
-    try:
-        return parsedate_to_datetime(value) if value else None
-    except (TypeError, ValueError):
-        return None
+def fetch_time(exchange: Exchange, fetched_at: datetime | None = None) -> datetime | None:
+    """When the kept response was sent (its ``Date`` header), as the crawl read it: the moment a
+    date shown without its year is read against (:func:`newscrawl.dates.parse_displayed_date`),
+    not today. Without the header, ``fetched_at``, when the crawl fetched it (the crawl read
+    such a page against its own clock)."""
+    return http_date(header(exchange, "date")) or fetched_at
 
 
 def header(exchange: Exchange, name: str) -> str | None:

@@ -16,6 +16,7 @@ from newscrawl.crawl.arguments import (
 )
 from newscrawl.crawl.backfill import DateWindow
 from newscrawl.crawl.pagework import page_pool
+from newscrawl.dates import http_date
 from newscrawl.discovery import SitemapLink, parse_sitemap, sitemap_body
 from newscrawl.extract.response import html_page
 from newscrawl.loaders import LoadContext, load_ticker
@@ -282,7 +283,7 @@ class AlMayadeenSpider(ArchiveSpider):
             kind=kind,
             site=self.profile.name,
             regions=self.regions,
-            context=self.context,
+            context=self.context.at(http_date(response.headers.get("Date"))),
             section_hint=self._section_hint(response.url),
             shallow=self.shallow,
         )

@@ -23,6 +23,7 @@ from newscrawl.crawl.arguments import (
 )
 from newscrawl.crawl.backfill import DateWindow
 from newscrawl.crawl.pagework import news_pool
+from newscrawl.dates import http_date
 from newscrawl.discovery import ArticleHints
 from newscrawl.extract.response import html_page
 from newscrawl.extraction import site_context
@@ -350,7 +351,7 @@ class NewsSpider(ArchiveSpider):
             encoding=response.encoding,
             xml=isinstance(response, XmlResponse),
             site=profile.name,
-            context=context,
+            context=context.at(http_date(response.headers.get("Date"))),
             hints=hints,
             section=section,
         )

@@ -30,6 +30,7 @@ from newscrawl.processors import clean_text, split_keywords
 from newscrawl.sites.almayadeen.editions import EDITIONS
 from newscrawl.sites.almayadeen.urls import EDITIONS_WITH_PATH_IDS, content_type_of, page_kind, path_and_query, post_id_of
 from newscrawl.sites.profile import NO_CONTEXT, Edition, MenuLink, PageContext, TickerLine
+from newscrawl.urls import host
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -352,6 +353,15 @@ class ArticlePage(NewsPage):
         """Body paragraphs of the site's body container (or the densest text block), "Read more:"
         lines, captions and boxes left out: exact on every rendering of the site we know."""
         return body_text(self.body_blocks)
+
+    def edition_links(self) -> list[str]:
+        """The ``hreflang`` alternates, then the links to the other editions' hosts, in page order
+        (the top bar's "Ar", "Es": to this article in that edition where the site links it, else
+        to its homepage, which the loader leaves out)."""
+        sisters = {edition.host for edition in EDITIONS.values() if edition is not self.edition}
+        absolute = self.page.absolute
+        found = [url for href in self.page.root.xpath("//a/@href") if (url := absolute(href)) and host(url) in sisters]
+        return list(dict.fromkeys([*super().edition_links(), *found]))
 
     def related_boxes(self) -> list[tuple[str, HtmlElement]]:
         """Boxes found by their headings, then by the site's class names."""
