@@ -139,19 +139,32 @@ class Archive(Schema):
 
     # --- crawl runs -----------------------------------------------------------------------
 
-    def start_run(self, spider: str, args: Mapping[str, Any]) -> int:
+    def start_run(self, spider: str, args: Mapping[str, Any], *, interrupt_running: bool = True) -> int:
         """Record a crawl that starts now (its ``edition`` argument, if any, in its own column);
         returns its id. Until :meth:`finish_run`, its status is ``running``; a run killed before
-        it could record its end is marked ``interrupted`` when the next one starts."""
+        it could record its end is marked ``interrupted`` when the next one starts (unless
+        ``interrupt_running`` is false: the one writer of distributed runs, which may write
+        several at once, marks them itself, :meth:`interrupt_runs`)."""
         edition = args.get("edition")
         with self.db.conn:
-            # This run holds the archive's lock, so a run still marked running was killed.
-            self.db.execute("UPDATE crawl_runs SET status = 'interrupted' WHERE status = 'running'")
+            if interrupt_running:
+                # This run holds the archive's lock, so a run still marked running was killed.
+                self.db.execute("UPDATE crawl_runs SET status = 'interrupted' WHERE status = 'running'")
             cursor = self.db.execute(
                 "INSERT INTO crawl_runs (spider, edition, started_at, status, complete, args) VALUES (?, ?, ?, 'running', 0, ?)",
                 [spider, edition, utcnow(), json.dumps(dict(args), sort_keys=True, default=str)],
             )
         return int(cursor.lastrowid or 0)
+
+    def interrupt_runs(self, keep: Iterable[int] = ()) -> None:
+        """Mark ``interrupted`` every run still ``running`` but those of ``keep`` (the runs a
+        restarted writer goes on writing)."""
+        kept = list(keep)
+        with self.db.conn:
+            self.db.execute(
+                f"UPDATE crawl_runs SET status = 'interrupted' WHERE status = 'running' AND id NOT IN ({','.join('?' * len(kept))})",
+                kept,
+            )
 
     def finish_run(
         self,

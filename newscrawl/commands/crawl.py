@@ -33,7 +33,7 @@ from newscrawl.archive import ArchiveBusyError, ArchiveError
 from newscrawl.coverage import CoverageSettingError
 from newscrawl.crawl.arguments import SpiderArgumentError
 from newscrawl.crawl.capture import WarcSettingError
-from newscrawl.crawl.pipelines import RUN_STATUS
+from newscrawl.crawl.runstore import RUN_STATUS
 from newscrawl.pool import collect_less
 
 if TYPE_CHECKING:

@@ -7,7 +7,6 @@ through :class:`newscrawl.archive.Archive`.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -16,11 +15,11 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
-from newscrawl.archive import BUSY_TIMEOUT, Archive, ArchiveBusyError, ArchiveError, is_busy, parse_busy_timeout, utcnow
-from newscrawl.coverage import CoverageSettingError, CoverageTally, FieldCoverage, Limits, judge, monitored_fields, stored_nothing
+from newscrawl.archive import BUSY_TIMEOUT, Archive, ArchiveError, parse_busy_timeout
+from newscrawl.coverage import CoverageSettingError, Limits
 from newscrawl.crawl.capture import CaptureMiddleware
+from newscrawl.crawl.runstore import RunStore
 from newscrawl.items import ArticleItem, GoneItem, NotArticleItem, TickerItem
-from newscrawl.sites import registry
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -29,19 +28,6 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
-
-#: ``crawl_runs.status`` by Scrapy close reason; any other reason is a failure.
-RUN_STATUS = {
-    "finished": "finished",
-    "blocked": "blocked",
-    "shutdown": "interrupted",
-    "max_articles": "finished",
-    "archive_busy": "busy",
-}
-#: Stats a spider sets when its run left something out: it stopped at ``max_articles``, or an
-#: article or a listing page could not be fetched. Such a run is not complete, so the next one
-#: walks every listing.
-INCOMPLETE_MARKS = ("newscrawl/capped", "newscrawl/article_errors", "newscrawl/listing_errors")
 
 
 class ValidatePipeline:
@@ -123,7 +109,8 @@ def coverage_limits(settings: BaseSettings) -> Limits:
 
 
 class ArchivePipeline:
-    """Writes articles and ticker lines to the archive in batched transactions.
+    """Writes articles and ticker lines to the archive in batched transactions, through the
+    run's :class:`newscrawl.crawl.runstore.RunStore`.
 
     Articles are committed every ``ARCHIVE_BATCH_SIZE`` items or ``ARCHIVE_FLUSH_SECONDS``,
     whichever comes first (a timer commits a batch that waits for more items), and at the end of
@@ -148,30 +135,28 @@ class ArchivePipeline:
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         self.crawler = crawler
+        assert crawler.stats is not None
         self.stats = crawler.stats
         self.batch_size = settings.getint("ARCHIVE_BATCH_SIZE", 100)
         self.flush_seconds = settings.getfloat("ARCHIVE_FLUSH_SECONDS", 5.0)
-        self.monitor = settings.getbool("COVERAGE_MONITOR", True)
-        self.limits = coverage_limits(settings)
+        limits = coverage_limits(settings)  # a bad setting stops the crawl before the archive is made
         # Opened here so that an unusable or busy ARCHIVE_DB stops the crawl before any request.
         self.archive = Archive(
             settings.get("ARCHIVE_DB"),
             exclusive=True,
             busy_timeout=parse_busy_timeout(settings.get("ARCHIVE_BUSY_TIMEOUT", BUSY_TIMEOUT)),
         )
-        self.run_id = 0
+        self.run = RunStore(
+            self.archive,
+            self.stats,
+            stop=self._stop,
+            monitor=settings.getbool("COVERAGE_MONITOR", True),
+            limits=limits,
+        )
         self.pending: list[ArticleItem] = []
         self.last_flush = time.monotonic()
-        self.ticker_seen: set[tuple[str, str]] = set()
         self.timer = task.LoopingCall(self._flush_if_due)
-        self.tally = CoverageTally()
-        self.spider_name = ""
-        self.edition: str | None = None
-        self.start_urls: list[str] | None = None
-        self.discover: str | None = None
-        #: The run's status when the archive could not be written (``busy`` or ``failed``).
-        self.stopped: str | None = None
-        #: The run's WARC capture (``None`` with ``WARC_ENABLED=False``); see :meth:`_record_captures`.
+        #: The run's WARC capture (``None`` with ``WARC_ENABLED=False``); see :meth:`flush`.
         self.capture: CaptureMiddleware | None = None
         if crawler.spider is not None:
             # Recorded before the engine starts, like the archive's opening: Scrapy cannot stop
@@ -183,23 +168,26 @@ class ArchivePipeline:
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
+    @property
+    def run_id(self) -> int:
+        """The run's ``crawl_runs.id`` (0 before it is recorded)."""
+        return self.run.run_id
+
+    @property
+    def stopped(self) -> str | None:
+        """The run's status when the archive could not be written (``busy`` or ``failed``)."""
+        return self.run.stopped
+
     def _start_run(self) -> None:
-        """Record the run (:meth:`Archive.start_run`); raises :class:`ArchiveBusyError` or
-        :class:`ArchiveError`, having closed the archive, when it cannot be written."""
+        """Record the run; raises :class:`ArchiveBusyError` or :class:`ArchiveError`, having
+        closed the archive, when it cannot be written."""
         spider = self.crawler.spider
         assert spider is not None
-        arguments = getattr(spider, "arguments", {})
-        self.spider_name, self.edition = spider.name, arguments.get("edition")
-        self.start_urls, self.discover = arguments.get("start_urls"), arguments.get("discover")
         try:
-            self.run_id = self.archive.start_run(spider.name, arguments)
-        except sqlite3.OperationalError as exc:
+            self.run.start(spider.name, getattr(spider, "arguments", {}))
+        except ArchiveError:
             self.archive.close()
-            if is_busy(exc):
-                raise ArchiveBusyError(self.archive.busy_message()) from None
-            raise ArchiveError(f"cannot write archive {self.archive.path}: {exc}") from None
-        assert self.stats is not None
-        self.stats.set_value("newscrawl/run_id", self.run_id)
+            raise
 
     def open_spider(self) -> None:
         if not self.run_id:
@@ -211,121 +199,37 @@ class ArchivePipeline:
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, TickerItem):
-            self._record_ticker(item)
+            self.run.ticker(item)
         elif isinstance(item, ArticleItem):
             self.pending.append(item)
             if len(self.pending) >= self.batch_size or time.monotonic() - self.last_flush >= self.flush_seconds:
                 self.flush()
         elif isinstance(item, GoneItem):
-            self._record_gone(item)
+            self.run.gone(item)
         elif isinstance(item, NotArticleItem):
-            self._record_not_article(item)
+            self.run.not_article(item)
         return item
-
-    def _record_gone(self, item: GoneItem) -> None:
-        try:
-            self.archive.record_gone(item, self.run_id)
-        except sqlite3.OperationalError as exc:
-            logger.error("gone article %s not recorded: %s", item.url, self._fail(exc, []))
-
-    def _record_not_article(self, item: NotArticleItem) -> None:
-        try:
-            self.archive.record_not_article(item, self.run_id)
-        except sqlite3.OperationalError as exc:
-            logger.error("page %s not recorded as holding no article: %s", item.url, self._fail(exc, []))
 
     def _flush_if_due(self) -> None:
         captures = self.capture is not None and self.capture.pending
         if (self.pending or captures) and time.monotonic() - self.last_flush >= self.flush_seconds:
             self.flush()
 
-    def _record_ticker(self, item: TickerItem) -> None:
-        key = (item.edition, item.text)
-        if key in self.ticker_seen:
-            return
-        self.ticker_seen.add(key)
-        try:
-            new = self.archive.record_ticker([item], self.run_id)
-        except sqlite3.OperationalError as exc:
-            logger.error("ticker line %r not stored: %s", item.text, self._fail(exc, []))
-            return
-        assert self.stats is not None
-        self.stats.inc_value("newscrawl/ticker_lines")
-        self.stats.inc_value("newscrawl/ticker_lines_new", new)
-
     def flush(self) -> None:
-        """Commit the pending articles; if the batch fails, store them one by one."""
+        """Commit the pending articles with the captures written since the last batch, their
+        WARC records synced to disk first (a row never points at a record a crash could lose)."""
         batch, self.pending = self.pending, []
         self.last_flush = time.monotonic()
-        if not self._record_captures(batch) or not batch:
+        if self.capture is None:
+            self.run.store(batch, [], {})
             return
-        fetched_at = utcnow()
-        records = self._records(batch)
-        expected = {item.url: registry.expected_fields(item.url) for item in batch}
-        try:
-            self._count(self.archive.store_articles(batch, fetched_at, records, expected), batch, expected)
-        except sqlite3.OperationalError as exc:
-            # The file itself is unusable (disk full, read-only, locked): no item can be stored.
-            self._fail(exc, batch)
-        except Exception:
-            for item in batch:
-                self._store_one(item, fetched_at, records, expected)
-
-    def _record_captures(self, batch: list[ArticleItem]) -> bool:
-        """Record the captures written since the last batch, their WARC records synced to disk
-        first (a row never points at a record that a crash could lose); ``False`` when the
-        archive cannot be written."""
-        if self.capture is None:
-            return True
         captures = self.capture.take()
-        if not captures:
-            return True
-        try:
-            self.archive.record_captures(captures, self.run_id)
-        except sqlite3.OperationalError as exc:
-            self._fail(exc, batch)
-            return False
-        return True
-
-    def _records(self, batch: list[ArticleItem]) -> dict[str, str]:
-        """By article URL, the record of the capture each article of ``batch`` was read from."""
-        if self.capture is None:
-            return {}
         noted = self.capture.article_records
-        return {item.url: noted.pop(item.url) for item in batch if item.url in noted}
+        self.run.store(batch, captures, {item.url: noted.pop(item.url) for item in batch if item.url in noted})
 
-    def _fail(self, exc: sqlite3.OperationalError, batch: list[ArticleItem]) -> str:
-        """Stop the crawl: the archive itself cannot be written, or another writer held it
-        longer than the busy timeout (the run is then ``busy``). Returns why."""
-        assert self.stats is not None
-        busy = is_busy(exc)
-        message = self.archive.busy_message() if busy else f"cannot write archive {self.archive.path}: {exc}"
-        self.stopped = "busy" if busy else "failed"
-        self.stats.inc_value("newscrawl/store_errors", len(batch))
-        self.stats.set_value("newscrawl/message", message)
-        for item in batch:
-            logger.error("article %s not stored: %s", item.url, message)
+    def _stop(self, reason: str) -> None:
         if self.crawler.engine is not None and self.crawler.engine.running:
-            reason = "archive_busy" if busy else "archive_error"
             deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
-        return message
-
-    def _store_one(
-        self, item: ArticleItem, fetched_at: str, records: dict[str, str], expected: dict[str, tuple[str, ...]]
-    ) -> None:
-        try:
-            self._count(self.archive.store_articles([item], fetched_at, records, expected), [item], expected)
-        except Exception as exc:
-            assert self.stats is not None
-            self.stats.inc_value("newscrawl/store_errors")
-            logger.error("article %s not stored: %s: %s", item.url, type(exc).__name__, exc)
-
-    def _count(self, counts: dict[str, int], stored: list[ArticleItem], expected: dict[str, tuple[str, ...]]) -> None:
-        assert self.stats is not None
-        for outcome, number in counts.items():
-            self.stats.inc_value(f"newscrawl/articles_{outcome}", number)
-        for item in stored:
-            self.tally.add(item, monitored_fields(expected[item.url]))
 
     def close_spider(self) -> None:
         if self.timer.running:
@@ -333,54 +237,7 @@ class ArchivePipeline:
         self.flush()
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        assert self.stats is not None
-        status = self.stopped or RUN_STATUS.get(reason, "failed")
-        coverage = self.tally.rows()
-        if status == "finished" and self.monitor and self._degraded(coverage):
-            status = "degraded"
-        self.stats.set_value("newscrawl/status", status)
-        stats = self.stats.get_stats()
-        # A degraded run may have missed what a broken listing hid: the next one walks every page.
-        complete = (
-            reason == "finished"
-            and status != "degraded"
-            and not any(stats.get(mark) for mark in INCOMPLETE_MARKS)
-            and not stats.get("newscrawl/store_errors")
-        )
         try:
-            self.archive.finish_run(self.run_id, status, stats, complete=complete, coverage=coverage)
-        except sqlite3.OperationalError as exc:
-            # The run stays "running" in the archive; the next run marks it interrupted.
-            if is_busy(exc):
-                self.stats.set_value("newscrawl/status", "busy")
-                self.stats.set_value("newscrawl/message", self.archive.busy_message())
-            logger.error("run %d not recorded as %s: %s", self.run_id, status, self.stats.get_value("newscrawl/message") or exc)
+            self.run.finish(reason)
         finally:
             self.archive.close()
-
-    def _degraded(self, coverage: list[FieldCoverage]) -> bool:
-        """Judge the run's coverage against the archive's history; log and record what fell."""
-        assert self.stats is not None
-        history = self.archive.coverage_history(
-            self.spider_name,
-            self.edition,
-            self.run_id,
-            min_articles=self.limits.min_articles,
-            runs=self.limits.history_runs,
-            start_urls=self.start_urls,
-            discover=self.discover,
-        )
-        drops = judge(coverage, history, self.limits)
-        for drop in drops:
-            logger.warning(drop.describe())
-        if drops:
-            self.stats.set_value("newscrawl/coverage_drops", [f"{d.coverage.content_type}:{d.coverage.field}" for d in drops])
-            fields = "; ".join(drop.summary() for drop in drops)
-            self.stats.set_value("newscrawl/message", f"field coverage fell (a selector or the site's markup changed?): {fields}")
-            return True
-        empty = stored_nothing(self.stats.get_stats())
-        if empty:
-            logger.warning("No article stored: %s", empty)
-            self.stats.set_value("newscrawl/message", f"no article stored although the site answered: {empty}")
-            return True
-        return False
