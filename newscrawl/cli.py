@@ -202,6 +202,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _archive_option(serve)
     _listen_options(serve, port=8001)
+    writer = sub.add_parser(
+        "writer",
+        help="store the items of distributed crawls (workers started with -s REDIS_URL) into the archive",
+        description=(
+            "The one writer of distributed runs: publish to Redis what workers need to skip archived articles, then "
+            "store every run's items from Redis into the archive with the code of a local crawl (runs, versions, "
+            "captures, coverage), in batches that stay in Redis until the archive committed them. Holds the archive's "
+            "crawl lock. Exits 0 once the runs it served have ended and every item is stored (--follow: waits for "
+            "the next runs). A progress line on a terminal shows the messages stored per second and the queue. Exit "
+            "status: 0 done, 1 Redis or the archive cannot be used, 2 bad input, 4 the archive is busy, 130 stopped "
+            "(Ctrl-C or SIGTERM; the batch being stored stays in Redis)."
+        ),
+    )
+    writer.add_argument("--redis", required=True, metavar="URL", help="the fleet's Redis, e.g. redis://127.0.0.1:6379/0")
+    _archive_option(writer)
+    writer.add_argument("--follow", action="store_true", help="keep serving runs after the last one ended")
     return parser
 
 
@@ -382,6 +398,10 @@ def main(argv: list[str] | None = None) -> int:
         warc_dir = args.warc_dir if args.warc_dir is not None else default_warc_dir(args.db)
         choice = Choice(warc_dir, ArticleFilter(args.since), url=args.url, run=args.run, dry_run=args.dry_run)
         return reextract_command(args.db, choice)
+    if args.command == "writer":
+        from newscrawl.fleet.writer import writer_command  # noqa: PLC0415 (imported with the command)
+
+        return writer_command(args.redis, args.db, follow=args.follow)
     if args.command == "serve":
         from newscrawl.desk.serve import serve  # noqa: PLC0415 (Datasette is heavy to import)
 

@@ -103,6 +103,16 @@ ITEM_PIPELINES = {
     "newscrawl.crawl.pipelines.ArchivePipeline": 300,
 }
 
+# Distributed mode (newscrawl.fleet): with -s REDIS_URL=redis://host:port/db this crawl is one
+# worker of its spider's run on that Redis, and `newscrawl writer` keeps the archive.
+ADDONS = {"newscrawl.fleet.addon.Fleet": 0}
+REDIS_URL = ""
+#: Seconds between a worker's heartbeats; a worker silent for FLEET_WORKER_TIMEOUT is dead.
+FLEET_HEARTBEAT = 2.0
+FLEET_WORKER_TIMEOUT = 30.0
+#: How long a worker waits for the writer to answer when it starts.
+FLEET_WRITER_TIMEOUT = 60.0
+
 # One progress line on a terminal (PROGRESS = "auto", "on" or "off"); nothing under cron.
 EXTENSIONS = {"newscrawl.crawl.progress.Progress": 500}
 PROGRESS = "auto"

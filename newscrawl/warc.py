@@ -27,10 +27,11 @@ def default_warc_dir(archive: str | Path) -> Path:
     return Path(archive).parent / "warc"
 
 
-def warc_file_name(run_id: int, sequence: int) -> str:
+def warc_file_name(run_id: int, sequence: int, tag: str = "") -> str:
     """The name of a crawl run's ``sequence``-th WARC file (from 1): sorted by name, the files
-    are in the order they were written."""
-    return f"newscrawl-{run_id:06d}-{sequence:05d}{SUFFIX}"
+    are in the order they were written. ``tag`` names the worker of a distributed run that
+    wrote it (letters, digits, ``_``), so the files of several machines never share a name."""
+    return f"newscrawl-{run_id:06d}-{sequence:05d}{f'-{tag}' if tag else ''}{SUFFIX}"
 
 
 @dataclass(frozen=True)

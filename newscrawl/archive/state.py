@@ -178,3 +178,41 @@ class ArchiveState:
 
 def _day_before(timestamp: str) -> str:
     return (datetime.fromisoformat(timestamp) - timedelta(days=1)).isoformat(timespec="seconds")
+
+
+# --- what the writer of a distributed crawl publishes (newscrawl.fleet.state) -----------------
+
+
+def article_states(
+    con: sqlite3.Connection, urls: Sequence[str] | None = None
+) -> list[tuple[str, str | None, str, str, str | None, str | None]]:
+    """``(url, published_at, first_seen_at, last_fetched_at, sitemap_lastmod, edition)`` of the
+    archived articles at ``urls`` (every one when ``None``)."""
+    sql = "SELECT url, published_at, first_seen_at, last_fetched_at, sitemap_lastmod, edition FROM articles"
+    if urls is None:
+        return list(con.execute(sql))
+    found = []
+    for start in range(0, len(urls), 500):
+        chunk = list(urls[start : start + 500])
+        found += con.execute(f"{sql} WHERE url IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+    return found
+
+
+def gone_states(con: sqlite3.Connection) -> list[tuple[str, str]]:
+    """``(url, last_gone_at)`` of the articles gone (404, 410) and not come back."""
+    return list(con.execute("SELECT url, last_gone_at FROM gone_articles WHERE returned_at IS NULL"))
+
+
+def not_article_states(con: sqlite3.Connection) -> list[tuple[str, str]]:
+    """``(url, last_seen_at)`` of the pages fetched as articles that held none."""
+    return list(con.execute("SELECT url, last_seen_at FROM not_articles"))
+
+
+def run_scopes(con: sqlite3.Connection) -> dict[tuple[str, str | None, str, str | None], bool]:
+    """For each scope of runs ``(spider, edition, discover, start_urls as JSON)``, whether its
+    latest run was complete (as :meth:`ArchiveState.last_run_complete` answers)."""
+    rows = con.execute(
+        "SELECT spider, edition, coalesce(json_extract(args, '$.discover'), 'menus'), json(json_extract(args, '$.start_urls')),"
+        " complete FROM crawl_runs ORDER BY id"
+    )
+    return {(spider, edition, discover, start_urls): bool(complete) for spider, edition, discover, start_urls, complete in rows}

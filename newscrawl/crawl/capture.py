@@ -8,7 +8,8 @@ until the archive pipeline, the archive's one writer, syncs the files and record
 :class:`CaptureLinkMiddleware` tells the pipeline which capture each article was read from.
 
 Settings: ``WARC_ENABLED`` (``False``: nothing is captured), ``WARC_DIR`` (default: ``warc/``
-beside ``ARCHIVE_DB``), ``WARC_MAX_BYTES`` (a file is rotated past this size).
+beside ``ARCHIVE_DB``), ``WARC_MAX_BYTES`` (a file is rotated past this size), ``WARC_FILE_TAG``
+(in the files' names: a worker of a distributed run sets its own).
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from scrapy.settings import BaseSettings
     from typing_extensions import Self
+
+    from newscrawl.crawl.incremental import CrawlState
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +94,7 @@ def fetch_of(request: Request, response: Response, moment: datetime) -> Fetch:
     )
 
 
-def repair_folder(folder: Path, state: ArchiveState, current_run: int) -> int:
+def repair_folder(folder: Path, state: CrawlState, current_run: int) -> int:
     """Cut the truncated tail of every WARC file of a run that did not record its end (a killed
     crawl), from the end of the last record the archive points at in it. Returns the bytes cut."""
     cut = 0
@@ -125,7 +128,7 @@ class CaptureMiddleware:
         self.folder = folder
         self.max_bytes = max_bytes
         self.writer: RunWarcWriter | None = None
-        self.state: ArchiveState | None = None
+        self.state: CrawlState | None = None
         #: Exchanges not yet handed to the writer's thread, each with its record id.
         self.queued: list[tuple[Fetch, str]] = []
         #: Captures the writer's thread wrote and :meth:`take` has not returned, in order.
@@ -160,11 +163,14 @@ class CaptureMiddleware:
     def _open(self, run_id: int, info: dict[str, str]) -> RunWarcWriter:
         """In the writer's thread: the run's writer, the folder repaired first."""
         if self.writer is None:
-            self.state = ArchiveState(self.crawler.settings.get("ARCHIVE_DB"))
+            # A worker of a distributed run never opens the archive: it reads the writer's state.
+            shared = self.crawler.settings.get("REDIS_URL") and getattr(self.crawler.spider, "state", None)
+            self.state = shared or ArchiveState(self.crawler.settings.get("ARCHIVE_DB"))
             repair_folder(self.folder, self.state, run_id)
             # An archive without captures before this run (a first crawl) is not asked per URL.
             self.earlier_captures = self.state.has_captures_before(run_id)
-            self.writer = RunWarcWriter(self.folder, run_id, info, self.max_bytes)
+            tag = self.crawler.settings.get("WARC_FILE_TAG", "")
+            self.writer = RunWarcWriter(self.folder, run_id, info, self.max_bytes, tag)
         return self.writer
 
     def _info(self, run_id: int) -> dict[str, str]:

@@ -12,20 +12,41 @@ not make a listing page look as if it held nothing new.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
 from newscrawl.schedule import is_due, max_age, parse_moment
 from newscrawl.urls import url_key
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterator, Sequence
 
     from scrapy.statscollectors import StatsCollector
 
-    from newscrawl.archive import ArchiveState
     from newscrawl.schedule import Schedule
 
 _T = TypeVar("_T")
+
+
+class CrawlState(Protocol):
+    """What a run reads of the archive to decide what to fetch: the archive file itself
+    (:class:`newscrawl.archive.ArchiveState`) or, for a worker of a distributed run, what the
+    writer keeps in Redis (:class:`newscrawl.fleet.state.RedisState`)."""
+
+    def close(self) -> None: ...
+    def is_archived(self, url: str) -> bool: ...
+    def gone_at(self, url: str) -> str | None: ...
+    def not_article_at(self, url: str) -> str | None: ...
+    def has_version(self, url: str, lastmod: str | None) -> bool: ...
+    def recent_articles(
+        self, edition: str | None, since: str, *, origins: Sequence[str] = ()
+    ) -> list[tuple[str, str | None, str, str]]: ...
+    def last_run_complete(
+        self, spider: str, edition: str | None, discover: str, start_urls: Sequence[str] | None = None
+    ) -> bool: ...
+    def last_capture(self, url: str) -> tuple[str, str, str, str] | None: ...
+    def has_captures_before(self, run_id: int) -> bool: ...
+    def unended_runs(self) -> set[int]: ...
+    def captured_end(self, run_id: int, warc_file: str) -> int: ...
 
 
 class Frontier:
@@ -39,7 +60,7 @@ class Frontier:
 
     def __init__(
         self,
-        state: ArchiveState | None,
+        state: CrawlState | None,
         stats: Callable[[], StatsCollector],
         *,
         key: Callable[[str], str],
@@ -95,7 +116,7 @@ class Frontier:
             self.stats().inc_value("newscrawl/rechecks")
         return True
 
-    def due_rechecks(self, scope: Callable[[ArchiveState, str], list[tuple[str, str | None, str, str]]]) -> Iterator[str]:
+    def due_rechecks(self, scope: Callable[[CrawlState, str], list[tuple[str, str | None, str, str]]]) -> Iterator[str]:
         """The URLs of archived articles whose re-check is due, among those ``scope(state,
         since)`` names (``(url, published_at, first_seen_at, last_fetched_at)`` of the articles
         of this crawl's site or edition published since ``since``)."""
@@ -129,7 +150,7 @@ class Frontier:
         it did not)."""
         return self._as_run_began("not_article", url, lambda state, key: parse_moment(state.not_article_at(key)))
 
-    def _as_run_began(self, question: str, url: str, ask: Callable[[ArchiveState, str], _T]) -> _T | None:
+    def _as_run_began(self, question: str, url: str, ask: Callable[[CrawlState, str], _T]) -> _T | None:
         """The archive's answer to ``question`` on the article ``url`` names, the first time the
         run asked (``None`` without an archive)."""
         asked = (question, self.key(url))

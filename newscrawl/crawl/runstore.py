@@ -57,7 +57,7 @@ class RunStats:
     def __init__(self, values: Mapping[str, Any] | None = None) -> None:
         self.values: dict[str, Any] = dict(values or {})
 
-    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
+    def inc_value(self, key: str, count: float = 1, start: float = 0) -> None:
         self.values[key] = self.values.get(key, start) + count
 
     def set_value(self, key: str, value: Any) -> None:
@@ -95,6 +95,8 @@ class RunStore:
         self.tally = CoverageTally()
         #: The run's status when the archive could not be written (``busy`` or ``failed``).
         self.stopped: str | None = None
+        #: Whether the run fetched everything it had to, as :meth:`finish` recorded it.
+        self.complete = False
 
     def start(self, spider: str, arguments: Mapping[str, Any], *, interrupt_running: bool = True) -> int:
         """Record the run (:meth:`Archive.start_run`) and return its id; raises
@@ -214,6 +216,7 @@ class RunStore:
             and not any(stats.get(mark) for mark in INCOMPLETE_MARKS)
             and not stats.get("newscrawl/store_errors")
         )
+        self.complete = complete
         try:
             self.archive.finish_run(self.run_id, status, stats, complete=complete, coverage=coverage)
         except sqlite3.OperationalError as exc:

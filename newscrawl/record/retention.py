@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 #: The crawl's WARC file names (:func:`newscrawl.warc.warc_file_name`): only such files are orphans.
-_CRAWL_FILE = re.compile(r"newscrawl-\d+-\d+" + re.escape(SUFFIX))
+_CRAWL_FILE = re.compile(r"newscrawl-\d+-\d+(?:-\w+)?" + re.escape(SUFFIX))
 
 
 @dataclass

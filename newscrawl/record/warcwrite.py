@@ -148,13 +148,14 @@ def _record(record_type: str, fields: list[tuple[str, str]], content_type: str, 
 
 
 class RunWarcWriter:
-    """The WARC files of one crawl run in ``folder``: ``newscrawl-<run>-<n>.warc.gz``, each opened
+    """The WARC files of one crawl run in ``folder``: ``newscrawl-<run>-<n>[-<tag>].warc.gz``, each opened
     with a ``warcinfo`` record and rotated when it reaches ``max_bytes`` (a response and its request
     stay in one file). Never appends to another run's file."""
 
-    def __init__(self, folder: Path, run_id: int, info: Mapping[str, str], max_bytes: int) -> None:
+    def __init__(self, folder: Path, run_id: int, info: Mapping[str, str], max_bytes: int, tag: str = "") -> None:
         self.folder = folder
         self.run_id = run_id
+        self.tag = tag
         self.info = dict(info)
         self.max_bytes = max_bytes
         self.sequence = 0
@@ -169,7 +170,7 @@ class RunWarcWriter:
         self.folder.mkdir(parents=True, exist_ok=True)
         while self._file is None:
             self.sequence += 1
-            self._name = warc_file_name(self.run_id, self.sequence)
+            self._name = warc_file_name(self.run_id, self.sequence, self.tag)
             # "x": an existing file (another archive's run of the same id, in a shared folder) is
             # never appended to nor overwritten: the next sequence number is taken instead.
             with contextlib.suppress(FileExistsError):
@@ -331,4 +332,4 @@ def run_of(name: str) -> int | None:
     if not (name.startswith("newscrawl-") and name.endswith(SUFFIX)):
         return None
     parts = name.removesuffix(SUFFIX).split("-")
-    return int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else None
+    return int(parts[1]) if len(parts) in (3, 4) and parts[1].isdigit() else None

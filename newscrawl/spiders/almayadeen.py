@@ -19,6 +19,7 @@ from newscrawl.crawl.pagework import page_pool
 from newscrawl.dates import http_date
 from newscrawl.discovery import SitemapLink, parse_sitemap, sitemap_body
 from newscrawl.extract.response import html_page
+from newscrawl.fleet.keys import OWN_REQUEST
 from newscrawl.loaders import LoadContext, load_ticker
 from newscrawl.pagereading import PageJob
 from newscrawl.sites import registry
@@ -127,6 +128,7 @@ class AlMayadeenSpider(ArchiveSpider):
         # Listing paths → labels: the edition's own words, then what the menus and listings
         # teach as the crawl goes.
         words = self.profile.editions[edition].words
+        self.ready = False  # until the homepage's menus are read
         self.sections: dict[str, str] = dict(words.sections)
         self.regions: dict[str, str] = dict(words.regions)
         self.ticker_seen: set[str] = set()
@@ -143,11 +145,12 @@ class AlMayadeenSpider(ArchiveSpider):
         return {"edition": self.edition, "discover": "menus"}
 
     async def start(self) -> AsyncIterator[Request]:
+        # Every worker of a distributed run reads the menus from its own fetch of the homepage.
         yield Request(
             self.hosts.fetch_origin + "/",
             callback=self.parse_home,
             errback=self.home_failed,
-            meta={"handle_httpstatus_all": True},
+            meta={"handle_httpstatus_all": True, OWN_REQUEST: True},
             dont_filter=True,
         )
 
@@ -168,6 +171,7 @@ class AlMayadeenSpider(ArchiveSpider):
         self.sections.update(sections)
         self.regions.update(regions)
         self.logger.info("Menus: %d sections, %d regions", len(self.sections), len(self.regions))
+        self.ready = True
         if self.discover == "sitemap":
             yield Request(
                 self.hosts.fetch_origin + self.sitemap_index,

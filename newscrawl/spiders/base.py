@@ -17,7 +17,8 @@ from scrapy.exceptions import CloseSpider
 
 from newscrawl.archive import BUSY_TIMEOUT, ArchiveState, parse_busy_timeout, utcnow
 from newscrawl.crawl.arguments import SpiderArgumentError, extract_processes, gone_recheck
-from newscrawl.crawl.incremental import Frontier
+from newscrawl.crawl.incremental import CrawlState, Frontier
+from newscrawl.fleet.state import redis_state
 from newscrawl.items import NotArticleItem
 from newscrawl.schedule import DEFAULT_SCHEDULE, ScheduleError, parse_schedule
 from newscrawl.spiders import LOOPBACK_SETTINGS, article_gone, asked, failure_kind, record_failure
@@ -49,6 +50,9 @@ class ArchiveSpider(scrapy.Spider):
 
     full = False
     max_articles: int | None = None
+    #: Whether the spider can read any page of the run yet (a worker of a distributed run takes
+    #: no request of the shared queue before: :mod:`newscrawl.fleet.scheduler`).
+    ready = True
     #: The run's decisions on what to request, set up by :meth:`from_crawler`.
     frontier: Frontier
     #: Whether listings are walked only as deep as they hold something new: the last run of the
@@ -85,10 +89,14 @@ class ArchiveSpider(scrapy.Spider):
         except ScheduleError as exc:
             raise SpiderArgumentError(f"RECHECK_SCHEDULE: {exc}") from exc
         # Read before this run records itself, so the last run is the previous one.
-        state = ArchiveState(
-            settings.get("ARCHIVE_DB"),
-            busy_timeout=parse_busy_timeout(settings.get("ARCHIVE_BUSY_TIMEOUT", BUSY_TIMEOUT)),
-        )
+        state: CrawlState
+        if settings.get("REDIS_URL"):  # a worker of a distributed run: the writer's state, not the file
+            state = redis_state(settings["REDIS_URL"], timeout=settings.getfloat("FLEET_WRITER_TIMEOUT", 60.0))
+        else:
+            state = ArchiveState(
+                settings.get("ARCHIVE_DB"),
+                busy_timeout=parse_busy_timeout(settings.get("ARCHIVE_BUSY_TIMEOUT", BUSY_TIMEOUT)),
+            )
         crawler.signals.connect(state.close, signal=signals.spider_closed)
         spider.frontier = Frontier(
             state,
@@ -106,7 +114,7 @@ class ArchiveSpider(scrapy.Spider):
         return spider
 
     @property
-    def state(self) -> ArchiveState | None:
+    def state(self) -> CrawlState | None:
         """The archive as the run began (``None`` before :meth:`from_crawler`)."""
         frontier: Frontier | None = getattr(self, "frontier", None)
         return frontier.state if frontier is not None else None

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
     from typing_extensions import Self
 
-    from newscrawl.archive import ArchiveState
+    from newscrawl.crawl.incremental import CrawlState
     from newscrawl.items import ArticleItem, NotArticleItem
     from newscrawl.pool import WorkerPool
     from newscrawl.sites.profile import Edition, SiteProfile
@@ -329,7 +329,7 @@ class NewsSpider(ArchiveSpider):
             cb_kwargs={"hints": candidate.merged_hints(), "section": section, "lastmod": candidate.lastmod},
         )
 
-    def _recent_articles(self, state: ArchiveState, since: str) -> list[tuple[str, str | None, str, str]]:
+    def _recent_articles(self, state: CrawlState, since: str) -> list[tuple[str, str | None, str, str]]:
         return state.recent_articles(None, since, origins=sorted({hosts.real_origin for hosts in self.sites.values()}))
 
     # --- articles -------------------------------------------------------------------------

@@ -1,0 +1,283 @@
+"""The one writer of distributed runs: ``newscrawl writer --redis URL --db ARCHIVE``.
+
+It holds the archive (its crawl lock, as a local crawl does), publishes what workers need to
+skip work (:class:`newscrawl.fleet.state.StatePublisher`), then stores the messages of every run
+in the order they came, through the same code as a local crawl
+(:class:`newscrawl.crawl.runstore.RunStore`): a run's ``start`` records it and gives its workers
+its id; its batches, ticker lines, gone articles and pages without an article are stored; each
+worker's ``end`` brings its stats. A run is recorded as ended once its workers saw it over and
+every one of them ended (or died: then it is not complete), and its keys are deleted.
+
+Nothing is lost when the writer dies: it moves a batch of messages to a processing list, stores
+it, and empties that list only after the archive committed; a restarted writer stores what it
+finds there first (storing an article twice changes nothing; a capture is recorded once). It
+exits 0 once the runs it served have ended and every message is stored, unless it follows
+(``--follow``: it waits for the next runs).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import redis
+
+from newscrawl.archive import Archive, ArchiveBusyError, ArchiveError, ArchiveVersionError
+from newscrawl.crawl.runstore import RunStats, RunStore
+from newscrawl.desk.terminal import fail
+from newscrawl.fleet.keys import ITEMS, PREFIX, PROCESSING, FleetError, RunKeys, connect, hash_of, text
+from newscrawl.fleet.messages import Message, decode
+from newscrawl.fleet.state import StatePublisher
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+    from types import FrameType
+    from typing import TextIO
+
+logger = logging.getLogger(__name__)
+
+#: Most messages stored in one batch.
+BATCH = 200
+
+
+@dataclass
+class ServedRun:
+    """A run the writer writes."""
+
+    spider: str
+    token: str
+    store: RunStore
+    stats: RunStats
+    reasons: list[str] = field(default_factory=list)
+
+
+class Writer:
+    """See the module. ``should_stop`` is asked between batches (a signal arrived)."""
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        archive: Archive,
+        *,
+        follow: bool = False,
+        worker_timeout: float = 30.0,
+        should_stop: Callable[[], bool] = lambda: False,
+        progress: TextIO | None = None,
+    ) -> None:
+        self.client = client
+        self.archive = archive
+        self.follow = follow
+        self.worker_timeout = worker_timeout
+        self.should_stop = should_stop
+        self.progress = progress
+        self.publisher = StatePublisher(client, archive.db.conn)
+        self.runs: dict[str, ServedRun] = {}
+        self.served = 0
+        self.stored = 0
+        self.started = time.monotonic()
+
+    # --- the loop -------------------------------------------------------------------------
+
+    def run(self) -> int:
+        """Serve until done (see the module); returns the exit status (0)."""
+        self._resume()
+        articles = self.publisher.load()
+        logger.info("Writer ready: %d archived articles published to Redis", articles)
+        replay = [_bytes(raw) for raw in self.client.lrange(PROCESSING, 0, -1)]
+        if replay:
+            logger.info("Storing again the %d messages of the batch a writer was storing when it stopped", len(replay))
+        while not self.should_stop():
+            batch = replay or self._take()
+            replay = []
+            for raw in batch:
+                self._apply(decode(raw))
+            if batch:
+                self.client.delete(PROCESSING)
+                self.stored += len(batch)
+            self._finish_ended()
+            self._show()
+            if not self.follow and self.served and not self.runs and not self.client.llen(ITEMS):
+                break
+        self._show(end="\n")
+        return 0
+
+    def _take(self) -> list[bytes]:
+        """The next batch of messages, moved to the processing list (waits up to a second)."""
+        first = self.client.blmove(ITEMS, PROCESSING, 1, "LEFT", "RIGHT")
+        if first is None:
+            return []
+        batch = [_bytes(first)]
+        while len(batch) < BATCH:
+            more = self.client.lmove(ITEMS, PROCESSING, "LEFT", "RIGHT")
+            if more is None:
+                break
+            batch.append(_bytes(more))
+        return batch
+
+    def _resume(self) -> None:
+        """After a restart: go on writing the runs Redis still holds; any other run the archive
+        says is running was killed."""
+        for key in self.client.scan_iter(match=f"{PREFIX}:*:run"):
+            run = hash_of(self.client, text(key))
+            if "id" not in run:
+                continue
+            spider = text(key).split(":")[1]
+            served = self._served(spider, run["token"])
+            served.store.resume(int(run["id"]), spider, json.loads(run.get("arguments", "{}")))
+        self.archive.interrupt_runs(keep=[served.store.run_id for served in self.runs.values()])
+
+    def _served(self, spider: str, token: str) -> ServedRun:
+        stats = RunStats()
+        store = RunStore(self.archive, stats, stop=self._archive_failed)
+        served = self.runs[token] = ServedRun(spider, token, store, stats)
+        return served
+
+    def _archive_failed(self, reason: str) -> None:
+        # RunStore logged each article not stored; the messages stay in the processing list.
+        raise SystemExit(f"newscrawl writer: {reason}: the batch stays in Redis for the next writer")
+
+    # --- messages -------------------------------------------------------------------------
+
+    def _apply(self, message: Message) -> None:
+        keys = RunKeys(message.spider)
+        if message.kind == "start":
+            self._start(message, keys)
+            return
+        served = self.runs.get(message.token)
+        if served is None:
+            logger.warning("a %s message of a run the writer does not know (%s); dropped", message.kind, message.token)
+            return
+        store = served.store
+        if message.kind == "batch":
+            articles, captures, records = message.payload
+            store.store(articles, captures, records)
+            urls = [item.url for item in articles]
+            self.publisher.articles(urls)
+            if urls:
+                self.client.hdel(f"{PREFIX}:state:gone", *urls)
+        elif message.kind == "ticker":
+            store.ticker(message.payload)
+        elif message.kind == "gone":
+            store.gone(message.payload)
+            self.publisher.gone(message.payload.url, message.payload.seen_at)
+        elif message.kind == "not_article":
+            store.not_article(message.payload)
+            self.publisher.not_article(message.payload.url, message.payload.seen_at)
+        elif message.kind == "end":
+            reason, stats = message.payload
+            served.reasons.append(reason)
+            _merge(served.stats, stats)
+            self.client.hdel(keys.workers, message.worker)
+
+    def _start(self, message: Message, keys: RunKeys) -> None:
+        """Record a run that starts and tell its workers its id (once: a replayed start is
+        known by its token)."""
+        if self.client.hget(keys.run, "token") != message.token.encode() or self.client.hget(keys.run, "id"):
+            return
+        served = self._served(message.spider, message.token)
+        arguments = dict(message.payload)
+        run_id = served.store.start(message.spider, arguments, interrupt_running=False)
+        self.client.hset(keys.run, mapping={"id": run_id, "arguments": json.dumps(arguments, default=str)})
+        self.served += 1
+        logger.info("Run %d of %s started (Redis run %s)", run_id, message.spider, message.token)
+
+    # --- the end of a run -----------------------------------------------------------------
+
+    def _finish_ended(self) -> None:
+        """Record the end of every run whose workers saw it over and have all ended."""
+        for token, served in list(self.runs.items()):
+            keys = RunKeys(served.spider)
+            run = hash_of(self.client, keys.run)
+            if run.get("token") != token:
+                del self.runs[token]  # deleted by hand, or another writer's: nothing to finish
+                continue
+            self._forget_dead(keys)
+            if not run.get("ended") or self.client.hlen(keys.workers):
+                continue
+            reason = next((r for r in served.reasons if r != "finished"), "finished")
+            lost = bool(run.get("lost"))
+            if lost:
+                served.stats.set_value("newscrawl/requests_lost", True)
+            served.stats.set_value("newscrawl/workers", len(served.reasons))
+            status = served.store.finish(reason, complete=not lost)
+            arguments = served.store.arguments
+            self.publisher.run_complete(
+                served.spider,
+                arguments.get("edition"),
+                arguments.get("discover") or "menus",
+                arguments.get("start_urls"),
+                complete=served.store.complete,
+            )
+            self.client.delete(*keys.all())
+            del self.runs[token]
+            logger.info("Run %d of %s ended: %s", served.store.run_id, served.spider, status)
+
+    def _forget_dead(self, keys: RunKeys) -> None:
+        """Remove the workers that stopped answering; a run one of them held requests of is lost."""
+        now = time.time()
+        for name, raw in hash_of(self.client, keys.workers).items():
+            state = json.loads(raw)
+            if now - state["beat"] > self.worker_timeout:
+                logger.warning("worker %s of %s stopped answering", name, keys.spider)
+                if state["busy"]:
+                    self.client.hset(keys.run, "lost", "1")
+                self.client.hdel(keys.workers, name)
+
+    def _show(self, end: str = "") -> None:
+        if self.progress is None:
+            return
+        elapsed = max(time.monotonic() - self.started, 1e-9)
+        line = (
+            f"writer: {self.stored:,} messages stored ({self.stored / elapsed:,.0f}/s), "
+            f"queue {self.client.llen(ITEMS):,}, runs {len(self.runs)}"
+        )
+        self.progress.write(f"\r{line}{end}")
+        self.progress.flush()
+
+
+def _bytes(value: bytes | str) -> bytes:
+    return value if isinstance(value, bytes) else value.encode()
+
+
+def _merge(stats: RunStats, worker: dict[str, Any]) -> None:
+    """Add a worker's stats to the run's: numbers summed, anything else the last worker's."""
+    for key, value in worker.items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            stats.inc_value(key, value)
+        else:
+            stats.set_value(key, value)
+
+
+def writer_command(url: str, db: Path, *, follow: bool = False) -> int:
+    """``newscrawl writer``: see the module and ``--help`` for the exit statuses."""
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        client = connect(url)
+        archive = Archive(db, exclusive=True)
+    except ArchiveBusyError as exc:
+        return fail("writer", exc, 4)
+    except (FleetError, ArchiveError) as exc:
+        return fail("writer", exc, 2 if isinstance(exc, ArchiveVersionError) else 1)
+    try:
+        writer = Writer(
+            client, archive, follow=follow, should_stop=stop.is_set, progress=sys.stderr if sys.stderr.isatty() else None
+        )
+        writer.run()
+    except redis.exceptions.RedisError as exc:
+        return fail("writer", f"Redis at {url} failed: {exc}", 1)
+    finally:
+        archive.close()
+    return 130 if stop.is_set() else 0
