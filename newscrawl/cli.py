@@ -218,6 +218,13 @@ def build_parser() -> argparse.ArgumentParser:
     writer.add_argument("--redis", required=True, metavar="URL", help="the fleet's Redis, e.g. redis://127.0.0.1:6379/0")
     _archive_option(writer)
     writer.add_argument("--follow", action="store_true", help="keep serving runs after the last one ended")
+    writer.add_argument(
+        "--worker-timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="a worker silent this long is dead (as the workers' FLEET_WORKER_TIMEOUT; default: %(default)s)",
+    )
     return parser
 
 
@@ -401,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "writer":
         from newscrawl.fleet.writer import writer_command  # noqa: PLC0415 (imported with the command)
 
-        return writer_command(args.redis, args.db, follow=args.follow)
+        return writer_command(args.redis, args.db, follow=args.follow, worker_timeout=args.worker_timeout)
     if args.command == "serve":
         from newscrawl.desk.serve import serve  # noqa: PLC0415 (Datasette is heavy to import)
 

@@ -3,9 +3,16 @@ crawl the fixture mirror into an archive equal to a single process's."""
 
 from __future__ import annotations
 
+import json
+import random
+import signal
+import sqlite3
 import subprocess
 import sys
+import time
 from typing import TYPE_CHECKING, Any
+
+import pytest
 
 from tests.conftest import PROJECT, connect, crawl, crawl_env
 
@@ -18,8 +25,24 @@ if TYPE_CHECKING:
 VOLATILE = {"id", "first_seen_at", "last_fetched_at", "capture_id", "version"}
 
 
+#: A dead worker is noticed this fast in these tests.
+TIMEOUT = "2"
+
+
 def writer(redis_url: str, db: Path, *args: str) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "newscrawl.cli", "writer", "--redis", redis_url, "--db", str(db), *args]
+    command = [
+        sys.executable,
+        "-m",
+        "newscrawl.cli",
+        "writer",
+        "--redis",
+        redis_url,
+        "--db",
+        str(db),
+        "--worker-timeout",
+        TIMEOUT,
+        *args,
+    ]
     return subprocess.Popen(command, cwd=PROJECT, env=crawl_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -27,7 +50,8 @@ def worker(base_url: str, redis_url: str, warc_dir: Path, *args: str) -> subproc
     """``scrapy crawl almayadeen`` as a worker: no archive file of its own (``ARCHIVE_DB`` names
     one that must never be made)."""
     command = [sys.executable, "-m", "scrapy", "crawl", "almayadeen", "-a", f"base_url={base_url}", "-s", f"REDIS_URL={redis_url}",
-               "-s", f"WARC_DIR={warc_dir}", "-s", f"ARCHIVE_DB={warc_dir / 'never.db'}", "-s", "FLEET_HEARTBEAT=0.5"]  # fmt: skip
+               "-s", f"WARC_DIR={warc_dir}", "-s", f"ARCHIVE_DB={warc_dir / 'never.db'}", "-s", "FLEET_HEARTBEAT=0.5",
+               "-s", f"FLEET_WORKER_TIMEOUT={TIMEOUT}"]  # fmt: skip
     for arg in args:
         command += ["-a", arg]
     return subprocess.Popen(command, cwd=PROJECT, env=crawl_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -42,8 +66,9 @@ def content(db: Path) -> dict[str, dict[str, Any]]:
     """Each article of an archive, by URL: its columns (but :data:`VOLATILE`), tags, captions and links."""
     with connect(db) as con:
         articles = {
-            row["url"]: {k: row[k] for k in row.keys() if k not in VOLATILE} for row in con.execute("SELECT * FROM articles")
-        }  # noqa: SIM118
+            row["url"]: {k: row[k] for k in row.keys() if k not in VOLATILE}  # noqa: SIM118 - a Row iterates its values
+            for row in con.execute("SELECT * FROM articles")
+        }
         ids = {row["id"]: row["url"] for row in con.execute("SELECT id, url FROM articles")}
         for name, sql in {
             "tag_rows": "SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id ORDER BY 1, 2",
@@ -79,3 +104,110 @@ def test_a_writer_and_two_workers_archive_what_one_crawl_does(mirror: Server, re
         assert [tuple(run) for run in runs] == [("finished", 1)]
         workers_seen = con.execute("SELECT count(DISTINCT warc_file) FROM captures").fetchone()[0]
     assert workers_seen >= 2  # each worker wrote its own WARC file
+
+
+def fleet_run(base_url: str, redis_url: str, db: Path, folder: Path, workers: int = 2) -> dict[str, Any]:
+    """A distributed run of a writer and ``workers`` workers; returns its stats (as the writer
+    recorded them)."""
+    the_writer = writer(redis_url, db)
+    processes = [worker(base_url, redis_url, folder / f"warc-{n}") for n in range(workers)]
+    for process in processes:
+        code, stderr = finished(process)
+        assert code == 0, stderr[-3000:]
+    code, stderr = finished(the_writer)
+    assert code == 0, stderr[-3000:]
+    with connect(db) as con:
+        stats: dict[str, Any] = json.loads(con.execute("SELECT stats FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()[0])
+    return stats
+
+
+def test_a_second_distributed_run_fetches_no_article(mirror: Server, redis_server: RedisServer, tmp_path: Path) -> None:
+    db = tmp_path / "fleet.db"
+    first = fleet_run(mirror.base_url, redis_server.url, db, tmp_path)
+    assert first["newscrawl/articles_new"] > 40
+    second = fleet_run(mirror.base_url, redis_server.url, db, tmp_path)
+    assert second.get("newscrawl/article_pages", 0) == 0
+    assert second.get("newscrawl/articles_new", 0) == 0
+    assert second["newscrawl/archived_skipped"] > 0  # the workers knew them from the writer's state
+    with connect(db) as con:
+        runs = [tuple(row) for row in con.execute("SELECT status, complete FROM crawl_runs ORDER BY id")]
+    assert runs == [("finished", 1), ("finished", 1)]
+
+
+def _when_archived(db: Path, count: int, timeout: float = 120) -> None:
+    """Wait until the archive at ``db`` holds ``count`` articles."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+                if con.execute("SELECT count(*) FROM articles").fetchone()[0] >= count:
+                    return
+        except sqlite3.OperationalError:
+            pass  # not made yet
+        time.sleep(0.05)
+    pytest.fail(f"the archive never held {count} articles")
+
+
+def _integrity(db: Path) -> str:
+    with sqlite3.connect(db) as con:
+        return str(con.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+@pytest.fixture(scope="module")
+def clean(mirror: Server, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """What a single-process crawl of the mirror archives."""
+    db = tmp_path_factory.mktemp("clean") / "archive.db"
+    result = crawl(mirror.base_url, db)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return content(db)
+
+
+def test_a_worker_killed_mid_run_loses_nothing_a_rerun_does_not_fetch(
+    mirror: Server, redis_server: RedisServer, tmp_path: Path, clean: dict[str, dict[str, Any]]
+) -> None:
+    seed = random.randrange(1_000_000)
+    at = random.Random(seed).randrange(2, 30)
+    db = tmp_path / "fleet.db"
+    the_writer = writer(redis_server.url, db)
+    workers = [worker(mirror.base_url, redis_server.url, tmp_path / f"warc-{n}") for n in range(2)]
+    _when_archived(db, at)
+    workers[0].send_signal(signal.SIGKILL)
+    for process in workers:
+        process.communicate(timeout=300)
+    assert workers[1].returncode == 0, f"seed {seed}"
+    code, stderr = finished(the_writer)
+    assert code == 0, stderr[-3000:]
+    with connect(db) as con:
+        (complete,) = con.execute("SELECT complete FROM crawl_runs").fetchone()
+    if not complete:  # the killed worker held requests: the rerun walks every listing again
+        fleet_run(mirror.base_url, redis_server.url, db, tmp_path, workers=1)
+    got = content(db)
+    assert sorted(got) == sorted(clean), f"seed {seed}, killed at {at} articles"
+    assert [url for url in clean if got[url] != clean[url]] == [], f"seed {seed}"
+    assert _integrity(db) == "ok"
+
+
+def test_the_writer_killed_mid_run_and_restarted_loses_no_item(
+    mirror: Server, redis_server: RedisServer, tmp_path: Path, clean: dict[str, dict[str, Any]]
+) -> None:
+    seed = random.randrange(1_000_000)
+    at = random.Random(seed).randrange(2, 40)
+    db = tmp_path / "fleet.db"
+    first = writer(redis_server.url, db)
+    workers = [worker(mirror.base_url, redis_server.url, tmp_path / f"warc-{n}") for n in range(2)]
+    _when_archived(db, at)
+    first.send_signal(signal.SIGKILL)
+    first.communicate(timeout=60)
+    second = writer(redis_server.url, db)
+    for process in workers:
+        code, stderr = finished(process)
+        assert code == 0, stderr[-3000:]
+    code, stderr = finished(second)
+    assert code == 0, stderr[-3000:]
+    got = content(db)
+    assert sorted(got) == sorted(clean), f"seed {seed}, killed at {at} articles"
+    assert [url for url in clean if got[url] != clean[url]] == [], f"seed {seed}"
+    assert _integrity(db) == "ok"
+    with connect(db) as con:
+        runs = [tuple(row) for row in con.execute("SELECT status, complete FROM crawl_runs ORDER BY id")]
+    assert runs == [("finished", 1)]

@@ -417,7 +417,9 @@ class Archive(Schema):
 
     def record_captures(self, captures: Iterable[Capture], run_id: int | None = None) -> None:
         """Record WARC records of fetches (written and flushed to their files before) in one
-        transaction; a revisit's ``refers_to`` is resolved to the capture it names."""
+        transaction; a revisit's ``refers_to`` is resolved to the capture it names. A record
+        already recorded (a distributed run's writer storing a batch again after a crash) is
+        left as it is."""
         rows = [
             (
                 run_id, capture.url, capture.fetched_at, capture.status, capture.content_type, capture.payload_digest,
@@ -428,7 +430,7 @@ class Archive(Schema):
         ]  # fmt: skip
         with self.db.conn:
             self.db.conn.executemany(
-                "INSERT INTO captures (run_id, url, fetched_at, status, content_type, payload_digest, record_type, "
+                "INSERT OR IGNORE INTO captures (run_id, url, fetched_at, status, content_type, payload_digest, record_type, "
                 "refers_to, warc_file, offset, length, record_id) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT id FROM captures WHERE record_id = ?), ?, ?, ?, ?)",
                 rows,

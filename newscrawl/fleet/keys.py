@@ -8,7 +8,9 @@ One Redis database serves one archive (one writer). Per spider, one run at a tim
   ``crawl_runs.id``, set by the writer), ``ended`` (set when the queue is empty and no worker holds
   a request), ``lost`` (a worker died holding requests: the run is not complete);
 - ``newscrawl:<spider>:workers``: worker name → its state (JSON: ``busy``, ``beat``, the UNIX
-  time of its last heartbeat).
+  time of its last heartbeat);
+- ``newscrawl:<spider>:writer``: what the writer counted of the run so far (pickled), for a
+  writer that takes over after a crash.
 
 For the writer: ``newscrawl:items`` (the messages of every run, in order) and
 ``newscrawl:items:processing`` (the batch it is storing: emptied only once the archive committed
@@ -59,9 +61,13 @@ class RunKeys:
     def workers(self) -> str:
         return self._key("workers")
 
+    @property
+    def checkpoint(self) -> str:
+        return self._key("writer")
+
     def all(self) -> tuple[str, ...]:
         """Every key of the run (deleted once it ended, so the next run starts afresh)."""
-        return (self.requests, self.dupefilter, self.run, self.workers)
+        return (self.requests, self.dupefilter, self.run, self.workers, self.checkpoint)
 
 
 class FleetError(Exception):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import pickle
 import signal
 import sys
 import threading
@@ -96,9 +97,9 @@ class Writer:
         while not self.should_stop():
             batch = replay or self._take()
             replay = []
-            for raw in batch:
-                self._apply(decode(raw))
+            touched = {self._apply(decode(raw)) for raw in batch}
             if batch:
+                self._checkpoint(touched - {None})
                 self.client.delete(PROCESSING)
                 self.stored += len(batch)
             self._finish_ended()
@@ -131,6 +132,12 @@ class Writer:
             spider = text(key).split(":")[1]
             served = self._served(spider, run["token"])
             served.store.resume(int(run["id"]), spider, json.loads(run.get("arguments", "{}")))
+            kept = self.client.get(RunKeys(spider).checkpoint)
+            if kept:
+                values, served.store.tally, served.store.ticker_seen, served.reasons = pickle.loads(_bytes(kept))
+                served.stats.values.update(values)
+            self.served += 1
+            logger.info("Going on with run %d of %s", served.store.run_id, spider)
         self.archive.interrupt_runs(keep=[served.store.run_id for served in self.runs.values()])
 
     def _served(self, spider: str, token: str) -> ServedRun:
@@ -145,15 +152,16 @@ class Writer:
 
     # --- messages -------------------------------------------------------------------------
 
-    def _apply(self, message: Message) -> None:
+    def _apply(self, message: Message) -> str | None:
+        """Store one message; returns the token of the run it belongs to (``None``: none served)."""
         keys = RunKeys(message.spider)
         if message.kind == "start":
             self._start(message, keys)
-            return
+            return message.token if message.token in self.runs else None
         served = self.runs.get(message.token)
         if served is None:
             logger.warning("a %s message of a run the writer does not know (%s); dropped", message.kind, message.token)
-            return
+            return None
         store = served.store
         if message.kind == "batch":
             articles, captures, records = message.payload
@@ -175,6 +183,17 @@ class Writer:
             served.reasons.append(reason)
             _merge(served.stats, stats)
             self.client.hdel(keys.workers, message.worker)
+        return message.token
+
+    def _checkpoint(self, tokens: set[str | None]) -> None:
+        """Keep in the run's hash what the writer counted of it (stats, coverage, ticker lines
+        seen), so a writer that takes over after a crash goes on counting from there."""
+        for token in tokens:
+            served = self.runs.get(token or "")
+            if served is not None:
+                store = served.store
+                state = (served.stats.values, store.tally, store.ticker_seen, served.reasons)
+                self.client.set(RunKeys(served.spider).checkpoint, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
 
     def _start(self, message: Message, keys: RunKeys) -> None:
         """Record a run that starts and tell its workers its id (once: a replayed start is
@@ -255,7 +274,7 @@ def _merge(stats: RunStats, worker: dict[str, Any]) -> None:
             stats.set_value(key, value)
 
 
-def writer_command(url: str, db: Path, *, follow: bool = False) -> int:
+def writer_command(url: str, db: Path, *, follow: bool = False, worker_timeout: float = 30.0) -> int:
     """``newscrawl writer``: see the module and ``--help`` for the exit statuses."""
     stop = threading.Event()
 
