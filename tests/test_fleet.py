@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.conftest import PROJECT, connect, crawl, crawl_env
+from tests.conftest import FIXTURES, PROJECT, RedisServer, connect, crawl, crawl_env, run_spider, start_mirror
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from tests.conftest import RedisServer, Server
+    from tests.conftest import Server
 
 #: Columns that differ between two crawls of the same pages: when, and which row or record.
 VOLATILE = {"id", "first_seen_at", "last_fetched_at", "capture_id", "version"}
@@ -46,10 +46,11 @@ def writer(redis_url: str, db: Path, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(command, cwd=PROJECT, env=crawl_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def worker(base_url: str, redis_url: str, warc_dir: Path, *args: str) -> subprocess.Popen[str]:
-    """``scrapy crawl almayadeen`` as a worker: no archive file of its own (``ARCHIVE_DB`` names
-    one that must never be made)."""
-    command = [sys.executable, "-m", "scrapy", "crawl", "almayadeen", "-a", f"base_url={base_url}", "-s", f"REDIS_URL={redis_url}",
+def worker(base_url: str, redis_url: str, warc_dir: Path, *args: str, spider: str = "almayadeen") -> subprocess.Popen[str]:
+    """``scrapy crawl almayadeen`` (or ``spider``) as a worker: no archive file of its own
+    (``ARCHIVE_DB`` names one that must never be made)."""
+    start = f"base_url={base_url}" if spider == "almayadeen" else f"start_urls={base_url}/"
+    command = [sys.executable, "-m", "scrapy", "crawl", spider, "-a", start, "-s", f"REDIS_URL={redis_url}",
                "-s", f"WARC_DIR={warc_dir}", "-s", f"ARCHIVE_DB={warc_dir / 'never.db'}", "-s", "FLEET_HEARTBEAT=0.5",
                "-s", f"FLEET_WORKER_TIMEOUT={TIMEOUT}"]  # fmt: skip
     for arg in args:
@@ -211,3 +212,51 @@ def test_the_writer_killed_mid_run_and_restarted_loses_no_item(
     with connect(db) as con:
         runs = [tuple(row) for row in con.execute("SELECT status, complete FROM crawl_runs ORDER BY id")]
     assert runs == [("finished", 1)]
+
+
+def test_redis_restarted_from_its_append_only_file_resumes_the_run(
+    mirror: Server, redis_server: RedisServer, tmp_path: Path, clean: dict[str, dict[str, Any]]
+) -> None:
+    db = tmp_path / "fleet.db"
+    the_writer = writer(redis_server.url, db)
+    workers = [worker(mirror.base_url, redis_server.url, tmp_path / f"warc-{n}") for n in range(2)]
+    _when_archived(db, 10)
+    redis_server.stop()
+    time.sleep(0.5)
+    restarted = RedisServer.start(redis_server.folder, port=redis_server.port)
+    try:
+        for process in workers:
+            code, stderr = finished(process)
+            assert code == 0, stderr[-3000:]
+        code, stderr = finished(the_writer)
+        assert code == 0, stderr[-3000:]
+    finally:
+        restarted.stop()
+    got = content(db)
+    assert sorted(got) == sorted(clean)
+    assert [url for url in clean if got[url] != clean[url]] == []
+    with connect(db) as con:
+        runs = [tuple(row) for row in con.execute("SELECT status, complete FROM crawl_runs ORDER BY id")]
+    assert runs == [("finished", 1)]
+
+
+def test_news_workers_archive_what_one_news_crawl_does(redis_server: RedisServer, tmp_path: Path) -> None:
+    server = start_mirror(FIXTURES / "othersite")
+    try:
+        single = tmp_path / "single.db"
+        result = run_spider("news", single, f"start_urls={server.base_url}/")
+        assert result.returncode == 0, result.stderr[-3000:]
+        db = tmp_path / "fleet.db"
+        the_writer = writer(redis_server.url, db)
+        workers = [worker(server.base_url, redis_server.url, tmp_path / f"warc-{n}", spider="news") for n in range(2)]
+        for process in workers:
+            code, stderr = finished(process)
+            assert code == 0, stderr[-3000:]
+        code, stderr = finished(the_writer)
+        assert code == 0, stderr[-3000:]
+    finally:
+        server.stop()
+    expected, got = content(single), content(db)
+    assert len(expected) > 10
+    assert sorted(got) == sorted(expected)
+    assert [url for url in expected if got[url] != expected[url]] == []

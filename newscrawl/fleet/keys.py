@@ -25,11 +25,15 @@ import socket
 from dataclasses import dataclass
 
 import redis
+from redis.backoff import ExponentialWithJitterBackoff
+from redis.retry import Retry
 
 PREFIX = "newscrawl"
 #: ``Request.meta`` key: in distributed mode, the request is answered by the worker that made it
 #: (the start page a spider learns its menus from), never put in the shared queue.
 OWN_REQUEST = "newscrawl_own"
+#: How often a command is tried again when Redis does not answer (backing off up to 2 s).
+RECONNECT_TRIES = 40
 #: Every run's messages to the writer, oldest first.
 ITEMS = f"{PREFIX}:items"
 #: The batch the writer is storing.
@@ -98,8 +102,11 @@ def worker_tag() -> str:
 def connect(url: str) -> redis.Redis:
     """A client of the Redis at ``url`` (``redis://host:port/db``); raises :class:`FleetError`
     for a malformed URL or when nothing answers there."""
+    # A lost connection is tried again for about a minute: Redis restarted (from its append-only
+    # file) is met again, and the run goes on.
+    retry = Retry(ExponentialWithJitterBackoff(base=0.05, cap=2.0), RECONNECT_TRIES)
     try:
-        client = redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10, retry_on_timeout=True)
+        client = redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10, retry=retry)
         client.ping()
     except (ValueError, redis.exceptions.RedisError) as exc:
         raise FleetError(f"cannot use Redis at {url}: {exc}") from None

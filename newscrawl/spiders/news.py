@@ -27,6 +27,7 @@ from newscrawl.dates import http_date
 from newscrawl.discovery import ArticleHints
 from newscrawl.extract.response import html_page
 from newscrawl.extraction import site_context
+from newscrawl.fleet.keys import OWN_REQUEST
 from newscrawl.loaders import LoadContext
 from newscrawl.pagereading import NewsJob
 from newscrawl.schedule import parse_moment
@@ -165,6 +166,10 @@ class NewsSpider(ArchiveSpider):
         self.profiles: dict[str, tuple[SiteProfile, Edition | None]] = {}
         self.candidates: dict[str, Candidate] = {}
         self.sections: dict[str, tuple[int, str]] = {}
+        # A worker of a distributed run reads each start page itself (the sites' hosts, a
+        # redirect to another host) before it takes any other page of the run.
+        self.starts_left = len(self.start_pages)
+        self.ready = not self.starts_left
         self.listed: set[tuple[str, str]] = set()
         self.offsite: set[str] = set()
         self.articles_scheduled = False
@@ -194,7 +199,7 @@ class NewsSpider(ArchiveSpider):
                 fetch,
                 callback=self.parse_start,
                 errback=self.start_failed,
-                meta={"handle_httpstatus_all": True},
+                meta={"handle_httpstatus_all": True, OWN_REQUEST: True},
                 dont_filter=True,
             )
 
@@ -209,6 +214,8 @@ class NewsSpider(ArchiveSpider):
         if self._site_of(response.url) is None:
             # A redirect to another host (site.example → site.example.com) makes it the site.
             self._add_site(HostMap(origin(response.url), origin(response.url)))
+        self.starts_left -= 1
+        self.ready = self.starts_left <= 0
         self.frontier.take_page(response.url)
         yield from self._follow(origin(response.url) + "/robots.txt", self.parse_robots)
         page = html_page(response)
