@@ -109,11 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Print the last crawl runs of an archive, newest first: when each started and ended, its status "
             "(running, finished, degraded, failed, blocked, busy, interrupted), what it fetched and stored, its spider "
-            "arguments, and for a run that did not finish cleanly, why (note). A run still 'running' with no end was "
-            "killed, or is going on now."
+            "arguments, and for a run that did not finish cleanly, why (note; a distributed run's note says how many "
+            "workers it had). A run still 'running' with no end was killed, or is going on now. With --redis, then the "
+            "distributed runs going on: their queue and each worker, busy or idle, and when it was last heard of."
         ),
     )
     _archive_option(runs)
+    runs.add_argument("--redis", metavar="URL", help="also show the distributed runs going on on this Redis")
     runs.add_argument("--limit", type=_positive, default=20, help="how many runs (default: %(default)s)")
     _json_option(runs, "one JSON object per run instead of a table")
 
@@ -372,7 +374,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "extract":
         return extract_batch(sys.stdin, sys.stdout) if args.batch else extract_file(args.file, args.url)
     if args.command == "runs":
-        return show_runs(args.db, args.limit, as_json=args.json)
+        status = show_runs(args.db, args.limit, as_json=args.json)
+        if args.redis and status == 0:
+            from newscrawl.fleet.writer import show_live_runs  # noqa: PLC0415 (imported with the option)
+
+            return show_live_runs(args.redis, as_json=args.json)
+        return status
     if args.command in ("stats", "search", "export") and args.edition is not None:
         try:
             check_edition(args.db, args.edition)
@@ -453,6 +460,8 @@ def _run_cell(column: str, run: dict[str, object]) -> str:
     if column == "args":
         args = json.loads(str(value or "{}"))
         return " ".join(f"{k}={v}" for k, v in sorted(args.items()) if v is not None)
+    if column == "message" and run.get("workers"):
+        return "; ".join(filter(None, [f"distributed: {run['workers']} workers", str(value or "")]))
     return "" if value is None else str(value)
 
 

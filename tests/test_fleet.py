@@ -103,8 +103,37 @@ def test_a_writer_and_two_workers_archive_what_one_crawl_does(mirror: Server, re
     with connect(db) as con:
         runs = con.execute("SELECT status, complete FROM crawl_runs").fetchall()
         assert [tuple(run) for run in runs] == [("finished", 1)]
-        workers_seen = con.execute("SELECT count(DISTINCT warc_file) FROM captures").fetchone()[0]
-    assert workers_seen >= 2  # each worker wrote its own WARC file
+        files = {row[0] for row in con.execute("SELECT DISTINCT warc_file FROM captures")}
+    # each worker wrote its own WARC files, named after it
+    assert len({name.rsplit("-", 1)[1] for name in files}) == 2
+    shown = subprocess.run(
+        [sys.executable, "-m", "newscrawl.cli", "runs", "--db", str(db)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "distributed: 2 workers" in shown
+
+
+def test_runs_shows_a_distributed_run_going_on_with_its_workers(
+    mirror: Server, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    db = tmp_path / "fleet.db"
+    the_writer = writer(redis_server.url, db)
+    the_worker = worker(mirror.base_url, redis_server.url, tmp_path / "warc")
+    _when_archived(db, 2)
+    the_worker.send_signal(signal.SIGSTOP)
+    try:
+        command = [sys.executable, "-m", "newscrawl.cli", "runs", "--db", str(db), "--redis", redis_server.url]
+        table = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        lines = subprocess.run([*command, "--json"], capture_output=True, text=True, check=True).stdout.splitlines()
+    finally:
+        the_worker.send_signal(signal.SIGCONT)
+    live = json.loads(lines[-1])
+    assert (live["spider"], live["id"], live["ended"]) == ("almayadeen", 1, False)
+    assert [worker["name"].rsplit("-", 1)[1] for worker in live["workers"]] == [str(the_worker.pid)]
+    assert f"run 1 of almayadeen on {redis_server.url}: going on" in table
+    assert f"-{the_worker.pid}: " in table
+    for process in (the_worker, the_writer):
+        code, stderr = finished(process)
+        assert code == 0, stderr[-3000:]
 
 
 def fleet_run(base_url: str, redis_url: str, db: Path, folder: Path, workers: int = 2) -> dict[str, Any]:

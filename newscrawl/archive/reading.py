@@ -22,9 +22,12 @@ if TYPE_CHECKING:
 
 #: The columns ``newscrawl runs`` shows, in order; ``message`` is the run's ``newscrawl/message``
 #: stat (why it did not finish cleanly).
-RUN_COLUMNS = ("id", "spider", "started_at", "finished_at", "status", *RUN_COUNTS, "args", "message")
-# The ``message`` column of RUN_COLUMNS: read out of the run's stats.
-_MESSAGE = """json_extract(stats, '$."newscrawl/message"')"""
+RUN_COLUMNS = ("id", "spider", "started_at", "finished_at", "status", *RUN_COUNTS, "args", "message", "workers")
+# The ``message`` and ``workers`` (of a distributed run) columns of RUN_COLUMNS: read out of the run's stats.
+_FROM_STATS = {
+    "message": """json_extract(stats, '$."newscrawl/message"')""",
+    "workers": """json_extract(stats, '$."newscrawl/workers"')""",
+}
 
 
 def recent_runs(path: str | Path, limit: int = 20) -> list[dict[str, Any]]:
@@ -38,8 +41,8 @@ def recent_runs(path: str | Path, limit: int = 20) -> list[dict[str, Any]]:
             columns = {row[1] for row in con.execute("PRAGMA table_info(crawl_runs)")}
             if not columns:
                 return []
-            wanted = [c for c in RUN_COLUMNS if c in columns or (c == "message" and "stats" in columns)]
-            selected = [_MESSAGE if c == "message" else c for c in wanted]
+            wanted = [c for c in RUN_COLUMNS if c in columns or (c in _FROM_STATS and "stats" in columns)]
+            selected = [_FROM_STATS.get(c, c) for c in wanted]
             rows = con.execute(f"SELECT {', '.join(selected)} FROM crawl_runs ORDER BY id DESC LIMIT ?", [limit]).fetchall()
     except sqlite3.Error as exc:
         raise ArchiveError(f"cannot read archive {path}: {exc}") from exc

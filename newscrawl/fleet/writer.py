@@ -300,3 +300,53 @@ def writer_command(url: str, db: Path, *, follow: bool = False, worker_timeout: 
     finally:
         archive.close()
     return 130 if stop.is_set() else 0
+
+
+def show_live_runs(url: str, *, as_json: bool = False) -> int:
+    """``newscrawl runs --redis URL``: the distributed runs going on, with their workers."""
+    try:
+        client = connect(url)
+        runs = live_runs(client)
+    except (FleetError, redis.exceptions.RedisError) as exc:
+        return fail("runs", exc, 1)
+    if as_json:
+        for run in runs:
+            print(json.dumps(run, sort_keys=True))
+        return 0
+    if not runs:
+        print(f"No distributed run on {url}.")
+    for run in runs:
+        state = "ended, being recorded" if run["ended"] else "going on"
+        print(
+            f"run {run['id'] or '(waiting for the writer)'} of {run['spider']} on {url}: {state}, {run['queue']:,} requests queued"
+        )
+        for worker in run["workers"]:
+            print(f"  worker {worker['name']}: {'busy' if worker['busy'] else 'idle'}, heard from {worker['silent']:.1f} s ago")
+    return 0
+
+
+def live_runs(client: redis.Redis) -> list[dict[str, Any]]:
+    """Each distributed run in Redis: spider, token, id (``None`` before the writer gave one),
+    ended, lost, queued requests, and its workers (name, busy, seconds since their heartbeat)."""
+    found = []
+    now = time.time()
+    for key in sorted(text(k) for k in client.scan_iter(match=f"{PREFIX}:*:run")):
+        spider = key.split(":")[1]
+        keys = RunKeys(spider)
+        run = hash_of(client, key)
+        workers = [
+            {"name": name, "busy": bool(state["busy"]), "silent": round(now - state["beat"], 1)}
+            for name, state in sorted((name, json.loads(raw)) for name, raw in hash_of(client, keys.workers).items())
+        ]
+        found.append(
+            {
+                "spider": spider,
+                "token": run.get("token"),
+                "id": int(run["id"]) if "id" in run else None,
+                "ended": bool(run.get("ended")),
+                "lost": bool(run.get("lost")),
+                "queue": int(client.zcard(keys.requests)),
+                "workers": workers,
+            }
+        )
+    return found
