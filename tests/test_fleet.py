@@ -46,7 +46,9 @@ def writer(redis_url: str, db: Path, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(command, cwd=PROJECT, env=crawl_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def worker(base_url: str, redis_url: str, warc_dir: Path, *args: str, spider: str = "almayadeen") -> subprocess.Popen[str]:
+def worker(
+    base_url: str, redis_url: str, warc_dir: Path, *args: str, spider: str = "almayadeen", settings: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
     """``scrapy crawl almayadeen`` (or ``spider``) as a worker: no archive file of its own
     (``ARCHIVE_DB`` names one that must never be made)."""
     start = f"base_url={base_url}" if spider == "almayadeen" else f"start_urls={base_url}/"
@@ -55,6 +57,8 @@ def worker(base_url: str, redis_url: str, warc_dir: Path, *args: str, spider: st
                "-s", f"FLEET_WORKER_TIMEOUT={TIMEOUT}"]  # fmt: skip
     for arg in args:
         command += ["-a", arg]
+    for name, value in (settings or {}).items():
+        command += ["-s", f"{name}={value}"]
     return subprocess.Popen(command, cwd=PROJECT, env=crawl_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -289,3 +293,18 @@ def test_news_workers_archive_what_one_news_crawl_does(redis_server: RedisServer
     assert len(expected) > 10
     assert sorted(got) == sorted(expected)
     assert [url for url in expected if got[url] != expected[url]] == []
+
+
+@pytest.mark.parametrize("redis_there", [True, False], ids=["no-writer", "no-redis"])
+def test_a_worker_without_redis_or_writer_says_so_in_one_line(
+    mirror: Server, redis_server: RedisServer, tmp_path: Path, redis_there: bool
+) -> None:
+    url = redis_server.url if redis_there else "redis://127.0.0.1:1/0"
+    process = worker(mirror.base_url, url, tmp_path / "warc", settings={"FLEET_WRITER_TIMEOUT": "1"})
+    code, stderr = finished(process, timeout=120)
+    expected = "no newscrawl writer answers on Redis within 1 s" if redis_there else "cannot use Redis at redis://127.0.0.1:1/0"
+    assert code == 1
+    assert [line for line in stderr.splitlines() if line.startswith("newscrawl:")] == [
+        next(line for line in stderr.splitlines() if line.startswith("newscrawl: failed: ") and expected in line)
+    ]
+    assert "Traceback" not in stderr

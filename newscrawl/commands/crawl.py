@@ -5,7 +5,8 @@ one prints one line naming the problem on standard error and exits with:
 
 ====  =====================================================================
 0     the crawl finished
-1     the crawl failed: site unreachable, layout not recognized, archive write error
+1     the crawl failed: site unreachable, layout not recognized, archive write error; in
+      distributed mode, Redis unreachable or no writer answering
 2     bad input: an unknown or malformed spider argument, an unusable ``ARCHIVE_DB`` (or one
       written by a newer newscrawl), a bad setting
 3     the site blocked the crawl (HTTP 403 or a bot-protection challenge page)
@@ -34,6 +35,7 @@ from newscrawl.coverage import CoverageSettingError
 from newscrawl.crawl.arguments import SpiderArgumentError
 from newscrawl.crawl.capture import WarcSettingError
 from newscrawl.crawl.runstore import RUN_STATUS
+from newscrawl.fleet.keys import FleetError
 from newscrawl.pool import collect_less
 
 if TYPE_CHECKING:
@@ -67,6 +69,9 @@ class Command(ScrapyCrawlCommand):
                 return True
             if isinstance(exc, ArchiveBusyError):
                 bad_input.append((EXIT_BUSY, f"busy: {exc}"))
+                return True
+            if isinstance(exc, FleetError):
+                bad_input.append((EXIT_FAILED, f"failed: {exc}"))
                 return True
             return False
 

@@ -25,7 +25,7 @@ import socket
 from dataclasses import dataclass
 
 import redis
-from redis.backoff import ExponentialWithJitterBackoff
+from redis.backoff import ExponentialWithJitterBackoff, NoBackoff
 from redis.retry import Retry
 
 PREFIX = "newscrawl"
@@ -106,8 +106,10 @@ def connect(url: str) -> redis.Redis:
     # file) is met again, and the run goes on.
     retry = Retry(ExponentialWithJitterBackoff(base=0.05, cap=2.0), RECONNECT_TRIES)
     try:
+        # First once, at once: a wrong URL is said in seconds, not after a minute of retries.
+        with redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5, retry=Retry(NoBackoff(), 0)) as probe:
+            probe.ping()
         client = redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10, retry=retry)
-        client.ping()
     except (ValueError, redis.exceptions.RedisError) as exc:
         raise FleetError(f"cannot use Redis at {url}: {exc}") from None
     return client

@@ -7,8 +7,8 @@ re-check; whether the last run of the same scope was complete. :class:`StatePubl
 writer's side: it loads all of it from the archive when it starts, then updates it after every
 batch it stores, so a rerun's requests still grow with what is new.
 
-Per article one hash field (URL → a short JSON list): about 200 bytes of Redis memory, so a
-million archived articles take about 200 MB. WARC revisit records need the archive's captures:
+Per article one hash field (URL → a short JSON list): about 260 bytes of Redis memory, so a
+million archived articles take about 260 MB. WARC revisit records need the archive's captures:
 a worker writes every response in full.
 """
 
