@@ -61,6 +61,8 @@ class Command(ScrapyCrawlCommand):
         assert self.crawler_process is not None
         collect_less()
         crawler = self._create_crawler(args[0])
+        # A worker of a distributed run starts or joins a run with these (newscrawl.fleet.runs).
+        crawler.settings.set("FLEET_SPIDER_ARGS", dict(opts.spargs), "cmdline")
         bad_input: list[tuple[int, str]] = []
 
         def is_bad_input(exc: BaseException | None) -> bool:

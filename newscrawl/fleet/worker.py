@@ -12,48 +12,23 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from twisted.internet import task
 
 from newscrawl.crawl.capture import CaptureMiddleware
-from newscrawl.fleet.keys import ITEMS, FleetError, RunKeys, connect, hash_of, worker_name
+from newscrawl.fleet.keys import ITEMS, connect, worker_name
 from newscrawl.fleet.messages import Kind, Message, encode
-from newscrawl.fleet.state import LOADED
+from newscrawl.fleet.runs import join_run
 from newscrawl.items import ArticleItem, GoneItem, NotArticleItem, TickerItem
 
 if TYPE_CHECKING:
-    import redis
     from scrapy import Spider
     from scrapy.crawler import Crawler
     from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
-
-
-def join_run(client: redis.Redis, keys: RunKeys, spider: str, arguments: dict[str, Any], *, timeout: float) -> tuple[str, int]:
-    """``(token, run id)`` of the spider's current run, which this worker joins; when there is
-    none (or the last one is ending), a new run, announced to the writer. Waits up to
-    ``timeout`` seconds for the writer (to have loaded the archive's state, and to record a
-    new run); raises :class:`FleetError` when it does not answer."""
-    deadline = time.monotonic() + timeout
-    while True:
-        run = hash_of(client, keys.run)
-        if run.get("ended"):
-            pass  # the last run is ending: wait until the writer has recorded its end
-        elif run.get("id") and client.get(LOADED):
-            return run["token"], int(run["id"])
-        elif not run and client.get(LOADED):
-            token = uuid.uuid4().hex
-            if client.hsetnx(keys.run, "token", token):
-                client.rpush(ITEMS, encode(Message("start", spider, token, worker_name(), dict(arguments), time.time())))
-        if time.monotonic() > deadline:
-            raise FleetError(
-                f"no newscrawl writer answers on Redis within {timeout:g} s (start 'newscrawl writer --redis URL --db ARCHIVE')"
-            )
-        time.sleep(0.1)
 
 
 class FleetPipeline:
@@ -85,9 +60,13 @@ class FleetPipeline:
 
     def _join(self, spider: Spider) -> None:
         self.spider_name = spider.name
-        timeout = self.crawler.settings.getfloat("FLEET_WRITER_TIMEOUT", 60.0)
+        settings = self.crawler.settings
         self.token, self.run_id = join_run(
-            self.client, RunKeys(spider.name), spider.name, getattr(spider, "arguments", {}), timeout=timeout
+            self.client,
+            spider.name,
+            getattr(spider, "arguments", {}),
+            settings.getdict("FLEET_SPIDER_ARGS"),
+            timeout=settings.getfloat("FLEET_WRITER_TIMEOUT", 60.0),
         )
         self.stats.set_value("newscrawl/run_id", self.run_id)
         logger.info("Worker %s of run %d (Redis)", self.worker, self.run_id)

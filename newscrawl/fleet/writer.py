@@ -201,9 +201,10 @@ class Writer:
         if self.client.hget(keys.run, "token") != message.token.encode() or self.client.hget(keys.run, "id"):
             return
         served = self._served(message.spider, message.token)
-        arguments = dict(message.payload)
+        arguments = dict(message.payload["arguments"])
         run_id = served.store.start(message.spider, arguments, interrupt_running=False)
-        self.client.hset(keys.run, mapping={"id": run_id, "arguments": json.dumps(arguments, default=str)})
+        spargs = json.dumps(message.payload["spargs"], sort_keys=True)
+        self.client.hset(keys.run, mapping={"id": run_id, "arguments": json.dumps(arguments, default=str), "spargs": spargs})
         self.served += 1
         logger.info("Run %d of %s started (Redis run %s)", run_id, message.spider, message.token)
 

@@ -1,0 +1,81 @@
+"""A spider's run on Redis, as its workers and ``newscrawl enqueue`` see it: joining it or
+starting it, and waiting for the next one.
+
+A run is started once (``HSETNX`` of its token) by whoever finds none: a ``start`` message
+asks the writer to record it, and the writer answers with its id in the run's hash, beside the
+spider arguments it was started with (``arguments``, as the spider normalized them, and
+``spargs``, the ``-a`` arguments as given). A worker joins a run only with the same ``-a``
+arguments; a worker kept alive (``REDIS_KEEP_ALIVE``) takes the next run's.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from newscrawl.fleet.keys import ITEMS, FleetError, RunKeys, hash_of, worker_name
+from newscrawl.fleet.messages import Message, encode
+from newscrawl.fleet.state import LOADED
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    import redis
+
+
+def _no_writer(timeout: float) -> FleetError:
+    return FleetError(
+        f"no newscrawl writer answers on Redis within {timeout:g} s (start 'newscrawl writer --redis URL --db ARCHIVE')"
+    )
+
+
+def join_run(
+    client: redis.Redis,
+    spider: str,
+    arguments: Mapping[str, Any],
+    spargs: Mapping[str, str],
+    *,
+    timeout: float,
+    start: bool = True,
+    sender: str = "",
+) -> tuple[str, int]:
+    """``(token, run id)`` of the spider's current run; when there is none (or the last one is
+    ending) and ``start``, a new run with ``arguments`` (normalized) and ``spargs`` (as given),
+    announced to the writer. Waits up to ``timeout`` seconds for the writer (to have loaded the
+    archive's state, and to record a new run); raises :class:`FleetError` when it does not
+    answer, or when the run going on was started with other arguments."""
+    keys = RunKeys(spider)
+    deadline = time.monotonic() + timeout
+    while True:
+        run = hash_of(client, keys.run)
+        if run.get("ended"):
+            pass  # the last run is ending: wait until the writer has recorded its end
+        elif run.get("id") and client.get(LOADED):
+            theirs = json.loads(run.get("spargs") or "{}")
+            if start and theirs != dict(spargs):
+                given = " ".join(f"-a {k}={v}" for k, v in sorted(theirs.items())) or "no -a arguments"
+                raise FleetError(f"run {run['id']} of {spider} going on was started with {given}: join it with the same")
+            return run["token"], int(run["id"])
+        elif not run and client.get(LOADED) and start:
+            token = uuid.uuid4().hex
+            if client.hsetnx(keys.run, "token", token):
+                payload = {"arguments": dict(arguments), "spargs": dict(spargs)}
+                client.rpush(ITEMS, encode(Message("start", spider, token, sender or worker_name(), payload, time.time())))
+        if time.monotonic() > deadline:
+            raise _no_writer(timeout)
+        time.sleep(0.1)
+
+
+def next_run(client: redis.Redis, spider: str, after: str, *, stop: Callable[[], bool]) -> dict[str, str] | None:
+    """The ``-a`` arguments of the spider's next run (one with an id, not ended, whose token is
+    not ``after``), once there is one; ``None`` when ``stop()`` says to give up."""
+    keys = RunKeys(spider)
+    while not stop():
+        run = hash_of(client, keys.run)
+        if run.get("id") and not run.get("ended") and run.get("token") != after:
+            spargs: dict[str, str] = json.loads(run.get("spargs") or "{}")
+            return spargs
+        time.sleep(0.5)
+    return None
