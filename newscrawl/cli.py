@@ -227,6 +227,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="a worker silent this long is dead (as the workers' FLEET_WORKER_TIMEOUT; default: %(default)s)",
     )
+    enqueue = sub.add_parser(
+        "enqueue",
+        help="start a distributed run of a spider for workers to join",
+        description=(
+            "Start a run of SPIDER on Redis with the spider arguments given (-a NAME=VALUE, as for scrapy crawl): the "
+            "writer records it, and workers started with -s REDIS_URL and the same arguments join it (workers kept "
+            "alive with -s REDIS_KEEP_ALIVE=True join it at once, with its arguments). A run of SPIDER going on is "
+            "said and left as it is. Exit status: 0 started or going on, 1 Redis or the writer does not answer (60 s), "
+            "2 bad input (an unknown spider, a bad argument)."
+        ),
+    )
+    enqueue.add_argument("--redis", required=True, metavar="URL", help="the fleet's Redis, e.g. redis://127.0.0.1:6379/0")
+    enqueue.add_argument("spider", metavar="SPIDER", help="almayadeen or news")
+    enqueue.add_argument("-a", dest="spargs", action="append", default=[], metavar="NAME=VALUE", help="a spider argument")
     return parser
 
 
@@ -412,6 +426,10 @@ def main(argv: list[str] | None = None) -> int:
         warc_dir = args.warc_dir if args.warc_dir is not None else default_warc_dir(args.db)
         choice = Choice(warc_dir, ArticleFilter(args.since), url=args.url, run=args.run, dry_run=args.dry_run)
         return reextract_command(args.db, choice)
+    if args.command == "enqueue":
+        from newscrawl.fleet.runs import enqueue_command  # noqa: PLC0415 (imported with the command)
+
+        return enqueue_command(args.redis, args.spider, args.spargs)
     if args.command == "writer":
         from newscrawl.fleet.writer import writer_command  # noqa: PLC0415 (imported with the command)
 

@@ -17,6 +17,7 @@ import pytest
 from tests.conftest import FIXTURES, PROJECT, RedisServer, connect, crawl, crawl_env, run_spider, start_mirror
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from tests.conftest import Server
@@ -312,3 +313,69 @@ def test_a_worker_without_redis_or_writer_says_so_in_one_line(
         next(line for line in stderr.splitlines() if line.startswith("newscrawl: failed: ") and expected in line)
     ]
     assert "Traceback" not in stderr
+
+
+def _runs(db: Path) -> list[tuple[str, int]]:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+            return [tuple(row) for row in con.execute("SELECT status, complete FROM crawl_runs ORDER BY id")]
+    except sqlite3.OperationalError:
+        return []
+
+
+def _until(predicate: Callable[[], bool], timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            pytest.fail("timed out")
+        time.sleep(0.1)
+
+
+def enqueue(redis_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "newscrawl.cli", "enqueue", "--redis", redis_url, *args]
+    return subprocess.run(command, cwd=PROJECT, env=crawl_env(), capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_a_worker_kept_alive_joins_the_next_enqueued_run(mirror: Server, redis_server: RedisServer, tmp_path: Path) -> None:
+    db = tmp_path / "fleet.db"
+    the_writer = writer(redis_server.url, db, "--follow")
+    try:
+        started = enqueue(redis_server.url, "almayadeen", "-a", f"base_url={mirror.base_url}")
+        assert started.returncode == 0, started.stderr
+        assert started.stdout.startswith(f"run 1 of almayadeen started on {redis_server.url}:")
+            0,
+            "run 1 of almayadeen started on " + redis_server.url.split(":")[0],
+        )
+        kept = worker(mirror.base_url, redis_server.url, tmp_path / "warc", settings={"REDIS_KEEP_ALIVE": "True"})
+        _until(lambda: _runs(db) == [("finished", 1)])
+        assert kept.poll() is None  # waiting for the next run
+        again = enqueue(redis_server.url, "almayadeen", "-a", f"base_url={mirror.base_url}")
+        assert again.returncode == 0, again.stderr
+        _until(lambda: len(_runs(db)) == 2 and _runs(db)[1][0] != "running")
+        assert _runs(db) == [("finished", 1), ("finished", 1)]
+        kept.send_signal(signal.SIGTERM)
+        code, stderr = finished(kept, timeout=60)
+        assert code == 0, stderr[-3000:]
+        assert "Joining the next run of almayadeen (-a base_url=" in stderr
+    finally:
+        the_writer.send_signal(signal.SIGTERM)
+        code, _ = finished(the_writer, timeout=60)
+    assert code == 130
+    with connect(db) as con:
+        second = json.loads(con.execute("SELECT stats FROM crawl_runs WHERE id = 2").fetchone()[0])
+    assert second.get("newscrawl/articles_new", 0) == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "line"),
+    [
+        (["nosuch"], 2, "newscrawl enqueue: no spider 'nosuch'"),
+        (["almayadeen", "-a", "edition=fr"], 2, "newscrawl enqueue: "),
+        (["almayadeen", "-a", "edition"], 2, "newscrawl enqueue: -a 'edition' is not NAME=VALUE"),
+    ],
+)
+def test_enqueue_refuses_bad_input_in_one_line(redis_server: RedisServer, args: list[str], status: int, line: str) -> None:
+    result = enqueue(redis_server.url, *args)
+    assert result.returncode == status
+    assert result.stderr.startswith(line)
+    assert len(result.stderr.splitlines()) == 1

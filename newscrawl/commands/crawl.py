@@ -17,13 +17,16 @@ one prints one line naming the problem on standard error and exits with:
       no article was stored although the site answered (its articles are kept)
 ====  =====================================================================
 
-The status is the one the archive pipeline recorded for the run (``crawl_runs.status``).
+The status is the one the archive pipeline recorded for the run (``crawl_runs.status``). A worker
+of a distributed run kept alive (``-s REDIS_KEEP_ALIVE=True``) joins the spider's next run once
+its run is over, until it is stopped; its status is then its last run's.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+import threading
 from typing import TYPE_CHECKING, Any, cast
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
@@ -35,12 +38,16 @@ from newscrawl.coverage import CoverageSettingError
 from newscrawl.crawl.arguments import SpiderArgumentError
 from newscrawl.crawl.capture import WarcSettingError
 from newscrawl.crawl.runstore import RUN_STATUS
-from newscrawl.fleet.keys import FleetError
+from newscrawl.fleet.keys import FleetError, connect
+from newscrawl.fleet.runs import next_run
 from newscrawl.pool import collect_less
 
 if TYPE_CHECKING:
     import argparse
     import asyncio
+    from collections.abc import Callable
+
+    from scrapy.crawler import Crawler
 
 
 logger = logging.getLogger(__name__)
@@ -82,13 +89,23 @@ class Command(ScrapyCrawlCommand):
             if exc is not None and not is_bad_input(exc):
                 logger.error("The crawl could not start", exc_info=exc)
 
-        # A Deferred under Twisted's default reactor, an asyncio task under the asyncio one.
-        started = self.crawler_process.crawl(crawler, **opts.spargs)
-        if isinstance(started, Deferred):
-            started.addErrback(lambda failure: None if is_bad_input(failure.value) else failure)
-        else:
-            cast("asyncio.Future[Any]", started).add_done_callback(on_task_done)
-        self.crawler_process.start()
+        def crawl(crawler: Crawler, spargs: dict[str, str]) -> None:
+            # A Deferred under Twisted's default reactor, an asyncio task under the asyncio one.
+            started = self.crawler_process.crawl(crawler, **spargs)  # type: ignore[union-attr]
+            if isinstance(started, Deferred):
+                started.addErrback(lambda failure: None if is_bad_input(failure.value) else failure)
+                if keep_alive:
+                    started.addBoth(lambda _: self._wait_next(crawler, crawl, bad_input))
+            else:
+                cast("asyncio.Future[Any]", started).add_done_callback(on_task_done)
+                if keep_alive:
+                    cast("asyncio.Future[Any]", started).add_done_callback(lambda _: self._wait_next(crawler, crawl, bad_input))
+
+        keep_alive = bool(crawler.settings.get("REDIS_URL")) and crawler.settings.getbool("REDIS_KEEP_ALIVE")
+        self.last_crawler = crawler
+        crawl(crawler, dict(opts.spargs))
+        self.crawler_process.start(stop_after_crawl=not keep_alive)
+        crawler = self.last_crawler
         if bad_input:
             self._exit(*bad_input[0])
             return
@@ -102,6 +119,51 @@ class Command(ScrapyCrawlCommand):
         if code != EXIT_OK:
             self._exit(code, f"{status}: {message or f'the crawl ended with reason {reason!r}'}")
 
+    def _wait_next(
+        self, done: Crawler, crawl: Callable[[Crawler, dict[str, str]], None], bad_input: list[tuple[int, str]]
+    ) -> None:
+        """A worker kept alive (``REDIS_KEEP_ALIVE``): once its run is over, wait (in a thread)
+        for the spider's next run on Redis and join it with that run's arguments; stop when the
+        crawl could not start, was stopped (Ctrl-C, SIGTERM), or the process shuts down."""
+        reactor = _reactor()
+        reason = done.stats.get_value("finish_reason") if done.stats is not None else None
+        if bad_input or reason != "finished":
+            reactor.callLater(0, self._stop)
+            return
+        assert done.spidercls is not None
+        assert done.stats is not None
+        name, after = done.spidercls.name, str(done.stats.get_value("newscrawl/run_token") or "")
+        stopping = threading.Event()
+        reactor.addSystemEventTrigger("before", "shutdown", stopping.set)
+
+        def wait() -> None:
+            spargs = next_run(connect(done.settings["REDIS_URL"]), name, after, stop=stopping.is_set)
+            if spargs is not None:
+                reactor.callFromThread(start, spargs)
+
+        def start(spargs: dict[str, str]) -> None:
+            logger.info("Joining the next run of %s (%s)", name, " ".join(f"-a {k}={v}" for k, v in sorted(spargs.items())))
+            crawler = self._create_crawler(name)
+            crawler.settings.set("FLEET_SPIDER_ARGS", spargs, "cmdline")
+            self.last_crawler = crawler
+            crawl(crawler, spargs)
+
+        logger.info("Waiting for the next run of %s on Redis (REDIS_KEEP_ALIVE)", name)
+        threading.Thread(target=wait, name="next-run", daemon=True).start()
+
+    def _stop(self) -> None:
+        cast("Any", self.crawler_process).stop()
+        reactor = _reactor()
+        if reactor.running:
+            reactor.stop()
+
     def _exit(self, code: int, line: str) -> None:
         self.exitcode = code
         print(f"newscrawl: {line}", file=sys.stderr)
+
+
+def _reactor() -> Any:
+    """The reactor Scrapy installed (Twisted types it as a module)."""
+    from twisted.internet import reactor  # noqa: PLC0415 (imported once installed)
+
+    return reactor

@@ -79,3 +79,42 @@ def next_run(client: redis.Redis, spider: str, after: str, *, stop: Callable[[],
             return spargs
         time.sleep(0.5)
     return None
+
+
+def enqueue_command(url: str, spider: str, pairs: list[str], *, timeout: float = 60.0) -> int:
+    """``newscrawl enqueue --redis URL SPIDER [-a NAME=VALUE ...]``: start a run of ``spider``
+    for workers to join (those kept alive join it at once). Exit status: 0 started (or a run of
+    the spider is going on already: said so), 1 Redis or the writer does not answer, 2 bad input."""
+    from scrapy.settings import Settings  # noqa: PLC0415 (imported with the command)
+    from scrapy.spiderloader import SpiderLoader  # noqa: PLC0415
+
+    from newscrawl.crawl.arguments import SpiderArgumentError  # noqa: PLC0415
+    from newscrawl.desk.terminal import fail  # noqa: PLC0415
+    from newscrawl.fleet.keys import connect  # noqa: PLC0415
+
+    spargs: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            return fail("enqueue", f"-a {pair!r} is not NAME=VALUE", 2)
+        spargs[name] = value
+    settings = Settings()
+    settings.setmodule("newscrawl.settings")
+    try:
+        spidercls = SpiderLoader.from_settings(settings).load(spider)
+        arguments = getattr(spidercls(**spargs), "arguments", {})
+    except KeyError:
+        return fail("enqueue", f"no spider {spider!r} (scrapy list names them)", 2)
+    except SpiderArgumentError as exc:
+        return fail("enqueue", exc, 2)
+    try:
+        client = connect(url)
+        going = hash_of(client, RunKeys(spider).run)
+        if going.get("id") and not going.get("ended"):
+            print(f"run {going['id']} of {spider} is going on on {url}: workers started now join it")
+            return 0
+        _, run_id = join_run(client, spider, arguments, spargs, timeout=timeout, sender="enqueue")
+    except FleetError as exc:
+        return fail("enqueue", exc, 1)
+    print(f"run {run_id} of {spider} started on {url}: workers started with -s REDIS_URL={url} (or kept alive) join it")
+    return 0

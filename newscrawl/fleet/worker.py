@@ -69,6 +69,7 @@ class FleetPipeline:
             timeout=settings.getfloat("FLEET_WRITER_TIMEOUT", 60.0),
         )
         self.stats.set_value("newscrawl/run_id", self.run_id)
+        self.stats.set_value("newscrawl/run_token", self.token)
         logger.info("Worker %s of run %d (Redis)", self.worker, self.run_id)
 
     def _send(self, kind: Kind, payload: Any) -> None:
