@@ -112,7 +112,7 @@ FLEET_HEARTBEAT = 2.0
 FLEET_WORKER_TIMEOUT = 30.0
 #: How long a worker waits for the writer to answer when it starts.
 FLEET_WRITER_TIMEOUT = 60.0
-#: True: a worker whose run is over waits for the spider's next run (`newscrawl enqueue`) instead of exiting.
+#: True: a worker starts no run; it joins the spider's runs (`newscrawl enqueue`) one after the other until stopped.
 REDIS_KEEP_ALIVE = False
 
 # One progress line on a terminal (PROGRESS = "auto", "on" or "off"); nothing under cron.

@@ -18,8 +18,9 @@ one prints one line naming the problem on standard error and exits with:
 ====  =====================================================================
 
 The status is the one the archive pipeline recorded for the run (``crawl_runs.status``). A worker
-of a distributed run kept alive (``-s REDIS_KEEP_ALIVE=True``) joins the spider's next run once
-its run is over, until it is stopped; its status is then its last run's.
+of a distributed run kept alive (``-s REDIS_KEEP_ALIVE=True``) starts no run: it joins the
+spider's runs one after the other, until it is stopped; its status is then its last run's (0 if
+none came).
 """
 
 from __future__ import annotations
@@ -89,26 +90,36 @@ class Command(ScrapyCrawlCommand):
             if exc is not None and not is_bad_input(exc):
                 logger.error("The crawl could not start", exc_info=exc)
 
+        name, url = args[0], crawler.settings.get("REDIS_URL")
+
         def crawl(crawler: Crawler, spargs: dict[str, str]) -> None:
             # A Deferred under Twisted's default reactor, an asyncio task under the asyncio one.
             started = self.crawler_process.crawl(crawler, **spargs)  # type: ignore[union-attr]
             if isinstance(started, Deferred):
                 started.addErrback(lambda failure: None if is_bad_input(failure.value) else failure)
                 if keep_alive:
-                    started.addBoth(lambda _: self._wait_next(crawler, crawl, bad_input))
+                    started.addBoth(lambda _: self._wait_next(crawler, crawl, bad_input, url, name))
             else:
                 cast("asyncio.Future[Any]", started).add_done_callback(on_task_done)
                 if keep_alive:
-                    cast("asyncio.Future[Any]", started).add_done_callback(lambda _: self._wait_next(crawler, crawl, bad_input))
+                    cast("asyncio.Future[Any]", started).add_done_callback(
+                        lambda _: self._wait_next(crawler, crawl, bad_input, url, name)
+                    )
 
         keep_alive = bool(crawler.settings.get("REDIS_URL")) and crawler.settings.getbool("REDIS_KEEP_ALIVE")
         self.last_crawler = crawler
-        crawl(crawler, dict(opts.spargs))
+        if keep_alive:
+            # A worker kept alive only joins runs (newscrawl enqueue, or a worker that starts one).
+            _reactor().callWhenRunning(self._wait_next, None, crawl, bad_input, url, name)
+        else:
+            crawl(crawler, dict(opts.spargs))
         self.crawler_process.start(stop_after_crawl=not keep_alive)
         crawler = self.last_crawler
         if bad_input:
             self._exit(*bad_input[0])
             return
+        if keep_alive and crawler.stats is None:
+            return  # stopped before any run came
         if self.crawler_process.bootstrap_failed or crawler.stats is None:
             self.exitcode = EXIT_FAILED
             return
@@ -120,24 +131,35 @@ class Command(ScrapyCrawlCommand):
             self._exit(code, f"{status}: {message or f'the crawl ended with reason {reason!r}'}")
 
     def _wait_next(
-        self, done: Crawler, crawl: Callable[[Crawler, dict[str, str]], None], bad_input: list[tuple[int, str]]
+        self,
+        done: Crawler | None,
+        crawl: Callable[[Crawler, dict[str, str]], None],
+        bad_input: list[tuple[int, str]],
+        url: str,
+        name: str,
     ) -> None:
-        """A worker kept alive (``REDIS_KEEP_ALIVE``): once its run is over, wait (in a thread)
-        for the spider's next run on Redis and join it with that run's arguments; stop when the
-        crawl could not start, was stopped (Ctrl-C, SIGTERM), or the process shuts down."""
+        """A worker kept alive (``REDIS_KEEP_ALIVE``): once its run is over (``done``; ``None``:
+        at start), wait (in a thread) for the spider's next run on Redis and join it with that
+        run's arguments; stop when the crawl could not start or was stopped (Ctrl-C, SIGTERM)."""
         reactor = _reactor()
-        reason = done.stats.get_value("finish_reason") if done.stats is not None else None
-        if bad_input or reason != "finished":
-            reactor.callLater(0, self._stop)
-            return
-        assert done.spidercls is not None
-        assert done.stats is not None
-        name, after = done.spidercls.name, str(done.stats.get_value("newscrawl/run_token") or "")
+        after = ""
+        if done is not None:
+            reason = done.stats.get_value("finish_reason") if done.stats is not None else None
+            if bad_input or reason != "finished":
+                reactor.callLater(0, self._stop)
+                return
+            assert done.stats is not None
+            after = str(done.stats.get_value("newscrawl/run_token") or "")
         stopping = threading.Event()
         reactor.addSystemEventTrigger("before", "shutdown", stopping.set)
 
         def wait() -> None:
-            spargs = next_run(connect(done.settings["REDIS_URL"]), name, after, stop=stopping.is_set)
+            try:
+                spargs = next_run(connect(url), name, after, stop=stopping.is_set)
+            except FleetError as exc:
+                bad_input.append((EXIT_FAILED, f"failed: {exc}"))
+                reactor.callFromThread(self._stop)
+                return
             if spargs is not None:
                 reactor.callFromThread(start, spargs)
 
