@@ -14,6 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from newscrawl.archive import Archive
+from newscrawl.fleet.keys import UNREADABLE
+from newscrawl.fleet.keys import connect as connect_redis
+from newscrawl.fleet.writer import Writer
 from tests.conftest import FIXTURES, PROJECT, RedisServer, connect, crawl, crawl_env, run_spider, start_mirror
 
 if TYPE_CHECKING:
@@ -376,3 +380,13 @@ def test_enqueue_refuses_bad_input_in_one_line(redis_server: RedisServer, args: 
     assert result.returncode == status
     assert result.stderr.startswith(line)
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_message_the_writer_cannot_read_is_set_aside(redis_server: RedisServer, tmp_path: Path) -> None:
+    client = connect_redis(redis_server.url)
+    archive = Archive(tmp_path / "a.db")
+    try:
+        assert Writer(client, archive)._apply_raw(b"not a pickle") is None
+    finally:
+        archive.close()
+    assert client.lrange(UNREADABLE, 0, -1) == [b"not a pickle"]

@@ -38,6 +38,8 @@ RECONNECT_TRIES = 40
 ITEMS = f"{PREFIX}:items"
 #: The batch the writer is storing.
 PROCESSING = f"{PREFIX}:items:processing"
+#: Messages the writer could not read, set aside.
+UNREADABLE = f"{PREFIX}:items:unreadable"
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ import redis
 from newscrawl.archive import Archive, ArchiveBusyError, ArchiveError, ArchiveVersionError
 from newscrawl.crawl.runstore import RunStats, RunStore
 from newscrawl.desk.terminal import fail
-from newscrawl.fleet.keys import ITEMS, PREFIX, PROCESSING, FleetError, RunKeys, connect, hash_of, text
+from newscrawl.fleet.keys import ITEMS, PREFIX, PROCESSING, UNREADABLE, FleetError, RunKeys, connect, hash_of, text
 from newscrawl.fleet.messages import Message, decode
 from newscrawl.fleet.state import StatePublisher
 
@@ -97,7 +97,7 @@ class Writer:
         while not self.should_stop():
             batch = replay or self._take()
             replay = []
-            touched = {self._apply(decode(raw)) for raw in batch}
+            touched = {self._apply_raw(raw) for raw in batch}
             if batch:
                 self._checkpoint(touched - {None})
                 self.client.delete(PROCESSING)
@@ -151,6 +151,17 @@ class Writer:
         raise SystemExit(f"newscrawl writer: {reason}: the batch stays in Redis for the next writer")
 
     # --- messages -------------------------------------------------------------------------
+
+    def _apply_raw(self, raw: bytes) -> str | None:
+        """Store one message as Redis holds it; one that cannot be read (another program's, a
+        newscrawl of another version) is set aside in :data:`UNREADABLE`, never stored again and again."""
+        try:
+            message = decode(raw)
+        except Exception as exc:
+            logger.error("a message that cannot be read was set aside in %s: %s", UNREADABLE, exc)
+            self.client.rpush(UNREADABLE, raw)
+            return None
+        return self._apply(message)
 
     def _apply(self, message: Message) -> str | None:
         """Store one message; returns the token of the run it belongs to (``None``: none served)."""
