@@ -200,7 +200,7 @@ def test_an_archive_taken_before_the_run_is_recorded_exits_4_without_a_traceback
         "from newscrawl.archive import Archive\n"
         "class Busy(sqlite3.OperationalError):\n"
         "    sqlite_errorcode = sqlite3.SQLITE_BUSY\n"
-        "def start_run(self, spider, args):\n"
+        "def start_run(self, spider, args, **kwargs):\n"
         "    raise Busy('database is locked')\n"
         "Archive.start_run = start_run\n"
         "execute(sys.argv)\n"
