@@ -192,6 +192,14 @@ def _integrity(db: Path) -> str:
         return str(con.execute("PRAGMA integrity_check").fetchone()[0])
 
 
+def _assert_like(db: Path, clean: dict[str, dict[str, Any]], case: str) -> None:
+    """The archive at ``db`` holds what a clean crawl does, and SQLite finds it whole."""
+    got = content(db)
+    assert sorted(got) == sorted(clean), case
+    assert [url for url in clean if got[url] != clean[url]] == [], case
+    assert _integrity(db) == "ok", case
+
+
 @pytest.fixture(scope="module")
 def clean(mirror: Server, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     """What a single-process crawl of the mirror archives."""
@@ -220,10 +228,7 @@ def test_a_worker_killed_mid_run_loses_nothing_a_rerun_does_not_fetch(
         (complete,) = con.execute("SELECT complete FROM crawl_runs").fetchone()
     if not complete:  # the killed worker held requests: the rerun walks every listing again
         fleet_run(mirror.base_url, redis_server.url, db, tmp_path, workers=1)
-    got = content(db)
-    assert sorted(got) == sorted(clean), f"seed {seed}, killed at {at} articles"
-    assert [url for url in clean if got[url] != clean[url]] == [], f"seed {seed}"
-    assert _integrity(db) == "ok"
+    _assert_like(db, clean, f"seed {seed}, killed at {at} articles")
 
 
 def test_the_writer_killed_mid_run_and_restarted_loses_no_item(
@@ -243,10 +248,7 @@ def test_the_writer_killed_mid_run_and_restarted_loses_no_item(
         assert code == 0, stderr[-3000:]
     code, stderr = finished(second)
     assert code == 0, stderr[-3000:]
-    got = content(db)
-    assert sorted(got) == sorted(clean), f"seed {seed}, killed at {at} articles"
-    assert [url for url in clean if got[url] != clean[url]] == [], f"seed {seed}"
-    assert _integrity(db) == "ok"
+    _assert_like(db, clean, f"seed {seed}, killed at {at} articles")
     with connect(db) as con:
         runs = [tuple(row) for row in con.execute("SELECT status, complete FROM crawl_runs ORDER BY id")]
     assert runs == [("finished", 1)]
@@ -270,9 +272,7 @@ def test_redis_restarted_from_its_append_only_file_resumes_the_run(
         assert code == 0, stderr[-3000:]
     finally:
         restarted.stop()
-    got = content(db)
-    assert sorted(got) == sorted(clean)
-    assert [url for url in clean if got[url] != clean[url]] == []
+    _assert_like(db, clean, "Redis restarted")
     with connect(db) as con:
         runs = [tuple(row) for row in con.execute("SELECT status, complete FROM crawl_runs ORDER BY id")]
     assert runs == [("finished", 1)]

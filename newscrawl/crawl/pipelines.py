@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
     from typing_extensions import Self
 
+    from newscrawl.warc import Capture
+
 logger = logging.getLogger(__name__)
 
 
@@ -108,13 +110,85 @@ def coverage_limits(settings: BaseSettings) -> Limits:
         raise CoverageSettingError(f"a COVERAGE_* setting is not a number: {exc}") from exc
 
 
-class ArchivePipeline:
-    """Writes articles and ticker lines to the archive in batched transactions, through the
-    run's :class:`newscrawl.crawl.runstore.RunStore`.
+class BatchingPipeline:
+    """What the archive pipeline and a distributed run's worker pipeline
+    (:class:`newscrawl.fleet.worker.FleetPipeline`) share: articles go on in batches, every
+    ``ARCHIVE_BATCH_SIZE`` items or ``ARCHIVE_FLUSH_SECONDS``, whichever comes first (a timer
+    sends a batch that waits for more items), and at the end of the run, each batch with the
+    WARC captures written since the last one (their records synced to disk first) and, by
+    article URL, the record it was read from; ticker lines, gone articles and pages without an
+    article go on as they come. Subclasses say where: :meth:`deliver`, :meth:`ticker`,
+    :meth:`gone`, :meth:`not_article`."""
 
-    Articles are committed every ``ARCHIVE_BATCH_SIZE`` items or ``ARCHIVE_FLUSH_SECONDS``,
-    whichever comes first (a timer commits a batch that waits for more items), and at the end of
-    the run: a killed run loses at most that much work, which the next run fetches again. Each
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        assert crawler.stats is not None
+        self.stats = crawler.stats
+        self.batch_size = settings.getint("ARCHIVE_BATCH_SIZE", 100)
+        self.flush_seconds = settings.getfloat("ARCHIVE_FLUSH_SECONDS", 5.0)
+        self.pending: list[ArticleItem] = []
+        self.last_flush = time.monotonic()
+        self.timer = task.LoopingCall(self._flush_if_due)
+        #: The run's WARC capture (``None`` with ``WARC_ENABLED=False``); see :meth:`flush`.
+        self.capture: CaptureMiddleware | None = None
+
+    def open_spider(self) -> None:
+        if self.crawler.engine is not None:
+            self.capture = self.crawler.get_downloader_middleware(CaptureMiddleware)
+        self.timer.start(max(self.flush_seconds / 2, 0.1), now=False)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, ArticleItem):
+            self.pending.append(item)
+            if len(self.pending) >= self.batch_size or time.monotonic() - self.last_flush >= self.flush_seconds:
+                self.flush()
+        elif isinstance(item, TickerItem):
+            self.ticker(item)
+        elif isinstance(item, GoneItem):
+            self.gone(item)
+        elif isinstance(item, NotArticleItem):
+            self.not_article(item)
+        return item
+
+    def _flush_if_due(self) -> None:
+        captures = self.capture is not None and self.capture.pending
+        if (self.pending or captures) and time.monotonic() - self.last_flush >= self.flush_seconds:
+            self.flush()
+
+    def flush(self) -> None:
+        """Deliver the pending articles with the captures written since the last batch."""
+        batch, self.pending = self.pending, []
+        self.last_flush = time.monotonic()
+        if self.capture is None:
+            self.deliver(batch, [], {})
+            return
+        captures = self.capture.take()
+        noted = self.capture.article_records
+        self.deliver(batch, captures, {item.url: noted.pop(item.url) for item in batch if item.url in noted})
+
+    def close_spider(self) -> None:
+        if self.timer.running:
+            self.timer.stop()
+        self.flush()
+
+    def deliver(self, batch: list[ArticleItem], captures: list[Capture], records: dict[str, str]) -> None:
+        raise NotImplementedError
+
+    def ticker(self, item: TickerItem) -> None:
+        raise NotImplementedError
+
+    def gone(self, item: GoneItem) -> None:
+        raise NotImplementedError
+
+    def not_article(self, item: NotArticleItem) -> None:
+        raise NotImplementedError
+
+
+class ArchivePipeline(BatchingPipeline):
+    """Writes articles and ticker lines to the archive in batched transactions (see
+    :class:`BatchingPipeline`), through the run's :class:`newscrawl.crawl.runstore.RunStore`: a
+    killed run loses at most a batch, which the next run fetches again. Each
     ticker line is recorded once per run. The run itself is a ``crawl_runs`` row, opened when
     the spider opens and closed with its status, completeness and stats when it closes. An
     article the site answered 404 or 410 for is recorded at once (``gone_articles``).
@@ -134,12 +208,8 @@ class ArchivePipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
-        self.crawler = crawler
-        assert crawler.stats is not None
-        self.stats = crawler.stats
-        self.batch_size = settings.getint("ARCHIVE_BATCH_SIZE", 100)
-        self.flush_seconds = settings.getfloat("ARCHIVE_FLUSH_SECONDS", 5.0)
         limits = coverage_limits(settings)  # a bad setting stops the crawl before the archive is made
+        super().__init__(crawler)
         # Opened here so that an unusable or busy ARCHIVE_DB stops the crawl before any request.
         self.archive = Archive(
             settings.get("ARCHIVE_DB"),
@@ -153,11 +223,6 @@ class ArchivePipeline:
             monitor=settings.getbool("COVERAGE_MONITOR", True),
             limits=limits,
         )
-        self.pending: list[ArticleItem] = []
-        self.last_flush = time.monotonic()
-        self.timer = task.LoopingCall(self._flush_if_due)
-        #: The run's WARC capture (``None`` with ``WARC_ENABLED=False``); see :meth:`flush`.
-        self.capture: CaptureMiddleware | None = None
         if crawler.spider is not None:
             # Recorded before the engine starts, like the archive's opening: Scrapy cannot stop
             # cleanly once it is opening the spider.
@@ -193,48 +258,23 @@ class ArchivePipeline:
         if not self.run_id:
             self._start_run()
         logger.info("Archiving into %s (run %d)", self.archive.path, self.run_id)
-        if self.crawler.engine is not None:
-            self.capture = self.crawler.get_downloader_middleware(CaptureMiddleware)
-        self.timer.start(max(self.flush_seconds / 2, 0.1), now=False)
+        super().open_spider()
 
-    def process_item(self, item: Any) -> Any:
-        if isinstance(item, TickerItem):
-            self.run.ticker(item)
-        elif isinstance(item, ArticleItem):
-            self.pending.append(item)
-            if len(self.pending) >= self.batch_size or time.monotonic() - self.last_flush >= self.flush_seconds:
-                self.flush()
-        elif isinstance(item, GoneItem):
-            self.run.gone(item)
-        elif isinstance(item, NotArticleItem):
-            self.run.not_article(item)
-        return item
+    def deliver(self, batch: list[ArticleItem], captures: list[Capture], records: dict[str, str]) -> None:
+        self.run.store(batch, captures, records)
 
-    def _flush_if_due(self) -> None:
-        captures = self.capture is not None and self.capture.pending
-        if (self.pending or captures) and time.monotonic() - self.last_flush >= self.flush_seconds:
-            self.flush()
+    def ticker(self, item: TickerItem) -> None:
+        self.run.ticker(item)
 
-    def flush(self) -> None:
-        """Commit the pending articles with the captures written since the last batch, their
-        WARC records synced to disk first (a row never points at a record a crash could lose)."""
-        batch, self.pending = self.pending, []
-        self.last_flush = time.monotonic()
-        if self.capture is None:
-            self.run.store(batch, [], {})
-            return
-        captures = self.capture.take()
-        noted = self.capture.article_records
-        self.run.store(batch, captures, {item.url: noted.pop(item.url) for item in batch if item.url in noted})
+    def gone(self, item: GoneItem) -> None:
+        self.run.gone(item)
+
+    def not_article(self, item: NotArticleItem) -> None:
+        self.run.not_article(item)
 
     def _stop(self, reason: str) -> None:
         if self.crawler.engine is not None and self.crawler.engine.running:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
-
-    def close_spider(self) -> None:
-        if self.timer.running:
-            self.timer.stop()
-        self.flush()
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         try:
