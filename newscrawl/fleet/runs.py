@@ -11,6 +11,7 @@ arguments; a worker kept alive (``REDIS_KEEP_ALIVE``) takes the next run's.
 from __future__ import annotations
 
 import json
+import logging
 import time
 import uuid
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 from newscrawl.fleet.keys import ITEMS, FleetError, RunKeys, hash_of, worker_name
 from newscrawl.fleet.messages import Message, encode
 from newscrawl.fleet.state import LOADED
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -66,6 +69,26 @@ def join_run(
         if time.monotonic() > deadline:
             raise _no_writer(timeout)
         time.sleep(0.1)
+
+
+def live_workers(client: redis.Redis, keys: RunKeys, timeout: float) -> dict[str, dict[str, Any]]:
+    """The run's workers heard from within ``timeout`` seconds, with their state (``busy``,
+    ``beat``). One silent longer is dead: it is removed, and if it held requests the run is
+    marked ``lost`` (those requests are gone: the run is not complete)."""
+    now = time.time()
+    live = {}
+    for name, raw in hash_of(client, keys.workers).items():
+        state = json.loads(raw)
+        if now - state["beat"] <= timeout:
+            live[name] = state
+            continue
+        logger.warning(
+            "worker %s of %s stopped answering%s", name, keys.spider, ": its requests are lost" if state["busy"] else ""
+        )
+        if state["busy"]:
+            client.hset(keys.run, "lost", "1")
+        client.hdel(keys.workers, name)
+    return live
 
 
 def next_run(client: redis.Redis, spider: str, after: str, *, stop: Callable[[], bool]) -> dict[str, str] | None:

@@ -29,7 +29,8 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
-from newscrawl.fleet.keys import OWN_REQUEST, RunKeys, connect, hash_of, worker_name
+from newscrawl.fleet.keys import OWN_REQUEST, RunKeys, connect, worker_name
+from newscrawl.fleet.runs import live_workers
 
 if TYPE_CHECKING:
     import redis
@@ -155,20 +156,8 @@ class FleetScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untype
         logger.info("The run is over: its queue is empty and no worker holds a request")
 
     def _others_busy(self) -> bool:
-        """Whether a live worker other than this one may hold requests; a dead one is removed,
-        and if it held requests the run is marked ``lost``."""
+        """Whether a live worker other than this one may hold requests (see
+        :func:`newscrawl.fleet.runs.live_workers`)."""
         assert self.keys is not None
-        now = time.time()
-        busy = False
-        for name, raw in hash_of(self.server, self.keys.workers).items():
-            if name == self.worker:
-                continue
-            state = json.loads(raw)
-            if now - state["beat"] > self.worker_timeout:
-                logger.warning("worker %s stopped answering%s", name, ": its requests are lost" if state["busy"] else "")
-                if state["busy"]:
-                    self.server.hset(self.keys.run, "lost", "1")
-                self.server.hdel(self.keys.workers, name)
-                continue
-            busy |= bool(state["busy"])
-        return busy
+        live = live_workers(self.server, self.keys, self.worker_timeout)
+        return any(state["busy"] for name, state in live.items() if name != self.worker)

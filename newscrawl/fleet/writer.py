@@ -34,6 +34,7 @@ from newscrawl.crawl.runstore import RunStats, RunStore
 from newscrawl.desk.terminal import fail
 from newscrawl.fleet.keys import ITEMS, PREFIX, PROCESSING, UNREADABLE, FleetError, RunKeys, connect, hash_of, text
 from newscrawl.fleet.messages import Message, decode
+from newscrawl.fleet.runs import live_workers
 from newscrawl.fleet.state import StatePublisher
 
 if TYPE_CHECKING:
@@ -229,7 +230,7 @@ class Writer:
             if run.get("token") != token:
                 del self.runs[token]  # deleted by hand, or another writer's: nothing to finish
                 continue
-            self._forget_dead(keys)
+            live_workers(self.client, keys, self.worker_timeout)  # the dead ones forgotten
             if not run.get("ended") or self.client.hlen(keys.workers):
                 continue
             reason = next((r for r in served.reasons if r != "finished"), "finished")
@@ -249,17 +250,6 @@ class Writer:
             self.client.delete(*keys.all())
             del self.runs[token]
             logger.info("Run %d of %s ended: %s", served.store.run_id, served.spider, status)
-
-    def _forget_dead(self, keys: RunKeys) -> None:
-        """Remove the workers that stopped answering; a run one of them held requests of is lost."""
-        now = time.time()
-        for name, raw in hash_of(self.client, keys.workers).items():
-            state = json.loads(raw)
-            if now - state["beat"] > self.worker_timeout:
-                logger.warning("worker %s of %s stopped answering", name, keys.spider)
-                if state["busy"]:
-                    self.client.hset(keys.run, "lost", "1")
-                self.client.hdel(keys.workers, name)
 
     def _show(self, end: str = "") -> None:
         if self.progress is None:
