@@ -390,3 +390,27 @@ def test_a_message_the_writer_cannot_read_is_set_aside(redis_server: RedisServer
     finally:
         archive.close()
     assert client.lrange(UNREADABLE, 0, -1) == [b"not a pickle"]
+
+
+def test_a_writer_far_behind_its_workers_loses_nothing(
+    mirror: Server, redis_server: RedisServer, tmp_path: Path, clean: dict[str, dict[str, Any]]
+) -> None:
+    # The workers end while the writer is stopped, and stay silent longer than the worker
+    # timeout: they are closed, not dead, and the run waits for their last messages.
+    db = tmp_path / "fleet.db"
+    the_writer = writer(redis_server.url, db)
+    workers = [worker(mirror.base_url, redis_server.url, tmp_path / f"warc-{n}") for n in range(2)]
+    _until(lambda: len(_runs(db)) == 1)
+    the_writer.send_signal(signal.SIGSTOP)
+    try:
+        for process in workers:
+            code, stderr = finished(process)
+            assert code == 0, stderr[-3000:]
+        time.sleep(float(TIMEOUT) * 2)
+    finally:
+        the_writer.send_signal(signal.SIGCONT)
+    code, stderr = finished(the_writer)
+    assert code == 0, stderr[-3000:]
+    assert "does not know" not in stderr
+    assert _runs(db) == [("finished", 1)]
+    _assert_like(db, clean, "writer far behind")

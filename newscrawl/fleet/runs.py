@@ -72,14 +72,15 @@ def join_run(
 
 
 def live_workers(client: redis.Redis, keys: RunKeys, timeout: float) -> dict[str, dict[str, Any]]:
-    """The run's workers heard from within ``timeout`` seconds, with their state (``busy``,
-    ``beat``). One silent longer is dead: it is removed, and if it held requests the run is
-    marked ``lost`` (those requests are gone: the run is not complete)."""
+    """The run's workers heard from within ``timeout`` seconds, or closed (their last messages
+    may wait for the writer), with their state (``busy``, ``beat``, ``closed``). One silent longer
+    is dead: it is removed, and if it held requests the run is marked ``lost`` (those requests
+    are gone: the run is not complete)."""
     now = time.time()
     live = {}
     for name, raw in hash_of(client, keys.workers).items():
         state = json.loads(raw)
-        if now - state["beat"] <= timeout:
+        if state.get("closed") or now - state["beat"] <= timeout:
             live[name] = state
             continue
         logger.warning(

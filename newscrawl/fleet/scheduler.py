@@ -52,8 +52,9 @@ return found
 """
 
 
-def worker_state(busy: bool) -> str:
-    return json.dumps({"busy": busy, "beat": time.time()})
+def worker_state(busy: bool, *, closed: bool = False) -> str:
+    """A worker's entry in the run's ``workers`` hash."""
+    return json.dumps({"busy": busy, "beat": time.time(), "closed": closed})
 
 
 class RunQueue(PriorityQueue):  # type: ignore[misc]  # scrapy-redis is untyped
@@ -105,9 +106,12 @@ class FleetScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untype
             spider.logger.info("Joining run: %d requests in the queue", len(self.queue))
 
     def close(self, reason: str) -> None:
-        # The worker stays in the run's workers until the writer stored its last message.
+        # The worker stays in the run's workers, closed, until the writer has stored its last
+        # message (its "end"): however far behind the writer is, the run does not end before.
         if self.beat.running:
             self.beat.stop()
+        if self.keys is not None:
+            self.server.hset(self.keys.workers, self.worker, worker_state(False, closed=True))
 
     def __len__(self) -> int:
         return len(self.queue) + len(self.own)
@@ -116,7 +120,13 @@ class FleetScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untype
         if request.meta.get(OWN_REQUEST):
             self.own.append(request)
             return True
-        return bool(super().enqueue_request(request))
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis")
+        self.queue.push(request)
+        return True
 
     def has_pending_requests(self) -> bool:
         return bool(self.own) or len(self.queue) > 0
@@ -130,7 +140,7 @@ class FleetScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untype
         if request is not None:
             self.busy = True
             if self.stats:
-                self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
+                self.stats.inc_value("scheduler/dequeued/redis")
         return request
 
     def _beat(self) -> None:

@@ -293,9 +293,8 @@ def writer_command(url: str, db: Path, *, follow: bool = False, worker_timeout: 
     except (FleetError, ArchiveError) as exc:
         return fail("writer", exc, 2 if isinstance(exc, ArchiveVersionError) else 1)
     try:
-        writer = Writer(
-            client, archive, follow=follow, should_stop=stop.is_set, progress=sys.stderr if sys.stderr.isatty() else None
-        )
+        progress = sys.stderr if sys.stderr.isatty() else None
+        writer = Writer(client, archive, follow=follow, worker_timeout=worker_timeout, should_stop=stop.is_set, progress=progress)
         writer.run()
     except redis.exceptions.RedisError as exc:
         return fail("writer", f"Redis at {url} failed: {exc}", 1)
