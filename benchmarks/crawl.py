@@ -334,11 +334,22 @@ def run_reference(kind: str, base_url: str, urls: Path, *, work: Path, concurren
 
 
 def run_project(
-    base_url: str, db: Path, *, work: Path, concurrency: int, n: int, kind: str = "project", warc: bool = True
+    base_url: str,
+    db: Path,
+    *,
+    work: Path,
+    concurrency: int,
+    n: int,
+    kind: str = "project",
+    warc: bool = True,
+    settings: Sequence[str] = (),
 ) -> Measure:
-    """Run (3), ``scrapy crawl almayadeen``, into ``db`` (``warc``: keeping every fetch as WARC)."""
+    """Run (3), ``scrapy crawl almayadeen``, into ``db`` (``warc``: keeping every fetch as WARC;
+    ``settings``: more ``NAME=VALUE`` settings)."""
     command = [sys.executable, "-m", "scrapy", "crawl", "almayadeen", "-a", f"base_url={base_url}"]
     command += ["-s", f"WARC_ENABLED={warc}"]
+    for setting in settings:
+        command += ["-s", setting]
     command += ["-s", f"ARCHIVE_DB={db}", "-s", "PROGRESS=off", "-s", "LOG_LEVEL=INFO"]
     command += ["-s", f"CONCURRENT_REQUESTS={concurrency}", "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}"]
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings"}
