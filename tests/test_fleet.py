@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from newscrawl.archive import Archive
+from newscrawl.crawl.runstore import RunStats
 from newscrawl.fleet.keys import UNREADABLE
 from newscrawl.fleet.keys import connect as connect_redis
-from newscrawl.fleet.writer import Writer
+from newscrawl.fleet.writer import Writer, _merge
 from tests.conftest import FIXTURES, PROJECT, RedisServer, connect, crawl, crawl_env, run_spider, start_mirror
 
 if TYPE_CHECKING:
@@ -414,3 +415,20 @@ def test_a_writer_far_behind_its_workers_loses_nothing(
     assert "does not know" not in stderr
     assert _runs(db) == [("finished", 1)]
     _assert_like(db, clean, "writer far behind")
+
+
+@pytest.mark.parametrize(
+    ("before", "worker", "after"),
+    [
+        ({"n": 2}, {"n": 3}, {"n": 5}),
+        ({}, {"n": 3.5}, {"n": 3.5}),
+        ({"n": None}, {"n": 3}, {"n": 3}),
+        ({"n": 3}, {"n": None}, {"n": 3}),
+        ({"flag": True}, {"flag": False}, {"flag": False}),
+        ({"reason": "finished"}, {"reason": "shutdown"}, {"reason": "shutdown"}),
+    ],
+)
+def test_a_workers_stats_merge_into_the_runs(before: dict[str, Any], worker: dict[str, Any], after: dict[str, Any]) -> None:
+    stats = RunStats(before)
+    _merge(stats, worker)
+    assert stats.get_stats() == after

@@ -157,13 +157,23 @@ class FleetScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untype
             return  # the run is over: let the spider close
         if len(self.queue) or not getattr(spider, "ready", True) or self._others_busy():
             self.seen_over = None
+            self._look_again()
             raise DontCloseSpider
         now = time.monotonic()
         if self.seen_over is None or now - self.seen_over < self.heartbeat:
             self.seen_over = self.seen_over or now
+            self._look_again()
             raise DontCloseSpider
         self.server.hset(keys.run, "ended", "1")
         logger.info("The run is over: its queue is empty and no worker holds a request")
+
+    def _look_again(self) -> None:
+        """Have the idle engine ask for requests again in ``FLEET_HEARTBEAT`` seconds, not in its
+        own 5: the queue may fill from another worker, or the run end, meanwhile."""
+        slot = getattr(self.crawler.engine, "_slot", None)  # Scrapy's engine has no public hook
+        nextcall = getattr(slot, "nextcall", None)
+        if nextcall is not None:
+            task.deferLater(_reactor(), self.heartbeat, nextcall.schedule).addErrback(lambda _: None)
 
     def _others_busy(self) -> bool:
         """Whether a live worker other than this one may hold requests (see
@@ -171,3 +181,10 @@ class FleetScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untype
         assert self.keys is not None
         live = live_workers(self.server, self.keys, self.worker_timeout)
         return any(state["busy"] for name, state in live.items() if name != self.worker)
+
+
+def _reactor() -> Any:
+    """The reactor Scrapy installed (Twisted types it as a module)."""
+    from twisted.internet import reactor  # noqa: PLC0415 (imported once installed)
+
+    return reactor

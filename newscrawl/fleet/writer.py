@@ -270,10 +270,15 @@ def _bytes(value: bytes | str) -> bytes:
 def _merge(stats: RunStats, worker: dict[str, Any]) -> None:
     """Add a worker's stats to the run's: numbers summed, anything else the last worker's."""
     for key, value in worker.items():
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
+        current = stats.get_value(key)
+        if _number(value) and _number(current):
             stats.inc_value(key, value)
-        else:
+        elif value is not None or current is None:
             stats.set_value(key, value)
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def writer_command(url: str, db: Path, *, follow: bool = False, worker_timeout: float = 30.0) -> int:
