@@ -72,7 +72,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# Next to this file (sitegen.py), but after the installed packages: benchmarks/incremental.py
+# must not shadow Twisted's incremental (as benchmarks/pages.py does).
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.append(str(Path(__file__).resolve().parent))
+sys.path.sort(key=lambda entry: Path(entry or ".").resolve() == Path(__file__).resolve().parent)
 import sitegen  # benchmarks/sitegen.py, next to this file
 
 from newscrawl.archive import Archive

@@ -77,7 +77,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# crawl.py next to this file, after the installed packages (benchmarks/incremental.py must not
+# shadow Twisted's incremental).
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.append(str(Path(__file__).resolve().parent))
+sys.path.sort(key=lambda entry: Path(entry or ".").resolve() == Path(__file__).resolve().parent)
 import crawl  # benchmarks/crawl.py: the site, its server, the reference crawl, the machine
 import redis
 import sitegen

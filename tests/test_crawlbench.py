@@ -12,7 +12,7 @@ import pytest
 from newscrawl.mirror.server import resolve
 from tests.conftest import PROJECT
 
-sys.path.insert(0, str(PROJECT / "benchmarks"))
+sys.path.append(str(PROJECT / "benchmarks"))  # after the installed packages: benchmarks/incremental.py must not shadow Twisted's
 import crawl  # benchmarks/crawl.py
 
 if TYPE_CHECKING:

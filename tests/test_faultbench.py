@@ -11,7 +11,7 @@ import pytest
 from newscrawl.mirror.faults import MODES, parse_rules
 from tests.conftest import PROJECT
 
-sys.path.insert(0, str(PROJECT / "benchmarks"))
+sys.path.append(str(PROJECT / "benchmarks"))  # after the installed packages: benchmarks/incremental.py must not shadow Twisted's
 import faults  # benchmarks/faults.py
 
 

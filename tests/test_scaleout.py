@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import PROJECT
 
-sys.path.insert(0, str(PROJECT / "benchmarks"))
+sys.path.append(str(PROJECT / "benchmarks"))  # after the installed packages: benchmarks/incremental.py must not shadow Twisted's
 import scaleout  # benchmarks/scaleout.py
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from tests.conftest import PROJECT, connect, crawl, start_mirror
 
-sys.path.insert(0, str(PROJECT / "benchmarks"))
+sys.path.append(str(PROJECT / "benchmarks"))  # after the installed packages: benchmarks/incremental.py must not shadow Twisted's
 import sitegen  # benchmarks/sitegen.py
 
 if TYPE_CHECKING:
