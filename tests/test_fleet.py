@@ -432,3 +432,17 @@ def test_a_workers_stats_merge_into_the_runs(before: dict[str, Any], worker: dic
     stats = RunStats(before)
     _merge(stats, worker)
     assert stats.get_stats() == after
+
+
+def test_a_run_whose_workers_all_stop_blocked_ends_blocked(refusing_site: str, redis_server: RedisServer, tmp_path: Path) -> None:
+    # Nobody sees such a run over (its workers stop at the homepage): the writer ends it once
+    # they have all ended and none came for the worker timeout.
+    db = tmp_path / "fleet.db"
+    the_writer = writer(redis_server.url, db)
+    workers = [worker(refusing_site, redis_server.url, tmp_path / f"warc-{n}") for n in range(2)]
+    for process in workers:
+        code, _ = finished(process)
+        assert code == 3
+    code, stderr = finished(the_writer, timeout=60)
+    assert code == 0, stderr[-3000:]
+    assert _runs(db) == [("blocked", 0)]

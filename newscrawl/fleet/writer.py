@@ -58,6 +58,9 @@ class ServedRun:
     store: RunStore
     stats: RunStats
     reasons: list[str] = field(default_factory=list)
+    #: Since when every worker that joined has ended though none saw the run over (they all
+    #: stopped: blocked, failed): after the worker timeout the run ends so.
+    abandoned_since: float | None = None
 
 
 class Writer:
@@ -231,10 +234,11 @@ class Writer:
                 del self.runs[token]  # deleted by hand, or another writer's: nothing to finish
                 continue
             live_workers(self.client, keys, self.worker_timeout)  # the dead ones forgotten
-            if not run.get("ended") or self.client.hlen(keys.workers):
+            if self.client.hlen(keys.workers) or not (run.get("ended") or self._abandoned(served)):
+                served.abandoned_since = None if self.client.hlen(keys.workers) else served.abandoned_since
                 continue
             reason = next((r for r in served.reasons if r != "finished"), "finished")
-            lost = bool(run.get("lost"))
+            lost = bool(run.get("lost")) or not run.get("ended")
             if lost:
                 served.stats.set_value("newscrawl/requests_lost", True)
             served.stats.set_value("newscrawl/workers", len(served.reasons))
@@ -250,6 +254,15 @@ class Writer:
             self.client.delete(*keys.all())
             del self.runs[token]
             logger.info("Run %d of %s ended: %s", served.store.run_id, served.spider, status)
+
+    def _abandoned(self, served: ServedRun) -> bool:
+        """Whether every worker of a run not seen over has ended (and none came for the worker
+        timeout): they all stopped, and nobody will end it."""
+        if not served.reasons:
+            return False
+        now = time.monotonic()
+        served.abandoned_since = served.abandoned_since or now
+        return now - served.abandoned_since >= self.worker_timeout
 
     def _show(self, end: str = "") -> None:
         if self.progress is None:
