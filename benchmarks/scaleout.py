@@ -64,7 +64,6 @@ import re
 import resource
 import shutil
 import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -83,15 +82,17 @@ if str(Path(__file__).resolve().parent) not in sys.path:
     sys.path.append(str(Path(__file__).resolve().parent))
 sys.path.sort(key=lambda entry: Path(entry or ".").resolve() == Path(__file__).resolve().parent)
 import crawl  # benchmarks/crawl.py: the site, its server, the reference crawl, the machine
-import redis
 import sitegen
+from redisserver import RedisServer, redis_server
 
 from newscrawl.fleet.keys import ITEMS, PROCESSING, RunKeys
 from newscrawl.fleet.messages import decode
 from newscrawl.fleet.state import LOADED
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Sequence
+
+    import redis
 
 PROJECT = crawl.PROJECT
 SPIDER = "almayadeen"
@@ -178,68 +179,6 @@ def machine_busy() -> float:
     except (OSError, ValueError, IndexError):
         return 0.0
     return (sum(values[:8]) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
-
-
-@dataclass
-class RedisServer:
-    """A ``redis-server`` of the benchmark's own, on a free loopback port, in its own folder."""
-
-    process: subprocess.Popen[bytes]
-    port: int
-    folder: Path
-    binary: str
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def version(self) -> str:
-        found = subprocess.run([self.binary, "--version"], capture_output=True, text=True, check=False).stdout
-        return found.split(" sha=")[0].strip()
-
-    @classmethod
-    def start(cls, folder: Path) -> RedisServer:
-        """Start it; raises :class:`RuntimeError` when there is no ``redis-server`` or it does not answer."""
-        binary = shutil.which("redis-server") or shutil.which("redis-server", path="/usr/bin:/usr/local/bin")
-        if binary is None:
-            raise RuntimeError("redis-server is not installed (Debian: apt-get install redis-server)")
-        folder.mkdir(parents=True, exist_ok=True)
-        port = crawl._free_port()
-        command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder), "--appendonly", "yes",
-                   "--save", "", "--daemonize", "no", "--logfile", str(folder / "redis.log")]  # fmt: skip
-        server = cls(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), port, folder, binary)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1) as probe:
-                probe.sendall(b"PING\r\n")
-                if probe.recv(16).startswith(b"+PONG"):
-                    return server
-            time.sleep(0.05)
-        server.stop()
-        raise RuntimeError(f"redis-server did not answer on port {port} within 10 s (see {folder / 'redis.log'})")
-
-    def client(self) -> redis.Redis:
-        return redis.Redis.from_url(self.url, socket_timeout=30)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
-@contextlib.contextmanager
-def redis_server(folder: Path) -> Iterator[RedisServer]:
-    server = RedisServer.start(folder)
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-# --- One run -------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

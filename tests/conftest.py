@@ -5,19 +5,16 @@ Nothing here touches the internet: every server listens on 127.0.0.1 on a free p
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import os
 import pty
 import select
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
 from pathlib import Path
@@ -37,6 +34,10 @@ if TYPE_CHECKING:
     from newscrawl.items import ArticleItem
 
 PROJECT = Path(__file__).resolve().parent.parent
+# After the installed packages: benchmarks/incremental.py must not shadow Twisted's.
+sys.path.append(str(PROJECT / "benchmarks"))
+from redisserver import RedisServer  # noqa: E402 - benchmarks/redisserver.py, found through the line above
+
 FIXTURES = PROJECT / "fixtures"
 HELDOUT = [PROJECT / "tests" / "heldout", PROJECT / "tests" / "heldout2"]
 OTHERSITE = FIXTURES / "othersite"
@@ -293,55 +294,12 @@ def said(output: str) -> list[str]:
     return [line for line in output.splitlines() if line.startswith("newscrawl:")]
 
 
-@dataclasses.dataclass
-class RedisServer:
-    """A ``redis-server`` of the test's own, on a free loopback port, in its own folder (append-only
-    file on, as the README advises)."""
-
-    process: subprocess.Popen[bytes]
-    port: int
-    folder: Path
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    @classmethod
-    def start(cls, folder: Path, port: int = 0) -> RedisServer:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            pytest.fail("redis-server is not installed (.ci/run installs Debian's redis-server)")
-        if not port:
-            with socket.socket() as probe:
-                probe.bind(("127.0.0.1", 0))
-                port = probe.getsockname()[1]
-        folder.mkdir(parents=True, exist_ok=True)
-        command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder), "--appendonly", "yes",
-                   "--appendfsync", "everysec", "--save", "", "--daemonize", "no", "--logfile", str(folder / "redis.log")]  # fmt: skip
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        server = cls(process, port, folder)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1) as probe:
-                probe.sendall(b"PING\r\n")
-                if probe.recv(16).startswith(b"+PONG"):
-                    return server
-            time.sleep(0.05)
-        process.kill()
-        pytest.fail(f"redis-server did not start on port {port}")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
 @pytest.fixture
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
     """A Redis server for one test (a real ``redis-server``, not a fake)."""
-    server = RedisServer.start(tmp_path_factory.mktemp("redis"))
+    try:
+        server = RedisServer.start(tmp_path_factory.mktemp("redis"))
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
     yield server
     server.stop()

@@ -13,13 +13,14 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from redisserver import RedisServer
 
 from newscrawl.archive import Archive
 from newscrawl.crawl.runstore import RunStats
 from newscrawl.fleet.keys import UNREADABLE
 from newscrawl.fleet.keys import connect as connect_redis
 from newscrawl.fleet.writer import Writer, _merge
-from tests.conftest import FIXTURES, PROJECT, RedisServer, connect, crawl, crawl_env, run_spider, start_mirror
+from tests.conftest import FIXTURES, PROJECT, connect, crawl, crawl_env, run_spider, start_mirror
 
 if TYPE_CHECKING:
     from collections.abc import Callable
