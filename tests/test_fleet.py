@@ -127,8 +127,9 @@ def test_runs_shows_a_distributed_run_going_on_with_its_workers(
     mirror: Server, redis_server: RedisServer, tmp_path: Path
 ) -> None:
     db = tmp_path / "fleet.db"
-    the_writer = writer(redis_server.url, db)
-    the_worker = worker(mirror.base_url, redis_server.url, tmp_path / "warc")
+    # The worker is stopped while `runs` looks: not for long enough to be taken for dead.
+    the_writer = writer(redis_server.url, db, "--worker-timeout", "120")
+    the_worker = worker(mirror.base_url, redis_server.url, tmp_path / "warc", settings={"FLEET_WORKER_TIMEOUT": "120"})
     _when_archived(db, 2)
     the_worker.send_signal(signal.SIGSTOP)
     try:
