@@ -80,6 +80,13 @@ class FleetError(Exception):
     """Distributed mode cannot go on: Redis cannot be used, or no writer answers."""
 
 
+def no_writer(timeout: float) -> FleetError:
+    """The error of a worker that waited ``timeout`` seconds for a writer in vain."""
+    return FleetError(
+        f"no newscrawl writer answers on Redis within {timeout:g} s (start 'newscrawl writer --redis URL --db ARCHIVE')"
+    )
+
+
 def text(value: bytes | str) -> str:
     """A value redis-py returns (bytes) as text."""
     return value.decode() if isinstance(value, bytes) else value

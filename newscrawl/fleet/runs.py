@@ -16,7 +16,7 @@ import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from newscrawl.fleet.keys import ITEMS, FleetError, RunKeys, hash_of, worker_name
+from newscrawl.fleet.keys import ITEMS, FleetError, RunKeys, hash_of, no_writer, worker_name
 from newscrawl.fleet.messages import Message, encode
 from newscrawl.fleet.state import LOADED
 
@@ -26,12 +26,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
     import redis
-
-
-def _no_writer(timeout: float) -> FleetError:
-    return FleetError(
-        f"no newscrawl writer answers on Redis within {timeout:g} s (start 'newscrawl writer --redis URL --db ARCHIVE')"
-    )
 
 
 def join_run(
@@ -67,7 +61,7 @@ def join_run(
                 payload = {"arguments": dict(arguments), "spargs": dict(spargs)}
                 client.rpush(ITEMS, encode(Message("start", spider, token, sender or worker_name(), payload, time.time())))
         if time.monotonic() > deadline:
-            raise _no_writer(timeout)
+            raise no_writer(timeout)
         time.sleep(0.1)
 
 

@@ -62,9 +62,13 @@ class RunQueue(PriorityQueue):  # type: ignore[misc]  # scrapy-redis is untyped
 
     workers_key = ""
     worker = ""
+    _script: Any = None
 
     def pop(self, timeout: int = 0) -> Request | None:
-        found = self.server.eval(_POP, 2, self.key, self.workers_key, self.worker, worker_state(True))
+        # Registered once: then called by its SHA (redis-py loads it again after a Redis restart).
+        if self._script is None:
+            self._script = self.server.register_script(_POP)
+        found = self._script(keys=[self.key, self.workers_key], args=[self.worker, worker_state(True)])
         return self._decode_request(found[0]) if found else None
 
 

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from newscrawl.archive.state import article_states, gone_states, not_article_states, run_scopes
-from newscrawl.fleet.keys import PREFIX, FleetError, connect
+from newscrawl.fleet.keys import PREFIX, connect, no_writer
 from newscrawl.schedule import parse_moment
 
 if TYPE_CHECKING:
@@ -117,14 +117,12 @@ class RedisState:
 
 def redis_state(url: str, *, timeout: float) -> RedisState:
     """The state of the Redis at ``url``, once the writer has loaded it (waiting up to
-    ``timeout`` seconds; then :class:`FleetError`)."""
+    ``timeout`` seconds; then :class:`newscrawl.fleet.keys.FleetError`)."""
     client = connect(url)
     deadline = time.monotonic() + timeout
     while not client.get(LOADED):
         if time.monotonic() > deadline:
-            raise FleetError(
-                f"no newscrawl writer answers on Redis within {timeout:g} s (start 'newscrawl writer --redis URL --db ARCHIVE')"
-            )
+            raise no_writer(timeout)
         time.sleep(0.1)
     return RedisState(client)
 
