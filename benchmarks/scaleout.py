@@ -228,6 +228,7 @@ class Run:
     run_status: str = ""  # crawl_runs.status, complete
     held: Held | None = None
     fetching: float = 0.0  # first to last response (the captures' times, whole seconds)
+    commands: dict[str, int] = field(default_factory=dict)  # Redis commands the run sent, by name
 
     @property
     def rate(self) -> float:
@@ -360,6 +361,14 @@ def archived(db: Path, info: sitegen.SiteInfo) -> Archived:
     return Archived(pages, status, len(crawl.missing_articles(db, info)), fetching)
 
 
+def redis_commands(client: redis.Redis) -> dict[str, int]:
+    """The commands Redis served since its stats were reset, by name, most first."""
+    stats = client.info("commandstats")
+    calls = {name.removeprefix("cmdstat_"): int(value["calls"]) for name, value in stats.items()}
+    calls.pop("info", None)  # this question's own
+    return dict(sorted(calls.items(), key=lambda item: -item[1]))
+
+
 def run_fleet(
     workers: int, servers: Servers, folder: Path, info: sitegen.SiteInfo, *, concurrency: int, timeout: float, hold: bool = False
 ) -> Run:
@@ -368,6 +377,7 @@ def run_fleet(
     folder.mkdir(parents=True)
     client = servers.redis.client()
     client.flushall()
+    client.config_resetstat()
     db = folder / "archive.db"
     command = [sys.executable, "-m", "newscrawl.cli", "writer", "--redis", servers.redis.url, "--db", str(db)]
     writer = Watched(command, folder / "writer.log")
@@ -396,6 +406,7 @@ def run_fleet(
         writer_status = writer.wait(timeout)
         # The writer's CPU while the workers ran (up to its exit, which may come a little later).
         writer_during = paused - writer_before if hold else writer.cpu - writer_before
+        commands = redis_commands(client)
     finally:
         for process in [*processes, writer]:
             if process.running:  # something went wrong: kill what is left
@@ -420,6 +431,7 @@ def run_fleet(
         run_status=found.status,
         held=held,
         fetching=found.fetching,
+        commands=commands,
     )
 
 
@@ -460,6 +472,10 @@ def describe(run: Run, n: int) -> str:
     )
     if run.kind != LOCAL:
         line += f"\n    run {run.run_status or '?'}; the writer exited {run.tail:+.1f} s from the last worker's exit"
+    if run.commands:
+        pages = max(1, run.pages)
+        top = ", ".join(f"{name} {calls / pages:.2f}" for name, calls in list(run.commands.items())[:14])
+        line += f"\n    Redis: {sum(run.commands.values()) / pages:.1f} commands a page ({top})"
     if run.held:
         h = run.held
         line += (

@@ -127,9 +127,11 @@ def test_runs_shows_a_distributed_run_going_on_with_its_workers(
     mirror: Server, redis_server: RedisServer, tmp_path: Path
 ) -> None:
     db = tmp_path / "fleet.db"
-    # The worker is stopped while `runs` looks: not for long enough to be taken for dead.
+    # The worker is stopped while `runs` looks: not for long enough to be taken for dead. It goes
+    # slowly, so that it is stopped mid-run.
     the_writer = writer(redis_server.url, db, "--worker-timeout", "120")
-    the_worker = worker(mirror.base_url, redis_server.url, tmp_path / "warc", settings={"FLEET_WORKER_TIMEOUT": "120"})
+    slow = {"FLEET_WORKER_TIMEOUT": "120", "DOWNLOAD_DELAY": "0.1"}
+    the_worker = worker(mirror.base_url, redis_server.url, tmp_path / "warc", settings=slow)
     _when_archived(db, 2)
     the_worker.send_signal(signal.SIGSTOP)
     try:

@@ -10,13 +10,25 @@ import json
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from newscrawl.archive.connection import BUSY_TIMEOUT
 from newscrawl.schedule import parse_moment
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+
+class Standing(NamedTuple):
+    """What an archive knows of an article's canonical URL, to decide whether to fetch it."""
+
+    archived: bool
+    gone_at: str | None  # as ArchiveState.gone_at
+    not_article_at: str | None  # as ArchiveState.not_article_at
+
+
+#: The standing of a URL no archive knows.
+UNKNOWN = Standing(archived=False, gone_at=None, not_article_at=None)
 
 
 class ArchiveState:
@@ -40,6 +52,10 @@ class ArchiveState:
         if self._con is not None:
             self._con.close()
             self._con = None
+
+    def standing(self, url: str) -> Standing:
+        """Whether the article is archived, gone, or known for a page without one."""
+        return Standing(self.is_archived(url), self.gone_at(url), self.not_article_at(url))
 
     def is_archived(self, url: str) -> bool:
         """Whether an article with this canonical URL is in the archive."""

@@ -12,8 +12,9 @@ not make a listing page look as if it held nothing new.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Protocol
 
+from newscrawl.archive.state import UNKNOWN, Standing
 from newscrawl.schedule import is_due, max_age, parse_moment
 from newscrawl.urls import url_key
 
@@ -24,8 +25,6 @@ if TYPE_CHECKING:
 
     from newscrawl.schedule import Schedule
 
-_T = TypeVar("_T")
-
 
 class CrawlState(Protocol):
     """What a run reads of the archive to decide what to fetch: the archive file itself
@@ -33,9 +32,7 @@ class CrawlState(Protocol):
     writer keeps in Redis (:class:`newscrawl.fleet.state.RedisState`)."""
 
     def close(self) -> None: ...
-    def is_archived(self, url: str) -> bool: ...
-    def gone_at(self, url: str) -> str | None: ...
-    def not_article_at(self, url: str) -> str | None: ...
+    def standing(self, url: str) -> Standing: ...
     def has_version(self, url: str, lastmod: str | None) -> bool: ...
     def recent_articles(
         self, edition: str | None, since: str, *, origins: Sequence[str] = ()
@@ -79,8 +76,8 @@ class Frontier:
         #: The pages asked for in this run, by :func:`newscrawl.urls.url_key` of the URL fetched.
         self.requested: set[str] = set()
         self.articles_requested = 0
-        # (question, archive key) → the archive's answer when the run first asked.
-        self._answers: dict[tuple[str, str], object] = {}
+        # Archive key → what the archive knew of it when the run first asked.
+        self._standings: dict[str, Standing] = {}
 
     def take_page(self, url: str) -> bool:
         """Whether to request a page that is not an article (a listing, a feed, a sitemap): the
@@ -138,25 +135,25 @@ class Frontier:
 
     def is_archived(self, url: str) -> bool:
         """Whether the archive held the article when the run began."""
-        return bool(self._as_run_began("archived", url, lambda state, key: state.is_archived(key)))
+        return self._standing(url).archived
 
     def gone_at(self, url: str) -> datetime | None:
         """When the archive last found the article gone (404, 410), as the run began (``None``:
         it did not)."""
-        return self._as_run_began("gone", url, lambda state, key: parse_moment(state.gone_at(key)))
+        return parse_moment(self._standing(url).gone_at)
 
     def not_article_at(self, url: str) -> datetime | None:
         """When the archive last found the page holding no article, as the run began (``None``:
         it did not)."""
-        return self._as_run_began("not_article", url, lambda state, key: parse_moment(state.not_article_at(key)))
+        return parse_moment(self._standing(url).not_article_at)
 
-    def _as_run_began(self, question: str, url: str, ask: Callable[[CrawlState, str], _T]) -> _T | None:
-        """The archive's answer to ``question`` on the article ``url`` names, the first time the
-        run asked (``None`` without an archive)."""
-        asked = (question, self.key(url))
-        if asked not in self._answers:
-            self._answers[asked] = ask(self.state, asked[1]) if self.state is not None else None
-        return cast("_T | None", self._answers[asked])
+    def _standing(self, url: str) -> Standing:
+        """What the archive knew of the article ``url`` names the first time the run asked."""
+        key = self.key(url)
+        found = self._standings.get(key)
+        if found is None:
+            found = self._standings[key] = UNKNOWN if self.state is None else self.state.standing(key)
+        return found
 
     def is_known(self, url: str) -> bool:
         """Whether the archive held the article, knew it gone, or knew the page for one without

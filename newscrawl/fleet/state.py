@@ -19,7 +19,7 @@ import time
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from newscrawl.archive.state import article_states, gone_states, not_article_states, run_scopes
+from newscrawl.archive.state import Standing, article_states, gone_states, not_article_states, run_scopes
 from newscrawl.fleet.keys import PREFIX, connect, no_writer
 from newscrawl.schedule import parse_moment
 
@@ -59,14 +59,14 @@ class RedisState:
         raw = self.client.hget(ARTICLES, url)
         return json.loads(raw) if raw else None
 
-    def is_archived(self, url: str) -> bool:
-        return bool(self.client.hexists(ARTICLES, url))
-
-    def gone_at(self, url: str) -> str | None:
-        return _text(self.client.hget(GONE, url))
-
-    def not_article_at(self, url: str) -> str | None:
-        return _text(self.client.hget(NOT_ARTICLES, url))
+    def standing(self, url: str) -> Standing:
+        # One round trip: the worker waits for every one.
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hexists(ARTICLES, url)
+        pipe.hget(GONE, url)
+        pipe.hget(NOT_ARTICLES, url)
+        archived, gone, not_article = pipe.execute()
+        return Standing(bool(archived), _text(gone), _text(not_article))
 
     def has_version(self, url: str, lastmod: str | None) -> bool:
         """As :meth:`newscrawl.archive.ArchiveState.has_version`."""

@@ -1,0 +1,187 @@
+"""A worker's side of the shared frontier, against a real Redis: the queue's scripts (take
+several requests and mark the worker busy, queue a page's requests through the duplicate
+filter, see the run over in one step), requests as they travel through Redis, a scheduler that
+gives back what it took when it closes, and what a worker reads of the archive's state."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import scrapy
+from scrapy.http import FormRequest
+from scrapy.utils.test import get_crawler
+
+from newscrawl.archive import Archive, ArchiveState
+from newscrawl.fleet.keys import RunKeys
+from newscrawl.fleet.scheduler import _END, FleetScheduler, RunQueue, worker_state
+from newscrawl.fleet.state import RedisState, StatePublisher
+from newscrawl.items import ArticleItem, GoneItem, NotArticleItem
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    import redis
+    from redisserver import RedisServer
+
+KEYS = RunKeys("queue-test")
+PAGE = "https://example.org/news"
+
+
+class QueueSpider(scrapy.Spider):
+    name = "queue-test"
+
+    def parse(self, response: Any) -> None: ...
+
+    def parse_article(self, response: Any) -> None: ...
+
+    def failed(self, failure: Any) -> None: ...
+
+
+@pytest.fixture
+def client(redis_server: RedisServer) -> Iterator[redis.Redis]:
+    with redis_server.client() as opened:
+        yield opened
+
+
+@pytest.fixture
+def queue(client: redis.Redis) -> RunQueue:
+    return RunQueue(client, QueueSpider(), KEYS, "me")
+
+
+def request(path: str, priority: int = 0, **kwargs: Any) -> scrapy.Request:
+    return scrapy.Request(f"{PAGE}/{path}", priority=priority, **kwargs)
+
+
+def urls(requests: list[scrapy.Request]) -> list[str]:
+    return [r.url.removeprefix(PAGE + "/") for r in requests]
+
+
+def test_a_pop_takes_the_best_requests_and_marks_the_worker_busy(client: redis.Redis, queue: RunQueue) -> None:
+    assert queue.pop_many(4) == []
+    assert client.hget(KEYS.workers, "me") is None  # nothing taken: not marked
+    queue.push_new([(request("low", 0), ""), (request("high", 5), ""), (request("mid", 2), ""), (request("low2", 0), "")])
+    assert urls(queue.pop_many(2)) == ["high", "mid"]
+    assert json.loads(client.hget(KEYS.workers, "me") or "{}")["busy"] is True
+    assert len(queue) == 2
+    assert sorted(urls(queue.pop_many(4))) == ["low", "low2"]
+    assert len(queue) == 0
+
+
+def test_a_push_queues_only_what_the_duplicate_filter_had_not_seen(client: redis.Redis, queue: RunQueue) -> None:
+    first = queue.push_new([(request("a"), "fa"), (request("b"), "fb"), (request("a"), "fa")])
+    assert first == [True, True, False]
+    again = queue.push_new([(request("b"), "fb"), (request("c"), "fc"), (request("b", meta={"n": 2}), "")])
+    assert again == [False, True, True]  # '': never filtered (dont_filter)
+    assert client.smembers(KEYS.dupefilter) == {b"fa", b"fb", b"fc"}
+    assert sorted(urls(queue.pop_many(10))) == ["a", "b", "b", "c"]
+
+
+@pytest.mark.parametrize(
+    "made",
+    [
+        lambda: request("plain"),
+        lambda: request("cb", 3, callback=QueueSpider.parse_article, errback=QueueSpider.failed),
+        lambda: request("kw", callback=QueueSpider.parse_article, cb_kwargs={"n": 1}, meta={"depth": 2, "x": [1]}),
+        lambda: request("filtered", dont_filter=True, headers={"Referer": PAGE}, flags=["f"]),
+        lambda: FormRequest(f"{PAGE}/form", formdata={"q": "x"}, callback=QueueSpider.parse),
+    ],
+)
+def test_a_request_travels_through_redis_as_scrapy_would_write_it(queue: RunQueue, made: Any) -> None:
+    spider = queue.spider
+    original = made()
+    for name in ("callback", "errback"):  # bound to the spider, as a spider's requests are
+        if getattr(original, name) is not None:
+            original = original.replace(**{name: getattr(spider, getattr(original, name).__name__)})
+    assert queue.serializer.loads(queue._encode_request(original)) == original.to_dict(spider=spider)
+    queue.push_new([(original, "")])
+    (back,) = queue.pop_many(1)
+    assert back.to_dict(spider=spider) == original.to_dict(spider=spider)
+    assert type(back) is type(original)
+
+
+def state(busy: bool, *, age: float = 0.0, closed: bool = False) -> str:
+    found = json.loads(worker_state(busy, closed=closed))
+    found["beat"] -= age
+    return json.dumps(found)
+
+
+@pytest.mark.parametrize(
+    ("queued", "workers", "over"),
+    [
+        (0, {}, True),
+        (1, {}, False),  # requests wait in the queue
+        (0, {"me": state(True)}, True),  # the asker is idle whatever it last wrote
+        (0, {"other": state(True)}, False),  # another worker holds requests
+        (0, {"other": state(False), "third": state(True)}, False),
+        (0, {"other": state(False), "third": state(False)}, True),
+        (0, {"other": state(True, age=60)}, True),  # silent past the timeout: dead
+        (0, {"other": state(False, age=60, closed=True)}, True),  # closed, waiting for the writer
+    ],
+)
+def test_the_run_is_over_when_the_queue_is_empty_and_no_live_worker_is_busy(
+    client: redis.Redis, queue: RunQueue, queued: int, workers: dict[str, str], over: bool
+) -> None:
+    if queued:
+        queue.push_new([(request("waiting"), "")])
+    if workers:
+        client.hset(KEYS.workers, mapping=workers)
+    end = client.register_script(_END)
+    assert end(keys=[KEYS.requests, KEYS.workers, KEYS.run], args=["me", time.time(), 30]) == int(over)
+    assert client.hget(KEYS.run, "ended") == (b"1" if over else None)
+
+
+def test_a_scheduler_sends_a_pages_requests_together_and_gives_back_what_it_took(
+    client: redis.Redis, redis_server: RedisServer
+) -> None:
+    crawler = get_crawler(QueueSpider, {"REDIS_URL": redis_server.url})
+    spider = QueueSpider.from_crawler(crawler)
+    scheduler = FleetScheduler.from_crawler(crawler)
+    scheduler.open(spider)
+    try:
+        for path in ("a", "b", "a", "c", "d", "e", "f"):
+            assert scheduler.enqueue_request(request(path))
+        assert client.zcard(KEYS.requests) == 0  # not sent yet: they go together
+        assert len(scheduler) == 7
+        first = scheduler.next_request()
+        assert first is not None
+        assert client.zcard(KEYS.requests) == 6 - 4  # 6 new ones queued, 4 taken at once
+        assert crawler.stats.get_value("dupefilter/filtered") == 1
+        assert crawler.stats.get_value("scheduler/enqueued/redis") == 6
+        assert scheduler.has_pending_requests()
+        taken = [first, scheduler.next_request()]
+        assert json.loads(client.hget(KEYS.workers, scheduler.worker) or "{}")["busy"] is True
+    finally:
+        scheduler.close("shutdown")
+    # The two it took but did not hand to the engine are back, for the other workers.
+    back = RunQueue(client, spider, KEYS, "other").pop_many(10)
+    assert sorted(urls(back)) == sorted({"a", "b", "c", "d", "e", "f"} - set(urls([r for r in taken if r])))
+    assert json.loads(client.hget(KEYS.workers, scheduler.worker) or "{}") == {
+        "busy": False,
+        "beat": pytest.approx(time.time(), abs=5),
+        "closed": True,
+    }
+
+
+def test_a_worker_reads_what_the_archive_knows_of_an_article_as_a_local_crawl_does(
+    client: redis.Redis, tmp_path: Path
+) -> None:
+    db = tmp_path / "a.db"
+    archive = Archive(db)
+    archive.store_articles([ArticleItem(url=f"{PAGE}/archived", headline="Archived")], "2026-12-01T10:00:00+00:00")
+    archive.record_gone(GoneItem(url=f"{PAGE}/gone", status=404, seen_at="2026-12-02T10:00:00+00:00"))
+    archive.record_not_article(NotArticleItem(url=f"{PAGE}/video", seen_at="2026-12-03T10:00:00+00:00"))
+    StatePublisher(client, archive.db.conn).load()
+    local, remote = ArchiveState(db), RedisState(client)
+    try:
+        for path in ("archived", "gone", "video", "never"):
+            assert remote.standing(f"{PAGE}/{path}") == local.standing(f"{PAGE}/{path}")
+        assert local.standing(f"{PAGE}/gone") == (False, "2026-12-02T10:00:00+00:00", None)
+        assert local.standing(f"{PAGE}/video") == (False, None, "2026-12-03T10:00:00+00:00")
+        assert local.standing(f"{PAGE}/archived").archived
+    finally:
+        local.close()
+        archive.close()
