@@ -103,10 +103,8 @@ def test_a_request_travels_through_redis_as_scrapy_would_write_it(queue: RunQueu
     assert type(back) is type(original)
 
 
-def state(busy: bool, *, age: float = 0.0, closed: bool = False) -> str:
-    found = json.loads(worker_state(busy, closed=closed))
-    found["beat"] -= age
-    return json.dumps(found)
+# A worker's state in the table below: (busy, seconds since its last heartbeat, closed).
+Worker = tuple[bool, float, bool]
 
 
 @pytest.mark.parametrize(
@@ -114,21 +112,22 @@ def state(busy: bool, *, age: float = 0.0, closed: bool = False) -> str:
     [
         (0, {}, True),
         (1, {}, False),  # requests wait in the queue
-        (0, {"me": state(True)}, True),  # the asker is idle whatever it last wrote
-        (0, {"other": state(True)}, False),  # another worker holds requests
-        (0, {"other": state(False), "third": state(True)}, False),
-        (0, {"other": state(False), "third": state(False)}, True),
-        (0, {"other": state(True, age=60)}, True),  # silent past the timeout: dead
-        (0, {"other": state(False, age=60, closed=True)}, True),  # closed, waiting for the writer
+        (0, {"me": (True, 0, False)}, True),  # the asker is idle whatever it last wrote
+        (0, {"other": (True, 0, False)}, False),  # another worker holds requests
+        (0, {"other": (False, 0, False), "third": (True, 0, False)}, False),
+        (0, {"other": (False, 0, False), "third": (False, 0, False)}, True),
+        (0, {"other": (True, 60, False)}, True),  # silent past the timeout: dead
+        (0, {"other": (False, 60, True)}, True),  # closed, its last messages waiting for the writer
     ],
 )
 def test_the_run_is_over_when_the_queue_is_empty_and_no_live_worker_is_busy(
-    client: redis.Redis, queue: RunQueue, queued: int, workers: dict[str, str], over: bool
+    client: redis.Redis, queue: RunQueue, queued: int, workers: dict[str, Worker], over: bool
 ) -> None:
     if queued:
         queue.push_new([(request("waiting"), "")])
-    if workers:
-        client.hset(KEYS.workers, mapping=workers)
+    for name, (busy, age, closed) in workers.items():
+        state = json.loads(worker_state(busy, closed=closed))
+        client.hset(KEYS.workers, name, json.dumps({**state, "beat": state["beat"] - age}))
     end = client.register_script(_END)
     assert end(keys=[KEYS.requests, KEYS.workers, KEYS.run], args=["me", time.time(), 30]) == int(over)
     assert client.hget(KEYS.run, "ended") == (b"1" if over else None)
@@ -166,22 +165,59 @@ def test_a_scheduler_sends_a_pages_requests_together_and_gives_back_what_it_took
     }
 
 
-def test_a_worker_reads_what_the_archive_knows_of_an_article_as_a_local_crawl_does(
-    client: redis.Redis, tmp_path: Path
-) -> None:
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    """An archive holding an article first seen on 1 December, one gone on the 2nd and a page
+    without an article on the 3rd."""
     db = tmp_path / "a.db"
     archive = Archive(db)
     archive.store_articles([ArticleItem(url=f"{PAGE}/archived", headline="Archived")], "2026-12-01T10:00:00+00:00")
     archive.record_gone(GoneItem(url=f"{PAGE}/gone", status=404, seen_at="2026-12-02T10:00:00+00:00"))
     archive.record_not_article(NotArticleItem(url=f"{PAGE}/video", seen_at="2026-12-03T10:00:00+00:00"))
-    StatePublisher(client, archive.db.conn).load()
-    local, remote = ArchiveState(db), RedisState(client)
+    archive.close()
+    return db
+
+
+def publish(client: redis.Redis, db: Path) -> None:
+    archive = Archive(db)
+    try:
+        StatePublisher(client, archive.db.conn).load()
+    finally:
+        archive.close()
+
+
+def test_a_worker_reads_what_the_archive_knows_of_an_article_as_a_local_crawl_does(client: redis.Redis, archive: Path) -> None:
+    publish(client, archive)
+    local, remote = ArchiveState(archive), RedisState(client, KEYS.spider)
     try:
         for path in ("archived", "gone", "video", "never"):
             assert remote.standing(f"{PAGE}/{path}") == local.standing(f"{PAGE}/{path}")
         assert local.standing(f"{PAGE}/gone") == (False, "2026-12-02T10:00:00+00:00", None)
         assert local.standing(f"{PAGE}/video") == (False, None, "2026-12-03T10:00:00+00:00")
-        assert local.standing(f"{PAGE}/archived").archived
+        assert local.standing(f"{PAGE}/archived") == (True, None, None)
     finally:
         local.close()
-        archive.close()
+
+
+@pytest.mark.parametrize(
+    ("began", "known"),
+    [
+        ("2026-12-01T09:59:59+00:00", (False, None, None)),  # the run stored them all
+        ("2026-12-01T10:00:00+00:00", (False, None, None)),  # in its first second
+        ("2026-12-02T10:00:00+00:00", (True, None, None)),
+        ("2026-12-03T00:00:00+00:00", (True, "2026-12-02T10:00:00+00:00", None)),
+        ("2026-12-04T00:00:00+00:00", (True, "2026-12-02T10:00:00+00:00", "2026-12-03T10:00:00+00:00")),
+    ],
+)
+def test_what_other_workers_stored_in_this_run_is_not_known_to_it(
+    client: redis.Redis, archive: Path, began: str, known: tuple[bool, str | None, str | None]
+) -> None:
+    publish(client, archive)
+    client.hset(KEYS.run, mapping={"id": 7, "began": began})
+    remote = RedisState(client, KEYS.spider)
+    found = (
+        remote.standing(f"{PAGE}/archived").archived,
+        remote.standing(f"{PAGE}/gone").gone_at,
+        remote.standing(f"{PAGE}/video").not_article_at,
+    )
+    assert found == known

@@ -5,7 +5,7 @@ One Redis database serves one archive (one writer). Per spider, one run at a tim
 - ``newscrawl:<spider>:requests``, ``:dupefilter``: the run's queue and duplicate filter
   (scrapy-redis's sorted set of requests and set of fingerprints);
 - ``newscrawl:<spider>:run``: a hash: ``token`` (the run's own name), ``id`` (its
-  ``crawl_runs.id``, set by the writer), ``ended`` (set when the queue is empty and no worker holds
+  ``crawl_runs.id``, set by the writer, with ``began``: the writer's time then), ``ended (set when the queue is empty and no worker holds
   a request), ``lost`` (a worker died holding requests: the run is not complete);
 - ``newscrawl:<spider>:workers``: worker name → its state (JSON: ``busy``, ``beat``, the UNIX
   time of its last heartbeat);

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from newscrawl.archive.state import Standing, article_states, gone_states, not_article_states, run_scopes
-from newscrawl.fleet.keys import PREFIX, connect, no_writer
+from newscrawl.fleet.keys import PREFIX, RunKeys, connect, no_writer
 from newscrawl.schedule import parse_moment
 
 if TYPE_CHECKING:
@@ -47,10 +47,17 @@ def _text(value: bytes | str | None) -> str | None:
 
 
 class RedisState:
-    """A crawl's view of the archive, from what the writer keeps in Redis (see the module)."""
+    """A crawl's view of the archive, from what the writer keeps in Redis (see the module).
 
-    def __init__(self, client: redis.Redis) -> None:
+    What the run itself stored (an article first seen, a page found gone or without an article
+    since the run ``began``, as its hash says) is not known to it: a local crawl asks about an
+    article before it fetches it and keeps that answer, but here another worker may have fetched
+    it, and a listing page of such links would look as if it held nothing new."""
+
+    def __init__(self, client: redis.Redis, spider: str) -> None:
         self.client = client
+        self.run_key = RunKeys(spider).run
+        self._began: str | None = None
 
     def close(self) -> None:
         """Nothing to close: the client is the worker's."""
@@ -62,11 +69,20 @@ class RedisState:
     def standing(self, url: str) -> Standing:
         # One round trip: the worker waits for every one.
         pipe = self.client.pipeline(transaction=False)
-        pipe.hexists(ARTICLES, url)
+        pipe.hget(ARTICLES, url)
         pipe.hget(GONE, url)
         pipe.hget(NOT_ARTICLES, url)
-        archived, gone, not_article = pipe.execute()
-        return Standing(bool(archived), _text(gone), _text(not_article))
+        if self._began is None:
+            pipe.hget(self.run_key, "began")
+        article, gone, not_article, *began = pipe.execute()
+        if began:
+            self._began = _text(began[0]) or ""  # "": no time known (a writer of before it was told)
+        first_seen = json.loads(article)[1] if article else None
+        return Standing(self._before(first_seen) is not None, self._before(_text(gone)), self._before(_text(not_article)))
+
+    def _before(self, moment: str | None) -> str | None:
+        """``moment`` (ISO 8601 UTC) if it came before the run began, else ``None``."""
+        return moment if not self._began or (moment is not None and moment < self._began) else None
 
     def has_version(self, url: str, lastmod: str | None) -> bool:
         """As :meth:`newscrawl.archive.ArchiveState.has_version`."""
@@ -115,16 +131,16 @@ class RedisState:
         return 0
 
 
-def redis_state(url: str, *, timeout: float) -> RedisState:
-    """The state of the Redis at ``url``, once the writer has loaded it (waiting up to
-    ``timeout`` seconds; then :class:`newscrawl.fleet.keys.FleetError`)."""
+def redis_state(url: str, spider: str, *, timeout: float) -> RedisState:
+    """The state of the Redis at ``url`` for a run of ``spider``, once the writer has loaded it
+    (waiting up to ``timeout`` seconds; then :class:`newscrawl.fleet.keys.FleetError`)."""
     client = connect(url)
     deadline = time.monotonic() + timeout
     while not client.get(LOADED):
         if time.monotonic() > deadline:
             raise no_writer(timeout)
         time.sleep(0.1)
-    return RedisState(client)
+    return RedisState(client, spider)
 
 
 class StatePublisher:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import redis
 
-from newscrawl.archive import Archive, ArchiveBusyError, ArchiveError, ArchiveVersionError
+from newscrawl.archive import Archive, ArchiveBusyError, ArchiveError, ArchiveVersionError, utcnow
 from newscrawl.crawl.runstore import RunStats, RunStore
 from newscrawl.desk.terminal import fail
 from newscrawl.fleet.keys import ITEMS, PREFIX, PROCESSING, UNREADABLE, FleetError, RunKeys, connect, hash_of, text
@@ -217,9 +217,11 @@ class Writer:
             return
         served = self._served(message.spider, message.token)
         arguments = dict(message.payload["arguments"])
+        began = utcnow()  # what is stored from now on is the run's own (see RedisState)
         run_id = served.store.start(message.spider, arguments, interrupt_running=False)
         spargs = json.dumps(message.payload["spargs"], sort_keys=True)
-        self.client.hset(keys.run, mapping={"id": run_id, "arguments": json.dumps(arguments, default=str), "spargs": spargs})
+        arguments_json = json.dumps(arguments, default=str)
+        self.client.hset(keys.run, mapping={"id": run_id, "began": began, "arguments": arguments_json, "spargs": spargs})
         self.served += 1
         logger.info("Run %d of %s started (Redis run %s)", run_id, message.spider, message.token)
 

@@ -91,7 +91,7 @@ class ArchiveSpider(scrapy.Spider):
         # Read before this run records itself, so the last run is the previous one.
         state: CrawlState
         if settings.get("REDIS_URL"):  # a worker of a distributed run: the writer's state, not the file
-            state = redis_state(settings["REDIS_URL"], timeout=settings.getfloat("FLEET_WRITER_TIMEOUT", 60.0))
+            state = redis_state(settings["REDIS_URL"], spider.name, timeout=settings.getfloat("FLEET_WRITER_TIMEOUT", 60.0))
         else:
             state = ArchiveState(
                 settings.get("ARCHIVE_DB"),
