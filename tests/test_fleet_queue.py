@@ -1,7 +1,8 @@
 """A worker's side of the shared frontier, against a real Redis: the queue's scripts (take
 several requests and mark the worker busy, queue a page's requests through the duplicate
 filter, see the run over in one step), requests as they travel through Redis, a scheduler that
-gives back what it took when it closes, and what a worker reads of the archive's state."""
+gives back what it took when it closes, what a worker reads of the archive's state, and a
+``news`` run's one discovery."""
 
 from __future__ import annotations
 
@@ -15,10 +16,13 @@ from scrapy.http import FormRequest
 from scrapy.utils.test import get_crawler
 
 from newscrawl.archive import Archive, ArchiveState
+from newscrawl.discovery import ArticleHints
+from newscrawl.fleet.discovery import SharedDiscovery
 from newscrawl.fleet.keys import RunKeys
 from newscrawl.fleet.scheduler import _END, FleetScheduler, RunQueue, worker_state
 from newscrawl.fleet.state import RedisState, StatePublisher
 from newscrawl.items import ArticleItem, GoneItem, NotArticleItem
+from newscrawl.spiders.news import Candidate
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -221,3 +225,33 @@ def test_what_other_workers_stored_in_this_run_is_not_known_to_it(
         remote.standing(f"{PAGE}/video").not_article_at,
     )
     assert found == known
+
+
+def test_a_news_runs_discovery_is_taken_over_once_by_a_worker_that_sees_the_run_idle(
+    client: redis.Redis, queue: RunQueue
+) -> None:
+    mine, theirs = SharedDiscovery(client, KEYS.spider, "me", 30), SharedDiscovery(client, KEYS.spider, "other", 30)
+    client.hset(KEYS.workers, "other", worker_state(True))
+    assert mine.share(["a", "b"]) == "wait"  # the other worker still reads discovery pages
+    client.hset(KEYS.workers, "other", worker_state(False))
+    queue.push_new([(request("sitemap-2"), "")])
+    assert theirs.share(["c"]) == "wait"  # a page of the discovery waits in the queue
+    queue.pop_many(1)
+    assert mine.share(None) == "taken"  # and no other worker busy: the whole run's found
+    assert mine.parts() == [["a", "b"], ["c"]]
+    assert client.hget(KEYS.run, "discovered") == b"1"
+    assert theirs.share(["late"]) == "over"  # found after it was taken: not added
+    assert mine.parts() == [["a", "b"], ["c"]]
+
+
+def test_what_two_workers_found_of_one_article_is_merged_as_one_worker_would() -> None:
+    url = f"{PAGE}/story"
+    feed = (1, f"{PAGE}/feed", ArticleHints(title="From the feed", keywords=("a",)))
+    news = (0, f"{PAGE}/news.xml", ArticleHints(title="From the news sitemap"))
+    one = Candidate(url, hints=[feed], section=(3, "World"), lastmod="2026-12-01")
+    other = Candidate(url, hints=[news, feed], section=(1, "Politics"), lastmod="2026-12-02T08:00:00+00:00")
+    one.absorb(other)
+    assert one == Candidate(url, hints=[feed, news], section=(1, "Politics"), lastmod="2026-12-02T08:00:00+00:00")
+    assert one.merged_hints() == ArticleHints(title="From the news sitemap", keywords=("a",))
+    one.absorb(Candidate(url, section=(5, "Sport"), lastmod="2026-11-30"))
+    assert (one.section, one.lastmod) == ((1, "Politics"), "2026-12-02T08:00:00+00:00")

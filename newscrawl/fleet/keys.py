@@ -9,6 +9,8 @@ One Redis database serves one archive (one writer). Per spider, one run at a tim
   a request), ``lost`` (a worker died holding requests: the run is not complete);
 - ``newscrawl:<spider>:workers``: worker name → its state (JSON: ``busy``, ``beat``, the UNIX
   time of its last heartbeat);
+- ``newscrawl:<spider>:discovered``: what the workers of a ``news`` run found in its discovery
+  (:mod:`newscrawl.fleet.discovery`), with ``discovered`` in the run's hash once it is over;
 - ``newscrawl:<spider>:writer``: what the writer counted of the run so far (pickled), for a
   writer that takes over after a crash.
 
@@ -71,9 +73,13 @@ class RunKeys:
     def checkpoint(self) -> str:
         return self._key("writer")
 
+    @property
+    def discovered(self) -> str:
+        return self._key("discovered")
+
     def all(self) -> tuple[str, ...]:
         """Every key of the run (deleted once it ended, so the next run starts afresh)."""
-        return (self.requests, self.dupefilter, self.run, self.workers, self.checkpoint)
+        return (self.requests, self.dupefilter, self.run, self.workers, self.checkpoint, self.discovered)
 
 
 class FleetError(Exception):

@@ -80,21 +80,33 @@ end
 return queued
 """
 
-# The run is over when its queue is empty and no live worker other than the one asking is busy:
-# then it is marked ended. Seen in one step, so no worker can queue requests and go idle between
-# the two looks. KEYS: queue, workers, run; ARGV: worker, now (UNIX time), worker timeout.
-_END = """
-if redis.call('zcard', KEYS[1]) > 0 then return 0 end
-local workers = redis.call('hgetall', KEYS[2])
-for i = 1, #workers, 2 do
-  if workers[i] ~= ARGV[1] then
-    local state = cjson.decode(workers[i + 1])
-    if state.busy and (state.closed or tonumber(ARGV[2]) - state.beat <= tonumber(ARGV[3])) then return 0 end
+#: Lua: whether the whole run is idle, as a worker that is idle itself sees it: its queue empty
+#: and no live worker but the asker busy. In one step, so no worker can queue requests and go idle
+#: between the two looks. KEYS[1]: the queue, KEYS[2]: the workers; ARGV[1]: the asker, ARGV[2]:
+#: now (UNIX time), ARGV[3]: the worker timeout.
+RUN_IDLE = """
+local function run_idle()
+  if redis.call('zcard', KEYS[1]) > 0 then return false end
+  local workers = redis.call('hgetall', KEYS[2])
+  for i = 1, #workers, 2 do
+    if workers[i] ~= ARGV[1] then
+      local state = cjson.decode(workers[i + 1])
+      if state.busy and (state.closed or tonumber(ARGV[2]) - state.beat <= tonumber(ARGV[3])) then return false end
+    end
   end
+  return true
 end
+"""
+
+# The run is over when it is idle (RUN_IDLE): then it is marked ended. KEYS[3]: the run.
+_END = (
+    RUN_IDLE
+    + """
+if not run_idle() then return 0 end
 redis.call('hset', KEYS[3], 'ended', '1')
 return 1
 """
+)
 
 
 def worker_state(busy: bool, *, closed: bool = False) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from scrapy import signals
@@ -27,7 +27,8 @@ from newscrawl.dates import http_date
 from newscrawl.discovery import ArticleHints
 from newscrawl.extract.response import html_page
 from newscrawl.extraction import site_context
-from newscrawl.fleet.keys import OWN_REQUEST
+from newscrawl.fleet.discovery import SharedDiscovery
+from newscrawl.fleet.keys import OWN_REQUEST, connect, worker_name
 from newscrawl.loaders import LoadContext
 from newscrawl.pagereading import NewsJob
 from newscrawl.schedule import parse_moment
@@ -37,7 +38,7 @@ from newscrawl.spiders.base import ArchiveSpider
 from newscrawl.urls import HostMap, clean_url, host, is_static, origin, site_host, url_key
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable, Iterator
+    from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 
     from scrapy.crawler import Crawler
     from twisted.python.failure import Failure
@@ -64,6 +65,14 @@ class Candidate:
     section: tuple[int, str] | None = None
     #: The latest ``<lastmod>`` a sitemap gave it, as given.
     lastmod: str | None = None
+
+    def absorb(self, other: Candidate) -> None:
+        """Add what ``other`` (the same article, as another worker of the run found it) says."""
+        self.hints += [entry for entry in other.hints if entry not in self.hints]
+        if other.section is not None and (self.section is None or other.section < self.section):
+            self.section = other.section
+        if other.lastmod and (self.lastmod is None or _later(other.lastmod, self.lastmod)):
+            self.lastmod = other.lastmod
 
     def merged_hints(self) -> ArticleHints:
         """Every source's hints, field by field in order of trust (the same whatever order they came in)."""
@@ -173,6 +182,10 @@ class NewsSpider(ArchiveSpider):
         self.listed: set[tuple[str, str]] = set()
         self.offsite: set[str] = set()
         self.articles_scheduled = False
+        #: In a distributed run, the run's discovery (every worker's candidates) and the keys of
+        #: this worker's candidates found or changed since it last shared them.
+        self.shared: SharedDiscovery | None = None
+        self.unshared: set[str] = set()
         self.pages = news_pool()
 
     def fetch_origins(self) -> list[str]:
@@ -188,6 +201,12 @@ class NewsSpider(ArchiveSpider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        if settings.get("REDIS_URL"):
+            spider.shared = SharedDiscovery(
+                connect(settings["REDIS_URL"]), spider.name, worker_name(), settings.getfloat("FLEET_WORKER_TIMEOUT", 30.0)
+            )
+        # Before the scheduler's: the articles requested here keep the run from looking over.
         crawler.signals.connect(spider.discovery_done, signal=signals.spider_idle)
         return spider
 
@@ -294,15 +313,56 @@ class NewsSpider(ArchiveSpider):
 
     def discovery_done(self) -> None:
         """``spider_idle``: discovery is over, so request the articles the run takes, once each:
-        those found, then the archived ones whose re-check is due."""
+        those found, then the archived ones whose re-check is due. In a distributed run, when
+        the whole run's discovery is over (:mod:`newscrawl.fleet.discovery`)."""
+        if self.shared is not None:
+            self._share_discovery()
+            return
         if self.articles_scheduled:
             return
         self.articles_scheduled = True
-        self.set_stat("newscrawl/articles_found", len(self.candidates))
-        if not self.candidates:
+        self._request_articles(self.candidates)
+        raise DontCloseSpider
+
+    def _share_discovery(self) -> None:
+        """Add what this worker found to the run's discovery; request the run's articles when
+        this worker takes the discovery over, or what it found late, after another did."""
+        assert self.shared is not None
+        part = [self.candidates[key] for key in sorted(self.unshared)]
+        self.unshared.clear()
+        outcome = self.shared.share(part or None)
+        if outcome == "taken":
+            merged: dict[str, Candidate] = {}
+            for found in self.shared.parts():
+                for candidate in cast("list[Candidate]", found):
+                    merged.setdefault(url_key(candidate.url), Candidate(candidate.url)).absorb(candidate)
+            self.articles_scheduled = True
+            self._request_articles(merged)
+            raise DontCloseSpider
+        if outcome == "over" and part:
+            requested = self.frontier.articles_requested
+            self._take(part)
+            self.inc("newscrawl/articles_requested", self.frontier.articles_requested - requested)
+            raise DontCloseSpider
+
+    def _request_articles(self, candidates: dict[str, Candidate]) -> None:
+        """Request the articles the run takes among ``candidates`` (every one discovery found),
+        then the archived ones whose re-check is due."""
+        self.set_stat("newscrawl/articles_found", len(candidates))
+        if not candidates:
             self.stop("failed", f"found no article links, feeds or sitemaps from {', '.join(self.start_pages)}")
+        self._take(candidates.values())
+        found = {self.archive_key(c.url): c for c in candidates.values()}
         assert self.crawler.engine is not None
-        for candidate in self.candidates.values():
+        for url in self.frontier.due_rechecks(self._recent_articles):
+            if self.frontier.take_article(self._to_fetch(url), due=True):
+                self.crawler.engine.crawl(self._article_request(found.get(url) or Candidate(self._to_fetch(url))))
+        self.set_stat("newscrawl/articles_requested", self.frontier.articles_requested)
+
+    def _take(self, candidates: Iterable[Candidate]) -> None:
+        """Request each of ``candidates`` the run takes (see the class)."""
+        assert self.crawler.engine is not None
+        for candidate in candidates:
             if self.window is not None and not self._in_window(candidate):
                 self.inc("newscrawl/outside_window")
                 continue
@@ -313,12 +373,6 @@ class NewsSpider(ArchiveSpider):
                 newer = self.frontier.is_archived(candidate.url)
             if self.frontier.take_article(candidate.url, newer=newer):
                 self.crawler.engine.crawl(self._article_request(candidate))
-        found = {self.archive_key(c.url): c for c in self.candidates.values()}
-        for url in self.frontier.due_rechecks(self._recent_articles):
-            if self.frontier.take_article(self._to_fetch(url), due=True):
-                self.crawler.engine.crawl(self._article_request(found.get(url) or Candidate(self._to_fetch(url))))
-        self.set_stat("newscrawl/articles_requested", self.frontier.articles_requested)
-        raise DontCloseSpider
 
     def _in_window(self, candidate: Candidate) -> bool:
         """Whether what the sitemaps and feeds say of a candidate puts it in the backfill's window
@@ -425,6 +479,7 @@ class NewsSpider(ArchiveSpider):
             self.listed.add((source, key))
             self.inc(f"newscrawl/found/{source}")
         candidate = self.candidates.setdefault(key, Candidate(fetch))
+        self.unshared.add(key)
         if hints:
             candidate.hints.append((_HINT_RANK[source], document, hints))
         if section is not None and (candidate.section is None or section < candidate.section):
