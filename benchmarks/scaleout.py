@@ -44,9 +44,14 @@ time: the workers' and the writer's (``os.wait4``), Redis's and the web server's
 ``/proc``), and ``others``: whatever else the machine ran meanwhile (``/proc/stat``'s busy time
 less all of those), which skews the figures; the load average is printed before and after.
 
+Each fleet run also says how many commands Redis served a page, by command (``INFO
+commandstats``, reset before the run; a script's own commands are counted too).
+
 It prints a table (min / median / max over the rounds), PASS/FAIL lines for the issue's
-targets: 2 workers at least 1.8 times one worker's pages/s (median), the writer alone at least 5
-times one worker's articles/s (median), every fleet run archived every article of the site; and
+targets: 2 workers at least 1.8 times one worker's pages/s (median; also round by round, which
+a machine whose speed drifts over the rounds judges better), the writer alone at least 5
+times one worker's articles/s (median), every fleet run archived every article of the site; the
+most two workers could fetch on the machine's cores from what a page costs; and
 what the figures say for sizing a fleet: CPU a page of a worker, the writer and Redis, how many
 workers one writer serves, and what 1,000 pages/s would take. The exit status is 0 whatever the
 figures; 1 when something could not run (no ``redis-server``, a process that exited non-zero or
@@ -552,6 +557,10 @@ def report(runs: dict[str, list[Run]], info: sitegen.SiteInfo) -> bool:
     if one_rate and two:
         ratio = _median([r.rate for r in two]) / one_rate
         print(f"{'PASS' if ratio >= SCALE_TARGET else 'FAIL'}: 2 workers / 1 worker = {ratio:.2f} (target >= {SCALE_TARGET})")
+        print(
+            "  round by round (the two runs of a round side by side): "
+            + ", ".join(f"{b.rate / a.rate:.2f}" for a, b in zip(one, two, strict=False))
+        )
         one_fetch = _median([r.fetch_rate for r in one if r.fetch_rate])
         if one_fetch:
             print(
@@ -559,6 +568,7 @@ def report(runs: dict[str, list[Run]], info: sitegen.SiteInfo) -> bool:
                 f"{_median([r.fetch_rate for r in two if r.fetch_rate]) / one_fetch:.2f}; a fleet run's other time (start-up, noticing "
                 f"its end): median {_median([r.wall - r.fetching for r in two + one]):.1f} s"
             )
+            ceiling(one, two, one_fetch)
     held = [run.held for run in runs.get(WRITER_ALONE, []) if run.held]
     writer_rate = _median([h.articles_rate for h in held])
     if held:
@@ -581,6 +591,21 @@ def report(runs: dict[str, list[Run]], info: sitegen.SiteInfo) -> bool:
         )
     sizing(runs, info, writer_rate)
     return not failed
+
+
+def ceiling(one: list[Run], two: list[Run], one_fetch: float) -> None:
+    """The most two workers could fetch on this machine's cores, from what a page costs: one
+    worker's CPU (on its own) and the writer's, Redis's and the web server's, with every core
+    busy and a page no dearer for two workers than for one."""
+    cores = os.cpu_count() or 1
+    worker = _median([1000 * r.cpu["workers"] / r.pages for r in one if r.pages])
+    shared = _median([1000 * (r.cpu["writer"] + r.cpu["Redis"] + r.cpu["server"]) / r.pages for r in two if r.pages])
+    rate = cores * 1000 / (worker + shared)
+    print(
+        f"  at most, on {cores} cores: {rate:.0f} pages/s = {rate / one_fetch:.2f} × one worker while fetching "
+        f"({cores} × 1000 ms / ({worker:.2f} ms of a worker's CPU a page + {shared:.2f} ms of the writer, Redis and the "
+        f"server's), were every core busy and a page no dearer for two workers than for one)"
+    )
 
 
 def sizing(runs: dict[str, list[Run]], info: sitegen.SiteInfo, writer_rate: float) -> None:
