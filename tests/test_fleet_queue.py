@@ -255,3 +255,16 @@ def test_what_two_workers_found_of_one_article_is_merged_as_one_worker_would() -
     assert one.merged_hints() == ArticleHints(title="From the news sitemap", keywords=("a",))
     one.absorb(Candidate(url, section=(5, "Sport"), lastmod="2026-11-30"))
     assert (one.section, one.lastmod) == ((1, "Politics"), "2026-12-02T08:00:00+00:00")
+
+
+def test_the_first_worker_to_ask_gets_the_runs_recheck_candidates_and_the_others_none(client: redis.Redis, archive: Path) -> None:
+    publish(client, archive)
+    local = ArchiveState(archive)
+    try:
+        expected = local.recent_articles("en", "2026-11-15T00:00:00+00:00")
+    finally:
+        local.close()
+    assert [url for url, *_ in expected] == [f"{PAGE}/archived"]
+    first, second = RedisState(client, KEYS.spider), RedisState(client, KEYS.spider)
+    assert first.recent_articles("en", "2026-11-15T00:00:00+00:00") == expected
+    assert second.recent_articles("en", "2026-11-15T00:00:00+00:00") == []  # the first requests them for the run

@@ -5,12 +5,14 @@ One Redis database serves one archive (one writer). Per spider, one run at a tim
 - ``newscrawl:<spider>:requests``, ``:dupefilter``: the run's queue and duplicate filter
   (scrapy-redis's sorted set of requests and set of fingerprints);
 - ``newscrawl:<spider>:run``: a hash: ``token`` (the run's own name), ``id`` (its
-  ``crawl_runs.id``, set by the writer, with ``began``: the writer's time then), ``ended (set when the queue is empty and no worker holds
-  a request), ``lost`` (a worker died holding requests: the run is not complete);
+  ``crawl_runs.id``, set by the writer, with ``began``: the writer's time then), ``ended`` (set
+  when the queue is empty and no worker holds a request), ``lost`` (a worker died holding
+  requests: the run is not complete), ``rechecks`` (a worker has requested the run's due
+  re-checks), ``discovered`` (a ``news`` run's discovery is over);
 - ``newscrawl:<spider>:workers``: worker name → its state (JSON: ``busy``, ``beat``, the UNIX
   time of its last heartbeat);
 - ``newscrawl:<spider>:discovered``: what the workers of a ``news`` run found in its discovery
-  (:mod:`newscrawl.fleet.discovery`), with ``discovered`` in the run's hash once it is over;
+  (:mod:`newscrawl.fleet.discovery`);
 - ``newscrawl:<spider>:writer``: what the writer counted of the run so far (pickled), for a
   writer that takes over after a crash.
 
