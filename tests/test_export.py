@@ -9,7 +9,7 @@ import io
 import json
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 import pyarrow.parquet as pq
@@ -59,8 +59,11 @@ def decoded(row: dict[str, Any], *, objects: bool) -> dict[str, Any]:
 
 
 def read_back(fmt: str, path: Path) -> list[dict[str, Any]]:
-    if fmt == "parquet":
-        return list(pq.read_table(path).to_pylist())
+    if fmt == "parquet":  # its UTC times are timestamps: back to the archive's text to compare
+        return [
+            {name: value.isoformat() if isinstance(value, datetime) else value for name, value in row.items()}
+            for row in pq.read_table(path).to_pylist()
+        ]
     text = path.read_text(encoding="utf-8")
     if fmt == "jsonl":
         return [json.loads(line) for line in text.splitlines()]
@@ -94,14 +97,19 @@ def test_export_keeps_columns_and_types(archive: Path, tmp_path: Path) -> None:
     assert newscrawl("export", "--db", str(archive), "--format", "parquet", str(out)).returncode == 0
     schema = pq.read_schema(out)
     with connect(archive) as con:
-        columns = [row["name"] for row in con.execute("PRAGMA table_info(articles)")]
+        columns = [row["name"] for row in con.execute("PRAGMA table_xinfo(articles)")]
     assert schema.names == columns
+    assert {"published_at_utc", "modified_at_utc"} <= set(columns)
     types = {name: str(schema.field(name).type) for name in schema.names}
     assert (types["id"], types["share_count"], types["headline"]) == ("int64", "int64", "string")
     assert types["tags"] == types["authors"] == types["missing_fields"] == "list<element: string>"
     assert types["sitemap_news"] == "string"
+    assert types["published_at"] == types["modified_at"] == "string"  # local times, offsets differ by row
+    for name in ("published_at_utc", "modified_at_utc", "first_seen_at", "last_fetched_at"):
+        assert types[name] == "timestamp[ms, tz=UTC]", name
     (seed,) = [row for row in pq.read_table(out).to_pylist() if "pharisaism" in (row["body"] or "")]
     assert seed["authors"] == ["Al Mayadeen English"]
+    assert seed["published_at_utc"] == datetime(2023, 11, 13, 18, 45, tzinfo=timezone.utc)  # 20:45 in Beirut
     assert "Russian intelligence" in seed["tags"]
 
 

@@ -42,7 +42,7 @@ Which module holds what (importers use this package's names, re-exported here):
 - :mod:`~newscrawl.archive.state`: :class:`ArchiveState`, what a crawl reads to decide what to fetch;
 - :mod:`~newscrawl.archive.reading`: what the commands read (:func:`recent_runs`,
   :data:`RUN_COLUMNS`, :func:`kept_pages`, :func:`count_unkept`, :func:`homepage_capture`,
-  :func:`stored_text`, :func:`schema_version`, :func:`has_captures`, and for ``warc prune`` and
+  :func:`stored_text`, :func:`schema_version`, :func:`has_captures`, :func:`has_utc_times`, and for ``warc prune`` and
   ``export --format warc`` :func:`warc_files`, :func:`revisit_needs`, :func:`article_captures`).
 """
 
@@ -63,6 +63,7 @@ from newscrawl.archive.reading import (
     article_captures,
     count_unkept,
     has_captures,
+    has_utc_times,
     homepage_capture,
     kept_pages,
     recent_runs,
@@ -93,6 +94,7 @@ __all__ = [
     "count_unkept",
     "flock_owner",
     "has_captures",
+    "has_utc_times",
     "held_lock_fds",
     "homepage_capture",
     "is_busy",

@@ -123,6 +123,12 @@ def schema_version(con: sqlite3.Connection) -> int:
     return int(con.execute("PRAGMA user_version").fetchone()[0])
 
 
+def has_utc_times(con: sqlite3.Connection) -> bool:
+    """Whether the archive open as ``con`` has ``published_at_utc`` and ``modified_at_utc``
+    (version 3 on; an older archive is read as it is, sorted by its local times)."""
+    return any(row[1] == "published_at_utc" for row in con.execute("PRAGMA table_xinfo(articles)"))
+
+
 def has_captures(con: sqlite3.Connection) -> bool:
     """Whether the archive keeps captures: its ``articles`` table has ``capture_id``, and it has
     the ``captures`` table (an archive from before issue 15, read without writing, has neither)."""

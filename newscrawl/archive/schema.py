@@ -138,7 +138,19 @@ ORDER BY b.first_seen_at, b.id""",
 
 #: The version of the archive's schema this code writes. Raise it with any change to the
 #: schema, and add the step that brings an archive of the previous version to it (:data:`UPGRADES`).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+
+#: ``articles`` columns whose UTC twin (``<name>_utc``) the schema computes.
+UTC_COLUMNS = ("published_at", "modified_at")
+
+
+def utc_sql(column: str) -> str:
+    """SQL of ``column`` (ISO 8601 with an offset) as ISO 8601 UTC to the second; NULL for a value
+    without an offset (a date alone, a local time without its zone), which SQLite would take
+    for UTC."""
+    with_offset = f"{column} GLOB '????-??-??T??:??*[+-][0-9][0-9]:[0-9][0-9]' OR {column} GLOB '????-??-??T??:??*Z'"
+    return f"CASE WHEN {with_offset} THEN strftime('%Y-%m-%dT%H:%M:%S+00:00', {column}) END"
+
 
 #: The columns of ``articles`` that ``articles_fts`` indexes, in its order.
 FTS_COLUMNS = ("headline", "lead", "body")
@@ -211,6 +223,11 @@ class Schema:
             self.db.execute(f"DROP TRIGGER IF EXISTS [{trigger}]")
         self.db.execute("DROP TABLE IF EXISTS [articles_fts]")
 
+    def _from_version_2(self) -> None:
+        """Version 3 has ``published_at_utc`` and ``modified_at_utc``: columns SQLite computes
+        from the local times (generated, so nothing writes them and they never disagree), which
+        :meth:`_create_schema` adds, with their indexes."""
+
     def _create_schema(self) -> None:
         with self.db.conn:
             self._table("articles").create(
@@ -223,6 +240,7 @@ class Schema:
             self._table("articles").create_index(["url"], unique=True, if_not_exists=True)
             self._table("articles").create_index(["edition", "post_id"], if_not_exists=True)
             self._table("articles").create_index(["published_at"], if_not_exists=True)
+            self._add_utc_columns()
             self._table("tags").create({"id": int, "name": str}, pk="id", not_null={"name"}, if_not_exists=True)
             self._table("tags").create_index(["name"], unique=True, if_not_exists=True)
             self._table("article_tags").create(
@@ -361,6 +379,16 @@ class Schema:
                 self.db.execute(f"DROP VIEW IF EXISTS {name}")
                 self.db.execute(sql)
 
+    def _add_utc_columns(self) -> None:
+        """The generated UTC twins of :data:`UTC_COLUMNS`, indexed (every sort and range of times)."""
+        existing = {row[1] for row in self.db.execute("PRAGMA table_xinfo(articles)")}
+        for column in UTC_COLUMNS:
+            if f"{column}_utc" not in existing:
+                self.db.execute(
+                    f"ALTER TABLE articles ADD COLUMN {column}_utc TEXT GENERATED ALWAYS AS ({utc_sql(column)}) VIRTUAL"
+                )
+            self.db.execute(f"CREATE INDEX IF NOT EXISTS idx_articles_{column}_utc ON articles ({column}_utc)")
+
     def _add_missing_columns(self, name: str, columns: dict[str, type]) -> None:
         """Add columns a newer version defines to a table an older version created."""
         table = self._table(name)
@@ -386,4 +414,4 @@ class Schema:
 #: transaction, before :meth:`Archive._create_schema` (which creates any table, column, index
 #: or view an archive lacks: a step is for what that cannot do, such as filling a new column of
 #: the rows already stored). There are :data:`SCHEMA_VERSION` of them.
-UPGRADES: tuple[Callable[[Schema], None], ...] = (Schema._from_version_0, Schema._from_version_1)
+UPGRADES: tuple[Callable[[Schema], None], ...] = (Schema._from_version_0, Schema._from_version_1, Schema._from_version_2)

@@ -97,7 +97,8 @@ class Archive(Schema):
             self._refuse_newer(self._schema_version())
             self.db.enable_wal()  # type: ignore[no-untyped-call]
             self._open_schema()
-            self._article_columns = list(self._table("articles").columns_dict)
+            # As SELECT * returns them: the generated columns too, which table_info leaves out.
+            self._article_columns = [d[0] for d in self.db.execute("SELECT * FROM articles LIMIT 0").description]
         except ArchiveError:
             self._release()
             raise

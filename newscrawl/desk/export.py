@@ -14,6 +14,7 @@ import json
 import os
 import sys
 from contextlib import closing, contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
@@ -32,6 +33,10 @@ JSON_LIST_COLUMNS = frozenset({"authors", "tags", "missing_fields"})
 #: Columns holding a JSON object: an object in JSON lines, JSON text in CSV and Parquet (its
 #: keys are what a sitemap gave).
 JSON_OBJECT_COLUMNS = frozenset({"sitemap_news"})
+#: Columns of times in UTC (ISO 8601, ``+00:00``): timestamps in UTC in Parquet. The local times
+#: (``published_at``, ``modified_at``) stay text there: their offsets differ from row to row,
+#: and a Parquet column has one zone.
+UTC_TIME_COLUMNS = frozenset({"published_at_utc", "modified_at_utc", "first_seen_at", "last_fetched_at"})
 #: Rows read and written at a time (and a Parquet file's row group size).
 BATCH = 1000
 #: What a CSV cell may not start with, unless asked (``--keep-formulas``): a spreadsheet reads
@@ -97,7 +102,7 @@ class JsonlWriter:
 
 class ParquetWriter:
     """A Parquet file, one row group per batch: integers as int64, JSON-array columns as lists of
-    strings, every other column as a string."""
+    strings, the times in UTC as timestamps in UTC (in milliseconds, as Parquet keeps them), every other column as a string."""
 
     def __init__(self, path: Path, columns: Sequence[tuple[str, str]]) -> None:
         import pyarrow as pa  # noqa: PLC0415 -- a heavy import that only this format needs
@@ -106,14 +111,14 @@ class ParquetWriter:
         self.pa = pa
         self.names = [name for name, _ in columns]
         self.schema = pa.schema([(name, _arrow_type(pa, name, kind)) for name, kind in columns])
-        self.lists = [name in JSON_LIST_COLUMNS for name in self.names]
+        self.readers = [_json if name in JSON_LIST_COLUMNS else _utc if name in UTC_TIME_COLUMNS else None for name in self.names]
         self.writer = pq.ParquetWriter(path, self.schema)
 
     def write(self, rows: Sequence[sqlite3.Row]) -> None:
         """Write a batch of ``articles`` rows as one row group."""
         data = {
-            name: [_json(row[i]) for row in rows] if is_list else [row[i] for row in rows]
-            for i, (name, is_list) in enumerate(zip(self.names, self.lists, strict=True))
+            name: [row[i] for row in rows] if read is None else [read(row[i]) for row in rows]
+            for i, (name, read) in enumerate(zip(self.names, self.readers, strict=True))
         }
         self.writer.write_batch(self.pa.RecordBatch.from_pydict(data, schema=self.schema))
 
@@ -125,6 +130,8 @@ class ParquetWriter:
 def _arrow_type(pa: Any, name: str, declared: str) -> Any:
     if name in JSON_LIST_COLUMNS:
         return pa.list_(pa.string())
+    if name in UTC_TIME_COLUMNS:
+        return pa.timestamp("ms", tz="UTC")
     return {"INTEGER": pa.int64(), "REAL": pa.float64()}.get(declared.upper(), pa.string())
 
 
@@ -132,9 +139,14 @@ def _json(value: str | None) -> Any:
     return None if value is None else json.loads(value)
 
 
+def _utc(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
 def article_columns(con: sqlite3.Connection) -> list[tuple[str, str]]:
-    """``(name, declared type)`` of the ``articles`` table's columns, in table order."""
-    return [(row[1], row[2]) for row in con.execute("PRAGMA table_info(articles)")]
+    """``(name, declared type)`` of the ``articles`` table's columns, in table order, the generated
+    ones too (as ``SELECT *`` returns them)."""
+    return [(row[1], row[2]) for row in con.execute("PRAGMA table_xinfo(articles)") if row[6] != 1]
 
 
 def export_articles(

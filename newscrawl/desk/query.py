@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from newscrawl.archive import ArchiveError, read_only_uri
+from newscrawl.archive import ArchiveError, has_utc_times, read_only_uri
 from newscrawl.desk.terminal import fail, json_line, terminal_safe
 from newscrawl.textnorm import search_form
 
@@ -174,11 +174,13 @@ def archive_stats(path: str | Path, edition: str | None = None) -> dict[str, Any
                     bound,
                 ).fetchall()
                 stats[key] = dict(rows)
+            # In time order: UTC where the archive has it (a time without offset has none).
+            when = "published_at_utc" if has_utc_times(con) else "julianday(published_at)"
             span = con.execute(
-                f"SELECT (SELECT published_at FROM articles WHERE julianday(published_at) IS NOT NULL AND {mine}"
-                "        ORDER BY julianday(published_at) LIMIT 1),"
-                f"       (SELECT published_at FROM articles WHERE julianday(published_at) IS NOT NULL AND {mine}"
-                "        ORDER BY julianday(published_at) DESC LIMIT 1)",
+                f"SELECT (SELECT published_at FROM articles WHERE {when} IS NOT NULL AND {mine}"
+                f"        ORDER BY {when} LIMIT 1),"
+                f"       (SELECT published_at FROM articles WHERE {when} IS NOT NULL AND {mine}"
+                f"        ORDER BY {when} DESC LIMIT 1)",
                 bound,
             ).fetchone()
             stats["first_published"], stats["last_published"] = span[0], span[1]

@@ -9,23 +9,24 @@ archive is written twice.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import signal
 import socket
+import sqlite3
 import sys
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 from pluggy import HookimplMarker
 
-from newscrawl.archive import can_write
+from newscrawl.archive import can_write, has_utc_times, read_only_uri
 from newscrawl.desk.dashboard import CANNED_QUERIES, DASHBOARD, dashboard_config
 from newscrawl.desk.schema_docs import RELATIONS, column_descriptions, json_columns, plain
 from newscrawl.desk.terminal import fail
 from newscrawl.textnorm import search_form
 
 if TYPE_CHECKING:
-    import sqlite3
     from pathlib import Path
     from types import FrameType
 
@@ -47,7 +48,7 @@ _FACETS: dict[str, list[Any]] = {
     "captures": ["record_type", "status", "content_type", "run_id"],
 }
 _SORT_DESC = {
-    "articles": "published_at",
+    "articles": "published_at_utc",
     "breaking": "last_seen_at",
     "crawl_runs": "id",
     "article_versions": "fetched_at",
@@ -61,9 +62,11 @@ def database_name(path: Path) -> str:
     return path.stem
 
 
-def metadata(database: str) -> dict[str, Any]:
+def metadata(database: str, *, utc: bool = True) -> dict[str, Any]:
     """Datasette's metadata for the archive named ``database``: descriptions of every table, view
-    and column, facets, full-text search on ``articles``, canned queries and the plugins' settings."""
+    and column, facets, full-text search on ``articles``, canned queries and the plugins' settings
+    (``utc``: the archive has the UTC times, which sort articles; an older one sorts by the local
+    times)."""
     tables: dict[str, dict[str, Any]] = {}
     for relation in RELATIONS:
         table: dict[str, Any] = {"description": plain(relation.description), "columns": column_descriptions(relation.name)}
@@ -71,6 +74,8 @@ def metadata(database: str) -> dict[str, Any]:
             table["facets"] = _FACETS[relation.name]
         if relation.name in _SORT_DESC:
             table["sort_desc"] = _SORT_DESC[relation.name]
+            if not utc:
+                table["sort_desc"] = table["sort_desc"].removesuffix("_utc")
         if relation.name in _LABELS:
             table["label_column"] = _LABELS[relation.name]
         tables[relation.name] = table
@@ -155,10 +160,15 @@ def make_datasette(path: Path) -> Datasette:
     return Datasette(
         [str(path)] if writable else [],
         immutables=None if writable else [str(path)],
-        metadata=metadata(database_name(path)),
+        metadata=metadata(database_name(path), utc=_has_utc_times(path)),
         # long bodies are cut in the HTML tables (the JSON and CSV keep them whole)
         settings={"facet_time_limit_ms": 1000, "sql_time_limit_ms": 5000, "truncate_cells_html": 300},
     )
+
+
+def _has_utc_times(path: Path) -> bool:
+    with contextlib.closing(sqlite3.connect(read_only_uri(path), uri=True)) as con:
+        return has_utc_times(con)
 
 
 def serve(path: Path, host: str, port: int) -> int:
