@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -97,8 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
         "demo",
         help="crawl the bundled mirror into an archive, offline",
         description=(
-            "Start the bundled mirror on a free local port, run 'scrapy crawl almayadeen' against it, and print what "
-            "the archive holds. Exits with the crawl's exit status."
+            "Start the bundled mirror on a free local port, run 'scrapy crawl almayadeen' against it, print what "
+            "the archive holds, then (when it holds articles) three commands to try next on it: stats, search and "
+            "serve. Exits with the crawl's exit status."
         ),
     )
     _archive_option(demo)
@@ -171,7 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
             "text in CSV; sitemap_news is an object in JSON lines and its JSON text otherwise. In CSV a NULL is an empty "
             "cell, and a text cell starting with =, +, -, @, tab or carriage return gets a leading ' (a spreadsheet "
             "shows it as text, never runs it as a formula) unless --keep-formulas. A file is written complete or not at "
-            "all. On a terminal, a progress line shows on standard error. "
+            "all. On a terminal, a progress line shows on standard error. Parquet needs pyarrow, an optional extra: "
+            "pip install 'newscrawl[parquet]' (without it, one line on standard error says so and the exit status is 2). "
             "--format warc writes, for the selected articles, the WARC records their text was read from (each response "
             "or revisit with its request, and for a revisit the response holding its payload) copied as they are, after "
             "a warcinfo record; --format wacz packages those records for replay (ReplayWeb.page, pywb) with their CDXJ "
@@ -568,7 +572,38 @@ def demo(db: Path) -> int:
         archive = sqlite_utils.Database(db)
         counts = {table: archive[table].count for table in ("articles", "tags", "captions", "links", "breaking", "crawl_runs")}
         print(f"Archive {db}: " + ", ".join(f"{n} {table}" for table, n in counts.items()))
+        if counts["articles"]:
+            print("\n".join(next_commands(db)))
     return code
+
+
+def next_commands(db: Path, program: str | None = None) -> list[str]:
+    """What ``newscrawl demo`` suggests trying next on the archive ``db``, as lines to print:
+    ``program`` is the command as the user can type it (default: as this one was run)."""
+    command = program or _program()
+    where = shlex.quote(str(db))
+    return [
+        "Try next:",
+        f"  {command} stats --db {where}",
+        f"  {command} search --db {where} gaza",
+        f"  {command} serve --db {where}",
+    ]
+
+
+def _program() -> str:
+    """This command as the user can type it again: ``newscrawl`` when that is the script run (found
+    on the PATH) or when run otherwise (``python -m newscrawl.cli``); else the script's path
+    (``.venv/bin/newscrawl``), relative to the current folder when inside it."""
+    script = Path(sys.argv[0])
+    found = shutil.which("newscrawl")
+    if script.name != "newscrawl" or (found is not None and Path(found).resolve() == script.resolve()):
+        return "newscrawl"
+    try:
+        relative = script.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return shlex.quote(str(script))
+    # A bare name would be looked up on the PATH, not in the current folder.
+    return shlex.quote(str(relative) if relative.parent != Path() else f"./{relative}")
 
 
 if __name__ == "__main__":

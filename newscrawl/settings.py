@@ -116,7 +116,9 @@ FLEET_WRITER_TIMEOUT = 60.0
 REDIS_KEEP_ALIVE = False
 
 # One progress line on a terminal (PROGRESS = "auto", "on" or "off"); nothing under cron.
-EXTENSIONS = {"newscrawl.crawl.progress.Progress": 500}
+EXTENSIONS = {"newscrawl.crawl.progress.Progress": 500, "newscrawl.crawl.logs.QuietNetworkFaults": 0}
+# A network fault is one line in the log; its traceback only at LOG_LEVEL=DEBUG (newscrawl/crawl/logs.py).
+LOG_FORMATTER = "newscrawl.crawl.logs.LogFormatter"
 PROGRESS = "auto"
 
 # Nothing listens on a port: no telnet console, and no remote-control server (on by default since

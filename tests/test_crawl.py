@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -175,6 +176,40 @@ def test_unreachable_site_fails_loudly(tmp_path: Path) -> None:
     assert "newscrawl: failed: cannot reach http://127.0.0.1:9/" in result.stderr
     with connect(tmp_path / "a.db") as con:
         assert con.execute("SELECT status FROM crawl_runs").fetchone()[0] == "failed"
+
+
+def closed_port() -> int:
+    """A loopback port nobody listens on (bound, then let go)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_unreachable_site_is_said_without_tracebacks_below_debug(tmp_path: Path) -> None:
+    base_url = f"http://127.0.0.1:{closed_port()}"
+    why = "Connection was refused by other side: 111: Connection refused."
+    result = crawl(base_url, tmp_path / "a.db", settings={"RETRY_TIMES": 0})
+    assert result.returncode == 1
+    assert said(result.stderr) == [f"newscrawl: failed: cannot reach {base_url}/: {why}"]
+    assert "Traceback" not in result.stderr
+    # each error is one line: robots.txt's and the start page's, said once each
+    errors = [
+        line.split("] ", 1)[1]
+        for line in result.stderr.splitlines()
+        if re.match(r"\S+ \S+ \[[^]]+\] (ERROR|WARNING|CRITICAL):", line)
+    ]
+    assert errors == [
+        f"ERROR: Gave up retrying <GET {base_url}/robots.txt> (failed 1 times): {why}",
+        f"ERROR: Error downloading <GET {base_url}/>: {why}",
+        f"ERROR: Gave up retrying <GET {base_url}/> (failed 1 times): {why}",
+        f"ERROR: cannot reach {base_url}/: {why}",
+    ]
+    debug = crawl(base_url, tmp_path / "b.db", settings={"RETRY_TIMES": 0, "LOG_LEVEL": "DEBUG"})
+    assert debug.returncode == 1
+    assert said(debug.stderr) == [f"newscrawl: failed: cannot reach {base_url}/: {why}"]
+    assert debug.stderr.count("Traceback (most recent call last):") >= 2
+    assert f"DEBUG: Error downloading <GET {base_url}/>" in debug.stderr
+    assert "scrapy.exceptions.DownloadConnectionRefusedError: " + why in debug.stderr
 
 
 def test_blocked_site_stops_with_exit_3(refusing_site: str, tmp_path: Path) -> None:

@@ -229,3 +229,26 @@ def test_export_without_an_archive(tmp_path: Path, make: str, message: str) -> N
     result = newscrawl("export", "--db", str(db), "--format", "csv", str(tmp_path / "a.csv"))
     assert (result.returncode, result.stderr) == (1, f"newscrawl export: {message.format(db=db)}\n")
     assert not (tmp_path / "a.csv").exists()
+
+
+def test_parquet_without_pyarrow_says_how_to_install_it(archive: Path, tmp_path: Path) -> None:
+    # pyarrow blocked as if not installed (None in sys.modules fails its import)
+    script = (
+        "import sys; sys.modules['pyarrow'] = None; from newscrawl.cli import main; "
+        f"sys.exit(main(['export', '--db', {str(archive)!r}, '--format', 'parquet', {str(tmp_path / 'a.parquet')!r}]))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "newscrawl export: --format parquet needs pyarrow, which is not installed: pip install 'newscrawl[parquet]'\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_command_imports_pyarrow_before_parquet_is_asked_for() -> None:
+    script = (
+        "import sys, newscrawl.cli, newscrawl.desk.export, newscrawl.desk.query, newscrawl.record.webarchive; "
+        "print('pyarrow' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout == "False\n"

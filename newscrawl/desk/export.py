@@ -4,6 +4,9 @@ Rows are read ``batch`` at a time through a read-only connection and written as 
 archive of any size exports in constant memory (a Parquet file gets one row group per batch),
 while a crawl may be writing. A file is written under a temporary name and renamed when
 complete: an export that fails leaves no half file behind.
+
+Parquet needs pyarrow, an optional extra (``pip install 'newscrawl[parquet]'``): it is imported
+only when that format is asked for.
 """
 
 from __future__ import annotations
@@ -42,6 +45,20 @@ BATCH = 1000
 #: What a CSV cell may not start with, unless asked (``--keep-formulas``): a spreadsheet reads
 #: such a cell as a formula (OWASP's CSV injection rule).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: How to get what ``--format parquet`` needs.
+PARQUET_EXTRA = "pip install 'newscrawl[parquet]'"
+
+
+class MissingExtraError(Exception):
+    """A format needs a package that is not installed (an optional extra of newscrawl)."""
+
+
+def require_pyarrow() -> None:
+    """Raise :class:`MissingExtraError` saying how to install pyarrow when it cannot be imported."""
+    try:
+        import pyarrow.parquet  # noqa: F401, PLC0415 -- a heavy import that only this format needs
+    except ImportError as exc:
+        raise MissingExtraError(f"--format parquet needs pyarrow, which is not installed: {PARQUET_EXTRA}") from exc
 
 
 def neutralized(value: object) -> object:
@@ -164,12 +181,14 @@ def export_articles(
     format ``fmt``; call ``progress(done, total)`` after each batch when given. A CSV cell that
     a spreadsheet would read as a formula is :func:`neutralized` unless ``keep_formulas``. Returns how many
     articles were written. Raises :class:`ArchiveError` when there is no archive with articles
-    to read, ``ValueError`` for Parquet to standard output and ``OSError`` when ``out`` cannot
-    be written."""
+    to read, ``ValueError`` for Parquet to standard output, :class:`MissingExtraError` for Parquet
+    without pyarrow and ``OSError`` when ``out`` cannot be written."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
     if out is None and fmt == "parquet":
         raise ValueError("parquet needs a file to write (a Parquet file ends with its index)")
+    if fmt == "parquet":
+        require_pyarrow()
     with closing(connect_readonly(db)) as con:
         if not has_articles_table(con):
             raise ArchiveError(f"archive {db} holds no article yet")
@@ -240,7 +259,7 @@ def export_command(
     """``newscrawl export``: write the articles to ``out`` (``-``: standard output), with a
     progress line on standard error when it is a terminal (CSV cells :func:`neutralized` unless
     ``keep_formulas``); returns the exit status: 0, 1 when there is no archive to read or ``out``
-    cannot be written, 2 for Parquet to standard output."""
+    cannot be written, 2 for Parquet to standard output or without pyarrow."""
     target = None if out == "-" else Path(out)
     show = sys.stderr.isatty()
 
@@ -252,7 +271,7 @@ def export_command(
         written = export_articles(
             db, fmt, target, where, batch=batch, progress=progress if show else None, keep_formulas=keep_formulas
         )
-    except ValueError as exc:
+    except (ValueError, MissingExtraError) as exc:
         return fail("export", exc, 2)
     except BrokenPipeError:
         # The reader stopped (``| head``): not an error; keep Python from reporting it at exit.

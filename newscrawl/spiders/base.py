@@ -18,6 +18,7 @@ from scrapy.exceptions import CloseSpider
 from newscrawl.archive import BUSY_TIMEOUT, ArchiveState, parse_busy_timeout, utcnow
 from newscrawl.crawl.arguments import SpiderArgumentError, extract_processes, gone_recheck
 from newscrawl.crawl.incremental import CrawlState, Frontier
+from newscrawl.crawl.logs import REPORTED
 from newscrawl.fleet.state import redis_state
 from newscrawl.items import NotArticleItem
 from newscrawl.schedule import DEFAULT_SCHEDULE, ScheduleError, parse_schedule
@@ -128,6 +129,8 @@ class ArchiveSpider(scrapy.Spider):
             return  # the block was reported where it was seen
         request = getattr(failure, "request", None)
         url = request.url if request is not None else fallback_url
+        if request is not None:
+            request.meta[REPORTED] = True  # Scrapy's own "Error downloading" would say it again
         self.stop("failed", f"cannot reach {url}: {failure.getErrorMessage() or repr(failure.value)}")
 
     def article_failed(self, failure: Failure) -> Iterator[GoneItem]:
