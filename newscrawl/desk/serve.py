@@ -20,6 +20,7 @@ from pluggy import HookimplMarker
 
 from newscrawl.archive import can_write
 from newscrawl.desk.dashboard import CANNED_QUERIES, DASHBOARD, dashboard_config
+from newscrawl.desk.query import whole_snippet
 from newscrawl.desk.schema_docs import RELATIONS, column_descriptions, json_columns, plain
 from newscrawl.desk.terminal import fail
 from newscrawl.textnorm import search_form
@@ -139,6 +140,7 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
     from datasette.utils import escape_fts  # noqa: PLC0415 (imported when serving: heavy)
 
     conn.create_function("search_form", 1, search_form, deterministic=True)
+    conn.create_function("whole_snippet", -1, whole_snippet, deterministic=True)
     conn.create_function("escape_fts", 1, lambda query: escape_fts(search_form(query)), deterministic=True)
 
 
