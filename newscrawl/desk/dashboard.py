@@ -186,8 +186,8 @@ CANNED_QUERIES: dict[str, dict[str, str]] = {
         "title": "Full-text search",
         "description": (
             'FTS5 syntax: words, "a phrase", OR, NOT, prefix*; Arabic with or without its marks and whatever the '
-            "alef, Latin letters with or without accents. Best match first, with the matched words highlighted; "
-            "section and edition are optional."
+            "alef, Latin letters with or without accents. Best match first, with the matched words highlighted (a "
+            "phrase whole); section and edition are optional, in any letter case (ASCII letters, as newscrawl search)."
         ),
         "sql": (
             "SELECT a.url, a.edition, a.headline, a.published_at, a.section,\n"
