@@ -325,7 +325,9 @@ def _filters(parser: argparse.ArgumentParser) -> None:
 
 
 def _edition_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--edition", metavar="CODE", help="only articles of this edition (en, ar, es...: one the archive holds)")
+    parser.add_argument(
+        "--edition", metavar="CODE", help="only articles of this edition (en, ar, es...: one the archive holds; any case)"
+    )
 
 
 def _json_option(parser: argparse.ArgumentParser, what: str) -> None:
@@ -400,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
         return status
     if args.command in ("stats", "search", "export") and args.edition is not None:
         try:
-            check_edition(args.db, args.edition)
+            args.edition = check_edition(args.db, args.edition)
         except EditionError as exc:
             return fail(args.command, exc, 2)
     if args.command == "stats":

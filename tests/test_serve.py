@@ -17,6 +17,7 @@ from datasette_dashboards import replace_opts_in_query
 
 from newscrawl.archive import Archive
 from newscrawl.desk.dashboard import CANNED_QUERIES, DASHBOARD, dashboard_config
+from newscrawl.desk.query import whole_snippet
 from newscrawl.desk.schema_docs import RELATIONS, column_descriptions
 from newscrawl.desk.serve import make_datasette, metadata
 from newscrawl.textnorm import search_form
@@ -406,6 +407,7 @@ def test_canned_query_pages(served: str, page: Page, archive: Path, name: str) -
     assert page.page.locator(".message-error").count() == 0
     with sqlite3.connect(f"{archive.resolve().as_uri()}?mode=ro", uri=True) as con:
         con.create_function("search_form", 1, search_form)  # as the newscrawl plugin gives Datasette
+        con.create_function("whole_snippet", -1, whole_snippet)
         blank = {"q": "", "section": "", "edition": "", "since": "", "until": ""}
         expected = len(con.execute(CANNED_QUERIES[name]["sql"], {**blank, **params}).fetchall())
     assert page.page.locator("table.rows-and-columns tbody tr").count() == expected

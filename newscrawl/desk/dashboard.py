@@ -186,15 +186,18 @@ CANNED_QUERIES: dict[str, dict[str, str]] = {
         "title": "Full-text search",
         "description": (
             'FTS5 syntax: words, "a phrase", OR, NOT, prefix*; Arabic with or without its marks and whatever the '
-            "alef, Latin letters with or without accents. Best match first, with the matched words highlighted; "
-            "section and edition are optional."
+            "alef, Latin letters with or without accents. Best match first, with the matched words highlighted (a "
+            "phrase whole); section and edition are optional, in any letter case (ASCII letters, as newscrawl search)."
         ),
         "sql": (
             "SELECT a.url, a.edition, a.headline, a.published_at, a.section,\n"
-            "  snippet(articles_fts, -1, '<mark>', '</mark>', ' … ', 24) AS snippet\n"
+            "  whole_snippet('<mark>', '</mark>', ' … ', snippet(articles_fts, -1, '<mark>', '</mark>', ' … ', 24),\n"
+            "    highlight(articles_fts, 0, '<mark>', '</mark>'), highlight(articles_fts, 1, '<mark>', '</mark>'),\n"
+            "    highlight(articles_fts, 2, '<mark>', '</mark>')) AS snippet\n"
             "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid\n"
-            "WHERE articles_fts MATCH search_form(coalesce(nullif(:q, ''), '\"\"')) AND (:section = '' OR a.section = :section)\n"
-            "  AND (:edition = '' OR a.edition = :edition)\n"
+            "WHERE articles_fts MATCH search_form(coalesce(nullif(:q, ''), '\"\"'))\n"
+            "  AND (:section = '' OR a.section = :section COLLATE NOCASE)\n"
+            "  AND (:edition = '' OR a.edition = :edition COLLATE NOCASE)\n"
             "ORDER BY rank LIMIT 50"
         ),
     },

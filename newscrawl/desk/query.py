@@ -65,8 +65,11 @@ def parse_day(value: str) -> date:
 class ArticleFilter:
     """Which articles a command looks at: published from ``since`` to ``until`` (both included,
     each optional, by the date the site gives in its own time zone) in ``section`` (the site's
-    name for it, any letter case) of ``edition`` (its code: ``en``, ``ar``, ``es``). Without a
-    date bound, articles without a publication date count too; with one, they do not."""
+    name for it) of ``edition`` (its code: ``en``, ``ar``, ``es``), both in any letter case as
+    SQLite's ``NOCASE`` folds it: ASCII letters only (``POLITICS`` is ``Politics``; Arabic has no
+    case; a Spanish section's ``É`` must be written ``É``), as the desk's canned ``search`` query
+    does. Without a date bound, articles without a publication date count too; with one, they
+    do not."""
 
     since: date | None = None
     until: date | None = None
@@ -92,7 +95,7 @@ class ArticleFilter:
             conditions.append(f"{table}.section = ? COLLATE NOCASE")
             params.append(self.section)
         if self.edition is not None:
-            conditions.append(f"{table}.edition = ?")
+            conditions.append(f"{table}.edition = ? COLLATE NOCASE")
             params.append(self.edition)
         return " AND ".join(conditions) or "1", params
 
@@ -125,18 +128,21 @@ def archive_editions(con: sqlite3.Connection) -> list[str]:
     return [row[0] for row in con.execute("SELECT DISTINCT edition FROM articles WHERE edition IS NOT NULL ORDER BY 1")]
 
 
-def check_edition(path: str | Path, edition: str) -> None:
-    """Raise :class:`EditionError` when the archive at ``path`` holds no article of ``edition``;
-    return when it does, or when there is no archive to read (the command then says so)."""
+def check_edition(path: str | Path, edition: str) -> str:
+    """The edition the archive at ``path`` writes ``edition`` (in any letter case, ``EN`` for
+    ``en``), or ``edition`` when there is no archive to read (the command then says so). Raises
+    :class:`EditionError` when the archive holds no article of it."""
     try:
         con = connect_readonly(path)
     except ArchiveError:
-        return
+        return edition
     with closing(con):
         editions = archive_editions(con)
-    if edition not in editions:
-        held = f"its editions: {', '.join(editions)}" if editions else "it holds no article yet"
-        raise EditionError(f"no article of edition {edition!r} in {path} ({held})")
+    for held in editions:
+        if held.lower() == edition.lower():
+            return held
+    held = f"its editions: {', '.join(editions)}" if editions else "it holds no article yet"
+    raise EditionError(f"no article of edition {edition!r} in {path} ({held})")
 
 
 # --- stats --------------------------------------------------------------------------------------
@@ -319,17 +325,25 @@ def search(path: str | Path, query: str, where: ArticleFilter | None = None, lim
     :class:`ArchiveError` when there is no archive to read."""
     condition, params = (where or ArticleFilter()).where("a")
     weights = ", ".join(str(w) for w in _WEIGHTS)
+    highlights = ", ".join(f"highlight(articles_fts, {n}, '{_OPEN}', '{_CLOSE}')" for n in range(len(_WEIGHTS)))
+    # The snippets of the best hits only (a common word matches thousands of articles): the
+    # best found first, then each matched again by its rowid (CROSS JOIN keeps that order).
     sql = (
-        f"SELECT bm25(articles_fts, {weights}) AS rank, a.published_at, a.section, a.headline, a.url,"
-        f" snippet(articles_fts, -1, '{_OPEN}', '{_CLOSE}', '…', {_SNIPPET_TOKENS}) AS snippet"
+        f"WITH best AS (SELECT a.id, bm25(articles_fts, {weights}) AS score"
         " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
-        f" WHERE articles_fts MATCH ? AND {condition} ORDER BY rank, a.id LIMIT ?"
+        f" WHERE articles_fts MATCH ? AND {condition} ORDER BY score, a.id LIMIT ?)"
+        " SELECT best.score AS rank, a.published_at, a.section, a.headline, a.url, whole_snippet("
+        f"'{_OPEN}', '{_CLOSE}', '…', snippet(articles_fts, -1, '{_OPEN}', '{_CLOSE}', '…', {_SNIPPET_TOKENS}),"
+        f" {highlights}) AS snippet"
+        " FROM best CROSS JOIN articles_fts ON articles_fts.rowid = best.id JOIN articles a ON a.id = best.id"
+        " WHERE articles_fts MATCH ? ORDER BY best.score, best.id"
     )
     with closing(connect_readonly(path)) as con:
         if not has_articles_table(con):
             return []
+        con.create_function("whole_snippet", -1, whole_snippet, deterministic=True)
         try:
-            rows = con.execute(sql, [search_form(query), *params, limit]).fetchall()
+            rows = con.execute(sql, [search_form(query), *params, limit, search_form(query)]).fetchall()
         except sqlite3.OperationalError as exc:
             if _BAD_QUERY.search(str(exc)):
                 raise QueryError(f"cannot search for {query!r}: {exc}") from None
@@ -338,6 +352,67 @@ def search(path: str | Path, query: str, where: ArticleFilter | None = None, lim
         Hit(round(row["rank"], 6), row["published_at"], row["section"], row["headline"], row["url"], _one_line(row["snippet"]))
         for row in rows
     ]
+
+
+def whole_snippet(start: str, end: str, ellipsis: str, snippet: str | None, *highlights: str | None) -> str | None:
+    """FTS5's ``snippet`` (its matches between ``start`` and ``end``, ``ellipsis`` where it cuts
+    the text) with a match it cuts at either end made whole, from the ``highlight`` of the
+    columns it may be cut from (``highlights``, ``NULL`` for an empty column), on one line. FTS5
+    chooses a snippet that holds a phrase's first word, often from the start of its sentence,
+    and may cut the phrase after it (``passes through the [Strait]…``): here it runs on to the
+    phrase's end (``…the [Strait of Hormuz], between Iran and Oman.``). The SQL function
+    ``whole_snippet`` of ``newscrawl search`` and of the desk's canned ``search``."""
+    if snippet is None:
+        return None
+    core = snippet.removeprefix(ellipsis)
+    cut_before = len(core) < len(snippet)
+    shortened = core.removesuffix(ellipsis)
+    cut_after = len(shortened) < len(core)
+    core = shortened
+    text, _ = _matches(core, start, end)
+    for highlight in highlights:
+        if not highlight or not text:
+            continue
+        column, spans = _matches(highlight, start, end)
+        first = column.find(text)
+        if first < 0:
+            continue
+        last = first + len(text)
+        first = min([first, *(a for a, b in spans if a < first < b)])
+        last = max([last, *(b for a, b in spans if a < last < b)])
+        # What is left of the column after the match, or before it, when it is no word (a full
+        # stop, a closing quote) is shown rather than an ellipsis.
+        if not _WORD.search(column[last:]):
+            last, cut_after = len(column), False
+        if not _WORD.search(column[:first]):
+            first, cut_before = 0, False
+        pieces = [ellipsis] if cut_before else []
+        at = first
+        for opened, closed in spans:
+            a, b = max(opened, first), min(closed, last)
+            if a < b:
+                pieces += [column[at:a], start, column[a:b], end]
+                at = b
+        pieces += [column[at:last], ellipsis if cut_after else ""]
+        return _one_line("".join(pieces))
+    return _one_line(snippet)
+
+
+_WORD = re.compile(r"\w")
+
+
+def _matches(text: str, start: str, end: str) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` without its match markers, and where each match is in it (start, end)."""
+    plain: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = 0
+    for n, piece in enumerate(text.split(start)):
+        inside, _, after = piece.partition(end) if n else ("", "", piece)
+        if n:
+            spans.append((length, length + len(inside)))
+        plain += [inside, after]
+        length += len(inside) + len(after)
+    return "".join(plain), spans
 
 
 def mark(snippet: str, start: str, end: str) -> str:

@@ -22,6 +22,7 @@ from pluggy import HookimplMarker
 
 from newscrawl.archive import can_write, has_utc_times, read_only_uri
 from newscrawl.desk.dashboard import CANNED_QUERIES, DASHBOARD, dashboard_config
+from newscrawl.desk.query import whole_snippet
 from newscrawl.desk.schema_docs import RELATIONS, column_descriptions, json_columns, plain
 from newscrawl.desk.terminal import fail
 from newscrawl.textnorm import search_form
@@ -144,6 +145,7 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
     from datasette.utils import escape_fts  # noqa: PLC0415 (imported when serving: heavy)
 
     conn.create_function("search_form", 1, search_form, deterministic=True)
+    conn.create_function("whole_snippet", -1, whole_snippet, deterministic=True)
     conn.create_function("escape_fts", 1, lambda query: escape_fts(search_form(query)), deterministic=True)
 
 
