@@ -138,7 +138,7 @@ ORDER BY b.first_seen_at, b.id""",
 
 #: The version of the archive's schema this code writes. Raise it with any change to the
 #: schema, and add the step that brings an archive of the previous version to it (:data:`UPGRADES`).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: The columns of ``articles`` that ``articles_fts`` indexes, in its order.
 FTS_COLUMNS = ("headline", "lead", "body")
@@ -211,6 +211,15 @@ class Schema:
             self.db.execute(f"DROP TRIGGER IF EXISTS [{trigger}]")
         self.db.execute("DROP TABLE IF EXISTS [articles_fts]")
 
+    def _from_version_2(self) -> None:
+        """Version 3 has the authors as rows, as the tags are: ``authors`` and
+        ``article_authors``, filled here from the ``authors`` column of the articles stored before
+        (a new archive has no articles table yet: nothing to fill)."""
+        if "authors" not in self._table("articles").columns_dict:
+            return
+        self._create_author_tables()
+        self._fill_author_rows()
+
     def _create_schema(self) -> None:
         with self.db.conn:
             self._table("articles").create(
@@ -232,6 +241,7 @@ class Schema:
                 if_not_exists=True,
             )
             self._table("article_tags").create_index(["tag_id"], if_not_exists=True)
+            self._create_author_tables()
             self._table("captions").create(
                 {"article_id": int, "position": int, "text": str, "credit": str, "image_url": str},
                 pk=("article_id", "position"),
@@ -320,6 +330,31 @@ class Schema:
             self._create_search_index()
         self._create_views()
 
+    def _create_author_tables(self) -> None:
+        """``authors`` and ``article_authors``, made as ``tags`` and ``article_tags`` are."""
+        self._table("authors").create({"id": int, "name": str}, pk="id", not_null={"name"}, if_not_exists=True)
+        self._table("authors").create_index(["name"], unique=True, if_not_exists=True)
+        self._table("article_authors").create(
+            {"article_id": int, "author_id": int},
+            pk=("article_id", "author_id"),
+            foreign_keys=[("article_id", "articles", "id"), ("author_id", "authors", "id")],
+            if_not_exists=True,
+        )
+        self._table("article_authors").create_index(["author_id"], if_not_exists=True)
+
+    def _fill_author_rows(self) -> None:
+        """Give every stored article its ``article_authors`` rows from its ``authors`` column
+        (names numbered in the order the articles first name them)."""
+        names = "json_each(CASE WHEN json_valid(a.authors) THEN a.authors ELSE '[]' END) j"
+        self.db.execute(
+            f"INSERT OR IGNORE INTO authors (name) SELECT j.value FROM articles a, {names} WHERE j.type = 'text' "
+            "ORDER BY a.id, j.key"
+        )
+        self.db.execute(
+            "INSERT OR IGNORE INTO article_authors (article_id, author_id) "
+            f"SELECT a.id, au.id FROM articles a, {names} JOIN authors au ON au.name = j.value WHERE j.type = 'text'"
+        )
+
     def _create_search_index(self) -> None:
         """Create ``articles_fts``, an FTS5 index of the search form
         (:func:`newscrawl.textnorm.search_form`) of each article's headline, lead and body, whose
@@ -386,4 +421,4 @@ class Schema:
 #: transaction, before :meth:`Archive._create_schema` (which creates any table, column, index
 #: or view an archive lacks: a step is for what that cannot do, such as filling a new column of
 #: the rows already stored). There are :data:`SCHEMA_VERSION` of them.
-UPGRADES: tuple[Callable[[Schema], None], ...] = (Schema._from_version_0, Schema._from_version_1)
+UPGRADES: tuple[Callable[[Schema], None], ...] = (Schema._from_version_0, Schema._from_version_1, Schema._from_version_2)
