@@ -140,6 +140,17 @@ def test_a_reextraction_replaces_the_articles_author_rows(db: Archive, authors: 
     assert reasons == (["reextract"] if outcome == "version" else [])
 
 
+def test_a_crawl_stores_every_byline_as_rows(archive: Path) -> None:
+    with closing(sqlite3.connect(f"{archive.resolve().as_uri()}?mode=ro", uri=True)) as con:
+        rows, column = byline_rows(con), byline_column(con)
+        articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert rows == column
+    assert len(rows) >= articles // 2  # most fixture pages have a byline
+    assert rows[f"{EN[: EN.index('/news')]}/news/politics/russian-intel-reveals-us-urging--israel--to-expedite-genocid"] == [
+        "Al Mayadeen English"
+    ]
+
+
 # --- archives from before the tables -------------------------------------------------------------
 
 

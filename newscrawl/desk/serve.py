@@ -78,7 +78,7 @@ def metadata(database: str) -> dict[str, Any]:
     return {
         "title": "News archive",
         "description_html": (
-            f'Articles, tags, captions, versions and the BREAKING ticker. <a href="/-/dashboards/{DASHBOARD}">Dashboard</a>'
+            f'Articles, tags, authors, captions, versions and the BREAKING ticker. <a href="/-/dashboards/{DASHBOARD}">Dashboard</a>'
         ),
         "databases": {database: {"tables": tables, "queries": CANNED_QUERIES}},
         "plugins": {
