@@ -94,7 +94,7 @@ def test_every_article_stored_once_and_nothing_else(archive: Path) -> None:
 
 def test_second_crawl_adds_no_rows(archive: Path, mirror: Server, tmp_path: Path) -> None:
     db = archive_copy(archive, tmp_path / "twice")  # after a first crawl
-    tables = ("articles", "tags", "article_tags", "captions", "links", "breaking")
+    tables = ("articles", "tags", "article_tags", "authors", "article_authors", "captions", "links", "breaking")
     with connect(db) as con:
         first = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
     assert crawl(mirror.base_url, db).returncode == 0

@@ -75,7 +75,7 @@ def finished(process: subprocess.Popen[str], timeout: float = 300) -> tuple[int,
 
 
 def content(db: Path) -> dict[str, dict[str, Any]]:
-    """Each article of an archive, by URL: its columns (but :data:`VOLATILE`), tags, captions and links."""
+    """Each article of an archive, by URL: its columns (but :data:`VOLATILE`), tags, authors, captions and links."""
     with connect(db) as con:
         articles = {
             row["url"]: {k: row[k] for k in row.keys() if k not in VOLATILE}  # noqa: SIM118 - a Row iterates its values
@@ -84,6 +84,7 @@ def content(db: Path) -> dict[str, dict[str, Any]]:
         ids = {row["id"]: row["url"] for row in con.execute("SELECT id, url FROM articles")}
         for name, sql in {
             "tag_rows": "SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id ORDER BY 1, 2",
+            "author_rows": "SELECT aa.article_id, au.name FROM article_authors aa JOIN authors au ON au.id = aa.author_id ORDER BY 1, 2",
             "caption_rows": "SELECT article_id, position, text, credit, image_url FROM captions ORDER BY 1, 2",
             "link_rows": "SELECT article_id, url, kind FROM links ORDER BY 1, 2, 3",
         }.items():

@@ -132,6 +132,7 @@ def snapshot(db: Path) -> dict[str, Any]:
         url = "(SELECT url FROM articles WHERE id = article_id)"
         queries = {
             "tags": f"SELECT {url}, name FROM article_tags JOIN tags ON tags.id = tag_id ORDER BY 1, 2",
+            "authors": f"SELECT {url}, name FROM article_authors JOIN authors ON authors.id = author_id ORDER BY 1, 2",
             "captions": f"SELECT {url}, position, text, credit, image_url FROM captions ORDER BY 1, 2",
             "links": f"SELECT {url}, url, kind FROM links ORDER BY 1, 2, 3",
             "ticker": "SELECT text FROM breaking ORDER BY 1",

@@ -30,7 +30,10 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 #: The tables whose rows a re-extraction may change.
-TABLES = ("articles", "article_versions", "captions", "article_tags", "tags", "links", "held_fetches", "captures")
+TABLES = (
+    "articles", "article_versions", "captions", "article_tags", "tags", "article_authors", "authors", "links", "held_fetches",
+    "captures",
+)  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -75,7 +75,9 @@ def test_metadata_describes_every_table_and_column() -> None:
         assert tables[item.name]["columns"] == column_descriptions(item.name)
         assert "`" not in tables[item.name]["description"]
     assert tables["articles"]["columns"]["source"] == 'wire agency from the "Source:" line, e.g. TASS; null when there is none'
-    assert tables["articles"]["facets"] == ["section", "region", "content_type", "source", "edition", {"array": "tags"}]
+    assert tables["articles"]["facets"] == [
+        "section", "region", "content_type", "source", "edition", {"array": "tags"}, {"array": "authors"},
+    ]  # fmt: skip
     assert (tables["articles"]["fts_table"], tables["articles"]["fts_pk"]) == ("articles_fts", "id")
 
 
@@ -408,7 +410,7 @@ def test_canned_query_pages(served: str, page: Page, archive: Path, name: str) -
     with sqlite3.connect(f"{archive.resolve().as_uri()}?mode=ro", uri=True) as con:
         con.create_function("search_form", 1, search_form)  # as the newscrawl plugin gives Datasette
         con.create_function("whole_snippet", -1, whole_snippet)
-        blank = {"q": "", "section": "", "edition": "", "since": "", "until": ""}
+        blank = {"q": "", "section": "", "edition": "", "since": "", "until": "", "author": ""}
         expected = len(con.execute(CANNED_QUERIES[name]["sql"], {**blank, **params}).fetchall())
     assert page.page.locator("table.rows-and-columns tbody tr").count() == expected
     assert page.page.locator("h1").inner_text() == CANNED_QUERIES[name]["title"]

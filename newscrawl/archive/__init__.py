@@ -5,6 +5,8 @@ Tables (see ``docs/archive.md``, generated from :mod:`newscrawl.desk.schema_docs
 - ``articles``: one row per article, keyed by canonical ``url`` (and deduplicated on
   ``(edition, post_id)``), with ``authors`` and ``tags`` as JSON arrays;
 - ``tags`` / ``article_tags``: tag names and which articles carry them;
+- ``authors`` / ``article_authors``: author names and which articles name them in their byline
+  (the same names as the ``authors`` column, kept in step with it);
 - ``captions``: captioned images of each article, in page order;
 - ``links``: each article's links to other articles, with their kind;
 - ``article_versions``: the earlier texts of articles whose text changed on a re-fetch;

@@ -224,9 +224,15 @@ class Schema:
         self.db.execute("DROP TABLE IF EXISTS [articles_fts]")
 
     def _from_version_2(self) -> None:
-        """Version 3 has ``published_at_utc`` and ``modified_at_utc``: columns SQLite computes
-        from the local times (generated, so nothing writes them and they never disagree), which
-        :meth:`_create_schema` adds, with their indexes."""
+        """Version 3 has the authors as rows, as the tags are: ``authors`` and
+        ``article_authors``, filled here from the ``authors`` column of the articles stored before
+        (a new archive has no articles table yet: nothing to fill); and ``published_at_utc`` and
+        ``modified_at_utc``: columns SQLite computes from the local times (generated, so nothing
+        writes them and they never disagree), which :meth:`_create_schema` adds, with their indexes."""
+        if "authors" not in self._table("articles").columns_dict:
+            return
+        self._create_author_tables()
+        self._fill_author_rows()
 
     def _create_schema(self) -> None:
         with self.db.conn:
@@ -250,6 +256,7 @@ class Schema:
                 if_not_exists=True,
             )
             self._table("article_tags").create_index(["tag_id"], if_not_exists=True)
+            self._create_author_tables()
             self._table("captions").create(
                 {"article_id": int, "position": int, "text": str, "credit": str, "image_url": str},
                 pk=("article_id", "position"),
@@ -337,6 +344,31 @@ class Schema:
         if self._table("articles").detect_fts() is None:
             self._create_search_index()
         self._create_views()
+
+    def _create_author_tables(self) -> None:
+        """``authors`` and ``article_authors``, made as ``tags`` and ``article_tags`` are."""
+        self._table("authors").create({"id": int, "name": str}, pk="id", not_null={"name"}, if_not_exists=True)
+        self._table("authors").create_index(["name"], unique=True, if_not_exists=True)
+        self._table("article_authors").create(
+            {"article_id": int, "author_id": int},
+            pk=("article_id", "author_id"),
+            foreign_keys=[("article_id", "articles", "id"), ("author_id", "authors", "id")],
+            if_not_exists=True,
+        )
+        self._table("article_authors").create_index(["author_id"], if_not_exists=True)
+
+    def _fill_author_rows(self) -> None:
+        """Give every stored article its ``article_authors`` rows from its ``authors`` column
+        (names numbered in the order the articles first name them)."""
+        names = "json_each(CASE WHEN json_valid(a.authors) THEN a.authors ELSE '[]' END) j"
+        self.db.execute(
+            f"INSERT OR IGNORE INTO authors (name) SELECT j.value FROM articles a, {names} WHERE j.type = 'text' "
+            "ORDER BY a.id, j.key"
+        )
+        self.db.execute(
+            "INSERT OR IGNORE INTO article_authors (article_id, author_id) "
+            f"SELECT a.id, au.id FROM articles a, {names} JOIN authors au ON au.name = j.value WHERE j.type = 'text'"
+        )
 
     def _create_search_index(self) -> None:
         """Create ``articles_fts``, an FTS5 index of the search form

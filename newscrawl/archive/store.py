@@ -1,6 +1,6 @@
 """The archive's writer, :class:`Archive`: it opens the file (taking the crawl lock when it is
 ``exclusive``), brings its schema up to date (:class:`~newscrawl.archive.schema.Schema`), and
-performs every write: crawl runs and their field coverage, articles with their tags, captions,
+performs every write: crawl runs and their field coverage, articles with their tags, authors, captions,
 links, earlier versions and held re-fetches, re-extracted rows, captures of fetches, gone
 articles and the ticker. All writes use bound parameters; page text never becomes SQL.
 """
@@ -243,7 +243,7 @@ class Archive(Schema):
     ) -> dict[str, int]:
         """Store a batch of articles in one transaction.
 
-        A new article is inserted with its tags, captions and links; a known one (same URL, or
+        A new article is inserted with its tags, authors, captions and links; a known one (same URL, or
         same edition and post id) whose text changed is updated and its child rows replaced;
         an unchanged one only gets its ``last_fetched_at`` and counters refreshed. A re-fetch
         whose text looks damaged next to the stored one (:func:`newscrawl.damage.refetch_damage`)
@@ -313,7 +313,7 @@ class Archive(Schema):
             record.pop("url")  # the first canonical URL stays the article's identity
             record["version"] = version + 1
             self._update("articles", article_id, record)
-            for table in ("article_tags", "captions", "links"):
+            for table in ("article_tags", "article_authors", "captions", "links"):
                 self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
             outcome = "changed"
         self._store_children(article_id, item)
@@ -377,6 +377,13 @@ class Archive(Schema):
                 f"INSERT OR IGNORE INTO article_tags (article_id, tag_id) SELECT ?, id FROM tags WHERE name IN ({marks})",
                 [article_id, *item.tags],
             )
+        if item.authors:
+            self.db.conn.executemany("INSERT OR IGNORE INTO authors (name) VALUES (?)", [(a,) for a in item.authors])
+            marks = ",".join("?" * len(item.authors))
+            self.db.execute(
+                f"INSERT OR IGNORE INTO article_authors (article_id, author_id) SELECT ?, id FROM authors WHERE name IN ({marks})",
+                [article_id, *item.authors],
+            )
         if item.captions:
             self._insert(
                 "captions",
@@ -399,7 +406,7 @@ class Archive(Schema):
         """Store what a re-extraction of kept pages changed (``newscrawl reextract``), in one
         transaction: for each ``(article id, item, values, new_text)``, set the columns ``values``
         names; when its text changed (``new_text``), first keep the text it replaces as a version
-        whose ``reason`` is ``reextract``, and replace its tags and captions with the item's. A
+        whose ``reason`` is ``reextract``, and replace its tags, authors and captions with the item's. A
         re-extraction is no fetch: ``last_fetched_at``, ``url``, ``capture_id`` and the links stay."""
         with self.db.conn:
             for article_id, item, values, new_text in updates:
@@ -408,7 +415,7 @@ class Archive(Schema):
                     row = self.db.execute("SELECT * FROM articles WHERE id = ?", [article_id]).fetchone()
                     found = dict(zip(self._article_columns, row, strict=True))
                     record["version"] = self._keep_version(found, reason="reextract") + 1
-                    for table in ("article_tags", "captions"):
+                    for table in ("article_tags", "article_authors", "captions"):
                         self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
                     self._store_children(article_id, replace(item, related=[]))
                 if record:

@@ -153,6 +153,26 @@ CANNED_QUERIES: dict[str, dict[str, str]] = {
             "GROUP BY t.name ORDER BY articles DESC, tag LIMIT 50"
         ),
     },
+    "top_authors": {
+        "title": "Top authors in a date range",
+        "description": "The 50 most named authors of the articles published between since and until (YYYY-MM-DD, both optional).",
+        "sql": (
+            "SELECT au.name AS author, count(*) AS articles\n"
+            "FROM articles a JOIN article_authors aa ON aa.article_id = a.id JOIN authors au ON au.id = aa.author_id\n"
+            f"WHERE {_SINCE_UNTIL}\n"
+            "GROUP BY au.name ORDER BY articles DESC, author LIMIT 50"
+        ),
+    },
+    "articles_by_author": {
+        "title": "Articles by author",
+        "description": "The articles whose byline names the author (as spelled in the authors table), newest first.",
+        "sql": (
+            "SELECT a.id AS article_id, a.published_at, a.edition, a.section, a.headline, a.url\n"
+            "FROM authors au JOIN article_authors aa ON aa.author_id = au.id JOIN articles a ON a.id = aa.article_id\n"
+            "WHERE au.name = :author\n"
+            "ORDER BY a.published_at_utc DESC, a.published_at DESC, a.id DESC"
+        ),
+    },
     "wire_agencies_by_month": {
         "title": "Wire agencies by month",
         "description": "Articles carrying a Source: line, by month of publication and agency.",

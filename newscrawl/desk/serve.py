@@ -38,7 +38,7 @@ hookimpl = HookimplMarker("datasette")
 
 # Facets shown on a table's page, by table: the columns an analyst slices by.
 _FACETS: dict[str, list[Any]] = {
-    "articles": ["section", "region", "content_type", "source", "edition", {"array": "tags"}],
+    "articles": ["section", "region", "content_type", "source", "edition", {"array": "tags"}, {"array": "authors"}],
     "article_details": ["section", "content_type", "source", "edition"],
     "breaking": ["edition", "attribution"],
     "ticker_timeline": ["edition", "attribution"],
@@ -55,7 +55,7 @@ _SORT_DESC = {
     "article_versions": "fetched_at",
     "captures": "id",
 }
-_LABELS = {"articles": "headline", "tags": "name", "breaking": "text", "captures": "url"}
+_LABELS = {"articles": "headline", "tags": "name", "authors": "name", "breaking": "text", "captures": "url"}
 
 
 def database_name(path: Path) -> str:
@@ -84,7 +84,7 @@ def metadata(database: str, *, utc: bool = True) -> dict[str, Any]:
     return {
         "title": "News archive",
         "description_html": (
-            f'Articles, tags, captions, versions and the BREAKING ticker. <a href="/-/dashboards/{DASHBOARD}">Dashboard</a>'
+            f'Articles, tags, authors, captions, versions and the BREAKING ticker. <a href="/-/dashboards/{DASHBOARD}">Dashboard</a>'
         ),
         "databases": {database: {"tables": tables, "queries": CANNED_QUERIES}},
         "plugins": {
