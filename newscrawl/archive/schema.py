@@ -247,15 +247,7 @@ class Schema:
             self._table("articles").create_index(["edition", "post_id"], if_not_exists=True)
             self._table("articles").create_index(["published_at"], if_not_exists=True)
             self._add_utc_columns()
-            self._table("tags").create({"id": int, "name": str}, pk="id", not_null={"name"}, if_not_exists=True)
-            self._table("tags").create_index(["name"], unique=True, if_not_exists=True)
-            self._table("article_tags").create(
-                {"article_id": int, "tag_id": int},
-                pk=("article_id", "tag_id"),
-                foreign_keys=[("article_id", "articles", "id"), ("tag_id", "tags", "id")],
-                if_not_exists=True,
-            )
-            self._table("article_tags").create_index(["tag_id"], if_not_exists=True)
+            self._create_name_tables("tags", "article_tags", "tag_id")
             self._create_author_tables()
             self._table("captions").create(
                 {"article_id": int, "position": int, "text": str, "credit": str, "image_url": str},
@@ -347,15 +339,20 @@ class Schema:
 
     def _create_author_tables(self) -> None:
         """``authors`` and ``article_authors``, made as ``tags`` and ``article_tags`` are."""
-        self._table("authors").create({"id": int, "name": str}, pk="id", not_null={"name"}, if_not_exists=True)
-        self._table("authors").create_index(["name"], unique=True, if_not_exists=True)
-        self._table("article_authors").create(
-            {"article_id": int, "author_id": int},
-            pk=("article_id", "author_id"),
-            foreign_keys=[("article_id", "articles", "id"), ("author_id", "authors", "id")],
+        self._create_name_tables("authors", "article_authors", "author_id")
+
+    def _create_name_tables(self, names: str, links: str, key: str) -> None:
+        """A table of names (``names``: ``id``, unique ``name``) and the table ``links`` of which
+        article names which (``article_id``, ``key``), indexed both ways."""
+        self._table(names).create({"id": int, "name": str}, pk="id", not_null={"name"}, if_not_exists=True)
+        self._table(names).create_index(["name"], unique=True, if_not_exists=True)
+        self._table(links).create(
+            {"article_id": int, key: int},
+            pk=("article_id", key),
+            foreign_keys=[("article_id", "articles", "id"), (key, names, "id")],
             if_not_exists=True,
         )
-        self._table("article_authors").create_index(["author_id"], if_not_exists=True)
+        self._table(links).create_index([key], if_not_exists=True)
 
     def _fill_author_rows(self) -> None:
         """Give every stored article its ``article_authors`` rows from its ``authors`` column

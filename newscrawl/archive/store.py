@@ -369,21 +369,20 @@ class Archive(Schema):
         )
         return version
 
+    def _store_names(self, article_id: int, names: Sequence[str], table: str, links: str, key: str) -> None:
+        """The article's ``names`` (tags, authors) in ``table``, linked to it in ``links``."""
+        if not names:
+            return
+        self.db.conn.executemany(f"INSERT OR IGNORE INTO {table} (name) VALUES (?)", [(name,) for name in names])
+        marks = ",".join("?" * len(names))
+        self.db.execute(
+            f"INSERT OR IGNORE INTO {links} (article_id, {key}) SELECT ?, id FROM {table} WHERE name IN ({marks})",
+            [article_id, *names],
+        )
+
     def _store_children(self, article_id: int, item: ArticleItem) -> None:
-        if item.tags:
-            self.db.conn.executemany("INSERT OR IGNORE INTO tags (name) VALUES (?)", [(t,) for t in item.tags])
-            marks = ",".join("?" * len(item.tags))
-            self.db.execute(
-                f"INSERT OR IGNORE INTO article_tags (article_id, tag_id) SELECT ?, id FROM tags WHERE name IN ({marks})",
-                [article_id, *item.tags],
-            )
-        if item.authors:
-            self.db.conn.executemany("INSERT OR IGNORE INTO authors (name) VALUES (?)", [(a,) for a in item.authors])
-            marks = ",".join("?" * len(item.authors))
-            self.db.execute(
-                f"INSERT OR IGNORE INTO article_authors (article_id, author_id) SELECT ?, id FROM authors WHERE name IN ({marks})",
-                [article_id, *item.authors],
-            )
+        self._store_names(article_id, item.tags, "tags", "article_tags", "tag_id")
+        self._store_names(article_id, item.authors, "authors", "article_authors", "author_id")
         if item.captions:
             self._insert(
                 "captions",
