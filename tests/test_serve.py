@@ -17,6 +17,7 @@ from datasette_dashboards import replace_opts_in_query
 
 from newscrawl.archive import Archive
 from newscrawl.desk.dashboard import CANNED_QUERIES, DASHBOARD, dashboard_config
+from newscrawl.desk.edits import words_added, words_removed
 from newscrawl.desk.query import whole_snippet
 from newscrawl.desk.schema_docs import RELATIONS, column_descriptions
 from newscrawl.desk.serve import make_datasette, metadata
@@ -232,6 +233,50 @@ def test_revised_articles_lists_each_version(tmp_path: Path) -> None:
     ]
 
 
+def test_latest_edits_say_when_what_and_how_many_words_and_link_the_history(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    archive = Archive(db)
+    archive.store_articles([article(headline="First headline")], "2025-01-01T00:00:00+00:00")
+    archive.store_articles([article(headline="Second headline", tags=["Gaza"])], "2025-01-02T00:00:00+00:00")
+    archive.store_articles([article(headline="Second headline", tags=["Gaza"])], "2025-01-02T06:00:00+00:00")  # unchanged
+    archive.store_articles([article(headline="Third and longer headline", tags=["Gaza"])], "2025-01-03T00:00:00+00:00")
+    other = "https://english.almayadeen.net/news/politics/another-story-slug"
+    archive.store_articles([article(url=other, post_id="2", body="One two three.")], "2025-01-02T12:00:00+00:00")
+    archive.store_articles([article(url=other, post_id="2", body="One two four five.")], "2025-01-04T00:00:00+00:00")
+    archive.close()
+    rows = canned(db, "latest_edits")
+    assert [(r["edited_at"], r["version"], r["reason"], r["fields"], r["words_added"], r["words_removed"]) for r in rows] == [
+        ("2025-01-04T00:00:00+00:00", 2, "fetch", "body", 2, 1),
+        ("2025-01-03T00:00:00+00:00", 3, "fetch", "headline", 3, 1),  # Second -> Third and longer
+        ("2025-01-02T00:00:00+00:00", 2, "fetch", "headline tags", 1, 1),
+    ]
+    assert rows[1]["history"] == f"[history](article_versions?article_id={rows[1]['article_id']})"
+    most = canned(db, "most_edited")
+    assert [(r["headline"], r["edits"], r["last_edited_at"]) for r in most] == [
+        ("Third and longer headline", 2, "2025-01-03T00:00:00+00:00"),
+        (article().headline, 1, "2025-01-04T00:00:00+00:00"),
+    ]
+    html = get_html(db, "/archive/latest_edits")
+    # a link relative to the query's page: /archive/article_versions, that article's rows
+    assert f'<a href="article_versions?article_id={rows[0]["article_id"]}" rel="nofollow">history</a>' in html
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "changes"),
+    [
+        ("a b c", "a b c", (0, 0)),
+        ("a b c", "a b c d", (1, 0)),
+        ("a b c", "a c", (0, 1)),
+        ("a b c", "a x c", (1, 1)),
+        ("", "new words here", (3, 0)),
+        (None, "x", (1, 0)),
+        ("one  two\nthree", "one two three", (0, 0)),  # whitespace is no word
+    ],
+)
+def test_words_added_and_removed(old: str | None, new: str, changes: tuple[int, int]) -> None:
+    assert (words_added(old, new), words_removed(old, new)) == changes
+
+
 # --- the dashboard's queries -----------------------------------------------------------------
 
 
@@ -410,6 +455,8 @@ def test_canned_query_pages(served: str, page: Page, archive: Path, name: str) -
     with sqlite3.connect(f"{archive.resolve().as_uri()}?mode=ro", uri=True) as con:
         con.create_function("search_form", 1, search_form)  # as the newscrawl plugin gives Datasette
         con.create_function("whole_snippet", -1, whole_snippet)
+        con.create_function("words_added", 2, words_added)
+        con.create_function("words_removed", 2, words_removed)
         blank = {"q": "", "section": "", "edition": "", "since": "", "until": "", "author": ""}
         expected = len(con.execute(CANNED_QUERIES[name]["sql"], {**blank, **params}).fetchall())
     assert page.page.locator("table.rows-and-columns tbody tr").count() == expected

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -130,3 +131,32 @@ def test_serve_lists_the_latest_articles_first_in_utc_and_reads_an_older_archive
 def test_stats_span_the_first_and_last_published_in_utc(archive: Path) -> None:
     stats = archive_stats(archive)
     assert (stats["first_published"], stats["last_published"]) == (TIMES["beirut"], TIMES["late"])
+
+
+def test_an_archive_of_version_2_learns_when_its_first_texts_were_seen(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    store = Archive(db)
+    try:
+        store.store_articles([article("kept", TIMES["wire"])], "2025-07-30T13:00:00+00:00")
+        store.store_articles([article("edited", TIMES["wire"])], "2025-07-30T13:00:00+00:00")
+        changed = replace(article("edited", TIMES["wire"]), body="The edited story, told again at greater length.")
+        store.store_articles([changed], "2025-07-31T09:00:00+00:00")
+    finally:
+        store.close()
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT headline, text_seen_at FROM articles ORDER BY id").fetchall() == [
+            ("kept", "2025-07-30T13:00:00+00:00"),
+            ("edited", "2025-07-31T09:00:00+00:00"),
+        ]
+        assert con.execute("SELECT version, text_seen_at FROM article_versions").fetchall() == [(1, "2025-07-30T13:00:00+00:00")]
+        con.execute("ALTER TABLE articles DROP COLUMN text_seen_at")
+        con.execute("ALTER TABLE article_versions DROP COLUMN text_seen_at")
+        con.execute("PRAGMA user_version = 2")
+    Archive(db).close()
+    with sqlite3.connect(db) as con:
+        # A first text was first seen with its article; when a later one was is not known.
+        assert con.execute("SELECT headline, text_seen_at FROM articles ORDER BY id").fetchall() == [
+            ("kept", "2025-07-30T13:00:00+00:00"),
+            ("edited", None),
+        ]
+        assert con.execute("SELECT version, text_seen_at FROM article_versions").fetchall() == [(1, "2025-07-30T13:00:00+00:00")]

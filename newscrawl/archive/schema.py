@@ -49,6 +49,7 @@ _ARTICLE_COLUMNS: dict[str, type] = {
     "language": str,
     "first_seen_at": str,
     "last_fetched_at": str,
+    "text_seen_at": str,
     "content_hash": str,
     "version": int,
     "sitemap_lastmod": str,
@@ -64,6 +65,7 @@ _VERSION_COLUMNS: dict[str, type] = {
     "article_id": int,
     "version": int,
     "fetched_at": str,
+    "text_seen_at": str,
     "content_hash": str,
     **_TEXT_COLUMNS,
     "captions": str,
@@ -226,9 +228,10 @@ class Schema:
     def _from_version_2(self) -> None:
         """Version 3 has the authors as rows, as the tags are: ``authors`` and
         ``article_authors``, filled here from the ``authors`` column of the articles stored before
-        (a new archive has no articles table yet: nothing to fill); and ``published_at_utc`` and
+        (a new archive has no articles table yet: nothing to fill); ``published_at_utc`` and
         ``modified_at_utc``: columns SQLite computes from the local times (generated, so nothing
-        writes them and they never disagree), which :meth:`_create_schema` adds, with their indexes."""
+        writes them and they never disagree), which :meth:`_create_schema` adds, with their indexes;
+        and ``text_seen_at`` (when each text was first fetched), which it adds and fills where known."""
         if "authors" not in self._table("articles").columns_dict:
             return
         self._create_author_tables()
@@ -240,6 +243,7 @@ class Schema:
                 _ARTICLE_COLUMNS, pk="id", not_null={"url", "edition", "first_seen_at", "last_fetched_at"}, if_not_exists=True
             )
             had_missing_fields = "missing_fields" in self._table("articles").columns_dict
+            had_text_seen = "text_seen_at" in self._table("articles").columns_dict
             self._add_missing_columns("articles", _ARTICLE_COLUMNS)
             if not had_missing_fields:
                 self._fill_missing_fields()
@@ -284,6 +288,8 @@ class Schema:
                 if_not_exists=True,
             )
             self._add_missing_columns("article_versions", _VERSION_COLUMNS)
+            if not had_text_seen:
+                self._fill_text_seen()
             self._table("held_fetches").create(
                 _HELD_COLUMNS, pk="id", foreign_keys=[("article_id", "articles", "id")], if_not_exists=True
             )
@@ -425,6 +431,16 @@ class Schema:
         for column, kind in columns.items():
             if column not in existing:
                 table.add_column(column, kind)
+
+    def _fill_text_seen(self) -> None:
+        """When the texts of an archive from before ``text_seen_at`` were first fetched, where that
+        is known: an article's first text was first fetched when the article was; a later one's
+        time was not recorded (null)."""
+        self.db.execute("UPDATE articles SET text_seen_at = first_seen_at WHERE coalesce(version, 1) = 1")
+        self.db.execute(
+            "UPDATE article_versions SET text_seen_at = "
+            "(SELECT first_seen_at FROM articles a WHERE a.id = article_versions.article_id) WHERE version = 1"
+        )
 
     def _fill_missing_fields(self) -> None:
         """Record ``missing_fields`` of the articles an archive from before that column holds."""

@@ -302,7 +302,7 @@ class Archive(Schema):
                 self._hold(found["id"], item, fetched_at, digest, why)
                 return "held"
         record = _article_record(item, expected)
-        record.update(last_fetched_at=fetched_at, content_hash=digest, capture_id=capture_id)
+        record.update(last_fetched_at=fetched_at, text_seen_at=fetched_at, content_hash=digest, capture_id=capture_id)
         if found is None:
             record.update(first_seen_at=fetched_at, version=1)
             article_id = self._insert("articles", [record])
@@ -360,6 +360,7 @@ class Archive(Schema):
                     "article_id": row["id"],
                     "version": version,
                     "fetched_at": row["last_fetched_at"],
+                    "text_seen_at": row.get("text_seen_at"),
                     "captions": json.dumps(captions, ensure_ascii=False),
                     "capture_id": row.get("capture_id"),
                     "reason": reason,
@@ -414,6 +415,7 @@ class Archive(Schema):
                     row = self.db.execute("SELECT * FROM articles WHERE id = ?", [article_id]).fetchone()
                     found = dict(zip(self._article_columns, row, strict=True))
                     record["version"] = self._keep_version(found, reason="reextract") + 1
+                    record["text_seen_at"] = utcnow()  # read anew, not fetched: when it was read
                     for table in ("article_tags", "article_authors", "captions"):
                         self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
                     self._store_children(article_id, replace(item, related=[]))

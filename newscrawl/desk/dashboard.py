@@ -192,6 +192,44 @@ CANNED_QUERIES: dict[str, dict[str, str]] = {
             "GROUP BY hour, b.edition ORDER BY hour DESC, b.edition"
         ),
     },
+    "latest_edits": {
+        "title": "Latest edits",
+        "description": (
+            "Each new text of an article, newest first: when it was first fetched (or re-read by newscrawl reextract), "
+            "why, which fields changed, the words added and removed (headline, lead and body), and its history."
+        ),
+        "sql": (
+            "WITH texts AS (\n"
+            "  SELECT article_id, version, text_seen_at, headline, lead, body, authors, tags, source FROM article_versions\n"
+            "  UNION ALL SELECT id, version, text_seen_at, headline, lead, body, authors, tags, source FROM articles\n"
+            "  WHERE version > 1),\n"
+            "edits AS (\n"
+            "  SELECT n.text_seen_at AS edited_at, n.article_id, n.version, v.reason,\n"
+            "    trim(iif(o.headline IS NOT n.headline, 'headline ', '') || iif(o.lead IS NOT n.lead, 'lead ', '')\n"
+            "      || iif(o.body IS NOT n.body, 'body ', '') || iif(o.authors IS NOT n.authors, 'authors ', '')\n"
+            "      || iif(o.tags IS NOT n.tags, 'tags ', '') || iif(o.source IS NOT n.source, 'source', '')) AS fields,\n"
+            "    coalesce(o.headline, '') || ' ' || coalesce(o.lead, '') || ' ' || coalesce(o.body, '') AS was,\n"
+            "    coalesce(n.headline, '') || ' ' || coalesce(n.lead, '') || ' ' || coalesce(n.body, '') AS now\n"
+            "  FROM texts n JOIN texts o ON o.article_id = n.article_id AND o.version = n.version - 1\n"
+            "  JOIN article_versions v ON v.article_id = o.article_id AND v.version = o.version\n"
+            "  ORDER BY n.text_seen_at IS NULL, n.text_seen_at DESC, n.article_id, n.version DESC LIMIT 200)\n"
+            "SELECT e.edited_at, e.article_id, a.headline, e.version, e.reason, e.fields,\n"
+            "  words_added(e.was, e.now) AS words_added, words_removed(e.was, e.now) AS words_removed,\n"
+            "  '[history](article_versions?article_id=' || e.article_id || ')' AS history\n"
+            "FROM edits e JOIN articles a ON a.id = e.article_id\n"
+            "ORDER BY e.edited_at IS NULL, e.edited_at DESC, e.article_id, e.version DESC"
+        ),
+    },
+    "most_edited": {
+        "title": "Most-edited articles",
+        "description": "The articles with the most texts, each with when its latest text was first fetched and its history.",
+        "sql": (
+            "SELECT a.id AS article_id, a.headline, a.version - 1 AS edits, a.text_seen_at AS last_edited_at,\n"
+            "  a.first_seen_at, '[history](article_versions?article_id=' || a.id || ')' AS history\n"
+            "FROM articles a WHERE a.version > 1\n"
+            "ORDER BY edits DESC, a.text_seen_at IS NULL, a.text_seen_at DESC, a.id LIMIT 100"
+        ),
+    },
     "revised_articles": {
         "title": "Revised articles with their versions",
         "description": "Each earlier text of a revised article beside its current headline, latest revision first.",

@@ -22,6 +22,7 @@ from pluggy import HookimplMarker
 
 from newscrawl.archive import can_write, has_utc_times, read_only_uri
 from newscrawl.desk.dashboard import CANNED_QUERIES, DASHBOARD, dashboard_config
+from newscrawl.desk.edits import words_added, words_removed
 from newscrawl.desk.query import whole_snippet
 from newscrawl.desk.schema_docs import RELATIONS, column_descriptions, json_columns, plain
 from newscrawl.desk.terminal import fail
@@ -90,7 +91,7 @@ def metadata(database: str, *, utc: bool = True) -> dict[str, Any]:
         "plugins": {
             "datasette-dashboards": dashboard_config(database),
             # the search query's snippets: FTS5 marks the matched words, the sanitizer keeps <mark> only
-            "datasette-render-markdown": {"columns": ["snippet"], "extra_tags": ["mark"], "patterns": []},
+            "datasette-render-markdown": {"columns": ["snippet", "history"], "extra_tags": ["mark"], "patterns": []},
         },
     }
 
@@ -146,6 +147,8 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
 
     conn.create_function("search_form", 1, search_form, deterministic=True)
     conn.create_function("whole_snippet", -1, whole_snippet, deterministic=True)
+    conn.create_function("words_added", 2, words_added, deterministic=True)
+    conn.create_function("words_removed", 2, words_removed, deterministic=True)
     conn.create_function("escape_fts", 1, lambda query: escape_fts(search_form(query)), deterministic=True)
 
 
