@@ -15,18 +15,14 @@ from newscrawl import cli
 SCRIPT = Path(sys.executable).parent / "newscrawl"
 
 
+def run(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+
+
 def test_demo_ends_with_the_next_commands_on_its_archive(tmp_path: Path) -> None:
     # Not on the PATH: the commands name the script by the path it was run with.
     env = {**os.environ, "PATH": os.defpath}
-    result = subprocess.run(
-        [str(SCRIPT), "demo", "--db", "my archive.db"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = run([str(SCRIPT), "demo", "--db", "my archive.db"], tmp_path, env, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     program = shlex.quote(str(SCRIPT))
     assert result.stdout.splitlines()[-5:] == [
@@ -38,17 +34,10 @@ def test_demo_ends_with_the_next_commands_on_its_archive(tmp_path: Path) -> None
     ]
     # The commands it prints work as printed (serve runs until stopped: its options are checked).
     for line in result.stdout.splitlines()[-3:-1]:
-        tried = subprocess.run(shlex.split(line), cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False)
+        tried = run(shlex.split(line), tmp_path, env)
         assert (tried.returncode, tried.stderr) == (0, ""), line
-    searched = subprocess.run(
-        [*shlex.split(result.stdout.splitlines()[-2]), "--json"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    searched = run([*shlex.split(result.stdout.splitlines()[-2]), "--json"], tmp_path, env)
+    assert searched.returncode == 0, searched.stderr
     assert len(searched.stdout.splitlines()) == 10  # the default --limit: gaza is in more articles than that
     serve = cli.build_parser().parse_args(shlex.split(result.stdout.splitlines()[-1])[1:])
     assert (serve.command, serve.db) == ("serve", Path("my archive.db"))
