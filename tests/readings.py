@@ -194,11 +194,12 @@ def _path(url: str) -> str:
 
 #: What an archived article holds that no reading of its page gives, so per-page tests leave it to
 #: the crawl tests: the archive's own columns (its row id, when it first saw and last fetched the
-#: article, the text's hash and version, the WARC capture it came from, the expected fields it
-#: lacks, the times in UTC it derives from the local ones), and what the spider sets from the sitemap entry that led it to the page, after reading
-#: the page (``sitemap_lastmod``, ``sitemap_news``). The last two are in the expected files.
+#: article and first fetched its text, the text's hash and version, the WARC capture it came
+#: from, the expected fields it lacks, the times in UTC it derives from the local ones), and what
+#: the spider sets from the sitemap entry that led it to the page, after reading the page
+#: (``sitemap_lastmod``, ``sitemap_news``). The last two are in the expected files.
 CRAWL_ONLY = frozenset(
-    {"id", "first_seen_at", "last_fetched_at", "content_hash", "version", "capture_id", "missing_fields"}
+    {"id", "first_seen_at", "last_fetched_at", "text_seen_at", "content_hash", "version", "capture_id", "missing_fields"}
     | {"published_at_utc", "modified_at_utc"}
     | {"sitemap_lastmod", "sitemap_news"}
 )

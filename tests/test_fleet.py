@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from tests.conftest import Server
 
 #: Columns that differ between two crawls of the same pages: when, and which row or record.
-VOLATILE = {"id", "first_seen_at", "last_fetched_at", "capture_id", "version"}
+VOLATILE = {"id", "first_seen_at", "last_fetched_at", "text_seen_at", "capture_id", "version"}
 
 
 #: A dead worker is noticed this fast in these tests (a loaded machine may stall a live one for a second or two).

@@ -126,7 +126,7 @@ def test_full_pass_refetches_everything(mirror: Server, tmp_path: Path) -> None:
 
 def snapshot(db: Path) -> dict[str, Any]:
     """The archive's content, by article URL, without ids and fetch times."""
-    volatile = {"id", "first_seen_at", "last_fetched_at", "capture_id"}
+    volatile = {"id", "first_seen_at", "last_fetched_at", "text_seen_at", "capture_id"}
     with connect(db) as con:
         articles = {r["url"]: {k: r[k] for k in r.keys() if k not in volatile} for r in con.execute("SELECT * FROM articles")}  # noqa: SIM118
         url = "(SELECT url FROM articles WHERE id = article_id)"
