@@ -38,6 +38,7 @@ from newscrawl.archive import ArchiveBusyError, ArchiveError
 from newscrawl.coverage import CoverageSettingError
 from newscrawl.crawl.arguments import SpiderArgumentError
 from newscrawl.crawl.capture import WarcSettingError
+from newscrawl.crawl.reactor import installed_reactor
 from newscrawl.crawl.runstore import RUN_STATUS
 from newscrawl.fleet.keys import FleetError, connect
 from newscrawl.fleet.runs import next_run
@@ -110,7 +111,7 @@ class Command(ScrapyCrawlCommand):
         self.last_crawler = crawler
         if keep_alive:
             # A worker kept alive only joins runs (newscrawl enqueue, or a worker that starts one).
-            _reactor().callWhenRunning(self._wait_next, None, crawl, bad_input, url, name)
+            installed_reactor().callWhenRunning(self._wait_next, None, crawl, bad_input, url, name)
         else:
             crawl(crawler, dict(opts.spargs))
         self.crawler_process.start(stop_after_crawl=not keep_alive)
@@ -141,7 +142,7 @@ class Command(ScrapyCrawlCommand):
         """A worker kept alive (``REDIS_KEEP_ALIVE``): once its run is over (``done``; ``None``:
         at start), wait (in a thread) for the spider's next run on Redis and join it with that
         run's arguments; stop when the crawl could not start or was stopped (Ctrl-C, SIGTERM)."""
-        reactor = _reactor()
+        reactor = installed_reactor()
         after = ""
         if done is not None:
             reason = done.stats.get_value("finish_reason") if done.stats is not None else None
@@ -175,17 +176,10 @@ class Command(ScrapyCrawlCommand):
 
     def _stop(self) -> None:
         cast("Any", self.crawler_process).stop()
-        reactor = _reactor()
+        reactor = installed_reactor()
         if reactor.running:
             reactor.stop()
 
     def _exit(self, code: int, line: str) -> None:
         self.exitcode = code
         print(f"newscrawl: {line}", file=sys.stderr)
-
-
-def _reactor() -> Any:
-    """The reactor Scrapy installed (Twisted types it as a module)."""
-    from twisted.internet import reactor  # noqa: PLC0415 (imported once installed)
-
-    return reactor

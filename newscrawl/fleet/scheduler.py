@@ -34,6 +34,7 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
+from newscrawl.crawl.reactor import installed_reactor
 from newscrawl.fleet.keys import OWN_REQUEST, RunKeys, connect, worker_name
 from newscrawl.fleet.runs import live_workers
 
@@ -231,7 +232,7 @@ class FleetScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untype
             return True
         if not self.pending:
             # Sent with the rest of the page's requests once the reactor has run what is ready.
-            _reactor().callLater(0, self.push)
+            installed_reactor().callLater(0, self.push)
         self.pending.append(request)
         return True
 
@@ -293,11 +294,4 @@ class FleetScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untype
         slot = getattr(self.crawler.engine, "_slot", None)  # Scrapy's engine has no public hook
         nextcall = getattr(slot, "nextcall", None)
         if nextcall is not None:
-            task.deferLater(_reactor(), IDLE_LOOK, nextcall.schedule).addErrback(lambda _: None)
-
-
-def _reactor() -> Any:
-    """The reactor Scrapy installed (Twisted types it as a module)."""
-    from twisted.internet import reactor  # noqa: PLC0415 (imported once installed)
-
-    return reactor
+            task.deferLater(installed_reactor(), IDLE_LOOK, nextcall.schedule).addErrback(lambda _: None)

@@ -336,7 +336,6 @@ class NewsSpider(ArchiveSpider):
             for found in self.shared.parts():
                 for candidate in cast("list[Candidate]", found):
                     merged.setdefault(url_key(candidate.url), Candidate(candidate.url)).absorb(candidate)
-            self.articles_scheduled = True
             self._request_articles(merged)
             raise DontCloseSpider
         if outcome == "over" and part:
