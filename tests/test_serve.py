@@ -250,15 +250,15 @@ def test_latest_edits_say_when_what_and_how_many_words_and_link_the_history(tmp_
         ("2025-01-03T00:00:00+00:00", 3, "fetch", "headline", 3, 1),  # Second -> Third and longer
         ("2025-01-02T00:00:00+00:00", 2, "fetch", "headline tags", 1, 1),
     ]
-    assert rows[1]["history"] == f"[history](article_versions?article_id={rows[1]['article_id']})"
+    assert rows[1]["history"] == f"[history](articles/{rows[1]['article_id']}#history)"
     most = canned(db, "most_edited")
     assert [(r["headline"], r["edits"], r["last_edited_at"]) for r in most] == [
         ("Third and longer headline", 2, "2025-01-03T00:00:00+00:00"),
         (article().headline, 1, "2025-01-04T00:00:00+00:00"),
     ]
     html = get_html(db, "/archive/latest_edits")
-    # a link relative to the query's page: /archive/article_versions, that article's rows
-    assert f'<a href="article_versions?article_id={rows[0]["article_id"]}" rel="nofollow">history</a>' in html
+    # a link relative to the query's page: /archive/articles/ID, the history on the article's page
+    assert f'<a href="articles/{rows[0]["article_id"]}#history" rel="nofollow">history</a>' in html
 
 
 @pytest.mark.parametrize(
@@ -271,6 +271,11 @@ def test_latest_edits_say_when_what_and_how_many_words_and_link_the_history(tmp_
         ("", "new words here", (3, 0)),
         (None, "x", (1, 0)),
         ("one  two\nthree", "one two three", (0, 0)),  # whitespace is no word
+        ("a b c d e f", "a b x d e f", (1, 1)),  # the alike start and end are no change
+        ("keep this start and end", "keep this new start and end", (1, 0)),
+        ("a a a", "a a", (0, 1)),
+        ("x y", "y x", (1, 1)),
+        ("same", "", (0, 1)),
     ],
 )
 def test_words_added_and_removed(old: str | None, new: str, changes: tuple[int, int]) -> None:

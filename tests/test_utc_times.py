@@ -149,6 +149,8 @@ def test_an_archive_of_version_2_learns_when_its_first_texts_were_seen(tmp_path:
             ("edited", "2025-07-31T09:00:00+00:00"),
         ]
         assert con.execute("SELECT version, text_seen_at FROM article_versions").fetchall() == [(1, "2025-07-30T13:00:00+00:00")]
+        con.execute("DROP INDEX idx_articles_edits")
+        con.execute("DROP INDEX idx_article_versions_edits")
         con.execute("ALTER TABLE articles DROP COLUMN text_seen_at")
         con.execute("ALTER TABLE article_versions DROP COLUMN text_seen_at")
         con.execute("PRAGMA user_version = 2")

@@ -290,6 +290,12 @@ class Schema:
             self._add_missing_columns("article_versions", _VERSION_COLUMNS)
             if not had_text_seen:
                 self._fill_text_seen()
+            # the desk's latest edits: the newest later texts, read in this order, without a sort
+            self.db.execute("CREATE INDEX IF NOT EXISTS idx_articles_edits ON articles (text_seen_at, id) WHERE version > 1")
+            self.db.execute(
+                "CREATE INDEX IF NOT EXISTS idx_article_versions_edits "
+                "ON article_versions (text_seen_at, article_id, version) WHERE version > 1"
+            )
             self._table("held_fetches").create(
                 _HELD_COLUMNS, pk="id", foreign_keys=[("article_id", "articles", "id")], if_not_exists=True
             )
