@@ -15,12 +15,14 @@ import signal
 import socket
 import sqlite3
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 from pluggy import HookimplMarker
 
 from newscrawl.archive import can_write, has_utc_times, read_only_uri
+from newscrawl.desk import changes
 from newscrawl.desk.dashboard import CANNED_QUERIES, DASHBOARD, dashboard_config
 from newscrawl.desk.edits import words_added, words_removed
 from newscrawl.desk.query import whole_snippet
@@ -29,7 +31,7 @@ from newscrawl.desk.terminal import fail
 from newscrawl.textnorm import search_form
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from collections.abc import Callable
     from types import FrameType
 
     from datasette.app import Datasette
@@ -86,6 +88,7 @@ def metadata(database: str, *, utc: bool = True) -> dict[str, Any]:
         "title": "News archive",
         "description_html": (
             f'Articles, tags, authors, captions, versions and the BREAKING ticker. <a href="/-/dashboards/{DASHBOARD}">Dashboard</a>'
+            f' · <a href="{changes.PATH}">What changed</a>'
         ),
         "databases": {database: {"tables": tables, "queries": CANNED_QUERIES}},
         "plugins": {
@@ -97,6 +100,9 @@ def metadata(database: str, *, utc: bool = True) -> dict[str, Any]:
 
 
 _JSON_COLUMNS = json_columns()
+
+#: The desk's page templates, found before Datasette's own.
+TEMPLATES = Path(__file__).with_name("templates")
 
 
 # Columns naming a capture (captures.id) without a foreign key (added to existing tables by
@@ -136,6 +142,12 @@ def extra_body_script() -> str:
     return _CELL_DIRECTION
 
 
+@hookimpl
+def register_routes() -> list[tuple[str, Callable[..., Any]]]:
+    """Datasette hook: the desk's own pages (:mod:`newscrawl.desk.changes`)."""
+    return [(f"^{changes.PATH}$", changes.changes_page)]
+
+
 # Last, after Datasette's own escape_fts, which this one replaces.
 @hookimpl(trylast=True)
 def prepare_connection(conn: sqlite3.Connection) -> None:
@@ -166,6 +178,7 @@ def make_datasette(path: Path) -> Datasette:
         [str(path)] if writable else [],
         immutables=None if writable else [str(path)],
         metadata=metadata(database_name(path), utc=_has_utc_times(path)),
+        template_dir=str(TEMPLATES),
         # long bodies are cut in the HTML tables (the JSON and CSV keep them whole)
         settings={"facet_time_limit_ms": 1000, "sql_time_limit_ms": 5000, "truncate_cells_html": 300},
     )
