@@ -203,7 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Start Datasette on an archive, read-only (a crawl may be writing), until SIGINT or SIGTERM. The first line "
             "printed is the base URL. Every table and column is described, articles have full-text search and facets, "
-            "canned queries sit under the database, and the dashboard is at /-/dashboards/archive."
+            "canned queries sit under the database, the dashboard is at /-/dashboards/archive and the latest edits at "
+            "/-/changes."
         ),
     )
     _archive_option(serve)
