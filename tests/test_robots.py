@@ -17,10 +17,15 @@ from newscrawl.crawl.logs import REPORTED_META
 from newscrawl.crawl.middlewares import BackoffRetryMiddleware
 from newscrawl.crawl.robots import UnreachableRobots, is_robots_txt
 
+
+def parse(response: Response) -> None:
+    """A spider's callback."""
+
+
 WHY = "Connection was refused by other side: 111: Connection refused"
 ROBOTS = Request("https://site.test/robots.txt", meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK)
-START = Request("https://site.test/", meta={"handle_httpstatus_all": True, **REPORTED_META}, callback=lambda r: None)
-PAGE = Request("https://site.test/a", callback=lambda r: None)
+START = Request("https://site.test/", meta={"handle_httpstatus_all": True, **REPORTED_META}, callback=parse)
+PAGE = Request("https://site.test/a", callback=parse)
 REFUSED = DownloadConnectionRefusedError(f"{WHY}.")
 
 
@@ -30,7 +35,7 @@ REFUSED = DownloadConnectionRefusedError(f"{WHY}.")
         (ROBOTS, True),
         (ROBOTS.replace(url="https://site.test/robots.txt?x=1"), True),
         (ROBOTS.replace(url="https://site.test/a/robots.txt"), False),
-        (ROBOTS.replace(callback=lambda r: None), False),  # a spider's own request for it
+        (ROBOTS.replace(callback=parse), False),  # a spider's own request for it
         (ROBOTS.replace(meta={}), False),
         (PAGE, False),
     ],
@@ -96,12 +101,12 @@ def test_a_robots_txt_network_fault_is_one_info_line(caplog: pytest.LogCaptureFi
     ("request_", "exception"),
     [
         (PAGE, REFUSED),  # any other page's fault is said by the spider
-        (ROBOTS.replace(callback=lambda r: None), REFUSED),
+        (ROBOTS.replace(callback=parse), REFUSED),
         (ROBOTS, ValueError("not a network fault")),
     ],
 )
 def test_other_faults_pass_through(request_: Request, exception: Exception, caplog: pytest.LogCaptureFixture) -> None:
     middleware = UnreachableRobots((DownloadConnectionRefusedError, TimeoutError))
     with caplog.at_level(logging.DEBUG, logger="newscrawl.crawl.robots"):
-        assert middleware.process_exception(request_, exception) is None
+        middleware.process_exception(request_, exception)  # raises nothing: the fault goes on as it was
     assert caplog.records == []
