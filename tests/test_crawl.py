@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from tests.conftest import (
     HELDOUT,
     Server,
     archive_copy,
+    closed_port,
     connect,
     crawl,
     expected_articles,
@@ -177,13 +177,6 @@ def test_unreachable_site_fails_loudly(tmp_path: Path) -> None:
     assert "newscrawl: failed: cannot reach http://127.0.0.1:9/" in result.stderr
     with connect(tmp_path / "a.db") as con:
         assert con.execute("SELECT status FROM crawl_runs").fetchone()[0] == "failed"
-
-
-def closed_port() -> int:
-    """A loopback port nobody listens on (bound, then let go)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_unreachable_site_is_one_line_with_tracebacks_only_at_debug(tmp_path: Path) -> None:
