@@ -101,7 +101,6 @@ class BackoffRetryMiddleware(RetryMiddleware):
     - ``HOST_PAUSE_AFTER_429S`` answers of 429 in a row from one host (a rate limit, not a
       stray 429) pause every request to that host for the longer of its ``Retry-After`` and a
       backoff that doubles with each pause until the host answers something else.
-
     - robots.txt's own request (:func:`newscrawl.crawl.robots.is_robots_txt`) gives up on a
       network fault at DEBUG: :class:`newscrawl.crawl.robots.UnreachableRobots` says it.
 
@@ -170,8 +169,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return retry
 
     def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:  # type: ignore[override]
-        # robots.txt's network fault is said in one INFO line (newscrawl.crawl.robots), so its
-        # give-up is not; a 5xx robots.txt (process_response) gives up at the usual level.
+        # robots.txt's network fault is said in one INFO line (newscrawl.crawl.robots): Scrapy's
+        # give-up line for it at DEBUG. A robots.txt answering 5xx (process_response) is not quieted.
         quiet = is_robots_txt(request) and "give_up_log_level" not in request.meta
         retry = super().process_exception(
             request.replace(meta={**request.meta, "give_up_log_level": logging.DEBUG}) if quiet else request, exception

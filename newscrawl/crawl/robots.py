@@ -4,9 +4,9 @@ cannot fetch).
 
 The same fault on a page that matters is said by the crawl itself (a start page stops the run
 with ``cannot reach URL: why``; an article is counted as failed), so it is no warning here.
-Scrapy's own lines for it are lowered: its retry give-up to DEBUG
+Scrapy's own lines for it go: its retry give-up is logged at DEBUG
 (:class:`newscrawl.crawl.middlewares.BackoffRetryMiddleware`), and its ERROR ``Error downloading``
-with a traceback left out, because :class:`UnreachableRobots` hands Scrapy's robots.txt
+(with a traceback) not at all, because :class:`UnreachableRobots` hands Scrapy's robots.txt
 middleware an ``IgnoreRequest`` in place of the fault: it takes that as "no robots.txt" and logs
 nothing. A robots.txt answering 403 or 5xx is an answer, not a network fault: left as Scrapy
 handles it.
