@@ -567,7 +567,7 @@ def demo(db: Path) -> int:
         print(f"Serving the bundled mirror at {base_url}", flush=True)
         command = [
             sys.executable, "-m", "scrapy", "crawl", "almayadeen",
-            "-a", f"base_url={base_url}", "-s", f"ARCHIVE_DB={db.resolve()}", "-s", "LOG_LEVEL=WARNING",
+            "-a", f"base_url={base_url}", "-s", f"ARCHIVE_DB={db.resolve()}",
         ]  # fmt: skip
         env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings"}
         code = subprocess.run(command, cwd=_PROJECT, env=env, check=False).returncode

@@ -79,6 +79,8 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.crawl.middlewares.HostGuardMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawl.crawl.middlewares.BackoffRetryMiddleware": 550,
+    # After the retries gave up: robots.txt's network fault is one INFO line (newscrawl.crawl.robots).
+    "newscrawl.crawl.robots.UnreachableRobots": 545,
     "newscrawl.crawl.middlewares.BlockMiddleware": 560,
     "newscrawl.crawl.middlewares.CharsetMiddleware": 570,
     # Nearest the downloader (after DownloaderStats, 850): responses as received, requests as sent.
@@ -126,4 +128,7 @@ PROGRESS = "auto"
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
-LOG_LEVEL = "INFO"
+# Only what needs attention: warnings, errors and newscrawl's own last line (under cron a good run
+# prints nothing); -s LOG_LEVEL=INFO adds Scrapy's start-up lines and stats, DEBUG every request
+# and the tracebacks of network faults.
+LOG_LEVEL = "WARNING"

@@ -11,6 +11,7 @@ import os
 import pty
 import select
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -287,6 +288,13 @@ def incomplete_captures(db: Path) -> list[str]:
         if records != [(row["record_type"], row["record_id"])]:
             problems.append(f"capture {row['id']}: {records} at offset {row['offset']}")
     return problems
+
+
+def closed_port() -> int:
+    """A loopback port nobody listens on (bound, then let go)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def said(output: str) -> list[str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -24,9 +23,11 @@ from tests.conftest import (
     HELDOUT,
     Server,
     archive_copy,
+    closed_port,
     connect,
     crawl,
     expected_articles,
+    run_stats,
     said,
     start_mirror,
     stored_article,
@@ -178,38 +179,40 @@ def test_unreachable_site_fails_loudly(tmp_path: Path) -> None:
         assert con.execute("SELECT status FROM crawl_runs").fetchone()[0] == "failed"
 
 
-def closed_port() -> int:
-    """A loopback port nobody listens on (bound, then let go)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def test_unreachable_site_is_said_without_tracebacks_below_debug(tmp_path: Path) -> None:
+def test_unreachable_site_is_one_line_with_tracebacks_only_at_debug(tmp_path: Path) -> None:
     base_url = f"http://127.0.0.1:{closed_port()}"
     why = "Connection was refused by other side: 111: Connection refused."
-    result = crawl(base_url, tmp_path / "a.db", settings={"RETRY_TIMES": 0})
+    fast = {"RETRY_TIMES": 1, "RETRY_BACKOFF_BASE": 0.01}
+    result = crawl(base_url, tmp_path / "a.db", settings=fast)
     assert result.returncode == 1
-    assert said(result.stderr) == [f"newscrawl: failed: cannot reach {base_url}/: {why}"]
-    assert "Traceback" not in result.stderr
-    # each error is one line: robots.txt's and the start page's, said once each
-    errors = [
-        line.split("] ", 1)[1]
-        for line in result.stderr.splitlines()
-        if re.match(r"\S+ \S+ \[[^]]+\] (ERROR|WARNING|CRITICAL):", line)
+    assert result.stderr.splitlines() == [f"newscrawl: failed: cannot reach {base_url}/: {why}"]
+    status, stats = run_stats(tmp_path / "a.db")
+    assert (status, stats["newscrawl/message"]) == ("failed", f"cannot reach {base_url}/: {why}")
+    assert "log_count/ERROR" not in stats  # the run's errors: none, its one line is its failure
+    # at INFO: robots.txt's line and the run's own, once each, and nothing at WARNING or above
+    info = crawl(base_url, tmp_path / "b.db", settings={**fast, "LOG_LEVEL": "INFO"})
+    assert info.returncode == 1
+    logged = [line.split("] ", 1)[1] for line in info.stderr.splitlines() if re.match(r"\S+ \S+ \[[^]]+\] [A-Z]+:", line)]
+    assert [line for line in logged if not line.startswith("INFO:")] == []
+    assert [line for line in logged if base_url in line] == [
+        f"INFO: {base_url}/robots.txt unreachable: {why[:-1]}; crawling as if it allowed everything",
+        f"INFO: cannot reach {base_url}/: {why}",
     ]
-    assert errors == [
-        f"ERROR: Gave up retrying <GET {base_url}/robots.txt> (failed 1 times): {why}",
-        f"ERROR: Error downloading <GET {base_url}/>: {why}",
-        f"ERROR: Gave up retrying <GET {base_url}/> (failed 1 times): {why}",
-        f"ERROR: cannot reach {base_url}/: {why}",
-    ]
-    debug = crawl(base_url, tmp_path / "b.db", settings={"RETRY_TIMES": 0, "LOG_LEVEL": "DEBUG"})
+    assert said(info.stderr) == [f"newscrawl: failed: cannot reach {base_url}/: {why}"]
+    assert "Traceback" not in info.stderr
+    debug = crawl(base_url, tmp_path / "c.db", settings={**fast, "LOG_LEVEL": "DEBUG"})
     assert debug.returncode == 1
     assert said(debug.stderr) == [f"newscrawl: failed: cannot reach {base_url}/: {why}"]
-    assert debug.stderr.count("Traceback (most recent call last):") >= 2
-    assert f"DEBUG: Error downloading <GET {base_url}/>" in debug.stderr
-    assert "scrapy.exceptions.DownloadConnectionRefusedError: " + why in debug.stderr
+    for line in (
+        f"DEBUG: Gave up retrying <GET {base_url}/robots.txt> (failed 2 times): {why}",
+        f"INFO: {base_url}/robots.txt unreachable: {why[:-1]}; crawling as if it allowed everything",
+        f"DEBUG: Gave up retrying <GET {base_url}/> (failed 2 times): {why}",
+        f"DEBUG: Error downloading <GET {base_url}/>",
+    ):
+        assert line in debug.stderr
+    # robots.txt's traceback and the start page's, each ending in the fault
+    assert "Traceback (most recent call last):" in debug.stderr
+    assert debug.stderr.count("\nscrapy.exceptions.DownloadConnectionRefusedError: " + why) == 2
 
 
 def test_blocked_site_stops_with_exit_3(refusing_site: str, tmp_path: Path) -> None:

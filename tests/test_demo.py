@@ -24,6 +24,7 @@ def test_demo_ends_with_the_next_commands_on_its_archive(tmp_path: Path) -> None
     env = {**os.environ, "PATH": os.defpath}
     result = run([str(SCRIPT), "demo", "--db", "my archive.db"], tmp_path, env, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stderr == ""  # the crawl at its default level: a good run says nothing
     program = shlex.quote(str(SCRIPT))
     assert result.stdout.splitlines()[-5:] == [
         "Archive my archive.db: 52 articles, 132 tags, 56 captions, 325 links, 10 breaking, 1 crawl_runs",

@@ -351,7 +351,9 @@ def test_a_worker_kept_alive_joins_the_next_enqueued_run(mirror: Server, redis_s
         started = enqueue(redis_server.url, "almayadeen", "-a", f"base_url={mirror.base_url}")
         assert started.returncode == 0, started.stderr
         assert started.stdout.startswith(f"run 1 of almayadeen started on {redis_server.url}:")
-        kept = worker(mirror.base_url, redis_server.url, tmp_path / "warc", settings={"REDIS_KEEP_ALIVE": "True"})
+        kept = worker(
+            mirror.base_url, redis_server.url, tmp_path / "warc", settings={"REDIS_KEEP_ALIVE": "True", "LOG_LEVEL": "INFO"}
+        )
         _until(lambda: _runs(db) == [("finished", 1)])
         assert kept.poll() is None  # waiting for the next run
         again = enqueue(redis_server.url, "almayadeen", "-a", f"base_url={mirror.base_url}")

@@ -35,6 +35,7 @@ from tests.conftest import (
     OTHERSITE,
     Server,
     archive_copy,
+    closed_port,
     connect,
     incomplete_captures,
     run_spider,
@@ -360,11 +361,20 @@ def test_bad_argument_is_one_clear_line(tmp_path: Path, arguments: tuple[str, ..
     assert "s3cret" not in result.stderr
 
 
-def test_unreachable_site_fails_loudly(tmp_path: Path) -> None:
-    result = news(tmp_path / "a.db", "start_urls=http://127.0.0.1:9/", settings={"RETRY_TIMES": 0})
+def test_unreachable_site_is_one_line_with_tracebacks_only_at_debug(tmp_path: Path) -> None:
+    start = f"http://127.0.0.1:{closed_port()}/"
+    failed = f"newscrawl: failed: cannot reach {start}: Connection was refused by other side: 111: Connection refused."
+    result = news(tmp_path / "a.db", f"start_urls={start}", settings={"RETRY_TIMES": 0})
     assert result.returncode == 1
-    assert "newscrawl: failed: cannot reach http://127.0.0.1:9/" in result.stderr
+    assert result.stderr.splitlines() == [failed]
     assert run_stats(tmp_path / "a.db")[0] == "failed"
+    debug = news(tmp_path / "b.db", f"start_urls={start}", settings={"RETRY_TIMES": 0, "LOG_LEVEL": "DEBUG"})
+    assert debug.returncode == 1
+    assert said(debug.stderr) == [failed]
+    assert f"DEBUG: Gave up retrying <GET {start}> (failed 1 times): " in debug.stderr
+    assert f"DEBUG: Error downloading <GET {start}>\nTraceback (most recent call last):" in debug.stderr
+    # robots.txt's traceback and the start page's, each ending in the fault
+    assert debug.stderr.count("\nscrapy.exceptions.DownloadConnectionRefusedError: ") == 2
 
 
 def test_blocked_site_stops_with_exit_3(refusing_site: str, tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.httpobj import urlparse_cached
 
 from newscrawl.crawl.blocking import MAX_CHALLENGE_BYTES, challenge_reason
+from newscrawl.crawl.robots import is_robots_txt
 from newscrawl.damage import page_damage
 from newscrawl.extract.charset import body_encoding
 
@@ -100,6 +101,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
     - ``HOST_PAUSE_AFTER_429S`` answers of 429 in a row from one host (a rate limit, not a
       stray 429) pause every request to that host for the longer of its ``Retry-After`` and a
       backoff that doubles with each pause until the host answers something else.
+    - robots.txt's own request (:func:`newscrawl.crawl.robots.is_robots_txt`) gives up on a
+      network fault at DEBUG: :class:`newscrawl.crawl.robots.UnreachableRobots` says it.
 
     Stats: ``newscrawl/retry_after`` (retries timed by the server), ``newscrawl/host_pauses``,
     ``newscrawl/damaged_pages`` (damaged answers, retried or not).
@@ -166,8 +169,15 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return retry
 
     def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:  # type: ignore[override]
-        retry = super().process_exception(request, exception)
+        # robots.txt's network fault is said in one INFO line (newscrawl.crawl.robots): Scrapy's
+        # give-up line for it at DEBUG. A robots.txt answering 5xx (process_response) is not quieted.
+        quiet = is_robots_txt(request) and "give_up_log_level" not in request.meta
+        retry = super().process_exception(
+            request.replace(meta={**request.meta, "give_up_log_level": logging.DEBUG}) if quiet else request, exception
+        )
         if retry is not None:
+            if quiet:
+                del retry.meta["give_up_log_level"]
             retry.meta[NOT_BEFORE] = time.time() + backoff(retry.meta["retry_times"], self.base, self.cap, self.rng)
         return retry
 

@@ -15,6 +15,7 @@ from newscrawl.crawl.arguments import (
     refuse_unknown,
 )
 from newscrawl.crawl.backfill import DateWindow
+from newscrawl.crawl.logs import REPORTED_META
 from newscrawl.crawl.pagework import page_pool
 from newscrawl.dates import http_date
 from newscrawl.discovery import SitemapLink, parse_sitemap, sitemap_body
@@ -150,7 +151,7 @@ class AlMayadeenSpider(ArchiveSpider):
             self.hosts.fetch_origin + "/",
             callback=self.parse_home,
             errback=self.home_failed,
-            meta={"handle_httpstatus_all": True, OWN_REQUEST: True},
+            meta={"handle_httpstatus_all": True, OWN_REQUEST: True, **REPORTED_META},
             dont_filter=True,
         )
 

@@ -18,7 +18,6 @@ from scrapy.exceptions import CloseSpider
 from newscrawl.archive import BUSY_TIMEOUT, ArchiveState, parse_busy_timeout, utcnow
 from newscrawl.crawl.arguments import SpiderArgumentError, extract_processes, gone_recheck
 from newscrawl.crawl.incremental import CrawlState, Frontier
-from newscrawl.crawl.logs import REPORTED
 from newscrawl.fleet.state import redis_state
 from newscrawl.items import NotArticleItem
 from newscrawl.schedule import DEFAULT_SCHEDULE, ScheduleError, parse_schedule
@@ -124,13 +123,12 @@ class ArchiveSpider(scrapy.Spider):
 
     def cannot_start(self, failure: Failure, fallback_url: str) -> None:
         """The page a run starts from could not be fetched at all (DNS, refused connection,
-        timeout, robots.txt): the run stops."""
+        timeout, robots.txt): the run stops. A start request carries
+        :data:`newscrawl.crawl.logs.REPORTED_META`: this is the one line said about it."""
         if failure_kind(failure) == "blocked":
             return  # the block was reported where it was seen
         request = getattr(failure, "request", None)
         url = request.url if request is not None else fallback_url
-        if request is not None:
-            request.meta[REPORTED] = True  # Scrapy's own "Error downloading" would say it again
         self.stop("failed", f"cannot reach {url}: {failure.getErrorMessage() or repr(failure.value)}")
 
     def article_failed(self, failure: Failure) -> Iterator[GoneItem]:
@@ -165,7 +163,12 @@ class ArchiveSpider(scrapy.Spider):
         self.crawler.stats.set_value(key, value)
 
     def stop(self, status: str, message: str) -> NoReturn:
-        """Stop the run with ``status`` (a run status: ``failed``, ``blocked``) and a one-line reason."""
+        """Stop the run with ``status`` (a run status: ``failed``, ``blocked``) and a one-line reason.
+
+        The reason is the run's ``newscrawl/message``: recorded in ``crawl_runs`` and said by the
+        last line of ``scrapy crawl`` (``newscrawl: failed: ...``). Logged at INFO only, so that
+        standard error says it once.
+        """
         self.set_stat("newscrawl/message", message)
-        self.logger.error(message)
+        self.logger.info(message)
         raise CloseSpider(status)

@@ -22,6 +22,7 @@ from newscrawl.crawl.arguments import (
     refuse_unknown,
 )
 from newscrawl.crawl.backfill import DateWindow
+from newscrawl.crawl.logs import REPORTED_META
 from newscrawl.crawl.pagework import news_pool
 from newscrawl.dates import http_date
 from newscrawl.discovery import ArticleHints
@@ -218,7 +219,7 @@ class NewsSpider(ArchiveSpider):
                 fetch,
                 callback=self.parse_start,
                 errback=self.start_failed,
-                meta={"handle_httpstatus_all": True, OWN_REQUEST: True},
+                meta={"handle_httpstatus_all": True, OWN_REQUEST: True, **REPORTED_META},
                 dont_filter=True,
             )
 
