@@ -15,12 +15,14 @@ import signal
 import socket
 import sqlite3
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 from pluggy import HookimplMarker
 
 from newscrawl.archive import can_write, has_utc_times, read_only_uri
+from newscrawl.desk.article_page import article_page
 from newscrawl.desk.dashboard import CANNED_QUERIES, DASHBOARD, dashboard_config
 from newscrawl.desk.edits import words_added, words_removed
 from newscrawl.desk.query import whole_snippet
@@ -29,7 +31,7 @@ from newscrawl.desk.terminal import fail
 from newscrawl.textnorm import search_form
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from collections.abc import Awaitable, Callable
     from types import FrameType
 
     from datasette.app import Datasette
@@ -57,6 +59,10 @@ _SORT_DESC = {
     "captures": "id",
 }
 _LABELS = {"articles": "headline", "tags": "name", "authors": "name", "breaking": "text", "captures": "url"}
+
+
+#: The templates of ``newscrawl serve``: ``row.html``, which makes an article's row page the article page.
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 def database_name(path: Path) -> str:
@@ -136,6 +142,28 @@ def extra_body_script() -> str:
     return _CELL_DIRECTION
 
 
+@hookimpl
+def extra_template_vars(
+    view_name: str, table: str | None, database: str | None, request: Any, datasette: Any
+) -> Callable[[], Awaitable[dict[str, Any]]] | None:
+    """Datasette hook: on an article's row page, ``newscrawl_article``, what the article page shows
+    (:func:`newscrawl.desk.article_page.article_page`), which makes ``templates/row.html`` that
+    page; nothing on any other page."""
+    if view_name != "row" or table != "articles" or database is None or request is None:
+        return None
+    from datasette.utils import urlsafe_components  # noqa: PLC0415 (imported when serving: heavy)
+
+    async def article() -> dict[str, Any]:
+        keys = urlsafe_components(request.url_vars["pks"])
+        if len(keys) != 1 or not keys[0].isdigit():
+            return {}
+        base = datasette.urls.database(database)
+        page = await datasette.get_database(database).execute_fn(lambda con: article_page(con, base, int(keys[0])))
+        return {"newscrawl_article": page}
+
+    return article
+
+
 # Last, after Datasette's own escape_fts, which this one replaces.
 @hookimpl(trylast=True)
 def prepare_connection(conn: sqlite3.Connection) -> None:
@@ -166,6 +194,7 @@ def make_datasette(path: Path) -> Datasette:
         [str(path)] if writable else [],
         immutables=None if writable else [str(path)],
         metadata=metadata(database_name(path), utc=_has_utc_times(path)),
+        template_dir=str(TEMPLATES),
         # long bodies are cut in the HTML tables (the JSON and CSV keep them whole)
         settings={"facet_time_limit_ms": 1000, "sql_time_limit_ms": 5000, "truncate_cells_html": 300},
     )
