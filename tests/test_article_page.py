@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from newscrawl.archive import Archive
+from newscrawl.desk import edits
 from newscrawl.desk.article_page import (
     Change,
     Image,
@@ -74,6 +75,34 @@ NEW_BODY = "First paragraph.\n\nThe SVR's press office said ... 'pharisaism,' ag
     ],
 )
 def test_word_diff(old: str | None, new: str | None, pieces: list[tuple[Op, str]]) -> None:
+    assert word_diff(old, new) == pieces
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "pieces"),
+    [
+        ("a b c d", "a x y d", [("equal", "a"), ("delete", "b c"), ("insert", "x y"), ("equal", "d")]),  # 2 x 2 words: within
+        # 3 x 3 changed words in one paragraph: too many to compare, replaced whole (what begins and ends alike kept)
+        ("p q r s t", "p x y z t", [("equal", "p"), ("delete", "q r s"), ("insert", "x y z"), ("equal", "t")]),
+        # as many paragraphs each side: compared paragraph by paragraph
+        (
+            "a b c\n\nd e f",
+            "a x c\n\nd y f",
+            [
+                ("equal", "a"),
+                ("delete", "b"),
+                ("insert", "x"),
+                ("equal", "c\n\nd"),
+                ("delete", "e"),
+                ("insert", "y"),
+                ("equal", "f"),
+            ],
+        ),
+        ("a b c", "x y\n\nz w", [("delete", "a b c"), ("insert", "x y\n\nz w")]),
+    ],
+)
+def test_word_diff_of_too_many_words(monkeypatch: pytest.MonkeyPatch, old: str, new: str, pieces: list[tuple[Op, str]]) -> None:
+    monkeypatch.setattr(edits, "WORD_DIFF_LIMIT", 4)
     assert word_diff(old, new) == pieces
 
 
