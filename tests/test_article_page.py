@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from newscrawl.archive import Archive
+from newscrawl.desk import article_page as article_page_module
 from newscrawl.desk import edits
 from newscrawl.desk.article_page import (
     Change,
@@ -295,6 +296,23 @@ def test_the_history_has_every_text_with_its_changes_word_by_word(revised: Path)
         Change("tags", [("equal", "genocide in Gaza, Israel, US"), ("insert", "SVR")]),
     ]
     assert page.versions[1].changes == []  # the first text
+
+
+def test_only_the_latest_versions_are_diffed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(article_page_module, "DIFFED_VERSIONS", 2)
+    db = tmp_path / "archive.db"
+    archive = Archive(db)
+    for day, word in enumerate(["one", "two", "three", "four"], start=1):
+        archive.store_articles([article(body=f"The count is {word}.")], f"2025-01-0{day}T00:00:00+00:00")
+    archive.close()
+    page = read_page(db, article().url)
+    assert [(v.number, v.diffed, [c.pieces for c in v.changes]) for v in page.versions] == [
+        (4, True, [[("equal", "The count is"), ("delete", "three."), ("insert", "four.")]]),
+        (3, True, [[("equal", "The count is"), ("delete", "two."), ("insert", "three.")]]),
+        (2, False, []),
+        (1, False, []),
+    ]
+    assert (page.diffed_versions, page.versions_url) == (2, f"/archive/article_versions?article_id={page.id}")
 
 
 def test_the_ticker_lines_seen_while_it_was_current_latest_first(revised: Path) -> None:

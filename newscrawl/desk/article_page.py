@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 #: The most ticker lines the page lists (it says how many there were in all).
 TICKER_LINES = 20
+#: The most versions shown with what changed from the one before (the latest): each is a diff.
+DIFFED_VERSIONS = 50
 #: Words kept on each side of a change in a diff; longer unchanged runs are cut to "…".
 CONTEXT_WORDS = 12
 # Primary language subtags written right to left.
@@ -81,7 +83,8 @@ class Version:
     """One text of the article: ``seen_at`` when it was first fetched (``None``: not recorded),
     ``last_seen_at`` the last fetch that found it, ``replaced_by`` what replaced it (``fetch``,
     ``reextract``; ``None`` for the current text or when not recorded), and its changes from the
-    version before (none for the first)."""
+    version before (none for the first; ``diffed`` false where they were not compared, beyond
+    :data:`DIFFED_VERSIONS`)."""
 
     number: int
     current: bool
@@ -91,6 +94,7 @@ class Version:
     replaced_by: str | None
     capture: str | None
     changes: list[Change]
+    diffed: bool
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,7 @@ class ArticlePage:
     first_seen_at: str
     last_fetched_at: str
     versions: list[Version]
+    diffed_versions: int
     ticker: list[TickerLine]
     ticker_count: int
     ticker_from: str
@@ -141,6 +146,7 @@ class ArticlePage:
     has_ticker: bool
     json_url: str
     details_url: str
+    versions_url: str
 
 
 def article_page(con: sqlite3.Connection, base: str, article_id: int) -> ArticlePage | None:
@@ -198,6 +204,7 @@ def article_page(con: sqlite3.Connection, base: str, article_id: int) -> Article
         first_seen_at=crawl_time(row["first_seen_at"]) or row["first_seen_at"],
         last_fetched_at=crawl_time(row["last_fetched_at"]) or row["last_fetched_at"],
         versions=_versions(con, row, images, page_of),
+        diffed_versions=DIFFED_VERSIONS,
         ticker=[
             TickerLine(
                 line["text"],
@@ -215,6 +222,7 @@ def article_page(con: sqlite3.Connection, base: str, article_id: int) -> Article
         has_ticker=has_ticker,
         json_url=f"{page_of('articles', article_id)}.json",
         details_url=f"{base}/article_details?id={article_id}",
+        versions_url=f"{base}/article_versions?article_id={article_id}",
     )
 
 
@@ -304,11 +312,16 @@ def _rows(con: sqlite3.Connection, sql: str, params: Sequence[object] | Mapping[
 
 
 def _names(value: str | None) -> list[str]:
+    return [name for name in _json_list(value) if isinstance(name, str)]
+
+
+def _json_list(value: str | None) -> list[Any]:
+    """A JSON array of the archive's, ``[]`` for anything else."""
     try:
-        names = json.loads(value or "[]")
+        items = json.loads(value or "[]")
     except ValueError:
         return []
-    return [name for name in names if isinstance(name, str)] if isinstance(names, list) else []
+    return items if isinstance(items, list) else []
 
 
 def _moment(row: dict[str, Any], column: str) -> Moment:
@@ -380,7 +393,7 @@ def _versions(
         [row["id"]],
     )
     for text in texts:
-        text["captions"] = _caption_lines(json.loads(text["captions"] or "[]"))
+        text["captions"] = _caption_lines(_json_list(text["captions"]))
     current = {
         **{name: row[name] for name in ("headline", "lead", "body", "source", "authors", "tags", "text_seen_at", "capture_id")},
         "version": row["version"] or len(texts) + 1,
@@ -391,6 +404,7 @@ def _versions(
     texts.append(current)
     versions = []
     for index, text in enumerate(texts):
+        diffed = index > 0 and len(texts) - index <= DIFFED_VERSIONS
         versions.append(
             Version(
                 number=text["version"],
@@ -400,15 +414,16 @@ def _versions(
                 last_seen_at=crawl_time(text["fetched_at"]),
                 replaced_by=text["reason"],
                 capture=page_of("captures", text["capture_id"]) if text["capture_id"] else None,
-                changes=_changes(texts[index - 1], text) if index else [],
+                changes=_changes(texts[index - 1], text) if diffed else [],
+                diffed=diffed,
             )
         )
     return versions[::-1]
 
 
-def _caption_lines(captions: list[dict[str, Any]]) -> str:
+def _caption_lines(captions: list[Any]) -> str:
     """Captions as one text to diff: each ``text (credit)``, a paragraph each."""
-    lines = [(c.get("text") or "") + (f" ({c['credit']})" if c.get("credit") else "") for c in captions]
+    lines = [(c.get("text") or "") + (f" ({c['credit']})" if c.get("credit") else "") for c in captions if isinstance(c, dict)]
     return PARAGRAPH_BREAK.join(lines)
 
 
