@@ -284,8 +284,9 @@ class Schema:
                 if_not_exists=True,
             )
             self._table("breaking").create_index(["edition", "text"], unique=True, if_not_exists=True)
-            # The ticker lines an article page lists: an edition's lines seen since a time, latest first.
-            self._table("breaking").create_index(["edition", "last_seen_at"], if_not_exists=True)
+            # The ticker lines an article page lists: an edition's lines seen since a time and first
+            # seen before another, latest first (both times in the index: no row read to compare them).
+            self._table("breaking").create_index(["edition", "last_seen_at", "first_seen_at"], if_not_exists=True)
             self._table("article_versions").create(
                 _VERSION_COLUMNS,
                 pk=("article_id", "version"),
