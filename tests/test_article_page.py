@@ -357,7 +357,7 @@ def test_the_ticker_spans_the_crawls_that_fetched_it(tmp_path: Path) -> None:
     assert (page.ticker_count, page.ticker_from, page.ticker_until) == (2, "2024-12-31 23:50 UTC", "2025-01-03 00:20 UTC")
 
 
-def test_the_ticker_is_capped_with_its_count(tmp_path: Path) -> None:
+def test_the_ticker_is_capped_with_its_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "archive.db"
     archive = Archive(db)
     archive.store_articles([article()], FIRST)
@@ -367,6 +367,8 @@ def test_the_ticker_is_capped_with_its_count(tmp_path: Path) -> None:
     page = read_page(db, article().url)
     assert page.ticker_count == 25
     assert [line.text for line in page.ticker] == [f"Line {i:02d}" for i in range(24, 4, -1)]
+    monkeypatch.setattr(article_page_module, "TICKER_COUNT_LIMIT", 22)  # counted up to one more
+    assert (read_page(db, article().url).ticker_count, len(read_page(db, article().url).ticker)) == (23, 20)
 
 
 def test_another_sites_article_has_no_ticker_and_no_utc_time_it_was_not_given(revised: Path) -> None:

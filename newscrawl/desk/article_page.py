@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 #: The most ticker lines the page lists (it says how many there were in all).
 TICKER_LINES = 20
+#: The most ticker lines counted; beyond, the page says "over" that many.
+TICKER_COUNT_LIMIT = 10_000
 #: The most versions shown with what changed from the one before (the latest): each is a diff.
 DIFFED_VERSIONS = 50
 #: Words kept on each side of a change in a diff; longer unchanged runs are cut to "…".
@@ -141,6 +143,7 @@ class ArticlePage:
     diffed_versions: int
     ticker: list[TickerLine]
     ticker_count: int
+    ticker_count_limit: int
     ticker_from: str
     ticker_until: str
     has_ticker: bool
@@ -217,6 +220,7 @@ def article_page(con: sqlite3.Connection, base: str, article_id: int) -> Article
             for line in lines
         ],
         ticker_count=count,
+        ticker_count_limit=TICKER_COUNT_LIMIT,
         ticker_from=crawl_time(start) or start,
         ticker_until=crawl_time(end) or end,
         has_ticker=has_ticker,
@@ -351,7 +355,8 @@ def _has_ticker(url: str, edition: str) -> bool:
 def _ticker(con: sqlite3.Connection, row: dict[str, Any]) -> tuple[list[dict[str, Any]], int, str, str]:
     """The ticker lines of the article's edition seen while it was current: whose sightings
     overlap the span from its first text to its last fetch (:func:`_crawl_span`), latest seen
-    first (:data:`TICKER_LINES` of them); how many there are in all; and that span."""
+    first (:data:`TICKER_LINES` of them); how many there are in all (counted up to one more than
+    :data:`TICKER_COUNT_LIMIT`); and that span."""
     start, end = _crawl_span(con, row["first_seen_at"], row["last_fetched_at"])
     span = {"edition": row["edition"], "start": start, "end": end}
     overlapping = "FROM breaking WHERE edition = :edition AND last_seen_at >= :start AND first_seen_at <= :end"
@@ -361,7 +366,10 @@ def _ticker(con: sqlite3.Connection, row: dict[str, Any]) -> tuple[list[dict[str
         f"ORDER BY last_seen_at DESC, id DESC LIMIT {TICKER_LINES:d}",
         span,
     )
-    count = len(lines) if len(lines) < TICKER_LINES else int(con.execute(f"SELECT count(*) {overlapping}", span).fetchone()[0])
+    count = len(lines)
+    if count == TICKER_LINES:
+        counted = f"SELECT count(*) FROM (SELECT 1 {overlapping} LIMIT {TICKER_COUNT_LIMIT + 1:d})"
+        count = int(con.execute(counted, span).fetchone()[0])
     return lines, count, start, end
 
 
