@@ -484,6 +484,13 @@ def test_an_arabic_article_page_reads_right_to_left(served_revised: str, revised
     assert (body.get_attribute("lang"), body.get_attribute("dir")) == ("ar", "rtl")
     assert body.evaluate("(div) => getComputedStyle(div).direction") == "rtl"
     assert page.page.locator("h1.headline").evaluate("(h1) => getComputedStyle(h1).direction") == "rtl"
+    assert body.evaluate("(div) => getComputedStyle(div).textAlign") == "start"  # the right, in Arabic
+    # the text of a paragraph (not its box) stands at the column's right, far from its left
+    text = "(p) => { const range = document.createRange(); range.selectNodeContents(p); const r = range.getBoundingClientRect(); return [r.left, r.right]; }"
+    left, right = page.page.locator(".body p").first.evaluate(text)
+    column = page.page.locator(".column").bounding_box()
+    assert abs(right - (column["x"] + column["width"])) < 1
+    assert left - column["x"] > 100
     assert texts(page, ".body p") == ARABIC_PARAGRAPHS
     assert texts(page, "h1.headline") == ["الإحتلالُ يُصعِّد في غزّة"]
     page.shoot("article-arabic")
