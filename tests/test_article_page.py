@@ -385,6 +385,30 @@ def test_an_arabic_article_reads_right_to_left(revised: Path) -> None:
     assert page.tags[0] == Named("غزة", "/archive/articles?tags__arraycontains=%D8%BA%D8%B2%D8%A9")
 
 
+def test_an_older_archive_has_its_pages_too(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    archive = Archive(db)
+    archive.store_articles([article()], FIRST)
+    archive.store_articles([article(headline=NEW_HEADLINE)], REVISED)
+    archive.close()
+    with closing(sqlite3.connect(db)) as con, con:  # what serve may read: newer columns and tables missing
+        for column in ("published_at_utc", "modified_at_utc"):
+            con.execute(f"DROP INDEX idx_articles_{column}")
+            con.execute(f"ALTER TABLE articles DROP COLUMN {column}")
+        for table in ("articles", "article_versions"):
+            con.execute(f"ALTER TABLE {table} DROP COLUMN text_seen_at")
+            con.execute(f"ALTER TABLE {table} DROP COLUMN capture_id")
+        for table in ("captures", "crawl_runs", "breaking_sightings", "breaking"):
+            con.execute(f"DROP TABLE {table}")
+    page = read_page(db, article().url)
+    assert page.published == Moment("2023-11-13 20:45 +02:00", "2023-11-13 18:45 UTC", "2023-11-13T20:45:00+02:00")
+    assert [(v.number, v.seen_at, v.last_seen_at, v.capture, [c.field for c in v.changes]) for v in page.versions] == [
+        (2, None, "2025-01-02 00:00 UTC", None, ["headline"]),
+        (1, None, "2025-01-01 00:00 UTC", None, []),
+    ]
+    assert (page.capture, page.has_ticker, page.ticker) == (None, False, [])
+
+
 def test_no_such_article(revised: Path) -> None:
     with closing(sqlite3.connect(revised)) as con:
         assert article_page(con, "/archive", 999_999) is None

@@ -31,6 +31,16 @@ CONTEXT_WORDS = 12
 # Primary language subtags written right to left.
 _RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
 _PIECES = re.compile(r"\S+|\s+")
+# The columns read of articles and article_versions: those an older archive lacks read as null.
+_ARTICLE_COLUMNS = (
+    "id", "url", "edition", "language", "content_type", "section", "region", "coverage", "headline", "lead", "body",
+    "authors", "tags", "source", "published_at", "modified_at", "first_seen_at", "text_seen_at", "last_fetched_at",
+    "version", "capture_id",
+)  # fmt: skip
+_VERSION_COLUMNS = (
+    "version", "fetched_at", "text_seen_at", "headline", "lead", "body", "source", "authors", "tags", "captions", "capture_id",
+    "reason",
+)  # fmt: skip
 _ELLIPSIS = "…"
 
 
@@ -158,6 +168,9 @@ def article_page(con: sqlite3.Connection, base: str, article_id: int) -> Article
     row = _first(con, "SELECT * FROM articles WHERE id = ?", [article_id])
     if row is None:
         return None
+    # an archive not yet migrated by a crawl (serve only reads) may lack newer tables and columns
+    tables = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    row = {**dict.fromkeys(_ARTICLE_COLUMNS), **row}
 
     def page_of(table: str, key: object) -> str:
         return f"{base}/{table}/{key}"
@@ -178,9 +191,14 @@ def article_page(con: sqlite3.Connection, base: str, article_id: int) -> Article
             [article_id],
         )
     ]
-    capture = _first(con, "SELECT id, fetched_at FROM captures WHERE id = ?", [row["capture_id"]]) if row["capture_id"] else None
-    has_ticker = _has_ticker(row["url"], row["edition"])
-    lines, count, start, end = _ticker(con, row) if has_ticker else ([], 0, row["first_seen_at"], row["last_fetched_at"])
+    capture = None
+    if row["capture_id"] and "captures" in tables:
+        capture = _first(con, "SELECT id, fetched_at FROM captures WHERE id = ?", [row["capture_id"]])
+    has_ticker = "breaking" in tables and _has_ticker(row["url"], row["edition"])
+    lines, count, start, end = _ticker(con, row, tables) if has_ticker else ([], 0, row["first_seen_at"], row["last_fetched_at"])
+    earlier = []
+    if "article_versions" in tables:
+        earlier = _rows(con, "SELECT * FROM article_versions WHERE article_id = ? ORDER BY version", [article_id])
     language = row["language"] or row["edition"] or None
     return ArticlePage(
         id=row["id"],
@@ -206,7 +224,7 @@ def article_page(con: sqlite3.Connection, base: str, article_id: int) -> Article
         captured_at=crawl_time(capture["fetched_at"]) if capture else None,
         first_seen_at=crawl_time(row["first_seen_at"]) or row["first_seen_at"],
         last_fetched_at=crawl_time(row["last_fetched_at"]) or row["last_fetched_at"],
-        versions=_versions(con, row, images, page_of),
+        versions=_versions(earlier, row, images, page_of),
         diffed_versions=DIFFED_VERSIONS,
         ticker=[
             TickerLine(
@@ -352,12 +370,14 @@ def _has_ticker(url: str, edition: str) -> bool:
     return known is not None and urlsplit(url).hostname == known.host
 
 
-def _ticker(con: sqlite3.Connection, row: dict[str, Any]) -> tuple[list[dict[str, Any]], int, str, str]:
+def _ticker(con: sqlite3.Connection, row: dict[str, Any], tables: set[str]) -> tuple[list[dict[str, Any]], int, str, str]:
     """The ticker lines of the article's edition seen while it was current: whose sightings
     overlap the span from its first text to its last fetch (:func:`_crawl_span`), latest seen
     first (:data:`TICKER_LINES` of them); how many there are in all (counted up to one more than
     :data:`TICKER_COUNT_LIMIT`); and that span."""
-    start, end = _crawl_span(con, row["first_seen_at"], row["last_fetched_at"])
+    start, end = row["first_seen_at"], row["last_fetched_at"]
+    if "crawl_runs" in tables:
+        start, end = _crawl_span(con, start, end)
     span = {"edition": row["edition"], "start": start, "end": end}
     overlapping = "FROM breaking WHERE edition = :edition AND last_seen_at >= :start AND first_seen_at <= :end"
     lines = _rows(
@@ -390,16 +410,11 @@ def _crawl_span(con: sqlite3.Connection, first: str, last: str) -> tuple[str, st
 
 
 def _versions(
-    con: sqlite3.Connection, row: dict[str, Any], images: list[Image], page_of: Callable[[str, object], str]
+    earlier: list[dict[str, Any]], row: dict[str, Any], images: list[Image], page_of: Callable[[str, object], str]
 ) -> list[Version]:
-    """Every text of the article, newest first: the current one and those of ``article_versions``,
-    each with its changes from the one before."""
-    texts = _rows(
-        con,
-        "SELECT version, fetched_at, text_seen_at, headline, lead, body, source, authors, tags, captions, capture_id, reason "
-        "FROM article_versions WHERE article_id = ? ORDER BY version",
-        [row["id"]],
-    )
+    """Every text of the article, newest first: the current one (``row`` and its ``images``) and
+    the ``earlier`` ones (its ``article_versions`` rows), each with its changes from the one before."""
+    texts = [{**dict.fromkeys(_VERSION_COLUMNS), **text} for text in earlier]
     for text in texts:
         text["captions"] = _caption_lines(_json_list(text["captions"]))
     current = {
