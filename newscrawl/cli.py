@@ -203,8 +203,9 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Start Datasette on an archive, read-only (a crawl may be writing), until SIGINT or SIGTERM. The first line "
             "printed is the base URL. Every table and column is described, articles have full-text search and facets, "
-            "canned queries sit under the database, the dashboard is at /-/dashboards/archive and the latest edits at "
-            "/-/changes."
+            "each article a page of its own (its row's page: its text, its versions with what changed word by word, the "
+            "ticker lines seen meanwhile), canned queries sit under the database, the dashboard is at "
+            "/-/dashboards/archive and the latest edits at /-/changes."
         ),
     )
     _archive_option(serve)

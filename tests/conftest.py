@@ -1,4 +1,5 @@
-"""Shared test fixtures: local mirror servers and real ``scrapy crawl`` runs against them.
+"""Shared test fixtures: local mirror servers and real ``scrapy crawl`` runs against them;
+``newscrawl serve`` on an archive and a headless Chromium to open its pages.
 
 Nothing here touches the internet: every server listens on 127.0.0.1 on a free port.
 """
@@ -38,6 +39,13 @@ PROJECT = Path(__file__).resolve().parent.parent
 # After the installed packages: benchmarks/incremental.py must not shadow Twisted's.
 sys.path.append(str(PROJECT / "benchmarks"))
 from redisserver import RedisServer  # noqa: E402 - benchmarks/redisserver.py, found through the line above
+
+CHROMIUM = "/usr/bin/chromium"
+# Chromium flags for a machine without network: headless, and nothing that phones home.
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
 
 FIXTURES = PROJECT / "fixtures"
 HELDOUT = [PROJECT / "tests" / "heldout", PROJECT / "tests" / "heldout2"]
@@ -195,6 +203,82 @@ def run_on_terminal(command: list[str], env: dict[str, str] | None = None) -> tu
             output += chunk
     os.close(controller)
     return process.returncode, output.decode()
+
+
+# --- newscrawl serve, and a browser --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def served(archive: Path) -> Iterator[str]:
+    """``newscrawl serve --port 0`` on the crawled archive; its base URL."""
+    yield from serving(archive)
+
+
+@pytest.fixture(scope="module")
+def served_editions(editions: Path) -> Iterator[str]:
+    """``newscrawl serve --port 0`` on the archive of the three editions; its base URL."""
+    yield from serving(editions)
+
+
+def serving(archive: Path) -> Iterator[str]:
+    """Run ``newscrawl serve --port 0`` on ``archive``; yields its base URL, then stops it."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newscrawl.cli", "serve", "--db", str(archive), "--port", "0"],
+        cwd=PROJECT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    first: list[str] = []
+    reader = threading.Thread(target=lambda: first.append(process.stdout.readline() if process.stdout else ""), daemon=True)
+    reader.start()
+    reader.join(60)
+    if not first or not first[0].startswith("http://"):
+        process.kill()
+        pytest.fail(f"newscrawl serve did not start: {process.communicate()[1][-2000:]}")
+    yield first[0].strip()
+    process.terminate()
+    _, errors = process.communicate(timeout=30)  # closes the pipes too
+    assert process.returncode == 0, errors
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright."""
+    if shutil.which(CHROMIUM) is None:
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (the README's test command does)")
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Page:
+    """A browser page that records console errors, page errors and failed requests."""
+
+    def __init__(self, browser: Any, shots: Path) -> None:
+        self.page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        self.shots = shots
+        self.problems: list[str] = []
+        self.page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        self.page.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url}"))
+
+    def shoot(self, name: str) -> Path:
+        path = self.shots / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        assert path.stat().st_size > 10_000  # a real rendering, not a blank page
+        return path
+
+
+@pytest.fixture
+def page(browser: Any, tmp_path: Path) -> Iterator[Page]:
+    opened = Page(browser, tmp_path)
+    yield opened
+    opened.page.close()
 
 
 def connect(db: Path) -> sqlite3.Connection:

@@ -62,6 +62,8 @@ def test_changes_page_lists_the_latest_edits_and_the_most_edited(tmp_path: Path)
     links = Selector(html).css("table#latest-edits tbody tr a::attr(href)").getall()
     assert links == [f"/archive/articles/{row['article_id']}#history" for row in rows]
     assert [row["article_id"] for row in rows][:2] == [3, 2]
+    article_page = Selector(get_html(db, links[0].split("#")[0]))
+    assert article_page.css("section#history h3::text").getall()[:2] == ["Version 2 (current)", "Version 1"]
 
 
 def test_changes_page_of_an_archive_without_edits_says_so(tmp_path: Path) -> None:

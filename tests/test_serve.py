@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 import sqlite3
 import subprocess
 import sys
-import threading
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -22,21 +20,14 @@ from newscrawl.desk.query import whole_snippet
 from newscrawl.desk.schema_docs import RELATIONS, column_descriptions
 from newscrawl.desk.serve import make_datasette, metadata
 from newscrawl.textnorm import search_form
-from tests.conftest import PROJECT, connect
+from tests.conftest import Page, connect
 from tests.test_archive import article
 from tests.test_desk_editions import ARTICLES, GAZA_AR, SCHOOLS_ES
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
 
 SEED = "https://english.almayadeen.net/news/politics/russian-intel-reveals-us-urging--israel--to-expedite-genocid"
-CHROMIUM = "/usr/bin/chromium"
-# Chromium flags for a machine without network: headless, and nothing that phones home.
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 CHARTS = list(dashboard_config("archive")[DASHBOARD]["charts"])
 
 
@@ -99,7 +90,7 @@ def test_table_facets_count_real_values(archive: Path) -> None:
 
 def test_json_arrays_are_shown_as_lists(archive: Path) -> None:
     article_id = scalar(archive, "SELECT id FROM articles WHERE url = ?", SEED)
-    page = get_html(archive, f"/archive/articles/{article_id}")
+    page = get_html(archive, f"/archive/articles?id={article_id}")  # its row in the table (its own page is the article page)
     assert "genocide in Gaza, Israel, US, Russian intelligence, Israeli war crimes, SVR, US elections" in page
     assert "[&#34;genocide in Gaza&#34;" not in page
 
@@ -107,7 +98,8 @@ def test_json_arrays_are_shown_as_lists(archive: Path) -> None:
 def test_an_article_is_one_click_from_its_capture(archive: Path) -> None:
     article_id, capture_id = (scalar(archive, f"SELECT {c} FROM articles WHERE url = ?", SEED) for c in ("id", "capture_id"))
     assert capture_id is not None
-    assert f'<a href="/archive/captures/{capture_id}">{capture_id}</a>' in get_html(archive, f"/archive/articles/{article_id}")
+    assert f'<a href="/archive/captures/{capture_id}">{capture_id}</a>' in get_html(archive, f"/archive/articles?id={article_id}")
+    assert f'<a class="capture" href="/archive/captures/{capture_id}">' in get_html(archive, f"/archive/articles/{article_id}")
     page = get_html(archive, f"/archive/captures/{capture_id}")
     assert "Every fetch the crawl received (homepage, listings, sitemaps, robots.txt, articles, error pages)" in page
     warc_file = scalar(archive, "SELECT warc_file FROM captures WHERE id = ?", capture_id)
@@ -347,80 +339,7 @@ def test_serve_without_an_archive_says_so(tmp_path: Path) -> None:
     ]
 
 
-@pytest.fixture(scope="module")
-def served(archive: Path) -> Iterator[str]:
-    """``newscrawl serve --port 0`` on the crawled archive; its base URL."""
-    yield from serving(archive)
-
-
-@pytest.fixture(scope="module")
-def served_editions(editions: Path) -> Iterator[str]:
-    """``newscrawl serve --port 0`` on the archive of the three editions; its base URL."""
-    yield from serving(editions)
-
-
-def serving(archive: Path) -> Iterator[str]:
-    """Run ``newscrawl serve --port 0`` on ``archive``; yields its base URL, then stops it."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "newscrawl.cli", "serve", "--db", str(archive), "--port", "0"],
-        cwd=PROJECT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    first: list[str] = []
-    reader = threading.Thread(target=lambda: first.append(process.stdout.readline() if process.stdout else ""), daemon=True)
-    reader.start()
-    reader.join(60)
-    if not first or not first[0].startswith("http://"):
-        process.kill()
-        pytest.fail(f"newscrawl serve did not start: {process.communicate()[1][-2000:]}")
-    yield first[0].strip()
-    process.terminate()
-    _, errors = process.communicate(timeout=30)  # closes the pipes too
-    assert process.returncode == 0, errors
-
-
 # --- the browser -----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Debian's Chromium, headless, driven by Playwright."""
-    if shutil.which(CHROMIUM) is None:
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (the README's test command does)")
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-class Page:
-    """A browser page that records console errors, page errors and failed requests."""
-
-    def __init__(self, browser: Any, shots: Path) -> None:
-        self.page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        self.shots = shots
-        self.problems: list[str] = []
-        self.page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        self.page.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url}"))
-
-    def shoot(self, name: str) -> Path:
-        path = self.shots / f"{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
-        assert path.stat().st_size > 10_000  # a real rendering, not a blank page
-        return path
-
-
-@pytest.fixture
-def page(browser: Any, tmp_path: Path) -> Iterator[Page]:
-    opened = Page(browser, tmp_path)
-    yield opened
-    opened.page.close()
 
 
 def rendered_charts(page: Page) -> dict[str, list[int]]:

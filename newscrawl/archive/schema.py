@@ -140,6 +140,9 @@ ORDER BY b.first_seen_at, b.id""",
 
 #: The version of the archive's schema this code writes. Raise it with any change to the
 #: schema, and add the step that brings an archive of the previous version to it (:data:`UPGRADES`).
+#: A new index alone is no such change: :meth:`Schema._create_schema` adds the indexes an archive
+#: lacks whenever it is opened for writing, and an older newscrawl reads and writes it as before
+#: (raising the version would make that one refuse the archive for nothing).
 SCHEMA_VERSION = 3
 
 #: ``articles`` columns whose UTC twin (``<name>_utc``) the schema computes.
@@ -281,6 +284,9 @@ class Schema:
                 if_not_exists=True,
             )
             self._table("breaking").create_index(["edition", "text"], unique=True, if_not_exists=True)
+            # The ticker lines an article page lists: an edition's lines seen since a time and first
+            # seen before another, latest first (both times in the index: no row read to compare them).
+            self._table("breaking").create_index(["edition", "last_seen_at", "first_seen_at"], if_not_exists=True)
             self._table("article_versions").create(
                 _VERSION_COLUMNS,
                 pk=("article_id", "version"),
@@ -308,6 +314,8 @@ class Schema:
                 run_columns, pk="id", not_null={"spider", "started_at", "status"}, if_not_exists=True
             )
             self._add_missing_columns("crawl_runs", run_columns)
+            # The run going on at a time (the latest started before it), for an article page's ticker.
+            self._table("crawl_runs").create_index(["started_at"], if_not_exists=True)
             self._table("captures").create(
                 _CAPTURE_COLUMNS,
                 pk="id",

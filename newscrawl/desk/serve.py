@@ -23,6 +23,7 @@ from pluggy import HookimplMarker
 
 from newscrawl.archive import can_write, has_utc_times, read_only_uri
 from newscrawl.desk import changes
+from newscrawl.desk.article_page import article_page
 from newscrawl.desk.dashboard import CANNED_QUERIES, DASHBOARD, dashboard_config
 from newscrawl.desk.edits import words_added, words_removed
 from newscrawl.desk.query import whole_snippet
@@ -31,7 +32,7 @@ from newscrawl.desk.terminal import fail
 from newscrawl.textnorm import search_form
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Awaitable, Callable
     from types import FrameType
 
     from datasette.app import Datasette
@@ -59,6 +60,11 @@ _SORT_DESC = {
     "captures": "id",
 }
 _LABELS = {"articles": "headline", "tags": "name", "authors": "name", "breaking": "text", "captures": "url"}
+
+
+#: The templates of ``newscrawl serve``, found before Datasette's own: ``row.html``, which makes an
+#: article's row page the article page, and the What changed page's.
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 def database_name(path: Path) -> str:
@@ -100,9 +106,6 @@ def metadata(database: str, *, utc: bool = True) -> dict[str, Any]:
 
 
 _JSON_COLUMNS = json_columns()
-
-#: The desk's page templates, found before Datasette's own.
-TEMPLATES = Path(__file__).with_name("templates")
 
 
 # Columns naming a capture (captures.id) without a foreign key (added to existing tables by
@@ -146,6 +149,28 @@ def extra_body_script() -> str:
 def register_routes() -> list[tuple[str, Callable[..., Any]]]:
     """Datasette hook: the desk's own pages (:mod:`newscrawl.desk.changes`)."""
     return [(f"^{changes.PATH}$", changes.changes_page)]
+
+
+@hookimpl
+def extra_template_vars(
+    view_name: str, table: str | None, database: str | None, request: Any, datasette: Any
+) -> Callable[[], Awaitable[dict[str, Any]]] | None:
+    """Datasette hook: on an article's row page, ``newscrawl_article``, what the article page shows
+    (:func:`newscrawl.desk.article_page.article_page`), which makes ``templates/row.html`` that
+    page; nothing on any other page."""
+    if view_name != "row" or table != "articles" or database is None or request is None:
+        return None
+    from datasette.utils import urlsafe_components  # noqa: PLC0415 (imported when serving: heavy)
+
+    async def article() -> dict[str, Any]:
+        keys = urlsafe_components(request.url_vars["pks"])
+        if len(keys) != 1 or not keys[0].isdigit():
+            return {}
+        base = datasette.urls.database(database)
+        page = await datasette.get_database(database).execute_fn(lambda con: article_page(con, base, int(keys[0])))
+        return {"newscrawl_article": page}
+
+    return article
 
 
 # Last, after Datasette's own escape_fts, which this one replaces.
