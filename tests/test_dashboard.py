@@ -44,6 +44,7 @@ def chart_rows(db: Path, chart: str, **filters: str) -> list[dict[str, Any]]:
 
 
 def binned(rows: list[dict[str, Any]], *columns: str) -> list[tuple[Any, ...]]:
+    """Each row's bin (first day, day after, unit) and its ``columns``."""
     return [(row["bin"], row["bin_end"], row["unit"], *(row[c] for c in columns)) for row in rows]
 
 
@@ -202,7 +203,9 @@ FILTERS = {
 
 
 @pytest.mark.parametrize(("filters", "unit"), FILTERS.values(), ids=FILTERS)
-def test_the_top_sections_and_the_others_sum_to_the_articles_shown(archive: Path, filters: dict[str, str], unit: str) -> None:
+def test_the_top_sections_and_the_others_sum_to_the_articles_shown(
+    archive: Path, filters: dict[str, str], unit: str | None
+) -> None:
     with connect(archive) as con:
         articles = con.execute("SELECT published_at, section, edition FROM articles WHERE published_at IS NOT NULL").fetchall()
     shown = Counter(
@@ -228,7 +231,9 @@ def test_the_top_sections_and_the_others_sum_to_the_articles_shown(archive: Path
 
 
 @pytest.mark.parametrize(("filters", "unit"), FILTERS.values(), ids=FILTERS)
-def test_the_dashboard_and_newscrawl_search_count_the_same_articles(archive: Path, filters: dict[str, str], unit: str) -> None:
+def test_the_dashboard_and_newscrawl_search_count_the_same_articles(
+    archive: Path, filters: dict[str, str], unit: str | None
+) -> None:
     where = ArticleFilter(
         date.fromisoformat(filters["date_start"]) if "date_start" in filters else None,
         date.fromisoformat(filters["date_end"]) if "date_end" in filters else None,
