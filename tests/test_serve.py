@@ -377,12 +377,15 @@ def page(browser: Any, tmp_path: Path) -> Iterator[Page]:
 
 
 def rendered_charts(page: Page) -> dict[str, list[int]]:
-    """Each chart's drawing (Vega's canvas or SVG of class ``marks``) and its size."""
+    """Each chart's drawing (Vega's canvas or SVG of class ``marks``) and its size, once every
+    panel is drawn (each fetches its rows apart: a page left earlier would cut a fetch short)."""
     sizes: dict[str, list[int]] = {}
     for chart in CHARTS:
         marks = page.page.wait_for_selector(f"#chart-{chart} .marks", timeout=30_000)
         box = marks.bounding_box()
         sizes[chart] = [round(box["width"]), round(box["height"])]
+    for table in set(PANELS) - set(CHARTS):
+        page.page.wait_for_selector(f"#chart-{table} table tbody tr", timeout=30_000)
     return sizes
 
 
@@ -429,6 +432,7 @@ def served_lately(archive: Path, tmp_path_factory: pytest.TempPathFactory) -> It
 )
 def test_dashboard_charts_read_at_any_range(served_lately: str, page: Page, date_start: str, date_end: str, unit: str) -> None:
     page.page.goto(f"{served_lately}-/dashboards/{DASHBOARD}")
+    rendered_charts(page)
     page.page.fill("#date_start", date_start)
     page.page.fill("#date_end", date_end)
     page.page.click("input[type=submit]")
