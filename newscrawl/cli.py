@@ -321,7 +321,9 @@ def _warc_dir_option(parser: argparse.ArgumentParser) -> None:
 def _filters(parser: argparse.ArgumentParser) -> None:
     _archive_option(parser)
     _since_option(parser)
-    parser.add_argument("--until", type=_day, metavar="DATE", help="only articles published on or before DATE (YYYY-MM-DD)")
+    parser.add_argument(
+        "--until", type=_day, metavar="DATE", help="only articles published on or before DATE (YYYY-MM-DD, as --since)"
+    )
     parser.add_argument("--section", metavar="NAME", help="only articles of this section, as the site names it (any case)")
     _edition_option(parser)
 
@@ -339,7 +341,11 @@ def _json_option(parser: argparse.ArgumentParser, what: str) -> None:
 
 def _since_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--since", type=_day, metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD, the site's date)"
+        "--since",
+        type=_day,
+        metavar="DATE",
+        help="only articles published on or after DATE (YYYY-MM-DD: the UTC day where the site gives its time's offset, "
+        "else the site's date)",
     )
 
 

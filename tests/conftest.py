@@ -17,6 +17,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
 from pathlib import Path
@@ -31,7 +32,6 @@ from newscrawl.warc import SUFFIX, default_warc_dir
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
-    from datetime import datetime
 
     from newscrawl.items import ArticleItem
 
@@ -286,6 +286,15 @@ def connect(db: Path) -> sqlite3.Connection:
     con = sqlite3.connect(db)
     con.row_factory = sqlite3.Row
     return con
+
+
+def published_day(published: str | None) -> str | None:
+    """The day of an article published at ``published`` as the desk's date filters take it,
+    here in Python: the UTC date where the time has an offset, else the date the site gives."""
+    if not published:
+        return None
+    when = datetime.fromisoformat(published)
+    return when.astimezone(UTC).date().isoformat() if when.tzinfo else published[:10]
 
 
 def stored_article(con: sqlite3.Connection, url: str) -> dict[str, Any] | None:

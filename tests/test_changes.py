@@ -90,6 +90,9 @@ def test_latest_edits_read_the_newest_texts_by_their_index(tmp_path: Path) -> No
     archive = Archive(db)
     steps = [row[3] for row in archive.db.execute("EXPLAIN QUERY PLAN " + recent).fetchall()]
     archive.close()
-    assert "SCAN article_versions USING COVERING INDEX idx_article_versions_edits" in steps
-    assert "SCAN articles USING INDEX idx_articles_edits" in steps
-    assert not {"SCAN articles", "SCAN article_versions"} & set(steps)  # never the whole table
+    assert "SCAN n USING COVERING INDEX idx_article_versions_edits" in steps
+    assert "SCAN n USING INDEX idx_articles_edits" in steps
+    assert [step for step in steps if step.startswith("SCAN n")] == [  # never a whole table
+        "SCAN n USING COVERING INDEX idx_article_versions_edits",
+        "SCAN n USING INDEX idx_articles_edits",
+    ]

@@ -18,7 +18,7 @@ import pytest
 from newscrawl.archive import ArchiveError
 from newscrawl.desk.export import export_articles, export_failed, progress_line
 from newscrawl.desk.query import ArticleFilter
-from tests.conftest import connect, run_on_terminal
+from tests.conftest import connect, published_day, run_on_terminal
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -46,10 +46,17 @@ def table_rows(db: Path, args: tuple[str, ...]) -> list[dict[str, Any]]:
     return [
         row
         for row in rows
-        if (row["published_at"] or "")[:10] >= options.get("--since", "")
-        and (row["published_at"] or "9999")[:10] <= options.get("--until", "9999")
+        if in_range(published_day(row["published_at"]), options)
         and (row["section"] or "").lower() == options.get("--section", row["section"] or "").lower()
     ]
+
+
+def in_range(day: str | None, options: dict[str, str]) -> bool:
+    """Whether an article of ``day`` is in the range of the options: without a date, only when
+    the options give none."""
+    if day is None:
+        return not {"--since", "--until"} & options.keys()
+    return options.get("--since", "") <= day <= options.get("--until", "9999")
 
 
 def decoded(row: dict[str, Any], *, objects: bool) -> dict[str, Any]:

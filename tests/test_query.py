@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from newscrawl.archive import Archive
+from newscrawl.desk.days import published_day as day_sql
 from newscrawl.desk.query import (
     ArticleFilter,
     Hit,
@@ -26,7 +27,7 @@ from newscrawl.desk.query import (
     search_command,
     wrap_items,
 )
-from tests.conftest import FIXTURES, connect, expected_articles
+from tests.conftest import FIXTURES, connect, expected_articles, published_day
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -58,15 +59,18 @@ def test_parse_day(value: str, day: date | None) -> None:
         assert parse_day(value) == day
 
 
+# The day the filters compare, computed from published_at (an archive of any version).
+DAY = day_sql("articles", stored=False)
+
+
 @pytest.mark.parametrize(
     ("where", "sql", "params"),
     [
         (ArticleFilter(), "1", []),
-        (ArticleFilter(since=date(2024, 1, 1)), "substr(articles.published_at, 1, 10) >= ?", ["2024-01-01"]),
+        (ArticleFilter(since=date(2024, 1, 1)), f"{DAY} >= ?", ["2024-01-01"]),
         (ArticleFilter(until=date(2024, 1, 31), section="Politics"),
-         "substr(articles.published_at, 1, 10) <= ? AND articles.section = ? COLLATE NOCASE", ["2024-01-31", "Politics"]),
-        (ArticleFilter(date(2024, 1, 1), date(2024, 1, 1)),
-         "substr(articles.published_at, 1, 10) >= ? AND substr(articles.published_at, 1, 10) <= ?", ["2024-01-01", "2024-01-01"]),
+         f"{DAY} <= ? AND articles.section = ? COLLATE NOCASE", ["2024-01-31", "Politics"]),
+        (ArticleFilter(date(2024, 1, 1), date(2024, 1, 1)), f"{DAY} >= ? AND {DAY} <= ?", ["2024-01-01", "2024-01-01"]),
     ],
 )  # fmt: skip
 def test_filter_sql(where: ArticleFilter, sql: str, params: list[Any]) -> None:
@@ -80,7 +84,11 @@ def test_filter_sql(where: ArticleFilter, sql: str, params: list[Any]) -> None:
         (None, None, ArticleFilter(), True),
         (None, "Politics", ArticleFilter(section="politics"), True),
         ("2023-11-13T20:45:00+02:00", "Politics", ArticleFilter(since=date(2023, 11, 13)), True),
-        ("2023-11-13T23:45:00+02:00", "Politics", ArticleFilter(until=date(2023, 11, 13)), True),  # the site's date
+        ("2023-11-13T23:45:00+02:00", "Politics", ArticleFilter(until=date(2023, 11, 13)), True),
+        ("2023-11-14T01:45:00+03:00", "Politics", ArticleFilter(until=date(2023, 11, 13)), True),  # UTC: 13 Nov
+        ("2023-11-14T01:45:00+03:00", "Politics", ArticleFilter(since=date(2023, 11, 14)), False),
+        ("2023-11-13T22:30:00-05:00", "Politics", ArticleFilter(since=date(2023, 11, 14)), True),  # UTC: 14 Nov
+        ("2023-11-14T01:45:00", "Politics", ArticleFilter(since=date(2023, 11, 14)), True),  # no offset: the site's date
         ("2023-11-13T20:45:00+02:00", "Politics", ArticleFilter(since=date(2023, 11, 14)), False),
         ("2023-11-13T20:45:00+02:00", "Politics", ArticleFilter(until=date(2023, 11, 12)), False),
         (None, "Politics", ArticleFilter(since=date(2000, 1, 1)), False),
@@ -368,8 +376,7 @@ def test_search_filters(archive: Path, args: tuple[str, ...]) -> None:
         row["url"]
         for row in rows
         if "gaza" in row["text"].lower()
-        and row["published_at"][:10] >= options.get("--since", "")
-        and row["published_at"][:10] <= options.get("--until", "9999")
+        and options.get("--since", "") <= (published_day(row["published_at"]) or "") <= options.get("--until", "9999")
         and (row["section"] or "").lower() == options.get("--section", row["section"] or "").lower()
     }
     hits = search_json(archive, "gaza", "--limit", "100", *args)

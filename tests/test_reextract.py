@@ -23,7 +23,7 @@ from newscrawl.items import ArticleItem, Caption
 from newscrawl.record.fieldchanges import ChangeTable, change, decide, format_table
 from newscrawl.record.reextraction import KeptPage, Reread, profile_of, reread
 from newscrawl.warc import Capture
-from tests.conftest import FIXTURES, OTHERSITE, PROJECT, crawl_env, run_on_terminal, run_spider, start_mirror
+from tests.conftest import FIXTURES, OTHERSITE, PROJECT, crawl_env, published_day, run_on_terminal, run_spider, start_mirror
 from tests.test_warc import write_records
 
 if TYPE_CHECKING:
@@ -172,7 +172,9 @@ def test_url_since_and_run_select_the_articles_read(db: Path) -> None:
     emptied, _ = damage(db)
     with sqlite3.connect(db) as con:
         (url,) = con.execute("SELECT url FROM articles WHERE id = ?", [min(emptied)]).fetchone()
-        dates = sorted(row[0][:10] for row in con.execute("SELECT published_at FROM articles WHERE published_at IS NOT NULL"))
+        dates = sorted(
+            str(published_day(row[0])) for row in con.execute("SELECT published_at FROM articles WHERE published_at IS NOT NULL")
+        )
         run = con.execute("SELECT max(id) FROM crawl_runs").fetchone()[0]
     one = reextract(db, "--url", url + "/", "--dry-run")  # a canonical URL is matched in its canonical form
     assert one.returncode == 0, one.stderr

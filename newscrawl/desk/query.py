@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from newscrawl.archive import ArchiveError, has_utc_times, read_only_uri
+from newscrawl.desk.days import published_day
 from newscrawl.desk.terminal import fail, json_line, terminal_safe
 from newscrawl.textnorm import search_form
 
@@ -64,7 +65,9 @@ def parse_day(value: str) -> date:
 @dataclass(frozen=True)
 class ArticleFilter:
     """Which articles a command looks at: published from ``since`` to ``until`` (both included,
-    each optional, by the date the site gives in its own time zone) in ``section`` (the site's
+    each optional; the day of :func:`newscrawl.desk.days.published_day`, as the desk's dashboard
+    and canned queries count: UTC where the site gives its time's offset, else the date the site
+    gives) in ``section`` (the site's
     name for it) of ``edition`` (its code: ``en``, ``ar``, ``es``), both in any letter case as
     SQLite's ``NOCASE`` folds it: ASCII letters only (``POLITICS`` is ``Politics``; Arabic has no
     case; a Spanish section's ``É`` must be written ``É``), as the desk's canned ``search`` query
@@ -85,11 +88,13 @@ class ArticleFilter:
         filter, so it can always follow ``WHERE``."""
         conditions: list[str] = []
         params: list[Any] = []
+        # Computed from published_at, not read from published_at_utc: an archive of any version.
+        day = published_day(table, stored=False)
         if self.since is not None:
-            conditions.append(f"substr({table}.published_at, 1, 10) >= ?")
+            conditions.append(f"{day} >= ?")
             params.append(self.since.isoformat())
         if self.until is not None:
-            conditions.append(f"substr({table}.published_at, 1, 10) <= ?")
+            conditions.append(f"{day} <= ?")
             params.append(self.until.isoformat())
         if self.section is not None:
             conditions.append(f"{table}.section = ? COLLATE NOCASE")
