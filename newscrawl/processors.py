@@ -150,18 +150,29 @@ def clean_tag(value: str | None) -> str | None:
 
 @lru_cache(maxsize=16)
 def _by_prefix(words: Words) -> re.Pattern[str]:
-    """The byline prefix of ``words``: ``By``, ``Written by``, ``بقلم:``..., with what follows it."""
+    """The byline prefix of ``words``: ``By``, ``Written by``, ``بقلم:``..., with what follows it.
+
+    Also the forms pages produce when a "By" label and the name are separate elements: ``By``
+    glued to the name (``ByJane Doe``, only before a capitalized word: ``Byron`` is a name) and
+    a doubled prefix (``Byby Jane Doe``, ``By by Jane Doe``).
+    """
     lead_ins = "|".join(map(re.escape, words.byline_lead_ins))
     prefixes = "|".join(map(re.escape, words.byline_prefixes))
-    return re.compile(rf"^\s*(?:(?:{lead_ins})\s+)?(?:{prefixes})\b[:\s]*", re.IGNORECASE)
+    return re.compile(
+        rf"^\s*(?:(?:{lead_ins})\s+)?(?:(?-i:By)(?=by\b))?(?:(?:{prefixes})\b[:\s]*|(?-i:(?:By|BY)(?=[A-Z][a-z])))"
+        rf"(?:(?:{prefixes})\b[:\s]*)?",
+        re.IGNORECASE,
+    )
 
 
 # Joiners between names: "and" in several languages, commas, semicolons, "&", "|", "·", "、".
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\||·|、|，|\s(?:and|und|og|och|et|y|e|en|i|ve|oraz|és)\s)\s*", re.IGNORECASE)
-# Initials or a desk code after a name: "Elena Oberholzer (obe)".
-_INITIALS = re.compile(r"\s*\([a-z]{1,5}\)$")
+# Initials or a desk code after a name: "Elena Oberholzer (obe)", "Corina Gall (cog.)".
+_INITIALS = re.compile(r"\s*\([a-z]{1,5}\.?\)$")
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _UPDATED = re.compile(r"\b(?:updated|published|posted)\b.*$", re.IGNORECASE)
+# Byline prefixes that are also name particles: "Von Miller", "Di Maria", "Af Klint" are names.
+_NAME_PARTICLES = frozenset({"Von", "Di", "Af", "Da", "De", "Van"})
 
 
 def is_byline(value: str | None, words: Words = ENGLISH) -> bool:
@@ -176,11 +187,19 @@ def is_byline(value: str | None, words: Words = ENGLISH) -> bool:
 
 
 def strip_by(value: str | None, words: Words = ENGLISH) -> str | None:
-    """``"By Al Mayadeen English"`` → ``"Al Mayadeen English"`` (the prefixes of ``words``)."""
+    """``"By Al Mayadeen English"`` → ``"Al Mayadeen English"`` (the prefixes of ``words``),
+    ``"ByJane Doe"`` → ``"Jane Doe"``. A capitalized name particle before a single word is
+    the name's own (``"Von Miller"``, ``"Di Maria"`` stay whole); ``"Von Jane Doe"`` is a byline."""
     text = clean_text(value)
     if text is None:
         return None
-    return clean_text(_by_prefix(words).sub("", text))
+    match = _by_prefix(words).match(text)
+    if match is None:
+        return text
+    rest = text[match.end() :]
+    if match.group(0).strip() in _NAME_PARTICLES and len(rest.split()) == 1:
+        return text
+    return clean_text(rest)
 
 
 def split_authors(value: str | None, words: Words = ENGLISH) -> list[str]:

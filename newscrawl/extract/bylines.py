@@ -33,22 +33,11 @@ if TYPE_CHECKING:
 _LINE_TAGS = ("li", "span", "p", "div", "time", "a", "small", "address", "dd", "dt", "em", "strong", "b", "cite")
 _INLINE_TAGS = frozenset({"a", "em", "strong", "b", "cite"})
 
+_NOT_BYLINE_TAGS = frozenset({"meta", "link", "body", "html", "article", "main", "button"})
+# Names of controls inside author boxes: follow and subscribe buttons.
+_CONTROL = re.compile(r"follow|subscribe|btn|button", re.IGNORECASE)
+
 _AUTHOR_MARKED = etree.XPath('//*[@rel="author" or @itemprop="author"]')
-
-_DOMAIN = re.compile(r"\b[\w-]+\.(?:com|net|org|de|at|ch|fr|it|es|lt|tr|uk|co|info|news|tv)\b|\(www\.", re.IGNORECASE)
-
-
-def looks_like_name(name: str) -> bool:
-    """Whether a byline part can be a name: letters, no digits, one to six words."""
-    return (
-        any(ch.isalpha() for ch in name) and not any(ch.isdigit() for ch in name) and len(name.split()) <= 6 and len(name) <= 60
-    )
-
-
-def is_organization(name: str, publisher: set[str]) -> bool:
-    """Whether an author name is the publisher itself (its site name, or a domain)."""
-    key = name.casefold()
-    return key in publisher or bool(_DOMAIN.search(name)) or any(key in p or p in key for p in publisher if len(p) >= 4)
 
 
 @once_per_page
@@ -105,9 +94,26 @@ def byline_candidates(page: Page, words: Words = ENGLISH) -> list[list[str]]:
 
     "Source: ..." lines (the source labels of ``words``) are no bylines.
     """
-    groups = [[text for text in texts if not is_source_line(text, words)] for texts in _author_elements(page)]
-    groups.append([line for line in header_lines(page) if is_byline(line, words)])
+    header = header_lines(page)
+    groups = [_under_headline([t for t in texts if not is_source_line(t, words)], header) for texts in _author_elements(page)]
+    groups.append([line for line in header if is_byline(line, words)])
     return groups
+
+
+def _under_headline(texts: list[str], header: list[str]) -> list[str]:
+    """The author elements' texts the lines under the headline show, where some are shown there.
+
+    The article's byline sits under its headline; author elements elsewhere on the page are
+    the bylines of teasers, of comments or of other stories' author boxes.
+    """
+    shown = {line.casefold() for line in header}
+    under = [text for text in texts if _shown_in(text.casefold(), shown)]
+    return under or texts
+
+
+def _shown_in(text: str, lines: set[str]) -> bool:
+    """Whether a text is one of ``lines`` or part of one, or holds one (a name and its joiner)."""
+    return any(text in line or (len(line) >= 5 and line in text) for line in lines)
 
 
 @once_per_page
@@ -119,8 +125,8 @@ def _author_elements(page: Page) -> list[list[str]]:
     for elements, is_class in ((marked, False), (classed, True)):
         texts = []
         for el in elements:
-            if page.in_chrome(el) or el.tag in ("meta", "link", "body", "html", "article", "main"):
-                continue
+            if page.in_chrome(el) or el.tag in _NOT_BYLINE_TAGS or _CONTROL.search(page.names.get(el, "")):
+                continue  # a follow button's "Folgen" is no name
             if is_class and any(
                 "author" in page.names.get(d, "").lower() or d.get("rel") == "author" for d in el.iterdescendants()
             ):

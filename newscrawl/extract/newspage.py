@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from newscrawl.extract.authors import clean_layer, is_organization, publisher_names
 from newscrawl.extract.body import (
     after_headline,
     body_blocks,
@@ -32,9 +33,7 @@ from newscrawl.extract.bylines import (
     byline_candidates,
     counter_lines,
     displayed_dates,
-    is_organization,
     labelled_values,
-    looks_like_name,
     original_date,
     source_lines,
     time_datetimes,
@@ -58,7 +57,7 @@ from newscrawl.extract.metadata import (
 )
 from newscrawl.extract.tags import machine_tags, tag_links, tag_values
 from newscrawl.extract.text import text_of
-from newscrawl.processors import is_byline, parse_datetime, split_authors, split_keywords, strip_title_suffix
+from newscrawl.processors import is_byline, parse_datetime, split_keywords, strip_title_suffix
 from newscrawl.words import ENGLISH, Words
 
 if TYPE_CHECKING:
@@ -211,12 +210,13 @@ class NewsPage:
 
     def authors(self) -> list[str]:
         """Author names of the first layer that has any: site metadata, JSON-LD, meta tags, then
-        the page's byline. A layer naming only the publisher itself gives way to a later layer
-        that names people."""
-        publisher = {name.casefold() for name in (*self.site_names(), *jsonld_publisher(self.page))}
+        the page's byline, each layer's candidates cleaned by the same named rules
+        (:mod:`newscrawl.extract.authors`). A layer naming only the publisher itself gives way
+        to a later layer that names people."""
+        publisher = publisher_names((*self.site_names(), *jsonld_publisher(self.page)))
         fallback: list[str] = []
         for layer in self._author_layers():
-            names = [name for raw in layer for name in split_authors(raw, self.words) if looks_like_name(name)]
+            names = clean_layer(layer, publisher, self.words)
             if not names:
                 continue
             if all(is_organization(name, publisher) for name in names):
