@@ -35,9 +35,9 @@ def _names(value: Any) -> list[str]:
     if isinstance(value, dict) and isinstance(value.get("name"), list):
         return jsonld_text(value["name"])  # one person node naming several: {"name": ["A", "B"]}
     if isinstance(value, dict) and not value.get("name"):
-        parts = [value.get(key) for key in ("givenName", "familyName")]
-        if all(isinstance(part, str) for part in parts):
-            return [" ".join(parts)]
+        given, family = value.get("givenName"), value.get("familyName")
+        if isinstance(given, str) and isinstance(family, str):
+            return [f"{given} {family}"]
     return jsonld_text(value)
 
 
