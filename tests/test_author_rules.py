@@ -3,12 +3,14 @@ what it must leave alone, then a candidate and a layer through all of them."""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 import pytest
 
 from newscrawl import processors as p
 from newscrawl.extract import authors as a
+from newscrawl.extraction import extract_article
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -213,3 +215,113 @@ def test_clean_candidate(raw: str, expected: list[str]) -> None:
 )
 def test_clean_layer(layer: list[str], expected: list[str]) -> None:
     assert a.clean_layer(layer, PUBLISHER) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mathatisi Sebusi/Mohalenyane Phakela", "Mathatisi Sebusi, Mohalenyane Phakela"),
+        ("Jane Doe / TNN /", "Jane Doe, TNN"),
+        ("srf/hosb", "srf/hosb"),
+        ("Jörg Carstensen/dpa", "Jörg Carstensen/dpa"),
+        ("https://news.example/Jane/Doe", "https://news.example/Jane/Doe"),
+        ("Jane Doe", "Jane Doe"),
+    ],
+)
+def test_names_apart(text: str, expected: str) -> None:
+    assert a.names_apart(text) == expected
+
+
+# --- every layer's candidates go through the rules ---------------------------------------------
+
+URL = "https://news.example/world/2024/05/30/some-story-about-things"
+TEXT = "".join(f"<p>Paragraph {i} of the story, long enough to count as text.</p>" for i in range(4))
+
+
+def article_page(head: str = "", header: str = "", *, text: str = TEXT, after: str = "") -> str:
+    return (
+        f"<html><head><title>Doc</title>{head}</head><body><article><h1>Ministers meet in Brussels</h1>{header}"
+        f"<div class='story'>{text}</div></article>{after}</body></html>"
+    )
+
+
+def ld_author(author: object) -> str:
+    data = {"@type": "NewsArticle", "headline": "Ministers meet in Brussels", "author": author}
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+@pytest.mark.parametrize(
+    ("layer", "html", "expected"),
+    [
+        (
+            "json-ld: a label after the name",
+            article_page(ld_author({"@type": "Person", "name": "Jane Doe | Sponsored"})),
+            ["Jane Doe"],
+        ),
+        (
+            "json-ld: given and family name",
+            article_page(ld_author([{"@type": "Person", "givenName": "Anna Giulia", "familyName": "Fink"}])),
+            ["Anna Giulia Fink"],
+        ),
+        (
+            "json-ld: a list of names",
+            article_page(ld_author({"@type": "Person", "name": ["Jane Doe", "John Roe"]})),
+            ["Jane Doe", "John Roe"],
+        ),
+        (
+            "json-ld: the publisher beside a person",
+            article_page('<meta property="og:site_name" content="NBA.com">' + ld_author({"name": "Evan Orris, NBA.com"})),
+            ["Evan Orris"],
+        ),
+        (
+            "meta: credits, slug and URL beside the name",
+            article_page(
+                '<meta name="author" content="Emma Mackenzie"><meta name="author" content="(Image: Getty Images)">'
+                '<meta name="author" content="emma-mackenzie">'
+            ),
+            ["Emma Mackenzie"],
+        ),
+        (
+            "meta: the publisher's initials",
+            article_page(
+                '<meta property="og:site_name" content="Legal Tribune Online"><meta name="author" content="LTO">',
+                "<p>von Dr. Max Kolter</p>",
+            ),
+            ["Dr. Max Kolter"],
+        ),
+        (
+            "rel=author: an archive link",
+            article_page(header="<a rel='author' href='/a/1'>View all posts by Will Macmaster</a>"),
+            ["Will Macmaster"],
+        ),
+        (
+            "author class: a job title and a follow button",
+            article_page(
+                header="<div class='author'><span class='author-name'>Noah Eastwood,</span> "
+                "<span class='author-title'>Money Reporter</span><button class='author-follow'>Follow</button></div>"
+            ),
+            ["Noah Eastwood"],
+        ),
+        (
+            "author class: teasers' bylines after the article",
+            article_page(
+                header="<p class='meta'><span class='author'>Jane Doe</span></p>",
+                after="<div class='more'><span class='author'>John Roe</span><span class='author'>Ann Poe</span></div>",
+            ),
+            ["Jane Doe"],
+        ),
+        ("by line: glued", article_page(header="<p class='meta'>ByJane Doe</p>"), ["Jane Doe"]),
+        (
+            "by line: a date after the name",
+            article_page(header="<p>By Simone M. Scully December 11, 2023</p>"),
+            ["Simone M. Scully"],
+        ),
+        ("by line: the label apart", article_page(header="<p><span>By</span> <span>Zack Savitsky</span></p>"), ["Zack Savitsky"]),
+        ("by line: Von Miller is a name", article_page(header="<p class='meta'>Von Miller</p>"), ["Von Miller"]),
+        ("author page link", article_page(header="<p><a href='/author/kaitlin/'>Kaitlin Serio</a></p>"), ["Kaitlin Serio"]),
+        ("bold name closing the text", article_page(text=TEXT + "<p><strong>Lê Phương</strong></p>"), ["Lê Phương"]),
+        ("a bold sentence is no name", article_page(text=TEXT + "<p><strong>Read the full report here.</strong></p>"), []),
+    ],
+)
+def test_rules_apply_to_every_layer(layer: str, html: str, expected: list[str]) -> None:
+    assert extract_article(html, URL)["authors"] == expected

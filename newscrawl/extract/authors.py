@@ -88,6 +88,19 @@ def trailing_date(text: str) -> str:
     return head if any(ch.isalpha() for ch in head) else text
 
 
+# A slash between two capitalized names: "Mathatisi Sebusi/Mohalenyane Phakela", "Jane Doe / TNN".
+_SLASH = re.compile(r"(?<=[^\W\d_])\s*/\s*(?=[^\W\d_a-z])")
+
+
+def names_apart(text: str) -> str:
+    """``"Jane Doe/John Roe"``, ``"Jane Doe / TNN /"`` → names apart (a comma between them): a
+    slash joins names and wire agencies in bylines. Not in URLs, nor before a lower-case code
+    (``"srf/hosb"``, ``"Jörg Carstensen/dpa"`` stay as written)."""
+    if "://" in text or "/" not in text:
+        return text
+    return _SLASH.sub(", ", text).rstrip(" /")
+
+
 #: Rules on a whole candidate, in order.
 CANDIDATE_RULES: tuple[Callable[[str], str | None], ...] = (labelled_value, archive_link_name, filed_in, trailing_date)
 
@@ -382,7 +395,7 @@ def clean_candidate(raw: str, publisher: frozenset[str] = frozenset(), words: Wo
         if text is None:
             return []
         text = rule(text)
-    names = [n for part in split_authors(text, words) if (n := clean_name(part))]
+    names = [n for part in split_authors(names_apart(text), words) if (n := clean_name(part))]
     if len(names) > 1 and is_organization(names[0], publisher):
         return names[:1]
     return names

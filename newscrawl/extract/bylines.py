@@ -18,7 +18,7 @@ from newscrawl.dates import displayed_date_pattern, western_digits
 from newscrawl.extract.chrome import class_words
 from newscrawl.extract.document import named_elements, once_per_page, text_nodes_with
 from newscrawl.extract.text import text_of
-from newscrawl.processors import DISPLAYED_DATE, clean_text, is_byline, is_source_line
+from newscrawl.processors import DISPLAYED_DATE, clean_text, is_byline, is_source_line, strip_by
 from newscrawl.words import ENGLISH, Words
 
 if TYPE_CHECKING:
@@ -90,14 +90,92 @@ def byline_candidates(page: Page, words: Words = ENGLISH) -> list[list[str]]:
 
     1. ``rel=author`` / ``itemprop=author`` elements: one name each, several authors apart;
     2. elements whose class names a byline or an author (the innermost ones);
-    3. "By ..." lines under the headline (the byline prefixes of ``words``).
+    3. "By ..." lines under the headline (the byline prefixes of ``words``);
+    4. links to an author's page under the headline;
+    5. a name in bold as a paragraph of its own at the start or the end of the main text.
 
     "Source: ..." lines (the source labels of ``words``) are no bylines.
     """
     header = header_lines(page)
     groups = [_under_headline([t for t in texts if not is_source_line(t, words)], header) for texts in _author_elements(page)]
-    groups.append([line for line in header if is_byline(line, words)])
+    groups.append(_by_lines(header, words))
+    groups.append(author_links(page))
+    groups.append(bold_name_paragraphs(page))
     return groups
+
+
+def _by_lines(header: list[str], words: Words) -> list[str]:
+    """The "By ..." lines among ``header``; a "By" line alone (a label element) gives the next line."""
+    found = []
+    for index, line in enumerate(header):
+        if is_byline(line, words):
+            found.append(line)
+        elif index + 1 < len(header) and _by_prefix_only(line, words):
+            found.append(header[index + 1])
+    return found
+
+
+def _by_prefix_only(line: str, words: Words) -> bool:
+    return any(ch.isalpha() for ch in line) and strip_by(line, words) is None
+
+
+# Paths of an author's page on a site: /author/jane-doe, /autoren/jane-doe, /journalist/123.
+_AUTHOR_PAGE = re.compile(
+    r"/(?:author|authors|autor|autoren|auteur|auteurs|autore|autori|journalist|journalists|journalisten|reporter|"
+    r"reporters|redakteur|redakteure|columnist|columnists|writer|writers)/[^/?#]",
+    re.IGNORECASE,
+)
+_AUTHOR_LINK_QUERY = ", ".join(
+    f'a[href*="/{part}"]' for part in ("author", "autor", "auteur", "journalist", "reporter", "redakteur", "columnist", "writer")
+)
+
+
+def author_links(page: Page) -> list[str]:
+    """Texts of links to an author's page (``/author/jane-doe``) between the headline and the
+    main text: a byline that neither a "By" nor a class name says is one."""
+    h1 = page.headline_element
+    if h1 is None:
+        return []
+    order = page.order
+    start, end = order.get(h1, 0), _header_end(page)
+    found = []
+    for a in page.css(_AUTHOR_LINK_QUERY):
+        if start < order.get(a, -1) < end and _AUTHOR_PAGE.search(a.get("href") or "") and not page.in_chrome(a):
+            text = text_of(a)
+            if text and len(text) <= 80:
+                found.append(text)
+    return found
+
+
+def _header_end(page: Page) -> int:
+    """Where the header ends in document order: the first paragraph of the main text."""
+    container = page.main_text_container
+    stop = next((p for p in container.iter("p") if len(text_of(p)) >= 25), None) if container is not None else None
+    return page.order.get(stop, len(page.order)) if stop is not None else len(page.order)
+
+
+# A name written in bold as a paragraph of its own: capitalized words, initials, hyphens, "/".
+_BOLD_NAME = re.compile(r"^(?:[^\W\d_][\w'’.-]*)(?:\s*[\s/]\s*[^\W\d_][\w'’.-]*){1,7}$")
+
+
+def bold_name_paragraphs(page: Page) -> list[str]:
+    """A paragraph of the main text that is only a name in bold, among its first three or as its
+    last: where a byline is written into the text itself (``<p><strong>Jane Doe</strong></p>``)."""
+    container = page.main_text_container
+    if container is None:
+        return []
+    texts = [(p, text) for p in container.iter("p") if (text := text_of(p))]
+    found = []
+    for p, text in [*texts[:3], *texts[-1:]]:
+        bold = [child for child in p if child.tag in ("strong", "b")]
+        if len(bold) == 1 and text_of(bold[0]) == text and _BOLD_NAME.match(text) and _capitalized(text):
+            found.append(text)
+    return list(dict.fromkeys(found))
+
+
+def _capitalized(text: str) -> bool:
+    """Whether every word of a name starts with a capital (names in scripts without case pass)."""
+    return all(word[:1].isupper() or word[:1].lower() == word[:1].upper() for word in re.split(r"[\s/]+", text) if word)
 
 
 def _under_headline(texts: list[str], header: list[str]) -> list[str]:
