@@ -395,6 +395,8 @@ def clean_candidate(raw: str, publisher: frozenset[str] = frozenset(), words: Wo
         if text is None:
             return []
         text = rule(text)
+    if text is None:
+        return []
     names = [n for part in split_authors(names_apart(text), words) if (n := clean_name(part))]
     if len(names) > 1 and is_organization(names[0], publisher):
         return names[:1]
