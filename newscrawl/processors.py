@@ -453,6 +453,35 @@ def parse_datetime(value: str | None, tz: tzinfo | str | None = "Asia/Beirut") -
     return _format(parsed, zone)
 
 
+def timed_alternative(chosen: str, later: Iterable[str]) -> str | None:
+    """The first of ``later`` candidates that says more of the moment ``chosen`` names (each read
+    by :func:`parse_datetime` without a zone), or ``None``.
+
+    A date alone gives way to a time on the same day, one with an offset first
+    (``2024-05-30`` → ``2024-05-30T09:15:00+02:00``); a time without an offset to the same
+    minute with one (``2024-05-30T09:15:00`` → ``2024-05-30T09:15:00+02:00``). A value with a
+    time and an offset is kept.
+    """
+    moment = parse_datetime(chosen, None)
+    if moment is None or len(moment) > _NAIVE_LENGTH:
+        return None
+    timed: str | None = None
+    for value in later:
+        other = parse_datetime(value, None)
+        if other is None or other[:10] != moment[:10] or len(other) == len(_DAY):
+            continue
+        if len(other) > _NAIVE_LENGTH and (len(moment) == len(_DAY) or other[11:16] == moment[11:16]):
+            return value
+        if len(moment) == len(_DAY) and timed is None:
+            timed = value
+    return timed
+
+
+_DAY = "2024-05-30"
+# An ISO time without an offset, as parse_datetime writes it: "2024-05-30T09:15:00".
+_NAIVE_LENGTH = len("2024-05-30T09:15:00")
+
+
 def displayed_date(value: str | None) -> str | None:
     """The displayed date inside a longer line: ``"Published 13 Nov 2023 20:45"`` → ``"13 Nov 2023 20:45"``."""
     text = clean_text(value)

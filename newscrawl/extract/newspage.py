@@ -57,7 +57,7 @@ from newscrawl.extract.metadata import (
 )
 from newscrawl.extract.tags import machine_tags, tag_links, tag_values
 from newscrawl.extract.text import text_of
-from newscrawl.processors import is_byline, parse_datetime, split_keywords, strip_title_suffix
+from newscrawl.processors import is_byline, parse_datetime, split_keywords, strip_title_suffix, timed_alternative
 from newscrawl.words import ENGLISH, Words
 
 if TYPE_CHECKING:
@@ -240,13 +240,29 @@ class NewsPage:
 
     def published(self) -> Iterator[str]:
         """Publication time: site metadata, JSON-LD, meta tags, ``<time datetime>``, the displayed
-        date, and last, where none of those parses, htmldate's search of the whole page."""
-        found = parsed = False
-        for value in self._published_layers():
-            yield value
+        date, and last, where none of those parses, htmldate's search of the whole page. Where
+        the first that parses is a date alone (or a time without offset) and a later layer gives
+        the same day with its time (and offset), that one comes first
+        (:func:`newscrawl.processors.timed_alternative`)."""
+        found = False
+        layers = self._published_layers()
+        for value in layers:
             found = True
-            parsed = parsed or bool(parse_datetime(value, None))
-        if parsed:
+            moment = parse_datetime(value, None)
+            if moment is None:
+                yield value
+                continue
+            if len(moment) > len("2024-05-30T09:15:00"):  # a time with its offset: nothing to add
+                yield value
+                yield from layers
+                return
+            # a date alone, or a time without its offset, gives way to the same moment told in
+            # full by a later layer (only here do all the later layers run)
+            later = list(layers)
+            better = timed_alternative(value, later)
+            yield from [better] if better else []
+            yield value
+            yield from later
             return
         fallback = self.fallback.get("published", ())
         yield from fallback
