@@ -85,8 +85,8 @@ def _own_text(el: HtmlElement) -> bool:
     return bool((el.text or "").strip() or any((c.tail or "").strip() for c in el))
 
 
-def byline_candidates(page: Page, words: Words = ENGLISH) -> list[list[str]]:
-    """Byline candidates in groups, most specific first; the first non-empty group is the byline.
+def byline_candidates(page: Page, words: Words = ENGLISH) -> Iterator[list[str]]:
+    """Byline candidates in groups, most specific first; the first group with a name is the byline.
 
     1. ``rel=author`` / ``itemprop=author`` elements: one name each, several authors apart;
     2. elements whose class names a byline or an author (the innermost ones);
@@ -97,11 +97,12 @@ def byline_candidates(page: Page, words: Words = ENGLISH) -> list[list[str]]:
     "Source: ..." lines (the source labels of ``words``) are no bylines.
     """
     header = header_lines(page)
-    groups = [_under_headline([t for t in texts if not is_source_line(t, words)], header) for texts in _author_elements(page)]
-    groups.append(_by_lines(header, words))
-    groups.append(author_links(page))
-    groups.append(bold_name_paragraphs(page))
-    return groups
+    for texts in _author_elements(page):
+        yield _under_headline([text for text in texts if not is_source_line(text, words)], header)
+    # one at a time: the later searches run only where the earlier ones found no name
+    yield _by_lines(header, words)
+    yield author_links(page)
+    yield bold_name_paragraphs(page)
 
 
 def _by_lines(header: list[str], words: Words) -> list[str]:

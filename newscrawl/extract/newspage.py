@@ -213,6 +213,11 @@ class NewsPage:
         the page's byline, each layer's candidates cleaned by the same named rules
         (:mod:`newscrawl.extract.authors`). A layer naming only the publisher itself gives way
         to a later layer that names people."""
+        return list(self._authors)
+
+    @cached_property
+    def _authors(self) -> list[str]:
+        # once per page: the captions ask for the authors too (an author's photo is no figure)
         publisher = publisher_names((*self.site_names(), *jsonld_publisher(self.page)))
         fallback: list[str] = []
         for layer in self._author_layers():
