@@ -79,6 +79,7 @@ RULE_CASES: list[RuleCase] = [
     (a.filed_in, "Jane Doe", "Jane Doe"),
     (a.filed_in, "Marlin Inman", "Marlin Inman"),
     (a.filed_in, "In Local News", "In Local News"),
+    (a.filed_in, "Sophie in 't Veld", "Sophie in 't Veld"),
     # a date after the names
     (a.trailing_date, "By Simone M. Scully December 11, 2023", "By Simone M. Scully"),
     (a.trailing_date, "by Ilanga D | 5 November 2024", "by Ilanga D"),
@@ -86,6 +87,7 @@ RULE_CASES: list[RuleCase] = [
     (a.trailing_date, "Birgit Baumann 3. Mai 2024", "Birgit Baumann"),
     (a.trailing_date, "13 Nov 2023", "13 Nov 2023"),
     (a.trailing_date, "Jane Doe", "Jane Doe"),
+    (a.trailing_date, "BR24 Redaktion", "BR24 Redaktion"),
     # handles and URLs
     (a.web_address, "@janedoe", None),
     (a.web_address, "/@jane.doe", None),
@@ -321,6 +323,8 @@ def ld_author(author: object) -> str:
         ("author page link", article_page(header="<p><a href='/author/kaitlin/'>Kaitlin Serio</a></p>"), ["Kaitlin Serio"]),
         ("bold name closing the text", article_page(text=TEXT + "<p><strong>Lê Phương</strong></p>"), ["Lê Phương"]),
         ("a bold sentence is no name", article_page(text=TEXT + "<p><strong>Read the full report here.</strong></p>"), []),
+        ("a bold subheading is no name", article_page(text="<p><b>The Big Picture</b></p>" + TEXT), []),
+        ("a bold name with a particle", article_page(text="<p><b>Jan de Vries</b></p>" + TEXT), ["Jan de Vries"]),
     ],
 )
 def test_rules_apply_to_every_layer(layer: str, html: str, expected: list[str]) -> None:

@@ -59,13 +59,14 @@ def labelled_value(text: str) -> str | None:
 
 
 # ", in News, Portugal, Business": the sections a post is filed in, after its byline.
-_FILED_IN = re.compile(r"\s*,?\s+in\s+\S.*$")
+_FILED_IN = re.compile(r"\s*,?\s+in\s+[^\W\d_a-z].*$")
 
 
 def filed_in(text: str) -> str:
     """Cut what follows a lower-case ``in`` after the name: ``"TPN, in News, Portugal"`` (the
     sections a blog theme lists after the author) and ``"Jane Doe in Kyiv"`` (a dateline) →
-    ``"TPN"``, ``"Jane Doe"``. Names do not hold a lower-case ``in`` between words."""
+    ``"TPN"``, ``"Jane Doe"``. Names do not hold a lower-case ``in`` before a capital (``"Sophie
+    in 't Veld"`` stays whole)."""
     cut = _FILED_IN.sub("", text)
     return cut if cut.strip() else text
 
@@ -73,7 +74,8 @@ def filed_in(text: str) -> str:
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 # What a date leaves before itself in a byline: "on", "am", "le", "|", "•", ",".
 _BEFORE_DATE = re.compile(rf"(?:\s+(?:on|am|le|el|il|op|de))?(?:\s+{_MONTHS})?[\s|•·,–—-]*$", re.IGNORECASE)
-_FIRST_DIGIT = re.compile(r"\d")
+# A digit that starts a word: "BR24" is a name's, "24 April" a date's.
+_FIRST_DIGIT = re.compile(r"(?<!\w)\d")
 
 
 def trailing_date(text: str) -> str:

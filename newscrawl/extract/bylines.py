@@ -174,9 +174,40 @@ def bold_name_paragraphs(page: Page) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+# Lower-case particles of names ("Jan de Vries"), and words no name holds ("The Big Picture").
+_PARTICLES = frozenset({"de", "van", "von", "der", "den", "da", "di", "del", "la", "le", "bin", "al", "y", "e"})
+_NOT_IN_NAMES = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "of",
+        "and",
+        "to",
+        "for",
+        "in",
+        "on",
+        "at",
+        "with",
+        "how",
+        "what",
+        "why",
+        "who",
+        "is",
+        "are",
+        "more",
+        "read",
+    }
+)
+
+
 def _capitalized(text: str) -> bool:
-    """Whether every word of a name starts with a capital (names in scripts without case pass)."""
-    return all(word[:1].isupper() or word[:1].lower() == word[:1].upper() for word in re.split(r"[\s/]+", text) if word)
+    """Whether a text is written as a name: each word capitalized (or a name particle, or in a
+    script without case), and no word that names do not hold."""
+    words = [word for word in re.split(r"[\s/]+", text) if word]
+    return not any(word.casefold() in _NOT_IN_NAMES for word in words) and all(
+        word[:1].isupper() or word[:1].lower() == word[:1].upper() or word in _PARTICLES for word in words
+    )
 
 
 def _under_headline(texts: list[str], header: list[str]) -> list[str]:
