@@ -36,6 +36,7 @@ PUBLISHER = a.publisher_names(["Legal Tribune Online", "MDR", "nba.com", "한국
         ("Por María López", ["María López"]),
         ("par Jean Dupont", ["Jean Dupont"]),
         ("di Mario Rossi", ["Mario Rossi"]),
+        ("A cura di Mario Rossi", ["Mario Rossi"]),
         ("door Jan de Vries", ["Jan de Vries"]),
         ("Av Anna Svensson", ["Anna Svensson"]),
         # names that start like a prefix stay whole
