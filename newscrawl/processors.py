@@ -150,18 +150,29 @@ def clean_tag(value: str | None) -> str | None:
 
 @lru_cache(maxsize=16)
 def _by_prefix(words: Words) -> re.Pattern[str]:
-    """The byline prefix of ``words``: ``By``, ``Written by``, ``بقلم:``..., with what follows it."""
+    """The byline prefix of ``words``: ``By``, ``Written by``, ``بقلم:``..., with what follows it.
+
+    Also the forms pages produce when a "By" label and the name are separate elements: ``By``
+    glued to the name (``ByJane Doe``, only before a capitalized word: ``Byron`` is a name) and
+    a doubled prefix (``Byby Jane Doe``, ``By by Jane Doe``).
+    """
     lead_ins = "|".join(map(re.escape, words.byline_lead_ins))
     prefixes = "|".join(map(re.escape, words.byline_prefixes))
-    return re.compile(rf"^\s*(?:(?:{lead_ins})\s+)?(?:{prefixes})\b[:\s]*", re.IGNORECASE)
+    return re.compile(
+        rf"^\s*(?:(?:{lead_ins})\s+)?(?:(?-i:By)(?=by\b))?(?:(?:{prefixes})\b[:\s]*|(?-i:(?:By|BY)(?=[A-Z][a-z])))"
+        rf"(?:(?:{prefixes})\b[:\s]*)?",
+        re.IGNORECASE,
+    )
 
 
 # Joiners between names: "and" in several languages, commas, semicolons, "&", "|", "·", "、".
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\||·|、|，|\s(?:and|und|og|och|et|y|e|en|i|ve|oraz|és)\s)\s*", re.IGNORECASE)
-# Initials or a desk code after a name: "Elena Oberholzer (obe)".
-_INITIALS = re.compile(r"\s*\([a-z]{1,5}\)$")
+# Initials or a desk code after a name: "Elena Oberholzer (obe)", "Corina Gall (cog.)".
+_INITIALS = re.compile(r"\s*\([a-z]{1,5}\.?\)$")
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _UPDATED = re.compile(r"\b(?:updated|published|posted)\b.*$", re.IGNORECASE)
+# Byline prefixes that are also name particles: "Von Miller", "Di Maria", "Af Klint" are names.
+_NAME_PARTICLES = frozenset({"Von", "Di", "Af", "Da", "De", "Van"})
 
 
 def is_byline(value: str | None, words: Words = ENGLISH) -> bool:
@@ -176,11 +187,19 @@ def is_byline(value: str | None, words: Words = ENGLISH) -> bool:
 
 
 def strip_by(value: str | None, words: Words = ENGLISH) -> str | None:
-    """``"By Al Mayadeen English"`` → ``"Al Mayadeen English"`` (the prefixes of ``words``)."""
+    """``"By Al Mayadeen English"`` → ``"Al Mayadeen English"`` (the prefixes of ``words``),
+    ``"ByJane Doe"`` → ``"Jane Doe"``. A capitalized name particle before a single word is
+    the name's own (``"Von Miller"``, ``"Di Maria"`` stay whole); ``"Von Jane Doe"`` is a byline."""
     text = clean_text(value)
     if text is None:
         return None
-    return clean_text(_by_prefix(words).sub("", text))
+    match = _by_prefix(words).match(text)
+    if match is None:
+        return text
+    rest = text[match.end() :]
+    if match.group(0).strip() in _NAME_PARTICLES and len(rest.split()) == 1:
+        return text
+    return clean_text(rest)
 
 
 def split_authors(value: str | None, words: Words = ENGLISH) -> list[str]:
@@ -432,6 +451,35 @@ def parse_datetime(value: str | None, tz: tzinfo | str | None = "Asia/Beirut") -
     except (ValueError, OverflowError):
         return None
     return _format(parsed, zone)
+
+
+def timed_alternative(chosen: str, later: Iterable[str]) -> str | None:
+    """The first of ``later`` candidates that says more of the moment ``chosen`` names (each read
+    by :func:`parse_datetime` without a zone), or ``None``.
+
+    A date alone gives way to a time on the same day, one with an offset first
+    (``2024-05-30`` → ``2024-05-30T09:15:00+02:00``); a time without an offset to the same
+    minute with one (``2024-05-30T09:15:00`` → ``2024-05-30T09:15:00+02:00``). A value with a
+    time and an offset is kept.
+    """
+    moment = parse_datetime(chosen, None)
+    if moment is None or len(moment) > _NAIVE_LENGTH:
+        return None
+    timed: str | None = None
+    for value in later:
+        other = parse_datetime(value, None)
+        if other is None or other[:10] != moment[:10] or len(other) == len(_DAY):
+            continue
+        if len(other) > _NAIVE_LENGTH and (len(moment) == len(_DAY) or other[11:16] == moment[11:16]):
+            return value
+        if len(moment) == len(_DAY) and timed is None:
+            timed = value
+    return timed
+
+
+_DAY = "2024-05-30"
+# An ISO time without an offset, as parse_datetime writes it: "2024-05-30T09:15:00".
+_NAIVE_LENGTH = len("2024-05-30T09:15:00")
 
 
 def displayed_date(value: str | None) -> str | None:

@@ -20,8 +20,8 @@ class Words:
     source_labels: tuple[str, ...] = ("source", "sources")
     #: Words a byline starts with, before the name (``By Jane Doe``, ``بقلم: ...``).
     byline_prefixes: tuple[str, ...] = ("by", "von", "par", "por", "di", "door", "av", "af")
-    #: Words that may stand before a byline prefix (``Written by``).
-    byline_lead_ins: tuple[str, ...] = ("written", "reported")
+    #: Words that may stand before a byline prefix (``Written by``, ``A cura di``).
+    byline_lead_ins: tuple[str, ...] = ("written", "reported", "a cura")
     #: The share counter's word after its number, singular and plural (``5 Shares``).
     shares: tuple[str, ...] = ("share", "shares")
     #: The view counter's word after its number (``20 Visualizaciones``); none: not read.

@@ -110,6 +110,23 @@ def test_metadata_shapes(shape: str, head: str, field: str, expected: Any) -> No
 
 
 @pytest.mark.parametrize(
+    ("head", "header", "expected"),
+    [
+        # JSON-LD's date alone, the time in a meta tag, a <time> or the displayed line
+        ('<meta property="article:published_time" content="2024-05-30T09:15:00+02:00">', "", "2024-05-30T09:15:00+02:00"),
+        ("", "<time datetime='2024-05-30T09:15:00+02:00'>30 May</time>", "2024-05-30T09:15:00+02:00"),
+        ("", "<p class='meta'>Published 30 May 2024 09:15</p>", "2024-05-30T09:15:00"),
+        # another day's time is not the publication's
+        ('<meta property="article:published_time" content="2024-05-31T09:15:00+02:00">', "", "2024-05-30"),
+        ("", "", "2024-05-30"),
+    ],
+)
+def test_published_keeps_the_time_a_later_layer_shows(head: str, header: str, expected: str) -> None:
+    html = page(ld({**ARTICLE, "datePublished": "2024-05-30"}) + head, header, h1="<h1>Ministers meet in Brussels</h1>")
+    assert extract_article(html, "https://news.example/world/some-story-about-things")["published"] == expected
+
+
+@pytest.mark.parametrize(
     ("rule", "body", "field", "expected"),
     [
         ("by line", "<p class='meta'>By Jane Doe and John Roe</p>", "authors", ["Jane Doe", "John Roe"]),

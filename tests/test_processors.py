@@ -281,3 +281,30 @@ def test_is_byline(line: str, expected: bool) -> None:
 )
 def test_clean_credit(raw: str, expected: str) -> None:
     assert p.clean_credit(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("chosen", "later", "expected"),
+    [
+        # a date alone gives way to the same day with its time and offset, else with its time
+        ("2024-05-30", ["2024-05-30T09:15:00+02:00"], "2024-05-30T09:15:00+02:00"),
+        ("2024-05-30", ["2024-05-30T09:15:00", "2024-05-30T09:15:00+02:00"], "2024-05-30T09:15:00+02:00"),
+        ("2024-05-30", ["30 May 2024 09:15"], "30 May 2024 09:15"),
+        ("2024-05-30", ["2024-05-30T07:15:00Z"], "2024-05-30T07:15:00Z"),
+        # ... but not to another day, nor to another date alone
+        ("2024-05-30", ["2024-05-31T09:15:00+02:00"], None),
+        ("2024-05-30", ["30 May 2024", "2024-05-30"], None),
+        # a time without its offset gives way to the same minute with one
+        ("2024-05-30T09:15:00", ["2024-05-30T09:15:30+02:00"], "2024-05-30T09:15:30+02:00"),
+        ("2024-05-30 09:15:00.0", ["2024-05-30T09:15:00Z"], "2024-05-30T09:15:00Z"),
+        ("2024-05-30T09:15:00", ["2024-05-30T07:15:00Z"], None),
+        ("2024-05-30T09:15:00", ["2024-05-30"], None),
+        # a time with its offset is kept; nothing to compare with, or no date at all
+        ("2024-05-30T09:15:00+02:00", ["2024-05-30T09:15:00Z"], None),
+        ("2024-05-30", [], None),
+        ("not a date", ["2024-05-30T09:15:00+02:00"], None),
+        ("2024-05-30", ["not a date"], None),
+    ],
+)
+def test_timed_alternative(chosen: str, later: list[str], expected: str | None) -> None:
+    assert p.timed_alternative(chosen, later) == expected

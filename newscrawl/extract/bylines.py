@@ -18,7 +18,7 @@ from newscrawl.dates import displayed_date_pattern, western_digits
 from newscrawl.extract.chrome import class_words
 from newscrawl.extract.document import named_elements, once_per_page, text_nodes_with
 from newscrawl.extract.text import text_of
-from newscrawl.processors import DISPLAYED_DATE, clean_text, is_byline, is_source_line
+from newscrawl.processors import DISPLAYED_DATE, clean_text, is_byline, is_source_line, strip_by
 from newscrawl.words import ENGLISH, Words
 
 if TYPE_CHECKING:
@@ -33,22 +33,11 @@ if TYPE_CHECKING:
 _LINE_TAGS = ("li", "span", "p", "div", "time", "a", "small", "address", "dd", "dt", "em", "strong", "b", "cite")
 _INLINE_TAGS = frozenset({"a", "em", "strong", "b", "cite"})
 
+_NOT_BYLINE_TAGS = frozenset({"meta", "link", "body", "html", "article", "main", "button"})
+# Names of controls inside author boxes: follow and subscribe buttons.
+_CONTROL = re.compile(r"follow|subscribe|btn|button", re.IGNORECASE)
+
 _AUTHOR_MARKED = etree.XPath('//*[@rel="author" or @itemprop="author"]')
-
-_DOMAIN = re.compile(r"\b[\w-]+\.(?:com|net|org|de|at|ch|fr|it|es|lt|tr|uk|co|info|news|tv)\b|\(www\.", re.IGNORECASE)
-
-
-def looks_like_name(name: str) -> bool:
-    """Whether a byline part can be a name: letters, no digits, one to six words."""
-    return (
-        any(ch.isalpha() for ch in name) and not any(ch.isdigit() for ch in name) and len(name.split()) <= 6 and len(name) <= 60
-    )
-
-
-def is_organization(name: str, publisher: set[str]) -> bool:
-    """Whether an author name is the publisher itself (its site name, or a domain)."""
-    key = name.casefold()
-    return key in publisher or bool(_DOMAIN.search(name)) or any(key in p or p in key for p in publisher if len(p) >= 4)
 
 
 @once_per_page
@@ -96,18 +85,145 @@ def _own_text(el: HtmlElement) -> bool:
     return bool((el.text or "").strip() or any((c.tail or "").strip() for c in el))
 
 
-def byline_candidates(page: Page, words: Words = ENGLISH) -> list[list[str]]:
-    """Byline candidates in groups, most specific first; the first non-empty group is the byline.
+def byline_candidates(page: Page, words: Words = ENGLISH) -> Iterator[list[str]]:
+    """Byline candidates in groups, most specific first; the first group with a name is the byline.
 
     1. ``rel=author`` / ``itemprop=author`` elements: one name each, several authors apart;
     2. elements whose class names a byline or an author (the innermost ones);
-    3. "By ..." lines under the headline (the byline prefixes of ``words``).
+    3. "By ..." lines under the headline (the byline prefixes of ``words``);
+    4. links to an author's page under the headline;
+    5. a name in bold as a paragraph of its own at the start or the end of the main text.
 
     "Source: ..." lines (the source labels of ``words``) are no bylines.
     """
-    groups = [[text for text in texts if not is_source_line(text, words)] for texts in _author_elements(page)]
-    groups.append([line for line in header_lines(page) if is_byline(line, words)])
-    return groups
+    header = header_lines(page)
+    for texts in _author_elements(page):
+        yield _under_headline([text for text in texts if not is_source_line(text, words)], header)
+    # one at a time: the later searches run only where the earlier ones found no name
+    yield _by_lines(header, words)
+    yield author_links(page)
+    yield bold_name_paragraphs(page)
+
+
+def _by_lines(header: list[str], words: Words) -> list[str]:
+    """The "By ..." lines among ``header``; a "By" line alone (a label element) gives the next line."""
+    found = []
+    for index, line in enumerate(header):
+        if is_byline(line, words):
+            found.append(line)
+        elif index + 1 < len(header) and _by_prefix_only(line, words):
+            found.append(header[index + 1])
+    return found
+
+
+def _by_prefix_only(line: str, words: Words) -> bool:
+    return any(ch.isalpha() for ch in line) and strip_by(line, words) is None
+
+
+# Paths of an author's page on a site: /author/jane-doe, /autoren/jane-doe, /journalist/123.
+_AUTHOR_PAGE = re.compile(
+    r"/(?:author|authors|autor|autoren|auteur|auteurs|autore|autori|journalist|journalists|journalisten|reporter|"
+    r"reporters|redakteur|redakteure|columnist|columnists|writer|writers)/[^/?#]",
+    re.IGNORECASE,
+)
+_AUTHOR_LINK_QUERY = ", ".join(
+    f'a[href*="/{part}"]' for part in ("author", "autor", "auteur", "journalist", "reporter", "redakteur", "columnist", "writer")
+)
+
+
+def author_links(page: Page) -> list[str]:
+    """Texts of links to an author's page (``/author/jane-doe``) between the headline and the
+    main text: a byline that neither a "By" nor a class name says is one."""
+    h1 = page.headline_element
+    if h1 is None:
+        return []
+    order = page.order
+    start, end = order.get(h1, 0), _header_end(page)
+    found = []
+    for a in page.css(_AUTHOR_LINK_QUERY):
+        if start < order.get(a, -1) < end and _AUTHOR_PAGE.search(a.get("href") or "") and not page.in_chrome(a):
+            text = text_of(a)
+            if text and len(text) <= 80:
+                found.append(text)
+    return found
+
+
+def _header_end(page: Page) -> int:
+    """Where the header ends in document order: the first paragraph of the main text."""
+    container = page.main_text_container
+    stop = next((p for p in container.iter("p") if len(text_of(p)) >= 25), None) if container is not None else None
+    return page.order.get(stop, len(page.order)) if stop is not None else len(page.order)
+
+
+# A name written in bold as a paragraph of its own: capitalized words, initials, hyphens, "/".
+_BOLD_NAME = re.compile(r"^(?:[^\W\d_][\w'’.-]*)(?:\s*[\s/]\s*[^\W\d_][\w'’.-]*){1,7}$")
+
+
+def bold_name_paragraphs(page: Page) -> list[str]:
+    """A paragraph of the main text that is only a name in bold, among its first three or as its
+    last: where a byline is written into the text itself (``<p><strong>Jane Doe</strong></p>``)."""
+    container = page.main_text_container
+    if container is None:
+        return []
+    texts = [(p, text) for p in container.iter("p") if (text := text_of(p))]
+    found = []
+    for p, text in [*texts[:3], *texts[-1:]]:
+        bold = [child for child in p if child.tag in ("strong", "b")]
+        if len(bold) == 1 and text_of(bold[0]) == text and _BOLD_NAME.match(text) and _capitalized(text):
+            found.append(text)
+    return list(dict.fromkeys(found))
+
+
+# Lower-case particles of names ("Jan de Vries"), and words no name holds ("The Big Picture").
+_PARTICLES = frozenset({"de", "van", "von", "der", "den", "da", "di", "del", "la", "le", "bin", "al", "y", "e"})
+_NOT_IN_NAMES = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "of",
+        "and",
+        "to",
+        "for",
+        "in",
+        "on",
+        "at",
+        "with",
+        "how",
+        "what",
+        "why",
+        "who",
+        "is",
+        "are",
+        "more",
+        "read",
+    }
+)
+
+
+def _capitalized(text: str) -> bool:
+    """Whether a text is written as a name: each word capitalized (or a name particle, or in a
+    script without case), and no word that names do not hold."""
+    words = [word for word in re.split(r"[\s/]+", text) if word]
+    return not any(word.casefold() in _NOT_IN_NAMES for word in words) and all(
+        word[:1].isupper() or word[:1].lower() == word[:1].upper() or word in _PARTICLES for word in words
+    )
+
+
+def _under_headline(texts: list[str], header: list[str]) -> list[str]:
+    """The author elements' texts the lines under the headline show, where some are shown there.
+
+    The article's byline sits under its headline; author elements elsewhere on the page are
+    the bylines of teasers, of comments or of other stories' author boxes.
+    """
+    shown = {line.casefold() for line in header}
+    under = [text for text in texts if _shown_in(text.casefold(), shown)]
+    return under or texts
+
+
+def _shown_in(text: str, lines: set[str]) -> bool:
+    """Whether a text is one of ``lines`` or part of one, or holds one (a name and its joiner)."""
+    return any(text in line or (len(line) >= 5 and line in text) for line in lines)
 
 
 @once_per_page
@@ -119,8 +235,8 @@ def _author_elements(page: Page) -> list[list[str]]:
     for elements, is_class in ((marked, False), (classed, True)):
         texts = []
         for el in elements:
-            if page.in_chrome(el) or el.tag in ("meta", "link", "body", "html", "article", "main"):
-                continue
+            if page.in_chrome(el) or el.tag in _NOT_BYLINE_TAGS or _CONTROL.search(page.names.get(el, "")):
+                continue  # a follow button's "Folgen" is no name
             if is_class and any(
                 "author" in page.names.get(d, "").lower() or d.get("rel") == "author" for d in el.iterdescendants()
             ):

@@ -22,12 +22,23 @@ def jsonld_type(page: Page) -> str | None:
 
 
 def jsonld_authors(page: Page) -> list[str]:
-    """Author names from the article's JSON-LD: people first, organizations only if no person."""
+    """Author names from the article's JSON-LD: people first, organizations only if no person.
+    A person given only by ``givenName`` and ``familyName`` is named by both."""
     authors = page.article_jsonld.get("author") or page.article_jsonld.get("creator")
     items = authors if isinstance(authors, list) else [authors] if authors else []
-    people = [n for a in items if not (isinstance(a, dict) and "Organization" in node_types(a)) for n in jsonld_text(a)]
-    orgs = [n for a in items if isinstance(a, dict) and "Organization" in node_types(a) for n in jsonld_text(a)]
+    people = [n for a in items if not (isinstance(a, dict) and "Organization" in node_types(a)) for n in _names(a)]
+    orgs = [n for a in items if isinstance(a, dict) and "Organization" in node_types(a) for n in _names(a)]
     return people or orgs
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, dict) and isinstance(value.get("name"), list):
+        return jsonld_text(value["name"])  # one person node naming several: {"name": ["A", "B"]}
+    if isinstance(value, dict) and not value.get("name"):
+        given, family = value.get("givenName"), value.get("familyName")
+        if isinstance(given, str) and isinstance(family, str):
+            return [f"{given} {family}"]
+    return jsonld_text(value)
 
 
 def jsonld_publisher(page: Page) -> list[str]:

@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from newscrawl.extract.authors import clean_layer, is_organization, publisher_names
 from newscrawl.extract.body import (
     after_headline,
     body_blocks,
@@ -32,9 +33,7 @@ from newscrawl.extract.bylines import (
     byline_candidates,
     counter_lines,
     displayed_dates,
-    is_organization,
     labelled_values,
-    looks_like_name,
     original_date,
     source_lines,
     time_datetimes,
@@ -58,7 +57,7 @@ from newscrawl.extract.metadata import (
 )
 from newscrawl.extract.tags import machine_tags, tag_links, tag_values
 from newscrawl.extract.text import text_of
-from newscrawl.processors import is_byline, parse_datetime, split_authors, split_keywords, strip_title_suffix
+from newscrawl.processors import is_byline, parse_datetime, split_keywords, strip_title_suffix, timed_alternative
 from newscrawl.words import ENGLISH, Words
 
 if TYPE_CHECKING:
@@ -211,12 +210,18 @@ class NewsPage:
 
     def authors(self) -> list[str]:
         """Author names of the first layer that has any: site metadata, JSON-LD, meta tags, then
-        the page's byline. A layer naming only the publisher itself gives way to a later layer
-        that names people."""
-        publisher = {name.casefold() for name in (*self.site_names(), *jsonld_publisher(self.page))}
+        the page's byline, each layer's candidates cleaned by the same named rules
+        (:mod:`newscrawl.extract.authors`). A layer naming only the publisher itself gives way
+        to a later layer that names people."""
+        return list(self._authors)
+
+    @cached_property
+    def _authors(self) -> list[str]:
+        # once per page: the captions ask for the authors too (an author's photo is no figure)
+        publisher = publisher_names((*self.site_names(), *jsonld_publisher(self.page)))
         fallback: list[str] = []
         for layer in self._author_layers():
-            names = [name for raw in layer for name in split_authors(raw, self.words) if looks_like_name(name)]
+            names = clean_layer(layer, publisher, self.words)
             if not names:
                 continue
             if all(is_organization(name, publisher) for name in names):
@@ -240,13 +245,29 @@ class NewsPage:
 
     def published(self) -> Iterator[str]:
         """Publication time: site metadata, JSON-LD, meta tags, ``<time datetime>``, the displayed
-        date, and last, where none of those parses, htmldate's search of the whole page."""
-        found = parsed = False
-        for value in self._published_layers():
-            yield value
+        date, and last, where none of those parses, htmldate's search of the whole page. Where
+        the first that parses is a date alone (or a time without offset) and a later layer gives
+        the same day with its time (and offset), that one comes first
+        (:func:`newscrawl.processors.timed_alternative`)."""
+        found = False
+        layers = self._published_layers()
+        for value in layers:
             found = True
-            parsed = parsed or bool(parse_datetime(value, None))
-        if parsed:
+            moment = parse_datetime(value, None)
+            if moment is None:
+                yield value
+                continue
+            if len(moment) > len("2024-05-30T09:15:00"):  # a time with its offset: nothing to add
+                yield value
+                yield from layers
+                return
+            # a date alone, or a time without its offset, gives way to the same moment told in
+            # full by a later layer (only here do all the later layers run)
+            later = list(layers)
+            better = timed_alternative(value, later)
+            yield from [better] if better else []
+            yield value
+            yield from later
             return
         fallback = self.fallback.get("published", ())
         yield from fallback
