@@ -289,7 +289,11 @@ class Archive(Schema):
             return self._keep_whole_text(found, fetched_at)
         if found is not None and found["content_hash"] == digest:
             refreshed = {name: getattr(item, name) for name in _REFRESHED_FIELDS if getattr(item, name) is not None}
-            refreshed.update(_sitemap_record(item), missing_fields=json.dumps(missing_fields(item, expected)))
+            refreshed.update(
+                _sitemap_record(item),
+                missing_fields=json.dumps(missing_fields(item, expected)),
+                field_sources=field_sources_json(item),
+            )
             if capture_id is not None:
                 refreshed["capture_id"] = capture_id
             self._update("articles", found["id"], {**refreshed, "last_fetched_at": fetched_at})
@@ -357,6 +361,7 @@ class Archive(Schema):
             [
                 {
                     **{name: row[name] for name in (*_TEXT_COLUMNS, "content_hash")},
+                    "field_sources": row.get("field_sources"),
                     "article_id": row["id"],
                     "version": version,
                     "fetched_at": row["last_fetched_at"],
@@ -555,7 +560,13 @@ def _article_record(item: ArticleItem, expected: Sequence[str] = EXPECTED_FIELDS
     data["authors"] = json.dumps(item.authors, ensure_ascii=False)
     data["tags"] = json.dumps(item.tags, ensure_ascii=False)
     data["missing_fields"] = json.dumps(missing_fields(item, expected))
+    data["field_sources"] = field_sources_json(item)
     return {**data, **_sitemap_record(item)}
+
+
+def field_sources_json(item: ArticleItem) -> str:
+    """The item's ``field_sources`` as the ``field_sources`` column holds them (a JSON object)."""
+    return json.dumps(item.field_sources, ensure_ascii=False)
 
 
 def _stored_text(row: dict[str, Any]) -> Text:

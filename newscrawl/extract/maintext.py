@@ -23,6 +23,8 @@ from newscrawl.processors import clean_text
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
+    from newscrawl.extract.provenance import Source
+
 
 # The text's box is the smallest holding this share of the page's paragraph text ...
 _HOLDS = 0.7
@@ -167,12 +169,18 @@ def main_text(page: Page) -> list[str]:
     (which weighs its own result against readability and jusText) only where the fast result
     looks like a failed extraction: see :func:`_looks_failed`.
     """
+    return read_main_text(page)[0]
+
+
+def read_main_text(page: Page) -> tuple[list[str], Source]:
+    """:func:`main_text`, with the layer it came from: ``generic-dom`` (the page's own dense
+    text) or ``trafilatura``."""
     if not is_doubtful(page):
-        return list(dense_text(page).lines)
+        return list(dense_text(page).lines), "generic-dom"
     lines = page.fast_text() if page.fast_text is not None else _trafilatura_lines(page, fast=True)
     if _looks_failed(lines, page):
         lines = _trafilatura_lines(page, fast=False) or lines
-    return lines
+    return lines, "trafilatura"
 
 
 def fast_main_text(html: str | bytes, url: str) -> list[str]:
