@@ -40,7 +40,15 @@ from newscrawl.extract.bylines import (
 )
 from newscrawl.extract.captions import figure_captions
 from newscrawl.extract.document import named_elements
-from newscrawl.extract.headline import HEADLINE_PAIRS, completes, drop_section_label, shared_core, title_key
+from newscrawl.extract.headline import (
+    COPIED_PAIRS,
+    HEADLINE_PAIRS,
+    completes,
+    displayed_headline,
+    drop_section_label,
+    shared_core,
+    title_key,
+)
 from newscrawl.extract.jsonld import jsonld_text, node_types
 from newscrawl.extract.maintext import main_text
 from newscrawl.extract.metadata import (
@@ -174,7 +182,8 @@ class NewsPage:
             yield kind
 
     def headline(self) -> Iterator[str]:
-        """Site metadata, then the headline two sources agree on, then og:title, the article's
+        """Site metadata, then the headline two independent sources agree on, the displayed
+        ``<h1>``, the headline two copied metadata titles agree on, then og:title, the article's
         ``<h1>``, the JSON-LD headline, the Twitter and document titles.
 
         Sources often differ (a social title, an SEO title, a kicker in front, the site name
@@ -195,9 +204,12 @@ class NewsPage:
         if "h1" in clean:
             drop_section_label(clean)
         agreed = [core for a, b in HEADLINE_PAIRS if a in clean and b in clean and (core := shared_core(clean[a], clean[b]))]
+        copied = [core for a, b in COPIED_PAIRS if a in clean and b in clean and (core := shared_core(clean[a], clean[b]))]
         completed = [full for k in ("h1", "og", "title") if k in clean and (full := completes(clean.get("ld"), clean[k]))]
         yield from completed[:1]
         yield from agreed[:1]
+        yield from filter(None, [displayed_headline(clean)])
+        yield from copied[:1]
         yield from (clean[k] for k in ("og", "h1", "ld", "tw", "title") if k in clean)
 
     def lead(self) -> Iterator[str]:
