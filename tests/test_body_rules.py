@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from newscrawl.extract import maintext
+from newscrawl.extract import body, maintext
 from newscrawl.extract.document import Page
 from newscrawl.extract.scripttext import script_text
 from newscrawl.extraction import extract_article
@@ -118,3 +118,58 @@ def test_main_text_when_trafilatura_takes_a_list_of_links(
     page = Page.from_html(f"<html><body><article>{story_html()}</article></body></html>", URL)
     assert maintext.is_doubtful(page)  # a short text: trafilatura is asked
     assert maintext.main_text(page) == (expected if expected is not None else trafilatura)
+
+
+@pytest.mark.parametrize(
+    ("line", "authors", "end"),
+    [
+        ("© 2024 Example Wire. All rights reserved.", [], True),
+        ("Copyright © 2023 The Daily Example, LLC. Click here for reprint permission.", [], True),
+        ("© dpa-infocom, dpa:230428-99-483045/5", [], True),
+        ("Jane Doe can be reached at jane.doe@news.example.", [], True),
+        ("Do you have a story to tell? Email: tips@news.example", [], True),
+        ("For the latest news from across the globe, sign up for our newsletters.", [], True),
+        ('"Hier ist Bayern": Der Newsletter informiert Sie immer montags bis freitags.', [], True),
+        ("Follow Example News on Twitter and Facebook for the latest updates.", [], True),
+        ("Jane Doe is a senior reporter covering the city council and its budget.", ["Jane Doe"], True),
+        ("Korrespondent Max Muster ist bei der Zeitung für Landespolitik zuständig.", ["Max Muster"], True),
+        # a sentence of the text that names the author past its start is the article's
+        (
+            "When the council met, it asked Jane Doe, who chairs the residents' group, to speak first about the plans.",
+            ["Jane Doe"],
+            False,
+        ),
+        ("Text: Max Muster", ["Max Muster"], True),
+        ("MDR (Max Muster, Erika Beispiel)", ["Max Muster"], True),
+        # the article's own sentences
+        ("The council voted on Tuesday to close the old bridge to cars from next spring.", ["Jane Doe"], False),
+        ("Residents can subscribe" + " to the council's alerts, the mayor said in a statement" * 6, [], False),
+        ("Jane Doe", ["Jane"], False),  # too short a name to tell
+    ],
+)
+def test_is_end_matter(line: str, authors: list[str], end: bool) -> None:
+    assert body.is_end_matter(line, authors) is end
+
+
+@pytest.mark.parametrize(
+    ("tail", "expected_tail"),
+    [
+        # bio, contact, copyright and a link to another story, in any order, all go
+        (
+            [
+                "Jane Doe is a senior reporter covering the city council.",
+                "<a href='/other-story'>Council approves the new budget for schools</a>",
+                "© 2024 The Daily Example",
+            ],
+            [],
+        ),
+        # a sentence of the article after the end matter keeps it all
+        (["© 2024 The Daily Example", "The bridge will reopen to cyclists in the autumn, the council said."], None),
+    ],
+)
+def test_without_end_matter(tail: list[str], expected_tail: list[str] | None) -> None:
+    html = f"<html><body><article>{story_html()}{''.join(f'<p>{t}</p>' for t in tail)}</article></body></html>"
+    page = Page.from_html(html, URL)
+    lines = [*STORY, *(Page.from_html(f"<p>{t}</p>", URL).root.text_content() for t in tail)]
+    kept = body.without_end_matter(lines, page, ["Jane Doe"])
+    assert kept == (STORY if expected_tail == [] else lines)

@@ -205,3 +205,55 @@ def without_trailing_links(lines: list[str], page: Page) -> list[str]:
             break
         end -= 1
     return lines[:end]
+
+
+# End matter: what sites print under the article's last paragraph, in any language they write in.
+# A copyright notice ("© 2024 Agency", "Copyright: Syndicate") ...
+_COPYRIGHT = re.compile(r"^\W{0,3}(?:©|\(c\)\s|copyright\b)|©", re.IGNORECASE)
+# ... a contact line (an e-mail address) ...
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)
+# ... and an invitation to a newsletter, to follow, to write in or to comment.
+_INVITATION = re.compile(
+    r"\b(?:newsletters?|sign(?:ing)? up|subscribe|follow (?:us|(?:\S+ ){1,3}on)|get in touch|join (?:our|the) (?:comment|convers)"
+    r"|commenting|for more stories)\b",
+    re.IGNORECASE,
+)
+# Such lines are short: a notice, not a paragraph ...
+_END_LINE = 300
+# ... and an author's bio, which starts with the name, is a few sentences at most; a line
+# this short naming an author anywhere is a signature ("Text: Jane Doe", "Agency (Jane Doe)").
+_BIO_LINE = 400
+_SIGNATURE_LINE = 80
+
+
+def is_end_matter(line: str, authors: Iterable[str] = ()) -> bool:
+    """Whether a line is what sites print after the article's text: a copyright notice, a
+    contact line (an e-mail address), an invitation to a newsletter, to follow the site, to write
+    in or to comment, or the author's bio or signature (a line that starts with an author's name,
+    or a short one that names them)."""
+    if len(line) <= _END_LINE and (_COPYRIGHT.search(line) or _EMAIL.search(line) or _INVITATION.search(line)):
+        return True
+    if len(line) > _BIO_LINE:
+        return False
+    text = line.lstrip(" •—–-*_").casefold()
+    for name in authors:
+        key = name.casefold()
+        if len(key) > 4 and (text.startswith(key) or (len(line) <= _SIGNATURE_LINE and key in text)):
+            return True
+    return False
+
+
+def without_end_matter(lines: list[str], page: Page, authors: Iterable[str] = ()) -> list[str]:
+    """``lines`` without what follows the article's last paragraph: end matter
+    (:func:`is_end_matter`: copyright, contact lines, newsletter and follow invitations, the
+    author's bio) and links (:func:`without_trailing_links`), however they alternate. Only at the
+    end: the same words inside the text are the article's."""
+    names = [name for name in authors if name]
+    while True:
+        end = len(lines)
+        while end and is_end_matter(lines[end - 1], names):
+            end -= 1
+        trimmed = without_trailing_links(lines[:end], page)
+        if len(trimmed) == len(lines):
+            return lines
+        lines = trimmed
