@@ -173,3 +173,38 @@ def test_without_end_matter(tail: list[str], expected_tail: list[str] | None) ->
     lines = [*STORY, *(Page.from_html(f"<p>{t}</p>", URL).root.text_content() for t in tail)]
     kept = body.without_end_matter(lines, page, ["Jane Doe"])
     assert kept == (STORY if expected_tail == [] else lines)
+
+
+@pytest.mark.parametrize(
+    ("line", "note"),
+    [
+        ("Article réservé aux abonnés", True),
+        ("Il vous reste 57.09% de cet article à lire. La suite est réservée aux abonnés.", True),
+        ("この記事は会員限定です。", True),
+        ("The rest of this article is for subscribers only.", True),
+        ("Already a subscriber? Log in", True),
+        ("Dieser Artikel ist exklusiv für Abonnenten.", True),
+        # the article's own words about subscriptions
+        ("The streaming service said it had added two million subscribers in the quarter.", False),
+        ("Subscribers only" + " were told about the change, which the company announced on Friday" * 3, False),
+    ],
+)
+def test_is_paywall_note(line: str, note: bool) -> None:
+    assert body.is_paywall_note(line) is note
+
+
+PAYWALL_BOX = ["Vous pouvez lire Le Journal sur un seul appareil à la fois.", "Lecture restreinte"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # a note past the middle ends the text: the paywall's box goes with it
+        ([*STORY, "Il vous reste 40% de cet article à lire.", *PAYWALL_BOX], STORY),
+        # a note at the top labels the article: only the note goes
+        (["Article réservé aux abonnés", *STORY], STORY),
+        (STORY, STORY),
+    ],
+)
+def test_until_paywall(lines: list[str], expected: list[str]) -> None:
+    assert body.until_paywall(lines) == expected

@@ -257,3 +257,42 @@ def without_end_matter(lines: list[str], page: Page, authors: Iterable[str] = ()
         if len(trimmed) == len(lines):
             return lines
         lines = trimmed
+
+
+# A paywall's note that the rest of the article is for subscribers, as sites word it in English,
+# German, French, Spanish, Italian and Japanese.
+_PAYWALL = re.compile(
+    r"subscribers? only|for (?:paying )?subscribers|subscribe to (?:continue|keep) reading|already a subscriber"
+    r"|exklusiv für abonnenten|nur für abonnenten|réservée? aux abonnés|il vous reste \d+(?:[.,]\d+)?\s?%"
+    r"|exclusivo para suscriptores|riservato agli abbonati|会員限定|有料会員",
+    re.IGNORECASE,
+)
+# The note is a line, not a paragraph ...
+_PAYWALL_LINE = 120
+# ... and past this share of the text it ends what the page gives of the article: what follows
+# is the paywall's box (offers, log-in help), not text.
+_PAYWALL_END = 0.5
+
+
+def is_paywall_note(line: str) -> bool:
+    """Whether a line is a paywall's note ("Article réservé aux abonnés", "The rest of this
+    article is for subscribers only", "この記事は会員限定です")."""
+    return len(line) <= _PAYWALL_LINE and _PAYWALL.search(line) is not None
+
+
+def until_paywall(lines: list[str]) -> list[str]:
+    """``lines`` without paywall notes (:func:`is_paywall_note`), and without what follows one
+    that stands in the second half of the text: there the page's share of the article ends and
+    the paywall's box (subscription offers, log-in help, device limits) begins. A note near the
+    top ("for subscribers") only labels the article."""
+    total = sum(map(len, lines))
+    seen = 0
+    kept: list[str] = []
+    for line in lines:
+        if is_paywall_note(line):
+            if seen > _PAYWALL_END * total:
+                break
+        else:
+            kept.append(line)
+        seen += len(line)
+    return kept

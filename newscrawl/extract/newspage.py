@@ -27,6 +27,7 @@ from newscrawl.extract.body import (
     lead_candidates,
     read_more_links,
     until_declared_end,
+    until_paywall,
     without_end_matter,
 )
 from newscrawl.extract.bylines import (
@@ -392,8 +393,9 @@ class NewsPage:
         """Body paragraphs and subheadings: the main text as trafilatura finds it, without
         "Read more:" lines, table rows, embedded social-media posts, the texts of caption and
         credit elements, the headline it repeats at its top (with the kicker, date or breadcrumb
-        lines above it), what follows the end of the JSON-LD ``articleBody`` and the links and end
-        matter (copyright, contact lines, newsletter invitations, the author's bio) that trail it."""
+        lines above it), what follows the end of the JSON-LD ``articleBody`` or a paywall's note, and
+        the links and end matter (copyright, contact lines, newsletter invitations, the author's
+        bio) that trail it."""
         h1 = self.page.headline_element
         headlines = [
             *([text_of(h1)] if h1 is not None else []),
@@ -415,7 +417,7 @@ class NewsPage:
         declared = self.ld.get("articleBody")
         if isinstance(declared, str):
             lines = until_declared_end(lines, declared)
-        return without_end_matter(lines, self.page, self.authors())
+        return without_end_matter(until_paywall(lines), self.page, self.authors())
 
     def captions(self) -> list[tuple[str, str | None, str | None]]:
         """``(caption, credit, image_url)`` of the article's own figures, else JSON-LD image
