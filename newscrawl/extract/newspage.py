@@ -27,7 +27,8 @@ from newscrawl.extract.body import (
     lead_candidates,
     read_more_links,
     until_declared_end,
-    without_trailing_links,
+    until_paywall,
+    without_end_matter,
 )
 from newscrawl.extract.bylines import (
     byline_candidates,
@@ -40,7 +41,15 @@ from newscrawl.extract.bylines import (
 )
 from newscrawl.extract.captions import figure_captions
 from newscrawl.extract.document import named_elements
-from newscrawl.extract.headline import HEADLINE_PAIRS, completes, drop_section_label, shared_core, title_key
+from newscrawl.extract.headline import (
+    COPIED_PAIRS,
+    HEADLINE_PAIRS,
+    completes,
+    displayed_headline,
+    drop_section_label,
+    shared_core,
+    title_key,
+)
 from newscrawl.extract.jsonld import jsonld_text, node_types
 from newscrawl.extract.maintext import main_text
 from newscrawl.extract.metadata import (
@@ -174,7 +183,8 @@ class NewsPage:
             yield kind
 
     def headline(self) -> Iterator[str]:
-        """Site metadata, then the headline two sources agree on, then og:title, the article's
+        """Site metadata, then the headline two independent sources agree on, the displayed
+        ``<h1>``, the headline two copied metadata titles agree on, then og:title, the article's
         ``<h1>``, the JSON-LD headline, the Twitter and document titles.
 
         Sources often differ (a social title, an SEO title, a kicker in front, the site name
@@ -195,9 +205,12 @@ class NewsPage:
         if "h1" in clean:
             drop_section_label(clean)
         agreed = [core for a, b in HEADLINE_PAIRS if a in clean and b in clean and (core := shared_core(clean[a], clean[b]))]
+        copied = [core for a, b in COPIED_PAIRS if a in clean and b in clean and (core := shared_core(clean[a], clean[b]))]
         completed = [full for k in ("h1", "og", "title") if k in clean and (full := completes(clean.get("ld"), clean[k]))]
         yield from completed[:1]
         yield from agreed[:1]
+        yield from filter(None, [displayed_headline(clean)])
+        yield from copied[:1]
         yield from (clean[k] for k in ("og", "h1", "ld", "tw", "title") if k in clean)
 
     def lead(self) -> Iterator[str]:
@@ -380,8 +393,9 @@ class NewsPage:
         """Body paragraphs and subheadings: the main text as trafilatura finds it, without
         "Read more:" lines, table rows, embedded social-media posts, the texts of caption and
         credit elements, the headline it repeats at its top (with the kicker, date or breadcrumb
-        lines above it), what follows the end of the JSON-LD ``articleBody`` and the links that
-        trail it."""
+        lines above it), what follows the end of the JSON-LD ``articleBody`` or a paywall's note, and
+        the links and end matter (copyright, contact lines, newsletter invitations, the author's
+        bio) that trail it."""
         h1 = self.page.headline_element
         headlines = [
             *([text_of(h1)] if h1 is not None else []),
@@ -403,7 +417,7 @@ class NewsPage:
         declared = self.ld.get("articleBody")
         if isinstance(declared, str):
             lines = until_declared_end(lines, declared)
-        return without_trailing_links(lines, self.page)
+        return without_end_matter(until_paywall(lines), self.page, self.authors())
 
     def captions(self) -> list[tuple[str, str | None, str | None]]:
         """``(caption, credit, image_url)`` of the article's own figures, else JSON-LD image
