@@ -11,8 +11,8 @@ import unicodedata
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from newscrawl.extract.chrome import HEADINGS, class_words
-from newscrawl.extract.document import named_elements, once_per_page
+from newscrawl.extract.chrome import HEADINGS, class_words, in_article
+from newscrawl.extract.document import named_elements, once_per_page, text_nodes_with
 from newscrawl.extract.text import XML_SPACE, text_of
 from newscrawl.processors import clean_tag, split_keywords
 
@@ -62,6 +62,7 @@ def machine_tags(values: Sequence[str], url: str) -> bool:
     return False
 
 
+_BOX_TAGS = frozenset({"div", "ul", "ol", "section", "p", "span", "nav"})
 _TAG_WORDS = frozenset({"tags", "tag", "keywords", "topics"})
 # A tag box's label ("Tags:") and its controls ("All topics", "Themen bearbeiten") are no tags.
 _LABEL = re.compile(
@@ -83,19 +84,83 @@ def tag_links(page: Page) -> list[str]:
         boxes = dict.fromkeys(el for word in _TAG_WORDS for el in named_elements(page, word))
         named_list: list[HtmlElement] = []
         for box in sorted(boxes, key=page.order.__getitem__):
-            if box.tag not in ("div", "ul", "ol", "section", "p", "span", "nav") or page.in_chrome(box):
+            if box.tag not in _BOX_TAGS or (page.in_chrome(box) and not _related_tags(page, box)):
                 continue
-            anchors = [a for a in box.iter("a") if not _LABEL.match(text_of(a))]
+            anchors = [a for a in box.iter("a") if not _LABEL.match(text_of(a)) and not _in_page(a)]
             to_tags = [a for a in anchors if _TAG_PATH.search(a.get("href") or "")]
             if to_tags and len(to_tags) * 2 >= len(anchors):
                 links = anchors
                 break
-            if not named_list and "tags" in class_words(box) and _read_as_tags(anchors):
+            if not named_list and not class_words(box).isdisjoint(_LIST_NAMES) and _read_as_tags(anchors):
                 named_list = anchors
         links = links or named_list
     if not links:
-        links = _headed_tag_list(page) or _tag_path_list(page)
+        links = _headed_tag_list(page) or _labelled_tag_list(page) or _tag_chips(page) or _tag_path_list(page)
     return [label for label in (_link_label(a) for a in links) if label and not _LABEL.match(label)]
+
+
+# Names of a box that lists the article's tags: "tags", and "topics" (``related-topics``).
+_LIST_NAMES = frozenset({"tags", "topics"})
+
+
+def _related_tags(page: Page, box: HtmlElement) -> bool:
+    """Whether a box in chrome is the article's "related tags" box: chrome only by its own name,
+    which says ``related`` (``related-tags``, ``related-topics``): the tags related to this
+    article, not a list of other articles or the site's trending topics."""
+    parent = box.getparent()
+    return "related" in class_words(box) and (parent is None or not page.in_chrome(parent))
+
+
+_LABEL_WORDS = ("tags", "topics", "keywords", "themen", "schlagworte", "schlagwörter", "stichwörter", "temas", "sujets")
+# A label in a box's own text before its links: "Tags:", "Schlagworte:", "Temas:".
+_INLINE_LABEL = re.compile(rf"^(?:{'|'.join(_LABEL_WORDS)})\s*:$", re.IGNORECASE)
+
+
+def _labelled_tag_list(page: Page) -> list[HtmlElement]:
+    """The links of the first box that opens with a tag label in its own text ("Schlagworte:
+    Schweiz Genf ...") and links to tag pages: a tag list even where the site's names call its
+    part of the article a footer, when it sits inside the article."""
+    article = page.article_root
+    for box in text_nodes_with(page, *_LABEL_WORDS):
+        if not _INLINE_LABEL.match((box.text or "").strip()) or len(box) < 1:
+            continue
+        if page.in_chrome(box) and not in_article(box) and article not in box.iterancestors():
+            continue
+        anchors = list(box.iter("a"))
+        to_tags = [a for a in anchors if _TAG_PATH.search(a.get("href") or "")]
+        if to_tags and len(to_tags) * 2 >= len(anchors) and _read_as_tags(anchors):
+            return anchors
+    return []
+
+
+def _tag_chips(page: Page) -> list[HtmlElement]:
+    """The links of the first box of "tag chips": links named ``tag`` or wrapping an element so
+    named (``<a href=/list/Covid-19><span class=tag-like>Covid-19</span></a>``), all the links
+    of their box, reading as tags."""
+    for el in named_elements(page, "tag"):
+        link = el if el.tag == "a" else next((a for a in itertools.islice(el.iterancestors(), 2) if a.tag == "a"), None)
+        if link is None or page.in_chrome(link):
+            continue
+        box = link.getparent()
+        if box is not None and box.tag == "li":
+            box = box.getparent()
+        if box is None:
+            continue
+        anchors = list(box.iter("a"))
+        if _read_as_tags(anchors) and all(a is link or _names_tag(a) for a in anchors):
+            return anchors
+    return []
+
+
+def _in_page(anchor: HtmlElement) -> bool:
+    """Whether a link leads to a place on the same page (``#comments``, a "skip this section"
+    link): a control, never a tag."""
+    return (anchor.get("href") or "").startswith("#")
+
+
+def _names_tag(anchor: HtmlElement) -> bool:
+    """Whether a link, or an element in it, is named ``tag``."""
+    return any("tag" in class_words(el) for el in anchor.iter() if isinstance(el.tag, str))
 
 
 def _tag_path_list(page: Page) -> list[HtmlElement]:
@@ -127,7 +192,7 @@ def _read_as_tags(anchors: Sequence[HtmlElement]) -> bool:
 # Headings of a list of tags, in the languages of the sites we meet: "Tags", "Topics", "More on",
 # "Mehr zum Thema", "Mehr lesen über", "Schlagwörter", "Temas", "Sujets", "Argomenti", "Emner".
 _TAG_HEADING = re.compile(
-    r"^(?:tags?|topics?|related topics|keywords|more (?:on|about)(?: this(?: topic| story)?)?|"
+    r"^(?:tags?|topics?|related (?:topics|tags|keywords)|keywords|ähnliche themen|schlagworte|関連キーワード|more (?:on|about)(?: this(?: topic| story)?)?|"
     r"themen?|mehr (?:zum thema|zu diesem thema|über|lesen über|zu)|schlagw[oö]rter|stichw[oö]rter|"
     r"temas?|etiquetas|sujets?|mots[- ]cl[ée]s|argomenti|tag correlati|tematy|emner|ämnen|aihe(?:et)?)\s*:?$",
     re.IGNORECASE,
