@@ -94,3 +94,83 @@ def tags(html: str) -> list[str]:
 )
 def test_shown_tags(rule: str, body: str, after: str, expected: list[str]) -> None:
     assert tags(page(body=body, after=after)) == expected
+
+
+def tag_box(*names: str) -> str:
+    return "<ul class='tags'>" + "".join(f"<li><a href='/tag/{n.lower()}'>{n}</a></li>" for n in names) + "</ul>"
+
+
+def article_tags(*names: str) -> str:
+    return "".join(f'<meta property="article:tag" content="{n}">' for n in names)
+
+
+@pytest.mark.parametrize(
+    ("rule", "head", "body", "expected"),
+    [
+        (
+            "a shown list cut short gives way to the whole list",
+            article_tags("Budget", "EU", "Jane Doe"),
+            tag_box("Budget"),
+            ["Budget", "EU", "Jane Doe"],
+        ),
+        (
+            "a keyword that is the section alone gives way to the shown list",
+            ld({"keywords": "Politics", "articleSection": "Politics"}),
+            tag_box("Politics", "EU", "Budget"),
+            ["Politics", "EU", "Budget"],
+        ),
+        (
+            "a list another layer confirms is whole: a longer one is padded",
+            meta("news_keywords", "Budget,EU")
+            + meta("keywords", "Budget,EU")
+            + ld({"keywords": ["world", "Budget", "EU", "paywall"]}),
+            "",
+            ["Budget", "EU"],
+        ),
+        (
+            "a fuller keywords meta is no fuller list (SEO pads it)",
+            ld({"keywords": ["Budget", "EU"]}) + meta("keywords", "Budget,EU,News,Breaking,Brussels"),
+            "",
+            ["Budget", "EU"],
+        ),
+        (
+            "an author field in a tag slot is no tag layer",
+            meta("author", "Jane Doe") + meta("keywords", "Jane Doe") + ld({"author": {"@type": "Person", "name": "Jane Doe"}}),
+            tag_box("Budget", "EU"),
+            ["Budget", "EU"],
+        ),
+        (
+            "an author among other tags stays",
+            ld({"author": {"@type": "Person", "name": "Jane Doe"}, "keywords": ["Jane Doe", "Budget"]}),
+            "",
+            ["Jane Doe", "Budget"],
+        ),
+        (
+            "a meta named for keywords where no other has tags",
+            meta("custom-keywords", "Supervisory board, Deutsche Bank"),
+            "",
+            ["Supervisory board", "Deutsche Bank"],
+        ),
+        ("data-layer pairs in a tag meta are no tags", meta("mrf:tags", "sub-section:panorama;contentType:article"), "", []),
+        ("a meta named for machines is no tag meta", meta("machine_tags", "@all-river,@exmeter"), "", []),
+        ("a tag-list label is no tag", "", tag_box("THEMEN", "Basketball", "NBA"), ["Basketball", "NBA"]),
+    ],
+)
+def test_layer_choice(rule: str, head: str, body: str, expected: list[str]) -> None:
+    assert tags(page(head, body)) == expected
+
+
+@pytest.mark.parametrize(
+    ("keywords", "expected"),
+    [
+        (
+            "Bhopal news,Bhopal latest news,Bhopal news live,Bhopal news today,Today news Bhopal,infant abandonment",
+            ["infant abandonment"],
+        ),
+        ("World news today,Top news in US,Breaking newsTehrik-e-Taliban Pakistan,militancy", ["militancy"]),
+        ("World news,UK news,Fox News", ["World news", "UK news", "Fox News"]),
+        ("Newsletter,Breaking Newsroom,Live music", ["Newsletter", "Breaking Newsroom", "Live music"]),
+    ],
+)
+def test_news_queries(keywords: str, expected: list[str]) -> None:
+    assert tags(page(meta("keywords", keywords))) == expected

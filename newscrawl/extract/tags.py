@@ -17,7 +17,7 @@ from newscrawl.extract.text import XML_SPACE, text_of
 from newscrawl.processors import clean_tag, split_keywords
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Collection, Mapping, Sequence
 
     from lxml.html import HtmlElement
 
@@ -36,7 +36,80 @@ def tag_values(layer: Sequence[str]) -> list[str]:
     entries = [value for value in layer if _KEY_VALUE.match(value.strip()) and clean_tag(value) == value.strip()]
     if len(entries) >= 3:
         layer = [value for value in layer if value not in entries]
-    return [tag for tag in (clean_tag(value) for value in layer) if tag]
+    return without_news_queries([tag for tag in (clean_tag(value) for value in layer) if tag])
+
+
+# A search query for news written into keywords: "Bhopal news today", "World news live",
+# "Top news in US", "Breaking news".
+_NEWS_QUERY = re.compile(
+    r"^(?:breaking|latest|top|today'?s?) news(?:\b|(?-i:(?=[A-Z])))|\bnews (?:today|live|updates?|headlines)$|\b(?:latest|live|today) news\b|\bnews in\b",
+    re.IGNORECASE,
+)
+_NEWS_WORD = re.compile(r"\s*\b(?:news|today|live|latest|breaking|top|in)\b\s*", re.IGNORECASE)
+
+
+def without_news_queries(tags: list[str]) -> list[str]:
+    """The tags without search queries for news (SEO keyword stuffing: "Bhopal news today",
+    "Top news in US"), and without the plain "<place> news" that such queries vary
+    ("Bhopal news" beside "Bhopal news live"): they name what readers type, not the story."""
+    queries = [tag for tag in tags if _NEWS_QUERY.search(tag)]
+    if not queries:
+        return tags
+    roots = {_NEWS_WORD.sub(" ", query).strip().casefold() for query in queries}
+    return [
+        tag
+        for tag in tags
+        if tag not in queries and not (tag.casefold().endswith(" news") and tag.casefold()[:-5].strip() in roots)
+    ]
+
+
+#: Tag layers that stand in for missing tags: no rule takes them over a layer of tags.
+STAND_INS = frozenset({"jsonld_subjects", "section"})
+#: Tag layers that give the article's whole tag list as the page shows or declares it: the
+#: ``keywords`` metas are no such list (SEO adds the site's words to them).
+WHOLE_LISTS = frozenset({"jsonld_keywords", "tag_links", "article_tag"})
+
+
+def chosen_tags(layers: Mapping[str, Sequence[str]], url: str, authors: Collection[str] = ()) -> tuple[str | None, list[str]]:
+    """The name and the tags of the first layer (in the mapping's order) that has tags for
+    readers, each layer cleaned by :func:`tag_values`. A layer of machine values
+    (:func:`machine_tags`) counts only when no layer has others; a layer naming only the
+    article's ``authors`` (an author field in a tag slot) not at all. A tag layer that no other
+    layer confirms (the same tags, stand-ins not counted) may be cut short: it gives way to the
+    whole list (:func:`fuller_layer`); one that another confirms is whole, and a longer list
+    elsewhere is that list padded (the section, layout flags, SEO phrases)."""
+    cleaned = {name: tag_values(layer) for name, layer in layers.items()}
+    by_author = {name.casefold() for name in authors}
+    fallback: tuple[str | None, list[str]] = (None, [])
+    for name, values in cleaned.items():
+        if not values or all(tag.casefold() in by_author for tag in values):
+            continue
+        if machine_tags(values, url):
+            fallback = fallback if fallback[0] else (name, values)
+            continue
+        if name in STAND_INS:
+            return name, values
+        have = {tag.casefold() for tag in values}
+        if any(
+            other != name and other not in STAND_INS and {tag.casefold() for tag in tags} == have
+            for other, tags in cleaned.items()
+        ):
+            return name, values  # another layer gives the same tags: the list is whole
+        later = list(cleaned)[list(cleaned).index(name) + 1 :]
+        return fuller_layer(name, values, {other: cleaned[other] for other in later if other in WHOLE_LISTS}, url)
+    return fallback
+
+
+def fuller_layer(name: str, values: list[str], wholes: Mapping[str, list[str]], url: str) -> tuple[str, list[str]]:
+    """The first of the later ``wholes`` (:data:`WHOLE_LISTS`) that holds every chosen tag and
+    more, else the chosen layer: pages give one tag list in several places (JSON-LD, a tag box,
+    ``article:tag``), some of them cut short: the first tag alone, the section alone, the tags
+    without the names of people."""
+    have = {tag.casefold() for tag in values}
+    for other, tags in wholes.items():
+        if len(tags) > len(values) and have < {tag.casefold() for tag in tags} and not machine_tags(tags, url):
+            return other, tags
+    return name, values
 
 
 def _fold(text: str) -> str:
@@ -63,10 +136,33 @@ def machine_tags(values: Sequence[str], url: str) -> bool:
 
 
 _BOX_TAGS = frozenset({"div", "ul", "ol", "section", "p", "span", "nav"})
+# A meta whose name ends in a word for tags ("custom-keywords", "classification-tags", "taz:tag"),
+# and the layers read by name before it or named for machines and ad targeting.
+_TAG_META = re.compile(r"(?:^|[:._-])(?:tags?|keywords?)$")
+_NAMED_TAG_METAS = frozenset({"keywords", "news_keywords", "article:tag", "parsely-tags", "sailthru.tags"})
+_MACHINE_META = re.compile(r"(?:^|[:._-])(?:machine|site|ads?|adtags|iab)(?:[:._-]|$)")
+# A data-layer pair in a value: "sub-section:panorama", "Page Type:story", "a:1;b:2".
+_PAIR = re.compile(r"^[^:\s][^:]*:\S|;")
+
+
+def other_tag_metas(page: Page) -> list[str]:
+    """The values of the first other meta named for tags or keywords (CMSs and their analytics
+    name theirs ``custom-keywords``, ``classification-tags``, ``cxenseparse:keywords``): the
+    page's tags where no meta read by name has them. Metas named for machines or ad targeting,
+    and data-layer pairs (``sub-section:panorama``), are none."""
+    for name, contents in page.meta.items():
+        if name in _NAMED_TAG_METAS or not _TAG_META.search(name) or _MACHINE_META.search(name):
+            continue
+        values = [value for value in tag_values(contents) if not _PAIR.search(value)]
+        if values:
+            return values
+    return []
+
+
 _TAG_WORDS = frozenset({"tags", "tag", "keywords", "topics"})
 # A tag box's label ("Tags:") and its controls ("All topics", "Themen bearbeiten") are no tags.
 _LABEL = re.compile(
-    r"^(?:tags?|keywords|topics)\s*:?$|:$|^(?:(?:see |show )?all (?:topics|tags)|alle themen|themen (?:bearbeiten|verwalten|folgen)|"
+    r"^(?:tags?|keywords|topics|themen|schlagworte)\s*:?$|:$|^(?:(?:see |show )?all (?:topics|tags)|alle themen|themen (?:bearbeiten|verwalten|folgen)|"
     r"(?:manage|edit|follow) (?:topics|tags))$",
     re.IGNORECASE,
 )
