@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from newscrawl import processors as p
 from newscrawl.extraction import extract_article
 
 URL = "https://news.example/world/2024/05/30/ministers-meet-brussels-budget-talks"
@@ -154,6 +155,56 @@ def article_tags(*names: str) -> str:
         ("data-layer pairs in a tag meta are no tags", meta("mrf:tags", "sub-section:panorama;contentType:article"), "", []),
         ("a meta named for machines is no tag meta", meta("machine_tags", "@all-river,@exmeter"), "", []),
         ("a tag-list label is no tag", "", tag_box("THEMEN", "Basketball", "NBA"), ["Basketball", "NBA"]),
+        (
+            "the section padding a keyword list another layer gives without it",
+            meta("news_keywords", "Health,Weight Loss") + ld({"keywords": ["Weight Loss"], "articleSection": "Health"}),
+            "",
+            ["Weight Loss"],
+        ),
+        (
+            "the section among keywords no other layer gives without it stays",
+            meta("news_keywords", "Health,Weight Loss") + ld({"articleSection": "Health"}),
+            "",
+            ["Health", "Weight Loss"],
+        ),
+        (
+            "the shown list, given again by article:tag, over keywords sharing none of it",
+            meta("keywords", "jane roe,favourite,cape town") + article_tags("Books", "Romance"),
+            tag_box("Books", "Romance"),
+            ["Books", "Romance"],
+        ),
+        (
+            "a shown list no other layer gives does not beat the keywords",
+            meta("keywords", "jane roe,favourite,cape town"),
+            tag_box("Books", "Romance"),
+            ["jane roe", "favourite", "cape town"],
+        ),
+        (
+            "a section path standing in for tags without its news root",
+            ld({"articleSection": ["News", "Society"]}),
+            "",
+            ["Society"],
+        ),
+        ("a section alone stays, root or not", ld({"articleSection": "News"}), "", ["News"]),
+        (
+            "the section's link in a tag list is no tag",
+            "",
+            "<ul class='tags'><li><a href='/category/culture/'>Culture</a></li><li><a href='/tag/care-work/'>Care work</a></li>"
+            "<li><a href='/tag/columns/'>Columns</a></li></ul>",
+            ["Care work", "Columns"],
+        ),
+        (
+            "a CMS flag among phrases",
+            ld({"keywords": ["editors_pick", "mexico steel tariff", "steel trade"]}),
+            "",
+            ["mexico steel tariff", "steel trade"],
+        ),
+        (
+            "identifiers alone are no flags (machine values, used where nothing else is)",
+            ld({"keywords": ["climate_change", "energy_policy"]}),
+            "",
+            ["climate_change", "energy_policy"],
+        ),
     ],
 )
 def test_layer_choice(rule: str, head: str, body: str, expected: list[str]) -> None:
@@ -174,3 +225,11 @@ def test_layer_choice(rule: str, head: str, body: str, expected: list[str]) -> N
 )
 def test_news_queries(keywords: str, expected: list[str]) -> None:
     assert tags(page(meta("keywords", keywords))) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("(1) Free articles", "Free articles"), ("(12) Sport", "Sport"), ("(1)", "(1)"), ("G(7) summit", "G(7) summit")],
+)
+def test_sort_key(raw: str, expected: str) -> None:
+    assert p.clean_tag(raw) == expected

@@ -36,7 +36,21 @@ def tag_values(layer: Sequence[str]) -> list[str]:
     entries = [value for value in layer if _KEY_VALUE.match(value.strip()) and clean_tag(value) == value.strip()]
     if len(entries) >= 3:
         layer = [value for value in layer if value not in entries]
-    return without_news_queries([tag for tag in (clean_tag(value) for value in layer) if tag])
+    return without_flags(without_news_queries([tag for tag in (clean_tag(value) for value in layer) if tag]))
+
+
+# A CMS flag's identifier: "editors_pick", "_commerce".
+_IDENTIFIER = re.compile(r"^_?\w+_\w+$|^_\w+$")
+
+
+def without_flags(tags: list[str]) -> list[str]:
+    """The tags without the CMS's flags among them (``editors_pick``, ``_commerce``): identifiers
+    written for code, told apart where most of the other tags are phrases with spaces."""
+    flags = [tag for tag in tags if _IDENTIFIER.match(tag)]
+    others = len(tags) - len(flags)
+    if not flags or not others or sum(" " in tag for tag in tags) * 2 < others:
+        return tags
+    return [tag for tag in tags if tag not in flags]
 
 
 # A search query for news written into keywords: "Bhopal news today", "World news live",
@@ -72,12 +86,12 @@ WHOLE_LISTS = frozenset({"jsonld_keywords", "tag_links", "article_tag"})
 
 def chosen_tags(layers: Mapping[str, Sequence[str]], url: str, authors: Collection[str] = ()) -> tuple[str | None, list[str]]:
     """The name and the tags of the first layer (in the mapping's order) that has tags for
-    readers, each layer cleaned by :func:`tag_values`. A layer of machine values
-    (:func:`machine_tags`) counts only when no layer has others; a layer naming only the
-    article's ``authors`` (an author field in a tag slot) not at all. A tag layer that no other
-    layer confirms (the same tags, stand-ins not counted) may be cut short: it gives way to the
-    whole list (:func:`fuller_layer`); one that another confirms is whole, and a longer list
-    elsewhere is that list padded (the section, layout flags, SEO phrases)."""
+    readers, each layer cleaned by :func:`tag_values`, then weighed against the other layers.
+
+    A layer of machine values (:func:`machine_tags`) counts only when no layer has others; a
+    layer naming only the article's ``authors`` (an author field in a tag slot) not at all.
+    The layer found is then weighed by agreement (:func:`_agreed`): the section padding a
+    list, a list padded or cut short, and a list the page shows against one it only declares."""
     cleaned = {name: tag_values(layer) for name, layer in layers.items()}
     by_author = {name.casefold() for name in authors}
     fallback: tuple[str | None, list[str]] = (None, [])
@@ -88,16 +102,52 @@ def chosen_tags(layers: Mapping[str, Sequence[str]], url: str, authors: Collecti
             fallback = fallback if fallback[0] else (name, values)
             continue
         if name in STAND_INS:
-            return name, values
-        have = {tag.casefold() for tag in values}
-        if any(
-            other != name and other not in STAND_INS and {tag.casefold() for tag in tags} == have
-            for other, tags in cleaned.items()
-        ):
-            return name, values  # another layer gives the same tags: the list is whole
-        later = list(cleaned)[list(cleaned).index(name) + 1 :]
-        return fuller_layer(name, values, {other: cleaned[other] for other in later if other in WHOLE_LISTS}, url)
+            return name, without_root_section(values) if name == "section" else values
+        return _agreed(
+            name, values, {other: tags for other, tags in cleaned.items() if other not in STAND_INS and tags}, cleaned, url
+        )
     return fallback
+
+
+def _agreed(
+    name: str, values: list[str], tag_layers: Mapping[str, list[str]], cleaned: Mapping[str, list[str]], url: str
+) -> tuple[str, list[str]]:
+    """The chosen tag layer weighed against the other ``tag_layers`` (stand-ins left out), by
+    these rules in turn:
+
+    * the section padding a list: the list without the article's section (its ``section``
+      stand-in) is another layer's list: that one;
+    * a list the page shows (tag links) sharing no tag with the chosen list, and given again
+      by another layer (``article:tag``), is the article's: keyword metas are written for
+      search engines, the shown list for readers;
+    * a list another layer confirms (the same tags) is whole; one no other confirms may be
+      cut short (:func:`fuller_layer`).
+    """
+    folded = {other: frozenset(tag.casefold() for tag in tags) for other, tags in tag_layers.items()}
+    have = folded[name]
+    section = {tag.casefold() for tag in cleaned.get("section", ())}
+    if have & section and (unpadded := have - section):
+        same = next((other for other in folded if other != name and folded[other] == unpadded), None)
+        if same:
+            return same, tag_layers[same]
+    shown = folded.get("tag_links")
+    if shown and not shown & have and any(folded[other] == shown for other in folded if other not in (name, "tag_links")):
+        return "tag_links", tag_layers["tag_links"]
+    confirmed = [other for other in folded if other != name and folded[other] == have]
+    if confirmed:
+        return name, values
+    later = list(tag_layers)[list(tag_layers).index(name) + 1 :]
+    return fuller_layer(name, values, {other: tag_layers[other] for other in later if other in WHOLE_LISTS}, url)
+
+
+# The root of a site's news area, first in a section path ("News > World"): no topic.
+_NEWS_ROOT = frozenset({"news", "nachrichten", "ニュース", "noticias", "notizie", "nieuws", "nyheter", "actualités", "haberler"})
+
+
+def without_root_section(sections: list[str]) -> list[str]:
+    """A section path standing in for tags without its root when that is the site's news area
+    ("News", "ニュース"): the section that says what the story is about follows it."""
+    return sections[1:] if len(sections) > 1 and sections[0].casefold() in _NEWS_ROOT else sections
 
 
 def fuller_layer(name: str, values: list[str], wholes: Mapping[str, list[str]], url: str) -> tuple[str, list[str]]:
@@ -192,7 +242,23 @@ def tag_links(page: Page) -> list[str]:
         links = links or named_list
     if not links:
         links = _headed_tag_list(page) or _labelled_tag_list(page) or _tag_chips(page) or _tag_path_list(page)
-    return [label for label in (_link_label(a) for a in links) if label and not _LABEL.match(label)]
+    return [label for label in (_link_label(a) for a in _without_sections(links)) if label and not _LABEL.match(label)]
+
+
+# The path of a section page: one segment (``/sport/``) or a category's (``/category/kultur/``).
+_SECTION_PATH = re.compile(r"^/(?:(?:category|categories|section|sections|rubrik|ressort)/)?[^/]+/?$", re.IGNORECASE)
+
+
+def _without_sections(links: list[HtmlElement]) -> list[HtmlElement]:
+    """The links of a tag list without its link to the article's section: where the list links
+    its tags to tag pages (``/tag/kolumne/``), a link to a section page (``/sport/``,
+    ``/category/kultur/``) names the section the site files the article under, not a tag."""
+    hrefs = [a.get("href") or "" for a in links]
+    if not any(_TAG_PATH.search(href) for href in hrefs):
+        return links
+    return [
+        a for a, href in zip(links, hrefs, strict=True) if _TAG_PATH.search(href) or not _SECTION_PATH.match(urlsplit(href).path)
+    ]
 
 
 # Names of a box that lists the article's tags: "tags", and "topics" (``related-topics``).
