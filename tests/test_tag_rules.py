@@ -78,6 +78,20 @@ def tags(html: str) -> list[str]:
             [],
         ),
         (
+            "a tag list marked up as navigation, inside the article",
+            "<nav><ul class='tags'><li><a href='/law/admin'>Administrative law</a></li>"
+            "<li><a href='/law/basic-rights'>Basic rights</a></li></ul></nav>",
+            "",
+            ["Administrative law", "Basic rights"],
+        ),
+        (
+            "a tag list in the site's menu is the site's",
+            "",
+            "<nav class='menu'><ul class='tags'><li><a href='/law/admin'>Administrative law</a></li>"
+            "<li><a href='/law/basic-rights'>Basic rights</a></li></ul></nav>",
+            [],
+        ),
+        (
             "tag chips: links wrapping an element named tag",
             "<div class='top'><a href='/list/Covid-19'><span class='tag-like'>Covid-19</span></a>"
             "<a href='/list/Vaccines'><span class='tag-like'>Vaccines</span></a></div>",
@@ -129,8 +143,10 @@ def article_tags(*names: str) -> str:
             ["Budget", "EU"],
         ),
         (
-            "a fuller keywords meta is no fuller list (SEO pads it)",
-            ld({"keywords": ["Budget", "EU"]}) + meta("keywords", "Budget,EU,News,Breaking,Brussels"),
+            "a fuller keywords meta is no fuller list where another layer confirms the list",
+            ld({"keywords": ["Budget", "EU"]})
+            + meta("keywords", "Budget,EU,News,Breaking,Brussels")
+            + article_tags("Budget", "EU"),
             "",
             ["Budget", "EU"],
         ),
@@ -154,6 +170,26 @@ def article_tags(*names: str) -> str:
         ),
         ("data-layer pairs in a tag meta are no tags", meta("mrf:tags", "sub-section:panorama;contentType:article"), "", []),
         ("a meta named for machines is no tag meta", meta("machine_tags", "@all-river,@exmeter"), "", []),
+        (
+            "the section labelled among keywords is no tag",
+            ld({"keywords": ["Section: Sport:Football", "Phil Foden", "Manchester City"]}),
+            "",
+            ["Phil Foden", "Manchester City"],
+        ),
+        ("a labelled section alone stays", ld({"keywords": ["Section: Sport"]}), "", ["Sport"]),
+        (
+            "a keywords meta holding an unconfirmed JSON-LD list and more is the fuller list",
+            ld({"keywords": ["Meteorite", "Elmshorn"]}) + meta("keywords", "Meteorite,Elmshorn,Science"),
+            "",
+            ["Meteorite", "Elmshorn", "Science"],
+        ),
+        (
+            "a list whose more is the section alone is padded",
+            ld({"keywords": ["Meteorite", "Elmshorn"], "articleSection": "Science"})
+            + meta("keywords", "Meteorite,Elmshorn,Science"),
+            "",
+            ["Meteorite", "Elmshorn"],
+        ),
         ("a tag-list label is no tag", "", tag_box("THEMEN", "Basketball", "NBA"), ["Basketball", "NBA"]),
         (
             "the section padding a keyword list another layer gives without it",

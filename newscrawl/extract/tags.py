@@ -11,7 +11,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from newscrawl.extract.chrome import HEADINGS, class_words, in_article
+from newscrawl.extract.chrome import CHROME_WORDS, HEADINGS, class_words, in_article
 from newscrawl.extract.document import named_elements, once_per_page, text_nodes_with
 from newscrawl.extract.text import XML_SPACE, text_of
 from newscrawl.processors import clean_tag, split_keywords
@@ -28,14 +28,22 @@ if TYPE_CHECKING:
 _KEY_VALUE = re.compile(r"^[A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*)?:\s+\S")
 
 
+# The section written among keywords with its facet label: "Section: Sport:Football".
+_SECTION_FACET = re.compile(r"^\s*sections?\s*:", re.IGNORECASE)
+
+
 def tag_values(layer: Sequence[str]) -> list[str]:
     """The tags of one layer, cleaned: a lone comma-joined value split, data-layer entries
-    (``Day: Friday``) dropped, ids and facet labels cleaned away."""
+    (``Day: Friday``) dropped, the section labelled as such among tags (``Section: Sport``)
+    dropped, ids and facet labels cleaned away."""
     if len(layer) == 1:
         layer = split_keywords(layer[0])
     entries = [value for value in layer if _KEY_VALUE.match(value.strip()) and clean_tag(value) == value.strip()]
     if len(entries) >= 3:
         layer = [value for value in layer if value not in entries]
+    sections = [value for value in layer if _SECTION_FACET.match(value)]
+    if sections and len(sections) < len(layer):
+        layer = [value for value in layer if value not in sections]
     return without_flags(without_news_queries([tag for tag in (clean_tag(value) for value in layer) if tag]))
 
 
@@ -79,9 +87,9 @@ def without_news_queries(tags: list[str]) -> list[str]:
 
 #: Tag layers that stand in for missing tags: no rule takes them over a layer of tags.
 STAND_INS = frozenset({"jsonld_subjects", "section"})
-#: Tag layers that give the article's whole tag list as the page shows or declares it: the
-#: ``keywords`` metas are no such list (SEO adds the site's words to them).
-WHOLE_LISTS = frozenset({"jsonld_keywords", "tag_links", "article_tag"})
+#: Tag layers that give the article's whole tag list as the page shows or declares it, which
+#: a layer cut short gives way to (``news_keywords`` and analytics tags are lists of their own).
+WHOLE_LISTS = frozenset({"jsonld_keywords", "keywords", "tag_links", "article_tag"})
 
 
 def chosen_tags(layers: Mapping[str, Sequence[str]], url: str, authors: Collection[str] = ()) -> tuple[str | None, list[str]]:
@@ -137,7 +145,8 @@ def _agreed(
     if confirmed:
         return name, values
     later = list(tag_layers)[list(tag_layers).index(name) + 1 :]
-    return fuller_layer(name, values, {other: tag_layers[other] for other in later if other in WHOLE_LISTS}, url)
+    wholes = {other: tag_layers[other] for other in later if other in WHOLE_LISTS}
+    return fuller_layer(name, values, wholes, url, section)
 
 
 # The root of a site's news area, first in a section path ("News > World"): no topic.
@@ -150,14 +159,18 @@ def without_root_section(sections: list[str]) -> list[str]:
     return sections[1:] if len(sections) > 1 and sections[0].casefold() in _NEWS_ROOT else sections
 
 
-def fuller_layer(name: str, values: list[str], wholes: Mapping[str, list[str]], url: str) -> tuple[str, list[str]]:
+def fuller_layer(
+    name: str, values: list[str], wholes: Mapping[str, list[str]], url: str, section: Collection[str] = ()
+) -> tuple[str, list[str]]:
     """The first of the later ``wholes`` (:data:`WHOLE_LISTS`) that holds every chosen tag and
     more, else the chosen layer: pages give one tag list in several places (JSON-LD, a tag box,
-    ``article:tag``), some of them cut short: the first tag alone, the section alone, the tags
-    without the names of people."""
+    ``article:tag``, ``keywords``), some of them cut short: the first tag alone, the section
+    alone, the tags without the names of people. A list whose more is only the article's
+    ``section`` (casefolded) is the chosen list padded, not a fuller one."""
     have = {tag.casefold() for tag in values}
     for other, tags in wholes.items():
-        if len(tags) > len(values) and have < {tag.casefold() for tag in tags} and not machine_tags(tags, url):
+        more = {tag.casefold() for tag in tags}
+        if len(tags) > len(values) and have < more and not more - have <= set(section) and not machine_tags(tags, url):
             return other, tags
     return name, values
 
@@ -230,7 +243,7 @@ def tag_links(page: Page) -> list[str]:
         boxes = dict.fromkeys(el for word in _TAG_WORDS for el in named_elements(page, word))
         named_list: list[HtmlElement] = []
         for box in sorted(boxes, key=page.order.__getitem__):
-            if box.tag not in _BOX_TAGS or (page.in_chrome(box) and not _related_tags(page, box)):
+            if box.tag not in _BOX_TAGS or (page.in_chrome(box) and not _chrome_tag_box(page, box)):
                 continue
             anchors = [a for a in box.iter("a") if not _LABEL.match(text_of(a)) and not _in_page(a)]
             to_tags = [a for a in anchors if _TAG_PATH.search(a.get("href") or "")]
@@ -265,12 +278,24 @@ def _without_sections(links: list[HtmlElement]) -> list[HtmlElement]:
 _LIST_NAMES = frozenset({"tags", "topics"})
 
 
-def _related_tags(page: Page, box: HtmlElement) -> bool:
-    """Whether a box in chrome is the article's "related tags" box: chrome only by its own name,
-    which says ``related`` (``related-tags``, ``related-topics``): the tags related to this
-    article, not a list of other articles or the site's trending topics."""
-    parent = box.getparent()
-    return "related" in class_words(box) and (parent is None or not page.in_chrome(parent))
+# Names of chrome that a tag box may carry and still be the article's: "related" tags are the
+# article's; "trending" or "popular" topics, a menu or a footer are the site's.
+_ARTICLE_CHROME = frozenset({"related", "nav", "navbar"})
+
+
+def _chrome_tag_box(page: Page, box: HtmlElement) -> bool:
+    """Whether a tag box in chrome is the article's: chrome only by its own name or element, or
+    by wrappers around it alone (``<nav><ul class=tags>``: a tag list is links, and marked up as
+    navigation), its names saying no more than ``related`` or ``nav``. A box the site's chrome
+    holds (a menu, a sidebar, a footer) is the site's."""
+    if not class_words(box).isdisjoint(CHROME_WORDS - _ARTICLE_CHROME):
+        return False
+    top, size = box, len(text_of(box))
+    while (parent := top.getparent()) is not None and page.in_chrome(parent) and len(text_of(parent)) <= size + 20:
+        if not class_words(parent).isdisjoint(CHROME_WORDS - _ARTICLE_CHROME):
+            return False
+        top = parent
+    return parent is None or not page.in_chrome(parent)
 
 
 _LABEL_WORDS = ("tags", "topics", "keywords", "themen", "schlagworte", "schlagwörter", "stichwörter", "temas", "sujets")
