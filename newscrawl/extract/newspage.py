@@ -330,9 +330,11 @@ class NewsPage:
         search come first (``news_keywords``, JSON-LD ``keywords``, ``keywords``), then the tags
         it gives its analytics (Parse.ly, Sailthru: sections and slugs mixed in), then tag boxes,
         ``rel=tag`` links and ``article:tag``: on real pages of many publishers,
-        that order matches their own tag lists best (see ``benchmarks/realworld.py``). A layer
-        of machine values (slugs, codes, words of the URL) is used only when no other has tags;
-        JSON-LD ``about``/``mentions`` and, last, the article's section stand in for missing tags."""
+        that order matches their own tag lists best (see ``benchmarks/realworld.py``), then other
+        metas named for tags (``custom-keywords``). A layer of machine values (slugs, codes, words
+        of the URL) is used only when no other has tags; JSON-LD ``about``/``mentions`` and, last,
+        the article's section stand in for missing tags. The layer found is weighed against the
+        others by agreement (:func:`newscrawl.extract.tags.chosen_tags`)."""
         shown_tags = tag_links(self.page)
         layers = {
             "site": self._metadata("tags"),
