@@ -64,7 +64,7 @@ from newscrawl.extract.metadata import (
     jsonld_type,
     labelled_metas,
 )
-from newscrawl.extract.tags import machine_tags, tag_links, tag_values
+from newscrawl.extract.tags import chosen_tags, other_tag_metas, tag_links
 from newscrawl.extract.text import text_of
 from newscrawl.processors import is_byline, parse_datetime, split_keywords, strip_title_suffix, timed_alternative
 from newscrawl.words import ENGLISH, Words
@@ -343,31 +343,26 @@ class NewsPage:
         search come first (``news_keywords``, JSON-LD ``keywords``, ``keywords``), then the tags
         it gives its analytics (Parse.ly, Sailthru: sections and slugs mixed in), then tag boxes,
         ``rel=tag`` links and ``article:tag``: on real pages of many publishers,
-        that order matches their own tag lists best (see ``benchmarks/realworld.py``). A layer
-        of machine values (slugs, codes, words of the URL) is used only when no other has tags;
-        JSON-LD ``about``/``mentions`` and, last, the article's section stand in for missing tags."""
-        fallback: list[str] = []
+        that order matches their own tag lists best (see ``benchmarks/realworld.py``), then other
+        metas named for tags (``custom-keywords``). A layer of machine values (slugs, codes, words
+        of the URL) is used only when no other has tags; JSON-LD ``about``/``mentions`` and, last,
+        the article's section stand in for missing tags. The layer found is weighed against the
+        others by agreement (:func:`newscrawl.extract.tags.chosen_tags`)."""
         shown_tags = tag_links(self.page)
-        for layer in (
-            self._metadata("tags"),
-            split_keywords(next(iter(self.page.meta_values("news_keywords")), None)),
-            jsonld_keywords(self.page),
-            split_keywords(next(iter(self.page.meta_values("keywords")), None)),
-            split_keywords(next(iter(self.page.meta_values("parsely-tags", "sailthru.tags")), None)),
-            self._dom("tags"),
-            shown_tags,
-            self.page.meta_values("article:tag"),
-            jsonld_subjects(self.page),
-            jsonld_text(self.ld.get("articleSection")) or self.page.meta_values("article:section")[:1],
-        ):
-            values = tag_values(layer)
-            if not values:
-                continue
-            if not machine_tags(values, self.page.url):
-                break
-            fallback = fallback or values
-        else:
-            values = fallback
+        layers = {
+            "site": self._metadata("tags"),
+            "news_keywords": split_keywords(next(iter(self.page.meta_values("news_keywords")), None)),
+            "jsonld_keywords": jsonld_keywords(self.page),
+            "keywords": split_keywords(next(iter(self.page.meta_values("keywords")), None)),
+            "analytics": split_keywords(next(iter(self.page.meta_values("parsely-tags", "sailthru.tags")), None)),
+            "site_dom": self._dom("tags"),
+            "tag_links": shown_tags,
+            "article_tag": self.page.meta_values("article:tag"),
+            "tag_metas": other_tag_metas(self.page),
+            "jsonld_subjects": jsonld_subjects(self.page),
+            "section": jsonld_text(self.ld.get("articleSection")) or self.page.meta_values("article:section")[:1],
+        }
+        _, values = chosen_tags(layers, self.page.url, authors=self._authors)
         shown = {tag.casefold(): tag for tag in shown_tags}
         return [shown.get(tag.casefold(), tag) for tag in values]
 
