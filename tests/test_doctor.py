@@ -68,7 +68,20 @@ def test_the_fixture_page_is_read_with_its_profile_every_field_with_its_layers()
     # selector h1.post-title), og:title with the site's suffix still on
     assert ("site-dom", [HEADLINE], None) in found
     assert ("meta", [HEADLINE], None) in found
-    assert [source for source, _, _ in found] == ["cms", "heuristic", "heuristic", "meta", "site-dom", "jsonld", "meta", "meta"]
+    # in extraction order: the CMS block, the agreement heuristics, the displayed h1, the core of
+    # the copied titles, then og:title, the h1, JSON-LD, twitter:title and <title>
+    assert [source for source, _, _ in found] == [
+        "cms",
+        "heuristic",
+        "heuristic",
+        "site-dom",
+        "heuristic",
+        "meta",
+        "site-dom",
+        "jsonld",
+        "meta",
+        "meta",
+    ]
 
     published = field(diagnosis, "published_at")
     assert (published.value, published.source) == ("2023-11-13T20:45:00+02:00", "cms")

@@ -27,7 +27,8 @@ from newscrawl.extract.body import (
     lead_candidates,
     read_more_links,
     until_declared_end,
-    without_trailing_links,
+    until_paywall,
+    without_end_matter,
 )
 from newscrawl.extract.bylines import (
     byline_candidates,
@@ -40,7 +41,15 @@ from newscrawl.extract.bylines import (
 )
 from newscrawl.extract.captions import figure_captions
 from newscrawl.extract.document import named_elements
-from newscrawl.extract.headline import HEADLINE_PAIRS, completes, drop_section_label, shared_core, title_key
+from newscrawl.extract.headline import (
+    COPIED_PAIRS,
+    HEADLINE_PAIRS,
+    completes,
+    displayed_headline,
+    drop_section_label,
+    shared_core,
+    title_key,
+)
 from newscrawl.extract.jsonld import jsonld_text, node_types
 from newscrawl.extract.maintext import read_main_text
 from newscrawl.extract.metadata import (
@@ -55,7 +64,7 @@ from newscrawl.extract.metadata import (
     jsonld_type,
     labelled_metas,
 )
-from newscrawl.extract.tags import machine_tags, tag_links, tag_values
+from newscrawl.extract.tags import chosen_tags, other_tag_metas, tag_links
 from newscrawl.extract.text import text_of
 from newscrawl.processors import is_byline, parse_datetime, split_keywords, strip_title_suffix, timed_alternative
 from newscrawl.words import ENGLISH, Words
@@ -219,7 +228,8 @@ class NewsPage:
         yield from self._tagged("content_type", "jsonld", [kind] if kind else [])
 
     def headline(self) -> Iterator[str]:
-        """Site metadata, then the headline two sources agree on, then og:title, the article's
+        """Site metadata, then the headline two independent sources agree on, the displayed
+        ``<h1>``, the headline two copied metadata titles agree on, then og:title, the article's
         ``<h1>``, the JSON-LD headline, the Twitter and document titles.
 
         Sources often differ (a social title, an SEO title, a kicker in front, the site name
@@ -241,10 +251,14 @@ class NewsPage:
         if "h1" in clean:
             drop_section_label(clean)
         agreed = [core for a, b in HEADLINE_PAIRS if a in clean and b in clean and (core := shared_core(clean[a], clean[b]))]
+        copied = [core for a, b in COPIED_PAIRS if a in clean and b in clean and (core := shared_core(clean[a], clean[b]))]
         completed = [full for k in ("h1", "og", "title") if k in clean and (full := completes(clean.get("ld"), clean[k]))]
         yield from self._tagged("headline", "heuristic", completed[:1])
         yield from self._tagged("headline", "heuristic", agreed[:1])
-        layer = {"og": "meta", "h1": "site-dom" if site_h1 else "generic-dom", "ld": "jsonld", "tw": "meta", "title": "meta"}
+        shown_h1 = "site-dom" if site_h1 else "generic-dom"
+        yield from self._tagged("headline", shown_h1, filter(None, [displayed_headline(clean)]))
+        yield from self._tagged("headline", "heuristic", copied[:1])
+        layer = {"og": "meta", "h1": shown_h1, "ld": "jsonld", "tw": "meta", "title": "meta"}
         for k in ("og", "h1", "ld", "tw", "title"):
             yield from self._tagged("headline", layer[k], [clean[k]] if k in clean else [])
 
@@ -393,37 +407,32 @@ class NewsPage:
         search come first (``news_keywords``, JSON-LD ``keywords``, ``keywords``), then the tags
         it gives its analytics (Parse.ly, Sailthru: sections and slugs mixed in), then tag boxes,
         ``rel=tag`` links and ``article:tag``: on real pages of many publishers,
-        that order matches their own tag lists best (see ``benchmarks/realworld.py``). A layer
-        of machine values (slugs, codes, words of the URL) is used only when no other has tags;
-        JSON-LD ``about``/``mentions`` and, last, the article's section stand in for missing tags."""
-        fallback: list[str] = []
-        fallback_source = chosen = ""
+        that order matches their own tag lists best (see ``benchmarks/realworld.py``), then other
+        metas named for tags (``custom-keywords``). A layer of machine values (slugs, codes, words
+        of the URL) is used only when no other has tags; JSON-LD ``about``/``mentions`` and, last,
+        the article's section stand in for missing tags. The layer found is weighed against the
+        others by agreement (:func:`newscrawl.extract.tags.chosen_tags`)."""
         shown_tags = tag_links(self.page)
         section = jsonld_text(self.ld.get("articleSection"))
-        layers = (
-            (self.metadata_source, self._metadata("tags")),
-            ("meta", split_keywords(next(iter(self.page.meta_values("news_keywords")), None))),
-            ("jsonld", jsonld_keywords(self.page)),
-            ("meta", split_keywords(next(iter(self.page.meta_values("keywords")), None))),
-            ("meta", split_keywords(next(iter(self.page.meta_values("parsely-tags", "sailthru.tags")), None))),
-            ("site-dom", self._dom("tags")),
-            ("generic-dom", shown_tags),
-            ("meta", self.page.meta_values("article:tag")),
-            ("jsonld", jsonld_subjects(self.page)),
-            ("jsonld", section) if section else ("meta", self.page.meta_values("article:section")[:1]),
-        )
-        for chosen, layer in layers if self.trace is not None else ():
-            self._offer("tags", chosen, layer)
-        for chosen, layer in layers:
-            values = tag_values(layer)
-            if not values:
-                continue
-            if not machine_tags(values, self.page.url):
-                break
-            fallback, fallback_source = (fallback, fallback_source) if fallback else (values, chosen)
-        else:
-            values, chosen = fallback, fallback_source
-        self.source_of["tags"] = chosen
+        layers = {
+            "site": self._metadata("tags"),
+            "news_keywords": split_keywords(next(iter(self.page.meta_values("news_keywords")), None)),
+            "jsonld_keywords": jsonld_keywords(self.page),
+            "keywords": split_keywords(next(iter(self.page.meta_values("keywords")), None)),
+            "analytics": split_keywords(next(iter(self.page.meta_values("parsely-tags", "sailthru.tags")), None)),
+            "site_dom": self._dom("tags"),
+            "tag_links": shown_tags,
+            "article_tag": self.page.meta_values("article:tag"),
+            "tag_metas": other_tag_metas(self.page),
+            "jsonld_subjects": jsonld_subjects(self.page),
+            "section": section or self.page.meta_values("article:section")[:1],
+        }
+        sources = {**_TAG_SOURCES, "site": self.metadata_source, "section": "jsonld" if section else "meta"}
+        for name, layer in layers.items() if self.trace is not None else ():
+            self._offer("tags", sources[name], layer)
+        chosen, values = chosen_tags(layers, self.page.url, authors=self._authors)
+        if chosen is not None:
+            self.source_of["tags"] = sources[chosen]
         shown = {tag.casefold(): tag for tag in shown_tags}
         return [shown.get(tag.casefold(), tag) for tag in values]
 
@@ -453,8 +462,9 @@ class NewsPage:
         """Body paragraphs and subheadings: the main text as trafilatura finds it, without
         "Read more:" lines, table rows, embedded social-media posts, the texts of caption and
         credit elements, the headline it repeats at its top (with the kicker, date or breadcrumb
-        lines above it), what follows the end of the JSON-LD ``articleBody`` and the links that
-        trail it."""
+        lines above it), what follows the end of the JSON-LD ``articleBody`` or a paywall's note, and
+        the links and end matter (copyright, contact lines, newsletter invitations, the author's
+        bio) that trail it."""
         h1 = self.page.headline_element
         headlines = [
             *([text_of(h1)] if h1 is not None else []),
@@ -476,7 +486,7 @@ class NewsPage:
         declared = self.ld.get("articleBody")
         if isinstance(declared, str):
             lines = until_declared_end(lines, declared)
-        lines = without_trailing_links(lines, self.page)
+        lines = without_end_matter(until_paywall(lines), self.page, self.authors())
         self._offer("body", self.main_text_source, lines)
         return self._chose("body", self.main_text_source, lines)
 
@@ -541,6 +551,11 @@ class NewsPage:
         )
 
 
+# The source of each tag layer of :meth:`NewsPage.tags` (the site's and the section's depend on the page).
+_TAG_SOURCES = {
+    "news_keywords": "meta", "jsonld_keywords": "jsonld", "keywords": "meta", "analytics": "meta", "site_dom": "site-dom",
+    "tag_links": "generic-dom", "article_tag": "meta", "tag_metas": "meta", "jsonld_subjects": "jsonld",
+}  # fmt: skip
 _MEDIA_TYPES = frozenset({"VideoObject", "ImageGallery", "MediaGallery"})
 #: JSON-LD types of pages that are not articles, as SEO plugins mark listings, author pages and
 #: static pages. ``WebPage`` and ``WebSite`` are left out: article pages carry them too.
