@@ -27,10 +27,14 @@ from newscrawl.coverage import (
     CoverageSettingError,
     CoverageTally,
     FieldCoverage,
+    FieldSource,
     Limits,
+    SourceShift,
     absent_fields,
     binomial_lower_tail,
     judge,
+    judge_sources,
+    main_source,
     missing_fields,
     monitored_fields,
     stored_nothing,
@@ -174,6 +178,28 @@ def test_tally_counts_each_field_on_the_articles_it_is_monitored_on() -> None:
     assert tally.fields == ("authors", "tags")
 
 
+def test_tally_counts_each_field_by_source() -> None:
+    tally = CoverageTally(fields=("headline", "authors", "tags"))
+    tally.add(replace(FULL, field_sources={"headline": "cms", "authors": "cms", "tags": "site-dom"}))
+    tally.add(replace(FULL, field_sources={"headline": "heuristic", "authors": "cms", "tags": "site-dom"}))
+    # A field without a value counts under no source; one with a value but no source, as unknown.
+    tally.add(replace(FULL, authors=[], field_sources={"headline": "cms", "authors": "cms"}))
+    tally.add(replace(FULL, content_type="video", field_sources={"headline": "jsonld"}), fields=("headline",))
+    assert tally.source_rows() == [
+        FieldSource("news", "headline", "cms", 2),
+        FieldSource("news", "headline", "heuristic", 1),
+        FieldSource("news", "authors", "cms", 2),
+        FieldSource("news", "tags", "site-dom", 2),
+        FieldSource("news", "tags", "unknown", 1),
+        FieldSource("video", "headline", "jsonld", 1),
+    ]
+    assert [(c.field, c.present) for c in tally.rows() if c.content_type == "news"] == [
+        ("headline", 3),
+        ("authors", 2),
+        ("tags", 3),
+    ]
+
+
 # --- judging ----------------------------------------------------------------------------------
 
 
@@ -248,6 +274,104 @@ def test_a_drop_describes_itself() -> None:
     drop = CoverageDrop(FieldCoverage("article", "authors", 31, 0), 0.42, 5)
     assert drop.describe() == "coverage of authors for article fell to 0% (0/31) from a baseline of 42% over 5 runs"
     assert drop.summary() == "authors (article) 42% -> 0%"
+
+
+# Source mixes, each a run's shares of a field's articles by source.
+CMS = {"cms": 0.98, "heuristic": 0.02}
+MIXED = {"cms": 0.5, "jsonld": 0.5}
+
+
+@pytest.mark.parametrize(
+    ("runs", "main"),
+    [
+        ([CMS, CMS, {"cms": 1.0}], ("cms", 0.98)),
+        # The median: one odd run does not move it.
+        ([{"heuristic": 0.9}, CMS, CMS], ("cms", 0.98)),
+        # A source absent from a run counts 0 there: held in one run of three, it is no main source.
+        ([{"jsonld": 1.0}, {"cms": 1.0}, {"meta": 1.0}], None),
+        # Equal medians: the higher mean share, then the first name.
+        ([{"cms": 0.4, "jsonld": 0.4}, {"cms": 0.4, "jsonld": 0.6}, {"cms": 0.2, "jsonld": 0.4}], ("jsonld", 0.4)),
+        ([MIXED, MIXED], ("cms", 0.5)),
+        # No run had the field.
+        ([{}, {}], None),
+        ([], None),
+    ],
+)
+def test_main_source(runs: list[dict[str, float]], main: tuple[str, float] | None) -> None:
+    assert main_source(runs) == main
+
+
+def run_sources(articles: int, **by_source: int) -> tuple[FieldCoverage, list[FieldSource]]:
+    """A run's headline coverage for news and its sources, ``articles`` of the type in all."""
+    rows = [FieldSource("news", "headline", source.replace("_", "-"), n) for source, n in by_source.items()]
+    return FieldCoverage("news", "headline", articles, sum(by_source.values())), rows
+
+
+@pytest.mark.parametrize(
+    ("run", "runs", "limits", "shift"),
+    [
+        # The brief's case: cms in 98% of the articles of 5 runs, now heuristic in 60% of 30.
+        (run_sources(30, heuristic=18, generic_dom=12), [CMS] * 5, Limits(), ("cms", 0.98, 5, "heuristic", 18)),
+        # The same source kept, a few articles more from a fallback: nothing moved.
+        (run_sources(30, cms=27, heuristic=3), [CMS] * 5, Limits(), None),
+        # Too few articles of the type to judge, until COVERAGE_MIN_ARTICLES allows it.
+        (run_sources(4, heuristic=4), [CMS] * 5, Limits(), None),
+        (run_sources(4, heuristic=4), [CMS] * 5, Limits(min_articles=4), ("cms", 0.98, 5, "heuristic", 4)),
+        # Too few earlier runs: the first runs only learn the baseline.
+        (run_sources(30, heuristic=30), [CMS], Limits(), None),
+        (run_sources(30, heuristic=30), [CMS], Limits(learn_runs=1), ("cms", 0.98, 1, "heuristic", 30)),
+        # A mixed history (no source held the field in half of the runs) has no main source to leave.
+        (run_sources(30, meta=30), [{"jsonld": 1.0}, {"cms": 1.0}, {"heuristic": 1.0}], Limits(), None),
+        # A history of two sources half and half: a small wobble to the other one is no shift...
+        (run_sources(30, jsonld=17, cms=13), [MIXED] * 4, Limits(), None),
+        # ...nor is a fall of the old one that chance gives often enough...
+        (run_sources(10, jsonld=8, cms=2), [MIXED] * 4, Limits(), None),
+        # ...but the old one all but gone from many articles is.
+        (run_sources(40, jsonld=38, cms=2), [MIXED] * 4, Limits(), ("cms", 0.5, 4, "jsonld", 38)),
+        # The main source moved, the old one kept more than COVERAGE_DROP allows: not flagged.
+        (run_sources(100, heuristic=55, cms=45), [{"cms": 0.8, "heuristic": 0.2}] * 3, Limits(), None),
+        (
+            run_sources(100, heuristic=55, cms=45),
+            [{"cms": 0.8, "heuristic": 0.2}] * 3,
+            Limits(drop=0.4),
+            ("cms", 0.8, 3, "heuristic", 55),
+        ),
+        # A tie keeps the old source.
+        (run_sources(30, cms=15, heuristic=15), [{"cms": 1.0}] * 2, Limits(drop=0.5), None),
+        # Only the last COVERAGE_HISTORY_RUNS runs count: older ones with another source do not.
+        (run_sources(30, heuristic=30), [{"heuristic": 1.0}] * 2 + [CMS] * 5, Limits(history_runs=2), None),
+        # A field the run's articles lack is the coverage monitor's: no source moved.
+        (run_sources(30), [CMS] * 5, Limits(), None),
+        # Sources unknown to the history (an article that recorded none) are sources like any other.
+        (run_sources(30, unknown=30), [CMS] * 5, Limits(), ("cms", 0.98, 5, "unknown", 30)),
+    ],
+)
+def test_judge_sources(
+    run: tuple[FieldCoverage, list[FieldSource]], runs: list[dict[str, float]], limits: Limits, shift: tuple[Any, ...] | None
+) -> None:
+    coverage, sources = run
+    # Another content type with the same articles but no history is never judged.
+    other = FieldCoverage("video", "headline", coverage.articles, coverage.present)
+    other_sources = [replace(row, content_type="video") for row in sources]
+    shifts = judge_sources([other, coverage], [*sources, *other_sources], {("news", "headline"): runs}, limits)
+    assert shifts == ([SourceShift(coverage, *shift)] if shift else [])
+
+
+def test_judge_sources_leaves_out_the_fields_whose_coverage_fell() -> None:
+    coverage, sources = run_sources(30, heuristic=3)
+    history = {("news", "headline"): [CMS] * 5}
+    assert [s.new for s in judge_sources([coverage], sources, history, Limits())] == ["heuristic"]
+    assert judge_sources([coverage], sources, history, Limits(), skip={("news", "headline")}) == []
+
+
+def test_a_shift_describes_itself() -> None:
+    shift = SourceShift(FieldCoverage("news", "headline", 30, 30), "cms", 0.98, 5, "heuristic", 18)
+    assert shift.describe() == "source of headline for news moved from cms (98% over 5 runs) to heuristic (60%, 18/30)"
+    assert shift.summary() == "headline (news) cms 98% -> heuristic 60%"
+    assert (
+        SourceShift(FieldCoverage("", "tags", 10, 10), "site-dom", 1.0, 2, "meta", 10).summary()
+        == "tags (untyped) site-dom 100% -> meta 100%"
+    )
 
 
 @pytest.mark.parametrize(
@@ -340,6 +464,45 @@ def test_coverage_history_counts_only_finished_runs_of_the_same_target_with_enou
     assert archive.coverage_history("almayadeen", "en", current, min_articles=5, runs=10, discover="sitemap") == {
         ("news", "authors"): [0.9]
     }
+    archive.close()
+
+
+def test_source_history_reads_the_baseline_runs_that_recorded_sources(tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "a.db")
+    en: dict[str, Any] = {"edition": "en"}
+    headline = FieldCoverage("news", "headline", 10, 10)
+
+    def sources(**by_source: int) -> list[FieldSource]:
+        return [FieldSource("news", "headline", source.replace("_", "-"), n) for source, n in by_source.items()]
+
+    runs = [
+        (en, "finished", [headline], []),  # recorded no sources (an archive from before them)
+        (en, "finished", [headline], sources(cms=9, heuristic=1)),
+        (en, "degraded", [headline], sources(heuristic=10)),  # never feeds the baseline
+        (en, "finished", [FieldCoverage("news", "headline", 3, 3)], sources(jsonld=3)),  # too few articles
+        ({"edition": "ar"}, "finished", [headline], sources(meta=10)),  # another edition
+        # The run's headline had sources; its authors, on none of its articles, have none.
+        (en, "finished", [FieldCoverage("news", "authors", 10, 0), headline], sources(cms=8, site_dom=2)),
+        (en, "finished", [headline], sources(cms=10)),
+    ]
+    for args, status, coverage, recorded in runs:
+        run = archive.start_run("almayadeen", args)
+        archive.finish_run(run, status, {}, coverage=coverage, sources=recorded)
+    current = archive.start_run("almayadeen", en)
+    assert archive.source_history("almayadeen", "en", current, min_articles=5, runs=10) == {
+        ("news", "authors"): [{}],
+        ("news", "headline"): [{"cms": 1.0}, {"cms": 0.8, "site-dom": 0.2}, {"cms": 0.9, "heuristic": 0.1}],
+    }
+    assert archive.source_history("almayadeen", "en", current, min_articles=3, runs=2) == {
+        ("news", "authors"): [{}],
+        ("news", "headline"): [{"cms": 1.0}, {"cms": 0.8, "site-dom": 0.2}],
+    }
+    assert archive.source_history("almayadeen", "en", 4, min_articles=3, runs=10) == {
+        ("news", "headline"): [{"cms": 0.9, "heuristic": 0.1}]
+    }
+    with archive.db.conn:
+        stored = archive.db.execute("SELECT * FROM run_field_sources WHERE run_id = 6 ORDER BY source").fetchall()
+    assert [tuple(row) for row in stored] == [(6, "news", "headline", "cms", 8), (6, "news", "headline", "site-dom", 2)]
     archive.close()
 
 
