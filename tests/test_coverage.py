@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import math
 import sqlite3
 import subprocess
@@ -42,6 +43,7 @@ from newscrawl.coverage import (
     stored_nothing,
 )
 from newscrawl.coverage import present as field_present
+from newscrawl.crawl.runstore import RunStats, RunStore
 from newscrawl.extract.document import Page
 from newscrawl.items import ArticleItem, Caption
 from newscrawl.sites.almayadeen.page import ArticlePage
@@ -505,6 +507,51 @@ def test_source_history_reads_the_baseline_runs_that_recorded_sources(tmp_path: 
     with archive.db.conn:
         stored = archive.db.execute("SELECT * FROM run_field_sources WHERE run_id = 6 ORDER BY source").fetchall()
     assert [tuple(row) for row in stored] == [(6, "news", "headline", "cms", 8), (6, "news", "headline", "site-dom", 2)]
+    archive.close()
+
+
+def test_a_coverage_drop_and_a_source_shift_in_one_run_are_reported_in_one_message(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    archive = Archive(tmp_path / "a.db")
+    en = {"edition": "en"}
+    for _ in range(2):  # the history: headlines and leads from the CMS block on every article
+        run = archive.start_run("almayadeen", en)
+        coverage = [FieldCoverage("news", "headline", 10, 10), FieldCoverage("news", "lead", 10, 10)]
+        sources = [FieldSource("news", "headline", "cms", 10), FieldSource("news", "lead", "cms", 10)]
+        archive.finish_run(run, "finished", {}, coverage=coverage, sources=sources)
+    store = RunStore(archive, RunStats(), stop=lambda reason: None)
+    store.start("almayadeen", en)
+    for n in range(10):
+        # Headlines from a heuristic; two leads left, from the DOM: a drop, not also a shift.
+        lead = "A lead." if n < 2 else None
+        store.tally.add(replace(FULL, url=f"{URL}-{n}", lead=lead, field_sources={"headline": "heuristic", "lead": "site-dom"}))
+    with caplog.at_level(logging.WARNING, logger="newscrawl.crawl.runstore"):
+        assert store.finish("finished") == "degraded"
+    assert [r.getMessage() for r in caplog.records] == [
+        "coverage of lead for news fell to 20% (2/10) from a baseline of 100% over 2 runs",
+        "source of headline for news moved from cms (100% over 2 runs) to heuristic (100%, 10/10)",
+    ]
+    stats = store.stats.get_stats()
+    assert stats["newscrawl/message"] == (
+        "field coverage fell (a selector or the site's markup changed?): lead (news) 100% -> 20%; "
+        "field sources moved (the site's markup changed?): headline (news) cms 100% -> heuristic 100%"
+    )
+    assert (stats["newscrawl/coverage_drops"], stats["newscrawl/source_shifts"]) == (
+        ["news:lead"],
+        ["news:headline:cms->heuristic"],
+    )
+    # The degraded run's sources are recorded, and never feed a baseline.
+    with archive.db.conn:
+        stored = archive.db.execute("SELECT field, source, articles FROM run_field_sources WHERE run_id = 3").fetchall()
+    assert {(field, source): n for field, source, n in stored} == {
+        ("headline", "heuristic"): 10,
+        ("lead", "site-dom"): 2,
+        # FULL's other fields, with no source recorded.
+        **{(name, "unknown"): 10 for name in ("authors", "published_at", "section", "body", "tags")},
+    }
+    later = archive.start_run("almayadeen", en)
+    assert archive.source_history("almayadeen", "en", later, min_articles=5, runs=10)[("news", "headline")] == [{"cms": 1.0}] * 2
     archive.close()
 
 
