@@ -295,10 +295,11 @@ class SourceShift:
 
 
 def main_source(runs: Sequence[Mapping[str, float]]) -> tuple[str, float] | None:
-    """The source that supplied a field in the most articles over earlier runs, each run a map
-    of source to its share of the run's articles, and its median share (a run without it counts
-    0); ties go to the higher mean share, then to the first name. ``None`` when no source has a
-    median share above 0 (no run had the field, or no source held it in half of the runs)."""
+    """A field's main source over earlier runs (each a map of source to its share of the run's
+    articles) and its baseline: the source of the highest median share (a run without it counts
+    0), and that median; ties go to the higher mean share, then to the first name. ``None`` when
+    no source has a median share above 0 (no run had the field, or none had it from one source
+    in as many as half of the runs)."""
     shares = {source: [run.get(source, 0.0) for run in runs] for source in sorted({s for run in runs for s in run})}
     if not shares:
         return None

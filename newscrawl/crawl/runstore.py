@@ -2,10 +2,10 @@
 
 :class:`RunStore` records the run (``crawl_runs``), stores its articles in batches with the
 captures they were read from, its ticker lines (once per run), its gone articles and pages
-without an article, and closes the run with its status, completeness, stats, field coverage and fields' sources.
-A local crawl drives it from its item pipeline (:class:`newscrawl.crawl.pipelines.ArchivePipeline`);
-a distributed run from the one writer (:mod:`newscrawl.fleet.writer`), from the items its
-workers sent. It knows no Scrapy: its stats are anything with the methods of Scrapy's stats
+without an article, and closes the run with its status, completeness, stats, field coverage and
+fields' sources. A local crawl drives it from its item pipeline
+(:class:`newscrawl.crawl.pipelines.ArchivePipeline`); a distributed run from the one writer
+(:mod:`newscrawl.fleet.writer`), from the items its workers sent. It knows no Scrapy: its stats are anything with the methods of Scrapy's stats
 collector (:class:`Stats`), and it stops its crawl through a callback.
 """
 
