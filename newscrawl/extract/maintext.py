@@ -25,6 +25,8 @@ from newscrawl.processors import clean_text
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
+    from newscrawl.extract.provenance import Source
+
 
 # The text's box is the smallest holding this share of the page's paragraph text ...
 _HOLDS = 0.7
@@ -170,17 +172,25 @@ def main_text(page: Page) -> list[str]:
     looks like a failed extraction: see :func:`_looks_failed`. Where neither finds any text, the
     article's HTML in the page's scripts (:func:`newscrawl.extract.scripttext.script_text`).
     """
+    return read_main_text(page)[0]
+
+
+def read_main_text(page: Page) -> tuple[list[str], Source]:
+    """:func:`main_text`, with the layer it came from: ``generic-dom`` (the page's own dense
+    text, or the article's HTML a script ships) or ``trafilatura``."""
     if not is_doubtful(page):
-        return list(dense_text(page).lines)
+        return list(dense_text(page).lines), "generic-dom"
     lines = page.fast_text() if page.fast_text is not None else _trafilatura_lines(page, fast=True)
     if _looks_failed(lines, page):
         lines = _trafilatura_lines(page, fast=False) or lines
-        if _menu_like(lines):
+        if _menu_like(lines) and (dense := list(dense_text(page).lines)):
             # both of trafilatura's modes took a list of links (a teaser river, a menu): the
             # page's own densest paragraphs, though in doubt, are the better guess
-            lines = list(dense_text(page).lines) or lines
+            return dense, "generic-dom"
+    if lines:
+        return lines, "trafilatura"
     # a page whose markup holds no text may ship it in a script (a JavaScript front end's state)
-    return lines or script_text(page)
+    return script_text(page), "generic-dom"
 
 
 def fast_main_text(html: str | bytes, url: str) -> list[str]:
