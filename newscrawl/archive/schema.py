@@ -101,6 +101,7 @@ _HELD_COLUMNS: dict[str, type] = {
     **_TEXT_COLUMNS,
 }
 _RUN_COVERAGE_COLUMNS: dict[str, type] = {"run_id": int, "content_type": str, "field": str, "articles": int, "present": int}
+_RUN_SOURCE_COLUMNS: dict[str, type] = {"run_id": int, "content_type": str, "field": str, "source": str, "articles": int}
 _GONE_COLUMNS: dict[str, type] = {
     "url": str, "status": int, "first_gone_at": str, "last_gone_at": str, "times_gone": int, "run_id": int, "returned_at": str,
 }  # fmt: skip
@@ -145,7 +146,7 @@ ORDER BY b.first_seen_at, b.id""",
 #: A new index alone is no such change: :meth:`Schema._create_schema` adds the indexes an archive
 #: lacks whenever it is opened for writing, and an older newscrawl reads and writes it as before
 #: (raising the version would make that one refuse the archive for nothing).
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: ``articles`` columns whose UTC twin (``<name>_utc``) the schema computes.
 UTC_COLUMNS = ("published_at", "modified_at")
@@ -247,6 +248,11 @@ class Schema:
         and ``article_versions``, which :meth:`_create_schema` adds. Nothing to fill: the
         articles stored before keep it null (their sources were not recorded)."""
 
+    def _from_version_4(self) -> None:
+        """Version 5 records each run's fields by source (``run_field_sources``), which
+        :meth:`_create_schema` creates. Nothing to fill: the runs before recorded no sources, and
+        the source baseline reads only runs that did."""
+
     def _create_schema(self) -> None:
         with self.db.conn:
             self._table("articles").create(
@@ -343,6 +349,12 @@ class Schema:
             self._table("run_coverage").create(
                 _RUN_COVERAGE_COLUMNS,
                 pk=("run_id", "content_type", "field"),
+                foreign_keys=[("run_id", "crawl_runs", "id")],
+                if_not_exists=True,
+            )
+            self._table("run_field_sources").create(
+                _RUN_SOURCE_COLUMNS,
+                pk=("run_id", "content_type", "field", "source"),
                 foreign_keys=[("run_id", "crawl_runs", "id")],
                 if_not_exists=True,
             )
@@ -485,4 +497,5 @@ UPGRADES: tuple[Callable[[Schema], None], ...] = (
     Schema._from_version_1,
     Schema._from_version_2,
     Schema._from_version_3,
+    Schema._from_version_4,
 )

@@ -177,22 +177,20 @@ def main_text(page: Page) -> list[str]:
 
 def read_main_text(page: Page) -> tuple[list[str], Source]:
     """:func:`main_text`, with the layer it came from: ``generic-dom`` (the page's own dense
-    text), ``trafilatura`` or ``script`` (the article's HTML in the page's scripts)."""
+    text, or the article's HTML a script ships) or ``trafilatura``."""
     if not is_doubtful(page):
         return list(dense_text(page).lines), "generic-dom"
     lines = page.fast_text() if page.fast_text is not None else _trafilatura_lines(page, fast=True)
     if _looks_failed(lines, page):
         lines = _trafilatura_lines(page, fast=False) or lines
-        if _menu_like(lines):
+        if _menu_like(lines) and (dense := list(dense_text(page).lines)):
             # both of trafilatura's modes took a list of links (a teaser river, a menu): the
             # page's own densest paragraphs, though in doubt, are the better guess
-            dense = list(dense_text(page).lines)
-            if dense:
-                return dense, "generic-dom"
+            return dense, "generic-dom"
     if lines:
         return lines, "trafilatura"
     # a page whose markup holds no text may ship it in a script (a JavaScript front end's state)
-    return script_text(page), "script"
+    return script_text(page), "generic-dom"
 
 
 def fast_main_text(html: str | bytes, url: str) -> list[str]:

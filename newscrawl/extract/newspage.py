@@ -253,12 +253,11 @@ class NewsPage:
         agreed = [core for a, b in HEADLINE_PAIRS if a in clean and b in clean and (core := shared_core(clean[a], clean[b]))]
         copied = [core for a, b in COPIED_PAIRS if a in clean and b in clean and (core := shared_core(clean[a], clean[b]))]
         completed = [full for k in ("h1", "og", "title") if k in clean and (full := completes(clean.get("ld"), clean[k]))]
+        layer = {"og": "meta", "h1": "site-dom" if site_h1 else "generic-dom", "ld": "jsonld", "tw": "meta", "title": "meta"}
         yield from self._tagged("headline", "heuristic", completed[:1])
         yield from self._tagged("headline", "heuristic", agreed[:1])
-        shown_h1 = "site-dom" if site_h1 else "generic-dom"
-        yield from self._tagged("headline", shown_h1, filter(None, [displayed_headline(clean)]))
+        yield from self._tagged("headline", layer["h1"], filter(None, [displayed_headline(clean)]))
         yield from self._tagged("headline", "heuristic", copied[:1])
-        layer = {"og": "meta", "h1": shown_h1, "ld": "jsonld", "tw": "meta", "title": "meta"}
         for k in ("og", "h1", "ld", "tw", "title"):
             yield from self._tagged("headline", layer[k], [clean[k]] if k in clean else [])
 
@@ -413,7 +412,6 @@ class NewsPage:
         the article's section stand in for missing tags. The layer found is weighed against the
         others by agreement (:func:`newscrawl.extract.tags.chosen_tags`)."""
         shown_tags = tag_links(self.page)
-        section = jsonld_text(self.ld.get("articleSection"))
         layers = {
             "site": self._metadata("tags"),
             "news_keywords": split_keywords(next(iter(self.page.meta_values("news_keywords")), None)),
@@ -425,16 +423,23 @@ class NewsPage:
             "article_tag": self.page.meta_values("article:tag"),
             "tag_metas": other_tag_metas(self.page),
             "jsonld_subjects": jsonld_subjects(self.page),
-            "section": section or self.page.meta_values("article:section")[:1],
+            "section": jsonld_text(self.ld.get("articleSection")) or self.page.meta_values("article:section")[:1],
         }
-        sources = {**_TAG_SOURCES, "site": self.metadata_source, "section": "jsonld" if section else "meta"}
         for name, layer in layers.items() if self.trace is not None else ():
-            self._offer("tags", sources[name], layer)
-        chosen, values = chosen_tags(layers, self.page.url, authors=self._authors)
-        if chosen is not None:
-            self.source_of["tags"] = sources[chosen]
+            self._offer("tags", self._tag_source(name), layer)
+        taken, values = chosen_tags(layers, self.page.url, authors=self._authors)
+        if taken is not None:
+            self.source_of["tags"] = self._tag_source(taken)
         shown = {tag.casefold(): tag for tag in shown_tags}
         return [shown.get(tag.casefold(), tag) for tag in values]
+
+    def _tag_source(self, layer: str) -> str:
+        """The source of the tag layer named ``layer`` in :meth:`tags`."""
+        if layer == "site":
+            return self.metadata_source
+        if layer == "section":
+            return "jsonld" if jsonld_text(self.ld.get("articleSection")) else "meta"
+        return _TAG_SOURCES[layer]
 
     def counters(self, kind: str) -> list[str]:
         """``"5 Shares"`` (``kind="shares"``), ``"20 Visualizaciones"`` (``"views"``) or
@@ -551,11 +556,12 @@ class NewsPage:
         )
 
 
-# The source of each tag layer of :meth:`NewsPage.tags` (the site's and the section's depend on the page).
+#: The source of each tag layer of :meth:`NewsPage.tags` (but the site's and the section's).
 _TAG_SOURCES = {
     "news_keywords": "meta", "jsonld_keywords": "jsonld", "keywords": "meta", "analytics": "meta", "site_dom": "site-dom",
     "tag_links": "generic-dom", "article_tag": "meta", "tag_metas": "meta", "jsonld_subjects": "jsonld",
 }  # fmt: skip
+
 _MEDIA_TYPES = frozenset({"VideoObject", "ImageGallery", "MediaGallery"})
 #: JSON-LD types of pages that are not articles, as SEO plugins mark listings, author pages and
 #: static pages. ``WebPage`` and ``WebSite`` are left out: article pages carry them too.

@@ -15,8 +15,8 @@ from typing import Literal
 #: (:attr:`newscrawl.extract.newspage.NewsPage.metadata_source`), so a stored source is any string;
 #: these are the names the code base uses.
 Source = Literal[
-    "cms", "profile", "jsonld", "meta", "site-dom", "generic-dom", "heuristic", "trafilatura", "script", "htmldate",
-    "sitemap", "feed", "url", "archive",
+    "cms", "profile", "jsonld", "meta", "site-dom", "generic-dom", "heuristic", "trafilatura", "htmldate", "sitemap",
+    "feed", "url", "archive",
 ]  # fmt: skip
 
 #: What each source means, in the order the layers usually run.
@@ -31,7 +31,6 @@ SOURCES: dict[str, str] = {
     "heuristic": "guesses from text: the core two headline sources agree on, a date-like line near the headline, "
     "a 'Source:' line, a labelled value, counters ('4 Min Read'), the section hint from the URL or menus",
     "trafilatura": "the main text as trafilatura finds it (where the page's own dense text is in doubt)",
-    "script": "the article's HTML a page ships in its scripts (a JavaScript front end's state), where no text is in its markup",
     "htmldate": "htmldate's search of the whole page for its date (where no other layer dated it)",
     "sitemap": "a news sitemap's entry for the article (its title, publication date, keywords)",
     "feed": "an RSS or Atom feed's entry for the article (its title, publication date)",
