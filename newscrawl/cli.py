@@ -1,5 +1,5 @@
 """The ``newscrawl`` command: serve the bundled mirror, crawl it into an archive offline, extract
-a saved page, show an archive's crawl runs, explore an archive in the browser; and at the
+a saved page or diagnose its layers (:mod:`newscrawl.doctor`), show an archive's crawl runs, explore an archive in the browser; and at the
 terminal, what an archive holds, full-text search and exports (:mod:`newscrawl.desk.query`,
 :mod:`newscrawl.desk.export`); and re-extraction of the kept pages (:mod:`newscrawl.record.reextract`).
 
@@ -96,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("file", nargs="?", type=Path, help="the saved HTML page (not with --batch)")
     extract.add_argument("--url", default="https://example.invalid/", help="the page's URL, to resolve its links")
     extract.add_argument("--batch", action="store_true", help="read JSON lines of pages on standard input")
+
+    _add_doctor(sub)
 
     demo = sub.add_parser(
         "demo",
@@ -288,6 +290,26 @@ def _add_warc(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     prune.add_argument("--dry-run", action="store_true", help="say what would be removed, and remove nothing")
 
 
+def _add_doctor(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    doctor = sub.add_parser(
+        "doctor",
+        help="show where each field of one page comes from, and what every layer offered",
+        description=(
+            "Read one page as a crawl reads it (with the profile of its site when the URL belongs to a registered "
+            "site, its CMS block and selectors; else the generic layers; the report names the profile and edition) "
+            "and print every field with its value, its source (cms, jsonld, meta, site-dom, generic-dom, heuristic, "
+            "trafilatura, htmldate, url...) and, per layer in extraction order, the candidates it offered: here every "
+            "layer runs, the ones a crawl never reaches included. * marks the layer taken, (taken) its candidate. "
+            "URL-or-FILE: an http(s) URL is fetched once; anything else is a saved page, whose address --url gives. "
+            "Exit status: 0 reported; 2 the file cannot be read or the page cannot be fetched (one line on "
+            "standard error)."
+        ),
+    )
+    doctor.add_argument("target", metavar="URL-or-FILE", help="the page's URL (fetched once) or a saved HTML file")
+    doctor.add_argument("--url", help="the saved file's address (its site picks the profile; default: none, generic)")
+    doctor.add_argument("--json", action="store_true", help="print one JSON object instead of the text report")
+
+
 def _add_reextract(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     reextract = sub.add_parser(
         "reextract",
@@ -403,6 +425,10 @@ def main(argv: list[str] | None = None) -> int:
         return serve_mirror(args.root, args.host, args.port, verbose=args.verbose, faults=args.faults, as_of=args.as_of)
     if args.command == "extract":
         return extract_batch(sys.stdin, sys.stdout) if args.batch else extract_file(args.file, args.url)
+    if args.command == "doctor":
+        from newscrawl.doctor import doctor_command  # noqa: PLC0415 (the extractor is slow to import)
+
+        return doctor_command(args.target, args.url, json_output=args.json)
     if args.command == "runs":
         status = show_runs(args.db, args.limit, as_json=args.json)
         if args.redis and status == 0:

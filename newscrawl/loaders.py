@@ -229,7 +229,7 @@ def load_article(
             continue
         key = SOURCE_KEYS.get(name, name)
         try:
-            if name in _FIRST_OF:
+            if name in FIRST_OF:
                 if _add_first(loader, name, candidates()):
                     sources[name] = page.source_of[key]
             else:
@@ -312,7 +312,7 @@ def _related(page: NewsPage) -> list[tuple[str, str]]:
 
 
 #: Fields that keep their first usable candidate (``TakeFirst``): their layers are drawn lazily.
-_FIRST_OF = frozenset(
+FIRST_OF = frozenset(
     name for name in ArticleItem.__dataclass_fields__ if isinstance(ArticleLoader().get_output_processor(name), TakeFirst)
 )
 
