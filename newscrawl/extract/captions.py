@@ -45,6 +45,8 @@ def caption_boxes(page: Page) -> list[HtmlElement]:
         words = class_words(el)
         if "caption" in words or (words & {"legend", "description"} and _describes_image(el, words)):
             candidates.append(el)
+    echoes = alt_echoes(page)
+    candidates.extend(echoes)
     judged: set[HtmlElement] = set()
     for img in page.root.iter("img"):
         for box in itertools.islice(img.iterancestors("div", "span", "p"), 3):
@@ -64,7 +66,7 @@ def caption_boxes(page: Page) -> list[HtmlElement]:
             continue  # the site's chrome, or a sign-up or comment form's picture
         if el.tag == "figure" and not _has_image(el) and next(el.iter("source"), None) is None:
             continue  # a figure without an image: a quote, a player, a chart widget
-        if el.tag != "figure" and not _has_image(el) and (len(text_of(el)) < 15 or not _beside_image(el, page, image_boxes)):
+        if el.tag != "figure" and not _has_image(el) and el not in echoes and not _caption_beside_image(el, page, image_boxes):
             continue
         boxes.add(el)
     return sorted(boxes, key=page.order.__getitem__)
@@ -114,6 +116,12 @@ def _in_page_chrome(el: HtmlElement, page: Page) -> bool:
 _IMAGE = etree.XPath(
     "descendant-or-self::*[self::picture or contains(local-name(), 'img') or contains(local-name(), 'image')][1]"
 )
+
+
+def _caption_beside_image(el: HtmlElement, page: Page, image_boxes: dict[HtmlElement, bool]) -> bool:
+    """Whether caption-named text without an image of its own reads as a caption (a line, not a
+    word) and stands beside an image (:func:`_beside_image`)."""
+    return len(text_of(el)) >= 15 and _beside_image(el, page, image_boxes)
 
 
 def _has_image(el: HtmlElement) -> bool:
@@ -269,15 +277,18 @@ def figure_captions(page: Page) -> list[tuple[str, str | None, str | None]]:
     """
     found: list[tuple[str, str | None, str | None]] = []
     seen: set[str] = set()
+    echoes = alt_echoes(page)
     for box in caption_boxes(page):
         img = next(box.iter("img"), None)
         if box.tag == "figure" or _has_image(box):
             caption_el = _caption_text_element(box)
+            if caption_el is None:  # no name says which text: the one repeating the alt text does
+                caption_el = next((el for el in box.iterdescendants() if el in echoes), None)
         else:  # caption text: its own caption-named part, where it holds more (a share bar)
             inner = _caption_text_element(box)
             caption_el = inner if inner is not None else box
         if img is None and box.tag != "figure":
-            img = next((i for i in box.itersiblings("img", preceding=True)), None)
+            img = echoes[box] if box in echoes else next(box.itersiblings("img", preceding=True), None)
         image = _image_url(img, page) if img is not None else None
         credits = [el for el in box.iter() if isinstance(el.tag, str) and _names_credit(el)]
         outermost = [el for el in credits if not any(a in credits for a in el.iterancestors())]
@@ -296,3 +307,141 @@ def figure_captions(page: Page) -> list[tuple[str, str | None, str | None]]:
             seen.add(caption)
             found.append((caption, credit, image))
     return found
+
+
+# How far up from an image its caption may stand: its wrapper's wrappers (``<picture>``, a
+# link, a sizing box), and how much more text than the caption the box they share may hold.
+_ECHO_LEVELS = 4
+_ECHO_ROOM = 200
+_HEADING_TAGS = frozenset(HEADINGS)
+
+
+def _echo_key(text: str | None) -> str:
+    """A text reduced to its words, lower-cased: what an alt text and a caption share when
+    their punctuation, spacing or case differ."""
+    return " ".join(WORD_CHARS.findall((text or "").casefold()))
+
+
+WORD_CHARS = re.compile(r"\w+")
+
+
+def _echoes(key: str, text: str) -> bool:
+    """Whether a visible text repeats an image's described text (``key``, :func:`_echo_key`ed):
+    the same words, or the same words with a credit after them on one side
+    (``Ministers arrive | Getty Images`` in the ``title``, ``Ministers arrive. AFP`` on the page)."""
+    seen = _echo_key(text)
+    if not seen:
+        return False
+    short, long = sorted((seen, key), key=len)
+    return short == long or (long.startswith(short + " ") and len(short) >= 0.6 * len(long))
+
+
+@once_per_page
+def _alt_echo_pairs(page: Page) -> list[tuple[HtmlElement, HtmlElement]]:
+    """``(caption element, image)`` of the images whose ``alt`` or ``title`` text the page
+    also shows beside them (see :func:`alt_echoes`)."""
+    pairs: list[tuple[HtmlElement, HtmlElement]] = []
+    taken: set[HtmlElement] = set()
+    for img in page.root.iter("img"):
+        keys = {k for k in (_echo_key(img.get("alt")), _echo_key(img.get("title"))) if len(k) >= 8}
+        if not keys or img.getparent() is None or img.getparent().tag == "noscript" or _is_drawing(img, page):
+            continue
+        caption = _echo_beside(img, keys, page)
+        if caption is not None and caption not in taken:
+            taken.add(caption)
+            pairs.append((caption, img))
+    return pairs
+
+
+def _echo_beside(img: HtmlElement, keys: set[str], page: Page) -> HtmlElement | None:
+    """The element beside an image (within its wrappers, or a wrapper's next or previous
+    sibling) whose text repeats one of ``keys``: not a heading, a link or the headline."""
+    node = img
+    levels = 0
+    while levels < _ECHO_LEVELS:
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            return None
+        levels += parent.tag not in ("picture", "source")  # parts of one image, not wrappers
+        if node.tag == "a" and _leads_elsewhere(node, page):
+            return None  # the image is a link to another page: a teaser
+        near = (*itertools.islice(node.itersiblings(), 2), *itertools.islice(node.itersiblings(preceding=True), 2))
+        for sibling in near:
+            if not isinstance(sibling.tag, str) or _text_exceeds(sibling, max(map(len, keys)) + _ECHO_ROOM):
+                continue
+            for el in sibling.iter():
+                if not isinstance(el.tag, str) or el.tag in _HEADING_TAGS or el.tag in NO_TEXT_TAGS:
+                    continue
+                if next(el.iterancestors("a", *HEADINGS), None) is not None or el.tag == "a" or _in_person(el):
+                    continue
+                text = text_of(el)
+                if text and any(_echoes(key, text) for key in keys):
+                    if el is page.headline_element or _is_card(parent, el, keys, page):
+                        return None
+                    return el if len(text.split()) >= _LABEL_WORDS or _is_photo(img, parent) else None
+        if parent.tag in ("article", "main"):
+            return None
+        node = parent
+    return None
+
+
+# An image drawn at most this many pixels wide or high is an icon, a logo or an avatar.
+_ICON_PIXELS = 100
+
+
+# A text of fewer words than this beside an image may be a label (a topic badge's, a logo's).
+_LABEL_WORDS = 4
+# A photograph is drawn at least this many pixels wide.
+_PHOTO_PIXELS = 300
+
+
+def _is_photo(img: HtmlElement, box: HtmlElement) -> bool:
+    """Whether an image is a photograph, whose few words beside it ("Jane Doe") are a caption,
+    not a badge's or a topic's label ("War on Gaza" beside its emblem): drawn wide, or credited
+    (a credit-named element in the ``box`` it shares with the text)."""
+    width = (img.get("width") or "").strip().removesuffix("px")
+    if width.isdigit() and int(width) >= _PHOTO_PIXELS:
+        return True
+    return any(_names_credit(el) for el in box.iter() if isinstance(el.tag, str))
+
+
+def _is_card(box: HtmlElement, text: HtmlElement, keys: set[str], page: Page) -> bool:
+    """Whether the box an image shares with the text repeating its alt text is a card, not a
+    figure: a teaser whose title links to its story (the text's own link, or a link over the
+    card labelled with the same words), or a sign-up box (a form)."""
+    if any(_leads_elsewhere(a, page) for a in text.iter("a")) or next(box.iter("form"), None) is not None:
+        return True
+    for a in box.iter("a"):
+        label = " ".join(filter(None, (text_of(a), a.get("title"), a.get("aria-label"))))
+        if label and any(_echoes(key, label) for key in keys) and _leads_elsewhere(a, page):
+            return True
+    return False
+
+
+def _is_drawing(img: HtmlElement, page: Page) -> bool:
+    """Whether an image is a logo or an icon, titled with its name ("Top Stories", a team's,
+    a newsletter's), not a photograph with a caption: an SVG file, or one drawn small."""
+    for attribute in ("width", "height"):
+        size = (img.get(attribute) or "").strip().removesuffix("px")
+        if size.isdigit() and int(size) <= _ICON_PIXELS:
+            return True
+    url = _image_url(img, page) or ""
+    return urlsplit(url).path.lower().endswith(".svg")
+
+
+def _in_person(el: HtmlElement) -> bool:
+    """Whether an element is part of a person's profile (schema.org ``Person`` microdata: an
+    expert's or an author's box, photo and name), whose name repeats the photo's alt text."""
+    return any("person" in (a.get("itemtype") or "").lower() for a in (el, *el.iterancestors()))
+
+
+def alt_echoes(page: Page) -> dict[HtmlElement, HtmlElement]:
+    """Caption text standing beside its image with no name that says so: visible text that
+    repeats the image's ``alt`` (or ``title``) text, mapped to that image.
+
+    Many publishing systems fill an image's ``alt`` with its caption and print the caption under
+    the image in a box whose class says nothing (``<p class="text-sm">``, ``<small>``): the
+    repetition itself says which text describes the image. The alt text alone is no caption
+    (teaser and stock images carry one too); the text must be shown beside the image, outside
+    links and headings, and not be the headline."""
+    return dict(_alt_echo_pairs(page))

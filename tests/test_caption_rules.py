@@ -1,0 +1,117 @@
+"""Caption rules on small pages written for each: captions no element names, images that are
+the article's own though their box's name says otherwise, and the images that are not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from newscrawl.extraction import extract_article
+
+URL = "https://news.example/world/2024/05/30/some-story-about-things"
+BODY = (
+    "<div class='story'>"
+    + "".join(f"<p>Paragraph {i} of the story, long enough to count as text.</p>" for i in range(4))
+    + "</div>"
+)
+
+
+def page(body: str, head: str = "") -> str:
+    return (
+        f"<html lang='en-GB'><head><title>Doc title</title>{head}</head><body><article><h1>Ministers meet</h1>"
+        f"{body}{BODY}</article></body></html>"
+    )
+
+
+def captions(body: str, head: str = "") -> list[dict[str, Any]]:
+    return list(extract_article(page(body, head), URL)["captions"])
+
+
+ARRIVE = "Ministers arrive in Brussels"
+
+
+@pytest.mark.parametrize(
+    ("rule", "body", "expected"),
+    [
+        (
+            "text beside an image repeating its alt text",
+            f"<div class='w-full'><img src='/a.jpg' alt='{ARRIVE}'><p class='text-sm'>{ARRIVE}</p></div>",
+            [{"text": ARRIVE, "credit": None}],
+        ),
+        (
+            "the repeated text in a wrapper's sibling, a credit after it",
+            f"<div><div class='c1'><picture><img src='/a.jpg' alt='{ARRIVE}.'></picture></div>"
+            f"<div class='c2'><span>{ARRIVE}. (AFP)</span></div></div>",
+            [{"text": f"{ARRIVE}.", "credit": "AFP"}],
+        ),
+        (
+            "the title attribute carrying a credit",
+            f"<div><img src='/a.jpg' title='{ARRIVE} | Jane Doe/AP'><small>{ARRIVE}</small></div>",
+            [{"text": ARRIVE, "credit": None}],
+        ),
+        (
+            "a short caption: a name",
+            "<div class='blog-image'><img src='/a.jpg' alt='Jane Doe'><p class='lead'>Jane Doe</p>"
+            "<p class='image-author'>Photo: Reuters</p></div>",
+            [{"text": "Jane Doe", "credit": "Reuters"}],
+        ),
+        (
+            "a short caption beside a photo drawn wide",
+            "<div><img src='/a.jpg' width='948' alt='Jane Doe'><p>Jane Doe</p></div>",
+            [{"text": "Jane Doe", "credit": None}],
+        ),
+        (
+            "a few words beside an emblem are its label",
+            "<div class='topic'><img src='/topics/summit.jpg' alt='Summit in Brussels'><span>Summit in Brussels</span></div>",
+            [],
+        ),
+        ("alt text shown nowhere", f"<div><img src='/a.jpg' alt='{ARRIVE}'><p>Other words here</p></div>", []),
+        (
+            "a teaser: the image links to another story",
+            f"<div><a href='/world/2024/05/29/other-story'><img src='/t.jpg' alt='{ARRIVE}'></a><p>{ARRIVE}</p></div>",
+            [],
+        ),
+        (
+            "a teaser: a link over the card labelled with the title",
+            f"<div><div><img src='/t.jpg' alt='{ARRIVE}'></div>"
+            f"<a href='/world/2024/05/29/other-story'><span class='sr-only'>{ARRIVE}</span></a>"
+            f"<div><span>{ARRIVE}</span></div></div>",
+            [],
+        ),
+        (
+            "a teaser: the title links to its story",
+            f"<div><img src='/t.jpg' alt='{ARRIVE}'><p><a href='/world/2024/05/29/other-story'>{ARRIVE}</a> 2 hours ago</p></div>",
+            [],
+        ),
+        (
+            "a heading is a card's title",
+            f"<div><img src='/t.jpg' alt='{ARRIVE}'><h3>{ARRIVE}</h3></div>",
+            [],
+        ),
+        (
+            "a sign-up box",
+            "<div><div><img src='/n.jpg' alt='Get the news in your inbox every day'></div><div>"
+            "<div>Get the news in your inbox every day</div><form><input type='email'></form></div></div>",
+            [],
+        ),
+        (
+            "a logo (SVG) titled with its name",
+            "<div><img src='/logos/briefing.svg' alt='Morning Briefing'><p>Morning Briefing</p></div>",
+            [],
+        ),
+        (
+            "an icon drawn small",
+            "<div><img src='/teams/fc.png' width='36' height='36' alt='Football Club'><span>Football Club</span></div>",
+            [],
+        ),
+        (
+            "a person's profile photo and name",
+            "<div><img src='/p.jpg' alt='Jane Doe Smith'><div itemscope itemtype='https://schema.org/Person'>"
+            "<p itemprop='name'>Jane Doe Smith</p><p itemprop='jobTitle'>Political scientist</p></div></div>",
+            [],
+        ),
+    ],
+)
+def test_alt_echo(rule: str, body: str, expected: list[dict[str, Any]]) -> None:
+    assert captions(body) == expected
