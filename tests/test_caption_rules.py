@@ -115,3 +115,54 @@ ARRIVE = "Ministers arrive in Brussels"
 )
 def test_alt_echo(rule: str, body: str, expected: list[dict[str, Any]]) -> None:
     assert captions(body) == expected
+
+
+LONG_TEXT = "".join(f"<p>Another paragraph {i} of the article, long enough to be read as text.</p>" for i in range(3))
+
+
+@pytest.mark.parametrize(
+    ("rule", "body", "expected"),
+    [
+        (
+            "a caption in a layout's wrappers right after the lead image",
+            f"<div class='page'><img src='/lead.jpg' class='header-image'><div class='container'><div class='row'>"
+            f"<div class='col'><div class='image-caption'>{ARRIVE} on Monday</div></div></div></div>{LONG_TEXT}</div>",
+            [{"text": f"{ARRIVE} on Monday", "credit": None}],
+        ),
+        (
+            "a caption in wrappers after a paragraph is no image's",
+            f"<div class='page'><img src='/lead.jpg'><p>Some words between them.</p><div class='container'><div class='row'>"
+            f"<div class='col'><div class='image-caption'>{ARRIVE} on Monday</div></div></div></div>{LONG_TEXT}</div>",
+            [],
+        ),
+    ],
+)
+def test_caption_after_its_image(rule: str, body: str, expected: list[dict[str, Any]]) -> None:
+    assert captions(body) == expected
+
+
+@pytest.mark.parametrize(
+    ("rule", "body", "expected"),
+    [
+        (
+            "a copy with its buttons' labels",
+            f"<figure><img src='/a.jpg'><figcaption>{ARRIVE}.</figcaption></figure>"
+            f"<figure><img src='/b.jpg'><figcaption>{ARRIVE}. hide caption toggle caption</figcaption></figure>",
+            [{"text": f"{ARRIVE}.", "credit": None}],
+        ),
+        (
+            "more sentences are another caption",
+            f"<figure><img src='/a.jpg'><figcaption>{ARRIVE}.</figcaption></figure>"
+            f"<figure><img src='/b.jpg'><figcaption>{ARRIVE}. They met at noon.</figcaption></figure>",
+            [{"text": f"{ARRIVE}.", "credit": None}, {"text": f"{ARRIVE}. They met at noon.", "credit": None}],
+        ),
+        (
+            "one more word is another caption",
+            "<figure><img src='/a.jpg'><figcaption>The new phone</figcaption></figure>"
+            "<figure><img src='/b.jpg'><figcaption>The new phone Pro</figcaption></figure>",
+            [{"text": "The new phone", "credit": None}, {"text": "The new phone Pro", "credit": None}],
+        ),
+    ],
+)
+def test_caption_shown_again_with_controls(rule: str, body: str, expected: list[dict[str, Any]]) -> None:
+    assert captions(body) == expected

@@ -132,13 +132,19 @@ def _beside_image(el: HtmlElement, page: Page, image_boxes: dict[HtmlElement, bo
     """Whether caption text without an image of its own sits beside one: a sibling of it, of its
     parent, or of a wrapper holding little but it (a slide's "info" box with a "3 of 12" counter)
     is an image box: an ``<img>``, ``<picture>`` or custom ``<brick-image>`` with no caption of
-    its own and no link to another page (a teaser). ``image_boxes`` remembers the judgements."""
+    its own and no link to another page (a teaser). ``image_boxes`` remembers the judgements.
+
+    A wrapper right after an image is beside it too, in a parent holding much more: the lead
+    image, then its caption in a layout's container, row and column, then the article."""
     room = len(text_of(el)) + 40
     node = el
     for level in range(5):
         parent = node.getparent()
-        if parent is None or (level >= 2 and _text_exceeds(parent, room)):
+        if parent is None:
             return False
+        if level >= 2 and _text_exceeds(parent, room):
+            previous = next((p for p in node.itersiblings(preceding=True) if isinstance(p.tag, str)), None)
+            return previous is not None and _is_image_box(previous, page)
         for child in parent:
             if child is node or not isinstance(child.tag, str):
                 continue
@@ -306,7 +312,28 @@ def figure_captions(page: Page) -> list[tuple[str, str | None, str | None]]:
         if (caption or credit) and caption not in seen:
             seen.add(caption)
             found.append((caption, credit, image))
-    return found
+    return _without_echoed_controls(found)
+
+
+def _without_echoed_controls(found: list[tuple[str, str | None, str | None]]) -> list[tuple[str, str | None, str | None]]:
+    """The captions without those that are another one shown again with its controls' labels
+    after it: words, not a sentence ("... next year. hide caption toggle caption", "... in June.
+    Facebook Twitter WhatsApp Email Print"). More text that has a sentence's punctuation is
+    another caption ("Using the zoom. The sky was blue." after "Using the zoom.")."""
+    texts = [caption for caption, _, _ in found if caption]
+
+    def controls_after(caption: str) -> bool:
+        for text in texts:
+            if caption.startswith(text + " "):
+                rest = caption[len(text) :].split()
+                if len(rest) >= 2 and not any(word[-1] in _SENTENCE_MARKS for word in rest):
+                    return True
+        return False
+
+    return [c for c in found if not controls_after(c[0])]
+
+
+_SENTENCE_MARKS = frozenset(".,;:!?)。")
 
 
 # How far up from an image its caption may stand: its wrapper's wrappers (``<picture>``, a
