@@ -166,3 +166,82 @@ def test_caption_after_its_image(rule: str, body: str, expected: list[dict[str, 
 )
 def test_caption_shown_again_with_controls(rule: str, body: str, expected: list[dict[str, Any]]) -> None:
     assert captions(body) == expected
+
+
+OG = "<meta property='og:image' content='https://cdn.news.example/2024/05/GettyImages-2242056166-scaled.jpg?w=1200'>"
+LEAD = "<img src='https://cdn.news.example/2024/05/GettyImages-2242056166-1024x768.jpg'>"
+STORIES = "".join(
+    f"<li><a href='/world/2024/05/2{i}/story-{i}'>Another story number {i} with a long title</a></li>" for i in range(6)
+)
+
+
+@pytest.mark.parametrize(
+    ("rule", "head", "body", "expected"),
+    [
+        (
+            "the declared image in a box named as a teaser",
+            OG,
+            f"<section class='teaser-image'><figure>{LEAD}<figcaption>{ARRIVE}</figcaption></figure></section>",
+            [{"text": ARRIVE, "credit": None}],
+        ),
+        (
+            "the same box showing another image is a teaser",
+            OG,
+            f"<section class='teaser-image'><figure><img src='/other-image-2024.jpg'><figcaption>{ARRIVE}</figcaption>"
+            "</figure></section>",
+            [],
+        ),
+        (
+            "the declared image in an <aside> of its own",
+            OG,
+            f"<aside class='left image'>{LEAD}<p class='caption'>{ARRIVE}</p></aside>",
+            [{"text": ARRIVE, "credit": None}],
+        ),
+        (
+            "the declared image in a sidebar of stories",
+            OG,
+            f"<aside class='sidebar'><ul>{STORIES}</ul><figure>{LEAD}<figcaption>{ARRIVE}</figcaption></figure></aside>",
+            [],
+        ),
+        (
+            "the declared image in a menu",
+            OG,
+            f"<nav><figure>{LEAD}<figcaption>{ARRIVE}</figcaption></figure></nav>",
+            [],
+        ),
+    ],
+)
+def test_lead_image(rule: str, head: str, body: str, expected: list[dict[str, Any]]) -> None:
+    assert captions(body, head) == expected
+
+
+@pytest.mark.parametrize(
+    ("rule", "body", "expected"),
+    [
+        (
+            "a link to the image's own page is a zoom",
+            "<figure><a href='/photo/20240530-ABC12345/'><img src='/media/2024/05/20240530-ABC12345-1.jpg'></a>"
+            f"<figcaption>{ARRIVE}</figcaption></figure>",
+            [{"text": ARRIVE, "credit": None}],
+        ),
+        (
+            "a link to another page with an identifier is a teaser",
+            "<figure><a href='/photo/20240530-XYZ99999/'><img src='/media/2024/05/20240530-ABC12345-1.jpg'></a>"
+            f"<figcaption>{ARRIVE}</figcaption></figure>",
+            [],
+        ),
+        (
+            "a box's own text without its zoom link's and buttons' labels",
+            "<div class='media'><a href='/photo/story-118.html'><img src='/media/story-118_v-big.jpg'></a>"
+            f"<button>Show caption</button><div class='info'><span class='subtitle'>{ARRIVE}</span></div></div>",
+            [{"text": ARRIVE, "credit": None}],
+        ),
+        (
+            "a slide's title heading left out of its caption",
+            f"<figure><img src='/a.jpg'><figcaption><h3>Summit day</h3><p>{ARRIVE}</p></figcaption></figure>",
+            [{"text": ARRIVE, "credit": None}],
+        ),
+    ],
+)
+def test_zoom_links_and_controls(rule: str, body: str, expected: list[dict[str, Any]]) -> None:
+    assert captions(body) == expected

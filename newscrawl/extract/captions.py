@@ -59,11 +59,12 @@ def caption_boxes(page: Page) -> list[HtmlElement]:
                 break
     boxes: set[HtmlElement] = set()
     image_boxes: dict[HtmlElement, bool] = {}
+    lead = lead_images(page)
     for el in sorted(dict.fromkeys(candidates), key=page.order.__getitem__):
-        if el.tag not in _CAPTION_BOX_TAGS or any(a in boxes for a in el.iterancestors()) or _is_teaser(el, page):
+        if el.tag not in _CAPTION_BOX_TAGS or any(a in boxes for a in el.iterancestors()):
             continue
-        if _in_page_chrome(el, page) or next(el.iterancestors("form"), None) is not None:
-            continue  # the site's chrome, or a sign-up or comment form's picture
+        if _left_out(el, page) and (not _shows(el, lead) or _lead_in_chrome(el, page)):
+            continue  # unless it shows the article's own image outside a menu or a box of stories
         if el.tag == "figure" and not _has_image(el) and next(el.iter("source"), None) is None:
             continue  # a figure without an image: a quote, a player, a chart widget
         if el.tag != "figure" and not _has_image(el) and el not in echoes and not _caption_beside_image(el, page, image_boxes):
@@ -73,6 +74,81 @@ def caption_boxes(page: Page) -> list[HtmlElement]:
 
 
 _IMAGE_BOX_WORDS = frozenset({"image", "img", "photo", "foto", "picture", "bild", "media"})
+
+# The parts of an image file's name that name a size or a crop, not the picture:
+# "photo-1024x768", "photo-scaled", "photo_W2040", "photo@2x".
+_SIZE_SUFFIX = re.compile(r"(?:[-_@](?:\d+x\d*|\d*x\d+|scaled|w\d+|\d+w|large|medium|small|thumb))+$", re.IGNORECASE)
+
+
+def _image_key(url: str | None) -> str | None:
+    """The name an image file keeps in all its sizes and crops (``GettyImages-2242056166``
+    from ``.../GettyImages-2242056166-scaled.jpg?w=1200``), when it is long enough to name one
+    picture and not a generic file (``image.jpg``, ``1.jpg``)."""
+    if not url or url.startswith("data:"):
+        return None
+    name = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+    stem = _SIZE_SUFFIX.sub("", name.rsplit(".", 1)[0] if "." in name else name).lower()
+    return stem if len(stem) >= 6 else None
+
+
+@once_per_page
+def _lead_image_keys(page: Page) -> list[str]:
+    """The :func:`_image_key` of the images the page declares as the article's own (``og:image``,
+    ``twitter:image``, the article's JSON-LD ``image``)."""
+    urls = [*page.meta_values("og:image", "og:image:url", "og:image:secure_url", "twitter:image")]
+    value = page.article_jsonld.get("image")
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str):
+            urls.append(item)
+        elif isinstance(item, dict):
+            urls.extend(u for u in (item.get("url"), item.get("contentUrl")) if isinstance(u, str))
+    return list(dict.fromkeys(k for k in map(_image_key, urls) if k))
+
+
+def lead_images(page: Page) -> frozenset[str]:
+    """The file names (:func:`_image_key`) of the article's own images, as the page declares them
+    for sharing and search: a box showing one is the article's, whatever its container's name
+    says ("teaser-image", "sidebar-grid", a layout's ``<aside>``), and a link around it is a zoom."""
+    return frozenset(_lead_image_keys(page))
+
+
+def _left_out(el: HtmlElement, page: Page) -> bool:
+    """Whether an image box is a teaser, in the site's chrome, or a sign-up or comment form's
+    picture."""
+    return _is_teaser(el, page) or _in_page_chrome(el, page) or next(el.iterancestors("form"), None) is not None
+
+
+def _is_image_element(el: HtmlElement) -> bool:
+    """Whether an element is an image: ``<img>`` or a custom one (``<amp-img>``, ``<storefront-image>``)."""
+    return isinstance(el.tag, str) and ("img" in el.tag or "image" in el.tag)
+
+
+def _shows(el: HtmlElement, keys: frozenset[str]) -> bool:
+    """Whether an element, or the box it stands in (a caption beside its image), shows one of
+    the images named by ``keys`` (in an ``<img>`` or a custom image element)."""
+    if not keys:
+        return False
+    parent = el.getparent()
+    for box in (el, parent) if parent is not None else (el,):
+        for img in filter(_is_image_element, box.iter()):
+            if any(_image_key(img.get(a, "").strip().split(" ")[0]) in keys for a in ("src", *_LAZY_SOURCES)):
+                return True
+    return False
+
+
+def _lead_in_chrome(el: HtmlElement, page: Page) -> bool:
+    """Whether a box showing the article's own image still sits in the site's chrome: in a menu,
+    a footer or a form, or in a chrome box that holds more than this image and not the headline
+    (the story's own card in a "Trending" sidebar). A chrome-named box holding little but the
+    image ("teaser-image", an ``<aside>`` of an image) or the page's ``<h1>`` too ("sidebar-grid",
+    the article's header) is the article's layout."""
+    if next(el.iterancestors("nav", "footer", "form"), None) is not None:
+        return True
+    room = 2 * len(text_of(el)) + 200  # the caption may be shown twice (a zoom's copy)
+    for ancestor in el.iterancestors():
+        if ancestor in page.chrome and _text_exceeds(ancestor, room):
+            return next(ancestor.iter("h1"), None) is None
+    return False
 
 
 def _is_captioned_image(el: HtmlElement, page: Page) -> bool:
@@ -199,7 +275,20 @@ def _leads_elsewhere(anchor: HtmlElement, page: Page) -> bool:
     if (target.netloc, target.path.rstrip("/")) == (here.netloc, here.path.rstrip("/")):
         return False
     key = _article_key(here.path)
-    return not (key and target.netloc == here.netloc and key in f"{target.path}?{target.query}")
+    if key and target.netloc == here.netloc and key in f"{target.path}?{target.query}":
+        return False
+    return not _leads_to_own_image(anchor, target.path)
+
+
+def _leads_to_own_image(anchor: HtmlElement, path: str) -> bool:
+    """Whether a link around an image leads to that image's own page (a photo viewer or an
+    image's page: ``/photo/20241203-OYT1I50202/`` around ``20241203-OYT1I50202-1.jpg``,
+    ``.../story-118.html`` around ``.../story-118_v-big16x9.jpg``): the identifier its address
+    ends with is in the image's file address."""
+    key = _article_key(path)
+    if not key:
+        return False
+    return any(key in (img.get(attribute) or "") for img in anchor.iter("img") for attribute in ("src", *_LAZY_SOURCES))
 
 
 def _article_key(path: str) -> str | None:
@@ -301,11 +390,19 @@ def figure_captions(page: Page) -> list[tuple[str, str | None, str | None]]:
         credit = " ".join(dict.fromkeys(filter(None, map(text_of, outermost)))) or None
         if caption_el is not None:
             # The separator that stood before a left-out credit goes with it: "Text - <credit>".
-            caption = _text_without(caption_el, frozenset(credits)).rstrip(" -–—|/")
+            # A heading in it is the gallery's or the story's title, said over each slide's caption.
+            headings = [h for h in caption_el.iter(*HEADINGS) if h is not caption_el]
+            caption = _text_without(caption_el, frozenset([*credits, *headings])).rstrip(" -–—|/")
+            if headings and not caption:
+                caption = _text_without(caption_el, frozenset(credits)).rstrip(" -–—|/")
         else:
             # No element says which text is the caption: the box's own text is, when it reads as one.
-            own = _text_without(box, frozenset(credits))
-            caption = own if len(own) >= 15 and next(box.iter("a"), None) is None else ""
+            # A link in it is a zoom (one to another page makes a teaser, no caption); its
+            # text and a button's are the controls' labels ("Show caption", "Play video").
+            links = list(box.iter("a"))
+            controls = frozenset([*credits, *links, *box.iter("button")])
+            own = _text_without(box, controls)
+            caption = own if len(own) >= 15 and not any(_leads_elsewhere(a, page) for a in links) else ""
             caption = caption or (clean_text(img.get("data-caption")) if img is not None else None) or ""
         if sum(ch.isalnum() for ch in caption) < 3:
             caption = ""  # a bracket or a "By" left over from the credit and byline is no caption
