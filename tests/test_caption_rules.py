@@ -245,3 +245,55 @@ def test_lead_image(rule: str, head: str, body: str, expected: list[dict[str, An
 )
 def test_zoom_links_and_controls(rule: str, body: str, expected: list[dict[str, Any]]) -> None:
     assert captions(body) == expected
+
+
+PHOTO = "<picture><img src='/a.jpg' width='1200'></picture>"
+
+
+@pytest.mark.parametrize(
+    ("rule", "body", "expected"),
+    [
+        (
+            "an image, a line of text and a credit line",
+            f"<div class='sc-x1'>{PHOTO}<div class='sc-x2'>{ARRIVE}</div><div class='sc-x3'>Getty Images</div></div>",
+            [{"text": ARRIVE, "credit": "Getty Images"}],
+        ),
+        (
+            "an image in a wrapper and a line of text",
+            f"<div><div class='sc-a'>{PHOTO}</div><div class='sc-b'>{ARRIVE}</div></div>",
+            [{"text": ARRIVE, "credit": None}],
+        ),
+        (
+            "an image drawn small is an avatar",
+            f"<div><img src='/a.jpg' width='60'><div>{ARRIVE}</div></div>",
+            [],
+        ),
+        (
+            "a second line that is no credit makes a card",
+            f"<div>{PHOTO}<div>{ARRIVE}</div><div>Read the whole story of the summit and what it decided</div></div>",
+            [],
+        ),
+        (
+            "a line with a link is a teaser",
+            f"<div>{PHOTO}<div><a href='/world/2024/05/29/other-story'>{ARRIVE}</a></div></div>",
+            [],
+        ),
+        (
+            "a line with a time is a clip's length or a byline's date",
+            f"<div>{PHOTO}<div><time>2:34</time> {ARRIVE}</div></div>",
+            [],
+        ),
+        (
+            "a video's still",
+            f"<div class='video-placeholder'>{PHOTO}<div>{ARRIVE}</div></div>",
+            [],
+        ),
+        (
+            "a person's photo and name and role",
+            f"<div>{PHOTO}<div itemscope itemtype='https://schema.org/Person'>Jane Doe Smith, political scientist</div></div>",
+            [],
+        ),
+    ],
+)
+def test_bare_figure(rule: str, body: str, expected: list[dict[str, Any]]) -> None:
+    assert captions(body) == expected

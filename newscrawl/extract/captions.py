@@ -47,6 +47,7 @@ def caption_boxes(page: Page) -> list[HtmlElement]:
             candidates.append(el)
     echoes = alt_echoes(page)
     candidates.extend(echoes)
+    candidates.extend(bare_figures(page))
     judged: set[HtmlElement] = set()
     for img in page.root.iter("img"):
         for box in itertools.islice(img.iterancestors("div", "span", "p"), 3):
@@ -373,9 +374,16 @@ def figure_captions(page: Page) -> list[tuple[str, str | None, str | None]]:
     found: list[tuple[str, str | None, str | None]] = []
     seen: set[str] = set()
     echoes = alt_echoes(page)
+    bare = bare_figures(page)
     for box in caption_boxes(page):
         img = next(box.iter("img"), None)
-        if box.tag == "figure" or _has_image(box):
+        credits = [el for el in box.iter() if isinstance(el.tag, str) and _names_credit(el)]
+        caption_el: HtmlElement | None
+        if box in bare:
+            caption_el, credit_el = bare[box]
+            if credit_el is not None:
+                credits.append(credit_el)
+        elif box.tag == "figure" or _has_image(box):
             caption_el = _caption_text_element(box)
             if caption_el is None:  # no name says which text: the one repeating the alt text does
                 caption_el = next((el for el in box.iterdescendants() if el in echoes), None)
@@ -385,7 +393,6 @@ def figure_captions(page: Page) -> list[tuple[str, str | None, str | None]]:
         if img is None and box.tag != "figure":
             img = echoes[box] if box in echoes else next(box.itersiblings("img", preceding=True), None)
         image = _image_url(img, page) if img is not None else None
-        credits = [el for el in box.iter() if isinstance(el.tag, str) and _names_credit(el)]
         outermost = [el for el in credits if not any(a in credits for a in el.iterancestors())]
         credit = " ".join(dict.fromkeys(filter(None, map(text_of, outermost)))) or None
         if caption_el is not None:
@@ -523,10 +530,7 @@ def _is_photo(img: HtmlElement, box: HtmlElement) -> bool:
     """Whether an image is a photograph, whose few words beside it ("Jane Doe") are a caption,
     not a badge's or a topic's label ("War on Gaza" beside its emblem): drawn wide, or credited
     (a credit-named element in the ``box`` it shares with the text)."""
-    width = (img.get("width") or "").strip().removesuffix("px")
-    if width.isdigit() and int(width) >= _PHOTO_PIXELS:
-        return True
-    return any(_names_credit(el) for el in box.iter() if isinstance(el.tag, str))
+    return _drawn_wide(img) or any(_names_credit(el) for el in box.iter() if isinstance(el.tag, str))
 
 
 def _is_card(box: HtmlElement, text: HtmlElement, keys: set[str], page: Page) -> bool:
@@ -569,3 +573,81 @@ def alt_echoes(page: Page) -> dict[HtmlElement, HtmlElement]:
     (teaser and stock images carry one too); the text must be shown beside the image, outside
     links and headings, and not be the headline."""
     return dict(_alt_echo_pairs(page))
+
+
+# A figure in all but name holds its image and at most this many lines of text (caption, credit),
+_BARE_LINES = 2
+# each no longer than this,
+_BARE_LINE_CHARS = 300
+# and its credit line has at most this many words ("Getty Images", "The London Standard").
+_CREDIT_WORDS_MAX = 5
+
+
+@once_per_page
+def _bare_figure_list(page: Page) -> list[tuple[HtmlElement, HtmlElement, HtmlElement | None]]:
+    """``(box, caption line, credit line)`` of :func:`bare_figures`."""
+    found: list[tuple[HtmlElement, HtmlElement, HtmlElement | None]] = []
+    root = page.article_root
+    for img in root.iter("img"):
+        if not _drawn_wide(img) or _in_player(img):
+            continue  # an avatar, an icon, a video's still: no photograph shown in the text
+        holder = img
+        for _ in range(3):
+            box = holder.getparent()
+            if box is None or box is root or box.tag in ("article", "main", "body", "a", "noscript"):
+                break
+            lines = _bare_lines(box, holder, page)
+            if lines is not None:
+                if not page.in_boilerplate(box):
+                    found.append((box, *lines))
+                break
+            holder = box
+    return found
+
+
+_PLAYER_WORDS = frozenset({"video", "player", "audio", "podcast"})
+
+
+def _in_player(img: HtmlElement) -> bool:
+    """Whether an image is a video's or an audio player's still (its box, within three levels,
+    named so): the text beside it is the clip's title and length, not a caption."""
+    return any(class_words(el) & _PLAYER_WORDS for el in itertools.islice(img.iterancestors(), 3)) or bool(
+        class_words(img) & _PLAYER_WORDS
+    )
+
+
+def _drawn_wide(img: HtmlElement) -> bool:
+    """Whether an image declares a photograph's width (``width`` of at least 300 pixels)."""
+    width = (img.get("width") or "").strip().removesuffix("px")
+    return width.isdigit() and int(width) >= _PHOTO_PIXELS
+
+
+def _bare_lines(box: HtmlElement, holder: HtmlElement, page: Page) -> tuple[HtmlElement, HtmlElement | None] | None:
+    """``(caption line, credit line)`` when ``box`` is an image (its first child, ``holder``,
+    holding the image and no text) followed by one or two lines of text and nothing else."""
+    children = [child for child in box if isinstance(child.tag, str) and child.tag not in NO_TEXT_TAGS]
+    if not children or children[0] is not holder or not 2 <= len(children) <= 1 + _BARE_LINES or _text_exceeds(holder, 0):
+        return None
+    lines = children[1:]
+    for line in lines:
+        if line.tag in HEADINGS or _has_image(line) or _text_exceeds(line, _BARE_LINE_CHARS):
+            return None
+        if next(line.iter(*HEADINGS, "a", "button", "form", "input", "time"), None) is not None or _in_person(line):
+            return None  # a card's title, a link, a control, a duration or a date, a person's name
+    caption, *rest = lines
+    if len(text_of(caption).split()) < 3:
+        return None
+    credit = rest[0] if rest and 0 < len(text_of(rest[0]).split()) <= _CREDIT_WORDS_MAX else None
+    if rest and credit is None and text_of(rest[0]):
+        return None  # a second line of text that is no credit: a card's, a box's
+    return caption, credit
+
+
+def bare_figures(page: Page) -> dict[HtmlElement, tuple[HtmlElement, HtmlElement | None]]:
+    """Figures in all but name, in the article, mapped to their caption line and credit line:
+    a box whose first child holds the image and nothing else, followed by a line of text of a
+    few words or more and, maybe, a short credit line (``<div><picture>...</picture><div>Fans
+    cheer the team</div><div>Getty Images</div></div>``). Components whose classes are hashes
+    (``sc-hzhJZQ``) say nothing; the shape says figure. A line holding a heading, a link, a
+    button or a form makes a card, a teaser or a sign-up box instead."""
+    return {box: (caption, credit) for box, caption, credit in _bare_figure_list(page)}
