@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from newscrawl.extraction import extract_article
+from newscrawl.processors import split_caption
 
 URL = "https://news.example/world/2024/05/30/some-story-about-things"
 BODY = (
@@ -297,3 +298,25 @@ PHOTO = "<picture><img src='/a.jpg' width='1200'></picture>"
 )
 def test_bare_figure(rule: str, body: str, expected: list[dict[str, Any]]) -> None:
     assert captions(body) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Jonas Jonaitis / J. Petraitis / LRT nuotr.", ("Jonas Jonaitis", "J. Petraitis / LRT nuotr.")),
+        ("Ministers arrive / AP Photo", ("Ministers arrive", "AP Photo")),
+        ("Tools of the trade / photo", ("Tools of the trade / photo", None)),
+        (
+            "Ministers arrive in Brussels. | Jane Doe/PA Images via Getty Images",
+            ("Ministers arrive in Brussels.", "Jane Doe/PA Images via Getty Images"),
+        ),
+        ("War | Peace talks", ("War | Peace talks", None)),
+        (
+            "Ministers arrive. | They met at noon. Then they left.",
+            ("Ministers arrive. | They met at noon. Then they left.", None),
+        ),
+        ("Jane Doe. Isithombe: Sithunyelwe", ("Jane Doe.", "Sithunyelwe")),
+    ],
+)
+def test_split_caption_credit(raw: str, expected: tuple[str | None, str | None]) -> None:
+    assert split_caption(raw) == expected
