@@ -320,3 +320,9 @@ def test_bare_figure(rule: str, body: str, expected: list[dict[str, Any]]) -> No
 )
 def test_split_caption_credit(raw: str, expected: tuple[str | None, str | None]) -> None:
     assert split_caption(raw) == expected
+
+
+def test_the_headline_beside_the_lead_image_is_no_caption() -> None:
+    head = "<meta property='og:title' content='Ministers meet in Brussels to talk'>"
+    body = "<div><img src='/a.jpg' alt='Ministers meet in Brussels to talk'><p>Ministers meet in Brussels to talk</p></div>"
+    assert captions(body, head) == []

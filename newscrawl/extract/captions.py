@@ -35,6 +35,20 @@ _CAPTION_BOX_TAGS = frozenset({"figure", "div", "span", "p", "figcaption", "smal
 
 
 @once_per_page
+def page_images(page: Page) -> list[HtmlElement]:
+    """The page's ``<img>`` elements, in page order (one walk of the tree, for every rule)."""
+    return list(page.root.iter("img"))
+
+
+def article_images(page: Page) -> frozenset[HtmlElement]:
+    """The ``<img>`` elements inside the article (:attr:`Page.article_root`)."""
+    found: frozenset[HtmlElement] | None = page.__dict__.get("_article_images")
+    if found is None:
+        found = page.__dict__["_article_images"] = frozenset(page.article_root.iter("img"))
+    return found
+
+
+@once_per_page
 def caption_boxes(page: Page) -> list[HtmlElement]:
     """The article's captioned images: ``<figure>``s, boxes whose class names a caption and
     hold an image (``div.wp-caption``), and caption text standing on its own (``p.image-caption``,
@@ -49,7 +63,7 @@ def caption_boxes(page: Page) -> list[HtmlElement]:
     candidates.extend(echoes)
     candidates.extend(bare_figures(page))
     judged: set[HtmlElement] = set()
-    for img in page.root.iter("img"):
+    for img in page_images(page):
         for box in itertools.islice(img.iterancestors("div", "span", "p"), 3):
             if box in judged:
                 break
@@ -87,7 +101,7 @@ def _image_key(url: str | None) -> str | None:
     picture and not a generic file (``image.jpg``, ``1.jpg``)."""
     if not url or url.startswith("data:"):
         return None
-    name = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+    name = url.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
     stem = _SIZE_SUFFIX.sub("", name.rsplit(".", 1)[0] if "." in name else name).lower()
     return stem if len(stem) >= 6 else None
 
@@ -131,9 +145,18 @@ def _shows(el: HtmlElement, keys: frozenset[str]) -> bool:
         return False
     parent = el.getparent()
     for box in (el, parent) if parent is not None else (el,):
-        for img in filter(_is_image_element, box.iter()):
-            if any(_image_key(img.get(a, "").strip().split(" ")[0]) in keys for a in ("src", *_LAZY_SOURCES)):
-                return True
+        if any(_is_lead(img, keys) for img in filter(_is_image_element, box.iter())):
+            return True
+    return False
+
+
+def _is_lead(img: HtmlElement, keys: frozenset[str]) -> bool:
+    """Whether an image element shows one of the images named by ``keys``."""
+    for attribute in ("src", *_LAZY_SOURCES):
+        value = img.get(attribute)
+        # a name's mention first (a substring test), its key only then
+        if value and any(key in value.lower() for key in keys) and _image_key(value.strip().split(" ")[0]) in keys:
+            return True
     return False
 
 
@@ -296,7 +319,10 @@ def _article_key(path: str) -> str | None:
     """The identifier an article's URL ends with (``379018``, ``20250121-QBJP5I25``), when it
     is one: long enough and holding a digit, unlike a section name."""
     segment = path.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    return segment if len(segment) >= 6 and any(ch.isdigit() for ch in segment) else None
+    return segment if len(segment) >= 6 and _DIGIT.search(segment) else None
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def _is_teaser(el: HtmlElement, page: Page) -> bool:
@@ -444,7 +470,12 @@ _SENTENCE_MARKS = frozenset(".,;:!?)。")
 # link, a sizing box), and how much more text than the caption the box they share may hold.
 _ECHO_LEVELS = 4
 _ECHO_ROOM = 200
+# A box of more children than this beside an image is the article's text or a list, no caption.
+_ECHO_BOX_CHILDREN = 10
 _HEADING_TAGS = frozenset(HEADINGS)
+
+
+_ALL_TEXT = etree.XPath("normalize-space(.)", smart_strings=False)
 
 
 def _echo_key(text: str | None) -> str:
@@ -473,20 +504,30 @@ def _alt_echo_pairs(page: Page) -> list[tuple[HtmlElement, HtmlElement]]:
     also shows beside them (see :func:`alt_echoes`)."""
     pairs: list[tuple[HtmlElement, HtmlElement]] = []
     taken: set[HtmlElement] = set()
-    for img in page.root.iter("img"):
-        keys = {k for k in (_echo_key(img.get("alt")), _echo_key(img.get("title"))) if len(k) >= 8}
-        if not keys or img.getparent() is None or img.getparent().tag == "noscript" or _is_drawing(img, page):
+    lead = lead_images(page)
+    inside = article_images(page)
+    for img in page_images(page):
+        alt, title = img.get("alt"), img.get("title")
+        if not (alt or title) or ((img not in inside or page.in_chrome(img)) and not (lead and _is_lead(img, lead))):
+            continue  # no text to repeat; outside the article or in the site's chrome, but its own image
+        keys = {k for k in (_echo_key(alt), _echo_key(title)) if len(k) >= 8}
+        if not keys or img.getparent() is None or img.getparent().tag == "noscript":
             continue
         caption = _echo_beside(img, keys, page)
-        if caption is not None and caption not in taken:
+        if caption is not None and caption not in taken and not _is_drawing(img):
             taken.add(caption)
             pairs.append((caption, img))
     return pairs
 
 
 def _echo_beside(img: HtmlElement, keys: set[str], page: Page) -> HtmlElement | None:
-    """The element beside an image (within its wrappers, or a wrapper's next or previous
-    sibling) whose text repeats one of ``keys``: not a heading, a link or the headline."""
+    """The element beside an image (in one of the next two siblings or the previous one of the
+    image or of its wrappers, four levels up) whose text repeats one of ``keys``: not a
+    heading, a link or the headline, nor a teaser's or a sign-up box's text."""
+    # What any repeating text shows: the words of the first 60% of the alt text (see _echoes),
+    # run together.
+    starts = [key[: int(0.6 * len(key))].rsplit(" ", 1)[0].replace(" ", "") for key in keys]
+    room = 2 * (max(map(len, keys)) + _ECHO_ROOM)  # room for a script or a style among the text
     node = img
     levels = 0
     while levels < _ECHO_LEVELS:
@@ -494,12 +535,17 @@ def _echo_beside(img: HtmlElement, keys: set[str], page: Page) -> HtmlElement | 
         if parent is None or parent.tag in ("body", "html"):
             return None
         levels += parent.tag not in ("picture", "source")  # parts of one image, not wrappers
-        if node.tag == "a" and _leads_elsewhere(node, page):
-            return None  # the image is a link to another page: a teaser
-        near = (*itertools.islice(node.itersiblings(), 2), *itertools.islice(node.itersiblings(preceding=True), 2))
+        # a caption follows its image, or (rarely) comes first: the next two, the previous one
+        near = (*itertools.islice(node.itersiblings(), 2), *itertools.islice(node.itersiblings(preceding=True), 1))
         for sibling in near:
-            if not isinstance(sibling.tag, str) or _text_exceeds(sibling, max(map(len, keys)) + _ECHO_ROOM):
+            if not isinstance(sibling.tag, str) or len(sibling) > _ECHO_BOX_CHILDREN:
                 continue
+            raw = _ALL_TEXT(sibling)  # in C: its text nodes' words, joined; scripts' too
+            if len(raw) > room:
+                continue
+            shown = "".join(WORD_CHARS.findall(raw.casefold()))  # words run together: tags joined them
+            if not any(start in shown for start in starts):
+                continue  # too much text to be a caption, or none that can repeat the alt text
             for el in sibling.iter():
                 if not isinstance(el.tag, str) or el.tag in _HEADING_TAGS or el.tag in NO_TEXT_TAGS:
                     continue
@@ -507,7 +553,7 @@ def _echo_beside(img: HtmlElement, keys: set[str], page: Page) -> HtmlElement | 
                     continue
                 text = text_of(el)
                 if text and any(_echoes(key, text) for key in keys):
-                    if el is page.headline_element or _is_card(parent, el, keys, page):
+                    if _is_headline(text, page) or _is_card(parent, el, keys, page) or _in_teaser_link(img, parent, page):
                         return None
                     return el if len(text.split()) >= _LABEL_WORDS or _is_photo(img, parent) else None
         if parent.tag in ("article", "main"):
@@ -533,6 +579,25 @@ def _is_photo(img: HtmlElement, box: HtmlElement) -> bool:
     return _drawn_wide(img) or any(_names_credit(el) for el in box.iter() if isinstance(el.tag, str))
 
 
+def _is_headline(text: str, page: Page) -> bool:
+    """Whether a text is the article's headline (its ``<h1>``'s, its ``og:title``), as a lead
+    image's alt text often is: shown again beside the image, it is no caption."""
+    key = _echo_key(text)
+    h1 = page.headline_element
+    titles = [text_of(h1)] if h1 is not None else []
+    return any(_echo_key(title) == key for title in (*titles, *page.meta_values("og:title")))
+
+
+def _in_teaser_link(img: HtmlElement, box: HtmlElement, page: Page) -> bool:
+    """Whether an image is a link to another page (a teaser's) within ``box``."""
+    for ancestor in img.iterancestors():
+        if ancestor is box:
+            return False
+        if ancestor.tag == "a" and _leads_elsewhere(ancestor, page):
+            return True
+    return False
+
+
 def _is_card(box: HtmlElement, text: HtmlElement, keys: set[str], page: Page) -> bool:
     """Whether the box an image shares with the text repeating its alt text is a card, not a
     figure: a teaser whose title links to its story (the text's own link, or a link over the
@@ -546,21 +611,21 @@ def _is_card(box: HtmlElement, text: HtmlElement, keys: set[str], page: Page) ->
     return False
 
 
-def _is_drawing(img: HtmlElement, page: Page) -> bool:
+def _is_drawing(img: HtmlElement) -> bool:
     """Whether an image is a logo or an icon, titled with its name ("Top Stories", a team's,
     a newsletter's), not a photograph with a caption: an SVG file, or one drawn small."""
     for attribute in ("width", "height"):
         size = (img.get(attribute) or "").strip().removesuffix("px")
         if size.isdigit() and int(size) <= _ICON_PIXELS:
             return True
-    url = _image_url(img, page) or ""
-    return urlsplit(url).path.lower().endswith(".svg")
+    source = next((img.get(a) for a in ("src", *_LAZY_SOURCES) if img.get(a) and not img.get(a, "").startswith("data:")), "")
+    return source.split("?", 1)[0].split("#", 1)[0].strip().lower().endswith(".svg")
 
 
 def _in_person(el: HtmlElement) -> bool:
     """Whether an element is part of a person's profile (schema.org ``Person`` microdata: an
     expert's or an author's box, photo and name), whose name repeats the photo's alt text."""
-    return any("person" in (a.get("itemtype") or "").lower() for a in (el, *el.iterancestors()))
+    return any("person" in (a.get("itemtype") or "").lower() for a in (el, *itertools.islice(el.iterancestors(), 6)))
 
 
 def alt_echoes(page: Page) -> dict[HtmlElement, HtmlElement]:
@@ -588,7 +653,8 @@ def _bare_figure_list(page: Page) -> list[tuple[HtmlElement, HtmlElement, HtmlEl
     """``(box, caption line, credit line)`` of :func:`bare_figures`."""
     found: list[tuple[HtmlElement, HtmlElement, HtmlElement | None]] = []
     root = page.article_root
-    for img in root.iter("img"):
+    inside = article_images(page)
+    for img in filter(inside.__contains__, page_images(page)):
         if not _drawn_wide(img) or _in_player(img):
             continue  # an avatar, an icon, a video's still: no photograph shown in the text
         holder = img
