@@ -85,7 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Print one JSON object for an article page: headline, authors, published, modified, source, tags, captions, "
             "lead, body, language, and truncated (why the page could be read only in part, its fields lacking what "
-            'came after; null when it was read whole). With --batch, read JSON lines {"url": ..., "file": ...} on standard input and '
+            "came after; null when it was read whole), and sources (the layer each of those fields came from: cms, "
+            "jsonld, meta, site-dom, generic-dom, heuristic, trafilatura, htmldate...). "
+            'With --batch, read JSON lines {"url": ..., "file": ...} on standard input and '
             "write one JSON object per line, in the same order, each flushed when done; a page that fails gives an "
             'object with an "error" key. Where a page needs trafilatura\'s main text, a batch computes it in a second '
             "process meanwhile."
@@ -171,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
             "--format csv, jsonl and parquet write the rows of the archive's articles table (every column, in table "
             "order, by id) that the filters select to OUT, streaming: batches of rows, never the whole table in memory, while a crawl may be writing. "
             "The JSON-array columns (authors, tags, missing_fields) are lists in JSON lines and Parquet and their JSON "
-            "text in CSV; sitemap_news is an object in JSON lines and its JSON text otherwise. In CSV a NULL is an empty "
+            "text in CSV; sitemap_news and field_sources are objects in JSON lines and their JSON text otherwise. In CSV a NULL is an empty "
             "cell, and a text cell starting with =, +, -, @, tab or carriage return gets a leading ' (a spreadsheet "
             "shows it as text, never runs it as a formula) unless --keep-formulas. A file is written complete or not at "
             "all. On a terminal, a progress line shows on standard error. Parquet needs pyarrow, an optional extra: "

@@ -1,5 +1,7 @@
 """Field coverage: which fields an article lacks, how many of a run's articles had each field, and
-whether that share fell so far below the archive's history that a selector has probably broken.
+whether that share fell so far below the archive's history that a selector has probably broken;
+and which layer supplied each field (its source), and whether the main one moved away from the
+source the archive's history shows (the site's markup changed, before a field goes missing).
 
 Pure functions and a counter; the pipeline (:class:`newscrawl.crawl.pipelines.ArchivePipeline`) feeds
 them and the archive (:mod:`newscrawl.archive`) stores what they compute.
@@ -14,6 +16,10 @@ The fields, named as :class:`newscrawl.items.ArticleItem` names them:
 - monitored fields (:func:`monitored_fields`): those, plus fields only some pages have by nature
   (:data:`OCCASIONAL_FIELDS`: a wire ``source``, ``captions``, a ``region``): their absence on
   one page says nothing, but a fall of their share over a whole run does.
+
+A field's source is the layer that supplied its value (``ArticleItem.field_sources``:
+:data:`newscrawl.extract.provenance.SOURCES`); a field with a value but no recorded source counts
+under :data:`UNKNOWN_SOURCE`.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Collection, Iterable, Mapping, Sequence
 
     from newscrawl.items import ArticleItem
 
@@ -44,6 +50,8 @@ def monitored_fields(expected: Sequence[str] = EXPECTED_FIELDS) -> tuple[str, ..
 
 #: The monitored fields of a site with the default expected fields.
 MONITORED_FIELDS = monitored_fields()
+#: The source a field with a value counts under when its article records none for it.
+UNKNOWN_SOURCE = "unknown"
 
 #: Spider stats the "stored nothing although listings were reachable" check reads.
 LISTING_PAGES = "newscrawl/listing_pages"
@@ -93,8 +101,19 @@ class FieldCoverage:
         return self.present / self.articles if self.articles else 0.0
 
 
+@dataclass(frozen=True)
+class FieldSource:
+    """How many of a run's articles of one content type had one field from one source."""
+
+    content_type: str
+    field: str
+    source: str
+    articles: int
+
+
 class CoverageTally:
-    """Counts the articles a run stored, per content type, and how many had each monitored field.
+    """Counts the articles a run stored, per content type, how many had each monitored field,
+    and from which source.
 
     A field counts only the articles it is monitored on: one that an article's site does not
     expect (nor is occasional) neither raises nor lowers its share. Articles without a content
@@ -108,6 +127,8 @@ class CoverageTally:
         self.seen = dict.fromkeys(self.fields)
         self.articles: Counter[tuple[str, str]] = Counter()
         self.present: Counter[tuple[str, str]] = Counter()
+        #: Articles with the field, by ``(content_type, field, source)``.
+        self.sources: Counter[tuple[str, str, str]] = Counter()
 
     def add(self, item: ArticleItem, fields: Sequence[str] | None = None) -> None:
         """Count one stored article on ``fields``, those monitored on its site's articles
@@ -120,6 +141,7 @@ class CoverageTally:
             self.articles[kind, name] += 1
             if name not in missing:
                 self.present[kind, name] += 1
+                self.sources[kind, name, item.field_sources.get(name, UNKNOWN_SOURCE)] += 1
 
     def rows(self) -> list[FieldCoverage]:
         """One :class:`FieldCoverage` per content type seen and field monitored on one of its
@@ -130,6 +152,17 @@ class CoverageTally:
             for kind in kinds
             for name in self.seen
             if self.articles[kind, name]
+        ]
+
+    def source_rows(self) -> list[FieldSource]:
+        """One :class:`FieldSource` per content type, field and source that supplied it, in the
+        order of :meth:`rows`, each field's sources by articles (most first), then by name."""
+        order = {(row.content_type, row.field): n for n, row in enumerate(self.rows())}
+        return [
+            FieldSource(kind, name, source, articles)
+            for (kind, name, source), articles in sorted(
+                self.sources.items(), key=lambda entry: (order[entry[0][:2]], -entry[1], entry[0][2])
+            )
         ]
 
 
@@ -223,6 +256,102 @@ def judge(
         if binomial_lower_tail(coverage.present, coverage.articles, baseline) < limits.p_value:
             drops.append(CoverageDrop(coverage, baseline, len(shares)))
     return drops
+
+
+@dataclass(frozen=True)
+class SourceShift:
+    """A field whose main source in a run is not the one the archive's history shows, the old
+    one's share having fallen well."""
+
+    #: The run's articles of the type (``articles``) and how many had the field (``present``).
+    coverage: FieldCoverage
+    #: The history's main source, and its median share over the earlier runs.
+    old: str
+    baseline: float
+    #: How many earlier runs the baseline is the median of.
+    runs: int
+    #: The run's main source, and how many of its articles had the field from it.
+    new: str
+    new_articles: int
+
+    @property
+    def share(self) -> float:
+        """The new source's share of the run's articles of the type."""
+        return self.new_articles / self.coverage.articles if self.coverage.articles else 0.0
+
+    def describe(self) -> str:
+        """One line, e.g. ``source of headline for news moved from cms (98% over 5 runs) to
+        heuristic (60%, 18/30)``."""
+        c = self.coverage
+        return (
+            f"source of {c.field} for {c.content_type or 'untyped'} moved from {self.old} ({self.baseline:.0%} over "
+            f"{self.runs} runs) to {self.new} ({self.share:.0%}, {self.new_articles}/{c.articles})"
+        )
+
+    def summary(self) -> str:
+        """A short form for a one-line message, e.g. ``headline (news) cms 98% -> heuristic 60%``."""
+        c = self.coverage
+        return f"{c.field} ({c.content_type or 'untyped'}) {self.old} {self.baseline:.0%} -> {self.new} {self.share:.0%}"
+
+
+def main_source(runs: Sequence[Mapping[str, float]]) -> tuple[str, float] | None:
+    """A field's main source over earlier runs (each a map of source to its share of the run's
+    articles) and its baseline: the source of the highest median share (a run without it counts
+    0), and that median; ties go to the higher mean share, then to the first name. ``None`` when
+    no source has a median share above 0 (no run had the field, or none had it from one source
+    in as many as half of the runs)."""
+    shares = {source: [run.get(source, 0.0) for run in runs] for source in sorted({s for run in runs for s in run})}
+    if not shares:
+        return None
+    source = max(shares, key=lambda name: (statistics.median(shares[name]), statistics.fmean(shares[name])))
+    baseline = statistics.median(shares[source])
+    return (source, baseline) if baseline > 0 else None
+
+
+def judge_sources(
+    current: Iterable[FieldCoverage],
+    sources: Iterable[FieldSource],
+    history: Mapping[tuple[str, str], Sequence[Mapping[str, float]]],
+    limits: Limits,
+    *,
+    skip: Collection[tuple[str, str]] = (),
+) -> list[SourceShift]:
+    """The fields of a run whose main source moved away from the one of their history.
+
+    ``current`` is the run's coverage, ``sources`` its articles with each field by source;
+    ``history`` maps ``(content_type, field)`` to earlier runs' shares of it by source (each run
+    a map of source to share of its articles), newest first, of the runs that count for a
+    baseline (as for :func:`judge`). A field is judged under the same limits as its coverage:
+    ``limits.min_articles`` articles of the type in the run, ``limits.learn_runs`` runs in the
+    history, of which the last ``limits.history_runs`` count. It is flagged when the run's main
+    source (the one most of its articles had the field from; a tie keeps the old one) is not the
+    history's (:func:`main_source`), the old one's share fell to ``1 - limits.drop`` of its
+    baseline or below, and chance would give it so few articles less often than
+    ``limits.p_value``. A field of ``skip`` (one whose coverage fell: already reported) and a
+    field no article of the run had are not judged. Returns the flagged fields, in the order of
+    ``current``.
+    """
+    counts: dict[tuple[str, str], Counter[str]] = {}
+    for row in sources:
+        counts.setdefault((row.content_type, row.field), Counter())[row.source] += row.articles
+    shifts = []
+    for coverage in current:
+        key = (coverage.content_type, coverage.field)
+        runs = list(history.get(key, ()))[: limits.history_runs]
+        by_source = counts.get(key)
+        if key in skip or not by_source or coverage.articles < limits.min_articles or len(runs) < limits.learn_runs:
+            continue
+        found = main_source(runs)
+        if found is None:
+            continue
+        old, baseline = found
+        new = max(sorted(by_source), key=lambda name: (by_source[name], name == old))
+        kept = by_source.get(old, 0)
+        if new == old or kept / coverage.articles > baseline * (1 - limits.drop):
+            continue
+        if binomial_lower_tail(kept, coverage.articles, baseline) < limits.p_value:
+            shifts.append(SourceShift(coverage, old, baseline, len(runs), new, by_source[new]))
+    return shifts
 
 
 def stored_nothing(stats: Mapping[str, Any]) -> str | None:

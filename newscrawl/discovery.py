@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urljoin, urlsplit
@@ -28,6 +28,8 @@ from newscrawl.processors import clean_text, dedupe, parse_datetime, split_keywo
 from newscrawl.urls import is_static
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from lxml.html import HtmlElement
 
     from newscrawl.extract.document import Page
@@ -50,29 +52,54 @@ class ArticleHints:
     published: str | None = None
     #: Keywords in order, as ``split_keywords`` splits them.
     keywords: tuple[str, ...] = ()
+    #: Where the hints came from (``sitemap``, ``feed``; ``archive`` for a re-extraction's),
+    #: by field (``title``, ``published``, ``keywords``): the field sources of what they fill.
+    #: Not compared: two sources saying the same are the same hints.
+    sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def __bool__(self) -> bool:
         return bool(self.title or self.published or self.keywords)
 
+    def source_of(self, name: str) -> str:
+        """Where the hint for ``name`` came from (a news sitemap when not said)."""
+        return self.sources.get(name, "sitemap")
+
     def or_else(self, other: ArticleHints) -> ArticleHints:
         """These hints, each missing field taken from ``other``."""
+        names = ("title", "published", "keywords")
         return ArticleHints(
             title=self.title or other.title,
             published=self.published or other.published,
             keywords=self.keywords or other.keywords,
+            sources={name: (self if getattr(self, name) else other).source_of(name) for name in names},
         )
+
+
+def hint_sources(source: str) -> dict[str, str]:
+    """:attr:`ArticleHints.sources` of hints that all came from ``source``."""
+    return dict.fromkeys(("title", "published", "keywords"), source)
 
 
 def apply_hints(item: ArticleItem, hints: ArticleHints) -> ArticleItem:
     """``item`` with its missing headline, publication time and tags taken from ``hints``.
 
-    A field the page gave is never replaced: hints are the last fallback.
+    A field the page gave is never replaced: hints are the last fallback. Its field sources
+    name the hints' source for each field they filled.
     """
+    filled = {
+        name: hints.source_of(hint)
+        for name, hint, value in (
+            ("headline", "title", hints.title), ("published_at", "published", hints.published),
+            ("tags", "keywords", hints.keywords),
+        )
+        if value and not getattr(item, name)
+    }  # fmt: skip
     return dataclasses.replace(
         item,
         headline=item.headline or hints.title,
         published_at=item.published_at or hints.published,
         tags=item.tags or dedupe(hints.keywords),
+        field_sources={**item.field_sources, **filled},
     )
 
 
@@ -82,6 +109,7 @@ def news_hints(title: str | None, published: str | None, keywords: str | None) -
         title=clean_text(title),
         published=parse_datetime(published, None),
         keywords=tuple(split_keywords(keywords)),
+        sources=hint_sources("sitemap"),
     )
 
 
@@ -262,7 +290,10 @@ def _rss_entry(item: Selector, base_url: str) -> FeedEntry | None:
         return None
     published = item.xpath("normalize-space(pubDate)").get("") or item.xpath("normalize-space(date)").get("")
     title = item.xpath("string(title)").get()
-    return FeedEntry(urljoin(base_url, link.strip()), ArticleHints(title=clean_text(title), published=rss_date(published)))
+    return FeedEntry(
+        urljoin(base_url, link.strip()),
+        ArticleHints(title=clean_text(title), published=rss_date(published), sources=hint_sources("feed")),
+    )
 
 
 def _atom_entry(entry: Selector, base_url: str) -> FeedEntry | None:
@@ -274,7 +305,9 @@ def _atom_entry(entry: Selector, base_url: str) -> FeedEntry | None:
     published = entry.xpath("normalize-space(published)").get("") or entry.xpath("normalize-space(updated)").get("")
     return FeedEntry(
         urljoin(base_url, chosen[0].attrib["href"].strip()),
-        ArticleHints(title=_atom_text(entry.xpath("title[1]")), published=parse_datetime(published, None)),
+        ArticleHints(
+            title=_atom_text(entry.xpath("title[1]")), published=parse_datetime(published, None), sources=hint_sources("feed")
+        ),
     )
 
 

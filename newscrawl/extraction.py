@@ -21,11 +21,16 @@ if TYPE_CHECKING:
     from newscrawl.sites.profile import SiteProfile
 
 #: The keys of an extracted article, in output order.
-KEYS = ("headline", "authors", "published", "modified", "source", "tags", "captions", "lead", "body", "language", "truncated")
+KEYS = (
+    "headline", "authors", "published", "modified", "source", "tags", "captions", "lead", "body", "language", "truncated",
+    "sources",
+)  # fmt: skip
 
 
 # The item fields behind KEYS.
 _FIELDS = ("url", "headline", "authors", "published_at", "modified_at", "source", "tags", "captions", "lead", "body", "language")
+# The keys of KEYS whose item fields are named otherwise.
+_KEY_OF = {"published_at": "published", "modified_at": "modified"}
 
 
 #: A page for :func:`main_text_pool`: its HTML (as :meth:`Page.from_html` takes it) and URL.
@@ -38,7 +43,8 @@ def extract_article(html: bytes | str, url: str, *, pool: WorkerPool[MainTextJob
     Times keep the offset the page gives (``published`` is never a modification time); lists
     are empty and other fields ``None`` where the page has nothing; ``truncated`` says why the
     page could be read only in part (its fields lack what came after), ``None`` when it was read
-    whole. Where the page's own dense
+    whole; ``sources`` names, for each of those keys that has a value, the layer that gave it
+    (:data:`newscrawl.extract.provenance.SOURCES`). Where the page's own dense
     text is in doubt and trafilatura's is needed (:func:`newscrawl.extract.maintext.is_doubtful`),
     ``pool`` (:func:`main_text_pool`) computes it in another process while this one reads the
     other fields.
@@ -60,6 +66,7 @@ def extract_article(html: bytes | str, url: str, *, pool: WorkerPool[MainTextJob
         "body": item.body,
         "language": item.language,
         "truncated": item.truncated,
+        "sources": {_KEY_OF.get(name, name): source for name, source in item.field_sources.items() if name != "url"},
     }
 
 
@@ -80,6 +87,7 @@ def news_article(
     else the context's (the profile's edition). ``None`` when the page holds no article."""
     fallback = {"published": [hints.published] if hints.published else []}
     article = profile.article_page(page, PageContext(fallback=fallback, edition=profile.editions.get(context.edition)))
+    article.fallback_sources = {"published": hints.source_of("published")}
     if not article.is_article():
         return None
     item = apply_hints(load_article(article, context, section_hint=section), hints)

@@ -112,6 +112,11 @@ class ArticleItem:
     #: What a Google News sitemap entry said of the article: ``{"title": str | None,
     #: "publication_date": str | None, "keywords": [str]}`` (cleaned); ``None`` without one.
     sitemap_news: dict[str, Any] | None = None
+    #: Where each field's value came from, for the fields that have one: field name -> the
+    #: layer that supplied it (:data:`newscrawl.extract.provenance.SOURCES`: ``cms``, ``jsonld``,
+    #: ``meta``, ``site-dom``, ``generic-dom``, ``heuristic``, ``trafilatura``, ``htmldate``,
+    #: ``sitemap``, ``feed``, ``url``...), e.g. ``{"headline": "cms", "body": "site-dom"}``.
+    field_sources: dict[str, str] = field(default_factory=dict)
     #: Why the page was read only in part, e.g. ``the HTML parser stopped at line 1, column 4137:
     #: Excessive depth in document: 2048``: every field lacks what came after that point, so the
     #: body is counted missing. ``None`` when the page was read whole.

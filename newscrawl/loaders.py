@@ -20,6 +20,7 @@ from itemloaders.processors import Identity, MapCompose, TakeFirst
 
 from newscrawl import processors as p
 from newscrawl.dates import date_of, find_displayed_date, parse_displayed_date
+from newscrawl.extract.provenance import present_sources
 from newscrawl.items import ArticleItem, Caption, LinkKind, RelatedLink, TickerItem
 from newscrawl.urls import HostMap, clean_url
 from newscrawl.words import ENGLISH, Words
@@ -218,13 +219,63 @@ def load_article(
     A field whose extraction fails is logged with the page URL and left empty; the rest of the
     article is still loaded.
     """
-    names = tuple(dict.fromkeys((*context.site_names, *page.site_names())))
     fields_wanted = set(only) if only is not None else None
+    loader = ArticleLoader(load=page_context(page, context, fields_wanted))
+    fields = article_fields(page, section_hint)
+    wanted = fields_wanted if fields_wanted is not None else fields.keys()
+    sources: dict[str, str] = {}
+    for name, candidates in fields.items():
+        if name not in wanted:
+            continue
+        key = SOURCE_KEYS.get(name, name)
+        try:
+            if name in _FIRST_OF:
+                if _add_first(loader, name, candidates()):
+                    sources[name] = page.source_of[key]
+            else:
+                loader.add_value(name, list(candidates()))
+                if key in page.source_of:
+                    sources[name] = page.source_of[key]
+        except Exception:
+            logger.exception("%s: extracting %s failed", page.page.url, name)
+    values = loader.load_item()
+    if "url" not in values:
+        values["url"] = p.clean_text(page.page.url)
+        sources["url"] = "url"
+    values["field_sources"] = present_sources(sources, values)
+    return ArticleItem(edition=context.edition, truncated=page.page.truncated, **values)
+
+
+def page_context(page: NewsPage, context: LoadContext, fields: Iterable[str] | None = None) -> LoadContext:
+    """``context`` for the loaders of ``page``: with the site names the page declares, and the
+    year its metadata dates give a displayed date without one (unless only ``fields`` are
+    wanted and ``published_at`` is not among them)."""
+    names = tuple(dict.fromkeys((*context.site_names, *page.site_names())))
     anchor = context.year_anchor
-    if context.words.months and anchor is None and (fields_wanted is None or "published_at" in fields_wanted):
+    if context.words.months and anchor is None and (fields is None or "published_at" in fields):
         anchor = next(filter(None, map(date_of, page.metadata_dates())), None)
-    loader = ArticleLoader(load=dataclasses.replace(context, site_names=names, year_anchor=anchor))
-    fields: dict[str, Callable[[], Any]] = {
+    return dataclasses.replace(context, site_names=names, year_anchor=anchor)
+
+
+def survives(loader_context: LoadContext, name: str, candidate: Any) -> bool:
+    """Whether ``candidate`` of the scalar field ``name`` survives its cleaning (what
+    ``load_article`` keeps the first of)."""
+    loader = ArticleLoader(load=loader_context)
+    loader.add_value(name, candidate)
+    return any(value is not None and value != "" for value in loader.get_collected_values(name))
+
+
+#: The key of :attr:`NewsPage.source_of` behind an item field, where the two names differ.
+SOURCE_KEYS = {
+    "published_at": "published", "modified_at": "modified", "read_time_min": "read_time", "share_count": "shares",
+    "view_count": "views",
+}  # fmt: skip
+
+
+def article_fields(page: NewsPage, section_hint: str | None = None) -> dict[str, Callable[[], Any]]:
+    """Each item field's candidates from ``page``, in the order the loader draws them (the
+    table ``load_article`` and ``newscrawl doctor`` share)."""
+    return {
         "url": page.url,
         "post_id": page.post_id,
         "content_type": page.content_type,
@@ -240,7 +291,7 @@ def load_article(
         "published_raw": page.published_raw,
         "tags": page.tags,
         "captions": page.captions,
-        "related": lambda: [*page.related(), *((url, "edition") for url in page.edition_links())],
+        "related": lambda: _related(page),
         "read_time_min": lambda: page.counters("read_time"),
         "share_count": lambda: page.counters("shares"),
         "view_count": lambda: page.counters("views"),
@@ -248,20 +299,16 @@ def load_article(
         # last: its main text may come from another process, working while the rest is read
         "body": page.body,
     }
-    wanted = fields_wanted if fields_wanted is not None else fields.keys()
-    for name, candidates in fields.items():
-        if name not in wanted:
-            continue
-        try:
-            if name in _FIRST_OF:
-                _add_first(loader, name, candidates())
-            else:
-                loader.add_value(name, list(candidates()))
-        except Exception:
-            logger.exception("%s: extracting %s failed", page.page.url, name)
-    values = loader.load_item()
-    values.setdefault("url", p.clean_text(page.page.url))
-    return ArticleItem(edition=context.edition, truncated=page.page.truncated, **values)
+
+
+def _related(page: NewsPage) -> list[tuple[str, str]]:
+    """The page's related links, then its links to itself in other editions (``hreflang``
+    alternates: the head's, so ``meta`` when no other link was found)."""
+    found = page.related()
+    editions = [(url, "edition") for url in page.edition_links()]
+    if not found and editions:
+        page.source_of["related"] = "meta"
+    return [*found, *editions]
 
 
 #: Fields that keep their first usable candidate (``TakeFirst``): their layers are drawn lazily.
@@ -270,12 +317,14 @@ _FIRST_OF = frozenset(
 )
 
 
-def _add_first(loader: ItemLoader, name: str, candidates: Iterable[Any]) -> None:
-    """Add ``candidates`` one by one until one survives the field's input processor."""
+def _add_first(loader: ItemLoader, name: str, candidates: Iterable[Any]) -> bool:
+    """Add ``candidates`` one by one until one survives the field's input processor; whether
+    one did (the page's source of the field is then that candidate's)."""
     for candidate in candidates:
         loader.add_value(name, candidate)
         if any(value is not None and value != "" for value in loader.get_collected_values(name)):
-            return
+            return True
+    return False
 
 
 def load_ticker(lines: Iterable[TickerLine], context: LoadContext, seen_at: str) -> list[TickerItem]:

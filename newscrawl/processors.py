@@ -129,8 +129,8 @@ _MACHINE_CATEGORY = re.compile(r"^nlp\s+categor", re.IGNORECASE)
 
 def clean_tag(value: str | None) -> str | None:
     """A tag as shown, or ``None`` for what CMSs put among tags but is none: ids (UUIDs, numbers),
-    domain names, and over-long strings. A facet label in front (``Category: Economy``) and a
-    taxonomy path (``sections/sverige``) are dropped."""
+    domain names, and over-long strings. A facet label in front (``Category: Economy``), a
+    taxonomy path (``sections/sverige``) and a sort key (``(1) Free articles``) are dropped."""
     text = clean_text(value)
     facet = _FACET.match(text) if text else None
     if facet and _MACHINE_CATEGORY.match(facet.group(0)):
@@ -142,7 +142,11 @@ def clean_tag(value: str | None) -> str | None:
     path = _TAXONOMY_PATH.match(text)
     if path:
         text = path.group("name")
-    return text.strip(" #,;") or None
+    return _SORT_KEY.sub("", text).strip(" #,;") or None
+
+
+# A CMS's sort key in front of a tag: "(1) Free articles".
+_SORT_KEY = re.compile(r"^\(\d{1,2}\)\s+")
 
 
 # --- bylines -------------------------------------------------------------------------------

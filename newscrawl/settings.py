@@ -29,10 +29,12 @@ RECHECK_SCHEDULE = DEFAULT_SCHEDULE
 GONE_RECHECK_DAYS = 30
 
 # The coverage monitor (newscrawl.coverage): a run whose articles lack a field far more often
-# than earlier runs did is marked "degraded" (exit 5).
-#: False: record coverage, judge nothing.
+# than earlier runs did, or whose field's main source moved away from the one of earlier runs
+# (the old source's share fell as a field's coverage would), is marked "degraded" (exit 5). The
+# same settings judge both.
+#: False: record coverage and sources, judge nothing.
 COVERAGE_MONITOR = True
-#: The baseline is the median share of a field over this many earlier finished runs.
+#: The baseline is the median share of a field (of a field's source) over this many earlier finished runs.
 COVERAGE_HISTORY_RUNS = 10
 #: Fewest articles of a content type a run needs to be judged, or to count in a baseline.
 COVERAGE_MIN_ARTICLES = 5

@@ -312,11 +312,11 @@ def article_shape(
     values: Mapping[str, Any], captions: Iterable[Mapping[str, Any]], related: Iterable[Mapping[str, Any]]
 ) -> dict[str, Any]:
     """An article in the shape of the expected JSON files: ``values`` (an archive row, or an
-    item's fields) with ``authors``, ``tags`` and ``sitemap_news`` decoded where they are JSON
-    text (as the archive stores them), its ``captions`` as ``text``/``credit``/``image_url`` and
+    item's fields) with ``authors``, ``tags``, ``sitemap_news`` and ``field_sources`` decoded where
+    they are JSON text (as the archive stores them), its ``captions`` as ``text``/``credit``/``image_url`` and
     its ``related`` links as ``url``/``kind``, in the order given."""
     article = dict(values)
-    for name in ("authors", "tags", "sitemap_news"):
+    for name in ("authors", "tags", "sitemap_news", "field_sources"):
         if isinstance(article.get(name), str):
             article[name] = json.loads(article[name])
     article["captions"] = [{"text": c["text"], "credit": c["credit"], "image_url": c["image_url"]} for c in captions]

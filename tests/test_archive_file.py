@@ -332,11 +332,11 @@ def future_archive(db: Path, version: int = SCHEMA_VERSION + 4) -> None:
 
 def test_an_archive_from_a_newer_newscrawl_is_refused_before_any_write(tmp_path: Path) -> None:
     db = tmp_path / "a.db"
-    future_archive(db, 5)
+    future_archive(db, 6)
     before = db.read_bytes()
     with pytest.raises(ArchiveVersionError) as refused:
         Archive(db, exclusive=True)
-    assert str(refused.value) == f"archive {db} has schema version 5; this newscrawl writes version 3: upgrade newscrawl"
+    assert str(refused.value) == f"archive {db} has schema version 6; this newscrawl writes version 5: upgrade newscrawl"
     assert isinstance(refused.value, ArchiveError)
     assert db.read_bytes() == before
     assert not (tmp_path / "a.db-wal").exists() or (tmp_path / "a.db-wal").stat().st_size == 0
@@ -345,7 +345,7 @@ def test_an_archive_from_a_newer_newscrawl_is_refused_before_any_write(tmp_path:
 
 def test_a_crawl_on_an_archive_from_a_newer_newscrawl_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     db = tmp_path / "a.db"
-    future_archive(db, 5)
+    future_archive(db, 6)
     before = db.read_bytes()
     server = start_mirror(FIXTURES / "site", log_requests=True)
     try:
@@ -355,7 +355,7 @@ def test_a_crawl_on_an_archive_from_a_newer_newscrawl_exits_2_and_writes_nothing
         server.stop()
     assert result.returncode == 2, result.stderr[-3000:]
     lines = said(result.stderr)
-    assert lines == [f"newscrawl: error: archive {db} has schema version 5; this newscrawl writes version 3: upgrade newscrawl"]
+    assert lines == [f"newscrawl: error: archive {db} has schema version 6; this newscrawl writes version 5: upgrade newscrawl"]
     assert "Traceback" not in result.stderr
     assert db.read_bytes() == before
     assert not (tmp_path / "a.db-wal").exists() or (tmp_path / "a.db-wal").stat().st_size == 0
@@ -369,7 +369,7 @@ def test_one_upgrade_step_per_earlier_version() -> None:
 def test_a_new_archive_has_the_current_version(tmp_path: Path) -> None:
     Archive(tmp_path / "a.db").close()
     with closing(sqlite3.connect(tmp_path / "a.db")) as con:
-        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
 
 
 def old_archive(db: Path, name: str) -> None:
@@ -411,6 +411,7 @@ def test_an_older_archive_is_migrated_in_place(tmp_path: Path, name: str) -> Non
     assert [tuple(h) for h in hits] == [(1,)]
     assert [tuple(d) for d in details] == [("An article archived before schema versions", "Gaza")]
     assert {"article_versions", "breaking_sightings", "run_coverage", "article_details", "ticker_timeline"} <= tables
+    assert "run_field_sources" in tables
 
 
 @pytest.mark.parametrize("name", OLD_ARCHIVES)

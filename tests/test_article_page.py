@@ -411,6 +411,20 @@ def test_an_older_archive_has_its_pages_too(tmp_path: Path) -> None:
     assert (page.capture, page.has_ticker, page.ticker) == (None, False, [])
 
 
+@pytest.mark.parametrize(
+    ("url", "edition", "has"),
+    [
+        ("https://english.almayadeen.net/news/politics/a-story", "en", True),
+        ("https://www.almayadeen.net/news/politics/a-story", "ar", True),
+        ("https://english.almayadeen.net/news/politics/a-story", "ar", False),  # stored as another edition
+        ("https://www.meridianpost.example/world/a-story", "en", False),  # a profile's site without a ticker
+        (ELSEWHERE, "en", False),  # the news spider's: an edition that is a language
+    ],
+)
+def test_which_articles_have_a_ticker(url: str, edition: str, has: bool) -> None:
+    assert article_page_module._has_ticker(url, edition) is has
+
+
 def test_no_such_article(revised: Path) -> None:
     with closing(sqlite3.connect(revised)) as con:
         assert article_page(con, "/archive", 999_999) is None

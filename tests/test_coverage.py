@@ -1,14 +1,17 @@
-"""The coverage monitor: partial articles record what they lack, each run's field coverage is
-stored, and a run whose coverage fell well below its history, or that stored nothing although
-the site answered, is ``degraded`` (exit 5) with its articles kept.
+"""The coverage monitor: partial articles record what they lack, each run's field coverage and
+fields' sources are stored, and a run whose coverage fell well below its history, whose fields'
+main sources moved away from their history's, or that stored nothing although the site answered,
+is ``degraded`` (exit 5) with its articles kept.
 
 The unit tests are tables over the pure functions of :mod:`newscrawl.coverage`; the crawl tests
-run ``scrapy crawl`` against renderings of the fixture site with a field removed or moved."""
+run ``scrapy crawl`` against renderings of the fixture site with a field removed or moved, or
+the site's metadata block gone."""
 
 from __future__ import annotations
 
 import html
 import json
+import logging
 import math
 import sqlite3
 import subprocess
@@ -27,15 +30,20 @@ from newscrawl.coverage import (
     CoverageSettingError,
     CoverageTally,
     FieldCoverage,
+    FieldSource,
     Limits,
+    SourceShift,
     absent_fields,
     binomial_lower_tail,
     judge,
+    judge_sources,
+    main_source,
     missing_fields,
     monitored_fields,
     stored_nothing,
 )
 from newscrawl.coverage import present as field_present
+from newscrawl.crawl.runstore import RunStats, RunStore
 from newscrawl.extract.document import Page
 from newscrawl.items import ArticleItem, Caption
 from newscrawl.sites.almayadeen.page import ArticlePage
@@ -174,6 +182,28 @@ def test_tally_counts_each_field_on_the_articles_it_is_monitored_on() -> None:
     assert tally.fields == ("authors", "tags")
 
 
+def test_tally_counts_each_field_by_source() -> None:
+    tally = CoverageTally(fields=("headline", "authors", "tags"))
+    tally.add(replace(FULL, field_sources={"headline": "cms", "authors": "cms", "tags": "site-dom"}))
+    tally.add(replace(FULL, field_sources={"headline": "heuristic", "authors": "cms", "tags": "site-dom"}))
+    # A field without a value counts under no source; one with a value but no source, as unknown.
+    tally.add(replace(FULL, authors=[], field_sources={"headline": "cms", "authors": "cms"}))
+    tally.add(replace(FULL, content_type="video", field_sources={"headline": "jsonld"}), fields=("headline",))
+    assert tally.source_rows() == [
+        FieldSource("news", "headline", "cms", 2),
+        FieldSource("news", "headline", "heuristic", 1),
+        FieldSource("news", "authors", "cms", 2),
+        FieldSource("news", "tags", "site-dom", 2),
+        FieldSource("news", "tags", "unknown", 1),
+        FieldSource("video", "headline", "jsonld", 1),
+    ]
+    assert [(c.field, c.present) for c in tally.rows() if c.content_type == "news"] == [
+        ("headline", 3),
+        ("authors", 2),
+        ("tags", 3),
+    ]
+
+
 # --- judging ----------------------------------------------------------------------------------
 
 
@@ -248,6 +278,104 @@ def test_a_drop_describes_itself() -> None:
     drop = CoverageDrop(FieldCoverage("article", "authors", 31, 0), 0.42, 5)
     assert drop.describe() == "coverage of authors for article fell to 0% (0/31) from a baseline of 42% over 5 runs"
     assert drop.summary() == "authors (article) 42% -> 0%"
+
+
+# Source mixes, each a run's shares of a field's articles by source.
+CMS = {"cms": 0.98, "heuristic": 0.02}
+MIXED = {"cms": 0.5, "jsonld": 0.5}
+
+
+@pytest.mark.parametrize(
+    ("runs", "main"),
+    [
+        ([CMS, CMS, {"cms": 1.0}], ("cms", 0.98)),
+        # The median: one odd run does not move it.
+        ([{"heuristic": 0.9}, CMS, CMS], ("cms", 0.98)),
+        # A source absent from a run counts 0 there: held in one run of three, it is no main source.
+        ([{"jsonld": 1.0}, {"cms": 1.0}, {"meta": 1.0}], None),
+        # Equal medians: the higher mean share, then the first name.
+        ([{"cms": 0.4, "jsonld": 0.4}, {"cms": 0.4, "jsonld": 0.6}, {"cms": 0.2, "jsonld": 0.4}], ("jsonld", 0.4)),
+        ([MIXED, MIXED], ("cms", 0.5)),
+        # No run had the field.
+        ([{}, {}], None),
+        ([], None),
+    ],
+)
+def test_main_source(runs: list[dict[str, float]], main: tuple[str, float] | None) -> None:
+    assert main_source(runs) == main
+
+
+def run_sources(articles: int, **by_source: int) -> tuple[FieldCoverage, list[FieldSource]]:
+    """A run's headline coverage for news and its sources, ``articles`` of the type in all."""
+    rows = [FieldSource("news", "headline", source.replace("_", "-"), n) for source, n in by_source.items()]
+    return FieldCoverage("news", "headline", articles, sum(by_source.values())), rows
+
+
+@pytest.mark.parametrize(
+    ("run", "runs", "limits", "shift"),
+    [
+        # The brief's case: cms in 98% of the articles of 5 runs, now heuristic in 60% of 30.
+        (run_sources(30, heuristic=18, generic_dom=12), [CMS] * 5, Limits(), ("cms", 0.98, 5, "heuristic", 18)),
+        # The same source kept, a few articles more from a fallback: nothing moved.
+        (run_sources(30, cms=27, heuristic=3), [CMS] * 5, Limits(), None),
+        # Too few articles of the type to judge, until COVERAGE_MIN_ARTICLES allows it.
+        (run_sources(4, heuristic=4), [CMS] * 5, Limits(), None),
+        (run_sources(4, heuristic=4), [CMS] * 5, Limits(min_articles=4), ("cms", 0.98, 5, "heuristic", 4)),
+        # Too few earlier runs: the first runs only learn the baseline.
+        (run_sources(30, heuristic=30), [CMS], Limits(), None),
+        (run_sources(30, heuristic=30), [CMS], Limits(learn_runs=1), ("cms", 0.98, 1, "heuristic", 30)),
+        # A mixed history (no source held the field in half of the runs) has no main source to leave.
+        (run_sources(30, meta=30), [{"jsonld": 1.0}, {"cms": 1.0}, {"heuristic": 1.0}], Limits(), None),
+        # A history of two sources half and half: a small wobble to the other one is no shift...
+        (run_sources(30, jsonld=17, cms=13), [MIXED] * 4, Limits(), None),
+        # ...nor is a fall of the old one that chance gives often enough...
+        (run_sources(10, jsonld=8, cms=2), [MIXED] * 4, Limits(), None),
+        # ...but the old one all but gone from many articles is.
+        (run_sources(40, jsonld=38, cms=2), [MIXED] * 4, Limits(), ("cms", 0.5, 4, "jsonld", 38)),
+        # The main source moved, the old one kept more than COVERAGE_DROP allows: not flagged.
+        (run_sources(100, heuristic=55, cms=45), [{"cms": 0.8, "heuristic": 0.2}] * 3, Limits(), None),
+        (
+            run_sources(100, heuristic=55, cms=45),
+            [{"cms": 0.8, "heuristic": 0.2}] * 3,
+            Limits(drop=0.4),
+            ("cms", 0.8, 3, "heuristic", 55),
+        ),
+        # A tie keeps the old source.
+        (run_sources(30, cms=15, heuristic=15), [{"cms": 1.0}] * 2, Limits(drop=0.5), None),
+        # Only the last COVERAGE_HISTORY_RUNS runs count: older ones with another source do not.
+        (run_sources(30, heuristic=30), [{"heuristic": 1.0}] * 2 + [CMS] * 5, Limits(history_runs=2), None),
+        # A field the run's articles lack is the coverage monitor's: no source moved.
+        (run_sources(30), [CMS] * 5, Limits(), None),
+        # Sources unknown to the history (an article that recorded none) are sources like any other.
+        (run_sources(30, unknown=30), [CMS] * 5, Limits(), ("cms", 0.98, 5, "unknown", 30)),
+    ],
+)
+def test_judge_sources(
+    run: tuple[FieldCoverage, list[FieldSource]], runs: list[dict[str, float]], limits: Limits, shift: tuple[Any, ...] | None
+) -> None:
+    coverage, sources = run
+    # Another content type with the same articles but no history is never judged.
+    other = FieldCoverage("video", "headline", coverage.articles, coverage.present)
+    other_sources = [replace(row, content_type="video") for row in sources]
+    shifts = judge_sources([other, coverage], [*sources, *other_sources], {("news", "headline"): runs}, limits)
+    assert shifts == ([SourceShift(coverage, *shift)] if shift else [])
+
+
+def test_judge_sources_leaves_out_the_fields_whose_coverage_fell() -> None:
+    coverage, sources = run_sources(30, heuristic=3)
+    history = {("news", "headline"): [CMS] * 5}
+    assert [s.new for s in judge_sources([coverage], sources, history, Limits())] == ["heuristic"]
+    assert judge_sources([coverage], sources, history, Limits(), skip={("news", "headline")}) == []
+
+
+def test_a_shift_describes_itself() -> None:
+    shift = SourceShift(FieldCoverage("news", "headline", 30, 30), "cms", 0.98, 5, "heuristic", 18)
+    assert shift.describe() == "source of headline for news moved from cms (98% over 5 runs) to heuristic (60%, 18/30)"
+    assert shift.summary() == "headline (news) cms 98% -> heuristic 60%"
+    assert (
+        SourceShift(FieldCoverage("", "tags", 10, 10), "site-dom", 1.0, 2, "meta", 10).summary()
+        == "tags (untyped) site-dom 100% -> meta 100%"
+    )
 
 
 @pytest.mark.parametrize(
@@ -343,8 +471,94 @@ def test_coverage_history_counts_only_finished_runs_of_the_same_target_with_enou
     archive.close()
 
 
+def test_source_history_reads_the_baseline_runs_that_recorded_sources(tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "a.db")
+    en: dict[str, Any] = {"edition": "en"}
+    headline = FieldCoverage("news", "headline", 10, 10)
+
+    def sources(**by_source: int) -> list[FieldSource]:
+        return [FieldSource("news", "headline", source.replace("_", "-"), n) for source, n in by_source.items()]
+
+    runs = [
+        (en, "finished", [headline], []),  # recorded no sources (an archive from before them)
+        (en, "finished", [headline], sources(cms=9, heuristic=1)),
+        (en, "degraded", [headline], sources(heuristic=10)),  # never feeds the baseline
+        (en, "finished", [FieldCoverage("news", "headline", 3, 3)], sources(jsonld=3)),  # too few articles
+        ({"edition": "ar"}, "finished", [headline], sources(meta=10)),  # another edition
+        # The run's headline had sources; its authors, on none of its articles, have none.
+        (en, "finished", [FieldCoverage("news", "authors", 10, 0), headline], sources(cms=8, site_dom=2)),
+        (en, "finished", [headline], sources(cms=10)),
+    ]
+    for args, status, coverage, recorded in runs:
+        run = archive.start_run("almayadeen", args)
+        archive.finish_run(run, status, {}, coverage=coverage, sources=recorded)
+    current = archive.start_run("almayadeen", en)
+    assert archive.source_history("almayadeen", "en", current, min_articles=5, runs=10) == {
+        ("news", "authors"): [{}],
+        ("news", "headline"): [{"cms": 1.0}, {"cms": 0.8, "site-dom": 0.2}, {"cms": 0.9, "heuristic": 0.1}],
+    }
+    assert archive.source_history("almayadeen", "en", current, min_articles=3, runs=2) == {
+        ("news", "authors"): [{}],
+        ("news", "headline"): [{"cms": 1.0}, {"cms": 0.8, "site-dom": 0.2}],
+    }
+    assert archive.source_history("almayadeen", "en", 4, min_articles=3, runs=10) == {
+        ("news", "headline"): [{"cms": 0.9, "heuristic": 0.1}]
+    }
+    with archive.db.conn:
+        stored = archive.db.execute("SELECT * FROM run_field_sources WHERE run_id = 6 ORDER BY source").fetchall()
+    assert [tuple(row) for row in stored] == [(6, "news", "headline", "cms", 8), (6, "news", "headline", "site-dom", 2)]
+    archive.close()
+
+
+def test_a_coverage_drop_and_a_source_shift_in_one_run_are_reported_in_one_message(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    archive = Archive(tmp_path / "a.db")
+    en = {"edition": "en"}
+    for _ in range(2):  # the history: headlines and leads from the CMS block on every article
+        run = archive.start_run("almayadeen", en)
+        coverage = [FieldCoverage("news", "headline", 10, 10), FieldCoverage("news", "lead", 10, 10)]
+        sources = [FieldSource("news", "headline", "cms", 10), FieldSource("news", "lead", "cms", 10)]
+        archive.finish_run(run, "finished", {}, coverage=coverage, sources=sources)
+    store = RunStore(archive, RunStats(), stop=lambda reason: None)
+    store.start("almayadeen", en)
+    for n in range(10):
+        # Headlines from a heuristic; two leads left, from the DOM: a drop, not also a shift.
+        lead = "A lead." if n < 2 else None
+        store.tally.add(replace(FULL, url=f"{URL}-{n}", lead=lead, field_sources={"headline": "heuristic", "lead": "site-dom"}))
+    with caplog.at_level(logging.WARNING, logger="newscrawl.crawl.runstore"):
+        assert store.finish("finished") == "degraded"
+    assert [r.getMessage() for r in caplog.records] == [
+        "coverage of lead for news fell to 20% (2/10) from a baseline of 100% over 2 runs",
+        "source of headline for news moved from cms (100% over 2 runs) to heuristic (100%, 10/10)",
+    ]
+    stats = store.stats.get_stats()
+    assert stats["newscrawl/message"] == (
+        "field coverage fell (a selector or the site's markup changed?): lead (news) 100% -> 20%; "
+        "field sources moved (the site's markup changed?): headline (news) cms 100% -> heuristic 100%"
+    )
+    assert (stats["newscrawl/coverage_drops"], stats["newscrawl/source_shifts"]) == (
+        ["news:lead"],
+        ["news:headline:cms->heuristic"],
+    )
+    # The degraded run's sources are recorded, and never feed a baseline.
+    with archive.db.conn:
+        stored = archive.db.execute("SELECT field, source, articles FROM run_field_sources WHERE run_id = 3").fetchall()
+    assert {(field, source): n for field, source, n in stored} == {
+        ("headline", "heuristic"): 10,
+        ("lead", "site-dom"): 2,
+        # FULL's other fields, with no source recorded.
+        **{(name, "unknown"): 10 for name in ("authors", "published_at", "section", "body", "tags")},
+    }
+    later = archive.start_run("almayadeen", en)
+    assert archive.source_history("almayadeen", "en", later, min_articles=5, runs=10)[("news", "headline")] == [{"cms": 1.0}] * 2
+    archive.close()
+
+
 # --- crawls -----------------------------------------------------------------------------------
 
+#: The stored text of an article, as the columns of ``articles`` hold it.
+TEXT = "headline, lead, body, authors, tags, source, published_at, section, region"
 NO_LEAD = "content.ARTICLES = tuple(dataclasses.replace(a, lead=None) for a in content.ARTICLES)"
 
 
@@ -449,6 +663,88 @@ def test_a_field_gone_from_every_article_degrades_the_run(tmp_path: Path) -> Non
     ]
 
 
+def test_the_metadata_block_gone_moves_fields_to_other_sources_and_degrades_the_run(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    site = build_site(tmp_path / "site")
+    server = start_mirror(site)
+    dropped: list[str] = []
+
+    def no_metadata_block(path: str, root: lxml.html.HtmlElement) -> None:
+        """A redesign without Al Mayadeen's CMS JSON block (``script#tawsiyat-metadata``)."""
+        for script in root.cssselect("script#tawsiyat-metadata"):
+            script.drop_tree()
+            dropped.append(path)
+
+    try:
+        learn_baseline(server.base_url, db)
+        with connect(db) as con:
+            before = {r["url"]: dict(r) for r in con.execute(f"SELECT url, {TEXT} FROM articles")}
+            sources = {r["url"]: json.loads(r["field_sources"]) for r in con.execute("SELECT url, field_sources FROM articles")}
+        assert rewrite_pages(site, articles=True, edit=no_metadata_block) == 52
+        # The pages of the markup that has the block: the site's metadata supplied their headlines.
+        assert len(dropped) == 19
+        assert {url for url, named in sources.items() if named["headline"] == "cms"} == {f"{EN}/{path}" for path in dropped}
+        result = crawl(server.base_url, db, "full=1")
+    finally:
+        server.stop()
+    status, stats = run_stats(db)
+    assert (result.returncode, status) == (5, "degraded"), result.stderr[-3000:]
+    # One line per field whose main source moved: on news articles, the only type with enough
+    # pages of that markup for chance not to explain it. Headlines and regions lost their CMS
+    # source too, but their main source (a heuristic, the site's DOM) stayed: no move.
+    lines = [
+        "source of authors for news moved from cms (37% over 2 runs) to generic-dom (67%, 18/27)",
+        "source of published_at for news moved from cms (37% over 2 runs) to site-dom (37%, 10/27)",
+        "source of section for news moved from cms (37% over 2 runs) to heuristic (41%, 11/27)",
+    ]
+    assert [line.split("WARNING: ", 1)[1] for line in result.stderr.splitlines() if "WARNING: " in line] == lines
+    message = (
+        "field sources moved (the site's markup changed?): authors (news) cms 37% -> generic-dom 67%; "
+        "published_at (news) cms 37% -> site-dom 37%; section (news) cms 37% -> heuristic 41%"
+    )
+    assert stats["newscrawl/message"] == message
+    assert f"newscrawl: degraded: {message}" in result.stderr
+    assert stats["newscrawl/source_shifts"] == [
+        "news:authors:cms->generic-dom",
+        "news:published_at:cms->site-dom",
+        "news:section:cms->heuristic",
+    ]
+    assert "newscrawl/coverage_drops" not in stats
+    learnt, judged = coverage_of(db, 2), coverage_of(db, 3)
+    assert {key: (learnt[key], share) for key, share in judged.items() if learnt[key] != share} == {
+        # The block alone named some pages' regions: coverage fell, not far enough to be flagged.
+        ("article", "region"): ((16, 14), (16, 9)),
+        ("gallery", "region"): ((2, 2), (2, 1)),
+        ("infograph", "region"): ((2, 2), (2, 1)),
+        ("news", "region"): ((27, 26), (27, 16)),
+        ("video", "region"): ((5, 3), (5, 2)),
+    }
+    with connect(db) as con:
+        by_source = {
+            (r["run_id"], r["source"]): r["articles"]
+            for r in con.execute("SELECT * FROM run_field_sources WHERE content_type = 'news' AND field = 'authors'")
+        }
+        now = {r["url"]: dict(r) for r in con.execute(f"SELECT url, {TEXT} FROM articles")}
+        versions = con.execute("SELECT count(*) FROM article_versions").fetchone()[0]
+        complete = con.execute("SELECT complete FROM crawl_runs WHERE id = 3").fetchone()[0]
+    assert by_source == {
+        **{(run, source): n for run in (1, 2) for source, n in (("cms", 10), ("jsonld", 9), ("generic-dom", 8))},
+        (3, "generic-dom"): 18,
+        (3, "jsonld"): 9,
+    }
+    # Nothing archived is lost: the fallbacks read the same text, so no article changed.
+    assert (now, versions) == (before, 0)
+    assert complete == 0
+    runs = subprocess.run(
+        [sys.executable, "-m", "newscrawl.cli", "runs", "--db", str(db), "--json"], capture_output=True, text=True, check=True
+    )
+    assert [(run["status"], run["message"]) for run in map(json.loads, runs.stdout.splitlines())] == [
+        ("degraded", message),
+        ("finished", None),
+        ("finished", None),
+    ]
+
+
 def only_meta_keywords(path: str, root: lxml.html.HtmlElement) -> None:
     """Move an article's tags to ``<meta name="keywords">``, a layer the site profile reads only
     when its tag box, its tag links and the CMS metadata have none: the tag boxes of the three
@@ -471,7 +767,7 @@ def only_meta_keywords(path: str, root: lxml.html.HtmlElement) -> None:
     head.append(lxml.html.Element("meta", name="keywords", content=", ".join(tags)))
 
 
-def test_a_field_only_a_fallback_layer_finds_keeps_the_run_finished(tmp_path: Path) -> None:
+def test_a_field_only_a_fallback_layer_finds_keeps_its_coverage_but_its_source_moved(tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
     site = build_site(tmp_path / "site")
     server = start_mirror(site)
@@ -489,7 +785,17 @@ def test_a_field_only_a_fallback_layer_finds_keeps_the_run_finished(tmp_path: Pa
     finally:
         server.stop()
     status, stats = run_stats(db)
-    assert (result.returncode, status) == (0, "finished"), result.stderr[-3000:]
+    # Every tag found, but from the keywords meta tag where the page's tag links gave them: the
+    # tag box was redesigned away, which the run reports as a move of the field's source. Five
+    # videos, 3 of them tagged from their links before, are too few for chance to be ruled out.
+    assert (result.returncode, status) == (5, "degraded"), result.stderr[-3000:]
+    assert [line.split("WARNING: ", 1)[1] for line in result.stderr.splitlines() if "WARNING: " in line] == [
+        "source of tags for article moved from generic-dom (69% over 2 runs) to meta (100%, 16/16)",
+        "source of tags for news moved from generic-dom (63% over 2 runs) to meta (100%, 27/27)",
+    ]
+    message = "field sources moved (the site's markup changed?): tags (article) generic-dom 69% -> meta 100%; tags (news) generic-dom 63% -> meta 100%"
+    assert stats["newscrawl/message"] == message
+    assert stats["newscrawl/source_shifts"] == ["article:tags:generic-dom->meta", "news:tags:generic-dom->meta"]
     assert "newscrawl/coverage_drops" not in stats
     assert {key: value for key, value in coverage_of(db, 3).items() if key[1] == "tags"} == {
         (kind, "tags"): (n, n) for kind, n in (("article", 16), ("gallery", 2), ("infograph", 2), ("news", 27), ("video", 5))

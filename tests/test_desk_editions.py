@@ -188,7 +188,7 @@ def test_an_archive_of_version_1_gets_the_search_form_index(tmp_path: Path) -> N
     assert [hit["url"] for hit in search_json(db, "pharisaism")] == [SEED_EN]
     Archive(db, exclusive=True).close()
     with closing(sqlite3.connect(db)) as con:
-        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
         assert con.execute("SELECT count(*) FROM articles_fts_docsize").fetchone()[0] == 3  # each article indexed once
         assert "categories" in con.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_fts'").fetchone()[0]
     assert [hit["snippet"] for hit in search_json(db, "الاحتلال")] == ["[الإحتلالُ] يُصعِّد في غزّة"]

@@ -200,15 +200,27 @@ HINTS = ArticleHints(title="Hint title", published="2025-03-14T08:10:00+00:00", 
     [
         (
             ArticleItem(url=f"{SITE}/x"),
-            ArticleItem(url=f"{SITE}/x", headline="Hint title", published_at="2025-03-14T08:10:00+00:00", tags=["a", "b"]),
+            ArticleItem(
+                url=f"{SITE}/x",
+                headline="Hint title",
+                published_at="2025-03-14T08:10:00+00:00",
+                tags=["a", "b"],
+                field_sources={"headline": "sitemap", "published_at": "sitemap", "tags": "sitemap"},
+            ),
         ),
         (
             ArticleItem(url=f"{SITE}/x", headline="Page", published_at="2025-03-13", tags=["Page tag"]),
             ArticleItem(url=f"{SITE}/x", headline="Page", published_at="2025-03-13", tags=["Page tag"]),
         ),
         (
-            ArticleItem(url=f"{SITE}/x", headline="Page"),
-            ArticleItem(url=f"{SITE}/x", headline="Page", published_at="2025-03-14T08:10:00+00:00", tags=["a", "b"]),
+            ArticleItem(url=f"{SITE}/x", headline="Page", field_sources={"headline": "jsonld"}),
+            ArticleItem(
+                url=f"{SITE}/x",
+                headline="Page",
+                published_at="2025-03-14T08:10:00+00:00",
+                tags=["a", "b"],
+                field_sources={"headline": "jsonld", "published_at": "sitemap", "tags": "sitemap"},
+            ),
         ),
     ],
     ids=["all-missing", "page-has-all", "headline-only"],
@@ -222,6 +234,16 @@ def test_hints_merge_field_by_field() -> None:
     first = ArticleHints(title="First", keywords=())
     second = ArticleHints(title="Second", published="2025-03-14", keywords=("k",))
     assert first.or_else(second) == ArticleHints("First", "2025-03-14", ("k",))
+
+
+def test_hints_name_their_source_field_by_field() -> None:
+    sitemap = news_hints("From the sitemap", None, None)
+    feed = parse_feed(RSS, f"{SITE}/feed.rss")[0].hints
+    merged = sitemap.or_else(feed)
+    assert (merged.title, merged.published) == ("From the sitemap", "2025-03-14T08:10:00+00:00")
+    assert [merged.source_of(name) for name in ("title", "published")] == ["sitemap", "feed"]
+    item = apply_hints(ArticleItem(url=f"{SITE}/x"), merged)
+    assert item.field_sources == {"headline": "sitemap", "published_at": "feed"}
     assert not ArticleHints()
     assert ArticleHints(keywords=("k",))
 

@@ -60,8 +60,8 @@ def in_range(day: str | None, options: dict[str, str]) -> bool:
 
 
 def decoded(row: dict[str, Any], *, objects: bool) -> dict[str, Any]:
-    """``row`` with its JSON-array columns (and, with ``objects``, sitemap_news) decoded."""
-    names = ["authors", "tags", "missing_fields", *(["sitemap_news"] if objects else [])]
+    """``row`` with its JSON-array columns (and, with ``objects``, sitemap_news and field_sources) decoded."""
+    names = ["authors", "tags", "missing_fields", *(["sitemap_news", "field_sources"] if objects else [])]
     return {name: json.loads(value) if name in names and value is not None else value for name, value in row.items()}
 
 

@@ -136,8 +136,9 @@ def test_sound_dense_text_is_the_main_text_without_trafilatura(monkeypatch: pyte
 
 
 def test_doubtful_dense_text_goes_to_trafilatura(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(maintext, "_trafilatura_lines", lambda page, *, fast: ["from trafilatura"] * 20)
-    assert main_text(page(f"<div class='text'>{paragraphs(0, 3)}</div>")) == ["from trafilatura"] * 20
+    found = ["A paragraph of the text as trafilatura found it, long enough to read."] * 20
+    monkeypatch.setattr(maintext, "_trafilatura_lines", lambda page, *, fast: list(found))
+    assert main_text(page(f"<div class='text'>{paragraphs(0, 3)}</div>")) == found
 
 
 class _NoWorker(WorkerPool[MainTextJob, list[str]]):

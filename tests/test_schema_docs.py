@@ -87,8 +87,8 @@ def test_plain(markdown: str, text: str) -> None:
 
 def test_json_columns() -> None:
     assert schema_docs.json_columns() == {
-        "articles": {"authors", "tags", "sitemap_news", "missing_fields"},
-        "article_versions": {"authors", "tags", "captions"},
+        "articles": {"authors", "tags", "sitemap_news", "missing_fields", "field_sources"},
+        "article_versions": {"authors", "tags", "captions", "field_sources"},
         "held_fetches": {"authors", "tags"},
         "crawl_runs": {"args", "stats"},
     }

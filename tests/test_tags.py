@@ -158,7 +158,8 @@ def test_tag_layers(rule: str, head: str, body: str, expected: list[str]) -> Non
         ),
         ("an about string is a description", ld({"about": "A story about the budget talks"}), "", []),
         ("section when nothing else", ld({"articleSection": "Politics"}), "", ["Politics"]),
-        ("sections listed in JSON-LD", ld({"articleSection": ["News", "Politics"]}), "", ["News", "Politics"]),
+        ("sections listed in JSON-LD", ld({"articleSection": ["World", "Politics"]}), "", ["World", "Politics"]),
+        ("a section path without its news root", ld({"articleSection": ["News", "Politics"]}), "", ["Politics"]),
         ("tags before the section", ld({"articleSection": "Politics", "keywords": ["Budget"]}), "", ["Budget"]),
         (
             "section before wire codes",

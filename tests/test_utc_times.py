@@ -101,7 +101,7 @@ def test_an_archive_of_version_2_gets_the_utc_times_when_a_crawl_opens_it(archiv
         con.execute("PRAGMA user_version = 2")
     Archive(archive).close()
     with sqlite3.connect(archive) as con:
-        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
         found = dict(con.execute("SELECT headline, published_at_utc FROM articles").fetchall())
     assert found["beirut"] == "2025-07-30T07:00:00+00:00"
     assert found["no-zone"] is None

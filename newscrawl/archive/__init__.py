@@ -16,7 +16,8 @@ Tables (see ``docs/archive.md``, generated from :mod:`newscrawl.desk.schema_docs
   seen and by how many crawl runs; ``breaking_sightings``: which runs saw which line;
 - ``crawl_runs``: one row per crawl, with its status, counts, arguments and Scrapy stats;
 - ``run_coverage``: per crawl run, content type and monitored field, how many of the articles
-  the run stored had the field (see :mod:`newscrawl.coverage`);
+  the run stored had the field (see :mod:`newscrawl.coverage`); ``run_field_sources``: per
+  run, content type, monitored field and source, how many of them had the field from that source;
 - ``gone_articles``: article URLs the site answered 404 or 410 for, with when and by which run;
 - ``articles_fts``: FTS5 index over the search form (:func:`newscrawl.textnorm.search_form`) of
   headline, lead and body, kept in sync by triggers; snippets show the text as written;

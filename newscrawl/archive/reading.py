@@ -55,12 +55,17 @@ def kept_pages(
     """The articles whose stored text was read from a kept page (``articles.capture_id``),
     among those ``condition`` on ``articles a`` selects, with ``url`` (canonical) and whose
     capture is of crawl run ``run`` when given: per article, ``id``, ``url``, ``section``,
-    ``headline``, ``published_at``, ``tags``, the capture's ``capture_id``, ``run_id``, ``fetched_url``,
+    ``headline``, ``published_at``, ``tags``, ``field_sources`` (``None`` in an archive from before
+    that column), the capture's ``capture_id``, ``run_id``, ``fetched_url``,
     ``fetched_at`` and ``record_type``, and where the payload is (a revisit's is in the response it refers to):
     ``warc_file`` (``None`` once pruned), ``offset``, ``payload_id`` (``None`` for a revisit whose
     response is not recorded). In the order of the WARC files, so each is read front to back."""
+    sources = (
+        "a.field_sources" if any(row[1] == "field_sources" for row in con.execute("PRAGMA table_info(articles)")) else "NULL"
+    )
     sql = (
-        "SELECT a.id, a.url, a.section, a.headline, a.published_at, a.tags, c.id AS capture_id, c.run_id, c.url AS fetched_url,"
+        f"SELECT a.id, a.url, a.section, a.headline, a.published_at, a.tags, {sources} AS field_sources,"
+        " c.id AS capture_id, c.run_id, c.url AS fetched_url,"
         " c.fetched_at, c.record_type, p.id AS payload_id, p.warc_file, p.offset"
         " FROM articles a JOIN captures c ON c.id = a.capture_id"
         " LEFT JOIN captures p ON p.id = CASE WHEN c.record_type = 'revisit' THEN c.refers_to ELSE c.id END"

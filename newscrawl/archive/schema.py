@@ -57,6 +57,7 @@ _ARTICLE_COLUMNS: dict[str, type] = {
     "missing_fields": str,
     "truncated": str,
     "capture_id": int,
+    "field_sources": str,
 }
 # An article's text as the articles table holds it (but captions, a table of their own there).
 _TEXT_COLUMNS: dict[str, type] = dict.fromkeys(("headline", "lead", "body", "authors", "source", "tags"), str)
@@ -71,6 +72,7 @@ _VERSION_COLUMNS: dict[str, type] = {
     "captions": str,
     "capture_id": int,
     "reason": str,
+    "field_sources": str,
 }
 # One row per WARC record of a fetch (a response, or a revisit of an identical payload).
 _CAPTURE_COLUMNS: dict[str, type] = {
@@ -99,6 +101,7 @@ _HELD_COLUMNS: dict[str, type] = {
     **_TEXT_COLUMNS,
 }
 _RUN_COVERAGE_COLUMNS: dict[str, type] = {"run_id": int, "content_type": str, "field": str, "articles": int, "present": int}
+_RUN_SOURCE_COLUMNS: dict[str, type] = {"run_id": int, "content_type": str, "field": str, "source": str, "articles": int}
 _GONE_COLUMNS: dict[str, type] = {
     "url": str, "status": int, "first_gone_at": str, "last_gone_at": str, "times_gone": int, "run_id": int, "returned_at": str,
 }  # fmt: skip
@@ -143,7 +146,7 @@ ORDER BY b.first_seen_at, b.id""",
 #: A new index alone is no such change: :meth:`Schema._create_schema` adds the indexes an archive
 #: lacks whenever it is opened for writing, and an older newscrawl reads and writes it as before
 #: (raising the version would make that one refuse the archive for nothing).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 
 #: ``articles`` columns whose UTC twin (``<name>_utc``) the schema computes.
 UTC_COLUMNS = ("published_at", "modified_at")
@@ -239,6 +242,16 @@ class Schema:
             return
         self._create_author_tables()
         self._fill_author_rows()
+
+    def _from_version_3(self) -> None:
+        """Version 4 records where each field's value came from: ``field_sources`` in ``articles``
+        and ``article_versions``, which :meth:`_create_schema` adds. Nothing to fill: the
+        articles stored before keep it null (their sources were not recorded)."""
+
+    def _from_version_4(self) -> None:
+        """Version 5 records each run's fields by source (``run_field_sources``), which
+        :meth:`_create_schema` creates. Nothing to fill: the runs before recorded no sources, and
+        the source baseline reads only runs that did."""
 
     def _create_schema(self) -> None:
         with self.db.conn:
@@ -336,6 +349,12 @@ class Schema:
             self._table("run_coverage").create(
                 _RUN_COVERAGE_COLUMNS,
                 pk=("run_id", "content_type", "field"),
+                foreign_keys=[("run_id", "crawl_runs", "id")],
+                if_not_exists=True,
+            )
+            self._table("run_field_sources").create(
+                _RUN_SOURCE_COLUMNS,
+                pk=("run_id", "content_type", "field", "source"),
                 foreign_keys=[("run_id", "crawl_runs", "id")],
                 if_not_exists=True,
             )
@@ -473,4 +492,10 @@ class Schema:
 #: transaction, before :meth:`Archive._create_schema` (which creates any table, column, index
 #: or view an archive lacks: a step is for what that cannot do, such as filling a new column of
 #: the rows already stored). There are :data:`SCHEMA_VERSION` of them.
-UPGRADES: tuple[Callable[[Schema], None], ...] = (Schema._from_version_0, Schema._from_version_1, Schema._from_version_2)
+UPGRADES: tuple[Callable[[Schema], None], ...] = (
+    Schema._from_version_0,
+    Schema._from_version_1,
+    Schema._from_version_2,
+    Schema._from_version_3,
+    Schema._from_version_4,
+)

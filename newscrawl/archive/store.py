@@ -38,7 +38,7 @@ from newscrawl.items import CONTENT_FIELDS, ArticleItem
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
-    from newscrawl.coverage import FieldCoverage
+    from newscrawl.coverage import FieldCoverage, FieldSource
     from newscrawl.items import GoneItem, NotArticleItem, TickerItem
     from newscrawl.warc import Capture
 
@@ -175,10 +175,11 @@ class Archive(Schema):
         *,
         complete: bool = False,
         coverage: Iterable[FieldCoverage] = (),
+        sources: Iterable[FieldSource] = (),
     ) -> None:
         """Record how a crawl ended, whether it fetched everything it had to (``complete``),
-        its counts (:data:`RUN_COUNTS`), its Scrapy stats and its field coverage, in one
-        transaction."""
+        its counts (:data:`RUN_COUNTS`), its Scrapy stats, its field coverage and its fields'
+        sources, in one transaction."""
         counts = {column: int(stats.get(key, 0) or 0) for column, key in RUN_COUNTS.items()}
         assignments = ", ".join(f"{column} = ?" for column in counts)
         with self.db.conn:
@@ -189,6 +190,10 @@ class Archive(Schema):
             self.db.conn.executemany(
                 "INSERT OR REPLACE INTO run_coverage (run_id, content_type, field, articles, present) VALUES (?, ?, ?, ?, ?)",
                 [(run_id, c.content_type, c.field, c.articles, c.present) for c in coverage],
+            )
+            self.db.conn.executemany(
+                "INSERT OR REPLACE INTO run_field_sources (run_id, content_type, field, source, articles) VALUES (?, ?, ?, ?, ?)",
+                [(run_id, f.content_type, f.field, f.source, f.articles) for f in sources],
             )
 
     def coverage_history(
@@ -209,21 +214,13 @@ class Archive(Schema):
         (a degraded, failed or blocked run never counts) and stored ``min_articles`` or more
         articles of that type; newest first."""
         rows = self.db.execute(
-            "SELECT content_type, field, share FROM ("
-            "  SELECT c.content_type, c.field, c.run_id, 1.0 * c.present / c.articles AS share, row_number() OVER"
-            "    (PARTITION BY c.content_type, c.field ORDER BY c.run_id DESC) AS n"
-            "  FROM run_coverage c JOIN crawl_runs r ON r.id = c.run_id"
-            "  WHERE r.spider = ? AND r.edition IS ? AND json_extract(r.args, '$.start_urls') IS json(?)"
-            "    AND json_extract(r.args, '$.discover') IS ?"
-            "    AND r.status = 'finished' AND r.id < ? AND c.articles >= ?"
+            "SELECT content_type, field, 1.0 * present / articles FROM ("
+            f"  {_BASELINE_RUNS}"
             ") WHERE n <= ? ORDER BY content_type, field, run_id DESC",
             [
-                spider,
-                edition,
-                None if start_urls is None else json.dumps(list(start_urls)),
-                discover,
-                before_run,
-                min_articles,
+                *_baseline_parameters(
+                    spider, edition, before_run, min_articles=min_articles, start_urls=start_urls, discover=discover
+                ),
                 runs,
             ],
         )
@@ -231,6 +228,40 @@ class Archive(Schema):
         for content_type, name, share in rows:
             history.setdefault((content_type, name), []).append(float(share))
         return history
+
+    def source_history(
+        self,
+        spider: str,
+        edition: str | None,
+        before_run: int,
+        *,
+        min_articles: int,
+        runs: int,
+        start_urls: Sequence[str] | None = None,
+        discover: str | None = None,
+    ) -> dict[tuple[str, str], list[dict[str, float]]]:
+        """The source baseline's material: for each ``(content_type, field)``, per run of those
+        :meth:`coverage_history` reads that recorded its fields' sources (runs from before
+        ``run_field_sources`` did not), the share of its articles of the type that had the field
+        from each source (``{}`` when none had it); newest first."""
+        rows = self.db.execute(
+            "SELECT b.content_type, b.field, b.run_id, s.source, 1.0 * s.articles / b.articles FROM ("
+            f"  {_BASELINE_RUNS} AND EXISTS (SELECT 1 FROM run_field_sources f WHERE f.run_id = r.id)"
+            ") b LEFT JOIN run_field_sources s ON s.run_id = b.run_id AND s.content_type = b.content_type AND s.field = b.field"
+            " WHERE b.n <= ? ORDER BY b.content_type, b.field, b.run_id DESC, s.source",
+            [
+                *_baseline_parameters(
+                    spider, edition, before_run, min_articles=min_articles, start_urls=start_urls, discover=discover
+                ),
+                runs,
+            ],
+        )
+        by_run: dict[tuple[str, str], dict[int, dict[str, float]]] = {}
+        for content_type, name, run_id, source, share in rows:
+            shares = by_run.setdefault((content_type, name), {}).setdefault(run_id, {})
+            if source is not None:
+                shares[source] = float(share)
+        return {key: list(shares.values()) for key, shares in by_run.items()}
 
     # --- articles -------------------------------------------------------------------------
 
@@ -289,7 +320,11 @@ class Archive(Schema):
             return self._keep_whole_text(found, fetched_at)
         if found is not None and found["content_hash"] == digest:
             refreshed = {name: getattr(item, name) for name in _REFRESHED_FIELDS if getattr(item, name) is not None}
-            refreshed.update(_sitemap_record(item), missing_fields=json.dumps(missing_fields(item, expected)))
+            refreshed.update(
+                _sitemap_record(item),
+                missing_fields=json.dumps(missing_fields(item, expected)),
+                field_sources=field_sources_json(item),
+            )
             if capture_id is not None:
                 refreshed["capture_id"] = capture_id
             self._update("articles", found["id"], {**refreshed, "last_fetched_at": fetched_at})
@@ -357,6 +392,7 @@ class Archive(Schema):
             [
                 {
                     **{name: row[name] for name in (*_TEXT_COLUMNS, "content_hash")},
+                    "field_sources": row.get("field_sources"),
                     "article_id": row["id"],
                     "version": version,
                     "fetched_at": row["last_fetched_at"],
@@ -555,7 +591,13 @@ def _article_record(item: ArticleItem, expected: Sequence[str] = EXPECTED_FIELDS
     data["authors"] = json.dumps(item.authors, ensure_ascii=False)
     data["tags"] = json.dumps(item.tags, ensure_ascii=False)
     data["missing_fields"] = json.dumps(missing_fields(item, expected))
+    data["field_sources"] = field_sources_json(item)
     return {**data, **_sitemap_record(item)}
+
+
+def field_sources_json(item: ArticleItem) -> str:
+    """The item's ``field_sources`` as the ``field_sources`` column holds them (a JSON object)."""
+    return json.dumps(item.field_sources, ensure_ascii=False)
 
 
 def _stored_text(row: dict[str, Any]) -> Text:
@@ -571,3 +613,28 @@ def _sitemap_record(item: ArticleItem) -> dict[str, Any]:
     if item.sitemap_news is not None:
         record["sitemap_news"] = json.dumps(item.sitemap_news, ensure_ascii=False)
     return record
+
+
+# The runs a field's baseline reads (see Archive.coverage_history), numbered per content type and
+# field from the newest (n); its parameters are _baseline_parameters'.
+_BASELINE_RUNS = (
+    "SELECT c.content_type, c.field, c.run_id, c.articles, c.present, row_number() OVER"
+    "  (PARTITION BY c.content_type, c.field ORDER BY c.run_id DESC) AS n"
+    " FROM run_coverage c JOIN crawl_runs r ON r.id = c.run_id"
+    " WHERE r.spider = ? AND r.edition IS ? AND json_extract(r.args, '$.start_urls') IS json(?)"
+    "  AND json_extract(r.args, '$.discover') IS ?"
+    "  AND r.status = 'finished' AND r.id < ? AND c.articles >= ?"
+)
+
+
+def _baseline_parameters(
+    spider: str,
+    edition: str | None,
+    before_run: int,
+    *,
+    min_articles: int,
+    start_urls: Sequence[str] | None,
+    discover: str | None,
+) -> list[Any]:
+    """The parameters of :data:`_BASELINE_RUNS`, in its order."""
+    return [spider, edition, None if start_urls is None else json.dumps(list(start_urls)), discover, before_run, min_articles]

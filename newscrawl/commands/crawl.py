@@ -13,8 +13,9 @@ one prints one line naming the problem on standard error and exits with:
 4     the archive is busy: another crawl is writing to it (this one touched nothing), or another
       program held it locked longer than ``ARCHIVE_BUSY_TIMEOUT`` (a run that had started is
       recorded as ``busy``, with why)
-5     the crawl finished but is degraded: a field's coverage fell well below its history, or
-      no article was stored although the site answered (its articles are kept)
+5     the crawl finished but is degraded: a field's coverage fell well below its history, a
+      field's main source moved away from its history's, or no article was stored although
+      the site answered (its articles are kept)
 ====  =====================================================================
 
 The status is the one the archive pipeline recorded for the run (``crawl_runs.status``). A worker

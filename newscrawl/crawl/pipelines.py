@@ -194,9 +194,10 @@ class ArchivePipeline(BatchingPipeline):
     article the site answered 404 or 410 for is recorded at once (``gone_articles``).
 
     The coverage monitor (``COVERAGE_*`` settings, see :mod:`newscrawl.coverage`) counts the
-    fields of the articles stored; a run that would finish is ``degraded`` instead when a field's
-    share fell well below its history, or when it stored no article although it read listings or
-    article pages. Its articles stay stored. An article's site is its URL's (its profile in
+    fields of the articles stored and their sources; a run that would finish is ``degraded``
+    instead when a field's share fell well below its history, when a field's main source moved
+    away from its history's, or when it stored no article although it read listings or article
+    pages. Its articles stay stored. An article's site is its URL's (its profile in
     :mod:`newscrawl.sites.registry`), whose expected fields are those the archive records it
     lacking and the monitor counts it on.
 

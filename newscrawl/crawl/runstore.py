@@ -2,10 +2,10 @@
 
 :class:`RunStore` records the run (``crawl_runs``), stores its articles in batches with the
 captures they were read from, its ticker lines (once per run), its gone articles and pages
-without an article, and closes the run with its status, completeness, stats and field coverage.
-A local crawl drives it from its item pipeline (:class:`newscrawl.crawl.pipelines.ArchivePipeline`);
-a distributed run from the one writer (:mod:`newscrawl.fleet.writer`), from the items its
-workers sent. It knows no Scrapy: its stats are anything with the methods of Scrapy's stats
+without an article, and closes the run with its status, completeness, stats, field coverage and
+fields' sources. A local crawl drives it from its item pipeline
+(:class:`newscrawl.crawl.pipelines.ArchivePipeline`); a distributed run from the one writer
+(:mod:`newscrawl.fleet.writer`), from the items its workers sent. It knows no Scrapy: its stats are anything with the methods of Scrapy's stats
 collector (:class:`Stats`), and it stops its crawl through a callback.
 """
 
@@ -16,7 +16,16 @@ import sqlite3
 from typing import TYPE_CHECKING, Any, Protocol
 
 from newscrawl.archive import ArchiveBusyError, ArchiveError, is_busy, utcnow
-from newscrawl.coverage import CoverageTally, FieldCoverage, Limits, judge, monitored_fields, stored_nothing
+from newscrawl.coverage import (
+    CoverageTally,
+    FieldCoverage,
+    FieldSource,
+    Limits,
+    judge,
+    judge_sources,
+    monitored_fields,
+    stored_nothing,
+)
 from newscrawl.sites import registry
 
 if TYPE_CHECKING:
@@ -203,8 +212,8 @@ class RunStore:
         """Record how the run ended (``reason``: Scrapy's close reason; ``complete=False``: it is
         known to have missed pages) and return its status."""
         status = self.stopped or RUN_STATUS.get(reason, "failed")
-        coverage = self.tally.rows()
-        if status == "finished" and self.monitor and self._degraded(coverage):
+        coverage, sources = self.tally.rows(), self.tally.source_rows()
+        if status == "finished" and self.monitor and self._degraded(coverage, sources):
             status = "degraded"
         self.stats.set_value("newscrawl/status", status)
         stats = self.stats.get_stats()
@@ -218,7 +227,7 @@ class RunStore:
         )
         self.complete = complete
         try:
-            self.archive.finish_run(self.run_id, status, stats, complete=complete, coverage=coverage)
+            self.archive.finish_run(self.run_id, status, stats, complete=complete, coverage=coverage, sources=sources)
         except sqlite3.OperationalError as exc:
             # The run stays "running" in the archive; the next run marks it interrupted.
             if is_busy(exc):
@@ -227,24 +236,35 @@ class RunStore:
             logger.error("run %d not recorded as %s: %s", self.run_id, status, self.stats.get_value("newscrawl/message") or exc)
         return status
 
-    def _degraded(self, coverage: list[FieldCoverage]) -> bool:
-        """Judge the run's coverage against the archive's history; log and record what fell."""
-        history = self.archive.coverage_history(
-            self.spider_name,
-            self.arguments.get("edition"),
-            self.run_id,
-            min_articles=self.limits.min_articles,
-            runs=self.limits.history_runs,
-            start_urls=self.arguments.get("start_urls"),
-            discover=self.arguments.get("discover"),
-        )
-        drops = judge(coverage, history, self.limits)
-        for drop in drops:
-            logger.warning(drop.describe())
+    def _degraded(self, coverage: list[FieldCoverage], sources: list[FieldSource]) -> bool:
+        """Judge the run's coverage and its fields' sources against the archive's history; log
+        and record what fell or moved."""
+        target: dict[str, Any] = {
+            "min_articles": self.limits.min_articles,
+            "runs": self.limits.history_runs,
+            "start_urls": self.arguments.get("start_urls"),
+            "discover": self.arguments.get("discover"),
+        }
+        edition = self.arguments.get("edition")
+        drops = judge(coverage, self.archive.coverage_history(self.spider_name, edition, self.run_id, **target), self.limits)
+        dropped = {(d.coverage.content_type, d.coverage.field) for d in drops}
+        history = self.archive.source_history(self.spider_name, edition, self.run_id, **target)
+        shifts = judge_sources(coverage, sources, history, self.limits, skip=dropped)
+        for line in [*(d.describe() for d in drops), *(s.describe() for s in shifts)]:
+            logger.warning(line)
+        parts = []
         if drops:
             self.stats.set_value("newscrawl/coverage_drops", [f"{d.coverage.content_type}:{d.coverage.field}" for d in drops])
             fields = "; ".join(drop.summary() for drop in drops)
-            self.stats.set_value("newscrawl/message", f"field coverage fell (a selector or the site's markup changed?): {fields}")
+            parts.append(f"field coverage fell (a selector or the site's markup changed?): {fields}")
+        if shifts:
+            self.stats.set_value(
+                "newscrawl/source_shifts", [f"{s.coverage.content_type}:{s.coverage.field}:{s.old}->{s.new}" for s in shifts]
+            )
+            fields = "; ".join(shift.summary() for shift in shifts)
+            parts.append(f"field sources moved (the site's markup changed?): {fields}")
+        if parts:
+            self.stats.set_value("newscrawl/message", "; ".join(parts))
             return True
         empty = stored_nothing(self.stats.get_stats())
         if empty:

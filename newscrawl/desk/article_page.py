@@ -11,10 +11,11 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
+from newscrawl.archive.schema import utc_sql
 from newscrawl.desk.edits import PARAGRAPH_BREAK, Op, names_diff, word_diff
-from newscrawl.sites.almayadeen.editions import EDITIONS
+from newscrawl.sites.registry import for_url
 
 if TYPE_CHECKING:
     import sqlite3
@@ -216,8 +217,8 @@ def article_page(con: sqlite3.Connection, base: str, article_id: int) -> Article
         region=row["region"],
         coverage=row["coverage"],
         content_type=row["content_type"],
-        published=_moment(row, "published_at"),
-        modified=_moment(row, "modified_at"),
+        published=_moment(con, row, "published_at"),
+        modified=_moment(con, row, "modified_at"),
         images=images,
         links=links,
         capture=page_of("captures", capture["id"]) if capture else None,
@@ -346,28 +347,25 @@ def _json_list(value: str | None) -> list[Any]:
     return items if isinstance(items, list) else []
 
 
-def _moment(row: dict[str, Any], column: str) -> Moment:
+def _moment(con: sqlite3.Connection, row: dict[str, Any], column: str) -> Moment:
     """The time ``column`` of an article row, with its UTC twin: the archive's generated column,
-    or (an archive from before it) the same conversion here."""
+    or (an archive from before it) the same conversion (:func:`newscrawl.archive.schema.utc_sql`)."""
     value = row[column]
-    utc = row[f"{column}_utc"] if f"{column}_utc" in row else _with_offset(value)
+    utc = (
+        row[f"{column}_utc"]
+        if f"{column}_utc" in row
+        else con.execute(f"SELECT {utc_sql(':value')}", {"value": value}).fetchone()[0]
+    )
     return Moment(local_time(value), crawl_time(utc), value)
 
 
-def _with_offset(value: str | None) -> str | None:
-    try:
-        moment = datetime.fromisoformat(value or "")
-    except ValueError:
-        return None
-    return moment.isoformat() if moment.tzinfo is not None and value and "T" in value else None
-
-
 def _has_ticker(url: str, edition: str) -> bool:
-    """Whether the article is of an edition that has the BREAKING ticker the archive records: an
-    Al Mayadeen edition's (the ``news`` spider's editions are languages, and their sites' pages
-    no ticker of theirs)."""
-    known = EDITIONS.get(edition)
-    return known is not None and urlsplit(url).hostname == known.host
+    """Whether the article is of an edition whose site has a ticker the archive records
+    (its profile's :attr:`~newscrawl.sites.profile.SiteProfile.has_ticker`): an edition of the
+    site the URL is on, the one the article was stored as (the ``news`` spider's editions are
+    languages, and the ``breaking`` lines of a same-named edition of another site not its)."""
+    profile, known = for_url(url)
+    return profile.has_ticker and known is not None and known.code == edition
 
 
 def _ticker(con: sqlite3.Connection, row: dict[str, Any], tables: set[str]) -> tuple[list[dict[str, Any]], int, str, str]:

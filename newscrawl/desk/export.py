@@ -33,9 +33,9 @@ if TYPE_CHECKING:
 FORMATS = ("csv", "jsonl", "parquet")
 #: Columns holding JSON arrays of strings: lists in JSON lines and Parquet, JSON text in CSV.
 JSON_LIST_COLUMNS = frozenset({"authors", "tags", "missing_fields"})
-#: Columns holding a JSON object: an object in JSON lines, JSON text in CSV and Parquet (its
-#: keys are what a sitemap gave).
-JSON_OBJECT_COLUMNS = frozenset({"sitemap_news"})
+#: Columns holding a JSON object: an object in JSON lines, JSON text in CSV and Parquet (their
+#: keys are what a sitemap gave, the fields an article has).
+JSON_OBJECT_COLUMNS = frozenset({"sitemap_news", "field_sources"})
 #: Columns of times in UTC (ISO 8601, ``+00:00``): timestamps in UTC in Parquet. The local times
 #: (``published_at``, ``modified_at``) stay text there: their offsets differ from row to row,
 #: and a Parquet column has one zone.

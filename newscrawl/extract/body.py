@@ -205,3 +205,94 @@ def without_trailing_links(lines: list[str], page: Page) -> list[str]:
             break
         end -= 1
     return lines[:end]
+
+
+# End matter: what sites print under the article's last paragraph, in any language they write in.
+# A copyright notice ("© 2024 Agency", "Copyright: Syndicate") ...
+_COPYRIGHT = re.compile(r"^\W{0,3}(?:©|\(c\)\s|copyright\b)|©", re.IGNORECASE)
+# ... a contact line (an e-mail address) ...
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)
+# ... and an invitation to a newsletter, to follow, to write in or to comment.
+_INVITATION = re.compile(
+    r"\b(?:newsletters?|sign(?:ing)? up|subscribe|follow (?:us|(?:\S+ ){1,3}on)|get in touch|join (?:our|the) (?:comment|convers)"
+    r"|commenting|for more stories)\b",
+    re.IGNORECASE,
+)
+# Such lines are short: a notice, not a paragraph ...
+_END_LINE = 300
+# ... and an author's bio, which starts with the name, is a few sentences at most; a line
+# this short naming an author anywhere is a signature ("Text: Jane Doe", "Agency (Jane Doe)").
+_BIO_LINE = 400
+_SIGNATURE_LINE = 80
+
+
+def is_end_matter(line: str, authors: Iterable[str] = ()) -> bool:
+    """Whether a line is what sites print after the article's text: a copyright notice, a
+    contact line (an e-mail address), an invitation to a newsletter, to follow the site, to write
+    in or to comment, or the author's bio or signature (a line that starts with an author's name,
+    or a short one that names them)."""
+    if len(line) <= _END_LINE and (_COPYRIGHT.search(line) or _EMAIL.search(line) or _INVITATION.search(line)):
+        return True
+    if len(line) > _BIO_LINE:
+        return False
+    text = line.lstrip(" •—–-*_").casefold()
+    for name in authors:
+        key = name.casefold()
+        if len(key) > 4 and (text.startswith(key) or (len(line) <= _SIGNATURE_LINE and key in text)):
+            return True
+    return False
+
+
+def without_end_matter(lines: list[str], page: Page, authors: Iterable[str] = ()) -> list[str]:
+    """``lines`` without what follows the article's last paragraph: end matter
+    (:func:`is_end_matter`: copyright, contact lines, newsletter and follow invitations, the
+    author's bio) and links (:func:`without_trailing_links`), however they alternate. Only at the
+    end: the same words inside the text are the article's."""
+    names = [name for name in authors if name]
+    while True:
+        end = len(lines)
+        while end and is_end_matter(lines[end - 1], names):
+            end -= 1
+        trimmed = without_trailing_links(lines[:end], page)
+        if len(trimmed) == len(lines):
+            return lines
+        lines = trimmed
+
+
+# A paywall's note that the rest of the article is for subscribers, as sites word it in English,
+# German, French, Spanish, Italian and Japanese.
+_PAYWALL = re.compile(
+    r"subscribers? only|for (?:paying )?subscribers|subscribe to (?:continue|keep) reading|already a subscriber"
+    r"|exklusiv für abonnenten|nur für abonnenten|réservée? aux abonnés|il vous reste \d+(?:[.,]\d+)?\s?%"
+    r"|exclusivo para suscriptores|riservato agli abbonati|会員限定|有料会員",
+    re.IGNORECASE,
+)
+# The note is a line, not a paragraph ...
+_PAYWALL_LINE = 120
+# ... and past this share of the text it ends what the page gives of the article: what follows
+# is the paywall's box (offers, log-in help), not text.
+_PAYWALL_END = 0.5
+
+
+def is_paywall_note(line: str) -> bool:
+    """Whether a line is a paywall's note ("Article réservé aux abonnés", "The rest of this
+    article is for subscribers only", "この記事は会員限定です")."""
+    return len(line) <= _PAYWALL_LINE and _PAYWALL.search(line) is not None
+
+
+def until_paywall(lines: list[str]) -> list[str]:
+    """``lines`` without paywall notes (:func:`is_paywall_note`), and without what follows one
+    that stands in the second half of the text: there the page's share of the article ends and
+    the paywall's box (subscription offers, log-in help, device limits) begins. A note near the
+    top ("for subscribers") only labels the article."""
+    total = sum(map(len, lines))
+    seen = 0
+    kept: list[str] = []
+    for line in lines:
+        if is_paywall_note(line):
+            if seen > _PAYWALL_END * total:
+                break
+        else:
+            kept.append(line)
+        seen += len(line)
+    return kept

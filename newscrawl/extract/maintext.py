@@ -12,16 +12,20 @@ from __future__ import annotations
 import re
 from collections import Counter
 from typing import TYPE_CHECKING, NamedTuple
+from unicodedata import east_asian_width
 
 from trafilatura import bare_extraction
 
 from newscrawl.extract.body import body_blocks, body_text, is_read_more
 from newscrawl.extract.captions import caption_boxes
 from newscrawl.extract.document import PARAGRAPH, Page, element_text, element_texts, paragraphs
+from newscrawl.extract.scripttext import script_text
 from newscrawl.processors import clean_text
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
+
+    from newscrawl.extract.provenance import Source
 
 
 # The text's box is the smallest holding this share of the page's paragraph text ...
@@ -165,14 +169,28 @@ def main_text(page: Page) -> list[str]:
     ``articleBody``): on real pages of many publishers it finds the text better than any density
     heuristic of ours (see ``benchmarks/realworld.py``). Its fast mode is used, and its full mode
     (which weighs its own result against readability and jusText) only where the fast result
-    looks like a failed extraction: see :func:`_looks_failed`.
+    looks like a failed extraction: see :func:`_looks_failed`. Where neither finds any text, the
+    article's HTML in the page's scripts (:func:`newscrawl.extract.scripttext.script_text`).
     """
+    return read_main_text(page)[0]
+
+
+def read_main_text(page: Page) -> tuple[list[str], Source]:
+    """:func:`main_text`, with the layer it came from: ``generic-dom`` (the page's own dense
+    text, or the article's HTML a script ships) or ``trafilatura``."""
     if not is_doubtful(page):
-        return list(dense_text(page).lines)
+        return list(dense_text(page).lines), "generic-dom"
     lines = page.fast_text() if page.fast_text is not None else _trafilatura_lines(page, fast=True)
     if _looks_failed(lines, page):
         lines = _trafilatura_lines(page, fast=False) or lines
-    return lines
+        if _menu_like(lines) and (dense := list(dense_text(page).lines)):
+            # both of trafilatura's modes took a list of links (a teaser river, a menu): the
+            # page's own densest paragraphs, though in doubt, are the better guess
+            return dense, "generic-dom"
+    if lines:
+        return lines, "trafilatura"
+    # a page whose markup holds no text may ship it in a script (a JavaScript front end's state)
+    return script_text(page), "generic-dom"
 
 
 def fast_main_text(html: str | bytes, url: str) -> list[str]:
@@ -196,11 +214,23 @@ _SHORT_TEXT = 2000
 _MENU_LINE = 25
 
 
+def _menu_like(lines: list[str]) -> bool:
+    """Whether extracted lines are a list of mostly menu-length lines (navigation, teasers).
+    Lengths are display widths (:func:`display_width`): a Chinese or Japanese sentence holds in
+    12 characters what an English one needs 25 for."""
+    return len(lines) >= 10 and sorted(map(display_width, lines))[len(lines) // 2] < _MENU_LINE
+
+
+def display_width(text: str) -> int:
+    """The columns a text takes: two for each wide (CJK) character, one for any other."""
+    return len(text) + sum(1 for ch in text if ch >= "\u1100" and east_asian_width(ch) in "WF")
+
+
 def _looks_failed(lines: list[str], page: Page) -> bool:
     """Whether trafilatura's fast result is implausible as an article's text: a short text while
     the page's densest paragraph block holds at least twice as much, or a list of mostly
     menu-length lines (it took the site's navigation)."""
-    if len(lines) >= 10 and sorted(map(len, lines))[len(lines) // 2] < _MENU_LINE:
+    if _menu_like(lines):
         return True
     length = sum(map(len, lines))
     if length >= _SHORT_TEXT:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from newscrawl.extract.authors import clean_layer, is_organization, publisher_names
@@ -27,7 +27,8 @@ from newscrawl.extract.body import (
     lead_candidates,
     read_more_links,
     until_declared_end,
-    without_trailing_links,
+    until_paywall,
+    without_end_matter,
 )
 from newscrawl.extract.bylines import (
     byline_candidates,
@@ -40,9 +41,17 @@ from newscrawl.extract.bylines import (
 )
 from newscrawl.extract.captions import figure_captions
 from newscrawl.extract.document import named_elements
-from newscrawl.extract.headline import HEADLINE_PAIRS, completes, drop_section_label, shared_core, title_key
+from newscrawl.extract.headline import (
+    COPIED_PAIRS,
+    HEADLINE_PAIRS,
+    completes,
+    displayed_headline,
+    drop_section_label,
+    shared_core,
+    title_key,
+)
 from newscrawl.extract.jsonld import jsonld_text, node_types
-from newscrawl.extract.maintext import main_text
+from newscrawl.extract.maintext import read_main_text
 from newscrawl.extract.metadata import (
     AUTHOR_LABELS,
     AUTHOR_METAS,
@@ -55,13 +64,13 @@ from newscrawl.extract.metadata import (
     jsonld_type,
     labelled_metas,
 )
-from newscrawl.extract.tags import machine_tags, tag_links, tag_values
+from newscrawl.extract.tags import chosen_tags, other_tag_metas, tag_links
 from newscrawl.extract.text import text_of
 from newscrawl.processors import is_byline, parse_datetime, split_keywords, strip_title_suffix, timed_alternative
 from newscrawl.words import ENGLISH, Words
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping, Sequence
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
 
     from lxml.html import HtmlElement
 
@@ -78,6 +87,11 @@ def looks_like_article_url(url: str) -> bool:
     return len([w for w in re.split(r"[-_]+", last) if w]) >= 4
 
 
+_T = TypeVar("_T")
+
+#: One layer of a field as :meth:`NewsPage.trace` records it: its source and the candidates it offered.
+Layer = tuple[str, list[Any]]
+
 _DOM_FIELDS = ("headline", "lead", "source", "published_raw", "section", "region", "coverage", "tags")
 
 
@@ -89,7 +103,15 @@ class NewsPage:
     generators: a layer runs only when the loader has not found a usable value in the earlier ones. Site profiles subclass it and fill two hooks:
     :meth:`_metadata` (the site's own metadata, in front of every layer) and :meth:`_dom` (the
     site's selectors, after the meta tags and before the generic heuristics).
+
+    Each layer names its source (:data:`newscrawl.extract.provenance.SOURCES`) as it yields a
+    candidate (:meth:`_tagged`): :attr:`source_of` holds, per field, the source of the candidate
+    yielded last, which the loader reads for the one it keeps. List fields record the layer they
+    chose. A profile whose metadata is not a CMS block names its own (:attr:`metadata_source`).
     """
+
+    #: The source name of :meth:`_metadata`'s values.
+    metadata_source = "cms"
 
     def __init__(self, page: Page, fallback: Mapping[str, Sequence[str]] | None = None, words: Words = ENGLISH) -> None:
         self.page = page
@@ -101,6 +123,35 @@ class NewsPage:
         #: Values from outside the page (a news sitemap, a feed) for fields it does not state,
         #: used before any guess from the page's text.
         self.fallback = fallback or {}
+        #: Where each fallback field's values came from (``sitemap``, ``feed``), by field.
+        self.fallback_sources: Mapping[str, str] = {}
+        #: The source of the candidate each field method yielded last (list fields: of the
+        #: layer it chose), by field (the method's name: ``published``, ``modified``...).
+        self.source_of: dict[str, str] = {}
+        #: ``None``, or (for ``newscrawl doctor``) every layer the field methods run, by field,
+        #: with what it offered: then every layer runs (see :mod:`newscrawl.doctor`).
+        self.trace: dict[str, list[Layer]] | None = None
+
+    # --- provenance -----------------------------------------------------------------------
+
+    def _tagged(self, field: str, source: str, values: Iterable[_T]) -> Iterator[_T]:
+        """``values``, one layer of ``field``, its ``source`` recorded before each is yielded."""
+        if self.trace is not None:
+            values = list(values)
+            self.trace.setdefault(field, []).append((source, values))
+        for value in values:
+            self.source_of[field] = source
+            yield value
+
+    def _offer(self, field: str, source: str, values: Sequence[Any]) -> None:
+        """Record a layer a list field considered, when tracing."""
+        if self.trace is not None:
+            self.trace.setdefault(field, []).append((source, list(values)))
+
+    def _chose(self, field: str, source: str, values: list[_T]) -> list[_T]:
+        """``values``, the layer a list field took, its source recorded."""
+        self.source_of[field] = source
+        return values
 
     # --- hooks ----------------------------------------------------------------------------
 
@@ -155,38 +206,43 @@ class NewsPage:
 
     def url(self) -> Iterator[str]:
         """Site metadata URL, canonical link, ``og:url``, then the page URL."""
-        yield from self._metadata("url")
-        if self.page.canonical:
-            yield self.page.canonical
-        yield from self.page.meta_values("og:url")
-        yield self.page.url
+        yield from self._tagged("url", self.metadata_source, self._metadata("url"))
+        yield from self._tagged("url", "meta", [self.page.canonical] if self.page.canonical else [])
+        yield from self._tagged("url", "meta", self.page.meta_values("og:url"))
+        yield from self._tagged("url", "url", [self.page.url])
 
     def post_id(self) -> Iterator[str]:
         """Site metadata id, ``meta[name=postid]``-style tags, then a ``data-postid`` attribute."""
-        yield from self._metadata("post_id")
-        yield from self.page.meta_values("postid", "post_id", "article:id")
-        yield from self.page.selector.css("[data-postid]::attr(data-postid), [data-post-id]::attr(data-post-id)").getall()
+        yield from self._tagged("post_id", self.metadata_source, self._metadata("post_id"))
+        yield from self._tagged("post_id", "meta", self.page.meta_values("postid", "post_id", "article:id"))
+        yield from self._tagged(
+            "post_id",
+            "generic-dom",
+            self.page.selector.css("[data-postid]::attr(data-postid), [data-post-id]::attr(data-post-id)").getall(),
+        )
 
     def content_type(self) -> Iterator[str]:
         """Site metadata type, then the JSON-LD type."""
-        yield from self._metadata("content_type")
-        if kind := jsonld_type(self.page):
-            yield kind
+        yield from self._tagged("content_type", self.metadata_source, self._metadata("content_type"))
+        kind = jsonld_type(self.page)
+        yield from self._tagged("content_type", "jsonld", [kind] if kind else [])
 
     def headline(self) -> Iterator[str]:
-        """Site metadata, then the headline two sources agree on, then og:title, the article's
+        """Site metadata, then the headline two independent sources agree on, the displayed
+        ``<h1>``, the headline two copied metadata titles agree on, then og:title, the article's
         ``<h1>``, the JSON-LD headline, the Twitter and document titles.
 
         Sources often differ (a social title, an SEO title, a kicker in front, the site name
         behind); where two agree, up to such a prefix or suffix, their shared core is the
         displayed headline far more often than any single source (measured on real pages).
         """
-        yield from self._metadata("headline")
+        yield from self._tagged("headline", self.metadata_source, self._metadata("headline"))
         names = (*self.site_names(), *self._metadata("site_name"))
         h1 = self.page.headline_element
+        site_h1 = self._dom("headline")
         sources = {
             "ld": jsonld_text(self.ld.get("headline") or self.ld.get("name"))[:1],
-            "h1": [*self._dom("headline"), *([text_of(h1)] if h1 is not None else [])][:1],
+            "h1": [*site_h1, *([text_of(h1)] if h1 is not None else [])][:1],
             "og": self.page.meta_values("og:title")[:1],
             "tw": self.page.meta_values("twitter:title")[:1],
             "title": self.page.selector.css("title::text").getall()[:1],
@@ -195,18 +251,23 @@ class NewsPage:
         if "h1" in clean:
             drop_section_label(clean)
         agreed = [core for a, b in HEADLINE_PAIRS if a in clean and b in clean and (core := shared_core(clean[a], clean[b]))]
+        copied = [core for a, b in COPIED_PAIRS if a in clean and b in clean and (core := shared_core(clean[a], clean[b]))]
         completed = [full for k in ("h1", "og", "title") if k in clean and (full := completes(clean.get("ld"), clean[k]))]
-        yield from completed[:1]
-        yield from agreed[:1]
-        yield from (clean[k] for k in ("og", "h1", "ld", "tw", "title") if k in clean)
+        layer = {"og": "meta", "h1": "site-dom" if site_h1 else "generic-dom", "ld": "jsonld", "tw": "meta", "title": "meta"}
+        yield from self._tagged("headline", "heuristic", completed[:1])
+        yield from self._tagged("headline", "heuristic", agreed[:1])
+        yield from self._tagged("headline", layer["h1"], filter(None, [displayed_headline(clean)]))
+        yield from self._tagged("headline", "heuristic", copied[:1])
+        for k in ("og", "h1", "ld", "tw", "title"):
+            yield from self._tagged("headline", layer[k], [clean[k]] if k in clean else [])
 
     def lead(self) -> Iterator[str]:
         """The displayed lead (site selectors, lead-named paragraphs), then descriptions."""
-        yield from self._dom("lead")
-        yield from lead_candidates(self.page)
-        yield from self._metadata("lead")
-        yield from jsonld_text(self.ld.get("description"))
-        yield from self.page.meta_values("og:description", "description", "twitter:description")
+        yield from self._tagged("lead", "site-dom", self._dom("lead"))
+        yield from self._tagged("lead", "generic-dom", lead_candidates(self.page))
+        yield from self._tagged("lead", self.metadata_source, self._metadata("lead"))
+        yield from self._tagged("lead", "jsonld", jsonld_text(self.ld.get("description")))
+        yield from self._tagged("lead", "meta", self.page.meta_values("og:description", "description", "twitter:description"))
 
     def authors(self) -> list[str]:
         """Author names of the first layer that has any: site metadata, JSON-LD, meta tags, then
@@ -220,28 +281,34 @@ class NewsPage:
         # once per page: the captions ask for the authors too (an author's photo is no figure)
         publisher = publisher_names((*self.site_names(), *jsonld_publisher(self.page)))
         fallback: list[str] = []
-        for layer in self._author_layers():
+        fallback_source = ""
+        layers: Iterable[tuple[str, Sequence[str]]] = self._author_layers()
+        if self.trace is not None:
+            layers = list(layers)
+            for source, layer in layers:
+                self._offer("authors", source, layer)
+        for source, layer in layers:
             names = clean_layer(layer, publisher, self.words)
             if not names:
                 continue
             if all(is_organization(name, publisher) for name in names):
-                fallback = fallback or names
+                fallback, fallback_source = (fallback, fallback_source) if fallback else (names, source)
                 continue
-            return names
-        return fallback
+            return self._chose("authors", source, names)
+        return self._chose("authors", fallback_source, fallback) if fallback else []
 
-    def _author_layers(self) -> Iterator[Sequence[str]]:
+    def _author_layers(self) -> Iterator[tuple[str, Sequence[str]]]:
         # one at a time: the byline search runs only where no metadata names a person
-        yield self._metadata("authors")
-        yield jsonld_authors(self.page)
-        yield [v for v in self.page.meta_values(*AUTHOR_METAS) if not v.startswith("http")]
-        yield labelled_metas(self.page, AUTHOR_LABELS)
-        yield from byline_candidates(self.page, self.words)
+        yield self.metadata_source, self._metadata("authors")
+        yield "jsonld", jsonld_authors(self.page)
+        yield "meta", [v for v in self.page.meta_values(*AUTHOR_METAS) if not v.startswith("http")]
+        yield "meta", labelled_metas(self.page, AUTHOR_LABELS)
+        yield from (("generic-dom", layer) for layer in byline_candidates(self.page, self.words))
 
     def source(self) -> Iterator[str]:
         """The wire agency's "Source:" line: site selectors, then the generic line search."""
-        yield from self._dom("source")
-        yield from source_lines(self.page, self.words)
+        yield from self._tagged("source", "site-dom", self._dom("source"))
+        yield from self._tagged("source", "heuristic", source_lines(self.page, self.words))
 
     def published(self) -> Iterator[str]:
         """Publication time: site metadata, JSON-LD, meta tags, ``<time datetime>``, the displayed
@@ -260,32 +327,37 @@ class NewsPage:
             if len(moment) > len("2024-05-30T09:15:00"):  # a time with its offset: nothing to add
                 yield value
                 yield from layers
-                return
+                if self.trace is None:
+                    return
+                break
             # a date alone, or a time without its offset, gives way to the same moment told in
             # full by a later layer (only here do all the later layers run)
-            later = list(layers)
-            better = timed_alternative(value, later)
-            yield from [better] if better else []
-            yield value
-            yield from later
-            return
+            source = self.source_of["published"]
+            later = [(v, self.source_of["published"]) for v in layers]
+            better = timed_alternative(value, [v for v, _ in later])
+            for v, layer in [*[(v, layer) for v, layer in later if v == better][:1], (value, source), *later]:
+                self.source_of["published"] = layer
+                yield v
+            if self.trace is None:
+                return
+            break
         fallback = self.fallback.get("published", ())
-        yield from fallback
-        if not found and not fallback:
+        yield from self._tagged("published", self.fallback_sources.get("published", "sitemap"), fallback)
+        if self.trace is not None or (not found and not fallback):
             # never a modification time labelled as the publication time
             modified = {value[:10] for value in (parse_datetime(v, None) for v in self.modified()) if value}
-            yield from (date for date in original_date(self.page) if date[:10] not in modified)
+            yield from self._tagged("published", "htmldate", [d for d in original_date(self.page) if d[:10] not in modified])
 
     def _published_layers(self, *, displayed: bool = True) -> Iterator[str]:
-        yield from self._metadata("published")
-        yield from jsonld_text(self.ld.get("datePublished"))
-        yield from self.page.meta_values(
+        yield from self._tagged("published", self.metadata_source, self._metadata("published"))
+        yield from self._tagged("published", "jsonld", jsonld_text(self.ld.get("datePublished")))
+        yield from self._tagged("published", "meta", self.page.meta_values(
             "article:published_time", "og:article:published_time", "datepublished",
             "parsely-pub-date", "dc.date.issued", "dc.date", "pubdate", "publishdate",
-        )  # fmt: skip
-        yield from time_datetimes(self.page)
+        ))  # fmt: skip
+        yield from self._tagged("published", "generic-dom", time_datetimes(self.page))
         if displayed:
-            yield from self.published_raw()
+            yield from self.published_raw("published")
 
     def metadata_dates(self) -> Iterator[str]:
         """The publication and modification times the page's metadata states (not its displayed
@@ -295,73 +367,84 @@ class NewsPage:
 
     def modified(self) -> Iterator[str]:
         """Modification time: site metadata, JSON-LD, then meta tags (never the published time)."""
-        yield from self._metadata("modified")
-        yield from jsonld_text(self.ld.get("dateModified"))
-        yield from self.page.meta_values("article:modified_time", "og:updated_time", "datemodified", "dc.date.modified")
+        yield from self._tagged("modified", self.metadata_source, self._metadata("modified"))
+        yield from self._tagged("modified", "jsonld", jsonld_text(self.ld.get("dateModified")))
+        yield from self._tagged(
+            "modified",
+            "meta",
+            self.page.meta_values("article:modified_time", "og:updated_time", "datemodified", "dc.date.modified"),
+        )
 
-    def published_raw(self) -> Iterator[str]:
-        """The date as displayed: site selectors, then a date-like line near the headline."""
-        yield from self._dom("published_raw")
-        yield from displayed_dates(self.page, self.words)
+    def published_raw(self, field: str = "published_raw") -> Iterator[str]:
+        """The date as displayed: site selectors, then a date-like line near the headline
+        (recorded as layers of ``field``: the displayed date is one of ``published``'s too)."""
+        yield from self._tagged(field, "site-dom", self._dom("published_raw"))
+        yield from self._tagged(field, "heuristic", displayed_dates(self.page, self.words))
 
     def section(self, hint: str | None = None) -> Iterator[str]:
         """Site metadata, JSON-LD/meta section, site selectors, the breadcrumb, then ``hint``."""
-        yield from self._metadata("section")
-        yield from jsonld_text(self.ld.get("articleSection"))
-        yield from self.page.meta_values("article:section")
-        yield from self._dom("section")
-        yield from [c for c in breadcrumb_names(self.page) if c.casefold() != "home"][-1:]
-        if hint:
-            yield hint
+        yield from self._tagged("section", self.metadata_source, self._metadata("section"))
+        yield from self._tagged("section", "jsonld", jsonld_text(self.ld.get("articleSection")))
+        yield from self._tagged("section", "meta", self.page.meta_values("article:section"))
+        yield from self._tagged("section", "site-dom", self._dom("section"))
+        yield from self._tagged("section", "generic-dom", [c for c in breadcrumb_names(self.page) if c.casefold() != "home"][-1:])
+        yield from self._tagged("section", "heuristic", [hint] if hint else [])
 
     def region(self) -> Iterator[str]:
         """Site metadata and selectors (no generic layer: regions are a site's own scheme)."""
-        yield from self._metadata("region")
-        yield from self._dom("region")
+        yield from self._tagged("region", self.metadata_source, self._metadata("region"))
+        yield from self._tagged("region", "site-dom", self._dom("region"))
 
     def coverage(self) -> Iterator[str]:
         """Site metadata and selectors, then a value labelled "Coverage"."""
-        yield from self._metadata("coverage")
-        yield from self._dom("coverage")
-        yield from labelled_values(self.page, "coverage")
+        yield from self._tagged("coverage", self.metadata_source, self._metadata("coverage"))
+        yield from self._tagged("coverage", "site-dom", self._dom("coverage"))
+        yield from self._tagged("coverage", "heuristic", labelled_values(self.page, "coverage"))
 
     def tags(self) -> list[str]:
         """Tags of the first layer that has any. Keyword fields the publisher curates for news
         search come first (``news_keywords``, JSON-LD ``keywords``, ``keywords``), then the tags
         it gives its analytics (Parse.ly, Sailthru: sections and slugs mixed in), then tag boxes,
         ``rel=tag`` links and ``article:tag``: on real pages of many publishers,
-        that order matches their own tag lists best (see ``benchmarks/realworld.py``). A layer
-        of machine values (slugs, codes, words of the URL) is used only when no other has tags;
-        JSON-LD ``about``/``mentions`` and, last, the article's section stand in for missing tags."""
-        fallback: list[str] = []
+        that order matches their own tag lists best (see ``benchmarks/realworld.py``), then other
+        metas named for tags (``custom-keywords``). A layer of machine values (slugs, codes, words
+        of the URL) is used only when no other has tags; JSON-LD ``about``/``mentions`` and, last,
+        the article's section stand in for missing tags. The layer found is weighed against the
+        others by agreement (:func:`newscrawl.extract.tags.chosen_tags`)."""
         shown_tags = tag_links(self.page)
-        for layer in (
-            self._metadata("tags"),
-            split_keywords(next(iter(self.page.meta_values("news_keywords")), None)),
-            jsonld_keywords(self.page),
-            split_keywords(next(iter(self.page.meta_values("keywords")), None)),
-            split_keywords(next(iter(self.page.meta_values("parsely-tags", "sailthru.tags")), None)),
-            self._dom("tags"),
-            shown_tags,
-            self.page.meta_values("article:tag"),
-            jsonld_subjects(self.page),
-            jsonld_text(self.ld.get("articleSection")) or self.page.meta_values("article:section")[:1],
-        ):
-            values = tag_values(layer)
-            if not values:
-                continue
-            if not machine_tags(values, self.page.url):
-                break
-            fallback = fallback or values
-        else:
-            values = fallback
+        layers = {
+            "site": self._metadata("tags"),
+            "news_keywords": split_keywords(next(iter(self.page.meta_values("news_keywords")), None)),
+            "jsonld_keywords": jsonld_keywords(self.page),
+            "keywords": split_keywords(next(iter(self.page.meta_values("keywords")), None)),
+            "analytics": split_keywords(next(iter(self.page.meta_values("parsely-tags", "sailthru.tags")), None)),
+            "site_dom": self._dom("tags"),
+            "tag_links": shown_tags,
+            "article_tag": self.page.meta_values("article:tag"),
+            "tag_metas": other_tag_metas(self.page),
+            "jsonld_subjects": jsonld_subjects(self.page),
+            "section": jsonld_text(self.ld.get("articleSection")) or self.page.meta_values("article:section")[:1],
+        }
+        for name, layer in layers.items() if self.trace is not None else ():
+            self._offer("tags", self._tag_source(name), layer)
+        taken, values = chosen_tags(layers, self.page.url, authors=self._authors)
+        if taken is not None:
+            self.source_of["tags"] = self._tag_source(taken)
         shown = {tag.casefold(): tag for tag in shown_tags}
         return [shown.get(tag.casefold(), tag) for tag in values]
+
+    def _tag_source(self, layer: str) -> str:
+        """The source of the tag layer named ``layer`` in :meth:`tags`."""
+        if layer == "site":
+            return self.metadata_source
+        if layer == "section":
+            return "jsonld" if jsonld_text(self.ld.get("articleSection")) else "meta"
+        return _TAG_SOURCES[layer]
 
     def counters(self, kind: str) -> list[str]:
         """``"5 Shares"`` (``kind="shares"``), ``"20 Visualizaciones"`` (``"views"``) or
         ``"4 Min Read"`` (``"read_time"``) lines, in the edition's words."""
-        return counter_lines(self.page, kind, self.words)
+        return list(self._tagged(kind, "heuristic", counter_lines(self.page, kind, self.words)))
 
     def body_container(self) -> HtmlElement | None:
         """The element holding the main text (the densest text block)."""
@@ -374,14 +457,19 @@ class NewsPage:
 
     @cached_property
     def _main_text(self) -> list[str]:
-        return main_text(self.page)
+        lines, self.main_text_source = read_main_text(self.page)
+        return lines
+
+    #: Where :attr:`_main_text` came from: the page's own dense text or trafilatura's.
+    main_text_source = "generic-dom"
 
     def body(self) -> list[str]:
         """Body paragraphs and subheadings: the main text as trafilatura finds it, without
         "Read more:" lines, table rows, embedded social-media posts, the texts of caption and
         credit elements, the headline it repeats at its top (with the kicker, date or breadcrumb
-        lines above it), what follows the end of the JSON-LD ``articleBody`` and the links that
-        trail it."""
+        lines above it), what follows the end of the JSON-LD ``articleBody`` or a paywall's note, and
+        the links and end matter (copyright, contact lines, newsletter invitations, the author's
+        bio) that trail it."""
         h1 = self.page.headline_element
         headlines = [
             *([text_of(h1)] if h1 is not None else []),
@@ -403,12 +491,19 @@ class NewsPage:
         declared = self.ld.get("articleBody")
         if isinstance(declared, str):
             lines = until_declared_end(lines, declared)
-        return without_trailing_links(lines, self.page)
+        lines = without_end_matter(until_paywall(lines), self.page, self.authors())
+        self._offer("body", self.main_text_source, lines)
+        return self._chose("body", self.main_text_source, lines)
 
     def captions(self) -> list[tuple[str, str | None, str | None]]:
         """``(caption, credit, image_url)`` of the article's own figures, else JSON-LD image
         captions. An author's photo ("Jane Doe", "By Jane Doe") is not an article image."""
-        found = figure_captions(self.page) or [(caption, None, url) for caption, url in jsonld_images(self.page)]
+        found = self._chose("captions", "generic-dom", figure_captions(self.page))
+        self._offer("captions", "generic-dom", found)
+        if not found or self.trace is not None:
+            images: list[tuple[str, str | None, str | None]] = [(caption, None, url) for caption, url in jsonld_images(self.page)]
+            self._offer("captions", "jsonld", images)
+            found = found or self._chose("captions", "jsonld", images)
         people = {name.casefold() for name in self.authors()}
         return [c for c in found if not is_byline(c[0], self.words) and c[0].casefold().strip(" .") not in people]
 
@@ -431,7 +526,7 @@ class NewsPage:
                 if href and self.is_article_url(href):
                     found.append((order.get(a, 0), href, kind))
         found.sort(key=lambda entry: entry[0])
-        return [(url, kind) for _, url, kind in found]
+        return self._chose("related", "generic-dom", [(url, kind) for _, url, kind in found])
 
     def edition_links(self) -> list[str]:
         """URLs of this article in the site's other languages or editions: its ``hreflang``
@@ -454,10 +549,18 @@ class NewsPage:
 
     def language(self) -> Iterator[str]:
         """``<html lang>``, JSON-LD ``inLanguage``, ``og:locale``, then ``content-language``."""
-        yield from self.page.root.xpath("/html/@lang")
-        yield from jsonld_text(self.ld.get("inLanguage"))
-        yield from self.page.meta_values("og:locale", "content-language", "dc.language", "language")
+        yield from self._tagged("language", "meta", self.page.root.xpath("/html/@lang"))
+        yield from self._tagged("language", "jsonld", jsonld_text(self.ld.get("inLanguage")))
+        yield from self._tagged(
+            "language", "meta", self.page.meta_values("og:locale", "content-language", "dc.language", "language")
+        )
 
+
+#: The source of each tag layer of :meth:`NewsPage.tags` (but the site's and the section's).
+_TAG_SOURCES = {
+    "news_keywords": "meta", "jsonld_keywords": "jsonld", "keywords": "meta", "analytics": "meta", "site_dom": "site-dom",
+    "tag_links": "generic-dom", "article_tag": "meta", "tag_metas": "meta", "jsonld_subjects": "jsonld",
+}  # fmt: skip
 
 _MEDIA_TYPES = frozenset({"VideoObject", "ImageGallery", "MediaGallery"})
 #: JSON-LD types of pages that are not articles, as SEO plugins mark listings, author pages and

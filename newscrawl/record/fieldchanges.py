@@ -6,6 +6,7 @@ version, unless the new one looks damaged next to it (:func:`newscrawl.damage.re
 the rule a re-fetch meets) or was read only in part: then nothing of it is stored (``held``).
 Its other fields (:data:`OTHER_FIELDS`) are not versioned, so they are filled or corrected but
 never emptied: a field found before and not now keeps its stored value and is counted ``lost``.
+Where each field came from (``field_sources``) is refreshed to today's, and alone changes nothing else.
 """
 
 from __future__ import annotations
@@ -106,7 +107,13 @@ def decide(stored: Mapping[str, Any], item: ArticleItem, digest: str, expected: 
     missing = _json(absent_fields(merged, expected))
     if values and missing != stored.get("missing_fields"):
         values["missing_fields"] = missing
-    return Decision("version" if new_text else "updated" if values else "unchanged", fields, values)
+    outcome: Outcome = "version" if new_text else "updated" if values else "unchanged"
+    # where the fields came from is no field of the article: refreshed, but changing it alone
+    # leaves the article unchanged
+    sources = json.dumps(item.field_sources, ensure_ascii=False)
+    if sources != stored.get("field_sources"):
+        values["field_sources"] = sources
+    return Decision(outcome, fields, values)
 
 
 def _json(value: list[str]) -> str:

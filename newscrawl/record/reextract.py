@@ -230,8 +230,13 @@ def _select(con: sqlite3.Connection, choice: Choice, table: ChangeTable) -> _Sel
 
 def _hints(row: dict[str, Any]) -> ArticleHints:
     """The stored headline, publication time and tags, as a ``news`` crawl's hints: they fill
-    only what the page does not give, as the crawl's sitemap and feed hints did."""
-    return ArticleHints(title=row["headline"], published=row["published_at"], keywords=tuple(json.loads(row["tags"] or "[]")))
+    only what the page does not give, as the crawl's sitemap and feed hints did; each keeps the
+    source stored with it, else ``archive`` (what the archive held)."""
+    tags = tuple(json.loads(row["tags"] or "[]"))
+    stored = json.loads(row["field_sources"] or "{}")
+    fields = {"title": "headline", "published": "published_at", "keywords": "tags"}
+    sources = {hint: stored.get(name, "archive") for hint, name in fields.items()}
+    return ArticleHints(title=row["headline"], published=row["published_at"], keywords=tags, sources=sources)
 
 
 def _menus(

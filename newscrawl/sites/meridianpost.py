@@ -23,6 +23,8 @@ class MeridianPage(NewsPage):
     """An article page of The Meridian Post: the generic layers, with what the paper's own
     metadata would say in front of them."""
 
+    metadata_source = "profile"
+
     def _metadata(self, field: str) -> list[str]:
         return ["news"] if field == "content_type" else []
 

@@ -120,6 +120,9 @@ class SiteProfile:
     #: section on its older template, say) leaves it out. Generic: what any news site shows
     #: (:data:`newscrawl.coverage.EXPECTED_FIELDS`).
     expected_fields: ClassVar[tuple[str, ...]] = EXPECTED_FIELDS
+    #: Whether the site's pages carry a breaking-news ticker (:meth:`ticker_lines`), whose lines
+    #: the archive keeps per edition in ``breaking``.
+    has_ticker: ClassVar[bool] = False
 
     # --- editions -------------------------------------------------------------------------
 

@@ -291,7 +291,7 @@ class ArticlePage(NewsPage):
         whose URLs carry one (the Spanish: ``/entrevistas/2046797/<slug>``)."""
         yield from super().post_id()
         if self.edition.code in EDITIONS_WITH_PATH_IDS and (found := post_id_of(self.page.url)):
-            yield found
+            yield from self._tagged("post_id", "url", [found])
 
     def is_article_url(self, url: str) -> bool:
         return page_kind(url) == "article"
@@ -341,18 +341,31 @@ class ArticlePage(NewsPage):
         for selector in _BODY:
             for el in self.page.css(selector):
                 if not self.page.in_boilerplate(el) and self.page.css("p", within=el):
+                    self.body_source = "site-dom"
                     return el
         return super().body_container()
+
+    #: Where the body's container came from: the site's selectors or the densest text block.
+    body_source = "generic-dom"
 
     def tags(self) -> list[str]:
         """The tags shown on the page, in page order (site selectors, tag links), else the
         CMS keywords and the generic layers."""
-        return self._dom("tags") or tag_links(self.page) or super().tags()
+        if self.trace is not None:
+            self._offer("tags", "site-dom", self._dom("tags"))
+            self._offer("tags", "generic-dom", tag_links(self.page))
+        if shown := self._dom("tags"):
+            return self._chose("tags", "site-dom", shown)
+        if shown := tag_links(self.page):
+            return self._chose("tags", "generic-dom", shown)
+        return super().tags()
 
     def body(self) -> list[str]:
         """Body paragraphs of the site's body container (or the densest text block), "Read more:"
         lines, captions and boxes left out: exact on every rendering of the site we know."""
-        return body_text(self.body_blocks)
+        lines = body_text(self.body_blocks)
+        self._offer("body", self.body_source, lines)
+        return self._chose("body", self.body_source, lines)
 
     def edition_links(self) -> list[str]:
         """The ``hreflang`` alternates, then the links to the other editions' hosts, in page order

@@ -22,6 +22,7 @@ class AlMayadeen(SiteProfile):
     editions = EDITIONS
     default_edition = "en"
     sitemap_index = urls.SITEMAP_INDEX
+    has_ticker = True
 
     def page_kind(self, url: str) -> PageKind | None:
         return cast("PageKind | None", urls.page_kind(url))
