@@ -510,6 +510,9 @@ def _alt_echo_pairs(page: Page) -> list[tuple[HtmlElement, HtmlElement]]:
         alt, title = img.get("alt"), img.get("title")
         if not (alt or title) or ((img not in inside or page.in_chrome(img)) and not (lead and _is_lead(img, lead))):
             continue  # no text to repeat; outside the article or in the site's chrome, but its own image
+        figure = next(img.iterancestors("figure"), None)
+        if figure is not None and next(figure.iter("figcaption"), None) is not None:
+            continue  # a figure with its caption: no text need say which is the caption
         keys = {k for k in (_echo_key(alt), _echo_key(title)) if len(k) >= 8}
         if not keys or img.getparent() is None or img.getparent().tag == "noscript":
             continue
