@@ -326,3 +326,11 @@ def test_the_headline_beside_the_lead_image_is_no_caption() -> None:
     head = "<meta property='og:title' content='Ministers meet in Brussels to talk'>"
     body = "<div><img src='/a.jpg' alt='Ministers meet in Brussels to talk'><p>Ministers meet in Brussels to talk</p></div>"
     assert captions(body, head) == []
+
+
+def test_each_figure_of_a_gallery_row() -> None:
+    body = (
+        "<figure class='gallery'><ul><li><figure><img src='/a.jpg'><figcaption>Ministers arrive</figcaption></figure></li>"
+        "<li><figure><img src='/b.jpg'><figcaption>Ministers leave</figcaption></figure></li></ul></figure>"
+    )
+    assert captions(body) == [{"text": "Ministers arrive", "credit": None}, {"text": "Ministers leave", "credit": None}]

@@ -76,7 +76,7 @@ def caption_boxes(page: Page) -> list[HtmlElement]:
     image_boxes: dict[HtmlElement, bool] = {}
     lead = lead_images(page)
     for el in sorted(dict.fromkeys(candidates), key=page.order.__getitem__):
-        if el.tag not in _CAPTION_BOX_TAGS or any(a in boxes for a in el.iterancestors()):
+        if el.tag not in _CAPTION_BOX_TAGS or any(a in boxes for a in el.iterancestors()) or _is_gallery(el):
             continue
         if _left_out(el, page) and (not _shows(el, lead) or _lead_in_chrome(el, page)):
             continue  # unless it shows the article's own image outside a menu or a box of stories
@@ -125,6 +125,13 @@ def lead_images(page: Page) -> frozenset[str]:
     for sharing and search: a box showing one is the article's, whatever its container's name
     says ("teaser-image", "sidebar-grid", a layout's ``<aside>``), and a link around it is a zoom."""
     return frozenset(_lead_image_keys(page))
+
+
+def _is_gallery(el: HtmlElement) -> bool:
+    """Whether a box holds several figures with their own captions (a gallery's row): each of
+    them is a captioned image, not the box."""
+    captioned = (f for f in el.iterdescendants("figure") if next(f.iter("figcaption"), None) is not None)
+    return next(itertools.islice(captioned, 1, None), None) is not None
 
 
 def _left_out(el: HtmlElement, page: Page) -> bool:
