@@ -306,7 +306,7 @@ def clean_credit(value: str | None) -> str | None:
 # news the crawler reads ("Фото: Дмитрий Азаров", "Ảnh: Bệnh viện cung cấp").
 _MARKED_CREDIT = re.compile(
     r"^(?P<text>.*?)[\s,;:|—–-]*(?:(?:©|\(c\)|copyright)\s*|\b(?:(?:photo|image|picture)\s+)?(?:photo|foto|bild|image|picture|"
-    r"credit|credits|crédit|crédito|quelle|source|fotograf[ií]a|фото|ảnh|kuva|beeld|zdjęcie)s?\s*(?:by|:)\s*)"
+    r"credit|credits|crédit|crédito|quelle|source|fotograf[ií]a|фото|ảnh|kuva|beeld|zdjęcie|isithombe)s?\s*(?:by|:)\s*)"
     r"(?P<credit>[^©]{2,120}?)\s*\.?$",
     re.IGNORECASE | re.S,
 )
@@ -318,13 +318,27 @@ _LEADING_CREDIT = re.compile(
 )
 
 
+# A credit after a separator that ends with the word for "photo", as some languages and agencies
+# write it after the name: "Kryžius / J. Stacevičiaus / LRT nuotr.", "Ministers arrive / AP Photo".
+_SEPARATED_PHOTO_CREDIT = re.compile(
+    r"^(?P<text>.+?)\s+[/|]\s+(?P<credit>[^|]*?\S\s+(?:nuotr|nuotrauka|fot|foto|photo|photos)\.?)$", re.IGNORECASE | re.S
+)
+# A credit after a bar that follows a finished sentence: "... Michael D. Higgins. | Jane Doe/PA
+# Images via Getty Images": a few words, no sentence of their own.
+_PIPED_CREDIT = re.compile(r"^(?P<text>.*[.!?…])\s+\|\s+(?P<credit>[^|.!?]{2,80})$", re.S)
+_PIPED_CREDIT_WORDS = 8
+
+
 def split_caption(value: str | None) -> tuple[str | None, str | None]:
     """Split a caption into its text and its credit.
 
     The credit is the final bracketed group (``"... 2023 (AP Photo/Mohammed Dahman)"`` →
     ``("... 2023", "AP Photo/Mohammed Dahman")``), or what follows a credit marker at the end
     (``"... © dpa | Jens Kalaene"``, ``"... Credit: Oliver Lane"``, ``"... Photo by Jane Doe"``),
-    or a marked credit in front (``"BILD: SN/APA/X Text"``). A caption without one has no credit.
+    or a marked credit in front (``"BILD: SN/APA/X Text"``), or, after a ``/`` or ``|``, one that
+    ends with the word for photo (``"Kryžius / J. Stacevičiaus / LRT nuotr."``) or a few words
+    after a finished sentence (``"... Higgins. | Jane Doe/PA Images"``). A caption without one
+    has no credit.
     The text keeps its own punctuation (``"A crowd in Gaza. (AFP)"`` → ``"A crowd in Gaza."``), as
     :func:`remove_credit` does for a credit marked up apart.
     """
@@ -340,6 +354,9 @@ def split_caption(value: str | None) -> tuple[str | None, str | None]:
             caption = clean_text(match.group("text").rstrip(" -–—|,;:"))
             if caption or pattern is _MARKED_CREDIT:  # a marked credit alone is a credit, no caption
                 return caption, clean_credit(match.group("credit"))
+    match = _SEPARATED_PHOTO_CREDIT.match(text) or _PIPED_CREDIT.match(text)
+    if match and len(match.group("credit").split()) <= _PIPED_CREDIT_WORDS:
+        return clean_text(match.group("text")), clean_credit(match.group("credit"))
     return text, None
 
 
