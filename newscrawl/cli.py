@@ -554,8 +554,9 @@ def extract_batch(lines: TextIO, out: TextIO) -> int:
     A second process computes trafilatura's main text meanwhile where a page needs it
     (:func:`newscrawl.extraction.main_text_pool`)."""
     from newscrawl.extraction import extract_article, main_text_pool  # noqa: PLC0415 (slow to import)
-    from newscrawl.pool import WorkerError  # noqa: PLC0415
+    from newscrawl.pool import WorkerError, collect_less  # noqa: PLC0415
 
+    collect_less()  # as a crawl does: pages make and drop objects by the million, few cycles
     with main_text_pool() as pool:
         for line in lines:
             if not line.strip():
