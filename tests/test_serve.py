@@ -94,6 +94,19 @@ def test_table_facets_count_real_values(archive: Path) -> None:
     assert tags["Gaza"] == scalar(archive, "SELECT count(*) FROM articles, json_each(articles.tags) WHERE value = 'Gaza'")
 
 
+def test_the_runs_fields_by_source_are_faceted_by_field_and_source(archive: Path) -> None:
+    data = get_json(archive, "/archive/run_field_sources.json?_size=0")
+    sources = {v["value"]: v["count"] for v in data["facet_results"]["source"]["results"]}
+    assert sources == dict(scalar_rows(archive, "SELECT source, count(*) FROM run_field_sources GROUP BY source"))
+    assert sources["cms"] > 0
+    assert {"field", "content_type"} <= set(data["facet_results"])
+
+
+def scalar_rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
+    with connect(db) as con:
+        return [tuple(row) for row in con.execute(sql)]
+
+
 def test_json_arrays_are_shown_as_lists(archive: Path) -> None:
     article_id = scalar(archive, "SELECT id FROM articles WHERE url = ?", SEED)
     page = get_html(archive, f"/archive/articles?id={article_id}")  # its row in the table (its own page is the article page)

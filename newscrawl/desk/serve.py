@@ -50,6 +50,7 @@ _FACETS: dict[str, list[Any]] = {
     "links": ["kind"],
     "crawl_runs": ["status", "spider", "edition"],
     "run_coverage": ["field", "content_type"],
+    "run_field_sources": ["field", "source", "content_type"],
     "captures": ["record_type", "status", "content_type", "run_id"],
 }
 _SORT_DESC = {
