@@ -42,11 +42,13 @@ _LISTED = 4
 class Layer:
     """One layer of a field: its source, the raw candidates it offered, and the index of the
     candidate the extraction took from it (scalar fields), ``-1`` for the whole layer (list
-    fields), ``None`` when it was not taken."""
+    fields), ``None`` when it was not taken; ``what`` says what the layer reads where several
+    layers share a source (``og:title``, ``two titles agree``), else ``""``."""
 
     source: str
     candidates: list[Any]
     taken: int | None = None
+    what: str = ""
 
 
 @dataclass
@@ -105,8 +107,8 @@ def _layers(page: NewsPage, key: str, candidates: Any, source: str | None) -> tu
     finally:
         page.trace = None
     if not traced and offered:  # a field read in one piece (related links): one layer
-        traced = [(source or "?", offered)]
-    return [Layer(layer, list(values)) for layer, values in traced], offered
+        traced = [(source or "?", "", offered)]
+    return [Layer(layer, list(values), what=what) for layer, what, values in traced], offered
 
 
 def _mark_candidate(layers: list[Layer], source: str | None, taken: Any) -> None:
@@ -134,7 +136,7 @@ def _plain(value: Any) -> Any:
 
 def as_json(diagnosis: Diagnosis) -> dict[str, Any]:
     """The JSON report: ``url``, ``profile``, ``edition``, ``article``, and ``fields``: by field,
-    its ``value``, ``source`` and ``layers`` (each ``source``, ``candidates``, ``taken``)."""
+    its ``value``, ``source`` and ``layers`` (each ``source``, ``what``, ``candidates``, ``taken``)."""
     return {
         "url": diagnosis.url,
         "profile": diagnosis.profile,
@@ -144,7 +146,9 @@ def as_json(diagnosis: Diagnosis) -> dict[str, Any]:
             f.name: {
                 "value": f.value,
                 "source": f.source,
-                "layers": [{"source": x.source, "candidates": _plain(x.candidates), "taken": x.taken} for x in f.layers],
+                "layers": [
+                    {"source": x.source, "what": x.what, "candidates": _plain(x.candidates), "taken": x.taken} for x in f.layers
+                ],
             }
             for f in diagnosis.fields
         },
@@ -161,7 +165,7 @@ def as_text(diagnosis: Diagnosis) -> str:
         f"profile: {diagnosis.profile}{edition}",
         f"reads as an article: {'yes' if diagnosis.is_article else 'no'}",
     ]
-    width = max((len(layer.source) for f in diagnosis.fields for layer in f.layers), default=0)
+    width = max((len(_layer_name(layer)) for f in diagnosis.fields for layer in f.layers), default=0)
     for f in diagnosis.fields:
         lines += ["", f"{f.name}: {_shown_value(f.value)}", f"  source: {f.source or '-'}"]
         if not f.layers:
@@ -169,8 +173,12 @@ def as_text(diagnosis: Diagnosis) -> str:
         for layer in f.layers:
             mark = "*" if layer.taken is not None else " "
             shown = [_shown(c) + (" (taken)" if i == layer.taken else "") for i, c in enumerate(layer.candidates)]
-            lines.append(f"  {mark} {layer.source.ljust(width)}  {_listed(shown, '  |  ') or '-'}")
+            lines.append(f"  {mark} {_layer_name(layer).ljust(width)}  {_listed(shown, '  |  ') or '-'}")
     return "\n".join(lines)
+
+
+def _layer_name(layer: Layer) -> str:
+    return f"{layer.source} ({layer.what})" if layer.what else layer.source
 
 
 def _shown_value(value: Any) -> str:

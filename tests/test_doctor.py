@@ -131,8 +131,21 @@ def test_the_text_report_names_the_profile_and_marks_what_was_taken() -> None:
     assert lines[:3] == [SEED, "profile: almayadeen, edition en", "reads as an article: yes"]
     at = lines.index(f"headline: {HEADLINE}")
     assert lines[at + 1] == "  source: cms"
-    assert lines[at + 2] == f'  * cms          "{HEADLINE}" (taken)'
-    assert f'    site-dom     "{HEADLINE}"' in lines[at + 3 : at + 10]
+    assert lines[at + 2].split(maxsplit=2) == ["*", "cms", f'"{HEADLINE}" (taken)']
+    # where layers share a source, each says what it reads
+    layers = [line.split('"')[0].strip().removesuffix("-").strip() for line in lines[at + 3 : at + 12]]
+    assert layers == [
+        "heuristic (JSON-LD headline completed by a title)",
+        "heuristic (two titles agree)",
+        "site-dom (<h1> naming the story)",
+        "heuristic (copied titles agree)",
+        "meta (og:title)",
+        "site-dom (<h1>)",
+        "jsonld (JSON-LD headline)",
+        "meta (twitter:title)",
+        "meta (<title>)",
+    ]
+    assert lines[at + 8].split(maxsplit=2) == ["site-dom", "(<h1>)", f'"{HEADLINE}"']  # listed, not taken
     # every field has its value and source
     fields = [line.split(":")[0] for line in lines[3:] if line and not line.startswith(" ")]
     assert fields[:3] == ["url", "post_id", "content_type"]
@@ -150,8 +163,8 @@ def test_the_json_report(tmp_path: Path) -> None:
     authors = report["fields"]["authors"]
     assert list(authors) == ["value", "source", "layers"]
     assert authors["layers"][:2] == [
-        {"source": "cms", "candidates": [], "taken": None},
-        {"source": "jsonld", "candidates": ["Jane Doe"], "taken": -1},
+        {"source": "cms", "what": "", "candidates": [], "taken": None},
+        {"source": "jsonld", "what": "", "candidates": ["Jane Doe"], "taken": -1},
     ]
     assert report == as_json(diagnose(GENERIC, GENERIC_URL))
 

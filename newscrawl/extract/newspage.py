@@ -89,8 +89,10 @@ def looks_like_article_url(url: str) -> bool:
 
 _T = TypeVar("_T")
 
-#: One layer of a field as :meth:`NewsPage.trace` records it: its source and the candidates it offered.
-Layer = tuple[str, list[Any]]
+#: One layer of a field as :meth:`NewsPage.trace` records it: its source, what it reads where
+#: several layers share a source (``og:title``, ``two titles agree``; else ``""``), and the
+#: candidates it offered.
+Layer = tuple[str, str, list[Any]]
 
 _DOM_FIELDS = ("headline", "lead", "source", "published_raw", "section", "region", "coverage", "tags")
 
@@ -134,19 +136,20 @@ class NewsPage:
 
     # --- provenance -----------------------------------------------------------------------
 
-    def _tagged(self, field: str, source: str, values: Iterable[_T]) -> Iterator[_T]:
-        """``values``, one layer of ``field``, its ``source`` recorded before each is yielded."""
+    def _tagged(self, field: str, source: str, values: Iterable[_T], what: str = "") -> Iterator[_T]:
+        """``values``, one layer of ``field``, its ``source`` recorded before each is yielded;
+        ``what`` names the layer for the trace where its source does not say it."""
         if self.trace is not None:
             values = list(values)
-            self.trace.setdefault(field, []).append((source, values))
+            self.trace.setdefault(field, []).append((source, what, values))
         for value in values:
             self.source_of[field] = source
             yield value
 
-    def _offer(self, field: str, source: str, values: Sequence[Any]) -> None:
-        """Record a layer a list field considered, when tracing."""
+    def _offer(self, field: str, source: str, values: Sequence[Any], what: str = "") -> None:
+        """Record a layer a list field considered, when tracing (``what``: as for :meth:`_tagged`)."""
         if self.trace is not None:
-            self.trace.setdefault(field, []).append((source, list(values)))
+            self.trace.setdefault(field, []).append((source, what, list(values)))
 
     def _chose(self, field: str, source: str, values: list[_T]) -> list[_T]:
         """``values``, the layer a list field took, its source recorded."""
@@ -207,8 +210,8 @@ class NewsPage:
     def url(self) -> Iterator[str]:
         """Site metadata URL, canonical link, ``og:url``, then the page URL."""
         yield from self._tagged("url", self.metadata_source, self._metadata("url"))
-        yield from self._tagged("url", "meta", [self.page.canonical] if self.page.canonical else [])
-        yield from self._tagged("url", "meta", self.page.meta_values("og:url"))
+        yield from self._tagged("url", "meta", [self.page.canonical] if self.page.canonical else [], "link canonical")
+        yield from self._tagged("url", "meta", self.page.meta_values("og:url"), "og:url")
         yield from self._tagged("url", "url", [self.page.url])
 
     def post_id(self) -> Iterator[str]:
@@ -254,12 +257,12 @@ class NewsPage:
         copied = [core for a, b in COPIED_PAIRS if a in clean and b in clean and (core := shared_core(clean[a], clean[b]))]
         completed = [full for k in ("h1", "og", "title") if k in clean and (full := completes(clean.get("ld"), clean[k]))]
         layer = {"og": "meta", "h1": "site-dom" if site_h1 else "generic-dom", "ld": "jsonld", "tw": "meta", "title": "meta"}
-        yield from self._tagged("headline", "heuristic", completed[:1])
-        yield from self._tagged("headline", "heuristic", agreed[:1])
-        yield from self._tagged("headline", layer["h1"], filter(None, [displayed_headline(clean)]))
-        yield from self._tagged("headline", "heuristic", copied[:1])
+        yield from self._tagged("headline", "heuristic", completed[:1], "JSON-LD headline completed by a title")
+        yield from self._tagged("headline", "heuristic", agreed[:1], "two titles agree")
+        yield from self._tagged("headline", layer["h1"], filter(None, [displayed_headline(clean)]), "<h1> naming the story")
+        yield from self._tagged("headline", "heuristic", copied[:1], "copied titles agree")
         for k in ("og", "h1", "ld", "tw", "title"):
-            yield from self._tagged("headline", layer[k], [clean[k]] if k in clean else [])
+            yield from self._tagged("headline", layer[k], [clean[k]] if k in clean else [], _HEADLINE_LAYERS[k])
 
     def lead(self) -> Iterator[str]:
         """The displayed lead (site selectors, lead-named paragraphs), then descriptions."""
@@ -282,12 +285,12 @@ class NewsPage:
         publisher = publisher_names((*self.site_names(), *jsonld_publisher(self.page)))
         fallback: list[str] = []
         fallback_source = ""
-        layers: Iterable[tuple[str, Sequence[str]]] = self._author_layers()
+        layers: Iterable[tuple[str, str, Sequence[str]]] = self._author_layers()
         if self.trace is not None:
             layers = list(layers)
-            for source, layer in layers:
-                self._offer("authors", source, layer)
-        for source, layer in layers:
+            for source, what, layer in layers:
+                self._offer("authors", source, layer, what)
+        for source, _, layer in layers:
             names = clean_layer(layer, publisher, self.words)
             if not names:
                 continue
@@ -297,13 +300,13 @@ class NewsPage:
             return self._chose("authors", source, names)
         return self._chose("authors", fallback_source, fallback) if fallback else []
 
-    def _author_layers(self) -> Iterator[tuple[str, Sequence[str]]]:
+    def _author_layers(self) -> Iterator[tuple[str, str, Sequence[str]]]:
         # one at a time: the byline search runs only where no metadata names a person
-        yield self.metadata_source, self._metadata("authors")
-        yield "jsonld", jsonld_authors(self.page)
-        yield "meta", [v for v in self.page.meta_values(*AUTHOR_METAS) if not v.startswith("http")]
-        yield "meta", labelled_metas(self.page, AUTHOR_LABELS)
-        yield from (("generic-dom", layer) for layer in byline_candidates(self.page, self.words))
+        yield self.metadata_source, "", self._metadata("authors")
+        yield "jsonld", "", jsonld_authors(self.page)
+        yield "meta", "author metas", [v for v in self.page.meta_values(*AUTHOR_METAS) if not v.startswith("http")]
+        yield "meta", "metas labelled author", labelled_metas(self.page, AUTHOR_LABELS)
+        yield from (("generic-dom", "byline", layer) for layer in byline_candidates(self.page, self.words))
 
     def source(self) -> Iterator[str]:
         """The wire agency's "Source:" line: site selectors, then the generic line search."""
@@ -426,7 +429,7 @@ class NewsPage:
             "section": jsonld_text(self.ld.get("articleSection")) or self.page.meta_values("article:section")[:1],
         }
         for name, layer in layers.items() if self.trace is not None else ():
-            self._offer("tags", self._tag_source(name), layer)
+            self._offer("tags", self._tag_source(name), layer, name)
         taken, values = chosen_tags(layers, self.page.url, authors=self._authors)
         if taken is not None:
             self.source_of["tags"] = self._tag_source(taken)
@@ -555,6 +558,9 @@ class NewsPage:
             "language", "meta", self.page.meta_values("og:locale", "content-language", "dc.language", "language")
         )
 
+
+#: What each title layer of :meth:`NewsPage.headline` reads.
+_HEADLINE_LAYERS = {"og": "og:title", "h1": "<h1>", "ld": "JSON-LD headline", "tw": "twitter:title", "title": "<title>"}
 
 #: The source of each tag layer of :meth:`NewsPage.tags` (but the site's and the section's).
 _TAG_SOURCES = {
