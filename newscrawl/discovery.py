@@ -66,18 +66,21 @@ class ArticleHints:
 
     def or_else(self, other: ArticleHints) -> ArticleHints:
         """These hints, each missing field taken from ``other``."""
-        names = ("title", "published", "keywords")
         return ArticleHints(
             title=self.title or other.title,
             published=self.published or other.published,
             keywords=self.keywords or other.keywords,
-            sources={name: (self if getattr(self, name) else other).source_of(name) for name in names},
+            sources={name: (self if getattr(self, name) else other).source_of(name) for name in HINT_FIELDS},
         )
+
+
+#: The article field each hint fills, by hint.
+HINT_FIELDS = {"title": "headline", "published": "published_at", "keywords": "tags"}
 
 
 def hint_sources(source: str) -> dict[str, str]:
     """:attr:`ArticleHints.sources` of hints that all came from ``source``."""
-    return dict.fromkeys(("title", "published", "keywords"), source)
+    return dict.fromkeys(HINT_FIELDS, source)
 
 
 def apply_hints(item: ArticleItem, hints: ArticleHints) -> ArticleItem:
@@ -87,13 +90,8 @@ def apply_hints(item: ArticleItem, hints: ArticleHints) -> ArticleItem:
     name the hints' source for each field they filled.
     """
     filled = {
-        name: hints.source_of(hint)
-        for name, hint, value in (
-            ("headline", "title", hints.title), ("published_at", "published", hints.published),
-            ("tags", "keywords", hints.keywords),
-        )
-        if value and not getattr(item, name)
-    }  # fmt: skip
+        name: hints.source_of(hint) for hint, name in HINT_FIELDS.items() if getattr(hints, hint) and not getattr(item, name)
+    }
     return dataclasses.replace(
         item,
         headline=item.headline or hints.title,

@@ -262,7 +262,7 @@ def survives(loader_context: LoadContext, name: str, candidate: Any) -> bool:
     ``load_article`` keeps the first of)."""
     loader = ArticleLoader(load=loader_context)
     loader.add_value(name, candidate)
-    return any(value is not None and value != "" for value in loader.get_collected_values(name))
+    return _has_value(loader, name)
 
 
 #: The key of :attr:`NewsPage.source_of` behind an item field, where the two names differ.
@@ -322,9 +322,14 @@ def _add_first(loader: ItemLoader, name: str, candidates: Iterable[Any]) -> bool
     one did (the page's source of the field is then that candidate's)."""
     for candidate in candidates:
         loader.add_value(name, candidate)
-        if any(value is not None and value != "" for value in loader.get_collected_values(name)):
+        if _has_value(loader, name):
             return True
     return False
+
+
+def _has_value(loader: ItemLoader, name: str) -> bool:
+    """Whether a candidate added to ``name`` survived its input processor."""
+    return any(value is not None and value != "" for value in loader.get_collected_values(name))
 
 
 def load_ticker(lines: Iterable[TickerLine], context: LoadContext, seen_at: str) -> list[TickerItem]:

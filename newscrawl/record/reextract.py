@@ -37,7 +37,7 @@ from newscrawl.archive import (
 )
 from newscrawl.desk.query import ArticleFilter, connect_readonly
 from newscrawl.desk.terminal import terminal_safe
-from newscrawl.discovery import ArticleHints
+from newscrawl.discovery import HINT_FIELDS, ArticleHints
 from newscrawl.pool import WorkerPool
 from newscrawl.record.fieldchanges import ChangeTable, decide, format_table
 from newscrawl.record.reextraction import KeptPage, Reread, menus, profile_of, reread
@@ -234,8 +234,7 @@ def _hints(row: dict[str, Any]) -> ArticleHints:
     source stored with it, else ``archive`` (what the archive held)."""
     tags = tuple(json.loads(row["tags"] or "[]"))
     stored = json.loads(row["field_sources"] or "{}")
-    fields = {"title": "headline", "published": "published_at", "keywords": "tags"}
-    sources = {hint: stored.get(name, "archive") for hint, name in fields.items()}
+    sources = {hint: stored.get(name, "archive") for hint, name in HINT_FIELDS.items()}
     return ArticleHints(title=row["headline"], published=row["published_at"], keywords=tags, sources=sources)
 
 
